@@ -1,0 +1,53 @@
+package dev.commandcenter.engine;
+
+import org.agrona.DirectBuffer;
+
+/**
+ * How producers put events into the engine's input ring. Each call claims a pre-allocated slot,
+ * fills it and publishes it; when the ring is full the engine's {@link BackPressurePolicy} either
+ * waits for space or rejects the event (returning {@link #REJECTED} and counting it).
+ * <p>
+ * <b>Note:</b> thread safe; any number of producers may publish at once.
+ */
+public interface EventPublisher
+{
+    /** Returned when the ring was full and the policy rejected the event. */
+    long REJECTED = -1;
+
+    /** Returned when the message was not valid and was not published. */
+    long INVALID = -2;
+
+    /** Largest message, header included, that a slot holds. */
+    int MAX_MESSAGE_LENGTH = 4096;
+
+    /**
+     * Publish a copy of an encoded message.
+     *
+     * @param source  one of {@link Sources}.
+     * @param buffer  holding the message, header included.
+     * @param offset  of the header.
+     * @param length  of the message.
+     * @return the engine sequence of the event, {@link #REJECTED} or {@link #INVALID}.
+     */
+    long publish(int source, DirectBuffer buffer, int offset, int length);
+
+    /**
+     * Encode a message straight into a slot and publish it.
+     *
+     * @param source one of {@link Sources}.
+     * @param writer encodes the message.
+     * @param arg    passed to the writer.
+     * @param <A>    type of the argument.
+     * @return the engine sequence of the event, {@link #REJECTED} or {@link #INVALID}.
+     */
+    <A> long publish(int source, MessageWriter<A> writer, A arg);
+
+    /**
+     * Whether the journaller has passed an event: only then is it acknowledged (durable as the
+     * journal's durability mode allows).
+     *
+     * @param sequence engine sequence returned by publish.
+     * @return true once journaled.
+     */
+    boolean isJournaled(long sequence);
+}

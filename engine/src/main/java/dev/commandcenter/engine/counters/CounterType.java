@@ -1,0 +1,86 @@
+package dev.commandcenter.engine.counters;
+
+/**
+ * Stable type ids of the engine's counters. Ids are part of the counters file format: never
+ * renumber, only add.
+ */
+public enum CounterType
+{
+    /** Events published into the input ring. */
+    EVENTS_IN(1, "events in"),
+    /** Events rejected because the input ring was full (REJECT policy). */
+    EVENTS_REJECTED(2, "events rejected (ring full)"),
+    /** Events dropped because they were not a valid message. */
+    EVENTS_INVALID(3, "events invalid"),
+    /** Events appended to the journal. */
+    EVENTS_JOURNALED(4, "events journaled"),
+    /** Free slots in the input ring. */
+    INPUT_RING_REMAINING(5, "input ring remaining capacity"),
+    /** Free slots in the output ring. */
+    OUTPUT_RING_REMAINING(6, "output ring remaining capacity"),
+    /** Errors recorded in the distinct error log. */
+    ERRORS(7, "errors"),
+    /** Events a plugin handled. */
+    PLUGIN_PROCESSED(10, "plugin processed"),
+    /** Events whose handling threw. */
+    PLUGIN_ERRORS(11, "plugin errors"),
+    /** Events published but not yet handled by the plugin. */
+    PLUGIN_LAG(12, "plugin lag"),
+    /** Plugin state, the value of PluginState. */
+    PLUGIN_STATE(13, "plugin state"),
+    /** Messages a plugin emitted. */
+    PLUGIN_EMITTED(14, "plugin emitted"),
+    /** Median handling latency over the last sample interval, ns. */
+    PLUGIN_P50_NS(15, "plugin latency p50 ns"),
+    /** 99th percentile handling latency over the last sample interval, ns. */
+    PLUGIN_P99_NS(16, "plugin latency p99 ns"),
+    /** Outputs an egress has not yet taken. */
+    EGRESS_LAG(20, "egress lag");
+
+    private final int id;
+    private final String label;
+
+    CounterType(final int id, final String label)
+    {
+        this.id = id;
+        this.label = label;
+    }
+
+    /**
+     * Stable type id stored in the counters file.
+     *
+     * @return the type id.
+     */
+    public int id()
+    {
+        return id;
+    }
+
+    /**
+     * Label prefix of counters of this type.
+     *
+     * @return the label.
+     */
+    public String label()
+    {
+        return label;
+    }
+
+    /**
+     * Look up a type by id.
+     *
+     * @param id type id.
+     * @return the type, or null.
+     */
+    public static CounterType get(final int id)
+    {
+        for (final CounterType type : values())
+        {
+            if (type.id == id)
+            {
+                return type;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,194 @@
+package dev.commandcenter.engine.internal;
+
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.Sequence;
+import dev.commandcenter.codecs.MessageSchema;
+import dev.commandcenter.engine.BackPressurePolicy;
+import dev.commandcenter.engine.EventPublisher;
+import dev.commandcenter.engine.MessageWriter;
+import org.agrona.DirectBuffer;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.EpochNanoClock;
+import org.agrona.concurrent.status.AtomicCounter;
+
+/**
+ * Publishes into the input ring under the configured back-pressure policy. Returns the ring
+ * position as the receipt; {@link #isJournaled(long)} compares it with the journaller's sequence.
+ * <p>
+ * <b>Note:</b> thread safe (multi-producer ring).
+ */
+public final class InputPublisher implements EventPublisher
+{
+    private final RingBuffer<EventSlot> ring;
+    private final BackPressurePolicy policy;
+    private final EpochNanoClock clock;
+    private final AtomicCounter eventsIn;
+    private final AtomicCounter rejected;
+    private final AtomicCounter invalid;
+    private final ErrorHandler errorHandler;
+    private volatile Sequence journalSequence;
+
+    /**
+     * Create a publisher over a ring.
+     *
+     * @param ring         the input ring.
+     * @param policy       when the ring is full.
+     * @param clock        stamps events.
+     * @param eventsIn     counts published events.
+     * @param rejected     counts events rejected by back-pressure.
+     * @param invalid      counts events that failed validation.
+     * @param errorHandler for encode failures.
+     */
+    public InputPublisher(
+        final RingBuffer<EventSlot> ring,
+        final BackPressurePolicy policy,
+        final EpochNanoClock clock,
+        final AtomicCounter eventsIn,
+        final AtomicCounter rejected,
+        final AtomicCounter invalid,
+        final ErrorHandler errorHandler)
+    {
+        this.ring = ring;
+        this.policy = policy;
+        this.clock = clock;
+        this.eventsIn = eventsIn;
+        this.rejected = rejected;
+        this.invalid = invalid;
+        this.errorHandler = errorHandler;
+    }
+
+    /**
+     * Set the journaller's sequence once the pipeline is assembled.
+     *
+     * @param journalSequence of the journaller.
+     */
+    public void journalSequence(final Sequence journalSequence)
+    {
+        this.journalSequence = journalSequence;
+    }
+
+    public long publish(final int source, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length > MAX_MESSAGE_LENGTH || null != MessageSchema.validate(buffer, offset, length))
+        {
+            invalid.incrementRelease();
+            return INVALID;
+        }
+        final long position = claim();
+        if (position < 0)
+        {
+            return position;
+        }
+        final EventSlot slot = ring.get(position);
+        slot.buffer.putBytes(0, buffer, offset, length);
+        return commit(slot, position, source, length, clock.nanoTime(), false, 0);
+    }
+
+    public <A> long publish(final int source, final MessageWriter<A> writer, final A arg)
+    {
+        final long position = claim();
+        if (position < 0)
+        {
+            return position;
+        }
+        final EventSlot slot = ring.get(position);
+        int length = 0;
+        try
+        {
+            length = writer.write(slot.buffer, 0, arg);
+            if (length > MAX_MESSAGE_LENGTH || null != MessageSchema.validate(slot.buffer, 0, length))
+            {
+                length = 0;
+            }
+        }
+        catch (final Throwable ex)
+        {
+            length = 0;
+            errorHandler.onError(ex);
+        }
+        final long result = commit(slot, position, source, length, clock.nanoTime(), false, 0);
+        return 0 == length ? INVALID : result;
+    }
+
+    /**
+     * Publish a recorded event with its original sequence and timestamp, for replay.
+     *
+     * @param sequence    recorded engine sequence.
+     * @param timestampNs recorded timestamp.
+     * @param source      recorded source.
+     * @param buffer      holding the message.
+     * @param offset      of the header.
+     * @param length      of the message.
+     * @return ring position, {@link #REJECTED} or {@link #INVALID}.
+     */
+    public long publishRecorded(
+        final long sequence,
+        final long timestampNs,
+        final int source,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length)
+    {
+        if (length > MAX_MESSAGE_LENGTH || null != MessageSchema.validate(buffer, offset, length))
+        {
+            invalid.incrementRelease();
+            return INVALID;
+        }
+        final long position = claim();
+        if (position < 0)
+        {
+            return position;
+        }
+        final EventSlot slot = ring.get(position);
+        slot.buffer.putBytes(0, buffer, offset, length);
+        return commit(slot, position, source, length, timestampNs, true, sequence);
+    }
+
+    public boolean isJournaled(final long receipt)
+    {
+        final Sequence sequence = journalSequence;
+        return receipt >= 0 && null != sequence && sequence.get() >= receipt;
+    }
+
+    private long claim()
+    {
+        if (policy == BackPressurePolicy.BLOCK)
+        {
+            return ring.next();
+        }
+        try
+        {
+            return ring.tryNext();
+        }
+        catch (final InsufficientCapacityException ex)
+        {
+            rejected.incrementRelease();
+            return REJECTED;
+        }
+    }
+
+    private long commit(
+        final EventSlot slot,
+        final long position,
+        final int source,
+        final int length,
+        final long timestampNs,
+        final boolean presequenced,
+        final long sequence)
+    {
+        slot.length = length;
+        slot.source = source;
+        slot.timestampNs = timestampNs;
+        slot.presequenced = presequenced;
+        slot.sequence = presequenced ? sequence : -1;
+        ring.publish(position);
+        if (0 == length)
+        {
+            invalid.incrementRelease();
+            return INVALID;
+        }
+        eventsIn.incrementRelease();
+        return position;
+    }
+}

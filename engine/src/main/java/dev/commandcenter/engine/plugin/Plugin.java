@@ -1,0 +1,77 @@
+package dev.commandcenter.engine.plugin;
+
+import dev.commandcenter.engine.Event;
+
+/**
+ * A plugin reacts to input events and may emit messages to the output ring. Each plugin runs on
+ * its own thread and sequence, sees only what its {@link #subscription()} admits and owns its state
+ * alone (single writer). A plugin that throws is isolated: the error is counted and logged, and after
+ * the configured number of failures it is quarantined while the others carry on.
+ * <p>
+ * Built-in plugins are found with {@link java.util.ServiceLoader}; they need a public no-argument constructor.
+ */
+public interface Plugin
+{
+    /**
+     * Stable id, used in configuration, counters, URLs and status.
+     *
+     * @return lowercase id such as {@code stream-bridge}.
+     */
+    String id();
+
+    /**
+     * Semantic version of the plugin.
+     *
+     * @return the version.
+     */
+    default String version()
+    {
+        return "0.1.0";
+    }
+
+    /**
+     * Which events this plugin receives; evaluated on the plugin's thread before {@link #onEvent(Event)}.
+     *
+     * @return the subscription.
+     */
+    default Subscription subscription()
+    {
+        return Subscription.all();
+    }
+
+    /**
+     * Called once on the plugin's thread before the first event.
+     *
+     * @param context of this plugin: configuration, emitter, clock.
+     * @throws Exception to fail the start; the plugin is marked FAILED and receives no events.
+     */
+    default void onStart(final PluginContext context) throws Exception
+    {
+    }
+
+    /**
+     * Called for each subscribed event, in sequence order.
+     *
+     * @param event valid only during the call.
+     * @throws Exception counted and logged; the plugin is quarantined after too many.
+     */
+    void onEvent(Event event) throws Exception;
+
+    /**
+     * Called once on shutdown, after the last event.
+     */
+    default void onStop()
+    {
+    }
+
+    /**
+     * A folder on this plugin's class path whose files the HTTP transport serves at
+     * {@code /plugins/<id>/}, such as an overlay page.
+     *
+     * @return the resource folder (for example {@code "stream-bridge/web"}), or null for none.
+     */
+    default String webResourceRoot()
+    {
+        return null;
+    }
+}

@@ -1,0 +1,130 @@
+package dev.commandcenter.engine.plugin;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A plugin's configuration section with typed getters whose errors name the key and what was expected.
+ * <p>
+ * <b>Note:</b> immutable.
+ */
+public final class PluginConfig
+{
+    private final String pluginId;
+    private final Map<String, Object> values;
+
+    /**
+     * Wrap a plugin's section.
+     *
+     * @param pluginId for error messages.
+     * @param values   as parsed from configuration.
+     */
+    public PluginConfig(final String pluginId, final Map<String, ?> values)
+    {
+        this.pluginId = pluginId;
+        this.values = null == values ? Map.of() : Map.copyOf(new TreeMap<>(values));
+    }
+
+    /**
+     * An empty configuration.
+     *
+     * @param pluginId for error messages.
+     * @return empty configuration.
+     */
+    public static PluginConfig empty(final String pluginId)
+    {
+        return new PluginConfig(pluginId, Map.of());
+    }
+
+    /**
+     * Reject keys the plugin does not know.
+     *
+     * @param known the keys the plugin reads.
+     * @throws IllegalArgumentException naming the first unknown key and the known ones.
+     */
+    public void requireOnly(final Collection<String> known)
+    {
+        for (final String key : values.keySet())
+        {
+            if (!known.contains(key))
+            {
+                throw new IllegalArgumentException("plugins." + pluginId + ": unknown key '" + key +
+                    "', expected one of " + new java.util.TreeSet<>(known));
+            }
+        }
+    }
+
+    /**
+     * A whole number.
+     *
+     * @param key          to read.
+     * @param defaultValue when absent.
+     * @return the value.
+     */
+    public long getLong(final String key, final long defaultValue)
+    {
+        final Object value = values.get(key);
+        if (null == value)
+        {
+            return defaultValue;
+        }
+        if (value instanceof Number number && !(value instanceof Double || value instanceof Float))
+        {
+            return number.longValue();
+        }
+        throw new IllegalArgumentException("plugins." + pluginId + "." + key + ": expected a whole number, got '" + value + "'");
+    }
+
+    /**
+     * A string.
+     *
+     * @param key          to read.
+     * @param defaultValue when absent.
+     * @return the value.
+     */
+    public String getString(final String key, final String defaultValue)
+    {
+        final Object value = values.get(key);
+        if (null == value)
+        {
+            return defaultValue;
+        }
+        if (value instanceof String text)
+        {
+            return text;
+        }
+        throw new IllegalArgumentException("plugins." + pluginId + "." + key + ": expected a string, got '" + value + "'");
+    }
+
+    /**
+     * A boolean.
+     *
+     * @param key          to read.
+     * @param defaultValue when absent.
+     * @return the value.
+     */
+    public boolean getBoolean(final String key, final boolean defaultValue)
+    {
+        final Object value = values.get(key);
+        if (null == value)
+        {
+            return defaultValue;
+        }
+        if (value instanceof Boolean flag)
+        {
+            return flag;
+        }
+        throw new IllegalArgumentException("plugins." + pluginId + "." + key + ": expected true or false, got '" + value + "'");
+    }
+
+    /**
+     * All values, for plugins with nested configuration.
+     *
+     * @return an unmodifiable view.
+     */
+    public Map<String, Object> asMap()
+    {
+        return values;
+    }
+}

@@ -1,0 +1,30 @@
+package dev.commandcenter.engine.plugin;
+
+import org.agrona.concurrent.EpochClock;
+
+/**
+ * What the engine gives a plugin: its configuration, a way to emit, a clock.
+ */
+public interface PluginContext
+{
+    /**
+     * The plugin's own configuration section.
+     *
+     * @return configuration, empty when none was given.
+     */
+    PluginConfig config();
+
+    /**
+     * Emits messages into the output ring, tagged with this plugin and the current input event.
+     *
+     * @return the emitter.
+     */
+    Emitter emitter();
+
+    /**
+     * Wall clock for presentation only; logic that must replay identically uses event timestamps.
+     *
+     * @return the clock.
+     */
+    EpochClock epochClock();
+}
