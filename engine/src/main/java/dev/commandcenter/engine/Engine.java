@@ -85,6 +85,7 @@ public final class Engine implements AutoCloseable
     private final EngineSampler sampler;
     private final AgentRunner samplerRunner;
     private final ErrorHandler errorHandler;
+    private final List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
     private Engine(final Context ctx)
@@ -385,8 +386,25 @@ public final class Engine implements AutoCloseable
         {
             output.halt();
         }
+        boolean stopped = true;
+        for (final Thread thread : threads)
+        {
+            try
+            {
+                thread.join(timeoutMs);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+            stopped &= !thread.isAlive();
+        }
         CloseHelper.quietClose(ctx.journal()::close);
-        CloseHelper.quietClose(countersFile);
+        if (stopped)
+        {
+            // Unmapping while a ring thread could still write a counter would crash the JVM.
+            CloseHelper.quietClose(countersFile);
+        }
         try
         {
             lock.release();
@@ -407,13 +425,14 @@ public final class Engine implements AutoCloseable
         return suffix.isEmpty() ? type.label() : type.label() + ": " + suffix;
     }
 
-    private static ThreadFactory threadFactory(final String prefix)
+    private ThreadFactory threadFactory(final String prefix)
     {
         final AtomicInteger count = new AtomicInteger();
         return (runnable) ->
         {
             final Thread thread = new Thread(runnable, prefix + "-" + count.getAndIncrement());
             thread.setDaemon(true);
+            threads.add(thread);
             return thread;
         };
     }

@@ -390,7 +390,7 @@ public final class JsonView
                     {
                         final Token valid = tokens.get(j);
                         expected.append(expected.isEmpty() ? "" : ", ").append(valid.name());
-                        if (valid.name().equals(name))
+                        if (valid.name().equals(name) || (null == name && raw < 0))
                         {
                             raw = valid.encoding().constValue().longValue();
                         }
