@@ -1,0 +1,136 @@
+package dev.commandcenter.plugin.streambridge;
+
+import dev.commandcenter.codecs.MessageSchema;
+import dev.commandcenter.engine.Event;
+import dev.commandcenter.engine.MessageWriter;
+import dev.commandcenter.engine.Sources;
+import dev.commandcenter.engine.plugin.Emitter;
+import dev.commandcenter.engine.plugin.PluginConfig;
+import dev.commandcenter.engine.plugin.PluginContext;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.Map;
+
+/**
+ * Runs a plugin on the test's own thread: a configuration, an emitter that encodes into one reusable
+ * buffer and counts, and a reusable input event. For tests that need no threads, such as measuring
+ * allocation per event.
+ */
+final class DirectPluginContext implements PluginContext, Emitter
+{
+    final UnsafeBuffer output = new UnsafeBuffer(new byte[4096]);
+    final TestEvent event = new TestEvent();
+    int outputLength;
+    long emitted;
+    private final PluginConfig config;
+
+    DirectPluginContext(final Map<String, ?> config)
+    {
+        this.config = new PluginConfig(StreamBridgePlugin.ID, config);
+    }
+
+    /**
+     * Put a payment into the reusable input event.
+     *
+     * @return the event.
+     */
+    TestEvent event(final TestPayment payment, final long sequence, final long timestampNs)
+    {
+        event.length = payment.encode(event.buffer, 0);
+        event.sequence = sequence;
+        event.timestampNs = timestampNs;
+        return event;
+    }
+
+    /**
+     * Decode the last output.
+     *
+     * @return the alert.
+     */
+    CapturingEgress.Alert lastAlert()
+    {
+        final byte[] bytes = new byte[outputLength];
+        output.getBytes(0, bytes);
+        return new CapturingEgress.Output(StreamBridgePlugin.ID, event.sequence, event.timestampNs,
+            MessageSchema.templateId(output, 0), bytes).alert();
+    }
+
+    public PluginConfig config()
+    {
+        return config;
+    }
+
+    public Emitter emitter()
+    {
+        return this;
+    }
+
+    public EpochClock epochClock()
+    {
+        return () ->
+        {
+            throw new AssertionError("the wall clock must not be read");
+        };
+    }
+
+    public boolean emit(final DirectBuffer buffer, final int offset, final int length)
+    {
+        output.putBytes(0, buffer, offset, length);
+        outputLength = length;
+        emitted++;
+        return true;
+    }
+
+    public <A> boolean emit(final MessageWriter<A> writer, final A arg)
+    {
+        outputLength = writer.write(output, 0, arg);
+        emitted++;
+        return true;
+    }
+
+    /** A reusable input event over one buffer. */
+    static final class TestEvent implements Event
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[4096]);
+        long sequence;
+        long timestampNs;
+        int length;
+
+        public long sequence()
+        {
+            return sequence;
+        }
+
+        public long timestampNs()
+        {
+            return timestampNs;
+        }
+
+        public int source()
+        {
+            return Sources.WALLET;
+        }
+
+        public int templateId()
+        {
+            return MessageSchema.templateId(buffer, 0);
+        }
+
+        public DirectBuffer buffer()
+        {
+            return buffer;
+        }
+
+        public int offset()
+        {
+            return 0;
+        }
+
+        public int length()
+        {
+            return length;
+        }
+    }
+}

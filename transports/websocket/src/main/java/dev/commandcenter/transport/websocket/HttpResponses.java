@@ -1,0 +1,171 @@
+package dev.commandcenter.transport.websocket;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Builds the server's HTTP responses: JSON bodies, one-line JSON errors, files and HTML.
+ */
+final class HttpResponses
+{
+    /** Shared mapper for JSON bodies; thread safe once configured. */
+    static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private static final String JSON = "application/json; charset=utf-8";
+
+    private HttpResponses()
+    {
+    }
+
+    /**
+     * A response whose body is an object rendered as JSON.
+     */
+    static FullHttpResponse json(final HttpResponseStatus status, final Object body)
+    {
+        final byte[] bytes;
+        try
+        {
+            bytes = MAPPER.writeValueAsBytes(body);
+        }
+        catch (final JsonProcessingException ex)
+        {
+            return error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "cannot render JSON: " + oneLine(ex.getOriginalMessage()));
+        }
+        return bytes(status, JSON, bytes);
+    }
+
+    /**
+     * A response {@code {"error":"<message>"}} with the message on one line.
+     */
+    static FullHttpResponse error(final HttpResponseStatus status, final String message)
+    {
+        try
+        {
+            return bytes(status, JSON, MAPPER.writeValueAsBytes(Map.of("error", oneLine(message))));
+        }
+        catch (final JsonProcessingException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /**
+     * A response with a body of the given content type.
+     */
+    static FullHttpResponse bytes(final HttpResponseStatus status, final String contentType, final byte[] body)
+    {
+        final FullHttpResponse response = new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+        response.headers()
+            .set(HttpHeaderNames.CONTENT_TYPE, contentType)
+            .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
+            .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
+            .set("X-Content-Type-Options", "nosniff");
+        return response;
+    }
+
+    /**
+     * A redirect to another path of this server.
+     */
+    static FullHttpResponse redirect(final String location)
+    {
+        final FullHttpResponse response = new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1, HttpResponseStatus.MOVED_PERMANENTLY, Unpooled.EMPTY_BUFFER);
+        response.headers().set(HttpHeaderNames.LOCATION, location).setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+        return response;
+    }
+
+    /**
+     * An empty response.
+     */
+    static FullHttpResponse empty(final HttpResponseStatus status)
+    {
+        final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.EMPTY_BUFFER);
+        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+        return response;
+    }
+
+    /**
+     * Content type of a file by its extension.
+     */
+    static String contentType(final String path)
+    {
+        final int dot = path.lastIndexOf('.');
+        final String extension = dot < 0 ? "" : path.substring(dot + 1).toLowerCase(Locale.ROOT);
+        return switch (extension)
+        {
+            case "html", "htm" -> "text/html; charset=utf-8";
+            case "js", "mjs" -> "text/javascript; charset=utf-8";
+            case "css" -> "text/css; charset=utf-8";
+            case "json", "map" -> JSON;
+            case "svg" -> "image/svg+xml";
+            case "png" -> "image/png";
+            case "jpg", "jpeg" -> "image/jpeg";
+            case "gif" -> "image/gif";
+            case "webp" -> "image/webp";
+            case "ico" -> "image/x-icon";
+            case "txt" -> "text/plain; charset=utf-8";
+            case "woff2" -> "font/woff2";
+            case "woff" -> "font/woff";
+            case "mp3" -> "audio/mpeg";
+            case "ogg" -> "audio/ogg";
+            case "wav" -> "audio/wav";
+            case "webm" -> "video/webm";
+            case "mp4" -> "video/mp4";
+            default -> "application/octet-stream";
+        };
+    }
+
+    /**
+     * Text on one line: line breaks become spaces; null becomes "unknown error".
+     */
+    static String oneLine(final String message)
+    {
+        if (null == message || message.isBlank())
+        {
+            return "unknown error";
+        }
+        return message.strip().replaceAll("\\s*[\\r\\n]+\\s*", " ");
+    }
+
+    /**
+     * Escape text for HTML content and attribute values.
+     */
+    static String html(final String text)
+    {
+        final StringBuilder builder = new StringBuilder(text.length() + 16);
+        for (int i = 0; i < text.length(); i++)
+        {
+            final char c = text.charAt(i);
+            switch (c)
+            {
+                case '<' -> builder.append("&lt;");
+                case '>' -> builder.append("&gt;");
+                case '&' -> builder.append("&amp;");
+                case '"' -> builder.append("&quot;");
+                case '\'' -> builder.append("&#39;");
+                default -> builder.append(c);
+            }
+        }
+        return builder.toString();
+    }
+
+    /**
+     * UTF-8 bytes of a string.
+     */
+    static byte[] utf8(final String text)
+    {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,99 @@
+package dev.commandcenter.transport.websocket;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * The last N messages of one feed, oldest first, each as its rendered JSON and its SBE bytes.
+ * The ring holds one reference to each buffer and releases it when the entry is overwritten.
+ * <p>
+ * <b>Note:</b> not thread safe; guarded by the egress lock.
+ */
+final class RetainedMessages
+{
+    private final int capacity;
+    private final int[] templateIds;
+    private final ByteBuf[] json;
+    private final ByteBuf[] sbe;
+    private int head;
+    private int size;
+
+    RetainedMessages(final int capacity)
+    {
+        this.capacity = capacity;
+        this.templateIds = new int[capacity];
+        this.json = new ByteBuf[capacity];
+        this.sbe = new ByteBuf[capacity];
+    }
+
+    /**
+     * Keep a message, evicting the oldest when full; takes a new reference to each buffer.
+     */
+    void add(final int templateId, final ByteBuf jsonBuffer, final ByteBuf sbeBuffer)
+    {
+        if (0 == capacity)
+        {
+            return;
+        }
+        final int index = head;
+        if (size == capacity)
+        {
+            release(index);
+        }
+        else
+        {
+            size++;
+        }
+        templateIds[index] = templateId;
+        json[index] = jsonBuffer.retain();
+        sbe[index] = sbeBuffer.retain();
+        head = index + 1 == capacity ? 0 : index + 1;
+    }
+
+    int size()
+    {
+        return size;
+    }
+
+    /** Index into the arrays of the i-th oldest entry. */
+    private int slot(final int i)
+    {
+        final int index = head - size + i;
+        return index < 0 ? index + capacity : index;
+    }
+
+    int templateId(final int i)
+    {
+        return templateIds[slot(i)];
+    }
+
+    ByteBuf json(final int i)
+    {
+        return json[slot(i)];
+    }
+
+    ByteBuf sbe(final int i)
+    {
+        return sbe[slot(i)];
+    }
+
+    /**
+     * Release every entry.
+     */
+    void clear()
+    {
+        for (int i = 0; i < size; i++)
+        {
+            release(slot(i));
+        }
+        head = 0;
+        size = 0;
+    }
+
+    private void release(final int index)
+    {
+        json[index].release();
+        sbe[index].release();
+        json[index] = null;
+        sbe[index] = null;
+    }
+}

@@ -1,0 +1,905 @@
+package dev.commandcenter.transport.websocket;
+
+import dev.commandcenter.engine.EventPublisher;
+import dev.commandcenter.engine.plugin.Plugin;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * HTTP and WebSocket server for browsers, OBS browser sources and bots, on Netty NIO event loops
+ * (one acceptor thread, {@link Context#ioThreads(int)} I/O threads).
+ * <ul>
+ *   <li>{@code GET /plugins/<pluginId>/<path>}: a plugin's web pages, no token (pages read it from their own URL).</li>
+ *   <li>{@code GET /?token=}: index of plugin pages and feeds.</li>
+ *   <li>{@code GET /api/health}: JSON from the status supplier.</li>
+ *   <li>{@code POST /api/events}: one message in the JSON view, published into the engine (202 {"receipt":N}).</li>
+ *   <li>{@code GET /ws/<feed>?token=&format=json|sbe&types=A,B}: WebSocket feed of a plugin's output, or {@code all}.</li>
+ * </ul>
+ * Everything but plugin pages needs the token, as {@code ?token=} or {@code Authorization: Bearer}. Browser
+ * requests are accepted from the server's own origin and from {@link Context#allowedOrigins(List)}.
+ * <pre>{@code
+ * try (WebServer server = WebServer.launch(new WebServer.Context().token(token).egress(egress)
+ *     .eventPublisher(engine.publisher())))
+ * {
+ *     System.out.println("listening on " + server.baseUrl());
+ * }
+ * }</pre>
+ * <b>Note:</b> launch and close from one thread; the getters are thread safe.
+ */
+public final class WebServer implements AutoCloseable
+{
+    private final Context ctx;
+    private final AccessPolicy accessPolicy;
+    private final WebSocketDecoderConfig decoderConfig;
+    private final EventLoopGroup bossGroup;
+    private final EventLoopGroup workerGroup;
+    private final ChannelGroup channels = new DefaultChannelGroup("cc-web", GlobalEventExecutor.INSTANCE);
+    private final ExecutorService publishExecutor;
+    private final Channel serverChannel;
+    private final InetSocketAddress localAddress;
+    private volatile boolean closed;
+
+    private WebServer(final Context ctx)
+    {
+        this.ctx = ctx;
+        this.accessPolicy = new AccessPolicy(ctx.token, ctx.allowedOrigins);
+        this.decoderConfig = WebSocketDecoderConfig.newBuilder()
+            .maxFramePayloadLength(ctx.maxFrameLength)
+            .allowExtensions(false)
+            .closeOnProtocolViolation(true)
+            .build();
+
+        final InetAddress address;
+        try
+        {
+            address = InetAddress.getByName(ctx.bindAddress);
+        }
+        catch (final UnknownHostException ex)
+        {
+            throw new IllegalArgumentException("websocket.bind: cannot resolve '" + ctx.bindAddress +
+                "', expected an address of this machine such as 127.0.0.1");
+        }
+
+        bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("cc-web-accept", true), NioIoHandler.newFactory());
+        workerGroup = new MultiThreadIoEventLoopGroup(
+            ctx.ioThreads, new DefaultThreadFactory("cc-web-io", true), NioIoHandler.newFactory());
+        publishExecutor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("cc-web-rest-", 0).factory());
+
+        final ServerBootstrap bootstrap = new ServerBootstrap()
+            .group(bossGroup, workerGroup)
+            .channel(NioServerSocketChannel.class)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                new WriteBufferWaterMark(ctx.writeBufferLowWaterMark, ctx.writeBufferHighWaterMark))
+            .childHandler(new ChannelInitializer<SocketChannel>()
+            {
+                protected void initChannel(final SocketChannel channel)
+                {
+                    channels.add(channel);
+                    channel.pipeline()
+                        .addLast("http-codec", new HttpServerCodec())
+                        .addLast("http-aggregator", new BodyLimitAggregator(ctx.maxRequestBodyLength))
+                        .addLast("http-handler", new HttpRequestHandler(WebServer.this));
+                }
+            });
+        if (ctx.socketSendBufferLength > 0)
+        {
+            bootstrap.childOption(ChannelOption.SO_SNDBUF, ctx.socketSendBufferLength);
+        }
+
+        try
+        {
+            serverChannel = bootstrap.bind(address, ctx.port).syncUninterruptibly().channel();
+        }
+        catch (final Exception ex)
+        {
+            publishExecutor.shutdownNow();
+            shutdownGroups();
+            throw new IllegalStateException(bindFailure(ctx.bindAddress, ctx.port, ex));
+        }
+        localAddress = (InetSocketAddress)serverChannel.localAddress();
+    }
+
+    /**
+     * Start a server: bind, then serve until closed.
+     *
+     * @param ctx configuration; concluded here.
+     * @return the running server.
+     * @throws IllegalStateException with a one-line reason when the address cannot be bound.
+     * @throws IllegalArgumentException naming the setting that is wrong.
+     */
+    public static WebServer launch(final Context ctx)
+    {
+        ctx.conclude();
+        return new WebServer(ctx);
+    }
+
+    /**
+     * The port the server listens on; the ephemeral one chosen when the context asked for port 0.
+     *
+     * @return the bound port.
+     */
+    public int port()
+    {
+        return localAddress.getPort();
+    }
+
+    /**
+     * The address the server listens on.
+     *
+     * @return the bound socket address.
+     */
+    public InetSocketAddress localAddress()
+    {
+        return localAddress;
+    }
+
+    /**
+     * Base URL for links and logs, without the token.
+     *
+     * @return for example {@code http://127.0.0.1:7300}.
+     */
+    public String baseUrl()
+    {
+        final String host = localAddress.getAddress().getHostAddress();
+        return "http://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port();
+    }
+
+    /**
+     * The concluded context.
+     *
+     * @return the context.
+     */
+    public Context context()
+    {
+        return ctx;
+    }
+
+    /**
+     * The fan-out feeding this server's WebSocket clients, with its counters.
+     *
+     * @return the egress.
+     */
+    public WebSocketEgress egress()
+    {
+        return ctx.egress;
+    }
+
+    /**
+     * Open HTTP and WebSocket connections, subscribed or not.
+     *
+     * @return the number of connections.
+     */
+    public int openConnections()
+    {
+        return channels.size();
+    }
+
+    /**
+     * Stop: close the listening socket, tell WebSocket clients the server is going away (1001), close
+     * every connection and stop the event loops.
+     */
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        serverChannel.close().awaitUninterruptibly(ctx.closeTimeoutMs);
+        for (final Channel channel : channels)
+        {
+            if (null != channel.pipeline().get(WebSocketSession.class))
+            {
+                channel.writeAndFlush(new CloseWebSocketFrame(WebSocketSession.GOING_AWAY, "server shutting down"));
+            }
+        }
+        channels.close().awaitUninterruptibly(ctx.closeTimeoutMs);
+        publishExecutor.shutdownNow();
+        shutdownGroups();
+        try
+        {
+            publishExecutor.awaitTermination(ctx.closeTimeoutMs, TimeUnit.MILLISECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    AccessPolicy accessPolicy()
+    {
+        return accessPolicy;
+    }
+
+    WebSocketDecoderConfig decoderConfig()
+    {
+        return decoderConfig;
+    }
+
+    ExecutorService publishExecutor()
+    {
+        return publishExecutor;
+    }
+
+    /**
+     * Whether a feed can be subscribed: {@code all}, a configured plugin, or one that has emitted.
+     */
+    boolean isKnownFeed(final String feed)
+    {
+        return ctx.feeds.contains(feed) || ctx.webRoots.containsKey(feed) || ctx.egress.hasFeed(feed);
+    }
+
+    /**
+     * Names of the feeds, {@code all} first, then plugin ids sorted.
+     */
+    List<String> feedNames()
+    {
+        final TreeSet<String> plugins = new TreeSet<>(ctx.feeds);
+        plugins.addAll(ctx.webRoots.keySet());
+        plugins.addAll(ctx.egress.pluginFeeds());
+        plugins.remove(WebSocketEgress.ALL_FEED);
+        final List<String> names = new ArrayList<>(plugins.size() + 1);
+        names.add(WebSocketEgress.ALL_FEED);
+        names.addAll(plugins);
+        return names;
+    }
+
+    /**
+     * What the health endpoint renders.
+     */
+    Object status()
+    {
+        if (null != ctx.statusSupplier)
+        {
+            return ctx.statusSupplier.get();
+        }
+        final WebSocketEgress egress = ctx.egress;
+        final Map<String, Object> status = new LinkedHashMap<>();
+        status.put("status", "up");
+        status.put("connectedClients", egress.connectedClients());
+        status.put("messagesSent", egress.messagesSent());
+        status.put("drops", egress.drops());
+        status.put("slowConsumerCloses", egress.slowConsumerCloses());
+        return status;
+    }
+
+    private void shutdownGroups()
+    {
+        final var boss = bossGroup.shutdownGracefully(0, ctx.closeTimeoutMs, TimeUnit.MILLISECONDS);
+        final var workers = workerGroup.shutdownGracefully(0, ctx.closeTimeoutMs, TimeUnit.MILLISECONDS);
+        boss.awaitUninterruptibly(ctx.closeTimeoutMs);
+        workers.awaitUninterruptibly(ctx.closeTimeoutMs);
+    }
+
+    /**
+     * One line saying why an address could not be bound and which setting to change.
+     */
+    static String bindFailure(final String bindAddress, final int port, final Throwable failure)
+    {
+        Throwable cause = failure;
+        while (null != cause.getCause() && !(cause instanceof BindException))
+        {
+            cause = cause.getCause();
+        }
+        final String message = null == cause.getMessage() ? cause.getClass().getSimpleName() : cause.getMessage();
+        final String lower = message.toLowerCase(Locale.ROOT);
+        final String where = "cannot listen on " + (bindAddress.indexOf(':') >= 0 ? "[" + bindAddress + "]" : bindAddress) +
+            ":" + port + ": ";
+        if (lower.contains("already in use"))
+        {
+            return where + "address already in use (set websocket.port to a free port)";
+        }
+        if (lower.contains("permission denied") || lower.contains("access denied"))
+        {
+            return where + "permission denied (set websocket.port to 1024 or above)";
+        }
+        if (lower.contains("assign requested address"))
+        {
+            return where + "not an address of this machine (set websocket.bind to a local address such as 127.0.0.1)";
+        }
+        return where + HttpResponses.oneLine(lower) + " (check websocket.bind and websocket.port)";
+    }
+
+    /**
+     * Configuration of a {@link WebServer}. Defaults come from the named constants; {@link #conclude()}
+     * validates and may be called once. The token is never printed, logged or returned by {@link #toString()}.
+     */
+    public static final class Context
+    {
+        /** Default address to listen on: loopback only. */
+        public static final String BIND_ADDRESS_DEFAULT = "127.0.0.1";
+        /** Default port. */
+        public static final int PORT_DEFAULT = 7300;
+        /** Default largest inbound WebSocket frame payload; a larger one closes the connection with 1009. */
+        public static final int MAX_FRAME_LENGTH_DEFAULT = 64 * 1024;
+        /** Default largest HTTP request body; a larger one gets 413. */
+        public static final int MAX_REQUEST_BODY_LENGTH_DEFAULT = 64 * 1024;
+        /** Default outbound bytes queued for a connection above which it is not writable (messages are dropped). */
+        public static final int WRITE_BUFFER_HIGH_WATER_MARK_DEFAULT = 256 * 1024;
+        /** Default outbound bytes queued below which a connection is writable again. */
+        public static final int WRITE_BUFFER_LOW_WATER_MARK_DEFAULT = 128 * 1024;
+        /** Default messages dropped in a row for an unwritable client before it is closed with 1013. */
+        public static final int SLOW_CONSUMER_DROP_LIMIT_DEFAULT = 256;
+        /** Default number of I/O event loop threads (plus one acceptor thread). */
+        public static final int IO_THREADS_DEFAULT = 1;
+        /** Default time to wait for a client's close frame, and for shutdown steps. */
+        public static final long CLOSE_TIMEOUT_MS_DEFAULT = 2000;
+        /** Default socket send buffer: 0 leaves the operating system's. */
+        public static final int SOCKET_SEND_BUFFER_LENGTH_DEFAULT = 0;
+
+        private boolean concluded;
+        private String bindAddress = BIND_ADDRESS_DEFAULT;
+        private int port = PORT_DEFAULT;
+        private String token;
+        private List<String> allowedOrigins = new ArrayList<>();
+        private int maxFrameLength = MAX_FRAME_LENGTH_DEFAULT;
+        private int maxRequestBodyLength = MAX_REQUEST_BODY_LENGTH_DEFAULT;
+        private int writeBufferHighWaterMark = WRITE_BUFFER_HIGH_WATER_MARK_DEFAULT;
+        private int writeBufferLowWaterMark = WRITE_BUFFER_LOW_WATER_MARK_DEFAULT;
+        private int slowConsumerDropLimit = SLOW_CONSUMER_DROP_LIMIT_DEFAULT;
+        private int ioThreads = IO_THREADS_DEFAULT;
+        private long closeTimeoutMs = CLOSE_TIMEOUT_MS_DEFAULT;
+        private int socketSendBufferLength = SOCKET_SEND_BUFFER_LENGTH_DEFAULT;
+        private EventPublisher eventPublisher;
+        private Supplier<?> statusSupplier;
+        private WebSocketEgress egress;
+        private final Map<String, WebRoot> webRoots = new LinkedHashMap<>();
+        private final Set<String> feeds = new LinkedHashSet<>();
+
+        /**
+         * Validate the configuration and fill in what was left out (an egress of its own when none was given).
+         * Called by {@link WebServer#launch(Context)}.
+         *
+         * @return this.
+         * @throws IllegalStateException if called twice.
+         * @throws IllegalArgumentException naming the setting that is wrong and what was expected.
+         */
+        public Context conclude()
+        {
+            if (concluded)
+            {
+                throw new IllegalStateException("context already concluded");
+            }
+            concluded = true;
+            if (null == token || token.isBlank())
+            {
+                throw new IllegalArgumentException("websocket.token: required, expected a non-empty secret");
+            }
+            if (null == bindAddress || bindAddress.isBlank())
+            {
+                throw new IllegalArgumentException("websocket.bind: expected an address such as 127.0.0.1");
+            }
+            if (port < 0 || port > 65535)
+            {
+                throw new IllegalArgumentException("websocket.port: expected 0..65535 (0 for any free port), got " + port);
+            }
+            requireAtLeast("websocket.maxFrameLength", maxFrameLength, 125);
+            requireAtLeast("websocket.maxRequestBodyLength", maxRequestBodyLength, 1);
+            requireAtLeast("websocket.lowWaterMark", writeBufferLowWaterMark, 1);
+            if (writeBufferHighWaterMark < writeBufferLowWaterMark)
+            {
+                throw new IllegalArgumentException("websocket.highWaterMark: expected at least websocket.lowWaterMark (" +
+                    writeBufferLowWaterMark + "), got " + writeBufferHighWaterMark);
+            }
+            requireAtLeast("websocket.slowConsumerDropLimit", slowConsumerDropLimit, 0);
+            requireAtLeast("websocket.ioThreads", ioThreads, 1);
+            requireAtLeast("websocket.socketSendBufferLength", socketSendBufferLength, 0);
+            if (closeTimeoutMs < 1)
+            {
+                throw new IllegalArgumentException("websocket.closeTimeoutMs: expected 1 or more, got " + closeTimeoutMs);
+            }
+            final List<String> origins = new ArrayList<>(allowedOrigins.size());
+            for (final String origin : allowedOrigins)
+            {
+                if (null == origin || origin.isBlank())
+                {
+                    throw new IllegalArgumentException(
+                        "websocket.allowedOrigins: expected origins such as http://localhost:8080, got an empty entry");
+                }
+                origins.add(AccessPolicy.normaliseOrigin(origin));
+            }
+            allowedOrigins = Collections.unmodifiableList(origins);
+            for (final String feed : feeds)
+            {
+                requireFeedName(feed);
+            }
+            for (final String pluginId : webRoots.keySet())
+            {
+                requireFeedName(pluginId);
+            }
+            if (null == egress)
+            {
+                egress = new WebSocketEgress();
+            }
+            return this;
+        }
+
+        private static void requireAtLeast(final String name, final long value, final long min)
+        {
+            if (value < min)
+            {
+                throw new IllegalArgumentException(name + ": expected " + min + " or more, got " + value);
+            }
+        }
+
+        private static void requireFeedName(final String pluginId)
+        {
+            if (null == pluginId || pluginId.isEmpty() || pluginId.indexOf('/') >= 0)
+            {
+                throw new IllegalArgumentException("plugin id '" + pluginId + "': expected a non-empty id without '/'");
+            }
+        }
+
+        /**
+         * Address to listen on. Keep the loopback default unless other machines must connect.
+         *
+         * @param bindAddress host name or IP address.
+         * @return this.
+         */
+        public Context bindAddress(final String bindAddress)
+        {
+            this.bindAddress = bindAddress;
+            return this;
+        }
+
+        /**
+         * Address to listen on.
+         *
+         * @return the address.
+         */
+        public String bindAddress()
+        {
+            return bindAddress;
+        }
+
+        /**
+         * Port to listen on.
+         *
+         * @param port 0..65535; 0 picks a free port, see {@link WebServer#port()}.
+         * @return this.
+         */
+        public Context port(final int port)
+        {
+            this.port = port;
+            return this;
+        }
+
+        /**
+         * Port asked for.
+         *
+         * @return the port.
+         */
+        public int port()
+        {
+            return port;
+        }
+
+        /**
+         * Secret every request but plugin pages must carry. Required.
+         *
+         * @param token non-empty secret.
+         * @return this.
+         */
+        public Context token(final String token)
+        {
+            this.token = token;
+            return this;
+        }
+
+        /**
+         * Whether a token was set (the token itself is not handed out).
+         *
+         * @return true when set and not blank.
+         */
+        public boolean hasToken()
+        {
+            return null != token && !token.isBlank();
+        }
+
+        /**
+         * Browser origins allowed besides the server's own, such as {@code http://localhost:5173};
+         * {@code *} allows any (not recommended). Empty by default: same origin only.
+         *
+         * @param origins scheme://host[:port] entries.
+         * @return this.
+         */
+        public Context allowedOrigins(final List<String> origins)
+        {
+            this.allowedOrigins = new ArrayList<>(Objects.requireNonNull(origins, "origins"));
+            return this;
+        }
+
+        /**
+         * Allowed browser origins.
+         *
+         * @return the origins.
+         */
+        public List<String> allowedOrigins()
+        {
+            return allowedOrigins;
+        }
+
+        /**
+         * Largest inbound WebSocket frame payload; a larger frame closes the connection with 1009.
+         *
+         * @param length bytes, 125 or more.
+         * @return this.
+         */
+        public Context maxFrameLength(final int length)
+        {
+            this.maxFrameLength = length;
+            return this;
+        }
+
+        /**
+         * Largest inbound frame payload.
+         *
+         * @return bytes.
+         */
+        public int maxFrameLength()
+        {
+            return maxFrameLength;
+        }
+
+        /**
+         * Largest HTTP request body, such as a posted event; a larger one gets 413.
+         *
+         * @param length bytes.
+         * @return this.
+         */
+        public Context maxRequestBodyLength(final int length)
+        {
+            this.maxRequestBodyLength = length;
+            return this;
+        }
+
+        /**
+         * Largest request body.
+         *
+         * @return bytes.
+         */
+        public int maxRequestBodyLength()
+        {
+            return maxRequestBodyLength;
+        }
+
+        /**
+         * Outbound bytes queued for a connection above which it stops being writable and misses messages.
+         *
+         * @param bytes high water mark.
+         * @return this.
+         */
+        public Context writeBufferHighWaterMark(final int bytes)
+        {
+            this.writeBufferHighWaterMark = bytes;
+            return this;
+        }
+
+        /**
+         * High water mark.
+         *
+         * @return bytes.
+         */
+        public int writeBufferHighWaterMark()
+        {
+            return writeBufferHighWaterMark;
+        }
+
+        /**
+         * Outbound bytes queued below which a connection is writable again.
+         *
+         * @param bytes low water mark.
+         * @return this.
+         */
+        public Context writeBufferLowWaterMark(final int bytes)
+        {
+            this.writeBufferLowWaterMark = bytes;
+            return this;
+        }
+
+        /**
+         * Low water mark.
+         *
+         * @return bytes.
+         */
+        public int writeBufferLowWaterMark()
+        {
+            return writeBufferLowWaterMark;
+        }
+
+        /**
+         * Slow-client policy: messages dropped in a row for a client that is not writable, after which it
+         * is closed with 1013 "slow consumer". 0 closes at the first message it cannot take.
+         *
+         * @param drops limit, 0 or more.
+         * @return this.
+         */
+        public Context slowConsumerDropLimit(final int drops)
+        {
+            this.slowConsumerDropLimit = drops;
+            return this;
+        }
+
+        /**
+         * Drop limit of the slow-client policy.
+         *
+         * @return messages.
+         */
+        public int slowConsumerDropLimit()
+        {
+            return slowConsumerDropLimit;
+        }
+
+        /**
+         * I/O event loop threads; connections are spread over them. One suits a small machine.
+         *
+         * @param threads 1 or more.
+         * @return this.
+         */
+        public Context ioThreads(final int threads)
+        {
+            this.ioThreads = threads;
+            return this;
+        }
+
+        /**
+         * I/O threads.
+         *
+         * @return count.
+         */
+        public int ioThreads()
+        {
+            return ioThreads;
+        }
+
+        /**
+         * How long a closing connection waits for the client's close frame, and each shutdown step waits.
+         *
+         * @param timeoutMs milliseconds.
+         * @return this.
+         */
+        public Context closeTimeoutMs(final long timeoutMs)
+        {
+            this.closeTimeoutMs = timeoutMs;
+            return this;
+        }
+
+        /**
+         * Close timeout.
+         *
+         * @return milliseconds.
+         */
+        public long closeTimeoutMs()
+        {
+            return closeTimeoutMs;
+        }
+
+        /**
+         * Socket send buffer of each connection ({@code SO_SNDBUF}); 0 leaves the operating system's.
+         *
+         * @param bytes buffer length.
+         * @return this.
+         */
+        public Context socketSendBufferLength(final int bytes)
+        {
+            this.socketSendBufferLength = bytes;
+            return this;
+        }
+
+        /**
+         * Socket send buffer length.
+         *
+         * @return bytes, 0 for the default.
+         */
+        public int socketSendBufferLength()
+        {
+            return socketSendBufferLength;
+        }
+
+        /**
+         * Where {@code POST /api/events} publishes, with source {@code Sources.REST}; without one it answers 503.
+         *
+         * @param publisher the engine's publisher.
+         * @return this.
+         */
+        public Context eventPublisher(final EventPublisher publisher)
+        {
+            this.eventPublisher = publisher;
+            return this;
+        }
+
+        /**
+         * Publisher for REST events.
+         *
+         * @return the publisher, or null.
+         */
+        public EventPublisher eventPublisher()
+        {
+            return eventPublisher;
+        }
+
+        /**
+         * What {@code GET /api/health} returns: called on an I/O thread for each request (keep it quick and
+         * non-blocking), its result rendered with Jackson, so maps, lists, records and beans all work.
+         * Without one, the server reports its own WebSocket counters.
+         *
+         * @param supplier of a JSON-serialisable status view.
+         * @return this.
+         */
+        public Context statusSupplier(final Supplier<?> supplier)
+        {
+            this.statusSupplier = supplier;
+            return this;
+        }
+
+        /**
+         * Status supplier.
+         *
+         * @return the supplier, or null.
+         */
+        public Supplier<?> statusSupplier()
+        {
+            return statusSupplier;
+        }
+
+        /**
+         * The fan-out registered with the engine as an egress, whose feeds WebSocket clients subscribe to.
+         * Without one the server makes its own (feeds then carry nothing).
+         *
+         * @param egress the egress.
+         * @return this.
+         */
+        public Context egress(final WebSocketEgress egress)
+        {
+            this.egress = egress;
+            return this;
+        }
+
+        /**
+         * The egress.
+         *
+         * @return the egress, or null before {@link #conclude()} when none was set.
+         */
+        public WebSocketEgress egress()
+        {
+            return egress;
+        }
+
+        /**
+         * Serve a folder of a class loader at {@code /plugins/<pluginId>/}; also makes the plugin a feed.
+         *
+         * @param pluginId    id in the URL.
+         * @param classLoader that loads the files.
+         * @param folder      resource folder.
+         * @return this.
+         */
+        public Context webRoot(final String pluginId, final ClassLoader classLoader, final String folder)
+        {
+            webRoots.put(pluginId, new WebRoot(classLoader, folder));
+            return this;
+        }
+
+        /**
+         * Serve several web roots, by plugin id.
+         *
+         * @param roots plugin id to web root.
+         * @return this.
+         */
+        public Context webRoots(final Map<String, WebRoot> roots)
+        {
+            webRoots.putAll(roots);
+            return this;
+        }
+
+        /**
+         * Web roots by plugin id.
+         *
+         * @return the roots.
+         */
+        public Map<String, WebRoot> webRoots()
+        {
+            return webRoots;
+        }
+
+        /**
+         * Accept subscriptions to a plugin's feed before it has emitted anything.
+         *
+         * @param pluginId id of the plugin.
+         * @return this.
+         */
+        public Context feed(final String pluginId)
+        {
+            feeds.add(pluginId);
+            return this;
+        }
+
+        /**
+         * Accept subscriptions to these plugins' feeds.
+         *
+         * @param pluginIds ids of the plugins.
+         * @return this.
+         */
+        public Context feeds(final Collection<String> pluginIds)
+        {
+            feeds.addAll(pluginIds);
+            return this;
+        }
+
+        /**
+         * Plugin feeds configured.
+         *
+         * @return the plugin ids.
+         */
+        public Set<String> feeds()
+        {
+            return feeds;
+        }
+
+        /**
+         * Register a plugin: its feed, and its web pages when it has a {@link Plugin#webResourceRoot()}.
+         *
+         * @param plugin the plugin.
+         * @return this.
+         */
+        public Context plugin(final Plugin plugin)
+        {
+            feeds.add(plugin.id());
+            final String root = plugin.webResourceRoot();
+            if (null != root)
+            {
+                webRoot(plugin.id(), plugin.getClass().getClassLoader(), root);
+            }
+            return this;
+        }
+
+        /**
+         * The settings, without the token.
+         *
+         * @return a one-line description.
+         */
+        public String toString()
+        {
+            return "WebServer.Context{bind=" + bindAddress + ", port=" + port + ", token=" + (hasToken() ? "<set>" : "<unset>") +
+                ", allowedOrigins=" + allowedOrigins + ", maxFrameLength=" + maxFrameLength +
+                ", maxRequestBodyLength=" + maxRequestBodyLength + ", highWaterMark=" + writeBufferHighWaterMark +
+                ", lowWaterMark=" + writeBufferLowWaterMark + ", slowConsumerDropLimit=" + slowConsumerDropLimit +
+                ", ioThreads=" + ioThreads + ", feeds=" + feeds + ", webRoots=" + webRoots.keySet() + "}";
+        }
+    }
+}

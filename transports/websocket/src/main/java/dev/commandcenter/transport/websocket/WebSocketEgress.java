@@ -1,0 +1,445 @@
+package dev.commandcenter.transport.websocket;
+
+import dev.commandcenter.codecs.json.JsonView;
+import dev.commandcenter.engine.egress.EgressHandler;
+import dev.commandcenter.engine.egress.OutputEvent;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Fans the engine's output ring out to WebSocket clients. On the egress thread each output is
+ * rendered once, as JSON text and as raw SBE bytes in pooled buffers, kept in the retained ring of
+ * its plugin's feed and of the {@value #ALL_FEED} feed, and written as a duplicate of the same
+ * buffer to every subscribed channel; channels are flushed at the end of each batch. Writes never
+ * block: a channel that is not writable misses the message (a counted drop) and, after the
+ * {@link WebServer.Context#slowConsumerDropLimit(int) drop limit} in a row, is closed with 1013.
+ * <pre>{@code
+ * WebSocketEgress egress = new WebSocketEgress(32);
+ * Engine engine = Engine.launch(new Engine.Context().egress("websocket", egress) ...);
+ * WebServer server = WebServer.launch(new WebServer.Context().egress(egress).eventPublisher(engine.publisher()) ...);
+ * }</pre>
+ * <b>Note:</b> {@link #onOutput(OutputEvent, boolean)} is called by one egress thread; the getters
+ * are thread safe. Subscriptions from the server's event loops and the egress thread share a lock
+ * held only for the few non-blocking writes of one output, so a new subscriber gets the retained
+ * messages and then every live one, with no gap and no duplicate.
+ */
+public final class WebSocketEgress implements EgressHandler
+{
+    /** Default number of messages each feed keeps for clients that connect later. */
+    public static final int RETAIN_PER_FEED_DEFAULT = 32;
+
+    /** Name of the feed that carries the output of every plugin. */
+    public static final String ALL_FEED = "all";
+
+    /** Writes to one channel within a batch after which it is flushed without waiting for the batch end. */
+    static final int FLUSH_EVERY = 16;
+
+    private static final WebSocketSession[] NO_SESSIONS = new WebSocketSession[0];
+
+    private final Object lock = new Object();
+    private final int retainPerFeed;
+    private final ByteBufAllocator allocator;
+    private final JsonRenderer renderer = new JsonRenderer(JsonView.instance());
+    private final Map<String, Feed> feeds = new HashMap<>();
+    private final Feed allFeed;
+    private final ArrayList<WebSocketSession> dirty = new ArrayList<>();
+    private int jsonSessions;
+    private int sbeSessions;
+
+    private volatile int connectedClients;
+    private final AtomicLong outputs = new AtomicLong();
+    private final AtomicLong messagesSent = new AtomicLong();
+    private final AtomicLong drops = new AtomicLong();
+    private final AtomicLong slowConsumerCloses = new AtomicLong();
+
+    /**
+     * An egress keeping {@link #RETAIN_PER_FEED_DEFAULT} messages per feed.
+     */
+    public WebSocketEgress()
+    {
+        this(RETAIN_PER_FEED_DEFAULT);
+    }
+
+    /**
+     * An egress keeping the given number of messages per feed, using Netty's default pooled allocator.
+     *
+     * @param retainPerFeed messages each feed keeps and replays to a new subscriber first; 0 for none.
+     * @throws IllegalArgumentException when negative.
+     */
+    public WebSocketEgress(final int retainPerFeed)
+    {
+        this(retainPerFeed, ByteBufAllocator.DEFAULT);
+    }
+
+    /**
+     * An egress keeping the given number of messages per feed, rendering into the given allocator.
+     *
+     * @param retainPerFeed messages each feed keeps and replays to a new subscriber first; 0 for none.
+     * @param allocator     for the rendered buffers, normally pooled.
+     * @throws IllegalArgumentException when retainPerFeed is negative.
+     */
+    public WebSocketEgress(final int retainPerFeed, final ByteBufAllocator allocator)
+    {
+        if (retainPerFeed < 0)
+        {
+            throw new IllegalArgumentException("websocket.retain: expected 0 or more, got " + retainPerFeed);
+        }
+        this.retainPerFeed = retainPerFeed;
+        this.allocator = allocator;
+        this.allFeed = new Feed(ALL_FEED, retainPerFeed);
+    }
+
+    /**
+     * Messages each feed keeps for new subscribers.
+     *
+     * @return the count.
+     */
+    public int retainPerFeed()
+    {
+        return retainPerFeed;
+    }
+
+    /**
+     * WebSocket clients currently subscribed to a feed.
+     *
+     * @return the number of subscribed clients.
+     */
+    public int connectedClients()
+    {
+        return connectedClients;
+    }
+
+    /**
+     * Outputs handed to this egress by the engine.
+     *
+     * @return the count.
+     */
+    public long outputs()
+    {
+        return outputs.get();
+    }
+
+    /**
+     * Frames queued to clients, retained replays included.
+     *
+     * @return the count.
+     */
+    public long messagesSent()
+    {
+        return messagesSent.get();
+    }
+
+    /**
+     * Messages not sent to a client because its channel was not writable.
+     *
+     * @return the count.
+     */
+    public long drops()
+    {
+        return drops.get();
+    }
+
+    /**
+     * Clients closed with 1013 because they stayed unwritable past the drop limit.
+     *
+     * @return the count.
+     */
+    public long slowConsumerCloses()
+    {
+        return slowConsumerCloses.get();
+    }
+
+    /**
+     * Whether a feed exists: {@value #ALL_FEED}, or a plugin that has emitted since start.
+     *
+     * @param feed name.
+     * @return true when known.
+     */
+    public boolean hasFeed(final String feed)
+    {
+        synchronized (lock)
+        {
+            return ALL_FEED.equals(feed) || feeds.containsKey(feed);
+        }
+    }
+
+    /**
+     * Plugin feeds seen so far, sorted.
+     *
+     * @return the plugin ids that have emitted.
+     */
+    public SortedSet<String> pluginFeeds()
+    {
+        synchronized (lock)
+        {
+            return new TreeSet<>(feeds.keySet());
+        }
+    }
+
+    /**
+     * Render, retain and fan out one output; flush written channels at the end of the batch.
+     *
+     * @param event      valid only during the call.
+     * @param endOfBatch true when no more outputs are ready now.
+     */
+    public void onOutput(final OutputEvent event, final boolean endOfBatch)
+    {
+        synchronized (lock)
+        {
+            try
+            {
+                publish(event);
+            }
+            finally
+            {
+                if (endOfBatch)
+                {
+                    flushDirty();
+                }
+            }
+        }
+    }
+
+    /**
+     * Release the retained messages when the engine stops.
+     */
+    public void onShutdown()
+    {
+        synchronized (lock)
+        {
+            flushDirty();
+            allFeed.retained.clear();
+            for (final Feed feed : feeds.values())
+            {
+                feed.retained.clear();
+            }
+        }
+    }
+
+    private void publish(final OutputEvent event)
+    {
+        outputs.lazySet(outputs.get() + 1);
+        final Feed feed = pluginFeed(event.pluginId());
+        final boolean retain = retainPerFeed > 0;
+        if (!retain && 0 == feed.sessions.length && 0 == allFeed.sessions.length)
+        {
+            return;
+        }
+
+        ByteBuf json = null;
+        ByteBuf sbe = null;
+        try
+        {
+            if (retain || jsonSessions > 0)
+            {
+                json = renderer.renderJson(event, allocator);
+            }
+            if (retain || sbeSessions > 0)
+            {
+                sbe = JsonRenderer.copySbe(event, allocator);
+            }
+            final int templateId = event.templateId();
+            if (retain)
+            {
+                feed.retained.add(templateId, json, sbe);
+                allFeed.retained.add(templateId, json, sbe);
+            }
+            fanOut(feed, templateId, json, sbe);
+            fanOut(allFeed, templateId, json, sbe);
+        }
+        finally
+        {
+            if (null != json)
+            {
+                json.release();
+            }
+            if (null != sbe)
+            {
+                sbe.release();
+            }
+        }
+    }
+
+    private void fanOut(final Feed feed, final int templateId, final ByteBuf json, final ByteBuf sbe)
+    {
+        final WebSocketSession[] sessions = feed.sessions;
+        int sent = 0;
+        for (final WebSocketSession session : sessions)
+        {
+            if (session.closing || !session.accepts(templateId))
+            {
+                continue;
+            }
+            final Channel channel = session.channel();
+            if (channel.isWritable())
+            {
+                session.consecutiveDrops = 0;
+                channel.write(session.sbe ?
+                    new BinaryWebSocketFrame(sbe.retainedDuplicate()) :
+                    new TextWebSocketFrame(json.retainedDuplicate()), channel.voidPromise());
+                sent++;
+                if (!session.dirty)
+                {
+                    session.dirty = true;
+                    dirty.add(session);
+                }
+                if (++session.unflushed >= FLUSH_EVERY)
+                {
+                    session.unflushed = 0;
+                    channel.flush();
+                }
+            }
+            else if (channel.isActive())
+            {
+                drops.lazySet(drops.get() + 1);
+                if (++session.consecutiveDrops > session.dropLimit)
+                {
+                    session.closing = true;
+                    slowConsumerCloses.lazySet(slowConsumerCloses.get() + 1);
+                    remove(feed, session);
+                    session.closeSlowConsumer();
+                }
+            }
+        }
+        if (sent > 0)
+        {
+            messagesSent.lazySet(messagesSent.get() + sent);
+        }
+    }
+
+    private void flushDirty()
+    {
+        final ArrayList<WebSocketSession> dirty = this.dirty;
+        for (int i = 0, size = dirty.size(); i < size; i++)
+        {
+            final WebSocketSession session = dirty.get(i);
+            session.dirty = false;
+            if (session.unflushed > 0)
+            {
+                session.unflushed = 0;
+                session.channel().flush();
+            }
+        }
+        dirty.clear();
+    }
+
+    private Feed pluginFeed(final String pluginId)
+    {
+        Feed feed = feeds.get(pluginId);
+        if (null == feed)
+        {
+            feed = new Feed(pluginId, retainPerFeed);
+            feeds.put(pluginId, feed);
+        }
+        return feed;
+    }
+
+    /**
+     * Subscribe a session to its feed: replay the feed's retained messages, then deliver live ones.
+     * Called on the session's event loop once its handshake is complete.
+     */
+    void subscribe(final WebSocketSession session)
+    {
+        synchronized (lock)
+        {
+            final Feed feed = ALL_FEED.equals(session.feed) ? allFeed : pluginFeed(session.feed);
+            final Channel channel = session.channel();
+            final RetainedMessages retained = feed.retained;
+            int sent = 0;
+            for (int i = 0, size = retained.size(); i < size; i++)
+            {
+                if (session.accepts(retained.templateId(i)))
+                {
+                    channel.write(session.sbe ?
+                        new BinaryWebSocketFrame(retained.sbe(i).retainedDuplicate()) :
+                        new TextWebSocketFrame(retained.json(i).retainedDuplicate()), channel.voidPromise());
+                    sent++;
+                }
+            }
+            channel.flush();
+            messagesSent.lazySet(messagesSent.get() + sent);
+
+            final WebSocketSession[] sessions = Arrays.copyOf(feed.sessions, feed.sessions.length + 1);
+            sessions[sessions.length - 1] = session;
+            feed.sessions = sessions;
+            if (session.sbe)
+            {
+                sbeSessions++;
+            }
+            else
+            {
+                jsonSessions++;
+            }
+            connectedClients++;
+        }
+    }
+
+    /**
+     * Remove a session from its feed, if still there. Called when its channel closes.
+     */
+    void unsubscribe(final WebSocketSession session)
+    {
+        synchronized (lock)
+        {
+            final Feed feed = ALL_FEED.equals(session.feed) ? allFeed : feeds.get(session.feed);
+            if (null != feed)
+            {
+                remove(feed, session);
+            }
+        }
+    }
+
+    private void remove(final Feed feed, final WebSocketSession session)
+    {
+        final WebSocketSession[] sessions = feed.sessions;
+        for (int i = 0; i < sessions.length; i++)
+        {
+            if (sessions[i] == session)
+            {
+                final WebSocketSession[] remaining = sessions.length == 1 ? NO_SESSIONS : new WebSocketSession[sessions.length - 1];
+                System.arraycopy(sessions, 0, remaining, 0, i);
+                System.arraycopy(sessions, i + 1, remaining, i, sessions.length - i - 1);
+                feed.sessions = remaining;
+                if (session.sbe)
+                {
+                    sbeSessions--;
+                }
+                else
+                {
+                    jsonSessions--;
+                }
+                connectedClients--;
+                return;
+            }
+        }
+    }
+
+    private static final class Feed
+    {
+        final String name;
+        final RetainedMessages retained;
+        WebSocketSession[] sessions = NO_SESSIONS;
+
+        Feed(final String name, final int retain)
+        {
+            this.name = name;
+            this.retained = new RetainedMessages(retain);
+        }
+
+        public String toString()
+        {
+            return name;
+        }
+    }
+}

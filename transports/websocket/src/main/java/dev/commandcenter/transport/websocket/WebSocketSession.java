@@ -1,0 +1,224 @@
+package dev.commandcenter.transport.websocket;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.nio.charset.StandardCharsets;
+import java.util.BitSet;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One WebSocket connection to a feed: completes the subscription once the handshake is written, or
+ * closes with a status and reason when the request was refused (browsers can read close reasons,
+ * not HTTP statuses). Inbound, it answers pings (control frames, and the text {@code "ping"} with
+ * {@code "pong"}), ignores other data and completes the closing handshake.
+ * <p>
+ * <b>Note:</b> the fields marked as egress state are guarded by the egress lock.
+ */
+final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame> implements ChannelFutureListener
+{
+    /** Close status: policy violation (bad token, origin, feed or parameters). */
+    static final int POLICY_VIOLATION = 1008;
+    /** Close status: try again later (slow consumer). */
+    static final int TRY_AGAIN_LATER = 1013;
+    /** Close status: going away (server shutting down). */
+    static final int GOING_AWAY = 1001;
+    /** Longest close reason a control frame carries, in UTF-8 bytes. */
+    static final int MAX_REASON_LENGTH = 123;
+
+    final String feed;
+    final boolean sbe;
+    final int dropLimit;
+    private final BitSet types;
+    private final String rejection;
+    private final long closeTimeoutMs;
+    private final WebSocketEgress egress;
+    private Channel channel;
+    private boolean subscribed;
+    private boolean closeSent;
+    private ScheduledFuture<?> forceClose;
+
+    /** Egress state: set once the session must get no more messages. */
+    volatile boolean closing;
+    /** Egress state: unwritable messages in a row. */
+    int consecutiveDrops;
+    /** Egress state: writes since the last flush. */
+    int unflushed;
+    /** Egress state: in the egress's list of channels to flush. */
+    boolean dirty;
+
+    /**
+     * @param feed           feed name.
+     * @param sbe            binary SBE frames rather than JSON text.
+     * @param types          template ids to deliver, or null for all.
+     * @param rejection      close reason when the request is refused, null to subscribe.
+     * @param dropLimit      unwritable messages in a row before closing with 1013.
+     * @param closeTimeoutMs how long to wait for the client's close frame before closing the connection.
+     * @param egress         the fan-out to subscribe to.
+     */
+    WebSocketSession(
+        final String feed,
+        final boolean sbe,
+        final BitSet types,
+        final String rejection,
+        final int dropLimit,
+        final long closeTimeoutMs,
+        final WebSocketEgress egress)
+    {
+        this.feed = feed;
+        this.sbe = sbe;
+        this.types = types;
+        this.rejection = rejection;
+        this.dropLimit = dropLimit;
+        this.closeTimeoutMs = closeTimeoutMs;
+        this.egress = egress;
+    }
+
+    Channel channel()
+    {
+        return channel;
+    }
+
+    boolean accepts(final int templateId)
+    {
+        return null == types || types.get(templateId);
+    }
+
+    public void handlerAdded(final ChannelHandlerContext ctx)
+    {
+        channel = ctx.channel();
+    }
+
+    /**
+     * Handshake response written: subscribe, or close with the rejection.
+     *
+     * @param future of the handshake.
+     */
+    public void operationComplete(final ChannelFuture future)
+    {
+        if (!future.isSuccess())
+        {
+            future.channel().close();
+        }
+        else if (null != rejection)
+        {
+            closeWith(POLICY_VIOLATION, rejection);
+        }
+        else if (future.channel().isActive())
+        {
+            subscribed = true;
+            egress.subscribe(this);
+        }
+    }
+
+    /**
+     * Close with a status: send the close frame, and close the connection when the client answers or
+     * the close timeout passes (a slow client may never read the frame). Call on the event loop.
+     */
+    void closeWith(final int status, final String reason)
+    {
+        closing = true;
+        if (closeSent)
+        {
+            return;
+        }
+        closeSent = true;
+        channel.writeAndFlush(new CloseWebSocketFrame(status, truncate(reason)));
+        forceClose = channel.eventLoop().schedule(() -> channel.close(), closeTimeoutMs, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Close with 1013 "slow consumer"; called by the egress thread.
+     */
+    void closeSlowConsumer()
+    {
+        channel.eventLoop().execute(() -> closeWith(TRY_AGAIN_LATER, "slow consumer"));
+    }
+
+    protected void channelRead0(final ChannelHandlerContext ctx, final WebSocketFrame frame)
+    {
+        if (frame instanceof CloseWebSocketFrame close)
+        {
+            if (closeSent)
+            {
+                ctx.close();
+            }
+            else
+            {
+                closing = true;
+                closeSent = true;
+                ctx.writeAndFlush(close.retainedDuplicate()).addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+        else if (frame instanceof PingWebSocketFrame)
+        {
+            ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
+        }
+        else if (frame instanceof TextWebSocketFrame text && !closeSent && "ping".equals(text.text()))
+        {
+            ctx.writeAndFlush(new TextWebSocketFrame("pong"));
+        }
+    }
+
+    public void channelInactive(final ChannelHandlerContext ctx) throws Exception
+    {
+        closing = true;
+        if (null != forceClose)
+        {
+            forceClose.cancel(false);
+        }
+        if (subscribed)
+        {
+            subscribed = false;
+            egress.unsubscribe(this);
+        }
+        super.channelInactive(ctx);
+    }
+
+    public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
+    {
+        // The frame decoder has already sent 1009 or 1002 and closes after it; anything else is a dead peer.
+        if (!(cause instanceof CorruptedWebSocketFrameException))
+        {
+            ctx.close();
+        }
+    }
+
+    /**
+     * Cut a close reason to what a control frame may carry, on a character boundary.
+     */
+    static String truncate(final String reason)
+    {
+        final byte[] bytes = reason.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length <= MAX_REASON_LENGTH)
+        {
+            return reason;
+        }
+        final StringBuilder builder = new StringBuilder(MAX_REASON_LENGTH);
+        int length = 0;
+        final int limit = MAX_REASON_LENGTH - 3;
+        for (int i = 0; i < reason.length(); )
+        {
+            final int codePoint = reason.codePointAt(i);
+            final int size = codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
+            if (length + size > limit)
+            {
+                break;
+            }
+            builder.appendCodePoint(codePoint);
+            length += size;
+            i += Character.charCount(codePoint);
+        }
+        return builder.append("...").toString();
+    }
+}

@@ -1,0 +1,105 @@
+package dev.commandcenter.transport.websocket;
+
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A WebSocket client built on the JDK's, collecting whole text and binary messages and the close.
+ */
+final class TestClient implements WebSocket.Listener
+{
+    /** How a connection ended. */
+    record Close(int code, String reason)
+    {
+    }
+
+    final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
+    final BlockingQueue<byte[]> binaries = new LinkedBlockingQueue<>();
+    final CompletableFuture<Close> closed = new CompletableFuture<>();
+    private final StringBuilder text = new StringBuilder();
+    private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
+    WebSocket webSocket;
+
+    static TestClient connect(final HttpClient http, final URI uri, final String origin) throws Exception
+    {
+        final TestClient client = new TestClient();
+        final WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        if (null != origin)
+        {
+            builder.header("Origin", origin);
+        }
+        client.webSocket = builder.buildAsync(uri, client).get(10, TimeUnit.SECONDS);
+        return client;
+    }
+
+    String nextText() throws InterruptedException
+    {
+        final String message = texts.poll(10, TimeUnit.SECONDS);
+        if (null == message)
+        {
+            throw new AssertionError("no text message within 10 s");
+        }
+        return message;
+    }
+
+    byte[] nextBinary() throws InterruptedException
+    {
+        final byte[] message = binaries.poll(10, TimeUnit.SECONDS);
+        if (null == message)
+        {
+            throw new AssertionError("no binary message within 10 s");
+        }
+        return message;
+    }
+
+    Close awaitClose() throws Exception
+    {
+        return closed.get(10, TimeUnit.SECONDS);
+    }
+
+    public CompletionStage<?> onText(final WebSocket webSocket, final CharSequence data, final boolean last)
+    {
+        text.append(data);
+        if (last)
+        {
+            texts.add(text.toString());
+            text.setLength(0);
+        }
+        webSocket.request(1);
+        return null;
+    }
+
+    public CompletionStage<?> onBinary(final WebSocket webSocket, final ByteBuffer data, final boolean last)
+    {
+        final byte[] bytes = new byte[data.remaining()];
+        data.get(bytes);
+        binary.writeBytes(bytes);
+        if (last)
+        {
+            binaries.add(binary.toByteArray());
+            binary.reset();
+        }
+        webSocket.request(1);
+        return null;
+    }
+
+    public CompletionStage<?> onClose(final WebSocket webSocket, final int statusCode, final String reason)
+    {
+        closed.complete(new Close(statusCode, reason));
+        return null;
+    }
+
+    public void onError(final WebSocket webSocket, final Throwable error)
+    {
+        closed.completeExceptionally(error);
+    }
+}
