@@ -1,0 +1,313 @@
+package dev.commandcenter.transport.electrum;
+
+import dev.commandcenter.transport.electrum.sim.ElectrumSimulator;
+import dev.commandcenter.transport.electrum.sim.SimulatedPayments;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.SystemEpochClock;
+import org.bitcoinj.base.ScriptType;
+import org.bitcoinj.base.Sha256Hash;
+import org.bitcoinj.crypto.ChildNumber;
+import org.bitcoinj.crypto.DeterministicKey;
+import org.bitcoinj.crypto.HDKeyDerivation;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The demo's wallet: an {@link ElectrumSimulator} on an ephemeral loopback port, a regtest watch
+ * list derived with bitcoinj from a fixed seed (a vpub account key at m/84'/1'/0' and a P2PKH
+ * address at m/44'/1'/0'/0/0), and {@link SimulatedPayments} tipping those addresses. Point an
+ * {@link ElectrumWalletSource} at it with {@link #configure}.
+ * <pre>{@code
+ * try (DemoWallet demo = DemoWallet.start(42);
+ *      ElectrumWalletSource wallet = ElectrumWalletSource.launch(
+ *          demo.configure(new ElectrumWalletSource.Context()).publisher(engine.publisher())))
+ * { ... }
+ * }</pre>
+ * <b>Note:</b> the keys are public knowledge; never send real coins to the demo's addresses.
+ */
+public final class DemoWallet implements AutoCloseable
+{
+    /** Text whose SHA-256 is the demo's BIP32 seed. */
+    public static final String DEMO_SEED_TEXT = "commandcenter demo wallet";
+    /** Receive addresses of the account key that tips are paid to. */
+    public static final int TIP_ADDRESSES = 10;
+
+    private final ElectrumSimulator simulator;
+    private final SimulatedPayments payments;
+    private final String accountKey;
+    private final List<String> addresses;
+    private final List<String> tipAddresses;
+
+    private DemoWallet(
+        final ElectrumSimulator simulator, final SimulatedPayments payments, final String accountKey,
+        final List<String> addresses, final List<String> tipAddresses)
+    {
+        this.simulator = simulator;
+        this.payments = payments;
+        this.accountKey = accountKey;
+        this.addresses = addresses;
+        this.tipAddresses = tipAddresses;
+    }
+
+    /**
+     * Start the demo with the system clock and autonomous payments and blocks.
+     *
+     * @param seed seed of the payment generator.
+     * @return the running demo.
+     */
+    public static DemoWallet start(final long seed)
+    {
+        return start(new Context().seed(seed));
+    }
+
+    /**
+     * Start the demo.
+     *
+     * @param ctx configuration.
+     * @return the running demo.
+     * @throws UncheckedIOException when the simulator cannot bind.
+     */
+    public static DemoWallet start(final Context ctx)
+    {
+        final DeterministicKey master = HDKeyDerivation.createMasterPrivateKey(
+            Sha256Hash.hash(DEMO_SEED_TEXT.getBytes(StandardCharsets.UTF_8)));
+        final DeterministicKey account = derive(master, 84, 1, 0);
+        final String vpub = serializeVpub(account);
+        final DeterministicKey legacy = HDKeyDerivation.deriveChildKey(
+            HDKeyDerivation.deriveChildKey(derive(master, 44, 1, 0), ChildNumber.ZERO), ChildNumber.ZERO);
+        final String legacyAddress = legacy.toAddress(ScriptType.P2PKH, WalletNetwork.REGTEST.bitcoinNetwork()).toString();
+
+        final ExtendedKey key = ExtendedKey.parse(vpub, WalletNetwork.REGTEST);
+        final DeterministicKey receive = key.chainKey(0);
+        final List<String> tipAddresses = new ArrayList<>();
+        for (int i = 0; i < TIP_ADDRESSES; i++)
+        {
+            tipAddresses.add(key.address(ExtendedKey.child(receive, i)));
+        }
+        tipAddresses.add(legacyAddress);
+
+        final ElectrumSimulator simulator;
+        try
+        {
+            simulator = ElectrumSimulator.start(new ElectrumSimulator.Context()
+                .network(WalletNetwork.REGTEST).clock(ctx.clock()).seed(ctx.seed()));
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("demo wallet: cannot start the Electrum simulator: " + ex.getMessage(), ex);
+        }
+        final SimulatedPayments payments = new SimulatedPayments(simulator, new SimulatedPayments.Context()
+            .seed(ctx.seed()).clock(ctx.clock()).addresses(tipAddresses).blockIntervalMs(ctx.blockIntervalMs()));
+        if (ctx.autonomous())
+        {
+            payments.start();
+        }
+        return new DemoWallet(simulator, payments, vpub, List.of(legacyAddress), List.copyOf(tipAddresses));
+    }
+
+    /**
+     * Fill a wallet source context with the demo's network, server and watch list.
+     *
+     * @param ctx to fill.
+     * @return the same context.
+     */
+    public ElectrumWalletSource.Context configure(final ElectrumWalletSource.Context ctx)
+    {
+        return ctx.network(WalletNetwork.REGTEST).servers(List.of(serverUrl())).addresses(addresses).xpubs(xpubs());
+    }
+
+    /**
+     * URL of the simulator.
+     *
+     * @return {@code tcp://127.0.0.1:port}.
+     */
+    public String serverUrl()
+    {
+        return simulator.url();
+    }
+
+    /**
+     * Network of the demo.
+     *
+     * @return regtest.
+     */
+    public WalletNetwork network()
+    {
+        return WalletNetwork.REGTEST;
+    }
+
+    /**
+     * Standalone addresses to watch.
+     *
+     * @return the addresses.
+     */
+    public List<String> addresses()
+    {
+        return addresses;
+    }
+
+    /**
+     * Extended keys to watch.
+     *
+     * @return the vpub of the demo account.
+     */
+    public List<String> xpubs()
+    {
+        return List.of(accountKey);
+    }
+
+    /**
+     * Addresses the simulated tips go to.
+     *
+     * @return the first receive addresses of the account, then the standalone address.
+     */
+    public List<String> tipAddresses()
+    {
+        return tipAddresses;
+    }
+
+    /**
+     * The simulator.
+     *
+     * @return the simulator.
+     */
+    public ElectrumSimulator simulator()
+    {
+        return simulator;
+    }
+
+    /**
+     * The payment generator.
+     *
+     * @return the generator.
+     */
+    public SimulatedPayments payments()
+    {
+        return payments;
+    }
+
+    /**
+     * Stop payments and the simulator.
+     */
+    public void close()
+    {
+        payments.close();
+        simulator.close();
+    }
+
+    private static DeterministicKey derive(final DeterministicKey master, final int purpose, final int coin, final int account)
+    {
+        DeterministicKey key = HDKeyDerivation.deriveChildKey(master, new ChildNumber(purpose, true));
+        key = HDKeyDerivation.deriveChildKey(key, new ChildNumber(coin, true));
+        return HDKeyDerivation.deriveChildKey(key, new ChildNumber(account, true));
+    }
+
+    @SuppressWarnings("deprecation")
+    private static String serializeVpub(final DeterministicKey account)
+    {
+        return account.dropPrivateBytes().dropParent().serializePubB58(WalletNetwork.REGTEST.bitcoinNetwork(), ScriptType.P2WPKH);
+    }
+
+    /**
+     * Configuration of the demo.
+     */
+    public static final class Context
+    {
+        private long seed = 42;
+        private EpochClock clock = SystemEpochClock.INSTANCE;
+        private boolean autonomous = true;
+        private long blockIntervalMs = 30_000;
+
+        /**
+         * Seed of the payment generator.
+         *
+         * @param seed any value.
+         * @return this.
+         */
+        public Context seed(final long seed)
+        {
+            this.seed = seed;
+            return this;
+        }
+
+        /**
+         * Seed of the payment generator.
+         *
+         * @return the seed.
+         */
+        public long seed()
+        {
+            return seed;
+        }
+
+        /**
+         * Clock of payments and blocks.
+         *
+         * @param clock epoch clock.
+         * @return this.
+         */
+        public Context clock(final EpochClock clock)
+        {
+            this.clock = clock;
+            return this;
+        }
+
+        /**
+         * Clock of payments and blocks.
+         *
+         * @return the clock.
+         */
+        public EpochClock clock()
+        {
+            return clock;
+        }
+
+        /**
+         * Whether payments tick on their own executor (true) or only when the caller ticks them.
+         *
+         * @param autonomous true for the demo, false for tests.
+         * @return this.
+         */
+        public Context autonomous(final boolean autonomous)
+        {
+            this.autonomous = autonomous;
+            return this;
+        }
+
+        /**
+         * Whether payments tick on their own.
+         *
+         * @return true when autonomous.
+         */
+        public boolean autonomous()
+        {
+            return autonomous;
+        }
+
+        /**
+         * Interval of mined blocks.
+         *
+         * @param intervalMs milliseconds.
+         * @return this.
+         */
+        public Context blockIntervalMs(final long intervalMs)
+        {
+            this.blockIntervalMs = intervalMs;
+            return this;
+        }
+
+        /**
+         * Interval of mined blocks.
+         *
+         * @return milliseconds.
+         */
+        public long blockIntervalMs()
+        {
+            return blockIntervalMs;
+        }
+    }
+}

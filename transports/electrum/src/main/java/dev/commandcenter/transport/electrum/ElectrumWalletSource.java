@@ -1,0 +1,862 @@
+package dev.commandcenter.transport.electrum;
+
+import dev.commandcenter.codecs.sbe.NetworkState;
+import dev.commandcenter.engine.EventPublisher;
+import dev.commandcenter.transport.electrum.client.ServerAddress;
+import dev.commandcenter.transport.electrum.client.TlsOptions;
+import dev.commandcenter.transport.electrum.internal.NotifyEndpoint;
+import dev.commandcenter.transport.electrum.internal.WalletConductor;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.SystemEpochClock;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+
+/**
+ * Turns payments to a creator's Bitcoin addresses into engine events through the Electrum protocol:
+ * TransactionReceived, TransactionConfirmed (up to the configured depth), TransactionReorged,
+ * WalletBalance and NetworkStatus, all published with source {@code Sources.WALLET}. Each payment
+ * is emitted exactly once: the {@link WalletLedger} records what was emitted, reconnects reconcile
+ * each script's history against it, and an application that replays its journal into the ledger
+ * before {@link #start()} emits nothing twice after a restart.
+ * <pre>{@code
+ * WalletLedger ledger = new WalletLedger();   // replayJournaled(...) every journaled wallet event
+ * try (ElectrumWalletSource wallet = ElectrumWalletSource.launch(new ElectrumWalletSource.Context()
+ *     .network("mainnet").servers(List.of("ssl://electrum.example.org:50002"))
+ *     .xpubs(List.of("zpub6r...")).publisher(engine.publisher()).ledger(ledger)))
+ * {
+ *     ...
+ * }
+ * }</pre>
+ * <b>Note:</b> start and close from one thread; {@link #status()} is thread safe.
+ */
+public final class ElectrumWalletSource implements AutoCloseable
+{
+    /** Client name sent in {@code server.version}. */
+    public static final String CLIENT_NAME = "commandcenter";
+
+    /**
+     * Health of the source.
+     *
+     * @param state           connection state.
+     * @param server          server in use or last tried.
+     * @param tipHeight       last known chain tip.
+     * @param reason          why the state is what it is, one line.
+     * @param watchedScripts  scripts watched (addresses, derived ones included).
+     * @param eventsPublished wallet events published since start.
+     */
+    public record Status(
+        NetworkState state, String server, int tipHeight, String reason, int watchedScripts, long eventsPublished)
+    {
+    }
+
+    private final Context ctx;
+    private final WalletConductor conductor;
+    private final Thread thread;
+    private NotifyEndpoint notifyEndpoint;
+    private boolean started;
+    private boolean closed;
+
+    private ElectrumWalletSource(final Context ctx)
+    {
+        this.ctx = ctx;
+        this.conductor = new WalletConductor(ctx);
+        this.thread = Thread.ofPlatform().daemon().name("cc-wallet-electrum").unstarted(conductor);
+    }
+
+    /**
+     * Conclude a context and create a source, not yet started.
+     *
+     * @param ctx configuration; concluded here.
+     * @return the source.
+     * @throws IllegalArgumentException naming a wrong setting.
+     */
+    public static ElectrumWalletSource create(final Context ctx)
+    {
+        ctx.conclude();
+        return new ElectrumWalletSource(ctx);
+    }
+
+    /**
+     * Create and start a source.
+     *
+     * @param ctx configuration; concluded here.
+     * @return the running source.
+     */
+    public static ElectrumWalletSource launch(final Context ctx)
+    {
+        final ElectrumWalletSource source = create(ctx);
+        source.start();
+        return source;
+    }
+
+    /**
+     * Start connecting (and the notify endpoint when enabled). The ledger should hold every
+     * journaled wallet event before this is called.
+     *
+     * @throws UncheckedIOException when the notify endpoint cannot bind its port.
+     */
+    public void start()
+    {
+        if (started)
+        {
+            throw new IllegalStateException("wallet source already started");
+        }
+        started = true;
+        if (ctx.notifyEnabled())
+        {
+            try
+            {
+                notifyEndpoint = new NotifyEndpoint(ctx.notifyBindAddress(), ctx.notifyPort(), ctx.notifyToken(),
+                    conductor::requestReconcile);
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException("wallet.notify: cannot listen on " + ctx.notifyBindAddress() + ":" +
+                    ctx.notifyPort() + ": " + ex.getMessage(), ex);
+            }
+        }
+        thread.start();
+    }
+
+    /**
+     * Health for status pages and the CLI.
+     *
+     * @return the current status.
+     */
+    public Status status()
+    {
+        return conductor.status();
+    }
+
+    /**
+     * The watch list in use (it grows as derived addresses get used).
+     *
+     * @return the watch list.
+     */
+    public WatchList watchList()
+    {
+        return conductor.watchList();
+    }
+
+    /**
+     * Ask for an address to be reconciled now, as the daemon's notify callback does.
+     *
+     * @param address a watched address.
+     * @return true when the address is watched.
+     */
+    public boolean reconcile(final String address)
+    {
+        return conductor.requestReconcile(address, null);
+    }
+
+    /**
+     * URL to give the Electrum daemon's {@code notify} command, token included (a secret: show it
+     * to the user, do not log it).
+     *
+     * @return the URL, or null when the endpoint is disabled or not started.
+     */
+    public String notifyUrl()
+    {
+        return null == notifyEndpoint ? null :
+            "http://" + ctx.notifyBindAddress() + ":" + notifyEndpoint.port() + NotifyEndpoint.PATH + "?token=" + ctx.notifyToken();
+    }
+
+    /**
+     * Port of the notify endpoint.
+     *
+     * @return the bound port, or -1 when disabled or not started.
+     */
+    public int notifyPort()
+    {
+        return null == notifyEndpoint ? -1 : notifyEndpoint.port();
+    }
+
+    /**
+     * Stop: close the connection and the notify endpoint and wait (bounded) for the thread to end.
+     */
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        if (null != notifyEndpoint)
+        {
+            notifyEndpoint.close();
+        }
+        conductor.close();
+        if (started)
+        {
+            thread.interrupt();
+            try
+            {
+                thread.join(5_000);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Configuration of a wallet source; the YAML keys under {@code wallet:} are named on each setter.
+     * Defaults come from the named constants; {@link #conclude()} validates and may be called once.
+     */
+    public static final class Context
+    {
+        /** Default confirmations after which updates stop ({@code wallet.confirmations}). */
+        public static final int CONFIRMATIONS_DEFAULT = 6;
+        /** Default request timeout ({@code wallet.electrum.requestTimeoutMs}). */
+        public static final long REQUEST_TIMEOUT_MS_DEFAULT = 30_000;
+        /** Default keepalive ping interval ({@code wallet.electrum.keepaliveIntervalMs}). */
+        public static final long KEEPALIVE_INTERVAL_MS_DEFAULT = 60_000;
+        /** Default first reconnect delay ({@code wallet.electrum.backoff.minMs}). */
+        public static final long BACKOFF_MIN_MS_DEFAULT = 1_000;
+        /** Default longest reconnect delay ({@code wallet.electrum.backoff.maxMs}). */
+        public static final long BACKOFF_MAX_MS_DEFAULT = 60_000;
+        /** Default longest line accepted from a server ({@code wallet.electrum.maxLineLength}). */
+        public static final int MAX_LINE_LENGTH_DEFAULT = 1024 * 1024;
+        /** Default bind address of the notify endpoint ({@code wallet.notify.bindAddress}). */
+        public static final String NOTIFY_BIND_ADDRESS_DEFAULT = "127.0.0.1";
+        /** Default port of the notify endpoint ({@code wallet.notify.port}). */
+        public static final int NOTIFY_PORT_DEFAULT = 7780;
+
+        private boolean concluded;
+        private WalletNetwork network = WalletNetwork.MAINNET;
+        private List<String> servers = new ArrayList<>();
+        private List<String> addresses = new ArrayList<>();
+        private List<String> xpubs = new ArrayList<>();
+        private int gapLimit = WatchList.GAP_LIMIT_DEFAULT;
+        private int confirmations = CONFIRMATIONS_DEFAULT;
+        private long requestTimeoutMs = REQUEST_TIMEOUT_MS_DEFAULT;
+        private long keepaliveIntervalMs = KEEPALIVE_INTERVAL_MS_DEFAULT;
+        private long backoffMinMs = BACKOFF_MIN_MS_DEFAULT;
+        private long backoffMaxMs = BACKOFF_MAX_MS_DEFAULT;
+        private int maxLineLength = MAX_LINE_LENGTH_DEFAULT;
+        private Path trustStore;
+        private String trustStorePassword;
+        private List<String> pinnedCertSha256 = new ArrayList<>();
+        private boolean allowInsecureTls;
+        private boolean notifyEnabled;
+        private String notifyBindAddress = NOTIFY_BIND_ADDRESS_DEFAULT;
+        private int notifyPort = NOTIFY_PORT_DEFAULT;
+        private String notifyToken;
+        private EventPublisher publisher;
+        private WalletLedger ledger;
+        private EpochClock epochClock = SystemEpochClock.INSTANCE;
+        private RandomGenerator random;
+        private ErrorHandler errorHandler;
+        private List<ServerAddress> serverAddresses;
+        private TlsOptions tlsOptions;
+        private WatchList watchList;
+
+        /**
+         * Validate the configuration and build the watch list.
+         *
+         * @return this.
+         * @throws IllegalStateException    if called twice.
+         * @throws IllegalArgumentException naming the first wrong setting and what was expected.
+         */
+        public Context conclude()
+        {
+            if (concluded)
+            {
+                throw new IllegalStateException("context already concluded");
+            }
+            concluded = true;
+            if (null == publisher)
+            {
+                throw new IllegalArgumentException("wallet: expected an EventPublisher (the engine's publisher)");
+            }
+            if (null == servers || servers.isEmpty())
+            {
+                throw new IllegalArgumentException("wallet.electrum.servers: expected at least one tcp://host:port or ssl://host:port");
+            }
+            final List<ServerAddress> parsed = new ArrayList<>();
+            for (final String server : servers)
+            {
+                try
+                {
+                    parsed.add(ServerAddress.parse(server));
+                }
+                catch (final IllegalArgumentException ex)
+                {
+                    throw new IllegalArgumentException("wallet.electrum.servers: " + ex.getMessage());
+                }
+            }
+            serverAddresses = List.copyOf(parsed);
+            if ((null == addresses || addresses.isEmpty()) && (null == xpubs || xpubs.isEmpty()))
+            {
+                throw new IllegalArgumentException("wallet.watch: expected at least one address (wallet.watch.addresses) " +
+                    "or extended public key (wallet.watch.xpubs)");
+            }
+            requireRange("wallet.confirmations", confirmations, 1, 1000);
+            requireRange("wallet.electrum.requestTimeoutMs", requestTimeoutMs, 1, 3_600_000);
+            requireRange("wallet.electrum.keepaliveIntervalMs", keepaliveIntervalMs, 1, 3_600_000);
+            requireRange("wallet.electrum.backoff.minMs", backoffMinMs, 0, 3_600_000);
+            requireRange("wallet.electrum.backoff.maxMs", backoffMaxMs, backoffMinMs, 3_600_000);
+            requireRange("wallet.electrum.maxLineLength", maxLineLength, 1024, 64 * 1024 * 1024);
+            requireRange("wallet.notify.port", notifyPort, 0, 65535);
+            try
+            {
+                tlsOptions = new TlsOptions(trustStore, trustStorePassword, pinnedCertSha256, allowInsecureTls);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new IllegalArgumentException("wallet.electrum.tls.pinnedCertSha256: " + ex.getMessage());
+            }
+            watchList = WatchList.create(network, null == addresses ? List.of() : addresses,
+                null == xpubs ? List.of() : xpubs, gapLimit);
+            if (notifyEnabled && (null == notifyToken || notifyToken.isBlank()))
+            {
+                final byte[] bytes = new byte[16];
+                new SecureRandom().nextBytes(bytes);
+                notifyToken = HexFormat.of().formatHex(bytes);
+            }
+            if (null == ledger)
+            {
+                ledger = new WalletLedger();
+            }
+            if (null == random)
+            {
+                random = new SplittableRandom();
+            }
+            if (null == errorHandler)
+            {
+                errorHandler = (throwable) -> System.err.println("wallet: " + throwable.getMessage());
+            }
+            return this;
+        }
+
+        private static void requireRange(final String key, final long value, final long min, final long max)
+        {
+            if (value < min || value > max)
+            {
+                throw new IllegalArgumentException(key + ": expected " + min + " to " + max + ", got " + value);
+            }
+        }
+
+        /**
+         * Network of the watched addresses ({@code wallet.network}).
+         *
+         * @param network mainnet, testnet, signet or regtest.
+         * @return this.
+         */
+        public Context network(final String network)
+        {
+            this.network = WalletNetwork.parse(network);
+            return this;
+        }
+
+        /**
+         * Network of the watched addresses.
+         *
+         * @param network the network.
+         * @return this.
+         */
+        public Context network(final WalletNetwork network)
+        {
+            this.network = network;
+            return this;
+        }
+
+        /**
+         * Network of the watched addresses.
+         *
+         * @return the network.
+         */
+        public WalletNetwork network()
+        {
+            return network;
+        }
+
+        /**
+         * Electrum servers in order of preference ({@code wallet.electrum.servers}); on failure the next is tried.
+         *
+         * @param servers URLs such as {@code ssl://host:50002} or {@code tcp://host:50001}.
+         * @return this.
+         */
+        public Context servers(final List<String> servers)
+        {
+            this.servers = new ArrayList<>(servers);
+            return this;
+        }
+
+        /**
+         * Electrum server URLs.
+         *
+         * @return the configured URLs.
+         */
+        public List<String> servers()
+        {
+            return servers;
+        }
+
+        /**
+         * Parsed server addresses, after conclude.
+         *
+         * @return the addresses.
+         */
+        public List<ServerAddress> serverAddresses()
+        {
+            return serverAddresses;
+        }
+
+        /**
+         * Addresses to watch ({@code wallet.watch.addresses}): P2PKH, P2SH, P2WPKH, P2WSH or P2TR of the network.
+         *
+         * @param addresses address strings.
+         * @return this.
+         */
+        public Context addresses(final List<String> addresses)
+        {
+            this.addresses = new ArrayList<>(addresses);
+            return this;
+        }
+
+        /**
+         * Addresses to watch.
+         *
+         * @return the configured addresses.
+         */
+        public List<String> addresses()
+        {
+            return addresses;
+        }
+
+        /**
+         * Extended public keys to watch ({@code wallet.watch.xpubs}): xpub/ypub/zpub on mainnet,
+         * tpub/upub/vpub elsewhere, optionally prefixed {@code p2pkh:}, {@code p2sh-p2wpkh:} or {@code p2wpkh:}.
+         *
+         * @param xpubs account-level keys.
+         * @return this.
+         */
+        public Context xpubs(final List<String> xpubs)
+        {
+            this.xpubs = new ArrayList<>(xpubs);
+            return this;
+        }
+
+        /**
+         * Extended public keys to watch.
+         *
+         * @return the configured keys.
+         */
+        public List<String> xpubs()
+        {
+            return xpubs;
+        }
+
+        /**
+         * Unused addresses watched past the last used one on each chain ({@code wallet.gapLimit}).
+         *
+         * @param gapLimit 1 or more.
+         * @return this.
+         */
+        public Context gapLimit(final int gapLimit)
+        {
+            this.gapLimit = gapLimit;
+            return this;
+        }
+
+        /**
+         * Gap limit.
+         *
+         * @return the gap limit.
+         */
+        public int gapLimit()
+        {
+            return gapLimit;
+        }
+
+        /**
+         * Confirmation count up to which TransactionConfirmed updates are emitted ({@code wallet.confirmations}).
+         *
+         * @param confirmations 1 or more.
+         * @return this.
+         */
+        public Context confirmations(final int confirmations)
+        {
+            this.confirmations = confirmations;
+            return this;
+        }
+
+        /**
+         * Confirmation depth.
+         *
+         * @return the depth.
+         */
+        public int confirmations()
+        {
+            return confirmations;
+        }
+
+        /**
+         * How long a request (and a connect) may take ({@code wallet.electrum.requestTimeoutMs}).
+         *
+         * @param timeoutMs milliseconds.
+         * @return this.
+         */
+        public Context requestTimeoutMs(final long timeoutMs)
+        {
+            this.requestTimeoutMs = timeoutMs;
+            return this;
+        }
+
+        /**
+         * Request timeout.
+         *
+         * @return milliseconds.
+         */
+        public long requestTimeoutMs()
+        {
+            return requestTimeoutMs;
+        }
+
+        /**
+         * Interval of {@code server.ping} keepalives ({@code wallet.electrum.keepaliveIntervalMs}).
+         *
+         * @param intervalMs milliseconds.
+         * @return this.
+         */
+        public Context keepaliveIntervalMs(final long intervalMs)
+        {
+            this.keepaliveIntervalMs = intervalMs;
+            return this;
+        }
+
+        /**
+         * Keepalive interval.
+         *
+         * @return milliseconds.
+         */
+        public long keepaliveIntervalMs()
+        {
+            return keepaliveIntervalMs;
+        }
+
+        /**
+         * Reconnect backoff bounds ({@code wallet.electrum.backoff.minMs}, {@code maxMs}).
+         *
+         * @param minMs first delay.
+         * @param maxMs longest delay.
+         * @return this.
+         */
+        public Context backoff(final long minMs, final long maxMs)
+        {
+            this.backoffMinMs = minMs;
+            this.backoffMaxMs = maxMs;
+            return this;
+        }
+
+        /**
+         * First reconnect delay.
+         *
+         * @return milliseconds.
+         */
+        public long backoffMinMs()
+        {
+            return backoffMinMs;
+        }
+
+        /**
+         * Longest reconnect delay.
+         *
+         * @return milliseconds.
+         */
+        public long backoffMaxMs()
+        {
+            return backoffMaxMs;
+        }
+
+        /**
+         * Longest line accepted from a server ({@code wallet.electrum.maxLineLength}); a longer one drops the connection.
+         *
+         * @param maxLineLength bytes.
+         * @return this.
+         */
+        public Context maxLineLength(final int maxLineLength)
+        {
+            this.maxLineLength = maxLineLength;
+            return this;
+        }
+
+        /**
+         * Longest line accepted.
+         *
+         * @return bytes.
+         */
+        public int maxLineLength()
+        {
+            return maxLineLength;
+        }
+
+        /**
+         * Trust store for {@code ssl://} servers instead of the JDK's ({@code wallet.electrum.tls.trustStore}, {@code trustStorePassword}).
+         *
+         * @param path     PKCS12 or JKS file, or null for the JDK's.
+         * @param password its password, or null.
+         * @return this.
+         */
+        public Context trustStore(final Path path, final String password)
+        {
+            this.trustStore = path;
+            this.trustStorePassword = password;
+            return this;
+        }
+
+        /**
+         * SHA-256 fingerprints of trusted server certificates ({@code wallet.electrum.tls.pinnedCertSha256});
+         * when set, exactly these certificates are trusted.
+         *
+         * @param fingerprints hex, colons allowed.
+         * @return this.
+         */
+        public Context pinnedCertSha256(final List<String> fingerprints)
+        {
+            this.pinnedCertSha256 = new ArrayList<>(fingerprints);
+            return this;
+        }
+
+        /**
+         * Trust any server certificate ({@code wallet.electrum.tls.allowInsecure}, default false).
+         *
+         * @param allow true to skip verification.
+         * @return this.
+         */
+        public Context allowInsecureTls(final boolean allow)
+        {
+            this.allowInsecureTls = allow;
+            return this;
+        }
+
+        /**
+         * TLS options, after conclude.
+         *
+         * @return the options.
+         */
+        public TlsOptions tlsOptions()
+        {
+            return tlsOptions;
+        }
+
+        /**
+         * Serve the Electrum daemon's notify callback ({@code wallet.notify.enabled}, default false).
+         *
+         * @param enabled true to serve it.
+         * @return this.
+         */
+        public Context notifyEnabled(final boolean enabled)
+        {
+            this.notifyEnabled = enabled;
+            return this;
+        }
+
+        /**
+         * Whether the notify endpoint is served.
+         *
+         * @return true when enabled.
+         */
+        public boolean notifyEnabled()
+        {
+            return notifyEnabled;
+        }
+
+        /**
+         * Address the notify endpoint binds ({@code wallet.notify.bindAddress}).
+         *
+         * @param bindAddress host, 127.0.0.1 by default.
+         * @return this.
+         */
+        public Context notifyBindAddress(final String bindAddress)
+        {
+            this.notifyBindAddress = bindAddress;
+            return this;
+        }
+
+        /**
+         * Bind address of the notify endpoint.
+         *
+         * @return the host.
+         */
+        public String notifyBindAddress()
+        {
+            return notifyBindAddress;
+        }
+
+        /**
+         * Port of the notify endpoint ({@code wallet.notify.port}); 0 for an ephemeral one.
+         *
+         * @param port port.
+         * @return this.
+         */
+        public Context notifyPort(final int port)
+        {
+            this.notifyPort = port;
+            return this;
+        }
+
+        /**
+         * Port of the notify endpoint.
+         *
+         * @return the port.
+         */
+        public int notifyPort()
+        {
+            return notifyPort;
+        }
+
+        /**
+         * Secret the daemon must send as {@code ?token=} ({@code wallet.notify.token}); a random one is made when unset.
+         *
+         * @param token the secret.
+         * @return this.
+         */
+        public Context notifyToken(final String token)
+        {
+            this.notifyToken = token;
+            return this;
+        }
+
+        /**
+         * Secret of the notify endpoint.
+         *
+         * @return the token.
+         */
+        public String notifyToken()
+        {
+            return notifyToken;
+        }
+
+        /**
+         * Where events are published (the engine's publisher).
+         *
+         * @param publisher the publisher.
+         * @return this.
+         */
+        public Context publisher(final EventPublisher publisher)
+        {
+            this.publisher = publisher;
+            return this;
+        }
+
+        /**
+         * Where events are published.
+         *
+         * @return the publisher.
+         */
+        public EventPublisher publisher()
+        {
+            return publisher;
+        }
+
+        /**
+         * What was already emitted, rebuilt from the journal by the application.
+         *
+         * @param ledger the ledger; a fresh one when unset.
+         * @return this.
+         */
+        public Context ledger(final WalletLedger ledger)
+        {
+            this.ledger = ledger;
+            return this;
+        }
+
+        /**
+         * The ledger.
+         *
+         * @return the ledger.
+         */
+        public WalletLedger ledger()
+        {
+            return ledger;
+        }
+
+        /**
+         * Clock of timeouts, keepalives and backoff.
+         *
+         * @param clock epoch clock.
+         * @return this.
+         */
+        public Context epochClock(final EpochClock clock)
+        {
+            this.epochClock = clock;
+            return this;
+        }
+
+        /**
+         * Clock of timeouts, keepalives and backoff.
+         *
+         * @return the clock.
+         */
+        public EpochClock epochClock()
+        {
+            return epochClock;
+        }
+
+        /**
+         * Source of backoff jitter.
+         *
+         * @param random generator.
+         * @return this.
+         */
+        public Context random(final RandomGenerator random)
+        {
+            this.random = random;
+            return this;
+        }
+
+        /**
+         * Source of backoff jitter.
+         *
+         * @return the generator.
+         */
+        public RandomGenerator random()
+        {
+            return random;
+        }
+
+        /**
+         * Receives every failure (one-line messages); by default they are printed to standard error.
+         *
+         * @param handler error handler.
+         * @return this.
+         */
+        public Context errorHandler(final ErrorHandler handler)
+        {
+            this.errorHandler = handler;
+            return this;
+        }
+
+        /**
+         * Error handler.
+         *
+         * @return the handler.
+         */
+        public ErrorHandler errorHandler()
+        {
+            return errorHandler;
+        }
+
+        /**
+         * The watch list built by conclude.
+         *
+         * @return the watch list.
+         */
+        public WatchList watchList()
+        {
+            return watchList;
+        }
+    }
+}
