@@ -45,7 +45,9 @@ public final class JsonView
     public static final String TYPE_FIELD = "type";
 
     private static final HexFormat HEX = HexFormat.of();
-    private static final JsonFactory JSON_FACTORY = new JsonFactory();
+    private static final JsonFactory JSON_FACTORY = JsonFactory.builder()
+        .disable(com.fasterxml.jackson.core.StreamWriteFeature.AUTO_CLOSE_TARGET)
+        .build();
     private static final ObjectMapper MAPPER = new ObjectMapper(JSON_FACTORY);
 
     private final Ir ir;

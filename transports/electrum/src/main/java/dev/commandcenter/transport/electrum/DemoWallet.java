@@ -53,6 +53,13 @@ public final class DemoWallet implements AutoCloseable
         this.tipAddresses = tipAddresses;
     }
 
+    /** Mean gap between demo tips outside bursts. */
+    public static final long QUIET_MEAN_GAP_MS = 6_000;
+    /** Mean gap between demo tips in a burst. */
+    public static final long BURST_MEAN_GAP_MS = 1_500;
+    /** Chance that a quiet gap ends in a burst. */
+    public static final double BURST_PROBABILITY = 0.25;
+
     /**
      * Start the demo with the system clock and autonomous payments and blocks.
      *
@@ -101,7 +108,9 @@ public final class DemoWallet implements AutoCloseable
             throw new UncheckedIOException("demo wallet: cannot start the Electrum simulator: " + ex.getMessage(), ex);
         }
         final SimulatedPayments payments = new SimulatedPayments(simulator, new SimulatedPayments.Context()
-            .seed(ctx.seed()).clock(ctx.clock()).addresses(tipAddresses).blockIntervalMs(ctx.blockIntervalMs()));
+            .seed(ctx.seed()).clock(ctx.clock()).addresses(tipAddresses).blockIntervalMs(ctx.blockIntervalMs())
+            // A livelier stream than a real wallet, so a first-time user sees alerts within seconds.
+            .quietMeanGapMs(QUIET_MEAN_GAP_MS).burstMeanGapMs(BURST_MEAN_GAP_MS).burstProbability(BURST_PROBABILITY));
         if (ctx.autonomous())
         {
             payments.start();

@@ -1,0 +1,133 @@
+package dev.commandcenter.app;
+
+import dev.commandcenter.app.cli.DemoCommand;
+import dev.commandcenter.app.cli.JournalCommand;
+import dev.commandcenter.app.cli.ReplayCommand;
+import dev.commandcenter.app.cli.Console;
+import dev.commandcenter.app.cli.RunCommand;
+import dev.commandcenter.app.cli.StatCommand;
+import dev.commandcenter.app.cli.TelemetryCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The {@code commandcenter} command line. Errors are one line on stderr with a non-zero exit code;
+ * {@code --verbose} adds the stack trace.
+ */
+@Command(
+    name = "commandcenter",
+    mixinStandardHelpOptions = true,
+    versionProvider = CommandCenter.Version.class,
+    description = "Low-latency event engine for live-stream creators: wallet payments become overlay alerts.",
+    subcommands = {
+        DemoCommand.class, RunCommand.class, StatCommand.class, JournalCommand.class, ReplayCommand.class,
+        TelemetryCommand.class, CommandLine.HelpCommand.class
+    })
+public final class CommandCenter implements Runnable
+{
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    /**
+     * Run the command line.
+     *
+     * @param args arguments.
+     */
+    public static void main(final String[] args)
+    {
+        System.exit(execute(args, System.out, System.err));
+    }
+
+    /**
+     * Run a command line and return its exit code, for tests and embedding.
+     *
+     * @param args arguments.
+     * @param stdout standard output.
+     * @param stderr standard error.
+     * @return exit code: 0 success, 1 failure, 2 usage error (tools add 2 nothing found, 3 corrupt).
+     */
+    public static int execute(final String[] args, final PrintStream stdout, final PrintStream stderr)
+    {
+        Console.use(stdout, stderr);
+        final PrintWriter out = new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true);
+        final PrintWriter err = new PrintWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8), true);
+        final CommandLine commandLine = new CommandLine(new CommandCenter());
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        commandLine.setParameterExceptionHandler((ex, arguments) ->
+        {
+            final CommandLine command = ex.getCommandLine();
+            err.println("commandcenter: " + firstLine(ex.getMessage()) + " (see '" +
+                command.getCommandSpec().qualifiedName() + " --help')");
+            return 2;
+        });
+        commandLine.setExecutionExceptionHandler((ex, command, parseResult) ->
+        {
+            final boolean verbose = parseResult.hasMatchedOption("--verbose") || anyVerbose(parseResult);
+            err.println("commandcenter: " + describe(ex));
+            if (verbose)
+            {
+                ex.printStackTrace(err);
+            }
+            err.flush();
+            return 1;
+        });
+        final int code = commandLine.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    public void run()
+    {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    private static boolean anyVerbose(final CommandLine.ParseResult parseResult)
+    {
+        for (CommandLine.ParseResult sub = parseResult; null != sub; sub = sub.subcommand())
+        {
+            if (sub.hasMatchedOption("--verbose"))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A one-line description of a failure: its message, or its type when it has none.
+     *
+     * @param ex the failure.
+     * @return one line.
+     */
+    public static String describe(final Throwable ex)
+    {
+        final String message = ex.getMessage();
+        if (null == message || message.isBlank())
+        {
+            return ex.getClass().getSimpleName() + (null != ex.getCause() ? ": " + describe(ex.getCause()) : "");
+        }
+        return firstLine(message);
+    }
+
+    private static String firstLine(final String text)
+    {
+        return text.lines().findFirst().orElse(text);
+    }
+
+    /** Version from the jar manifest. */
+    static final class Version implements CommandLine.IVersionProvider
+    {
+        public String[] getVersion()
+        {
+            final String version = CommandCenter.class.getPackage().getImplementationVersion();
+            return new String[] { "commandcenter " + (null == version ? "development build" : version) };
+        }
+    }
+}

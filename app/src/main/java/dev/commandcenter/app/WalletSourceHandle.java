@@ -1,0 +1,28 @@
+package dev.commandcenter.app;
+
+import java.util.Map;
+
+/**
+ * A running wallet source as the node sees it: something to close, URLs to print, a status to report.
+ */
+public interface WalletSourceHandle extends AutoCloseable
+{
+    /**
+     * URLs the wallet source serves or uses, by name (for example the simulator's Electrum URL).
+     *
+     * @return name to URL.
+     */
+    Map<String, String> urls();
+
+    /**
+     * Health of the source, JSON-serialisable.
+     *
+     * @return the status.
+     */
+    Object status();
+
+    /**
+     * Stop the source.
+     */
+    void close();
+}

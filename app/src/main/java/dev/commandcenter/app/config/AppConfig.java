@@ -1,0 +1,164 @@
+package dev.commandcenter.app.config;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The YAML configuration of {@code commandcenter run}. Every key has a default, so an empty file is
+ * a valid configuration; unknown keys are errors. The README documents each key.
+ */
+public final class AppConfig
+{
+    /** Engine rings and isolation. */
+    public Engine engine = new Engine();
+    /** Event journal. */
+    public Journal journal = new Journal();
+    /** Telemetry history. */
+    public Telemetry telemetry = new Telemetry();
+    /** HTTP and WebSocket server. */
+    public WebSocket websocket = new WebSocket();
+    /** Wallet source. */
+    public Wallet wallet = new Wallet();
+    /** Plugin sections by plugin id; each may hold {@code enabled} plus the plugin's own keys. */
+    public Map<String, Map<String, Object>> plugins = new LinkedHashMap<>();
+
+    /** {@code engine:} section. */
+    public static final class Engine
+    {
+        /** Slots in the input ring, a power of two. */
+        public int inputRingSize = dev.commandcenter.engine.Engine.Context.INPUT_RING_SIZE_DEFAULT;
+        /** Slots in the output ring, a power of two. */
+        public int outputRingSize = dev.commandcenter.engine.Engine.Context.OUTPUT_RING_SIZE_DEFAULT;
+        /** blocking | sleeping | yielding | busy-spin. */
+        public String waitStrategy = dev.commandcenter.engine.Engine.Context.WAIT_STRATEGY_DEFAULT;
+        /** block | reject. */
+        public String backPressure = "block";
+        /** Failures after which a plugin is quarantined. */
+        public int quarantineAfterFailures = dev.commandcenter.engine.Engine.Context.QUARANTINE_AFTER_FAILURES_DEFAULT;
+        /** Interval of the counters sampler, ms. */
+        public long sampleIntervalMs = dev.commandcenter.engine.Engine.Context.SAMPLE_INTERVAL_MS_DEFAULT;
+    }
+
+    /** {@code journal:} section. */
+    public static final class Journal
+    {
+        /** Journal every input event (turn off only for benchmarks). */
+        public boolean enabled = true;
+        /** Roll cycle of the journal files (FAST_DAILY, FAST_HOURLY, DAILY, HOURLY, MINUTELY, ...). */
+        public String rollCycle = "FAST_DAILY";
+        /** page-cache | sync. */
+        public String durability = "page-cache";
+        /** forever, "N cycles", or a duration such as 7d or 12h. */
+        public String retention = "forever";
+    }
+
+    /** {@code telemetry:} section. */
+    public static final class Telemetry
+    {
+        /** Snapshot counters into the telemetry history. */
+        public boolean enabled = true;
+        /** Snapshot interval, ms. */
+        public long intervalMs = 10_000;
+    }
+
+    /** {@code websocket:} section. */
+    public static final class WebSocket
+    {
+        /** Serve overlays, feeds and REST. */
+        public boolean enabled = true;
+        /** Address to bind; loopback unless you mean to expose it. */
+        public String bind = "127.0.0.1";
+        /** TCP port; 0 picks a free one. */
+        public int port = 7300;
+        /** Access token; generated once and kept in the data dir when empty. */
+        public String token = "";
+        /** Browser origins allowed besides the server's own. */
+        public List<String> allowedOrigins = new ArrayList<>();
+        /** Messages kept per feed for clients that connect later. */
+        public int retain = 32;
+    }
+
+    /** {@code wallet:} section. */
+    public static final class Wallet
+    {
+        /** electrum (your servers) | simulator (embedded Electrum simulator, as in the demo) | none. */
+        public String source = "electrum";
+        /** mainnet | testnet | signet | regtest. */
+        public String network = "mainnet";
+        /** Electrum servers. */
+        public Electrum electrum = new Electrum();
+        /** What to watch. */
+        public Watch watch = new Watch();
+        /** Unused addresses to derive ahead on each xpub chain. */
+        public int gapLimit = 20;
+        /** Confirmation updates are reported up to this depth. */
+        public int confirmations = 6;
+        /** Electrum wallet daemon notifications. */
+        public Notify notify = new Notify();
+        /** Seed of the simulator's payment stream (source: simulator). */
+        public long simulatorSeed = 42;
+    }
+
+    /** {@code wallet.electrum:} section. */
+    public static final class Electrum
+    {
+        /** Server URLs, tcp://host:port or ssl://host:port, tried in order with failover. */
+        public List<String> servers = new ArrayList<>();
+        /** Request timeout, ms. */
+        public long requestTimeoutMs = 30_000;
+        /** Keepalive ping interval, ms. */
+        public long keepaliveIntervalMs = 60_000;
+        /** Longest response line accepted, bytes. */
+        public int maxLineLength = 1024 * 1024;
+        /** Reconnect backoff bounds. */
+        public Backoff backoff = new Backoff();
+        /** TLS trust. */
+        public Tls tls = new Tls();
+    }
+
+    /** {@code wallet.electrum.backoff:} section. */
+    public static final class Backoff
+    {
+        /** First reconnect delay, ms (jittered, doubling). */
+        public long minMs = 1_000;
+        /** Longest reconnect delay, ms. */
+        public long maxMs = 60_000;
+    }
+
+    /** {@code wallet.electrum.tls:} section. */
+    public static final class Tls
+    {
+        /** Trust store (PKCS12/JKS) instead of the JDK's, or empty. */
+        public String trustStore = "";
+        /** Its password. */
+        public String trustStorePassword = "";
+        /** SHA-256 fingerprints (hex) of server certificates to trust even if self-signed. */
+        public List<String> pinnedCertSha256 = new ArrayList<>();
+        /** Accept any certificate (not recommended). */
+        public boolean allowInsecure = false;
+    }
+
+    /** {@code wallet.watch:} section. */
+    public static final class Watch
+    {
+        /** Addresses of any standard type for the configured network. */
+        public List<String> addresses = new ArrayList<>();
+        /** Extended public keys (xpub/ypub/zpub, tpub/upub/vpub). */
+        public List<String> xpubs = new ArrayList<>();
+    }
+
+    /** {@code wallet.notify:} section. */
+    public static final class Notify
+    {
+        /** Listen for the Electrum wallet daemon's notify POSTs. */
+        public boolean enabled = false;
+        /** Address to bind. */
+        public String bindAddress = "127.0.0.1";
+        /** Port. */
+        public int port = 7780;
+        /** Token in the notify URL; random when empty. */
+        public String token = "";
+    }
+}

@@ -1,0 +1,153 @@
+package dev.commandcenter.app;
+
+import dev.commandcenter.app.config.AppConfig;
+import dev.commandcenter.app.config.ConfigException;
+import dev.commandcenter.app.config.ConfigLoader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConfigLoaderTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldReadEveryDocumentedSection() throws Exception
+    {
+        final Path file = write("""
+            engine:
+              inputRingSize: 1024
+              outputRingSize: 512
+              waitStrategy: sleeping
+              backPressure: reject
+              quarantineAfterFailures: 3
+              sampleIntervalMs: 250
+            journal:
+              rollCycle: FAST_HOURLY
+              durability: sync
+              retention: 7d
+            telemetry:
+              intervalMs: 5000
+            websocket:
+              bind: 127.0.0.1
+              port: 0
+              token: secret-token-for-tests
+              allowedOrigins: ["http://localhost:8080"]
+              retain: 8
+            wallet:
+              network: regtest
+              electrum:
+                servers: ["tcp://127.0.0.1:50001", "ssl://example.org:50002"]
+              watch:
+                addresses: ["bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080"]
+                xpubs: []
+            plugins:
+              stream-bridge:
+                minAmountSats: 5000
+            """);
+
+        final AppConfig config = ConfigLoader.load(file);
+
+        assertThat(config.engine.inputRingSize).isEqualTo(1024);
+        assertThat(config.engine.backPressure).isEqualTo("reject");
+        assertThat(config.journal.durability).isEqualTo("sync");
+        assertThat(config.websocket.allowedOrigins).containsExactly("http://localhost:8080");
+        assertThat(config.wallet.electrum.servers).hasSize(2);
+        assertThat(config.wallet.watch.addresses).hasSize(1);
+        assertThat(config.plugins.get("stream-bridge")).containsEntry("minAmountSats", 5000);
+    }
+
+    @Test
+    void shouldAcceptAnEmptyFile() throws Exception
+    {
+        final AppConfig config = ConfigLoader.load(write(""));
+
+        assertThat(config.websocket.port).isEqualTo(7300);
+        assertThat(config.websocket.bind).isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void shouldNameAnUnknownKeyItsLineAndTheKnownKeys() throws Exception
+    {
+        final Path file = write("engine:\n  inputRingSzie: 1024\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageContaining(file + ": unknown key 'engine.inputRingSzie' (line 2)")
+            .hasMessageContaining("expected one of [")
+            .hasMessageContaining("inputRingSize");
+    }
+
+    @Test
+    void shouldNameAWrongType() throws Exception
+    {
+        assertThatThrownBy(() -> ConfigLoader.load(write("websocket:\n  port: lots\n")))
+            .hasMessageContaining("'websocket.port' (line 2) expected a whole number, got 'lots'");
+        assertThatThrownBy(() -> ConfigLoader.load(write("journal:\n  enabled: maybe\n")))
+            .hasMessageContaining("'journal.enabled'").hasMessageContaining("expected true or false");
+        assertThatThrownBy(() -> ConfigLoader.load(write("wallet:\n  watch:\n    addresses: bcrt1q\n")))
+            .hasMessageContaining("'wallet.watch.addresses'").hasMessageContaining("expected a list");
+    }
+
+    @Test
+    void shouldNameABadValueAndWhatWasExpected() throws Exception
+    {
+        assertThatThrownBy(() -> ConfigLoader.load(write("engine:\n  backPressure: drop\n")))
+            .hasMessageEndingWith("'engine.backPressure' expected one of block | reject, got 'drop'");
+        assertThatThrownBy(() -> ConfigLoader.load(write("engine:\n  inputRingSize: 1000\n")))
+            .hasMessageContaining("'engine.inputRingSize' expected a power of two");
+        assertThatThrownBy(() -> ConfigLoader.load(write("websocket:\n  port: 70000\n")))
+            .hasMessageContaining("'websocket.port' expected 0..65535, got 70000");
+        assertThatThrownBy(() -> ConfigLoader.load(write("wallet:\n  network: moonnet\n")))
+            .hasMessageContaining("'wallet.network' expected one of mainnet | testnet | signet | regtest");
+        assertThatThrownBy(() -> ConfigLoader.load(write("journal:\n  retention: someday\n")))
+            .hasMessageContaining("retention");
+        assertThatThrownBy(() -> ConfigLoader.load(write("wallet:\n  watch:\n    addresses: [x]\n")))
+            .hasMessageContaining("'wallet.electrum.servers' is empty");
+        assertThatThrownBy(() -> ConfigLoader.load(write("plugins:\n  stream-bridge:\n    enabled: yes please\n")))
+            .hasMessageContaining("'plugins.stream-bridge.enabled' expected true or false");
+    }
+
+    @Test
+    void shouldReportMalformedYamlWithItsLine() throws Exception
+    {
+        assertThatThrownBy(() -> ConfigLoader.load(write("engine:\n  inputRingSize: 1\n  waitStrategy: \"blocking\n")))
+            .hasMessageContaining("not valid YAML (line");
+    }
+
+    @Test
+    void shouldReportAMissingFile()
+    {
+        assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("nope.yaml")))
+            .hasMessageContaining("nope.yaml not found (expected a YAML file)");
+    }
+
+    @Test
+    void shouldMessagesBeOneLine() throws Exception
+    {
+        final Path file = write("engine:\n  inputRingSzie: 1\n");
+        try
+        {
+            ConfigLoader.load(file);
+        }
+        catch (final ConfigException ex)
+        {
+            assertThat(ex.getMessage()).doesNotContain("\n");
+            return;
+        }
+        throw new AssertionError("expected a ConfigException");
+    }
+
+    private Path write(final String yaml) throws Exception
+    {
+        final Path file = Files.createTempFile(dir, "config", ".yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+}
