@@ -47,7 +47,7 @@ public final class CommandCenterNode implements AutoCloseable
     {
         this.config = config;
         this.dataDir = dataDir;
-        this.token = config.websocket.token.isEmpty() ? TokenStore.loadOrCreate(dataDir) : config.websocket.token;
+        this.token = null == config.websocket.token || config.websocket.token.isEmpty() ? TokenStore.loadOrCreate(dataDir) : config.websocket.token;
     }
 
     /**

@@ -67,11 +67,11 @@ final class WalletSources
             .notifyEnabled(wallet.notify.enabled)
             .notifyBindAddress(wallet.notify.bindAddress)
             .notifyPort(wallet.notify.port);
-        if (!wallet.notify.token.isEmpty())
+        if (null != wallet.notify.token && !wallet.notify.token.isEmpty())
         {
             ctx.notifyToken(wallet.notify.token);
         }
-        if (!wallet.electrum.tls.trustStore.isEmpty())
+        if (null != wallet.electrum.tls.trustStore && !wallet.electrum.tls.trustStore.isEmpty())
         {
             ctx.trustStore(Path.of(wallet.electrum.tls.trustStore), wallet.electrum.tls.trustStorePassword);
         }
