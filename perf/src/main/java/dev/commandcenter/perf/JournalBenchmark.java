@@ -44,7 +44,8 @@ public class JournalBenchmark
     @Setup(Level.Trial)
     public void setup() throws Exception
     {
-        dir = Files.createTempDirectory(Path.of(System.getProperty("bench.dir", "target")).toAbsolutePath(), "journal-bench");
+        final Path parent = Path.of(System.getProperty("bench.dir", System.getProperty("java.io.tmpdir"))).toAbsolutePath();
+        dir = Files.createTempDirectory(Files.createDirectories(parent), "journal-bench");
         journal = ChronicleJournal.open(new ChronicleJournal.Context().dataDir(dir).durability(Durability.PAGE_CACHE));
         event.sequence = journal.nextSequence();
     }
