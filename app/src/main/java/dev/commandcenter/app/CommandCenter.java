@@ -26,7 +26,8 @@ import java.nio.charset.StandardCharsets;
     description = "Low-latency event engine for live-stream creators: wallet payments become overlay alerts.",
     subcommands = {
         DemoCommand.class, RunCommand.class, StatCommand.class, JournalCommand.class, ReplayCommand.class,
-        TelemetryCommand.class, CommandLine.HelpCommand.class
+        TelemetryCommand.class, dev.commandcenter.app.plugins.PluginsCommand.class,
+        CommandLine.HelpCommand.class
     })
 public final class CommandCenter implements Runnable
 {

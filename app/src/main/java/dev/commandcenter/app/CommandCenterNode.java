@@ -1,12 +1,12 @@
 package dev.commandcenter.app;
 
 import dev.commandcenter.app.config.AppConfig;
-import dev.commandcenter.app.config.ConfigException;
 import dev.commandcenter.engine.BackPressurePolicy;
 import dev.commandcenter.engine.Engine;
 import dev.commandcenter.engine.journal.Journal;
 import dev.commandcenter.engine.plugin.Plugin;
 import dev.commandcenter.engine.plugin.PluginHealth;
+import dev.commandcenter.engine.plugin.manager.PluginManager;
 import dev.commandcenter.persistence.ChronicleJournal;
 import dev.commandcenter.persistence.Retention;
 import dev.commandcenter.persistence.TelemetryRecorder;
@@ -42,9 +42,13 @@ public final class CommandCenterNode implements AutoCloseable
     private WebSocketEgress egress;
     private final List<Plugin> plugins = new ArrayList<>();
     private WalletSourceHandle wallet;
+    private PluginManager pluginManager;
 
-    private CommandCenterNode(final AppConfig config, final Path dataDir)
+    private final boolean devMode;
+
+    private CommandCenterNode(final AppConfig config, final Path dataDir, final boolean devMode)
     {
+        this.devMode = devMode;
         this.config = config;
         this.dataDir = dataDir;
         this.token = null == config.websocket.token || config.websocket.token.isEmpty() ? TokenStore.loadOrCreate(dataDir) : config.websocket.token;
@@ -60,8 +64,23 @@ public final class CommandCenterNode implements AutoCloseable
      */
     public static CommandCenterNode start(final AppConfig config, final Path dataDir, final ErrorHandler errorHandler)
     {
+        return start(config, dataDir, errorHandler, false);
+    }
+
+    /**
+     * Start everything the configuration enables, optionally watching the plugins dir for changes.
+     *
+     * @param config       the configuration.
+     * @param dataDir      the data dir.
+     * @param errorHandler told of engine errors (besides the distinct error log), may be null.
+     * @param devMode      reload a plugin when its jar or descriptor changes.
+     * @return the running node.
+     */
+    public static CommandCenterNode start(
+        final AppConfig config, final Path dataDir, final ErrorHandler errorHandler, final boolean devMode)
+    {
         requireWritable(dataDir);
-        final CommandCenterNode node = new CommandCenterNode(config, dataDir);
+        final CommandCenterNode node = new CommandCenterNode(config, dataDir, devMode);
         try
         {
             node.startAll(errorHandler);
@@ -76,8 +95,6 @@ public final class CommandCenterNode implements AutoCloseable
 
     private void startAll(final ErrorHandler errorHandler)
     {
-        plugins.addAll(enabledPlugins(config));
-
         final Engine.Context ctx = new Engine.Context()
             .dataDir(dataDir)
             .inputRingSize(config.engine.inputRingSize)
@@ -87,12 +104,10 @@ public final class CommandCenterNode implements AutoCloseable
             .quarantineAfterFailures(config.engine.quarantineAfterFailures)
             .sampleIntervalMs(config.engine.sampleIntervalMs)
             .errorHandler(errorHandler);
-        for (final Plugin plugin : plugins)
-        {
-            final Map<String, Object> section = new LinkedHashMap<>(config.plugins.getOrDefault(plugin.id(), Map.of()));
-            section.remove("enabled");
-            ctx.plugin(plugin, section);
-        }
+        pluginManager = PluginManager.discover(new PluginManager.Context()
+            .dataDir(dataDir).settings(config.plugins).devMode(devMode).errorHandler(errorHandler));
+        pluginManager.configure(ctx);
+        plugins.addAll(pluginManager.plugins());
 
         Journal journal = Journal.NONE;
         if (config.journal.enabled)
@@ -128,6 +143,7 @@ public final class CommandCenterNode implements AutoCloseable
             CloseHelper.quietClose(journal::close);
             throw ex;
         }
+        pluginManager.attach(engine);
 
         if (config.websocket.enabled)
         {
@@ -257,6 +273,7 @@ public final class CommandCenterNode implements AutoCloseable
         CloseHelper.quietClose(wallet);
         CloseHelper.quietClose(webServer);
         CloseHelper.quietClose(engine);
+        CloseHelper.quietClose(pluginManager);
         for (int i = closeables.size() - 1; i >= 0; i--)
         {
             CloseHelper.quietClose(closeables.get(i));
@@ -264,37 +281,13 @@ public final class CommandCenterNode implements AutoCloseable
     }
 
     /**
-     * Built-in plugins found with ServiceLoader, less those disabled in the configuration.
+     * The plugin manager of this node.
      *
-     * @param config the configuration.
-     * @return enabled plugins in a stable order.
-     * @throws ConfigException when the configuration names a plugin that does not exist.
+     * @return the manager.
      */
-    public static List<Plugin> enabledPlugins(final AppConfig config)
+    public PluginManager pluginManager()
     {
-        final Map<String, Plugin> found = new LinkedHashMap<>();
-        for (final Plugin plugin : ServiceLoader.load(Plugin.class))
-        {
-            found.putIfAbsent(plugin.id(), plugin);
-        }
-        for (final String id : config.plugins.keySet())
-        {
-            if (!found.containsKey(id))
-            {
-                throw new ConfigException("plugins." + id + ": no such plugin, expected one of " +
-                    new TreeSet<>(found.keySet()));
-            }
-        }
-        final List<Plugin> enabled = new ArrayList<>();
-        for (final Plugin plugin : found.values())
-        {
-            final Object flag = config.plugins.getOrDefault(plugin.id(), Map.of()).get("enabled");
-            if (!Boolean.FALSE.equals(flag))
-            {
-                enabled.add(plugin);
-            }
-        }
-        return enabled;
+        return pluginManager;
     }
 
     private static void requireWritable(final Path dataDir)

@@ -60,7 +60,7 @@ class ConfigLoaderTest
         assertThat(config.websocket.allowedOrigins).containsExactly("http://localhost:8080");
         assertThat(config.wallet.electrum.servers).hasSize(2);
         assertThat(config.wallet.watch.addresses).hasSize(1);
-        assertThat(config.plugins.get("stream-bridge")).containsEntry("minAmountSats", 5000);
+        assertThat(config.plugins.get("stream-bridge")).isEqualTo(java.util.Map.of("minAmountSats", 5000));
     }
 
     @Test

@@ -1,6 +1,5 @@
 package dev.commandcenter.engine;
 
-import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.TimeoutException;
 import com.lmax.disruptor.dsl.Disruptor;
@@ -11,6 +10,7 @@ import dev.commandcenter.engine.counters.CounterType;
 import dev.commandcenter.engine.counters.CountersFile;
 import dev.commandcenter.engine.counters.TelemetryListener;
 import dev.commandcenter.engine.egress.EgressHandler;
+import dev.commandcenter.engine.egress.OutputEvent;
 import dev.commandcenter.engine.internal.EgressAdapter;
 import dev.commandcenter.engine.internal.EngineSampler;
 import dev.commandcenter.engine.internal.EventSlot;
@@ -22,6 +22,7 @@ import dev.commandcenter.engine.journal.Journal;
 import dev.commandcenter.engine.plugin.Plugin;
 import dev.commandcenter.engine.plugin.PluginConfig;
 import dev.commandcenter.engine.plugin.PluginHealth;
+import dev.commandcenter.engine.plugin.manager.PluginSpec;
 import org.agrona.BitUtil;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
@@ -50,6 +51,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -80,7 +82,11 @@ public final class Engine implements AutoCloseable
     private final Disruptor<OutputSlot> output;
     private final InputPublisher publisher;
     private final JournalHandler journaller;
-    private final List<PluginHandler> plugins = new ArrayList<>();
+    private final List<PluginHandler> plugins = new CopyOnWriteArrayList<>();
+    private final Object pluginLock = new Object();
+    private final EventHandlerGroup<EventSlot> journalGroup;
+    private final RingBuffer<OutputSlot> outputRing;
+    private volatile Map<String, PluginHandler> pluginsById = Map.of();
     private final List<EgressAdapter> egresses = new ArrayList<>();
     private final EngineSampler sampler;
     private final AgentRunner samplerRunner;
@@ -144,37 +150,23 @@ public final class Engine implements AutoCloseable
             ProducerType.MULTI, WaitStrategies.of(ctx.waitStrategy()));
         input = new Disruptor<>(EventSlot::new, ctx.inputRingSize(), threadFactory("cc-input"),
             ProducerType.MULTI, WaitStrategies.of(ctx.waitStrategy()));
-        final RingBuffer<OutputSlot> outputRing = output.getRingBuffer();
+        outputRing = output.getRingBuffer();
 
         journaller = new JournalHandler(ctx.journal(), journaled);
-        final EventHandlerGroup<EventSlot> journalGroup = input.handleEventsWith(journaller);
+        journalGroup = input.handleEventsWith(journaller);
 
         final List<EngineSampler.Lag> lags = new ArrayList<>();
         final List<EngineSampler.Latency> latencies = new ArrayList<>();
-        for (final Plugin plugin : ctx.plugins())
+        for (final PluginSpec spec : ctx.pluginSpecs())
         {
-            final String id = plugin.id();
-            final PluginHandler handler = new PluginHandler(plugin, ctx.pluginConfig(id), outputRing,
-                ctx.epochClock(), ctx.nanoClock(), errorHandler, ctx.quarantineAfterFailures(),
-                newCounter(CounterType.PLUGIN_PROCESSED, id), newCounter(CounterType.PLUGIN_ERRORS, id),
-                newCounter(CounterType.PLUGIN_STATE, id), newCounter(CounterType.PLUGIN_EMITTED, id));
-            plugins.add(handler);
-            latencies.add(new EngineSampler.Latency(handler,
-                newCounter(CounterType.PLUGIN_P50_NS, id), newCounter(CounterType.PLUGIN_P99_NS, id)));
+            plugins.add(newPluginHandler(spec));
         }
-        if (!plugins.isEmpty())
-        {
-            journalGroup.then(plugins.toArray(new PluginHandler[0]));
-        }
-        for (final PluginHandler handler : plugins)
-        {
-            lags.add(new EngineSampler.Lag(newCounter(CounterType.PLUGIN_LAG, handler.plugin().id()),
-                input::getCursor, () -> input.getSequenceValueFor(handler)));
-        }
+        indexPlugins();
 
         for (final Map.Entry<String, EgressHandler> entry : ctx.egressHandlers().entrySet())
         {
-            egresses.add(new EgressAdapter(entry.getKey(), entry.getValue(), errorHandler));
+            egresses.add(new EgressAdapter(entry.getKey(),
+                new PermittedOutputs(entry.getKey(), entry.getValue(), this), errorHandler));
         }
         if (egresses.isEmpty())
         {
@@ -196,10 +188,29 @@ public final class Engine implements AutoCloseable
 
         output.start();
         input.start();
+        for (final PluginHandler handler : plugins)
+        {
+            handler.start();
+        }
+        // Launch returns once every plugin has started (or failed), unless one takes longer than the control timeout.
+        final long startDeadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ctx.pluginControlTimeoutMs());
+        for (final PluginHandler handler : plugins)
+        {
+            handler.awaitStarted(startDeadlineNs);
+        }
         publisher.journalSequence(new JournalSequenceView(input, journaller));
 
+        final TelemetryListener userListener = ctx.telemetryListener();
+        final TelemetryListener pluginSampler = (nowMs, reader) ->
+        {
+            samplePlugins(nowMs);
+            if (null != userListener)
+            {
+                userListener.onSample(nowMs, reader);
+            }
+        };
         sampler = new EngineSampler(ctx.epochClock(), ctx.sampleIntervalMs(), countersFile, input.getRingBuffer(),
-            outputRing, inputRemaining, outputRemaining, lags, latencies, ctx.telemetryListener());
+            outputRing, inputRemaining, outputRemaining, lags, latencies, pluginSampler);
         sampler.sample(ctx.epochClock().time());
         samplerRunner = new AgentRunner(new SleepingMillisIdleStrategy(Math.min(100, ctx.sampleIntervalMs())),
             errorHandler, null, sampler);
@@ -270,10 +281,7 @@ public final class Engine implements AutoCloseable
         final long cursor = input.getCursor();
         for (final PluginHandler handler : plugins)
         {
-            final Plugin plugin = handler.plugin();
-            result.add(new PluginHealth(plugin.id(), plugin.version(), handler.state(), handler.reason(),
-                readCounter(CounterType.PLUGIN_PROCESSED, plugin.id()), readCounter(CounterType.PLUGIN_ERRORS, plugin.id()),
-                Math.max(0, cursor - input.getSequenceValueFor(handler)), handler.lastError()));
+            result.add(handler.health(cursor));
         }
         return result;
     }
@@ -286,14 +294,8 @@ public final class Engine implements AutoCloseable
      */
     public PluginState pluginState(final String pluginId)
     {
-        for (final PluginHandler handler : plugins)
-        {
-            if (handler.plugin().id().equals(pluginId))
-            {
-                return handler.state();
-            }
-        }
-        return null;
+        final PluginHandler handler = pluginsById.get(pluginId);
+        return null == handler ? null : handler.state();
     }
 
     /**
@@ -311,7 +313,7 @@ public final class Engine implements AutoCloseable
         }
         for (final PluginHandler handler : plugins)
         {
-            if (input.getSequenceValueFor(handler) < inputCursor)
+            if (!handler.isDrained(inputCursor))
             {
                 return false;
             }
@@ -357,6 +359,153 @@ public final class Engine implements AutoCloseable
     }
 
     /**
+     * Add a plugin while the engine runs. It joins the ring at the current cursor: it is offered the
+     * events published from now on. A spec with a failure is listed as FAILED and does not run.
+     *
+     * @param spec what to run.
+     * @return the plugin's state once started (or failed).
+     * @throws IllegalArgumentException when a plugin with that id exists.
+     * @throws IllegalStateException when the engine is closed.
+     */
+    public PluginState addPlugin(final PluginSpec spec)
+    {
+        spec.validate();
+        synchronized (pluginLock)
+        {
+            requireOpen();
+            if (pluginsById.containsKey(spec.id()))
+            {
+                throw new IllegalArgumentException("plugin id '" + spec.id() + "' is used twice");
+            }
+            final PluginHandler handler = newPluginHandler(spec);
+            plugins.add(handler);
+            indexPlugins();
+            handler.swap(spec, spec.enabled(), ctx.pluginControlTimeoutMs());
+            return handler.state();
+        }
+    }
+
+    /**
+     * Replace a plugin at a sequence boundary: the running instance handles every event up to the
+     * boundary and is stopped, the instance made from the new spec handles every event after it; no event
+     * is missed or handled twice. A plugin that failed to load joins the ring at the current cursor.
+     *
+     * @param spec what to run from the boundary on, with the id of the plugin to replace.
+     * @return the first ring position the new instance is offered.
+     * @throws IllegalArgumentException when there is no such plugin.
+     * @throws IllegalStateException when the plugin does not reach a boundary within the control timeout.
+     */
+    public long reloadPlugin(final PluginSpec spec)
+    {
+        spec.validate();
+        synchronized (pluginLock)
+        {
+            final PluginHandler handler = requirePlugin(spec.id());
+            if (null != spec.failure())
+            {
+                handler.fail(spec);
+                return -1;
+            }
+            return handler.swap(spec, true, ctx.pluginControlTimeoutMs());
+        }
+    }
+
+    /**
+     * Start a stopped, quarantined or failed plugin again with a fresh instance, at a sequence boundary.
+     *
+     * @param pluginId id of the plugin.
+     * @return its state after the start.
+     * @throws IllegalArgumentException when there is no such plugin.
+     */
+    public PluginState enablePlugin(final String pluginId)
+    {
+        synchronized (pluginLock)
+        {
+            final PluginHandler handler = requirePlugin(pluginId);
+            handler.swap(handler.spec(), true, ctx.pluginControlTimeoutMs());
+            return handler.state();
+        }
+    }
+
+    /**
+     * Stop a plugin at a sequence boundary; its sequence keeps following the ring (it never holds the ring
+     * back) and it is STOPPED with reason "disabled" until enabled again.
+     *
+     * @param pluginId id of the plugin.
+     * @return its state after the stop.
+     * @throws IllegalArgumentException when there is no such plugin.
+     */
+    public PluginState disablePlugin(final String pluginId)
+    {
+        synchronized (pluginLock)
+        {
+            final PluginHandler handler = requirePlugin(pluginId);
+            handler.swap(handler.spec(), false, ctx.pluginControlTimeoutMs());
+            return handler.state();
+        }
+    }
+
+    /**
+     * Unload a plugin: stop it after the events it was offered, take its sequence off the ring and free its
+     * counters.
+     *
+     * @param pluginId id of the plugin.
+     * @return true when it stopped within the control timeout.
+     * @throws IllegalArgumentException when there is no such plugin.
+     */
+    public boolean removePlugin(final String pluginId)
+    {
+        synchronized (pluginLock)
+        {
+            final PluginHandler handler = requirePlugin(pluginId);
+            final boolean stopped = handler.shutdown(ctx.pluginControlTimeoutMs());
+            if (stopped)
+            {
+                handler.release(true);
+                plugins.remove(handler);
+                indexPlugins();
+            }
+            return stopped;
+        }
+    }
+
+    /**
+     * The spec a plugin runs with (or last failed to load with).
+     *
+     * @param pluginId id of the plugin.
+     * @return the spec, or null when there is no such plugin.
+     */
+    public PluginSpec pluginSpec(final String pluginId)
+    {
+        final PluginHandler handler = pluginsById.get(pluginId);
+        return null == handler ? null : handler.spec();
+    }
+
+    /**
+     * Health of one plugin.
+     *
+     * @param pluginId id of the plugin.
+     * @return the snapshot, or null when there is no such plugin.
+     */
+    public PluginHealth pluginHealth(final String pluginId)
+    {
+        final PluginHandler handler = pluginsById.get(pluginId);
+        return null == handler ? null : handler.health(input.getCursor());
+    }
+
+    /**
+     * Whether a plugin is enabled and did not fail to load or start.
+     *
+     * @param pluginId id of the plugin.
+     * @return true when enabled, false when disabled, failed or unknown.
+     */
+    public boolean isPluginEnabled(final String pluginId)
+    {
+        final PluginHandler handler = pluginsById.get(pluginId);
+        return null != handler && handler.enabled() && handler.state() != PluginState.FAILED;
+    }
+
+    /**
      * Stop: drain what was published (bounded by the context's shutdown timeout), stop plugins and
      * egress, close the journal and release the data dir.
      */
@@ -377,6 +526,24 @@ public final class Engine implements AutoCloseable
         {
             errorHandler.onError(new IllegalStateException("input ring not drained in " + timeoutMs + " ms, halting"));
             input.halt();
+        }
+        synchronized (pluginLock)
+        {
+            final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+            // Plugins only ever see what the journaller has passed; a halted journaller stops short of the cursor.
+            final long journaled = input.getSequenceValueFor(journaller);
+            for (final PluginHandler handler : plugins)
+            {
+                if (!handler.awaitDrained(journaled, deadlineNs))
+                {
+                    errorHandler.onError(new IllegalStateException("plugin '" + handler.id() + "' not drained in " +
+                        timeoutMs + " ms, stopping it"));
+                }
+            }
+            for (final PluginHandler handler : plugins)
+            {
+                handler.shutdown(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNs - System.nanoTime())));
+            }
         }
         try
         {
@@ -415,6 +582,53 @@ public final class Engine implements AutoCloseable
         CloseHelper.quietClose(lockChannel);
     }
 
+    private PluginHandler newPluginHandler(final PluginSpec spec)
+    {
+        return new PluginHandler(spec, input.getRingBuffer(), journalGroup.asSequenceBarrier(), outputRing,
+            ctx.epochClock(), ctx.nanoClock(), errorHandler, threadFactory("cc-plugin"), ctx.waitStrategy(),
+            ctx.quarantineAfterFailures(), ctx.pluginControlTimeoutMs(), this::newCounter);
+    }
+
+    private void indexPlugins()
+    {
+        final Map<String, PluginHandler> index = new java.util.HashMap<>();
+        for (final PluginHandler handler : plugins)
+        {
+            index.put(handler.id(), handler);
+        }
+        pluginsById = Map.copyOf(index);
+    }
+
+    private PluginHandler requirePlugin(final String pluginId)
+    {
+        requireOpen();
+        final PluginHandler handler = pluginsById.get(pluginId);
+        if (null == handler)
+        {
+            throw new IllegalArgumentException("no plugin '" + pluginId + "', expected one of " +
+                new java.util.TreeSet<>(pluginsById.keySet()));
+        }
+        return handler;
+    }
+
+    private void requireOpen()
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("the engine is closed");
+        }
+    }
+
+    private synchronized void samplePlugins(final long nowMs)
+    {
+        final long cursor = input.getCursor();
+        final long journalPosition = input.getSequenceValueFor(journaller);
+        for (final PluginHandler handler : plugins)
+        {
+            handler.sample(nowMs, cursor, journalPosition);
+        }
+    }
+
     private AtomicCounter newCounter(final CounterType type, final String suffix)
     {
         return countersManager.newCounter(label(type, suffix), type.id());
@@ -432,6 +646,16 @@ public final class Engine implements AutoCloseable
         {
             final Thread thread = new Thread(runnable, prefix + "-" + count.getAndIncrement());
             thread.setDaemon(true);
+            thread.setUncaughtExceptionHandler((t, ex) ->
+            {
+                // A halted journaller was already recorded by the exception handler.
+                if (!(ex instanceof JournalHandler.JournalFailedException))
+                {
+                    errorHandler.onError(ex);
+                }
+            });
+            // Plugin reloads start new threads; forget the finished ones rather than keep them all.
+            threads.removeIf((finished) -> finished.getState() == Thread.State.TERMINATED);
             threads.add(thread);
             return thread;
         };
@@ -455,6 +679,40 @@ public final class Engine implements AutoCloseable
         }
     }
 
+    /** Passes an egress only the outputs of plugins whose permissions name it. */
+    private static final class PermittedOutputs implements EgressHandler
+    {
+        private final String name;
+        private final EgressHandler delegate;
+        private final Engine engine;
+
+        PermittedOutputs(final String name, final EgressHandler delegate, final Engine engine)
+        {
+            this.name = name;
+            this.delegate = delegate;
+            this.engine = engine;
+        }
+
+        public void onOutput(final OutputEvent event, final boolean endOfBatch)
+        {
+            final PluginHandler handler = engine.pluginsById.get(event.pluginId());
+            if (null == handler || handler.permitsOutput(name))
+            {
+                delegate.onOutput(event, endOfBatch);
+            }
+        }
+
+        public void onStart()
+        {
+            delegate.onStart();
+        }
+
+        public void onShutdown()
+        {
+            delegate.onShutdown();
+        }
+    }
+
     /** Routes ring exceptions to the error log instead of halting the processor. */
     private static final class LoggingExceptionHandler implements com.lmax.disruptor.ExceptionHandler<Object>
     {
@@ -468,6 +726,11 @@ public final class Engine implements AutoCloseable
         public void handleEventException(final Throwable ex, final long sequence, final Object event)
         {
             errorHandler.onError(ex);
+            if (ex instanceof JournalHandler.JournalFailedException failed)
+            {
+                // Rethrowing halts the journaller's processor without advancing its sequence.
+                throw failed;
+            }
         }
 
         public void handleOnStartException(final Throwable ex)
@@ -503,6 +766,8 @@ public final class Engine implements AutoCloseable
         public static final int MAX_COUNTERS_DEFAULT = 1024;
         /** Default size of the distinct error log. */
         public static final int ERROR_LOG_LENGTH_DEFAULT = 1024 * 1024;
+        /** Default time a plugin control command (reload, enable, disable, unload) waits for a sequence boundary. */
+        public static final long PLUGIN_CONTROL_TIMEOUT_MS_DEFAULT = 5_000;
 
         private boolean concluded;
         private Path dataDir = Path.of("data");
@@ -515,6 +780,8 @@ public final class Engine implements AutoCloseable
         private long shutdownTimeoutMs = SHUTDOWN_TIMEOUT_MS_DEFAULT;
         private int maxCounters = MAX_COUNTERS_DEFAULT;
         private int errorLogLength = ERROR_LOG_LENGTH_DEFAULT;
+        private long pluginControlTimeoutMs = PLUGIN_CONTROL_TIMEOUT_MS_DEFAULT;
+        private final List<PluginSpec> pluginSpecs = new ArrayList<>();
         private Journal journal = Journal.NONE;
         private final List<Plugin> plugins = new ArrayList<>();
         private final Map<String, PluginConfig> pluginConfigs = new LinkedHashMap<>();
@@ -551,13 +818,19 @@ public final class Engine implements AutoCloseable
             {
                 throw new IllegalArgumentException("engine.sampleIntervalMs: expected 1 or more, got " + sampleIntervalMs);
             }
-            final java.util.Set<String> ids = new java.util.HashSet<>();
-            for (final Plugin plugin : plugins)
+            if (pluginControlTimeoutMs < 1)
             {
-                if (!ids.add(plugin.id()))
+                throw new IllegalArgumentException(
+                    "engine.pluginControlTimeoutMs: expected 1 or more, got " + pluginControlTimeoutMs);
+            }
+            final java.util.Set<String> ids = new java.util.HashSet<>();
+            for (final PluginSpec spec : pluginSpecs)
+            {
+                if (!ids.add(spec.id()))
                 {
-                    throw new IllegalArgumentException("plugin id '" + plugin.id() + "' is used twice");
+                    throw new IllegalArgumentException("plugin id '" + spec.id() + "' is used twice");
                 }
+                spec.validate();
             }
             if (null == dataDir)
             {
@@ -825,9 +1098,58 @@ public final class Engine implements AutoCloseable
          */
         public Context plugin(final Plugin plugin, final Map<String, ?> config)
         {
-            plugins.add(plugin);
-            pluginConfigs.put(plugin.id(), new PluginConfig(plugin.id(), config));
+            return plugin(PluginSpec.of(plugin, config));
+        }
+
+        /**
+         * Add a plugin with its hosting options (from the plugin manager): descriptor subscription and
+         * permissions, back-pressure policy, lag limit, stall timeout; or a plugin that failed to load.
+         *
+         * @param spec the plugin's spec.
+         * @return this.
+         */
+        public Context plugin(final PluginSpec spec)
+        {
+            pluginSpecs.add(spec);
+            if (null != spec.instance())
+            {
+                plugins.add(spec.instance());
+            }
+            pluginConfigs.put(spec.id(), spec.config());
             return this;
+        }
+
+        /**
+         * Every plugin spec, in order, failed ones included.
+         *
+         * @return the specs.
+         */
+        public List<PluginSpec> pluginSpecs()
+        {
+            return pluginSpecs;
+        }
+
+        /**
+         * How long a plugin control command (reload, enable, disable, unload) waits for the plugin to reach a
+         * sequence boundary before reporting it busy.
+         *
+         * @param timeoutMs milliseconds.
+         * @return this.
+         */
+        public Context pluginControlTimeoutMs(final long timeoutMs)
+        {
+            this.pluginControlTimeoutMs = timeoutMs;
+            return this;
+        }
+
+        /**
+         * Plugin control timeout.
+         *
+         * @return milliseconds.
+         */
+        public long pluginControlTimeoutMs()
+        {
+            return pluginControlTimeoutMs;
         }
 
         /**

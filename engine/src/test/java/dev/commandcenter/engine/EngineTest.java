@@ -366,6 +366,37 @@ class EngineTest
     }
 
     @Test
+    void shouldHaltRatherThanAcknowledgeWhenTheJournalFails()
+    {
+        final RecordingJournal journal = new RecordingJournal(0)
+        {
+            public void append(final Event event)
+            {
+                if (TestMessages.chatId(event.buffer(), event.offset()) == 2)
+                {
+                    throw new IllegalStateException("disk full");
+                }
+                super.append(event);
+            }
+        };
+        final RecordingPlugin plugin = new RecordingPlugin("p", journal);
+        final Engine engine = launch(new Engine.Context().journal(journal).plugin(plugin).shutdownTimeoutMs(500));
+
+        final long first = engine.publisher().publish(Sources.CLI, TestMessages.CHAT, 1L);
+        await().atMost(Duration.ofSeconds(10)).until(() -> engine.publisher().isJournaled(first));
+        final long failed = engine.publisher().publish(Sources.CLI, TestMessages.CHAT, 2L);
+        final long after = engine.publisher().publish(Sources.CLI, TestMessages.CHAT, 3L);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> engine.readCounter(CounterType.ERRORS, "") >= 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> plugin.seen.size() == 1);
+        assertThat(engine.publisher().isJournaled(first)).isTrue();
+        assertThat(engine.publisher().isJournaled(failed)).isFalse();
+        assertThat(engine.publisher().isJournaled(after)).isFalse();
+        assertThat(plugin.seen).extracting(Seen::chatId).containsExactly(1L);
+        assertThat(journal.entries).hasSize(1);
+    }
+
+    @Test
     void shouldExposeLiveCountersToAnotherReader()
     {
         final RecordingJournal journal = new RecordingJournal(0);

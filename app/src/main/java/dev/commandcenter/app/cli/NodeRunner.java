@@ -20,8 +20,8 @@ final class NodeRunner
     {
     }
 
-    static int runUntilInterrupted(final AppConfig config, final Path dataDir, final String title, final PrintWriter out,
-        final PrintWriter err)
+    static int runUntilInterrupted(final AppConfig config, final Path dataDir, final boolean devMode, final String title,
+        final PrintWriter out, final PrintWriter err)
     {
         final AtomicBoolean firstError = new AtomicBoolean(true);
         final CommandCenterNode node = CommandCenterNode.start(config, dataDir, (throwable) ->
@@ -32,7 +32,7 @@ final class NodeRunner
                 err.println("commandcenter: error: " + CommandCenter.describe(throwable) +
                     " (more in 'commandcenter stat --errors')");
             }
-        });
+        }, devMode);
         final CountDownLatch stopped = new CountDownLatch(1);
         final Thread hook = new Thread(() ->
         {

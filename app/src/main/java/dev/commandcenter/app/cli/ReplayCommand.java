@@ -1,6 +1,5 @@
 package dev.commandcenter.app.cli;
 
-import dev.commandcenter.app.CommandCenterNode;
 import dev.commandcenter.app.config.AppConfig;
 import dev.commandcenter.app.config.ConfigLoader;
 import dev.commandcenter.codecs.json.JsonView;
@@ -8,7 +7,7 @@ import dev.commandcenter.engine.Engine;
 import dev.commandcenter.engine.egress.EgressHandler;
 import dev.commandcenter.engine.egress.OutputEvent;
 import dev.commandcenter.engine.journal.Journal;
-import dev.commandcenter.engine.plugin.Plugin;
+import dev.commandcenter.engine.plugin.manager.PluginManager;
 import dev.commandcenter.persistence.ChronicleJournal;
 import dev.commandcenter.persistence.Replayer;
 import dev.commandcenter.persistence.TimeRange;
@@ -25,8 +24,6 @@ import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -76,12 +73,10 @@ public final class ReplayCommand implements Callable<Integer>
         final Path replayDir = Files.createDirectories(common.dataDir.resolve("replay"));
         final Engine.Context ctx = new Engine.Context().dataDir(replayDir).journal(Journal.NONE)
             .waitStrategy(appConfig.engine.waitStrategy).inputRingSize(appConfig.engine.inputRingSize);
-        for (final Plugin plugin : CommandCenterNode.enabledPlugins(appConfig))
-        {
-            final Map<String, Object> section = new LinkedHashMap<>(appConfig.plugins.getOrDefault(plugin.id(), Map.of()));
-            section.remove("enabled");
-            ctx.plugin(plugin, section);
-        }
+        // The same plugins as a live run (built-in and from the plugins dir), without a control channel.
+        final PluginManager plugins = PluginManager.discover(new PluginManager.Context().dataDir(common.dataDir)
+            .settings(appConfig.plugins).controlChannel(false));
+        plugins.configure(ctx);
         final OutputPrinter outputs = new OutputPrinter(printOutputs ? out : null);
         ctx.egress("replay", outputs);
         WebSocketEgress liveEgress = null;
@@ -101,7 +96,7 @@ public final class ReplayCommand implements Callable<Integer>
                 final WebServer.Context web = new WebServer.Context().bindAddress(appConfig.websocket.bind)
                     .port(appConfig.websocket.port).token(dev.commandcenter.app.TokenStore.loadOrCreate(common.dataDir))
                     .egress(liveEgress);
-                ctx.plugins().forEach(web::plugin);
+                plugins.plugins().forEach(web::plugin);
                 server = WebServer.launch(web);
                 err.println("live actions: serving " + server.baseUrl() + " (overlay pages and feeds as for run)");
             }
@@ -135,6 +130,7 @@ public final class ReplayCommand implements Callable<Integer>
         finally
         {
             CloseHelper.quietClose(server);
+            CloseHelper.quietClose(plugins);
         }
         final double seconds = Math.max(1, System.nanoTime() - started) / 1e9;
         out.flush();

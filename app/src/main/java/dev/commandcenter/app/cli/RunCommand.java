@@ -22,12 +22,15 @@ public final class RunCommand implements Callable<Integer>
     @Option(names = "--config", paramLabel = "FILE", required = true, description = "YAML configuration file.")
     private Path config;
 
+    @Option(names = "--dev", description = "Reload a plugin when its jar or plugin.yaml in the plugins dir changes.")
+    private boolean dev;
+
     @Spec
     private CommandSpec spec;
 
     public Integer call()
     {
-        return NodeRunner.runUntilInterrupted(ConfigLoader.load(config), common.dataDir, "Command Center",
+        return NodeRunner.runUntilInterrupted(ConfigLoader.load(config), common.dataDir, dev, "Command Center",
             spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 }

@@ -48,7 +48,8 @@ public final class StatCommand implements Callable<Integer>
             reader.forEach((counterId, typeId, keyBuffer, label) ->
             {
                 final long value = reader.getCounterValue(counterId);
-                final String shown = typeId == CounterType.PLUGIN_STATE.id() && null != PluginState.get((short)value) ?
+                final String shown = (typeId == CounterType.PLUGIN_STATE.id() || typeId == CounterType.PLUGIN_STATUS.id()) &&
+                    null != PluginState.get((short)value) ?
                     PluginState.get((short)value).name() : Long.toString(value);
                 out.printf("%4d %-48s %20s%n", counterId, label, shown);
             });

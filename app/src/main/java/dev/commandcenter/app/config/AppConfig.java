@@ -21,8 +21,12 @@ public final class AppConfig
     public WebSocket websocket = new WebSocket();
     /** Wallet source. */
     public Wallet wallet = new Wallet();
-    /** Plugin sections by plugin id; each may hold {@code enabled} plus the plugin's own keys. */
-    public Map<String, Map<String, Object>> plugins = new LinkedHashMap<>();
+    /**
+     * Plugin settings: {@code dir}, {@code watchDebounceMs}, {@code defaults}, and one section per plugin id
+     * holding hosting keys ({@code enabled}, {@code backPressure}, {@code lagLimit}, {@code stallTimeoutMs},
+     * {@code quarantineAfterFailures}) plus the plugin's own keys. See docs/plugins.md.
+     */
+    public Map<String, Object> plugins = new LinkedHashMap<>();
 
     /** {@code engine:} section. */
     public static final class Engine

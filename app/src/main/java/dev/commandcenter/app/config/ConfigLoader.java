@@ -143,17 +143,20 @@ public final class ConfigLoader
         }
         powerOfTwo(source, "engine.inputRingSize", config.engine.inputRingSize);
         powerOfTwo(source, "engine.outputRingSize", config.engine.outputRingSize);
-        for (final Map.Entry<String, Map<String, Object>> entry : config.plugins.entrySet())
+        for (final Map.Entry<String, Object> entry : config.plugins.entrySet())
         {
-            if (null == entry.getValue())
+            if (entry.getValue() instanceof Map<?, ?> section)
+            {
+                final Object enabled = section.get("enabled");
+                if (null != enabled && !(enabled instanceof Boolean))
+                {
+                    throw new ConfigException(source + ": 'plugins." + entry.getKey() + ".enabled' expected true or false, got '" +
+                        enabled + "'");
+                }
+            }
+            else if (null == entry.getValue())
             {
                 entry.setValue(new java.util.LinkedHashMap<>());
-            }
-            final Object enabled = entry.getValue().get("enabled");
-            if (null != enabled && !(enabled instanceof Boolean))
-            {
-                throw new ConfigException(source + ": 'plugins." + entry.getKey() + ".enabled' expected true or false, got '" +
-                    enabled + "'");
             }
         }
         final boolean watching = !config.wallet.watch.addresses.isEmpty() || !config.wallet.watch.xpubs.isEmpty();

@@ -34,6 +34,12 @@ public enum CounterType
     PLUGIN_P50_NS(15, "plugin latency p50 ns"),
     /** 99th percentile handling latency over the last sample interval, ns. */
     PLUGIN_P99_NS(16, "plugin latency p99 ns"),
+    /** Events a detached plugin lost because its bounded buffer was full. */
+    PLUGIN_DROPPED(17, "plugin dropped"),
+    /** Emits refused: a message type the plugin's permissions do not list, or an invalid message. */
+    PLUGIN_EMITS_REFUSED(18, "plugin emits refused"),
+    /** Plugin state as the value (a PluginState); the label carries id, version, state and reason. */
+    PLUGIN_STATUS(19, "plugin status"),
     /** Outputs an egress has not yet taken. */
     EGRESS_LAG(20, "egress lag");
 

@@ -70,19 +70,7 @@ public final class InputPublisher implements EventPublisher
 
     public long publish(final int source, final DirectBuffer buffer, final int offset, final int length)
     {
-        if (length > MAX_MESSAGE_LENGTH || null != MessageSchema.validate(buffer, offset, length))
-        {
-            invalid.incrementRelease();
-            return INVALID;
-        }
-        final long position = claim();
-        if (position < 0)
-        {
-            return position;
-        }
-        final EventSlot slot = ring.get(position);
-        slot.buffer.putBytes(0, buffer, offset, length);
-        return commit(slot, position, source, length, clock.nanoTime(), false, 0);
+        return publishCopy(false, 0, clock.nanoTime(), source, buffer, offset, length);
     }
 
     public <A> long publish(final int source, final MessageWriter<A> writer, final A arg)
@@ -130,6 +118,18 @@ public final class InputPublisher implements EventPublisher
         final int offset,
         final int length)
     {
+        return publishCopy(true, sequence, timestampNs, source, buffer, offset, length);
+    }
+
+    private long publishCopy(
+        final boolean presequenced,
+        final long sequence,
+        final long timestampNs,
+        final int source,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length)
+    {
         if (length > MAX_MESSAGE_LENGTH || null != MessageSchema.validate(buffer, offset, length))
         {
             invalid.incrementRelease();
@@ -142,7 +142,7 @@ public final class InputPublisher implements EventPublisher
         }
         final EventSlot slot = ring.get(position);
         slot.buffer.putBytes(0, buffer, offset, length);
-        return commit(slot, position, source, length, timestampNs, true, sequence);
+        return commit(slot, position, source, length, timestampNs, presequenced, sequence);
     }
 
     public boolean isJournaled(final long receipt)

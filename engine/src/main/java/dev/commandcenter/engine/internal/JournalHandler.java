@@ -31,18 +31,43 @@ public final class JournalHandler implements EventHandler<EventSlot>
 
     public void onEvent(final EventSlot slot, final long position, final boolean endOfBatch)
     {
-        if (0 != slot.length)
+        try
         {
-            if (!slot.presequenced)
+            if (0 != slot.length)
             {
-                slot.sequence = nextSequence++;
+                if (!slot.presequenced)
+                {
+                    slot.sequence = nextSequence;
+                }
+                journal.append(slot);
+                if (!slot.presequenced)
+                {
+                    nextSequence++;
+                }
+                journaled.incrementRelease();
             }
-            journal.append(slot);
-            journaled.incrementRelease();
+            if (endOfBatch)
+            {
+                journal.onBatchEnd();
+            }
         }
-        if (endOfBatch)
+        catch (final Throwable ex)
         {
-            journal.onBatchEnd();
+            throw new JournalFailedException(slot.sequence, ex);
+        }
+    }
+
+    /**
+     * The journal could not take an event. The journaller halts rather than move on, so no plugin sees
+     * and no producer is told "journaled" for an event that is not in the journal.
+     */
+    public static final class JournalFailedException extends RuntimeException
+    {
+        private static final long serialVersionUID = 1L;
+
+        JournalFailedException(final long sequence, final Throwable cause)
+        {
+            super("journal failed at sequence " + sequence + ", engine halted: " + cause.getMessage(), cause);
         }
     }
 

@@ -9,6 +9,11 @@ import dev.commandcenter.engine.Event;
  * the configured number of failures it is quarantined while the others carry on.
  * <p>
  * Built-in plugins are found with {@link java.util.ServiceLoader}; they need a public no-argument constructor.
+ * External plugins are jars (or folders) in the plugins dir with a {@code plugin.yaml} descriptor naming the class.
+ * <p>
+ * The contract is bytes in, bytes out: events arrive as SBE messages with a sequence, timestamp and source, emits
+ * leave as SBE messages, configuration is plain values. A plugin that keeps to this package, the event view and
+ * the codecs can therefore be hosted out of process (over Aeron or WebSocket) without changing its code.
  */
 public interface Plugin
 {

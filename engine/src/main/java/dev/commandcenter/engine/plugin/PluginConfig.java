@@ -38,6 +38,16 @@ public final class PluginConfig
     }
 
     /**
+     * Id of the plugin this section belongs to.
+     *
+     * @return the plugin id.
+     */
+    public String pluginId()
+    {
+        return pluginId;
+    }
+
+    /**
      * Reject keys the plugin does not know.
      *
      * @param known the keys the plugin reads.
