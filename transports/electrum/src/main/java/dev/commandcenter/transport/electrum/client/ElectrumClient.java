@@ -225,6 +225,14 @@ public final class ElectrumClient implements AutoCloseable
         }
         request.put("id", id);
         pending.put(id, new Pending(method, future));
+        // The reader may have failed every pending request between the check above and the put:
+        // check again so this one cannot wait for a timeout on a connection already closed.
+        if (closed.get() && null != pending.remove(id))
+        {
+            future.completeExceptionally(new ElectrumException(ElectrumException.Kind.CONNECTION,
+                "connection to " + server + " is closed"));
+            return future;
+        }
         try
         {
             final byte[] bytes = (MAPPER.writeValueAsString(request) + "\n").getBytes(StandardCharsets.UTF_8);
