@@ -7,7 +7,7 @@ import dev.commandcenter.codecs.sbe.MessageHeaderDecoder;
 import dev.commandcenter.codecs.sbe.MessageHeaderEncoder;
 import dev.commandcenter.codecs.sbe.NetworkState;
 import dev.commandcenter.codecs.sbe.NetworkStatusEncoder;
-import dev.commandcenter.engine.Event;
+import dev.commandcenter.engine.MutableEvent;
 import dev.commandcenter.engine.EventPublisher;
 import dev.commandcenter.engine.Sources;
 import org.agrona.DirectBuffer;
@@ -17,13 +17,12 @@ import org.agrona.concurrent.UnsafeBuffer;
 /**
  * A mutable event over a byte[] buffer, like an engine ring slot, with encoders for test messages.
  */
-final class TestEvent implements Event
+final class TestEvent extends MutableEvent
 {
-    final UnsafeBuffer buffer = new UnsafeBuffer(new byte[EventPublisher.MAX_MESSAGE_LENGTH]);
-    long sequence;
-    long timestampNs;
-    int source = Sources.WEBSOCKET;
-    int length;
+    {
+        source = Sources.WEBSOCKET;
+    }
+
 
     private final MessageHeaderEncoder header = new MessageHeaderEncoder();
     private final ChatMessageEncoder chat = new ChatMessageEncoder();
@@ -68,38 +67,4 @@ final class TestEvent implements Event
             header.version()).messageId();
     }
 
-    public long sequence()
-    {
-        return sequence;
-    }
-
-    public long timestampNs()
-    {
-        return timestampNs;
-    }
-
-    public int source()
-    {
-        return source;
-    }
-
-    public int templateId()
-    {
-        return MessageSchema.templateId(buffer, 0);
-    }
-
-    public DirectBuffer buffer()
-    {
-        return buffer;
-    }
-
-    public int offset()
-    {
-        return 0;
-    }
-
-    public int length()
-    {
-        return length;
-    }
 }

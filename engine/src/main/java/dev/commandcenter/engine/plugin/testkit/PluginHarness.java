@@ -3,6 +3,7 @@ package dev.commandcenter.engine.plugin.testkit;
 import dev.commandcenter.codecs.MessageSchema;
 import dev.commandcenter.codecs.json.JsonView;
 import dev.commandcenter.engine.Event;
+import dev.commandcenter.engine.MutableEvent;
 import dev.commandcenter.engine.MessageWriter;
 import dev.commandcenter.engine.plugin.Emitter;
 import dev.commandcenter.engine.plugin.Plugin;
@@ -39,7 +40,7 @@ public final class PluginHarness implements PluginContext, Emitter, AutoCloseabl
     public static final int MAX_MESSAGE_LENGTH = 4096;
 
     private final Plugin plugin;
-    private final View view = new View();
+    private final MutableEvent view = new MutableEvent();
     private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[MAX_MESSAGE_LENGTH]);
     private final List<byte[]> emitted = new ArrayList<>();
     private PluginConfig config;
@@ -281,50 +282,5 @@ public final class PluginHarness implements PluginContext, Emitter, AutoCloseabl
     public void close()
     {
         stop();
-    }
-
-    /** The event view handed to the plugin. */
-    private static final class View implements Event
-    {
-        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[MAX_MESSAGE_LENGTH]);
-        long sequence;
-        long timestampNs;
-        int source;
-        int length;
-
-        public long sequence()
-        {
-            return sequence;
-        }
-
-        public long timestampNs()
-        {
-            return timestampNs;
-        }
-
-        public int source()
-        {
-            return source;
-        }
-
-        public int templateId()
-        {
-            return MessageSchema.templateId(buffer, 0);
-        }
-
-        public DirectBuffer buffer()
-        {
-            return buffer;
-        }
-
-        public int offset()
-        {
-            return 0;
-        }
-
-        public int length()
-        {
-            return length;
-        }
     }
 }

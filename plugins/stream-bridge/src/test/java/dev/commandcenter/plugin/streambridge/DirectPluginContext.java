@@ -3,6 +3,7 @@ package dev.commandcenter.plugin.streambridge;
 import dev.commandcenter.codecs.MessageSchema;
 import dev.commandcenter.engine.Event;
 import dev.commandcenter.engine.MessageWriter;
+import dev.commandcenter.engine.MutableEvent;
 import dev.commandcenter.engine.Sources;
 import dev.commandcenter.engine.plugin.Emitter;
 import dev.commandcenter.engine.plugin.PluginConfig;
@@ -91,46 +92,10 @@ final class DirectPluginContext implements PluginContext, Emitter
     }
 
     /** A reusable input event over one buffer. */
-    static final class TestEvent implements Event
+    static final class TestEvent extends MutableEvent
     {
-        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[4096]);
-        long sequence;
-        long timestampNs;
-        int length;
-
-        public long sequence()
         {
-            return sequence;
-        }
-
-        public long timestampNs()
-        {
-            return timestampNs;
-        }
-
-        public int source()
-        {
-            return Sources.WALLET;
-        }
-
-        public int templateId()
-        {
-            return MessageSchema.templateId(buffer, 0);
-        }
-
-        public DirectBuffer buffer()
-        {
-            return buffer;
-        }
-
-        public int offset()
-        {
-            return 0;
-        }
-
-        public int length()
-        {
-            return length;
+            source = Sources.WALLET;
         }
     }
 }
