@@ -102,7 +102,7 @@ public final class ChronicleJournal implements Journal
         ExcerptAppender created = null;
         try
         {
-            built = SingleChronicleQueueBuilder.binary(dir)
+            built = QueueFiles.builder(dir)
                 .rollCycle(ctx.rollCycle())
                 .timeProvider(clock::time)
                 .syncMode(SyncMode.NONE)

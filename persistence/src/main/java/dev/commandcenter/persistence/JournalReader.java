@@ -417,7 +417,7 @@ public final class JournalReader implements AutoCloseable
     {
         try
         {
-            return SingleChronicleQueueBuilder.binary(dir).readOnly(true).build();
+            return QueueFiles.builder(dir).readOnly(true).build();
         }
         catch (final RuntimeException | InternalError | AssertionError ex)
         {

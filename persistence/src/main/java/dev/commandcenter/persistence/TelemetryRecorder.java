@@ -71,7 +71,7 @@ public final class TelemetryRecorder implements TelemetryListener, AutoCloseable
         ExcerptAppender created = null;
         try
         {
-            built = SingleChronicleQueueBuilder.binary(dir).rollCycle(ctx.rollCycle()).timeProvider(clock::time).build();
+            built = QueueFiles.builder(dir).rollCycle(ctx.rollCycle()).timeProvider(clock::time).build();
             created = built.createAppender();
             created.singleThreadedCheckDisabled(true);
         }

@@ -20,6 +20,38 @@ import java.util.List;
  */
 public final class QueueFiles
 {
+    /** System property that stops Chronicle's usage analytics; set before any queue is built. */
+    public static final String ANALYTICS_DISABLE_PROP_NAME = "chronicle.analytics.disable";
+
+    static
+    {
+        disableAnalytics();
+    }
+
+    /**
+     * A queue builder for a directory, with Chronicle's analytics off.
+     *
+     * @param dir of the queue.
+     * @return the builder.
+     */
+    public static net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder builder(final java.nio.file.Path dir)
+    {
+        disableAnalytics();
+        return net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder.binary(dir);
+    }
+
+    /**
+     * Make sure Chronicle's usage analytics are off even when the JVM was started without the flag
+     * (a program embedding the persistence module): a local tool must not phone home.
+     */
+    public static void disableAnalytics()
+    {
+        if (null == System.getProperty(ANALYTICS_DISABLE_PROP_NAME))
+        {
+            System.setProperty(ANALYTICS_DISABLE_PROP_NAME, "true");
+        }
+    }
+
     /** Suffix of a Chronicle cycle file. */
     public static final String CYCLE_SUFFIX = SingleChronicleQueue.SUFFIX;
     /** Suffix of Chronicle table stores (queue metadata, directory listing). */
