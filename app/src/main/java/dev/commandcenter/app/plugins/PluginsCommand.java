@@ -95,46 +95,37 @@ public final class PluginsCommand implements Runnable
 
     /** {@code plugins enable ID}. */
     @Command(name = "enable", description = "Start a stopped, quarantined or failed plugin again, with a fresh instance.")
-    public static final class EnableCommand implements Callable<Integer>
+    public static final class EnableCommand extends PluginAction
     {
-        @Mixin
-        private CommonOptions common;
-
-        @Parameters(paramLabel = "ID", description = "Plugin id.")
-        private String id;
-
-        @Spec
-        private CommandSpec spec;
-
-        public Integer call()
+        EnableCommand()
         {
-            return print(spec, PluginControlClient.connect(common.dataDir).enable(id));
+            super(PluginControlClient::enable);
         }
     }
 
     /** {@code plugins disable ID}. */
     @Command(name = "disable", description = "Stop a plugin at an event boundary; the engine carries on without it.")
-    public static final class DisableCommand implements Callable<Integer>
+    public static final class DisableCommand extends PluginAction
     {
-        @Mixin
-        private CommonOptions common;
-
-        @Parameters(paramLabel = "ID", description = "Plugin id.")
-        private String id;
-
-        @Spec
-        private CommandSpec spec;
-
-        public Integer call()
+        DisableCommand()
         {
-            return print(spec, PluginControlClient.connect(common.dataDir).disable(id));
+            super(PluginControlClient::disable);
         }
     }
 
     /** {@code plugins reload ID}. */
     @Command(name = "reload", description = "Load a plugin again from its jar or folder and swap it in at an event " +
         "boundary, missing and repeating nothing; the running version stays if the new one cannot load.")
-    public static final class ReloadCommand implements Callable<Integer>
+    public static final class ReloadCommand extends PluginAction
+    {
+        ReloadCommand()
+        {
+            super(PluginControlClient::reload);
+        }
+    }
+
+    /** A control action on one plugin of the running engine: enable, disable or reload. */
+    abstract static class PluginAction implements Callable<Integer>
     {
         @Mixin
         private CommonOptions common;
@@ -145,9 +136,16 @@ public final class PluginsCommand implements Runnable
         @Spec
         private CommandSpec spec;
 
+        private final java.util.function.BiFunction<PluginControlClient, String, PluginControlClient.Outcome> action;
+
+        PluginAction(final java.util.function.BiFunction<PluginControlClient, String, PluginControlClient.Outcome> action)
+        {
+            this.action = action;
+        }
+
         public Integer call()
         {
-            return print(spec, PluginControlClient.connect(common.dataDir).reload(id));
+            return print(spec, action.apply(PluginControlClient.connect(common.dataDir), id));
         }
     }
 
