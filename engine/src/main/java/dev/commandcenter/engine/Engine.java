@@ -6,6 +6,7 @@ import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.EventHandlerGroup;
 import com.lmax.disruptor.dsl.ProducerType;
 import dev.commandcenter.codecs.sbe.PluginState;
+import dev.commandcenter.engine.counters.CounterAllocator;
 import dev.commandcenter.engine.counters.CounterType;
 import dev.commandcenter.engine.counters.CountersFile;
 import dev.commandcenter.engine.counters.TelemetryListener;
@@ -351,6 +352,28 @@ public final class Engine implements AutoCloseable
     }
 
     /**
+     * The engine's one error path: counts the error and records it in the distinct error log of the
+     * counters file ({@code commandcenter stat --errors}). Every component of a node reports through it.
+     *
+     * @return the thread-safe error handler.
+     */
+    public ErrorHandler errorHandler()
+    {
+        return errorHandler;
+    }
+
+    /**
+     * Allocates counters in this engine's counters file, for components outside the engine (transports,
+     * wallet, plugin host), so their metrics reach {@code stat}, the telemetry history and {@code /metrics}.
+     *
+     * @return the thread-safe allocator.
+     */
+    public CounterAllocator counters()
+    {
+        return this::newCounter;
+    }
+
+    /**
      * Take a counters sample now rather than waiting for the sampler (status commands, tests).
      */
     public void sampleNow()
@@ -631,7 +654,11 @@ public final class Engine implements AutoCloseable
 
     private AtomicCounter newCounter(final CounterType type, final String suffix)
     {
-        return countersManager.newCounter(label(type, suffix), type.id());
+        // CountersManager is not thread safe: transports and the wallet allocate from their own threads.
+        synchronized (countersManager)
+        {
+            return countersManager.newCounter(label(type, suffix), type.id());
+        }
     }
 
     private static String label(final CounterType type, final String suffix)

@@ -41,7 +41,35 @@ public enum CounterType
     /** Plugin state as the value (a PluginState); the label carries id, version, state and reason. */
     PLUGIN_STATUS(19, "plugin status"),
     /** Outputs an egress has not yet taken. */
-    EGRESS_LAG(20, "egress lag");
+    EGRESS_LAG(20, "egress lag"),
+    /** 1 while the journaller is halted (a journal write failed), else 0. */
+    JOURNAL_HALTED(21, "journal halted"),
+    /** Bytes appended to the journal (headers included). */
+    JOURNAL_BYTES(22, "journal bytes"),
+    /** Batches the journaller ended (each one flush point). */
+    JOURNAL_BATCHES(23, "journal batches"),
+    /** Total time spent ending batches (flushing in sync mode), ns. */
+    JOURNAL_FLUSH_NS(24, "journal flush time ns"),
+    /** Connected WebSocket clients. */
+    WS_CLIENTS(30, "websocket clients"),
+    /** WebSocket frames written to clients. */
+    WS_FRAMES_SENT(31, "websocket frames sent"),
+    /** WebSocket payload bytes written to clients. */
+    WS_BYTES_SENT(32, "websocket bytes sent"),
+    /** Messages not sent to a client because its outbound buffer was full. */
+    WS_DROPS(33, "websocket drops"),
+    /** Clients closed with 1013 because they could not keep up. */
+    WS_SLOW_CLOSES(34, "websocket slow-client closes"),
+    /** REST/HTTP requests answered, one counter per status code (label suffix). */
+    HTTP_REQUESTS(35, "http requests"),
+    /** Wallet connection state, the ordinal of the wallet's state enum (label carries its name). */
+    WALLET_STATE(40, "wallet state"),
+    /** Connections the wallet made to an Electrum server after the first. */
+    WALLET_RECONNECTS(41, "wallet reconnects"),
+    /** Electrum requests awaiting a reply. */
+    WALLET_REQUESTS_IN_FLIGHT(42, "wallet requests in flight"),
+    /** Wallet events published (payments seen, confirmations, reorgs). */
+    WALLET_EVENTS(43, "wallet events");
 
     private final int id;
     private final String label;

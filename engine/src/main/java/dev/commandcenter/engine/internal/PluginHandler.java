@@ -10,6 +10,7 @@ import dev.commandcenter.codecs.sbe.PluginState;
 import dev.commandcenter.engine.EventPublisher;
 import dev.commandcenter.engine.MessageWriter;
 import dev.commandcenter.engine.WaitStrategies;
+import dev.commandcenter.engine.counters.CounterAllocator;
 import dev.commandcenter.engine.counters.CounterType;
 import dev.commandcenter.engine.plugin.Emitter;
 import dev.commandcenter.engine.plugin.Plugin;
@@ -58,20 +59,6 @@ public final class PluginHandler implements Runnable
 {
     private static final long MAX_LATENCY_NS = 60_000_000_000L;
     private static final int MAX_STATUS_LABEL = 300;
-
-    /** Allocates one of this plugin's counters. */
-    @FunctionalInterface
-    public interface CounterAllocator
-    {
-        /**
-         * Allocate a counter.
-         *
-         * @param type   of the counter.
-         * @param suffix label suffix, the plugin id.
-         * @return the counter.
-         */
-        AtomicCounter allocate(CounterType type, String suffix);
-    }
 
     private final String id;
     private final RingBuffer<EventSlot> input;
