@@ -17,6 +17,12 @@ public interface EventPublisher
     /** Returned when the message was not valid and was not published. */
     long INVALID = -2;
 
+    /**
+     * Returned when the journal has halted (a write failed): the engine accepts no event until restarted,
+     * and {@link #haltReason()} says why.
+     */
+    long HALTED = -3;
+
     /** Largest message, header included, that a slot holds. */
     int MAX_MESSAGE_LENGTH = 4096;
 
@@ -27,7 +33,7 @@ public interface EventPublisher
      * @param buffer  holding the message, header included.
      * @param offset  of the header.
      * @param length  of the message.
-     * @return the engine sequence of the event, {@link #REJECTED} or {@link #INVALID}.
+     * @return the engine sequence of the event, {@link #REJECTED}, {@link #INVALID} or {@link #HALTED}.
      */
     long publish(int source, DirectBuffer buffer, int offset, int length);
 
@@ -38,7 +44,7 @@ public interface EventPublisher
      * @param writer encodes the message.
      * @param arg    passed to the writer.
      * @param <A>    type of the argument.
-     * @return the engine sequence of the event, {@link #REJECTED} or {@link #INVALID}.
+     * @return the engine sequence of the event, {@link #REJECTED}, {@link #INVALID} or {@link #HALTED}.
      */
     <A> long publish(int source, MessageWriter<A> writer, A arg);
 
@@ -50,4 +56,14 @@ public interface EventPublisher
      * @return true once journaled.
      */
     boolean isJournaled(long sequence);
+
+    /**
+     * Why the engine stopped accepting events (the journal's failure), or null while it accepts them.
+     *
+     * @return the one-line reason, or null.
+     */
+    default String haltReason()
+    {
+        return null;
+    }
 }
