@@ -374,6 +374,16 @@ public final class Engine implements AutoCloseable
     }
 
     /**
+     * Reads every counter of this engine's counters file (for {@code /metrics} and status views).
+     *
+     * @return the reader; values may be read from any thread.
+     */
+    public org.agrona.concurrent.status.CountersReader countersReader()
+    {
+        return countersManager;
+    }
+
+    /**
      * Take a counters sample now rather than waiting for the sampler (status commands, tests).
      */
     public void sampleNow()
