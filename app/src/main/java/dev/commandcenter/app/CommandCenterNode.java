@@ -1,12 +1,12 @@
 package dev.commandcenter.app;
 
 import dev.commandcenter.app.config.AppConfig;
-import dev.commandcenter.engine.BackPressurePolicy;
+import dev.commandcenter.engine.BackPressure;
 import dev.commandcenter.engine.Engine;
 import dev.commandcenter.engine.journal.Journal;
 import dev.commandcenter.engine.plugin.Plugin;
 import dev.commandcenter.engine.plugin.PluginHealth;
-import dev.commandcenter.engine.plugin.manager.PluginManager;
+import dev.commandcenter.plugin.host.PluginManager;
 import dev.commandcenter.persistence.ChronicleJournal;
 import dev.commandcenter.persistence.Retention;
 import dev.commandcenter.persistence.TelemetryRecorder;
@@ -100,7 +100,7 @@ public final class CommandCenterNode implements AutoCloseable
             .inputRingSize(config.engine.inputRingSize)
             .outputRingSize(config.engine.outputRingSize)
             .waitStrategy(config.engine.waitStrategy)
-            .backPressure("reject".equals(config.engine.backPressure) ? BackPressurePolicy.REJECT : BackPressurePolicy.BLOCK)
+            .backPressure("reject".equals(config.engine.backPressure) ? BackPressure.REJECT : BackPressure.BLOCK)
             .quarantineAfterFailures(config.engine.quarantineAfterFailures)
             .sampleIntervalMs(config.engine.sampleIntervalMs)
             .errorHandler(errorHandler);

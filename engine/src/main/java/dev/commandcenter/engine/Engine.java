@@ -23,7 +23,7 @@ import dev.commandcenter.engine.journal.Journal;
 import dev.commandcenter.engine.plugin.Plugin;
 import dev.commandcenter.engine.plugin.PluginConfig;
 import dev.commandcenter.engine.plugin.PluginHealth;
-import dev.commandcenter.engine.plugin.manager.PluginSpec;
+import dev.commandcenter.engine.PluginSpec;
 import org.agrona.BitUtil;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
@@ -811,7 +811,7 @@ public final class Engine implements AutoCloseable
         private int inputRingSize = INPUT_RING_SIZE_DEFAULT;
         private int outputRingSize = OUTPUT_RING_SIZE_DEFAULT;
         private String waitStrategy = WAIT_STRATEGY_DEFAULT;
-        private BackPressurePolicy backPressure = BackPressurePolicy.BLOCK;
+        private BackPressure backPressure = BackPressure.BLOCK;
         private int quarantineAfterFailures = QUARANTINE_AFTER_FAILURES_DEFAULT;
         private long sampleIntervalMs = SAMPLE_INTERVAL_MS_DEFAULT;
         private long shutdownTimeoutMs = SHUTDOWN_TIMEOUT_MS_DEFAULT;
@@ -978,7 +978,7 @@ public final class Engine implements AutoCloseable
          * @param policy back-pressure policy.
          * @return this.
          */
-        public Context backPressure(final BackPressurePolicy policy)
+        public Context backPressure(final BackPressure policy)
         {
             this.backPressure = policy;
             return this;
@@ -989,7 +989,7 @@ public final class Engine implements AutoCloseable
          *
          * @return the policy.
          */
-        public BackPressurePolicy backPressure()
+        public BackPressure backPressure()
         {
             return backPressure;
         }

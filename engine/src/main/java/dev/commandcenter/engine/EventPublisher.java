@@ -4,7 +4,7 @@ import org.agrona.DirectBuffer;
 
 /**
  * How producers put events into the engine's input ring. Each call claims a pre-allocated slot,
- * fills it and publishes it; when the ring is full the engine's {@link BackPressurePolicy} either
+ * fills it and publishes it; when the ring is full the engine's {@link BackPressure} either
  * waits for space or rejects the event (returning {@link #REJECTED} and counting it).
  * <p>
  * <b>Note:</b> thread safe; any number of producers may publish at once.

@@ -219,7 +219,7 @@ class EngineTest
             }
         };
         final Engine engine = launch(new Engine.Context().journal(journal).plugin(blocked)
-            .inputRingSize(8).backPressure(BackPressurePolicy.REJECT));
+            .inputRingSize(8).backPressure(BackPressure.REJECT));
 
         int accepted = 0;
         int rejected = 0;

@@ -7,7 +7,7 @@ import dev.commandcenter.engine.Engine;
 import dev.commandcenter.engine.egress.EgressHandler;
 import dev.commandcenter.engine.egress.OutputEvent;
 import dev.commandcenter.engine.journal.Journal;
-import dev.commandcenter.engine.plugin.manager.PluginManager;
+import dev.commandcenter.plugin.host.PluginManager;
 import dev.commandcenter.persistence.ChronicleJournal;
 import dev.commandcenter.persistence.Replayer;
 import dev.commandcenter.persistence.TimeRange;

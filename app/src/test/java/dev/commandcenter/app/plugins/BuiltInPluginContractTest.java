@@ -1,7 +1,7 @@
 package dev.commandcenter.app.plugins;
 
 import dev.commandcenter.engine.plugin.Plugin;
-import dev.commandcenter.engine.plugin.testkit.PluginContract;
+import dev.commandcenter.plugin.testkit.PluginContract;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 

@@ -1,7 +1,7 @@
 package dev.commandcenter.app.plugins;
 
 import dev.commandcenter.engine.Engine;
-import dev.commandcenter.engine.plugin.manager.PluginManager;
+import dev.commandcenter.plugin.host.PluginManager;
 import org.agrona.CloseHelper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

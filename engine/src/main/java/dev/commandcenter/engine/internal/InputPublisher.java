@@ -4,7 +4,7 @@ import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 import dev.commandcenter.codecs.MessageSchema;
-import dev.commandcenter.engine.BackPressurePolicy;
+import dev.commandcenter.engine.BackPressure;
 import dev.commandcenter.engine.EventPublisher;
 import dev.commandcenter.engine.MessageWriter;
 import org.agrona.DirectBuffer;
@@ -21,7 +21,7 @@ import org.agrona.concurrent.status.AtomicCounter;
 public final class InputPublisher implements EventPublisher
 {
     private final RingBuffer<EventSlot> ring;
-    private final BackPressurePolicy policy;
+    private final BackPressure policy;
     private final EpochNanoClock clock;
     private final AtomicCounter eventsIn;
     private final AtomicCounter rejected;
@@ -42,7 +42,7 @@ public final class InputPublisher implements EventPublisher
      */
     public InputPublisher(
         final RingBuffer<EventSlot> ring,
-        final BackPressurePolicy policy,
+        final BackPressure policy,
         final EpochNanoClock clock,
         final AtomicCounter eventsIn,
         final AtomicCounter rejected,
@@ -153,7 +153,7 @@ public final class InputPublisher implements EventPublisher
 
     private long claim()
     {
-        if (policy == BackPressurePolicy.BLOCK)
+        if (policy == BackPressure.BLOCK)
         {
             return ring.next();
         }

@@ -18,8 +18,8 @@ import dev.commandcenter.engine.plugin.PluginConfig;
 import dev.commandcenter.engine.plugin.PluginContext;
 import dev.commandcenter.engine.plugin.PluginHealth;
 import dev.commandcenter.engine.plugin.Subscription;
-import dev.commandcenter.engine.plugin.manager.PluginBackPressure;
-import dev.commandcenter.engine.plugin.manager.PluginSpec;
+import dev.commandcenter.engine.BackPressure;
+import dev.commandcenter.engine.PluginSpec;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.SingleWriterRecorder;
 import org.agrona.BitUtil;
@@ -47,8 +47,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>
  * Isolation: a throw is counted, kept in the distinct error log, and after {@code quarantineAfter} failures
  * the plugin is quarantined (its sequence keeps moving so it never holds the ring back, but it receives
- * nothing more). Back-pressure: a {@link PluginBackPressure#BLOCK} plugin runs on the slot thread and holds
- * the ring back when slow; a {@link PluginBackPressure#DETACH} plugin runs on a thread of its own behind a
+ * nothing more). Back-pressure: a {@link BackPressure#BLOCK} plugin runs on the slot thread and holds
+ * the ring back when slow; a {@link BackPressure#DETACH} plugin runs on a thread of its own behind a
  * bounded buffer filled by the slot thread, which drops (and counts) events when the buffer is full.
  * Emits of message types the spec does not permit are refused and counted.
  * <p>
@@ -649,7 +649,7 @@ public final class PluginHandler implements Runnable
             instanceUsedBy = newSpec;
         }
         final Runtime runtime = new Runtime(newSpec, enable, useInstance);
-        final Delivery newDelivery = enable && newSpec.backPressure() == PluginBackPressure.DETACH ?
+        final Delivery newDelivery = enable && newSpec.backPressure() == BackPressure.DETACH ?
             new Detached(runtime) : new Inline(runtime);
         lastProgress = Long.MIN_VALUE;
         delivery = newDelivery;

@@ -21,47 +21,47 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * Encoders and capture helpers for plugin tests.
  */
-final class Messages
+public final class Messages
 {
-    static final MessageWriter<Long> CHAT = Messages::chat;
-    static final MessageWriter<Long> PAYMENT = Messages::payment;
-    static final MessageWriter<String> CHAT_TEXT = Messages::chatText;
-    static final MessageWriter<NetworkState> NETWORK = Messages::network;
-    static final MessageWriter<Long> ALERT = Messages::alert;
+    public static final MessageWriter<Long> CHAT = Messages::chat;
+    public static final MessageWriter<Long> PAYMENT = Messages::payment;
+    public static final MessageWriter<String> CHAT_TEXT = Messages::chatText;
+    public static final MessageWriter<NetworkState> NETWORK = Messages::network;
+    public static final MessageWriter<Long> ALERT = Messages::alert;
 
     private Messages()
     {
     }
 
-    static int chat(final MutableDirectBuffer buffer, final int offset, final Long id)
+    public static int chat(final MutableDirectBuffer buffer, final int offset, final Long id)
     {
         final ChatMessageEncoder encoder = new ChatMessageEncoder().wrapAndApplyHeader(buffer, offset,
             new MessageHeaderEncoder()).messageId(id).channel("main").user("u").text("message " + id);
         return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
     }
 
-    static int chatText(final MutableDirectBuffer buffer, final int offset, final String text)
+    public static int chatText(final MutableDirectBuffer buffer, final int offset, final String text)
     {
         final ChatMessageEncoder encoder = new ChatMessageEncoder().wrapAndApplyHeader(buffer, offset,
             new MessageHeaderEncoder()).messageId(1).channel(text.startsWith("#") ? text : "main").user("u").text(text);
         return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
     }
 
-    static int payment(final MutableDirectBuffer buffer, final int offset, final Long amountSats)
+    public static int payment(final MutableDirectBuffer buffer, final int offset, final Long amountSats)
     {
         final TransactionReceivedEncoder encoder = new TransactionReceivedEncoder().wrapAndApplyHeader(buffer, offset,
             new MessageHeaderEncoder()).amountSats(amountSats).height(0).confirmations(0).address("bc1q").memo("m");
         return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
     }
 
-    static int network(final MutableDirectBuffer buffer, final int offset, final NetworkState state)
+    public static int network(final MutableDirectBuffer buffer, final int offset, final NetworkState state)
     {
         final NetworkStatusEncoder encoder = new NetworkStatusEncoder().wrapAndApplyHeader(buffer, offset,
             new MessageHeaderEncoder()).state(state).tipHeight(1).server("s").reason("");
         return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
     }
 
-    static int alert(final MutableDirectBuffer buffer, final int offset, final Long id)
+    public static int alert(final MutableDirectBuffer buffer, final int offset, final Long id)
     {
         final OverlayAlertEncoder encoder = new OverlayAlertEncoder().wrapAndApplyHeader(buffer, offset,
             new MessageHeaderEncoder()).alertId(id).amountSats(1).showAtEpochMs(0).durationMs(1).queued(0)
@@ -69,12 +69,12 @@ final class Messages
         return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
     }
 
-    static long chatId(final DirectBuffer buffer, final int offset)
+    public static long chatId(final DirectBuffer buffer, final int offset)
     {
         return new ChatMessageDecoder().wrapAndApplyHeader(buffer, offset, new MessageHeaderDecoder()).messageId();
     }
 
-    static String chatText(final DirectBuffer buffer, final int offset)
+    public static String chatText(final DirectBuffer buffer, final int offset)
     {
         final ChatMessageDecoder decoder = new ChatMessageDecoder().wrapAndApplyHeader(buffer, offset,
             new MessageHeaderDecoder());
@@ -84,14 +84,14 @@ final class Messages
     }
 
     /** One output as seen by an egress. */
-    record Output(String pluginId, long inputSequence, String type, long chatId, String text)
+    public record Output(String pluginId, long inputSequence, String type, long chatId, String text)
     {
     }
 
     /** Keeps every output it is given. */
-    static final class CapturingEgress implements EgressHandler
+    public static final class CapturingEgress implements EgressHandler
     {
-        final List<Output> outputs = new CopyOnWriteArrayList<>();
+        public final List<Output> outputs = new CopyOnWriteArrayList<>();
 
         public void onOutput(final OutputEvent event, final boolean endOfBatch)
         {
@@ -101,7 +101,7 @@ final class Messages
                 chat ? chatId(event.buffer(), event.offset()) : -1, chat ? chatText(event.buffer(), event.offset()) : ""));
         }
 
-        List<Output> from(final String pluginId)
+        public List<Output> from(final String pluginId)
         {
             return outputs.stream().filter((output) -> output.pluginId().equals(pluginId)).toList();
         }

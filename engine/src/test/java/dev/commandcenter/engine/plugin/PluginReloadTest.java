@@ -4,8 +4,8 @@ import dev.commandcenter.codecs.sbe.PluginState;
 import dev.commandcenter.engine.Engine;
 import dev.commandcenter.engine.Event;
 import dev.commandcenter.engine.Sources;
-import dev.commandcenter.engine.plugin.manager.PluginBackPressure;
-import dev.commandcenter.engine.plugin.manager.PluginSpec;
+import dev.commandcenter.engine.BackPressure;
+import dev.commandcenter.engine.PluginSpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -45,8 +45,8 @@ class PluginReloadTest
     }
 
     @ParameterizedTest
-    @EnumSource(PluginBackPressure.class)
-    void shouldNeitherLoseNorRepeatAnEventAcrossReloadsUnderLoad(final PluginBackPressure policy) throws Exception
+    @EnumSource(BackPressure.class)
+    void shouldNeitherLoseNorRepeatAnEventAcrossReloadsUnderLoad(final BackPressure policy) throws Exception
     {
         final ConcurrentLinkedQueue<long[]> seen = new ConcurrentLinkedQueue<>();
         final AtomicInteger generation = new AtomicInteger();
@@ -88,7 +88,7 @@ class PluginReloadTest
         await().atMost(WAIT).until(() -> engine.isDrained() &&
             seen.size() + engine.pluginHealth("versioned").dropped() >= EVENTS);
         final long dropped = engine.pluginHealth("versioned").dropped();
-        if (policy == PluginBackPressure.BLOCK)
+        if (policy == BackPressure.BLOCK)
         {
             assertThat(dropped).isZero();
         }

@@ -3,8 +3,8 @@ package dev.commandcenter.examples.bigtip;
 import dev.commandcenter.codecs.sbe.MessageHeaderEncoder;
 import dev.commandcenter.codecs.sbe.TransactionReceivedEncoder;
 import dev.commandcenter.engine.Sources;
-import dev.commandcenter.engine.plugin.testkit.PluginContract;
-import dev.commandcenter.engine.plugin.testkit.PluginHarness;
+import dev.commandcenter.plugin.testkit.PluginContract;
+import dev.commandcenter.plugin.testkit.PluginHarness;
 import org.agrona.MutableDirectBuffer;
 import org.junit.jupiter.api.Test;
 

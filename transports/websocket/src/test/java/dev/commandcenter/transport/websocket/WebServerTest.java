@@ -2,7 +2,7 @@ package dev.commandcenter.transport.websocket;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.commandcenter.engine.BackPressurePolicy;
+import dev.commandcenter.engine.BackPressure;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -215,7 +215,7 @@ class WebServerTest
     void shouldAnswer503WhenTheRingIsFull() throws Exception
     {
         fixture = new Fixture(dataDir, 8,
-            (ctx) -> ctx.inputRingSize(2).backPressure(BackPressurePolicy.REJECT), (ctx) -> {});
+            (ctx) -> ctx.inputRingSize(2).backPressure(BackPressure.REJECT), (ctx) -> {});
 
         assertThat(post("/api/events", "{\"type\":\"TransactionReceived\",\"amountSats\":" + AlertPlugin.BLOCKING_AMOUNT + "}")
             .statusCode()).isEqualTo(202);

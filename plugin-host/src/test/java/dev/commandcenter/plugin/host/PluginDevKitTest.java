@@ -1,0 +1,223 @@
+package dev.commandcenter.plugin.host;
+
+import dev.commandcenter.engine.plugin.Messages;
+
+import dev.commandcenter.codecs.sbe.NetworkState;
+import dev.commandcenter.engine.Engine;
+import dev.commandcenter.engine.Sources;
+import dev.commandcenter.plugin.host.PluginManager;
+import dev.commandcenter.plugin.host.PluginScaffold;
+import dev.commandcenter.plugin.host.PluginView;
+import dev.commandcenter.plugin.host.PluginWatcher;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.CachedEpochClock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The developer kit end to end: the example project and a scaffolded one compile against the plugin API and
+ * their jars run when dropped into the plugins dir; dev mode's watcher debounces changes.
+ */
+@Timeout(90)
+class PluginDevKitTest
+{
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Path EXAMPLE = Path.of("..", "examples", "big-tip-alert");
+
+    @TempDir
+    Path dataDir;
+
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final Messages.CapturingEgress websocket = new Messages.CapturingEgress();
+    private final Messages.CapturingEgress other = new Messages.CapturingEgress();
+    private Engine engine;
+
+    @AfterEach
+    void close()
+    {
+        for (int i = closeables.size() - 1; i >= 0; i--)
+        {
+            CloseHelper.quietClose(closeables.get(i));
+        }
+    }
+
+    @Test
+    void shouldRunTheExamplePluginJarDroppedIntoThePluginsDir()
+    {
+        buildProject(EXAMPLE, dataDir.resolve("plugins/big-tip-alert-1.0.0.jar"));
+        final PluginManager manager = start();
+
+        for (final long amount : new long[] { 5_000, 25_000, 9_999, 10_000 })
+        {
+            engine.publisher().publish(Sources.WALLET, Messages.PAYMENT, amount);
+        }
+        engine.publisher().publish(Sources.WALLET, Messages.NETWORK, NetworkState.CONNECTED);
+
+        await().atMost(WAIT).until(() -> websocket.from("big-tip-alert").size() == 2 && engine.isDrained());
+        assertThat(websocket.from("big-tip-alert")).extracting(Messages.Output::type, Messages.Output::inputSequence)
+            .containsExactly(org.assertj.core.groups.Tuple.tuple("OverlayAlert", 1L),
+                org.assertj.core.groups.Tuple.tuple("OverlayAlert", 3L));
+        assertThat(other.from("big-tip-alert")).isEmpty();
+        final PluginView view = manager.info("big-tip-alert");
+        assertThat(view.state()).isEqualTo("RUNNING");
+        assertThat(view.backPressure()).isEqualTo("detach");
+        assertThat(view.processed()).isEqualTo(2);
+        assertThat(view.subscribes()).containsExactly("TransactionReceived where amountSats >= 10000");
+    }
+
+    @Test
+    void shouldScaffoldAProjectWhoseJarRuns() throws Exception
+    {
+        final List<Path> written = PluginScaffold.create(dataDir.resolve("work"), "hello-bot", null);
+        final Path project = written.get(0);
+        assertThat(project).isEqualTo(dataDir.resolve("work/hello-bot"));
+        assertThat(project.resolve("pom.xml")).content().contains("<artifactId>hello-bot</artifactId>")
+            .contains("<artifactId>commandcenter-engine</artifactId>").contains("<scope>provided</scope>");
+        assertThat(project.resolve("src/main/resources/plugin.yaml")).content().contains("id: hello-bot")
+            .contains("main: com.example.hellobot.HelloBotPlugin");
+        assertThat(project.resolve("src/main/java/com/example/hellobot/HelloBotPlugin.java")).exists();
+
+        final Path testClasses = dataDir.resolve("scaffold-test-classes");
+        final Path mainClasses = buildProject(project, dataDir.resolve("plugins/hello-bot-0.1.0.jar"));
+        PluginJars.compile(sources(project.resolve("src/test/java")), testClasses, List.of(mainClasses,
+            codeSource(org.junit.jupiter.api.Test.class), codeSource(org.junit.jupiter.api.Assertions.class)));
+        assertThat(testClasses.resolve("com/example/hellobot/HelloBotPluginTest.class")).exists();
+
+        start();
+        engine.publisher().publish(Sources.WEBSOCKET, Messages.CHAT_TEXT, "!hello everyone");
+        engine.publisher().publish(Sources.WEBSOCKET, Messages.CHAT_TEXT, "no command here");
+
+        await().atMost(WAIT).until(() -> engine.isDrained() && websocket.from("hello-bot").size() == 1);
+        assertThat(websocket.from("hello-bot").get(0).text()).isEqualTo("hello from hello-bot");
+        assertThat(websocket.from("hello-bot").get(0).inputSequence()).isZero();
+    }
+
+    @Test
+    void shouldRefuseABadScaffoldName()
+    {
+        assertThatThrownBy(() -> PluginScaffold.create(dataDir, "Hello Bot", null))
+            .hasMessageStartingWith("plugin name 'Hello Bot': expected lowercase letters, digits and dashes");
+        assertThatThrownBy(() -> PluginScaffold.create(dataDir, "ok", "Com.Example"))
+            .hasMessageStartingWith("package 'Com.Example': expected a lowercase Java package");
+        PluginScaffold.create(dataDir, "twice", null);
+        assertThatThrownBy(() -> PluginScaffold.create(dataDir, "twice", null))
+            .hasMessageEndingWith("already exists: expected a new folder for the project");
+    }
+
+    @Test
+    void shouldReportAChangeOnceAfterTheDebounceTime() throws Exception
+    {
+        final CachedEpochClock clock = new CachedEpochClock();
+        final List<Path> changes = new ArrayList<>();
+        final Path plugins = dataDir.resolve("plugins");
+        final PluginWatcher watcher = new PluginWatcher(plugins, 500, clock, changes::add);
+        watcher.onStart();
+        closeables.add(watcher::onClose);
+
+        Files.writeString(plugins.resolve("a.jar"), "first");
+        Files.writeString(plugins.resolve("a.jar"), "second");
+        Files.createDirectories(plugins.resolve("folder/classes"));
+        await().atMost(WAIT).until(() ->
+        {
+            watcher.doWork();
+            return watcher.pendingChanges() == 2;
+        });
+        clock.advance(499);
+        watcher.doWork();
+        assertThat(changes).isEmpty();
+
+        clock.advance(1);
+        watcher.doWork();
+        assertThat(changes).containsExactlyInAnyOrder(plugins.resolve("a.jar"), plugins.resolve("folder"));
+        Files.writeString(plugins.resolve("folder/classes/X.class"), "x");
+        await().atMost(WAIT).until(() ->
+        {
+            watcher.doWork();
+            return watcher.pendingChanges() == 1;
+        });
+        clock.advance(500);
+        watcher.doWork();
+        assertThat(changes).hasSize(3).last().isEqualTo(plugins.resolve("folder"));
+    }
+
+    private PluginManager start()
+    {
+        final PluginManager manager = PluginManager.discover(new PluginManager.Context().dataDir(dataDir)
+            .serviceLoader(false).controlChannel(false));
+        final Engine.Context ctx = new Engine.Context().dataDir(dataDir).egress("websocket", websocket)
+            .egress("webhooks", other);
+        manager.configure(ctx);
+        engine = Engine.launch(ctx);
+        closeables.add(manager);
+        closeables.add(engine);
+        manager.attach(engine);
+        return manager;
+    }
+
+    private Path buildProject(final Path project, final Path jar)
+    {
+        final Path classes = dataDir.resolve("build-" + project.getFileName());
+        PluginJars.compile(sources(project.resolve("src/main/java")), classes, List.of());
+        try
+        {
+            Files.copy(project.resolve("src/main/resources/plugin.yaml"), classes.resolve("plugin.yaml"));
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+        PluginJars.pack(jar, null, classes);
+        return classes;
+    }
+
+    private static Map<String, String> sources(final Path root)
+    {
+        final Map<String, String> sources = new LinkedHashMap<>();
+        try (Stream<Path> tree = Files.walk(root))
+        {
+            for (final Iterator<Path> it = tree.filter(path -> path.toString().endsWith(".java")).iterator(); it.hasNext(); )
+            {
+                final Path file = it.next();
+                final String name = root.relativize(file).toString().replace('/', '.').replaceAll("\\.java$", "");
+                sources.put(name, Files.readString(file));
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+        assertThat(sources).isNotEmpty();
+        return sources;
+    }
+
+    private static Path codeSource(final Class<?> type)
+    {
+        try
+        {
+            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+        }
+        catch (final URISyntaxException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+    }
+}
