@@ -154,7 +154,10 @@ public final class CommandCenterNode implements AutoCloseable
                 .allowedOrigins(config.websocket.allowedOrigins)
                 .eventPublisher(engine.publisher())
                 .statusSupplier(this::health)
-                .egress(egress);
+                .egress(egress)
+                .counters(engine.counters())
+                .countersReader(engine.countersReader())
+                .errorHandler(engine.errorHandler());
             for (final Plugin plugin : plugins)
             {
                 web.plugin(plugin);

@@ -95,7 +95,8 @@ public final class ReplayCommand implements Callable<Integer>
             {
                 final WebServer.Context web = new WebServer.Context().bindAddress(appConfig.websocket.bind)
                     .port(appConfig.websocket.port).token(dev.commandcenter.app.TokenStore.loadOrCreate(common.dataDir))
-                    .egress(liveEgress);
+                    .egress(liveEgress).counters(engine.counters()).countersReader(engine.countersReader())
+                    .errorHandler(engine.errorHandler());
                 plugins.plugins().forEach(web::plugin);
                 server = WebServer.launch(web);
                 err.println("live actions: serving " + server.baseUrl() + " (overlay pages and feeds as for run)");
@@ -126,6 +127,8 @@ public final class ReplayCommand implements Callable<Integer>
                 Thread.onSpinWait();
                 Thread.yield();
             }
+            // The server counts into the engine's counters file: close it while the file is still mapped.
+            CloseHelper.quietClose(server);
         }
         finally
         {

@@ -13,10 +13,16 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * Prints the live counters of a running engine from its data dir, like AeronStat.
+ * Prints the live counters of a running engine from its data dir, like AeronStat, grouped by what they
+ * measure: the engine, its journal, plugins, egresses, the web server (WebSocket clients, frames, bytes,
+ * drops and slow-client closes, then HTTP responses by status code and peer resets), the wallet, and
+ * counters of types this build does not know.
  */
 @Command(name = "stat", description = "Print the live counters of the engine running on a data dir.")
 public final class StatCommand implements Callable<Integer>
@@ -44,15 +50,27 @@ public final class StatCommand implements Callable<Integer>
                 Instant.ofEpochMilli(file.startTimestampMs()), ageMs,
                 ageMs > STALE_MS ? " (NOT RUNNING: values are the last it wrote)" : "");
             final CountersReader reader = file.reader();
-            out.printf("%4s %-48s %20s%n", "id", "counter", "value");
+            final List<Row> rows = new ArrayList<>();
             reader.forEach((counterId, typeId, keyBuffer, label) ->
             {
                 final long value = reader.getCounterValue(counterId);
                 final String shown = (typeId == CounterType.PLUGIN_STATE.id() || typeId == CounterType.PLUGIN_STATUS.id()) &&
                     null != PluginState.get((short)value) ?
                     PluginState.get((short)value).name() : Long.toString(value);
-                out.printf("%4d %-48s %20s%n", counterId, label, shown);
+                rows.add(new Row(counterId, typeId, label, shown, Group.of(typeId)));
             });
+            rows.sort(Comparator.comparing(Row::group).thenComparing(Row::sortKey));
+            out.printf("%4s %-48s %20s%n", "id", "counter", "value");
+            Group current = null;
+            for (final Row row : rows)
+            {
+                if (row.group() != current)
+                {
+                    current = row.group();
+                    out.printf("[%s]%n", current.title);
+                }
+                out.printf("%4d %-48s %20s%n", row.counterId(), row.label(), row.shown());
+            }
             if (errors)
             {
                 out.println();
@@ -64,5 +82,68 @@ public final class StatCommand implements Callable<Integer>
             out.flush();
         }
         return 0;
+    }
+
+    /**
+     * Sections of the listing, in the order printed, by counter type id range.
+     */
+    enum Group
+    {
+        ENGINE("engine"),
+        JOURNAL("journal"),
+        PLUGINS("plugins"),
+        EGRESS("egress"),
+        WEB("web: websocket and http"),
+        WALLET("wallet"),
+        OTHER("other");
+
+        final String title;
+
+        Group(final String title)
+        {
+            this.title = title;
+        }
+
+        static Group of(final int typeId)
+        {
+            if (typeId >= 1 && typeId <= 9)
+            {
+                return ENGINE;
+            }
+            if (typeId >= 10 && typeId <= 19)
+            {
+                return PLUGINS;
+            }
+            if (typeId == CounterType.EGRESS_LAG.id())
+            {
+                return EGRESS;
+            }
+            if (typeId >= 21 && typeId <= 29)
+            {
+                return JOURNAL;
+            }
+            if (typeId >= 30 && typeId <= 39)
+            {
+                return WEB;
+            }
+            if (typeId >= 40 && typeId <= 49)
+            {
+                return WALLET;
+            }
+            return OTHER;
+        }
+    }
+
+    /**
+     * One counter as printed. Web counters sort by type, so WebSocket counters come first and the HTTP
+     * responses follow in status order; every other section keeps allocation order (a plugin's counters together).
+     */
+    record Row(int counterId, int typeId, String label, String shown, Group group)
+    {
+        String sortKey()
+        {
+            return group == Group.WEB ?
+                String.format("%04d %s", typeId, label) : String.format("%010d", counterId);
+        }
     }
 }

@@ -2,82 +2,136 @@ package dev.commandcenter.engine.counters;
 
 /**
  * Stable type ids of the engine's counters. Ids are part of the counters file format: never
- * renumber, only add.
+ * renumber, only add. Each type also says, in this one place, whether it is a monotonic
+ * {@link Kind#COUNTER} or a {@link Kind#GAUGE} and how it is named in Prometheus text.
  */
 public enum CounterType
 {
     /** Events published into the input ring. */
-    EVENTS_IN(1, "events in"),
+    EVENTS_IN(1, "events in",
+        Kind.COUNTER, "commandcenter_events_in_total", null),
     /** Events rejected because the input ring was full (REJECT policy). */
-    EVENTS_REJECTED(2, "events rejected (ring full)"),
+    EVENTS_REJECTED(2, "events rejected (ring full)",
+        Kind.COUNTER, "commandcenter_events_rejected_total", null),
     /** Events dropped because they were not a valid message. */
-    EVENTS_INVALID(3, "events invalid"),
+    EVENTS_INVALID(3, "events invalid",
+        Kind.COUNTER, "commandcenter_events_invalid_total", null),
     /** Events appended to the journal. */
-    EVENTS_JOURNALED(4, "events journaled"),
+    EVENTS_JOURNALED(4, "events journaled",
+        Kind.COUNTER, "commandcenter_events_journaled_total", null),
     /** Free slots in the input ring. */
-    INPUT_RING_REMAINING(5, "input ring remaining capacity"),
+    INPUT_RING_REMAINING(5, "input ring remaining capacity",
+        Kind.GAUGE, "commandcenter_input_ring_remaining_slots", null),
     /** Free slots in the output ring. */
-    OUTPUT_RING_REMAINING(6, "output ring remaining capacity"),
+    OUTPUT_RING_REMAINING(6, "output ring remaining capacity",
+        Kind.GAUGE, "commandcenter_output_ring_remaining_slots", null),
     /** Errors recorded in the distinct error log. */
-    ERRORS(7, "errors"),
+    ERRORS(7, "errors",
+        Kind.COUNTER, "commandcenter_errors_total", null),
     /** Events a plugin handled. */
-    PLUGIN_PROCESSED(10, "plugin processed"),
+    PLUGIN_PROCESSED(10, "plugin processed",
+        Kind.COUNTER, "commandcenter_plugin_processed_total", "plugin"),
     /** Events whose handling threw. */
-    PLUGIN_ERRORS(11, "plugin errors"),
+    PLUGIN_ERRORS(11, "plugin errors",
+        Kind.COUNTER, "commandcenter_plugin_errors_total", "plugin"),
     /** Events published but not yet handled by the plugin. */
-    PLUGIN_LAG(12, "plugin lag"),
+    PLUGIN_LAG(12, "plugin lag",
+        Kind.GAUGE, "commandcenter_plugin_lag_events", "plugin"),
     /** Plugin state, the value of PluginState. */
-    PLUGIN_STATE(13, "plugin state"),
+    PLUGIN_STATE(13, "plugin state",
+        Kind.GAUGE, "commandcenter_plugin_state", "plugin"),
     /** Messages a plugin emitted. */
-    PLUGIN_EMITTED(14, "plugin emitted"),
+    PLUGIN_EMITTED(14, "plugin emitted",
+        Kind.COUNTER, "commandcenter_plugin_emitted_total", "plugin"),
     /** Median handling latency over the last sample interval, ns. */
-    PLUGIN_P50_NS(15, "plugin latency p50 ns"),
+    PLUGIN_P50_NS(15, "plugin latency p50 ns",
+        Kind.GAUGE, "commandcenter_plugin_latency_p50_seconds", "plugin"),
     /** 99th percentile handling latency over the last sample interval, ns. */
-    PLUGIN_P99_NS(16, "plugin latency p99 ns"),
+    PLUGIN_P99_NS(16, "plugin latency p99 ns",
+        Kind.GAUGE, "commandcenter_plugin_latency_p99_seconds", "plugin"),
     /** Events a detached plugin lost because its bounded buffer was full. */
-    PLUGIN_DROPPED(17, "plugin dropped"),
+    PLUGIN_DROPPED(17, "plugin dropped",
+        Kind.COUNTER, "commandcenter_plugin_dropped_total", "plugin"),
     /** Emits refused: a message type the plugin's permissions do not list, or an invalid message. */
-    PLUGIN_EMITS_REFUSED(18, "plugin emits refused"),
+    PLUGIN_EMITS_REFUSED(18, "plugin emits refused",
+        Kind.COUNTER, "commandcenter_plugin_emits_refused_total", "plugin"),
     /** Plugin state as the value (a PluginState); the label carries id, version, state and reason. */
-    PLUGIN_STATUS(19, "plugin status"),
+    PLUGIN_STATUS(19, "plugin status",
+        Kind.GAUGE, "commandcenter_plugin_status", "plugin"),
     /** Outputs an egress has not yet taken. */
-    EGRESS_LAG(20, "egress lag"),
+    EGRESS_LAG(20, "egress lag",
+        Kind.GAUGE, "commandcenter_egress_lag_events", "egress"),
     /** 1 while the journaller is halted (a journal write failed), else 0. */
-    JOURNAL_HALTED(21, "journal halted"),
+    JOURNAL_HALTED(21, "journal halted",
+        Kind.GAUGE, "commandcenter_journal_halted", null),
     /** Bytes appended to the journal (headers included). */
-    JOURNAL_BYTES(22, "journal bytes"),
+    JOURNAL_BYTES(22, "journal bytes",
+        Kind.COUNTER, "commandcenter_journal_appended_bytes_total", null),
     /** Batches the journaller ended (each one flush point). */
-    JOURNAL_BATCHES(23, "journal batches"),
+    JOURNAL_BATCHES(23, "journal batches",
+        Kind.COUNTER, "commandcenter_journal_batches_total", null),
     /** Total time spent ending batches (flushing in sync mode), ns. */
-    JOURNAL_FLUSH_NS(24, "journal flush time ns"),
+    JOURNAL_FLUSH_NS(24, "journal flush time ns",
+        Kind.COUNTER, "commandcenter_journal_flush_seconds_total", null),
     /** Connected WebSocket clients. */
-    WS_CLIENTS(30, "websocket clients"),
+    WS_CLIENTS(30, "websocket clients",
+        Kind.GAUGE, "commandcenter_websocket_clients", null),
     /** WebSocket frames written to clients. */
-    WS_FRAMES_SENT(31, "websocket frames sent"),
+    WS_FRAMES_SENT(31, "websocket frames sent",
+        Kind.COUNTER, "commandcenter_websocket_frames_sent_total", null),
     /** WebSocket payload bytes written to clients. */
-    WS_BYTES_SENT(32, "websocket bytes sent"),
+    WS_BYTES_SENT(32, "websocket bytes sent",
+        Kind.COUNTER, "commandcenter_websocket_sent_bytes_total", null),
     /** Messages not sent to a client because its outbound buffer was full. */
-    WS_DROPS(33, "websocket drops"),
+    WS_DROPS(33, "websocket drops",
+        Kind.COUNTER, "commandcenter_websocket_drops_total", null),
     /** Clients closed with 1013 because they could not keep up. */
-    WS_SLOW_CLOSES(34, "websocket slow-client closes"),
+    WS_SLOW_CLOSES(34, "websocket slow-client closes",
+        Kind.COUNTER, "commandcenter_websocket_slow_client_closes_total", null),
     /** REST/HTTP requests answered, one counter per status code (label suffix). */
-    HTTP_REQUESTS(35, "http requests"),
+    HTTP_REQUESTS(35, "http requests",
+        Kind.COUNTER, "commandcenter_http_requests_total", "code"),
+    /** Web connections that ended with a reset or broken pipe: an ordinary client disconnect, counted, not an error. */
+    WEB_PEER_RESETS(36, "web connections reset by peer",
+        Kind.COUNTER, "commandcenter_web_peer_resets_total", null),
     /** Wallet connection state, the ordinal of the wallet's state enum (label carries its name). */
-    WALLET_STATE(40, "wallet state"),
+    WALLET_STATE(40, "wallet state",
+        Kind.GAUGE, "commandcenter_wallet_state", "state"),
     /** Connections the wallet made to an Electrum server after the first. */
-    WALLET_RECONNECTS(41, "wallet reconnects"),
+    WALLET_RECONNECTS(41, "wallet reconnects",
+        Kind.COUNTER, "commandcenter_wallet_reconnects_total", null),
     /** Electrum requests awaiting a reply. */
-    WALLET_REQUESTS_IN_FLIGHT(42, "wallet requests in flight"),
+    WALLET_REQUESTS_IN_FLIGHT(42, "wallet requests in flight",
+        Kind.GAUGE, "commandcenter_wallet_requests_in_flight", null),
     /** Wallet events published (payments seen, confirmations, reorgs). */
-    WALLET_EVENTS(43, "wallet events");
+    WALLET_EVENTS(43, "wallet events",
+        Kind.COUNTER, "commandcenter_wallet_events_total", null);
+
+    /**
+     * Whether a counter only ever increases (until the engine restarts) or goes up and down.
+     */
+    public enum Kind
+    {
+        /** Monotonically increasing; its Prometheus name ends in {@code _total}. */
+        COUNTER,
+        /** A current value that goes up and down, such as a lag, a capacity or a state. */
+        GAUGE
+    }
 
     private final int id;
     private final String label;
+    private final Kind kind;
+    private final String prometheusName;
+    private final String prometheusLabel;
 
-    CounterType(final int id, final String label)
+    CounterType(
+        final int id, final String label, final Kind kind, final String prometheusName, final String prometheusLabel)
     {
         this.id = id;
         this.label = label;
+        this.kind = kind;
+        this.prometheusName = prometheusName;
+        this.prometheusLabel = prometheusLabel;
     }
 
     /**
@@ -98,6 +152,48 @@ public enum CounterType
     public String label()
     {
         return label;
+    }
+
+    /**
+     * Whether the counter is monotonic or a gauge.
+     *
+     * @return the kind.
+     */
+    public Kind kind()
+    {
+        return kind;
+    }
+
+    /**
+     * Metric family name in Prometheus text: {@code commandcenter_} prefix, snake_case, base units,
+     * {@code _total} for counters.
+     *
+     * @return the name.
+     */
+    public String prometheusName()
+    {
+        return prometheusName;
+    }
+
+    /**
+     * Prometheus label name for what the label suffix distinguishes ({@code plugin}, {@code egress},
+     * {@code code}), or null for process-wide counters without a suffix.
+     *
+     * @return the label name, or null.
+     */
+    public String prometheusLabel()
+    {
+        return prometheusLabel;
+    }
+
+    /**
+     * Whether the value is in nanoseconds (the label ends in {@code " ns"}); Prometheus shows it in seconds.
+     *
+     * @return true for nanosecond values.
+     */
+    public boolean isNanoseconds()
+    {
+        return label.endsWith(" ns");
     }
 
     /**

@@ -38,8 +38,9 @@ import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Routes one connection's HTTP requests: plugin pages (no token), the index page, the health and
- * events API (token required), and WebSocket upgrades to feeds, after which it hands the connection
- * to a {@link WebSocketSession}.
+ * events API and the Prometheus metrics (token required), and WebSocket upgrades to feeds, after which
+ * it hands the connection to a {@link WebSocketSession}. An exception it throws goes to the server's
+ * error path and is answered with 500 before the connection is closed.
  * <p>
  * <b>Note:</b> one instance per connection, used on its event loop; publishing a REST event runs on
  * a virtual thread so a full input ring under the blocking policy never stalls the event loop.
@@ -50,6 +51,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     static final String WS_PREFIX = "/ws/";
     static final String HEALTH_PATH = "/api/health";
     static final String EVENTS_PATH = "/api/events";
+    static final String METRICS_PATH = "/metrics";
 
     private final WebServer server;
 
@@ -142,6 +144,17 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
                     send(ctx.channel(), methodNotAllowed(method, path, "GET"), keepAlive, corsOrigin);
                 }
             }
+            case METRICS_PATH ->
+            {
+                if (HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method))
+                {
+                    send(ctx.channel(), metrics(HttpMethod.HEAD.equals(method)), keepAlive, corsOrigin);
+                }
+                else
+                {
+                    send(ctx.channel(), methodNotAllowed(method, path, "GET, HEAD"), keepAlive, corsOrigin);
+                }
+            }
             case EVENTS_PATH ->
             {
                 if (HttpMethod.POST.equals(method))
@@ -154,19 +167,32 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
                 }
             }
             default -> send(ctx.channel(), HttpResponses.error(HttpResponseStatus.NOT_FOUND, "no such endpoint: " + path +
-                " (expected /, /api/health, /api/events, /plugins/<id>/ or /ws/<feed>)"), keepAlive, corsOrigin);
+                " (expected /, /api/health, /api/events, /metrics, /plugins/<id>/ or /ws/<feed>)"), keepAlive, corsOrigin);
         }
     }
 
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
     {
-        ctx.close();
+        server.onError(cause);
+        final Channel channel = ctx.channel();
+        if (!(cause instanceof IOException) && channel.isActive())
+        {
+            final FullHttpResponse response = HttpResponses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                "internal error: " + cause.getClass().getSimpleName() + " (recorded in the error log)");
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            channel.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+        else
+        {
+            ctx.close();
+        }
     }
 
     /**
-     * Write a response, with CORS headers for an allowed foreign origin, closing when not kept alive.
+     * Write a response, with CORS headers for an allowed foreign origin, closing when not kept alive;
+     * a failed write is reported to the server's error path and closes the connection.
      */
-    static void send(final Channel channel, final FullHttpResponse response, final boolean keepAlive, final String corsOrigin)
+    private void send(final Channel channel, final FullHttpResponse response, final boolean keepAlive, final String corsOrigin)
     {
         if (null != corsOrigin)
         {
@@ -179,7 +205,11 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
         final ChannelFuture future = channel.writeAndFlush(response);
-        future.addListener(keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
+        future.addListener(server.writeFailureListener());
+        if (!keepAlive)
+        {
+            future.addListener(ChannelFutureListener.CLOSE);
+        }
     }
 
     private static FullHttpResponse methodNotAllowed(final HttpMethod method, final String path, final String allowed)
@@ -327,8 +357,18 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         }
         catch (final RuntimeException ex)
         {
+            server.onError(ex);
             return HttpResponses.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "status unavailable: " + ex.getMessage());
         }
+    }
+
+    private FullHttpResponse metrics(final boolean head)
+    {
+        final byte[] body = HttpResponses.utf8(PrometheusText.render(server.context().countersReader()));
+        final FullHttpResponse response = HttpResponses.bytes(HttpResponseStatus.OK, PrometheusText.CONTENT_TYPE,
+            head ? new byte[0] : body);
+        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        return response;
     }
 
     private void postEvent(final Channel channel, final FullHttpRequest request, final boolean keepAlive, final String corsOrigin)
@@ -373,7 +413,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         }
     }
 
-    private static void publish(
+    private void publish(
         final Channel channel,
         final EventPublisher publisher,
         final ExpandableArrayBuffer buffer,
@@ -389,6 +429,12 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
             {
                 response = HttpResponses.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "ring full");
             }
+            else if (EventPublisher.HALTED == result)
+            {
+                final String reason = publisher.haltReason();
+                response = HttpResponses.error(HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    "journal halted: " + (null == reason ? "reason unknown" : reason));
+            }
             else if (EventPublisher.INVALID == result)
             {
                 response = HttpResponses.error(HttpResponseStatus.BAD_REQUEST, "message rejected as invalid by the engine");
@@ -400,6 +446,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         }
         catch (final RuntimeException ex)
         {
+            server.onError(ex);
             response = HttpResponses.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "cannot publish: " + ex.getMessage());
         }
         send(channel, response, keepAlive, corsOrigin);
@@ -479,7 +526,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
 
         final WebServer.Context context = server.context();
         final WebSocketSession session = new WebSocketSession(feed, "sbe".equals(format), types, rejection,
-            context.slowConsumerDropLimit(), context.closeTimeoutMs(), server.egress());
+            context.slowConsumerDropLimit(), context.closeTimeoutMs(), server.egress(), server::onError);
         final ChannelFuture handshake;
         try
         {

@@ -1,9 +1,15 @@
 package dev.commandcenter.transport.websocket;
 
 import dev.commandcenter.engine.EventPublisher;
+import dev.commandcenter.engine.counters.CounterAllocator;
+import dev.commandcenter.engine.counters.CounterType;
 import dev.commandcenter.engine.plugin.Plugin;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -19,11 +25,16 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.status.AtomicCounter;
+import org.agrona.concurrent.status.CountersReader;
 
+import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -47,14 +58,23 @@ import java.util.function.Supplier;
  *   <li>{@code GET /plugins/<pluginId>/<path>}: a plugin's web pages, no token (pages read it from their own URL).</li>
  *   <li>{@code GET /?token=}: index of plugin pages and feeds.</li>
  *   <li>{@code GET /api/health}: JSON from the status supplier.</li>
+ *   <li>{@code GET /metrics}: every counter of the counters file as Prometheus text ({@link PrometheusText}).</li>
  *   <li>{@code POST /api/events}: one message in the JSON view, published into the engine (202 {"receipt":N}).</li>
  *   <li>{@code GET /ws/<feed>?token=&format=json|sbe&types=A,B}: WebSocket feed of a plugin's output, or {@code all}.</li>
  * </ul>
  * Everything but plugin pages needs the token, as {@code ?token=} or {@code Authorization: Bearer}. Browser
  * requests are accepted from the server's own origin and from {@link Context#allowedOrigins(List)}.
+ * <p>
+ * Metrics are counters of the engine's counters file: WebSocket clients, frames, bytes, drops and 1013
+ * closes (through the egress), responses by status code ({@link HttpStatusCounters}) and connections reset
+ * by their peer. Errors have one path, the {@link Context#errorHandler(ErrorHandler) error handler}: handler
+ * exceptions, failed writes and accept failures go there, nothing is printed. A reset or broken pipe, and a
+ * write to a connection the peer already closed, is an ordinary client disconnect: counted in
+ * {@link CounterType#WEB_PEER_RESETS}, not reported as an error.
  * <pre>{@code
  * try (WebServer server = WebServer.launch(new WebServer.Context().token(token).egress(egress)
- *     .eventPublisher(engine.publisher())))
+ *     .eventPublisher(engine.publisher()).counters(engine.counters()).countersReader(engine.countersReader())
+ *     .errorHandler(engine.errorHandler())))
  * {
  *     System.out.println("listening on " + server.baseUrl());
  * }
@@ -72,6 +92,9 @@ public final class WebServer implements AutoCloseable
     private final ExecutorService publishExecutor;
     private final Channel serverChannel;
     private final InetSocketAddress localAddress;
+    private final HttpStatusCounters httpStatusCounters;
+    private final AtomicCounter peerResets;
+    private final ChannelFutureListener writeFailureListener = this::onWriteComplete;
     private volatile boolean closed;
 
     private WebServer(final Context ctx)
@@ -95,6 +118,18 @@ public final class WebServer implements AutoCloseable
                 "', expected an address of this machine such as 127.0.0.1");
         }
 
+        httpStatusCounters = new HttpStatusCounters(ctx.counters, ctx.errorHandler);
+        peerResets = ctx.counters.allocate(CounterType.WEB_PEER_RESETS, "");
+        try
+        {
+            ctx.egress.bindCounters(ctx.counters);
+        }
+        catch (final RuntimeException ex)
+        {
+            peerResets.close();
+            throw ex;
+        }
+
         bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("cc-web-accept", true), NioIoHandler.newFactory());
         workerGroup = new MultiThreadIoEventLoopGroup(
             ctx.ioThreads, new DefaultThreadFactory("cc-web-io", true), NioIoHandler.newFactory());
@@ -103,6 +138,7 @@ public final class WebServer implements AutoCloseable
         final ServerBootstrap bootstrap = new ServerBootstrap()
             .group(bossGroup, workerGroup)
             .channel(NioServerSocketChannel.class)
+            .handler(new AcceptErrorHandler())
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                 new WriteBufferWaterMark(ctx.writeBufferLowWaterMark, ctx.writeBufferHighWaterMark))
@@ -113,6 +149,7 @@ public final class WebServer implements AutoCloseable
                     channels.add(channel);
                     channel.pipeline()
                         .addLast("http-codec", new HttpServerCodec())
+                        .addLast("http-status", httpStatusCounters)
                         .addLast("http-aggregator", new BodyLimitAggregator(ctx.maxRequestBodyLength))
                         .addLast("http-handler", new HttpRequestHandler(WebServer.this));
                 }
@@ -130,6 +167,8 @@ public final class WebServer implements AutoCloseable
         {
             publishExecutor.shutdownNow();
             shutdownGroups();
+            ctx.egress.unbindCounters();
+            peerResets.close();
             throw new IllegalStateException(bindFailure(ctx.bindAddress, ctx.port, ex));
         }
         localAddress = (InetSocketAddress)serverChannel.localAddress();
@@ -242,6 +281,82 @@ public final class WebServer implements AutoCloseable
         }
     }
 
+    /**
+     * The one error path of the server: an ordinary client disconnect is counted, anything else goes to
+     * the error handler. Called from any thread.
+     */
+    void onError(final Throwable cause)
+    {
+        if (isPeerDisconnect(cause))
+        {
+            peerResets.increment();
+        }
+        else
+        {
+            ctx.errorHandler.onError(cause);
+        }
+    }
+
+    /**
+     * Whether a failure only says that the client went away: a connection reset or broken pipe, or a
+     * write to a channel already closed.
+     */
+    static boolean isPeerDisconnect(final Throwable cause)
+    {
+        if (cause instanceof ClosedChannelException)
+        {
+            return true;
+        }
+        if (cause instanceof IOException && null != cause.getMessage())
+        {
+            final String message = cause.getMessage().toLowerCase(Locale.ROOT);
+            return message.contains("connection reset") || message.contains("broken pipe") ||
+                message.contains("reset by peer");
+        }
+        return false;
+    }
+
+    /**
+     * Listener for response writes: reports a failed one and closes its connection.
+     */
+    ChannelFutureListener writeFailureListener()
+    {
+        return writeFailureListener;
+    }
+
+    /**
+     * Responses counted by status code.
+     */
+    HttpStatusCounters httpStatusCounters()
+    {
+        return httpStatusCounters;
+    }
+
+    /**
+     * Connections that ended with a reset or broken pipe.
+     */
+    long peerResets()
+    {
+        return peerResets.get();
+    }
+
+    Channel serverChannel()
+    {
+        return serverChannel;
+    }
+
+    private void onWriteComplete(final ChannelFuture future)
+    {
+        if (!future.isSuccess())
+        {
+            if (null != future.cause())
+            {
+                onError(future.cause());
+            }
+            future.channel().close();
+        }
+    }
+
     AccessPolicy accessPolicy()
     {
         return accessPolicy;
@@ -294,9 +409,28 @@ public final class WebServer implements AutoCloseable
         status.put("status", "up");
         status.put("connectedClients", egress.connectedClients());
         status.put("messagesSent", egress.messagesSent());
+        status.put("bytesSent", egress.bytesSent());
         status.put("drops", egress.drops());
         status.put("slowConsumerCloses", egress.slowConsumerCloses());
         return status;
+    }
+
+    /**
+     * Failures of the listening socket after start, such as running out of file descriptors: reported to
+     * the error handler, and accepting paused for a second, as Netty's acceptor would (it would also print).
+     */
+    private final class AcceptErrorHandler extends ChannelInboundHandlerAdapter
+    {
+        public void exceptionCaught(final ChannelHandlerContext context, final Throwable cause)
+        {
+            ctx.errorHandler.onError(cause);
+            final Channel channel = context.channel();
+            if (channel.config().isAutoRead() && channel.isOpen())
+            {
+                channel.config().setAutoRead(false);
+                channel.eventLoop().schedule(() -> channel.config().setAutoRead(true), 1, TimeUnit.SECONDS);
+            }
+        }
     }
 
     private void shutdownGroups()
@@ -379,6 +513,9 @@ public final class WebServer implements AutoCloseable
         private EventPublisher eventPublisher;
         private Supplier<?> statusSupplier;
         private WebSocketEgress egress;
+        private CounterAllocator counters;
+        private CountersReader countersReader;
+        private ErrorHandler errorHandler;
         private final Map<String, WebRoot> webRoots = new LinkedHashMap<>();
         private final Set<String> feeds = new LinkedHashSet<>();
 
@@ -404,6 +541,18 @@ public final class WebServer implements AutoCloseable
             if (null == bindAddress || bindAddress.isBlank())
             {
                 throw new IllegalArgumentException("websocket.bind: expected an address such as 127.0.0.1");
+            }
+            if (null == counters)
+            {
+                throw new IllegalArgumentException("websocket counters: required, expected the engine's counter allocator");
+            }
+            if (null == countersReader)
+            {
+                throw new IllegalArgumentException("websocket countersReader: required, expected the engine's counters reader");
+            }
+            if (null == errorHandler)
+            {
+                throw new IllegalArgumentException("websocket errorHandler: required, expected the engine's error handler");
             }
             if (port < 0 || port > 65535)
             {
@@ -799,6 +948,75 @@ public final class WebServer implements AutoCloseable
         public WebSocketEgress egress()
         {
             return egress;
+        }
+
+        /**
+         * Allocator of the engine's counters file, for the WebSocket counters of the egress, the responses by
+         * status code and the peer resets. Required. The counters live as long as the counters file: closing
+         * the server does not free them.
+         *
+         * @param allocator normally {@code engine.counters()}.
+         * @return this.
+         */
+        public Context counters(final CounterAllocator allocator)
+        {
+            this.counters = allocator;
+            return this;
+        }
+
+        /**
+         * Allocator of counters.
+         *
+         * @return the allocator, or null.
+         */
+        public CounterAllocator counters()
+        {
+            return counters;
+        }
+
+        /**
+         * Reader of every counter of the counters file, rendered at {@code GET /metrics}. Required.
+         *
+         * @param reader normally {@code engine.countersReader()}.
+         * @return this.
+         */
+        public Context countersReader(final CountersReader reader)
+        {
+            this.countersReader = reader;
+            return this;
+        }
+
+        /**
+         * Reader of the counters.
+         *
+         * @return the reader, or null.
+         */
+        public CountersReader countersReader()
+        {
+            return countersReader;
+        }
+
+        /**
+         * Where every error of the server goes (handler exceptions, failed writes, accept failures); client
+         * disconnects are counted instead. Required.
+         *
+         * @param handler normally {@code engine.errorHandler()}, which counts and records distinct errors.
+         * @return this.
+         */
+        public Context errorHandler(final ErrorHandler handler)
+        {
+            this.errorHandler = handler;
+            return this;
+        }
+
+        /**
+         * The error handler.
+         *
+         * @return the handler, or null.
+         */
+        public ErrorHandler errorHandler()
+        {
+            return errorHandler;
         }
 
         /**

@@ -1,6 +1,8 @@
 package dev.commandcenter.transport.websocket;
 
 import dev.commandcenter.codecs.json.JsonView;
+import dev.commandcenter.engine.counters.CounterAllocator;
+import dev.commandcenter.engine.counters.CounterType;
 import dev.commandcenter.engine.egress.EgressHandler;
 import dev.commandcenter.engine.egress.OutputEvent;
 import io.netty.buffer.ByteBuf;
@@ -8,7 +10,11 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
+import org.agrona.concurrent.status.CountersReader;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -24,6 +30,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * buffer to every subscribed channel; channels are flushed at the end of each batch. Writes never
  * block: a channel that is not writable misses the message (a counted drop) and, after the
  * {@link WebServer.Context#slowConsumerDropLimit(int) drop limit} in a row, is closed with 1013.
+ * <p>
+ * Clients, frames and bytes sent, drops and 1013 closes are counters in the engine's counters file
+ * ({@link CounterType#WS_CLIENTS} ... {@link CounterType#WS_SLOW_CLOSES}), allocated through the
+ * {@link WebServer.Context#counters(CounterAllocator) allocator of the web server} when the server
+ * launches: the egress is built before the engine, and it has no clients to count before a server serves
+ * it. Until then, and once the engine has shut down (its counters file unmapped), it counts into counters
+ * of its own, so the getters keep working.
  * <pre>{@code
  * WebSocketEgress egress = new WebSocketEgress(32);
  * Engine engine = Engine.launch(new Engine.Context().egress("websocket", egress) ...);
@@ -57,11 +70,10 @@ public final class WebSocketEgress implements EgressHandler
     private int jsonSessions;
     private int sbeSessions;
 
-    private volatile int connectedClients;
+    private int connectedClients;
     private final AtomicLong outputs = new AtomicLong();
-    private final AtomicLong messagesSent = new AtomicLong();
-    private final AtomicLong drops = new AtomicLong();
-    private final AtomicLong slowConsumerCloses = new AtomicLong();
+    private volatile Counters counters = Counters.detached(0, 0, 0, 0, 0);
+    private boolean bound;
 
     /**
      * An egress keeping {@link #RETAIN_PER_FEED_DEFAULT} messages per feed.
@@ -117,7 +129,7 @@ public final class WebSocketEgress implements EgressHandler
      */
     public int connectedClients()
     {
-        return connectedClients;
+        return (int)counters.clients.get();
     }
 
     /**
@@ -137,7 +149,17 @@ public final class WebSocketEgress implements EgressHandler
      */
     public long messagesSent()
     {
-        return messagesSent.get();
+        return counters.framesSent.get();
+    }
+
+    /**
+     * Payload bytes of the frames queued to clients.
+     *
+     * @return the count.
+     */
+    public long bytesSent()
+    {
+        return counters.bytesSent.get();
     }
 
     /**
@@ -147,7 +169,7 @@ public final class WebSocketEgress implements EgressHandler
      */
     public long drops()
     {
-        return drops.get();
+        return counters.drops.get();
     }
 
     /**
@@ -157,7 +179,52 @@ public final class WebSocketEgress implements EgressHandler
      */
     public long slowConsumerCloses()
     {
-        return slowConsumerCloses.get();
+        return counters.slowCloses.get();
+    }
+
+    /**
+     * Move the client, frame, byte, drop and 1013 counts into counters allocated from the engine's counters
+     * file. Called by {@link WebServer} when it launches; the counts so far carry over.
+     *
+     * @param allocator of the engine's counters.
+     * @throws IllegalStateException when another web server already serves this egress.
+     */
+    void bindCounters(final CounterAllocator allocator)
+    {
+        synchronized (lock)
+        {
+            if (bound)
+            {
+                throw new IllegalStateException("websocket egress: already served by another web server");
+            }
+            final Counters old = counters;
+            final Counters attached = new Counters(
+                allocator.allocate(CounterType.WS_CLIENTS, ""),
+                allocator.allocate(CounterType.WS_FRAMES_SENT, ""),
+                allocator.allocate(CounterType.WS_BYTES_SENT, ""),
+                allocator.allocate(CounterType.WS_DROPS, ""),
+                allocator.allocate(CounterType.WS_SLOW_CLOSES, ""));
+            attached.copyFrom(old);
+            counters = attached;
+            bound = true;
+        }
+    }
+
+    /**
+     * Free the counters of a web server that failed to launch, counting in counters of its own again.
+     */
+    void unbindCounters()
+    {
+        synchronized (lock)
+        {
+            if (bound)
+            {
+                final Counters attached = counters;
+                detach();
+                attached.close();
+                bound = false;
+            }
+        }
     }
 
     /**
@@ -218,6 +285,8 @@ public final class WebSocketEgress implements EgressHandler
     {
         synchronized (lock)
         {
+            // The engine unmaps its counters file after this: keep counting, in counters of our own.
+            detach();
             flushDirty();
             allFeed.retained.clear();
             for (final Feed feed : feeds.values())
@@ -225,6 +294,13 @@ public final class WebSocketEgress implements EgressHandler
                 feed.retained.clear();
             }
         }
+    }
+
+    private void detach()
+    {
+        final Counters old = counters;
+        counters = Counters.detached(
+            old.clients.get(), old.framesSent.get(), old.bytesSent.get(), old.drops.get(), old.slowCloses.get());
     }
 
     private void publish(final OutputEvent event)
@@ -274,7 +350,13 @@ public final class WebSocketEgress implements EgressHandler
     private void fanOut(final Feed feed, final int templateId, final ByteBuf json, final ByteBuf sbe)
     {
         final WebSocketSession[] sessions = feed.sessions;
+        if (0 == sessions.length)
+        {
+            return;
+        }
+        final Counters counters = this.counters;
         int sent = 0;
+        long bytes = 0;
         for (final WebSocketSession session : sessions)
         {
             if (session.closing || !session.accepts(templateId))
@@ -285,10 +367,12 @@ public final class WebSocketEgress implements EgressHandler
             if (channel.isWritable())
             {
                 session.consecutiveDrops = 0;
+                final ByteBuf payload = session.sbe ? sbe : json;
                 channel.write(session.sbe ?
-                    new BinaryWebSocketFrame(sbe.retainedDuplicate()) :
-                    new TextWebSocketFrame(json.retainedDuplicate()), channel.voidPromise());
+                    new BinaryWebSocketFrame(payload.retainedDuplicate()) :
+                    new TextWebSocketFrame(payload.retainedDuplicate()), channel.voidPromise());
                 sent++;
+                bytes += payload.readableBytes();
                 if (!session.dirty)
                 {
                     session.dirty = true;
@@ -302,11 +386,11 @@ public final class WebSocketEgress implements EgressHandler
             }
             else if (channel.isActive())
             {
-                drops.lazySet(drops.get() + 1);
+                counters.drops.incrementRelease();
                 if (++session.consecutiveDrops > session.dropLimit)
                 {
                     session.closing = true;
-                    slowConsumerCloses.lazySet(slowConsumerCloses.get() + 1);
+                    counters.slowCloses.incrementRelease();
                     remove(feed, session);
                     session.closeSlowConsumer();
                 }
@@ -314,7 +398,8 @@ public final class WebSocketEgress implements EgressHandler
         }
         if (sent > 0)
         {
-            messagesSent.lazySet(messagesSent.get() + sent);
+            counters.framesSent.getAndAddRelease(sent);
+            counters.bytesSent.getAndAddRelease(bytes);
         }
     }
 
@@ -357,18 +442,23 @@ public final class WebSocketEgress implements EgressHandler
             final Channel channel = session.channel();
             final RetainedMessages retained = feed.retained;
             int sent = 0;
+            long bytes = 0;
             for (int i = 0, size = retained.size(); i < size; i++)
             {
                 if (session.accepts(retained.templateId(i)))
                 {
+                    final ByteBuf payload = session.sbe ? retained.sbe(i) : retained.json(i);
                     channel.write(session.sbe ?
-                        new BinaryWebSocketFrame(retained.sbe(i).retainedDuplicate()) :
-                        new TextWebSocketFrame(retained.json(i).retainedDuplicate()), channel.voidPromise());
+                        new BinaryWebSocketFrame(payload.retainedDuplicate()) :
+                        new TextWebSocketFrame(payload.retainedDuplicate()), channel.voidPromise());
                     sent++;
+                    bytes += payload.readableBytes();
                 }
             }
             channel.flush();
-            messagesSent.lazySet(messagesSent.get() + sent);
+            final Counters counters = this.counters;
+            counters.framesSent.getAndAddRelease(sent);
+            counters.bytesSent.getAndAddRelease(bytes);
 
             final WebSocketSession[] sessions = Arrays.copyOf(feed.sessions, feed.sessions.length + 1);
             sessions[sessions.length - 1] = session;
@@ -381,7 +471,7 @@ public final class WebSocketEgress implements EgressHandler
             {
                 jsonSessions++;
             }
-            connectedClients++;
+            counters.clients.setRelease(++connectedClients);
         }
     }
 
@@ -419,9 +509,70 @@ public final class WebSocketEgress implements EgressHandler
                 {
                     jsonSessions--;
                 }
-                connectedClients--;
+                counters.clients.setRelease(--connectedClients);
                 return;
             }
+        }
+    }
+
+    /**
+     * The five counters of the egress, swapped as a whole under the lock and read once per output.
+     */
+    private static final class Counters
+    {
+        final AtomicCounter clients;
+        final AtomicCounter framesSent;
+        final AtomicCounter bytesSent;
+        final AtomicCounter drops;
+        final AtomicCounter slowCloses;
+
+        Counters(
+            final AtomicCounter clients,
+            final AtomicCounter framesSent,
+            final AtomicCounter bytesSent,
+            final AtomicCounter drops,
+            final AtomicCounter slowCloses)
+        {
+            this.clients = clients;
+            this.framesSent = framesSent;
+            this.bytesSent = bytesSent;
+            this.drops = drops;
+            this.slowCloses = slowCloses;
+        }
+
+        /**
+         * Counters in a small buffer of their own, outside any counters file.
+         */
+        static Counters detached(
+            final long clients, final long framesSent, final long bytesSent, final long drops, final long slowCloses)
+        {
+            final UnsafeBuffer values = new UnsafeBuffer(ByteBuffer.allocateDirect(5 * CountersReader.COUNTER_LENGTH));
+            final Counters counters = new Counters(new AtomicCounter(values, 0), new AtomicCounter(values, 1),
+                new AtomicCounter(values, 2), new AtomicCounter(values, 3), new AtomicCounter(values, 4));
+            counters.clients.set(clients);
+            counters.framesSent.set(framesSent);
+            counters.bytesSent.set(bytesSent);
+            counters.drops.set(drops);
+            counters.slowCloses.set(slowCloses);
+            return counters;
+        }
+
+        void copyFrom(final Counters other)
+        {
+            clients.setRelease(other.clients.get());
+            framesSent.setRelease(other.framesSent.get());
+            bytesSent.setRelease(other.bytesSent.get());
+            drops.setRelease(other.drops.get());
+            slowCloses.setRelease(other.slowCloses.get());
+        }
+
+        void close()
+        {
+            clients.close();
+            framesSent.close();
+            bytesSent.close();
+            drops.close();
+            slowCloses.close();
         }
     }
 

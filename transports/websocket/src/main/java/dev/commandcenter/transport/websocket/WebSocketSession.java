@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.concurrent.ScheduledFuture;
+import org.agrona.ErrorHandler;
 
 import java.nio.charset.StandardCharsets;
 import java.util.BitSet;
@@ -43,6 +44,7 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
     private final String rejection;
     private final long closeTimeoutMs;
     private final WebSocketEgress egress;
+    private final ErrorHandler errorHandler;
     private Channel channel;
     private boolean subscribed;
     private boolean closeSent;
@@ -65,6 +67,7 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
      * @param dropLimit      unwritable messages in a row before closing with 1013.
      * @param closeTimeoutMs how long to wait for the client's close frame before closing the connection.
      * @param egress         the fan-out to subscribe to.
+     * @param errorHandler   the server's error path: counts client disconnects, reports anything else.
      */
     WebSocketSession(
         final String feed,
@@ -73,7 +76,8 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
         final String rejection,
         final int dropLimit,
         final long closeTimeoutMs,
-        final WebSocketEgress egress)
+        final WebSocketEgress egress,
+        final ErrorHandler errorHandler)
     {
         this.feed = feed;
         this.sbe = sbe;
@@ -82,6 +86,7 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
         this.dropLimit = dropLimit;
         this.closeTimeoutMs = closeTimeoutMs;
         this.egress = egress;
+        this.errorHandler = errorHandler;
     }
 
     Channel channel()
@@ -187,9 +192,10 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
 
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
     {
-        // The frame decoder has already sent 1009 or 1002 and closes after it; anything else is a dead peer.
+        // The frame decoder has already sent 1009 or 1002 and closes after it: the client's fault, not an error.
         if (!(cause instanceof CorruptedWebSocketFrameException))
         {
+            errorHandler.onError(cause);
             ctx.close();
         }
     }

@@ -12,6 +12,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 import static org.awaitility.Awaitility.await;
@@ -26,6 +28,7 @@ final class Fixture implements AutoCloseable
 
     final AlertPlugin plugin = new AlertPlugin();
     final WebSocketEgress egress;
+    final List<Throwable> errors = new CopyOnWriteArrayList<>();
     final Engine engine;
     final WebServer server;
     final HttpClient http = HttpClient.newBuilder()
@@ -45,6 +48,13 @@ final class Fixture implements AutoCloseable
             .token(TOKEN)
             .egress(egress)
             .eventPublisher(engine.publisher())
+            .counters(engine.counters())
+            .countersReader(engine.countersReader())
+            .errorHandler((error) ->
+            {
+                errors.add(error);
+                engine.errorHandler().onError(error);
+            })
             .plugin(plugin);
         serverSettings.accept(serverContext);
         try

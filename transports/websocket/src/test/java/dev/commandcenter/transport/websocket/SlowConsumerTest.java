@@ -2,6 +2,7 @@ package dev.commandcenter.transport.websocket;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.commandcenter.codecs.json.JsonView;
+import dev.commandcenter.engine.counters.CounterType;
 import dev.commandcenter.engine.egress.OutputEvent;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -31,8 +32,9 @@ class SlowConsumerTest
     void shouldDropForAndThenCloseAClientThatNeverReadsWhileOthersReceiveEverything() throws Exception
     {
         final WebSocketEgress egress = new WebSocketEgress(0);
+        final TestCounters counters = new TestCounters();
         try (HttpClient http = HttpClient.newHttpClient();
-            WebServer server = WebServer.launch(new WebServer.Context()
+            WebServer server = WebServer.launch(counters.apply(new WebServer.Context())
                 .port(0)
                 .token(Fixture.TOKEN)
                 .egress(egress)
@@ -65,6 +67,11 @@ class SlowConsumerTest
             assertThat(egress.slowConsumerCloses()).isEqualTo(1);
             assertThat(egress.drops()).isGreaterThan(DROP_LIMIT);
             assertThat(egress.connectedClients()).isEqualTo(1);
+            assertThat(counters.value(CounterType.WS_SLOW_CLOSES, "")).isEqualTo(1);
+            assertThat(counters.value(CounterType.WS_DROPS, "")).isEqualTo(egress.drops()).isGreaterThan(DROP_LIMIT);
+            assertThat(counters.value(CounterType.WS_CLIENTS, "")).isEqualTo(1);
+            assertThat(counters.value(CounterType.WS_FRAMES_SENT, "")).isEqualTo(egress.messagesSent()).isPositive();
+            assertThat(counters.errors).isEmpty();
             await().atMost(Duration.ofSeconds(10)).until(() -> server.openConnections() == 1);
 
             for (int i = 0; i < BATCH; i++)

@@ -251,7 +251,7 @@ class WebServerTest
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1")))
         {
             final int port = taken.getLocalPort();
-            assertThatThrownBy(() -> WebServer.launch(new WebServer.Context().port(port).token("t")))
+            assertThatThrownBy(() -> WebServer.launch(new TestCounters().apply(new WebServer.Context()).port(port).token("t")))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("cannot listen on 127.0.0.1:" + port + ": address already in use (set websocket.port to a free port)");
         }
@@ -263,9 +263,9 @@ class WebServerTest
         assertThatThrownBy(() -> new WebServer.Context().conclude())
             .isInstanceOf(IllegalArgumentException.class)
             .hasMessage("websocket.token: required, expected a non-empty secret");
-        assertThatThrownBy(() -> new WebServer.Context().token("t").port(70000).conclude())
+        assertThatThrownBy(() -> new TestCounters().apply(new WebServer.Context()).token("t").port(70000).conclude())
             .hasMessage("websocket.port: expected 0..65535 (0 for any free port), got 70000");
-        assertThatThrownBy(() -> new WebServer.Context().token("t").writeBufferLowWaterMark(10).writeBufferHighWaterMark(5).conclude())
+        assertThatThrownBy(() -> new TestCounters().apply(new WebServer.Context()).token("t").writeBufferLowWaterMark(10).writeBufferHighWaterMark(5).conclude())
             .hasMessage("websocket.highWaterMark: expected at least websocket.lowWaterMark (10), got 5");
         assertThat(new WebServer.Context().token("do-not-print").toString()).doesNotContain("do-not-print");
     }
@@ -273,7 +273,7 @@ class WebServerTest
     @Test
     void shouldListenOnEphemeralPortAndReportIt()
     {
-        try (WebServer server = WebServer.launch(new WebServer.Context().port(0).token("t")))
+        try (WebServer server = WebServer.launch(new TestCounters().apply(new WebServer.Context()).port(0).token("t")))
         {
             assertThat(server.port()).isPositive();
             assertThat(server.baseUrl()).isEqualTo("http://127.0.0.1:" + server.port());

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.commandcenter.codecs.MessageSchema;
 import dev.commandcenter.codecs.json.JsonView;
+import dev.commandcenter.engine.counters.CounterType;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.CountersReader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -66,8 +68,13 @@ class WebSocketFeedTest
         assertThat(MessageSchema.templateId(buffer, 0)).isEqualTo(JsonView.instance().templateId("OverlayAlert"));
         assertThat(MAPPER.readTree(JsonView.instance().toJson(buffer, 0)).get("amountSats").asLong()).isEqualTo(5000);
 
-        assertThat(fixture.egress.messagesSent()).isGreaterThanOrEqualTo(2);
         assertThat(fixture.egress.outputs()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> fixture.egress.messagesSent() == 2);
+        final CountersReader counters = fixture.engine.countersReader();
+        assertThat(TestCounters.value(counters, CounterType.WS_FRAMES_SENT, "")).isEqualTo(2);
+        assertThat(TestCounters.value(counters, CounterType.WS_BYTES_SENT, ""))
+            .isEqualTo(text.getBytes(StandardCharsets.UTF_8).length + bytes.length);
+        assertThat(TestCounters.value(counters, CounterType.WS_CLIENTS, "")).isEqualTo(2);
     }
 
     @Test
