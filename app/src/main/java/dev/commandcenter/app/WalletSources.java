@@ -11,9 +11,9 @@ import dev.commandcenter.engine.Sources;
 import dev.commandcenter.persistence.ChronicleJournal;
 import dev.commandcenter.persistence.JournalReader;
 import dev.commandcenter.persistence.JournalRecord;
-import dev.commandcenter.transport.electrum.DemoWallet;
 import dev.commandcenter.transport.electrum.ElectrumWalletSource;
 import dev.commandcenter.transport.electrum.WalletLedger;
+import dev.commandcenter.transport.electrum.sim.DemoWallet;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 

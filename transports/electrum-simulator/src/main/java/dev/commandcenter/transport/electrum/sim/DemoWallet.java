@@ -1,7 +1,8 @@
-package dev.commandcenter.transport.electrum;
+package dev.commandcenter.transport.electrum.sim;
 
-import dev.commandcenter.transport.electrum.sim.ElectrumSimulator;
-import dev.commandcenter.transport.electrum.sim.SimulatedPayments;
+import dev.commandcenter.transport.electrum.ElectrumWalletSource;
+import dev.commandcenter.transport.electrum.WalletNetwork;
+import dev.commandcenter.transport.electrum.ExtendedKey;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.SystemEpochClock;
 import org.bitcoinj.base.ScriptType;
