@@ -11,9 +11,10 @@ import dev.commandcenter.engine.Sources;
 import dev.commandcenter.persistence.ChronicleJournal;
 import dev.commandcenter.persistence.JournalReader;
 import dev.commandcenter.persistence.JournalRecord;
-import dev.commandcenter.transport.electrum.DemoWallet;
 import dev.commandcenter.transport.electrum.ElectrumWalletSource;
 import dev.commandcenter.transport.electrum.WalletLedger;
+import dev.commandcenter.transport.electrum.WalletLedgerFile;
+import dev.commandcenter.transport.electrum.sim.DemoWallet;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 
@@ -25,15 +26,59 @@ import java.util.Map;
 
 /**
  * Starts the configured wallet source: the Electrum client against the user's servers, or against the
- * embedded simulator (the demo). Before it starts, the wallet ledger is rebuilt from the journal so a
- * restart emits no payment twice.
+ * embedded simulator (the demo). The wallet's ledger (what was already announced) is loaded from its
+ * own file in the data dir, so a restart announces no payment twice whatever the journal's retention
+ * and with the journal off; a data dir without a ledger file yet is migrated once, by rebuilding the
+ * ledger from the journal and saving it.
  */
 final class WalletSources
 {
+    /**
+     * Where wallet events come from ({@code wallet.source}).
+     */
+    enum Kind
+    {
+        /** The user's Electrum servers. */
+        ELECTRUM,
+        /** The embedded simulator with simulated tips (the demo). */
+        SIMULATOR,
+        /** No wallet. */
+        NONE;
+
+        /**
+         * Parse a configured name.
+         *
+         * @param name electrum, simulator or none.
+         * @return the kind.
+         * @throws IllegalArgumentException naming the value and what was expected.
+         */
+        static Kind parse(final String name)
+        {
+            for (final Kind kind : values())
+            {
+                if (kind.name().equalsIgnoreCase(name))
+                {
+                    return kind;
+                }
+            }
+            throw new IllegalArgumentException("wallet.source: '" + name + "': expected electrum, simulator or none");
+        }
+    }
+
     private WalletSources()
     {
     }
 
+    /**
+     * Start the configured wallet source, or none.
+     *
+     * @param config       application configuration.
+     * @param dataDir      data dir holding the journal and the wallet ledger file.
+     * @param engine       the running engine: its publisher, error handler and counters are used.
+     * @param errorHandler the node's own handler; not used directly, as the engine's error handler (the one
+     *                     error path the wallet reports to) already forwards to it.
+     * @return the running source, or null when none is configured.
+     */
     static WalletSourceHandle start(
         final AppConfig config,
         final Path dataDir,
@@ -41,21 +86,25 @@ final class WalletSources
         final ErrorHandler errorHandler)
     {
         final AppConfig.Wallet wallet = config.wallet;
-        if ("none".equals(wallet.source) ||
-            ("electrum".equals(wallet.source) && wallet.watch.addresses.isEmpty() && wallet.watch.xpubs.isEmpty()))
+        final Kind kind = Kind.parse(wallet.source);
+        if (kind == Kind.NONE ||
+            (kind == Kind.ELECTRUM && wallet.watch.addresses.isEmpty() && wallet.watch.xpubs.isEmpty()))
         {
             return null;
         }
 
-        final WalletLedger ledger = new WalletLedger();
-        if (config.journal.enabled)
-        {
-            rebuild(ledger, dataDir.resolve(ChronicleJournal.Context.JOURNAL_DIR_NAME));
-        }
+        // The simulator's chain is new on every start: what an earlier run announced is not on it, so its
+        // ledger starts empty and is not saved (a saved one would report every earlier payment vanished).
+        final Path ledgerFile = kind == Kind.SIMULATOR ? null : WalletLedgerFile.in(dataDir);
+        final WalletLedger ledger = kind == Kind.SIMULATOR ? new WalletLedger() : loadLedger(ledgerFile,
+            config.journal.enabled ? dataDir.resolve(ChronicleJournal.Context.JOURNAL_DIR_NAME) : null);
 
         final ElectrumWalletSource.Context ctx = new ElectrumWalletSource.Context()
             .publisher(engine.publisher())
+            .errorHandler(engine.errorHandler())
+            .counterAllocator(engine.counters())
             .ledger(ledger)
+            .ledgerFile(ledgerFile)
             .gapLimit(wallet.gapLimit)
             .confirmations(wallet.confirmations)
             .requestTimeoutMs(wallet.electrum.requestTimeoutMs)
@@ -75,15 +124,10 @@ final class WalletSources
         {
             ctx.trustStore(Path.of(wallet.electrum.tls.trustStore), wallet.electrum.tls.trustStorePassword);
         }
-        if (null != errorHandler)
-        {
-            ctx.errorHandler(errorHandler);
-        }
-
         DemoWallet demo = null;
-        if ("simulator".equals(wallet.source))
+        if (kind == Kind.SIMULATOR)
         {
-            demo = DemoWallet.start(wallet.simulatorSeed);
+            demo = DemoWallet.start(wallet.simulatorSeed, engine.errorHandler());
             demo.configure(ctx);
         }
         else
@@ -106,7 +150,36 @@ final class WalletSources
     }
 
     /**
+     * The ledger saved in the data dir; without a ledger file yet (a data dir of an earlier version, or a
+     * new one), the ledger rebuilt from what the journal still holds, saved at once so the migration
+     * happens once.
+     *
+     * @param ledgerFile the wallet ledger file.
+     * @param journalDir the journal, or null when journaling is off.
+     * @return the ledger.
+     * @throws IllegalStateException naming the ledger file when it is unreadable.
+     */
+    static WalletLedger loadLedger(final Path ledgerFile, final Path journalDir)
+    {
+        if (Files.exists(ledgerFile))
+        {
+            return WalletLedgerFile.load(ledgerFile);
+        }
+        final WalletLedger ledger = new WalletLedger();
+        if (null != journalDir)
+        {
+            rebuild(ledger, journalDir);
+        }
+        WalletLedgerFile.save(ledger, ledgerFile);
+        return ledger;
+    }
+
+    /**
      * Feed every journaled wallet event to the ledger, so what was emitted before is not emitted again.
+     *
+     * @param ledger     to rebuild.
+     * @param journalDir the journal.
+     * @return events fed.
      */
     static long rebuild(final WalletLedger ledger, final Path journalDir)
     {

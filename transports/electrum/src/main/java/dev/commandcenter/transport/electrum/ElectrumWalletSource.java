@@ -6,9 +6,19 @@ import dev.commandcenter.transport.electrum.client.ServerAddress;
 import dev.commandcenter.transport.electrum.client.TlsOptions;
 import dev.commandcenter.transport.electrum.internal.NotifyEndpoint;
 import dev.commandcenter.transport.electrum.internal.WalletConductor;
+import dev.commandcenter.engine.counters.CounterAllocator;
+import org.agrona.BitUtil;
 import org.agrona.ErrorHandler;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentInvoker;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SystemEpochClock;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.CountersManager;
+import org.agrona.concurrent.status.CountersReader;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,18 +34,24 @@ import java.util.random.RandomGenerator;
  * Turns payments to a creator's Bitcoin addresses into engine events through the Electrum protocol:
  * TransactionReceived, TransactionConfirmed (up to the configured depth), TransactionReorged,
  * WalletBalance and NetworkStatus, all published with source {@code Sources.WALLET}. Each payment
- * is emitted exactly once: the {@link WalletLedger} records what was emitted, reconnects reconcile
- * each script's history against it, and an application that replays its journal into the ledger
- * before {@link #start()} emits nothing twice after a restart.
+ * is emitted exactly once: the {@link WalletLedger} records what was emitted and is saved to its own
+ * file ({@link WalletLedgerFile}), reconnects reconcile each script's history against it, and at
+ * start every script with payments in the ledger is reconciled, so a restart emits nothing twice and
+ * reports what changed while it was stopped.
  * <pre>{@code
- * WalletLedger ledger = new WalletLedger();   // replayJournaled(...) every journaled wallet event
+ * Path file = WalletLedgerFile.in(dataDir);
+ * WalletLedger ledger = Files.exists(file) ? WalletLedgerFile.load(file) : new WalletLedger();
  * try (ElectrumWalletSource wallet = ElectrumWalletSource.launch(new ElectrumWalletSource.Context()
- *     .network("mainnet").servers(List.of("ssl://electrum.example.org:50002"))
- *     .xpubs(List.of("zpub6r...")).publisher(engine.publisher()).ledger(ledger)))
+ *     .network(WalletNetwork.MAINNET).servers(List.of("ssl://electrum.example.org:50002"))
+ *     .xpubs(List.of("zpub6r...")).publisher(engine.publisher()).ledger(ledger).ledgerFile(file)
+ *     .errorHandler(engine.errorHandler()).counterAllocator(engine.counters())))
  * {
  *     ...
  * }
  * }</pre>
+ * The conductor is an Agrona {@link Agent} run by an {@link AgentRunner} with the configured idle
+ * strategy, or by the caller through {@link #agentInvoker()} when the context asks for an invoker.
+ * <p>
  * <b>Note:</b> start and close from one thread; {@link #status()} is thread safe.
  */
 public final class ElectrumWalletSource implements AutoCloseable
@@ -60,7 +76,8 @@ public final class ElectrumWalletSource implements AutoCloseable
 
     private final Context ctx;
     private final WalletConductor conductor;
-    private final Thread thread;
+    private final AgentRunner runner;
+    private final AgentInvoker invoker;
     private NotifyEndpoint notifyEndpoint;
     private boolean started;
     private boolean closed;
@@ -69,7 +86,17 @@ public final class ElectrumWalletSource implements AutoCloseable
     {
         this.ctx = ctx;
         this.conductor = new WalletConductor(ctx);
-        this.thread = Thread.ofPlatform().daemon().name("cc-wallet-electrum").unstarted(conductor);
+        final ErrorHandler agentErrors = ctx.errorHandler();
+        if (ctx.useAgentInvoker())
+        {
+            this.runner = null;
+            this.invoker = new AgentInvoker(agentErrors, null, conductor);
+        }
+        else
+        {
+            this.runner = new AgentRunner(ctx.idleStrategy(), agentErrors, null, conductor);
+            this.invoker = null;
+        }
     }
 
     /**
@@ -124,7 +151,35 @@ public final class ElectrumWalletSource implements AutoCloseable
                     ctx.notifyPort() + ": " + ex.getMessage(), ex);
             }
         }
-        thread.start();
+        if (null != runner)
+        {
+            AgentRunner.startOnThread(runner, (task) -> Thread.ofPlatform().daemon().name(WalletConductor.AGENT_NAME).unstarted(task));
+        }
+        else
+        {
+            invoker.start();
+        }
+    }
+
+    /**
+     * The invoker that runs the conductor's duty cycles on the caller's thread, when the context
+     * asked for one ({@link Context#useAgentInvoker(boolean)}); tests drive the source with it.
+     *
+     * @return the invoker, or null when the conductor has its own thread.
+     */
+    public AgentInvoker agentInvoker()
+    {
+        return invoker;
+    }
+
+    /**
+     * Messages dropped since start because the conductor's bounded inbox was full.
+     *
+     * @return the count.
+     */
+    public long inboxOverflows()
+    {
+        return conductor.inboxOverflows();
     }
 
     /**
@@ -195,17 +250,20 @@ public final class ElectrumWalletSource implements AutoCloseable
             notifyEndpoint.close();
         }
         conductor.close();
-        if (started)
+        if (null != runner)
         {
-            thread.interrupt();
-            try
+            if (started)
             {
-                thread.join(5_000);
+                runner.close();
             }
-            catch (final InterruptedException ex)
+            else
             {
-                Thread.currentThread().interrupt();
+                conductor.onClose();
             }
+        }
+        else
+        {
+            invoker.close();
         }
     }
 
@@ -231,6 +289,10 @@ public final class ElectrumWalletSource implements AutoCloseable
         public static final String NOTIFY_BIND_ADDRESS_DEFAULT = "127.0.0.1";
         /** Default port of the notify endpoint ({@code wallet.notify.port}). */
         public static final int NOTIFY_PORT_DEFAULT = 7780;
+        /** Default capacity of the conductor's inbox (notifications and triggers waiting to be handled). */
+        public static final int INBOX_CAPACITY_DEFAULT = 4096;
+        /** Longest park of the default idle strategy, in nanoseconds (1 ms). */
+        public static final long IDLE_MAX_PARK_NS_DEFAULT = 1_000_000;
 
         private boolean concluded;
         private WalletNetwork network = WalletNetwork.MAINNET;
@@ -254,6 +316,11 @@ public final class ElectrumWalletSource implements AutoCloseable
         private String notifyToken;
         private EventPublisher publisher;
         private WalletLedger ledger;
+        private Path ledgerFile;
+        private CounterAllocator counterAllocator;
+        private IdleStrategy idleStrategy;
+        private boolean useAgentInvoker;
+        private int inboxCapacity = INBOX_CAPACITY_DEFAULT;
         private EpochClock epochClock = SystemEpochClock.INSTANCE;
         private RandomGenerator random;
         private ErrorHandler errorHandler;
@@ -278,6 +345,15 @@ public final class ElectrumWalletSource implements AutoCloseable
             if (null == publisher)
             {
                 throw new IllegalArgumentException("wallet: expected an EventPublisher (the engine's publisher)");
+            }
+            if (null == errorHandler)
+            {
+                throw new IllegalArgumentException("wallet: expected an ErrorHandler (the engine's error handler)");
+            }
+            if (!BitUtil.isPowerOfTwo(inboxCapacity) || inboxCapacity < 16)
+            {
+                throw new IllegalArgumentException("wallet inbox capacity: expected a power of two of 16 or more, got " +
+                    inboxCapacity);
             }
             if (null == servers || servers.isEmpty())
             {
@@ -332,9 +408,16 @@ public final class ElectrumWalletSource implements AutoCloseable
             {
                 random = new SplittableRandom();
             }
-            if (null == errorHandler)
+            if (null == idleStrategy)
             {
-                errorHandler = (throwable) -> System.err.println("wallet: " + throwable.getMessage());
+                idleStrategy = new BackoffIdleStrategy(1, 10, 1_000, IDLE_MAX_PARK_NS_DEFAULT);
+            }
+            if (null == counterAllocator)
+            {
+                final CountersManager counters = new CountersManager(
+                    new UnsafeBuffer(new byte[64 * CountersReader.METADATA_LENGTH]), new UnsafeBuffer(new byte[64 * CountersReader.COUNTER_LENGTH]));
+                counterAllocator = (type, suffix) -> counters.newCounter(
+                    suffix.isEmpty() ? type.label() : type.label() + ": " + suffix, type.id());
             }
             return this;
         }
@@ -762,7 +845,7 @@ public final class ElectrumWalletSource implements AutoCloseable
         }
 
         /**
-         * What was already emitted, rebuilt from the journal by the application.
+         * What was already emitted: loaded from the ledger file, or rebuilt from the journal once when there is none.
          *
          * @param ledger the ledger; a fresh one when unset.
          * @return this.
@@ -781,6 +864,120 @@ public final class ElectrumWalletSource implements AutoCloseable
         public WalletLedger ledger()
         {
             return ledger;
+        }
+
+        /**
+         * File the ledger is saved to whenever it changes ({@link WalletLedgerFile#in(Path)} of the data dir).
+         *
+         * @param file the ledger file, or null to keep the ledger in memory only.
+         * @return this.
+         */
+        public Context ledgerFile(final Path file)
+        {
+            this.ledgerFile = file;
+            return this;
+        }
+
+        /**
+         * File the ledger is saved to.
+         *
+         * @return the file, or null.
+         */
+        public Path ledgerFile()
+        {
+            return ledgerFile;
+        }
+
+        /**
+         * Allocates the wallet's counters (state, reconnects, requests in flight, events); the engine's
+         * {@code counters()}. When unset, counters live in a private buffer nobody else reads.
+         *
+         * @param allocator the allocator.
+         * @return this.
+         */
+        public Context counterAllocator(final CounterAllocator allocator)
+        {
+            this.counterAllocator = allocator;
+            return this;
+        }
+
+        /**
+         * Allocator of the wallet's counters.
+         *
+         * @return the allocator.
+         */
+        public CounterAllocator counterAllocator()
+        {
+            return counterAllocator;
+        }
+
+        /**
+         * Idle strategy of the conductor's thread between duty cycles with no work; a backoff that parks up to
+         * {@link #IDLE_MAX_PARK_NS_DEFAULT} by default (never a busy spin).
+         *
+         * @param idleStrategy the strategy.
+         * @return this.
+         */
+        public Context idleStrategy(final IdleStrategy idleStrategy)
+        {
+            this.idleStrategy = idleStrategy;
+            return this;
+        }
+
+        /**
+         * Idle strategy of the conductor's thread.
+         *
+         * @return the strategy.
+         */
+        public IdleStrategy idleStrategy()
+        {
+            return idleStrategy;
+        }
+
+        /**
+         * Run the conductor on the caller's thread through {@link ElectrumWalletSource#agentInvoker()} instead of
+         * its own thread (for tests and for applications composing agents).
+         *
+         * @param useAgentInvoker true for an invoker.
+         * @return this.
+         */
+        public Context useAgentInvoker(final boolean useAgentInvoker)
+        {
+            this.useAgentInvoker = useAgentInvoker;
+            return this;
+        }
+
+        /**
+         * Whether the conductor runs through an invoker.
+         *
+         * @return true for an invoker.
+         */
+        public boolean useAgentInvoker()
+        {
+            return useAgentInvoker;
+        }
+
+        /**
+         * Capacity of the conductor's inbox; when full, the connection that overflowed it is dropped (and
+         * reconnected), and a notify trigger that does not fit makes every script reconcile.
+         *
+         * @param capacity a power of two, 16 or more.
+         * @return this.
+         */
+        public Context inboxCapacity(final int capacity)
+        {
+            this.inboxCapacity = capacity;
+            return this;
+        }
+
+        /**
+         * Capacity of the conductor's inbox.
+         *
+         * @return the capacity.
+         */
+        public int inboxCapacity()
+        {
+            return inboxCapacity;
         }
 
         /**
@@ -828,7 +1025,8 @@ public final class ElectrumWalletSource implements AutoCloseable
         }
 
         /**
-         * Receives every failure (one-line messages); by default they are printed to standard error.
+         * Receives every failure (one-line messages): the engine's error handler, so they reach its counter and
+         * distinct error log. Required.
          *
          * @param handler error handler.
          * @return this.

@@ -18,12 +18,14 @@ import java.util.Map;
 /**
  * What the wallet source has already emitted: for each (txid, script hash) whether the payment was
  * reported received, how many confirmations were last reported and whether it was reorged out,
- * and the last balance reported per address. The source consults it before emitting, so each
- * payment is emitted exactly once across reconnects; an application rebuilds it at start-up by
- * passing every journaled wallet event to {@link #replayJournaled}, so a restart emits nothing twice.
+ * the last balance reported per address, and the last chain tip seen. The source consults it before
+ * emitting, so each payment is emitted exactly once across reconnects, and keeps it in its own file
+ * in the data dir ({@link WalletLedgerFile}) so a restart emits nothing twice whatever the journal's
+ * retention. An application without a ledger file yet rebuilds it once by passing every journaled
+ * wallet event to {@link #replayJournaled}.
  * <p>
  * The source records its own events through the same {@link #replayJournaled} path once the engine
- * has accepted them, so the ledger holds exactly what the journal holds.
+ * has accepted them. Every change bumps {@link #version()}, so a writer can tell when to save.
  * <p>
  * <b>Note:</b> thread safe.
  */
@@ -41,6 +43,8 @@ public final class WalletLedger
     private final Map<String, Map<String, Entry>> byScriptHash = new HashMap<>();
     private final Map<String, Balance> balances = new HashMap<>();
     private long replayed;
+    private long changes;
+    private int tipHeight;
 
     /**
      * What was emitted about one payment to one script.
@@ -54,10 +58,13 @@ public final class WalletLedger
      * @param height        last height reported, 0 while unconfirmed or after a reorg.
      * @param confirmations last confirmation count reported, 0 after a reorg.
      * @param reorgs        how many times a TransactionReorged was emitted.
+     * @param reorged       whether the last event about it was a TransactionReorged: it left the place it
+     *                      was reported at (a block, or the mempool), and is not reported reorged again
+     *                      until it is seen in the script's history once more.
      */
     public record Entry(
         String txid, String scriptHash, String address, long amountSats, String memo,
-        boolean received, int height, int confirmations, int reorgs)
+        boolean received, int height, int confirmations, int reorgs, boolean reorged)
     {
     }
 
@@ -111,7 +118,7 @@ public final class WalletLedger
                 final boolean confirmedBefore = null != old && old.confirmations() > 0;
                 put(new Entry(txid, scriptHash, address, amount, memo, true,
                     confirmedBefore ? old.height() : height, confirmedBefore ? old.confirmations() : 0,
-                    null == old ? 0 : old.reorgs()));
+                    null == old ? 0 : old.reorgs(), false));
             }
             case TransactionConfirmedDecoder.TEMPLATE_ID ->
             {
@@ -127,7 +134,7 @@ public final class WalletLedger
                 final String memo = confirmed.memo();
                 final Entry old = entry(txid, scriptHash);
                 put(new Entry(txid, scriptHash, address, amount, memo, null == old || old.received(),
-                    height, confirmations, null == old ? 0 : old.reorgs()));
+                    height, confirmations, null == old ? 0 : old.reorgs(), false));
             }
             case TransactionReorgedDecoder.TEMPLATE_ID ->
             {
@@ -140,7 +147,7 @@ public final class WalletLedger
                 final String address = reorged.address();
                 final Entry old = entry(txid, scriptHash);
                 put(new Entry(txid, scriptHash, address, amount, null == old ? "" : old.memo(), null == old || old.received(),
-                    0, 0, (null == old ? 0 : old.reorgs()) + 1));
+                    0, 0, (null == old ? 0 : old.reorgs()) + 1, true));
             }
             case WalletBalanceDecoder.TEMPLATE_ID ->
             {
@@ -148,6 +155,7 @@ public final class WalletLedger
                 final long confirmedSats = balance.confirmedSats();
                 final long unconfirmedSats = balance.unconfirmedSats();
                 balances.put(balance.address(), new Balance(confirmedSats, unconfirmedSats));
+                changes++;
             }
             default ->
             {
@@ -244,8 +252,102 @@ public final class WalletLedger
         return replayed;
     }
 
+    /**
+     * A payment reported reorged was seen in its script's history again (back in the mempool, or
+     * mined again): it may be reported reorged again if it leaves once more.
+     *
+     * @param txid       display hex.
+     * @param scriptHash hex.
+     */
+    public synchronized void seenAgain(final String txid, final String scriptHash)
+    {
+        final Entry old = entry(txid, scriptHash);
+        if (null != old && old.reorged())
+        {
+            put(new Entry(old.txid(), old.scriptHash(), old.address(), old.amountSats(), old.memo(), old.received(),
+                old.height(), old.confirmations(), old.reorgs(), false));
+        }
+    }
+
+    /**
+     * Record the chain tip last seen.
+     *
+     * @param height tip height.
+     */
+    public synchronized void tipHeight(final int height)
+    {
+        if (height != tipHeight)
+        {
+            tipHeight = height;
+            changes++;
+        }
+    }
+
+    /**
+     * The chain tip last seen.
+     *
+     * @return tip height, 0 when none was seen.
+     */
+    public synchronized int tipHeight()
+    {
+        return tipHeight;
+    }
+
+    /**
+     * Scripts with at least one payment recorded.
+     *
+     * @return script hashes, a copy.
+     */
+    public synchronized List<String> scriptHashes()
+    {
+        return new ArrayList<>(byScriptHash.keySet());
+    }
+
+    /**
+     * Every balance recorded, by address ({@link #WALLET_TOTAL} for the whole wallet).
+     *
+     * @return a copy.
+     */
+    public synchronized Map<String, Balance> balances()
+    {
+        return new LinkedHashMap<>(balances);
+    }
+
+    /**
+     * A number that changes with every change of the ledger's content, so a writer saves only when needed.
+     *
+     * @return the change count.
+     */
+    public synchronized long version()
+    {
+        return changes;
+    }
+
+    /**
+     * Put a payment as it was saved (used when loading a ledger file).
+     *
+     * @param entry the payment.
+     */
+    synchronized void restore(final Entry entry)
+    {
+        put(entry);
+    }
+
+    /**
+     * Put a balance as it was saved (used when loading a ledger file).
+     *
+     * @param address watched address, or {@link #WALLET_TOTAL}.
+     * @param value   the balance.
+     */
+    synchronized void restoreBalance(final String address, final Balance value)
+    {
+        balances.put(address, value);
+        changes++;
+    }
+
     private void put(final Entry entry)
     {
+        changes++;
         byScriptHash.computeIfAbsent(entry.scriptHash(), (key) -> new LinkedHashMap<>()).put(entry.txid(), entry);
     }
 

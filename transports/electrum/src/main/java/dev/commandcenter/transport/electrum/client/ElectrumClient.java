@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.status.AtomicCounter;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
@@ -73,9 +74,23 @@ public final class ElectrumClient implements AutoCloseable
      * @param maxLineLength    longest line accepted from the server, in bytes.
      * @param clock            clock the timeouts are measured with.
      * @param tls              trust options for {@code ssl://} servers.
+     * @param requestsInFlight counter of requests awaiting a response, or null.
      */
-    public record Options(long requestTimeoutMs, int maxLineLength, EpochClock clock, TlsOptions tls)
+    public record Options(
+        long requestTimeoutMs, int maxLineLength, EpochClock clock, TlsOptions tls, AtomicCounter requestsInFlight)
     {
+        /**
+         * Settings without a requests-in-flight counter.
+         *
+         * @param requestTimeoutMs how long a call waits for its response, also the connect timeout.
+         * @param maxLineLength    longest line accepted from the server, in bytes.
+         * @param clock            clock the timeouts are measured with.
+         * @param tls              trust options for {@code ssl://} servers.
+         */
+        public Options(final long requestTimeoutMs, final int maxLineLength, final EpochClock clock, final TlsOptions tls)
+        {
+            this(requestTimeoutMs, maxLineLength, clock, tls, null);
+        }
     }
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -225,10 +240,12 @@ public final class ElectrumClient implements AutoCloseable
         }
         request.put("id", id);
         pending.put(id, new Pending(method, future));
+        inFlight(1);
         // The reader may have failed every pending request between the check above and the put:
         // check again so this one cannot wait for a timeout on a connection already closed.
         if (closed.get() && null != pending.remove(id))
         {
+            inFlight(-1);
             future.completeExceptionally(new ElectrumException(ElectrumException.Kind.CONNECTION,
                 "connection to " + server + " is closed"));
             return future;
@@ -384,6 +401,7 @@ public final class ElectrumClient implements AutoCloseable
                 throw new ElectrumException(ElectrumException.Kind.PROTOCOL,
                     server + " sent a response to id " + id + " which was never sent");
             }
+            inFlight(-1);
             final JsonNode error = message.get("error");
             if (null != error && !error.isNull())
             {
@@ -431,8 +449,18 @@ public final class ElectrumClient implements AutoCloseable
             final Pending request = pending.remove(id);
             if (null != request)
             {
+                inFlight(-1);
                 request.future().completeExceptionally(reason);
             }
+        }
+    }
+
+    private void inFlight(final long delta)
+    {
+        final AtomicCounter counter = options.requestsInFlight();
+        if (null != counter)
+        {
+            counter.getAndAdd(delta);
         }
     }
 

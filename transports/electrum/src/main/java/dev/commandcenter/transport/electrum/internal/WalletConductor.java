@@ -13,8 +13,13 @@ import dev.commandcenter.transport.electrum.client.ElectrumClient;
 import dev.commandcenter.transport.electrum.client.ElectrumException;
 import dev.commandcenter.transport.electrum.client.HistoryItem;
 import dev.commandcenter.transport.electrum.client.ServerAddress;
+import dev.commandcenter.engine.counters.CounterType;
+import dev.commandcenter.transport.electrum.WalletLedgerFile;
 import org.agrona.ErrorHandler;
+import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+import org.agrona.concurrent.status.AtomicCounter;
 import org.bitcoinj.base.Sha256Hash;
 import org.bitcoinj.core.Transaction;
 import org.bitcoinj.core.TransactionOutput;
@@ -28,6 +33,7 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,28 +45,36 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The wallet source's one thread: connects to a server (failing over through the list with
- * jittered backoff), negotiates protocol 1.4, subscribes to headers and to every watched script,
- * reconciles each script whose status differs from the one last processed, and then reacts to
- * notifications, notify-endpoint triggers and keepalive deadlines. Everything it emits is checked
- * against the {@link WalletLedger} first and recorded there once the engine accepted it.
+ * The wallet source's agent: connects to a server (failing over through the list with jittered
+ * backoff), negotiates protocol 1.4, subscribes to headers and to every watched script, reconciles
+ * each script whose status differs from the one last processed (and, at start, every script with
+ * payments in the ledger, whatever its status), and then reacts to notifications, notify-endpoint
+ * triggers and keepalive deadlines. Everything it emits is checked against the {@link WalletLedger}
+ * first and recorded there once the engine accepted it; a changed ledger is saved to its file at
+ * the end of the duty cycle that changed it.
  * <p>
- * <b>Note:</b> all state is confined to the conductor thread, except the inbox, the status
- * snapshot and the watch list's concurrent look-ups.
+ * Connection readers (virtual threads) and the notify endpoint only hand messages to a bounded
+ * inbox; a full inbox drops the connection (a reconnect resubscribes and reconciles what changed)
+ * or, for notify triggers, reconciles every script. Requests to the server are awaited inside
+ * {@link #doWork()}, each bounded by the request timeout.
+ * <p>
+ * <b>Note:</b> all state is confined to the agent's thread, except the inbox, the status snapshot,
+ * the counters and the watch list's concurrent look-ups.
  */
-public final class WalletConductor implements Runnable, ElectrumClient.Listener
+public final class WalletConductor implements Agent, ElectrumClient.Listener
 {
-    /** Longest the conductor waits on its inbox before looking at the clock again, in milliseconds. */
-    static final long TICK_MS = 50;
+    /** Name of the agent (and of its thread). */
+    public static final String AGENT_NAME = "cc-wallet-electrum";
 
     private static final int TX_CACHE_SIZE = 4096;
     private static final long RETRY_DELAY_MS = 1_000;
     private static final int MAX_MEMO_CHARS = 200;
+    private static final int INBOX_DRAIN_LIMIT = 256;
+    /** Status of a script not checked yet in this run although the ledger has payments to it. */
+    private static final String UNCHECKED = "unchecked";
 
     private sealed interface Message permits ScriptNotice, TipNotice, Closed, Reconcile
     {
@@ -91,9 +105,10 @@ public final class WalletConductor implements Runnable, ElectrumClient.Listener
         boolean queued;
         boolean retry;
 
-        ScriptState(final WatchedScript script)
+        ScriptState(final WatchedScript script, final String status)
         {
             this.script = script;
+            this.status = status;
         }
     }
 
@@ -120,16 +135,22 @@ public final class WalletConductor implements Runnable, ElectrumClient.Listener
     private final List<ServerAddress> servers;
     private final WatchList watchList;
     private final WalletLedger ledger;
+    private final Path ledgerFile;
     private final EventPublisher publisher;
     private final EpochClock clock;
     private final ErrorHandler errorHandler;
     private final ElectrumClient.Options clientOptions;
     private final ReconnectBackoff backoff;
     private final int depth;
+    private final int inboxCapacity;
     private final long keepaliveIntervalMs;
+    private final AtomicCounter stateCounter;
+    private final AtomicCounter reconnectsCounter;
+    private final AtomicCounter requestsInFlightCounter;
+    private final AtomicCounter eventsCounter;
     private final WalletEventEncoder encoder = new WalletEventEncoder();
     private final Map<String, ScriptState> states = new LinkedHashMap<>();
-    private final LinkedBlockingQueue<Message> inbox = new LinkedBlockingQueue<>();
+    private final ManyToOneConcurrentArrayQueue<Message> inbox;
     private final ArrayDeque<ScriptState> work = new ArrayDeque<>();
     private final Map<String, TxInfo> txCache = new LinkedHashMap<>(256, 0.75f, true)
     {
@@ -141,7 +162,10 @@ public final class WalletConductor implements Runnable, ElectrumClient.Listener
         }
     };
     private final AtomicLong eventsPublished = new AtomicLong();
+    private final AtomicLong inboxOverflows = new AtomicLong();
     private volatile boolean running = true;
+    private volatile boolean reconcileAll;
+    private volatile ElectrumClient overflowedClient;
     private volatile ElectrumClient client;
     private volatile ElectrumWalletSource.Status status;
     private int serverIndex;
@@ -151,6 +175,11 @@ public final class WalletConductor implements Runnable, ElectrumClient.Listener
     private String lastStatusServer;
     private String lastReason;
     private long nextRetryMs = Long.MAX_VALUE;
+    private long nextConnectMs;
+    private long nextPingMs;
+    private long nextLedgerSaveMs;
+    private long savedLedgerVersion;
+    private boolean connectedOnce;
 
     /**
      * A conductor for a concluded context.
@@ -162,19 +191,29 @@ public final class WalletConductor implements Runnable, ElectrumClient.Listener
         this.servers = ctx.serverAddresses();
         this.watchList = ctx.watchList();
         this.ledger = ctx.ledger();
+        this.ledgerFile = ctx.ledgerFile();
         this.publisher = ctx.publisher();
         this.clock = ctx.epochClock();
         this.errorHandler = ctx.errorHandler();
-        this.clientOptions = new ElectrumClient.Options(ctx.requestTimeoutMs(), ctx.maxLineLength(), clock, ctx.tlsOptions());
-        this.backoff = new ReconnectBackoff(ctx.backoffMinMs(), ctx.backoffMaxMs(), ctx.random());
         this.depth = ctx.confirmations();
         this.keepaliveIntervalMs = ctx.keepaliveIntervalMs();
+        this.inboxCapacity = ctx.inboxCapacity();
+        this.inbox = new ManyToOneConcurrentArrayQueue<>(inboxCapacity);
+        this.stateCounter = ctx.counterAllocator().allocate(CounterType.WALLET_STATE, "");
+        this.reconnectsCounter = ctx.counterAllocator().allocate(CounterType.WALLET_RECONNECTS, "");
+        this.requestsInFlightCounter = ctx.counterAllocator().allocate(CounterType.WALLET_REQUESTS_IN_FLIGHT, "");
+        this.eventsCounter = ctx.counterAllocator().allocate(CounterType.WALLET_EVENTS, "");
+        this.clientOptions = new ElectrumClient.Options(
+            ctx.requestTimeoutMs(), ctx.maxLineLength(), clock, ctx.tlsOptions(), requestsInFlightCounter);
+        this.backoff = new ReconnectBackoff(ctx.backoffMinMs(), ctx.backoffMaxMs(), ctx.random());
+        this.savedLedgerVersion = ledger.version();
+        this.tip = ledger.tipHeight();
+        final Set<String> withPayments = new HashSet<>(ledger.scriptHashes());
         for (final WatchedScript script : watchList.scripts())
         {
-            states.put(script.scriptHash(), new ScriptState(script));
+            addState(script, withPayments);
         }
-        status = new ElectrumWalletSource.Status(NetworkState.DISCONNECTED, servers.getFirst().toString(), 0,
-            "not connected yet", watchList.size(), 0);
+        updateStatus(NetworkState.DISCONNECTED, servers.getFirst().toString(), "not connected yet");
     }
 
     /**
@@ -198,6 +237,16 @@ public final class WalletConductor implements Runnable, ElectrumClient.Listener
     }
 
     /**
+     * Messages dropped because the inbox was full, since start.
+     *
+     * @return the count.
+     */
+    public long inboxOverflows()
+    {
+        return inboxOverflows.get();
+    }
+
+    /**
      * Queue a reconcile of an address (from the notify endpoint or the application).
      *
      * @param address watched address.
@@ -211,12 +260,17 @@ public final class WalletConductor implements Runnable, ElectrumClient.Listener
         {
             return false;
         }
-        inbox.add(new Reconcile(script.scriptHash()));
+        if (!inbox.offer(new Reconcile(script.scriptHash())))
+        {
+            inboxOverflows.incrementAndGet();
+            reconcileAll = true;
+        }
         return true;
     }
 
     /**
-     * Stop: the thread leaves its loop and the connection is closed.
+     * Ask the agent to stop and close the connection, so a request it awaits fails at once; called
+     * from the thread closing the source, before the agent runner is closed.
      */
     public void close()
     {
@@ -231,18 +285,26 @@ public final class WalletConductor implements Runnable, ElectrumClient.Listener
     /**
      * {@inheritDoc}
      */
+    public String roleName()
+    {
+        return AGENT_NAME;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
     public void onNotification(final ElectrumClient from, final String method, final JsonNode params)
     {
         if ("blockchain.scripthash.subscribe".equals(method) && params.isArray() && params.size() >= 2 &&
             params.get(0).isTextual())
         {
             final JsonNode statusNode = params.get(1);
-            inbox.add(new ScriptNotice(from, params.get(0).asText(), statusNode.isNull() ? null : statusNode.asText()));
+            offer(from, new ScriptNotice(from, params.get(0).asText(), statusNode.isNull() ? null : statusNode.asText()));
         }
         else if ("blockchain.headers.subscribe".equals(method) && params.isArray() && params.size() >= 1)
         {
             final int height = params.get(0).path("height").asInt(-1);
-            inbox.add(new TipNotice(from, height, params.get(0).path("hex").asText("")));
+            offer(from, new TipNotice(from, height, params.get(0).path("hex").asText("")));
         }
     }
 
@@ -251,67 +313,112 @@ public final class WalletConductor implements Runnable, ElectrumClient.Listener
      */
     public void onClosed(final ElectrumClient from, final ElectrumException reason)
     {
-        inbox.add(new Closed(from, reason));
+        offer(from, new Closed(from, reason));
+    }
+
+    private void offer(final ElectrumClient from, final Message message)
+    {
+        if (!inbox.offer(message))
+        {
+            inboxOverflows.incrementAndGet();
+            overflowedClient = from;
+        }
     }
 
     /**
-     * The conductor loop: sessions with failover and backoff until closed.
+     * One duty cycle: connect when due, otherwise handle what the inbox holds, keepalives and
+     * retries; then save the ledger if it changed and refresh the counters.
+     *
+     * @return work done (messages handled, connections made, scripts reconciled).
+     * @throws InterruptedException when the agent's thread is interrupted while closing.
      */
-    public void run()
+    public int doWork() throws InterruptedException
     {
-        while (running)
+        int workCount = 0;
+        if (running)
         {
-            final ServerAddress server = servers.get(serverIndex);
+            final ElectrumClient connected = client;
             try
             {
-                session(server);
+                if (null == connected)
+                {
+                    workCount += awaitConnect();
+                }
+                else
+                {
+                    workCount += serve(connected);
+                }
             }
             catch (final ElectrumException ex)
             {
-                if (running)
-                {
-                    onFailure(server, ex);
-                }
+                onSessionEnd(ex);
+                workCount++;
             }
             catch (final InterruptedException ex)
             {
                 if (running)
                 {
-                    onFailure(server, new ElectrumException(ElectrumException.Kind.CONNECTION, "interrupted", ex));
+                    onSessionEnd(new ElectrumException(ElectrumException.Kind.CONNECTION, "interrupted", ex));
                 }
+                throw ex;
             }
             catch (final RuntimeException ex)
             {
-                if (running)
-                {
-                    onFailure(server, new ElectrumException(ElectrumException.Kind.PROTOCOL,
-                        "unexpected failure with " + server + ": " + ex, ex));
-                }
+                onSessionEnd(new ElectrumException(ElectrumException.Kind.PROTOCOL,
+                    "unexpected failure with " + servers.get(serverIndex) + ": " + ex, ex));
+                workCount++;
             }
-            finally
-            {
-                final ElectrumClient current = client;
-                client = null;
-                if (null != current)
-                {
-                    current.close();
-                }
-            }
-            if (!running)
-            {
-                break;
-            }
-            serverIndex = (serverIndex + 1) % servers.size();
-            waitBeforeReconnect(backoff.nextDelayMs());
         }
+        saveLedgerIfChanged(false);
+        return workCount;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onClose()
+    {
+        running = false;
+        closeClient();
+        saveLedgerIfChanged(true);
         updateStatus(NetworkState.DISCONNECTED, servers.get(serverIndex).toString(), "wallet source closed");
     }
 
-    private void session(final ServerAddress server) throws ElectrumException, InterruptedException
+    private int awaitConnect() throws ElectrumException, InterruptedException
     {
-        inbox.removeIf((message) -> !(message instanceof Reconcile));
+        int workCount = 0;
+        Message message;
+        while (null != (message = inbox.poll()))
+        {
+            // notices of a closed connection are stale; a reconcile follows the connect anyway
+            if (message instanceof Reconcile reconcile)
+            {
+                final ScriptState state = states.get(reconcile.scriptHash());
+                if (null != state)
+                {
+                    enqueue(state);
+                }
+            }
+            workCount++;
+        }
+        if (clock.time() < nextConnectMs)
+        {
+            return workCount;
+        }
+        connect(servers.get(serverIndex));
+        return workCount + 1;
+    }
+
+    private void connect(final ServerAddress server) throws ElectrumException, InterruptedException
+    {
+        overflowedClient = null;
         final ElectrumClient connected = ElectrumClient.connect(server, clientOptions, this);
         client = connected;
+        if (connectedOnce)
+        {
+            reconnectsCounter.increment();
+        }
+        connectedOnce = true;
         if (!running)
         {
             return;
@@ -330,42 +437,100 @@ public final class WalletConductor implements Runnable, ElectrumClient.Listener
                 server + " answered blockchain.headers.subscribe without a height: " + abbreviate(header.toString()));
         }
         tip = height;
+        ledger.tipHeight(tip);
         tipHash = headerHash(connected, header.path("hex").asText(""));
         subscribe(connected, new ArrayList<>(states.values()));
         drainWork(connected);
         updateConfirmations();
         backoff.reset();
         publishStatus(NetworkState.CONNECTED, server.toString(), "synchronized " + states.size() + " scripts");
+        nextPingMs = clock.time() + keepaliveIntervalMs;
+    }
 
-        long nextPing = clock.time() + keepaliveIntervalMs;
-        while (running)
+    private int serve(final ElectrumClient connected) throws ElectrumException, InterruptedException
+    {
+        int workCount = 0;
+        if (overflowedClient == connected)
         {
-            long now = clock.time();
-            if (now >= nextPing)
+            throw new ElectrumException(ElectrumException.Kind.PROTOCOL, connected.server() +
+                " sent more than the wallet's inbox holds (" + inboxCapacity + " messages): connection dropped");
+        }
+        if (clock.time() >= nextPingMs)
+        {
+            connected.call("server.ping");
+            nextPingMs = clock.time() + keepaliveIntervalMs;
+            workCount++;
+        }
+        Message message;
+        while (workCount < INBOX_DRAIN_LIMIT && null != (message = inbox.poll()))
+        {
+            handle(connected, message);
+            workCount++;
+        }
+        if (reconcileAll)
+        {
+            reconcileAll = false;
+            states.values().forEach(this::enqueue);
+        }
+        if (clock.time() >= nextRetryMs)
+        {
+            nextRetryMs = Long.MAX_VALUE;
+            for (final ScriptState state : states.values())
             {
-                connected.call("server.ping");
-                nextPing = clock.time() + keepaliveIntervalMs;
-                now = clock.time();
-            }
-            Message message = inbox.poll(Math.max(1, Math.min(TICK_MS, nextPing - now)), TimeUnit.MILLISECONDS);
-            while (null != message)
-            {
-                handle(connected, message);
-                message = inbox.poll();
-            }
-            if (clock.time() >= nextRetryMs)
-            {
-                nextRetryMs = Long.MAX_VALUE;
-                for (final ScriptState state : states.values())
+                if (state.retry)
                 {
-                    if (state.retry)
-                    {
-                        state.retry = false;
-                        enqueue(state);
-                    }
+                    state.retry = false;
+                    enqueue(state);
                 }
             }
-            drainWork(connected);
+        }
+        workCount += drainWork(connected);
+        return workCount;
+    }
+
+    private void onSessionEnd(final ElectrumException ex)
+    {
+        final ServerAddress server = servers.get(serverIndex);
+        closeClient();
+        if (!running)
+        {
+            return;
+        }
+        onFailure(server, ex);
+        serverIndex = (serverIndex + 1) % servers.size();
+        nextConnectMs = clock.time() + backoff.nextDelayMs();
+    }
+
+    private void closeClient()
+    {
+        final ElectrumClient current = client;
+        client = null;
+        if (null != current)
+        {
+            current.close();
+        }
+    }
+
+    private void addState(final WatchedScript script, final Set<String> withPayments)
+    {
+        states.put(script.scriptHash(), new ScriptState(script, withPayments.contains(script.scriptHash()) ? UNCHECKED : null));
+    }
+
+    private void saveLedgerIfChanged(final boolean force)
+    {
+        if (null == ledgerFile || ledger.version() == savedLedgerVersion || (!force && clock.time() < nextLedgerSaveMs))
+        {
+            return;
+        }
+        try
+        {
+            savedLedgerVersion = WalletLedgerFile.save(ledger, ledgerFile);
+            nextLedgerSaveMs = 0;
+        }
+        catch (final RuntimeException ex)
+        {
+            errorHandler.onError(ex);
+            nextLedgerSaveMs = clock.time() + RETRY_DELAY_MS;
         }
     }
 
@@ -432,6 +597,7 @@ public final class WalletConductor implements Runnable, ElectrumClient.Listener
             extension = false;
         }
         tip = notice.height();
+        ledger.tipHeight(tip);
         tipHash = newHash;
         if (!extension)
         {
@@ -501,14 +667,17 @@ public final class WalletConductor implements Runnable, ElectrumClient.Listener
         }
     }
 
-    private void drainWork(final ElectrumClient connected) throws ElectrumException, InterruptedException
+    private int drainWork(final ElectrumClient connected) throws ElectrumException, InterruptedException
     {
+        int reconciled = 0;
         ScriptState state;
         while (running && null != (state = work.poll()))
         {
             state.queued = false;
             reconcile(connected, state);
+            reconciled++;
         }
+        return reconciled;
     }
 
     private void reconcile(final ElectrumClient connected, final ScriptState state)
@@ -568,8 +737,14 @@ public final class WalletConductor implements Runnable, ElectrumClient.Listener
         }
         for (final WalletLedger.Entry entry : ledger.entries(scriptHash))
         {
-            if (entry.confirmations() > 0 && !present.contains(entry.txid()))
+            if (present.contains(entry.txid()))
             {
+                ledger.seenAgain(entry.txid(), scriptHash);
+            }
+            else if (entry.received() && !entry.reorged())
+            {
+                // gone from the server's history: double-spent, replaced or evicted, or its block
+                // was replaced and it was not mined again; reported once, with its last height
                 complete &= emitReorged(entry);
             }
         }
@@ -583,11 +758,11 @@ public final class WalletConductor implements Runnable, ElectrumClient.Listener
         if (!history.isEmpty())
         {
             final List<ScriptState> added = new ArrayList<>();
+            final Set<String> withPayments = new HashSet<>(ledger.scriptHashes());
             for (final WatchedScript script : watchList.markUsed(state.script))
             {
-                final ScriptState newState = new ScriptState(script);
-                states.put(script.scriptHash(), newState);
-                added.add(newState);
+                addState(script, withPayments);
+                added.add(states.get(script.scriptHash()));
             }
             if (!added.isEmpty())
             {
@@ -733,6 +908,7 @@ public final class WalletConductor implements Runnable, ElectrumClient.Listener
         }
         ledger.replayJournaled(encoder.buffer(), 0, length);
         eventsPublished.incrementAndGet();
+        eventsCounter.increment();
         refreshStatus();
         return true;
     }
@@ -763,13 +939,20 @@ public final class WalletConductor implements Runnable, ElectrumClient.Listener
         if (sequence >= 0)
         {
             eventsPublished.incrementAndGet();
+            eventsCounter.increment();
             refreshStatus();
         }
     }
 
     private void updateStatus(final NetworkState state, final String server, final String reason)
     {
+        final ElectrumWalletSource.Status previous = status;
         status = new ElectrumWalletSource.Status(state, server, tip, reason, watchList.size(), eventsPublished.get());
+        if (null == previous || previous.state() != state || !previous.server().equals(server))
+        {
+            stateCounter.setRelease(state.ordinal());
+            stateCounter.updateLabel(CounterType.WALLET_STATE.label() + ": " + state.name() + " " + server);
+        }
     }
 
     private void refreshStatus()
@@ -777,32 +960,6 @@ public final class WalletConductor implements Runnable, ElectrumClient.Listener
         final ElectrumWalletSource.Status current = status;
         status = new ElectrumWalletSource.Status(current.state(), current.server(), tip, current.reason(),
             watchList.size(), eventsPublished.get());
-    }
-
-    private void waitBeforeReconnect(final long delayMs)
-    {
-        final long deadline = clock.time() + delayMs;
-        try
-        {
-            while (running)
-            {
-                final long remaining = deadline - clock.time();
-                if (remaining <= 0)
-                {
-                    return;
-                }
-                final Message message = inbox.poll(Math.min(TICK_MS, remaining), TimeUnit.MILLISECONDS);
-                if (message instanceof Reconcile)
-                {
-                    // a full reconcile follows the reconnect
-                    continue;
-                }
-            }
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private static List<HistoryItem> parseHistory(final ElectrumClient connected, final JsonNode result)

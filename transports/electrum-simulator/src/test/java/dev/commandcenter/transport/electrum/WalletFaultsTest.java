@@ -31,7 +31,8 @@ class WalletFaultsTest
     {
         final ElectrumSimulator simulator = harness.simulator();
         simulator.stallNext("blockchain.scripthash.subscribe");
-        harness.start(harness.context().addresses(List.of(address, WalletHarness.address(1))));
+        // the conductor awaits the stalled request: it runs on its own thread while the test steps the clock
+        harness.start(harness.context().useAgentInvoker(false).addresses(List.of(address, WalletHarness.address(1))));
         harness.awaitUntil(() -> simulator.requestCount("blockchain.scripthash.subscribe") == 2);
         assertThat(harness.statusCount(NetworkState.CONNECTED)).isZero();
         final ElectrumSimulator.Payment payment = simulator.pay(address, 1_500, null);
@@ -136,7 +137,9 @@ class WalletFaultsTest
     void shouldTimeOutAServerTooSlowToAnswerAndRecover() throws Exception
     {
         final ElectrumSimulator simulator = harness.simulator();
-        harness.start(harness.context().addresses(List.of(address)).keepaliveIntervalMs(5_000).requestTimeoutMs(10_000));
+        // the conductor awaits the stalled ping: it runs on its own thread while the test steps the clock
+        harness.start(harness.context().useAgentInvoker(false).addresses(List.of(address))
+            .keepaliveIntervalMs(5_000).requestTimeoutMs(10_000));
         harness.awaitConnected(1);
         simulator.stallNext("server.ping");
 

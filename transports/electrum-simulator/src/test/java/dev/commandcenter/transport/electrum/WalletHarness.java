@@ -19,6 +19,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A simulator, a wallet source pointed at it with an injected clock, and what the source published.
+ * The source's conductor runs through its {@link org.agrona.concurrent.AgentInvoker}: every await
+ * step invokes one duty cycle on the awaiting thread before checking its condition.
  */
 final class WalletHarness implements AutoCloseable
 {
@@ -68,6 +70,7 @@ final class WalletHarness implements AutoCloseable
             .epochClock(clock)
             .random(new SplittableRandom(7))
             .errorHandler((throwable) -> errors.add(throwable.getMessage()))
+            .useAgentInvoker(true)
             .requestTimeoutMs(600_000)
             .keepaliveIntervalMs(600_000)
             .backoff(1_000, 4_000);
@@ -81,7 +84,22 @@ final class WalletHarness implements AutoCloseable
 
     void awaitUntil(final BooleanSupplier condition)
     {
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10)).until(condition::getAsBoolean);
+        await().atMost(Duration.ofSeconds(20)).pollInSameThread().pollInterval(Duration.ofMillis(10)).until(() ->
+        {
+            invoke();
+            return condition.getAsBoolean();
+        });
+    }
+
+    /**
+     * Run one duty cycle of the source's conductor, when it runs through an invoker.
+     */
+    void invoke()
+    {
+        if (null != source && null != source.agentInvoker())
+        {
+            source.agentInvoker().invoke();
+        }
     }
 
     /**
@@ -89,9 +107,10 @@ final class WalletHarness implements AutoCloseable
      */
     void awaitAdvancing(final BooleanSupplier condition)
     {
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10)).until(() ->
+        await().atMost(Duration.ofSeconds(20)).pollInSameThread().pollInterval(Duration.ofMillis(10)).until(() ->
         {
             clock.advance(250);
+            invoke();
             return condition.getAsBoolean();
         });
     }

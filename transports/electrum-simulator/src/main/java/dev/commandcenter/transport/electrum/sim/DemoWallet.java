@@ -1,7 +1,9 @@
-package dev.commandcenter.transport.electrum;
+package dev.commandcenter.transport.electrum.sim;
 
-import dev.commandcenter.transport.electrum.sim.ElectrumSimulator;
-import dev.commandcenter.transport.electrum.sim.SimulatedPayments;
+import dev.commandcenter.transport.electrum.ElectrumWalletSource;
+import dev.commandcenter.transport.electrum.WalletNetwork;
+import dev.commandcenter.transport.electrum.ExtendedKey;
+import org.agrona.ErrorHandler;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.SystemEpochClock;
 import org.bitcoinj.base.ScriptType;
@@ -22,7 +24,7 @@ import java.util.List;
  * address at m/44'/1'/0'/0/0), and {@link SimulatedPayments} tipping those addresses. Point an
  * {@link ElectrumWalletSource} at it with {@link #configure}.
  * <pre>{@code
- * try (DemoWallet demo = DemoWallet.start(42);
+ * try (DemoWallet demo = DemoWallet.start(42, engine.errorHandler());
  *      ElectrumWalletSource wallet = ElectrumWalletSource.launch(
  *          demo.configure(new ElectrumWalletSource.Context()).publisher(engine.publisher())))
  * { ... }
@@ -63,12 +65,13 @@ public final class DemoWallet implements AutoCloseable
     /**
      * Start the demo with the system clock and autonomous payments and blocks.
      *
-     * @param seed seed of the payment generator.
+     * @param seed         seed of the payment generator.
+     * @param errorHandler receives a failure of the payment generator (the engine's error handler).
      * @return the running demo.
      */
-    public static DemoWallet start(final long seed)
+    public static DemoWallet start(final long seed, final ErrorHandler errorHandler)
     {
-        return start(new Context().seed(seed));
+        return start(new Context().seed(seed).errorHandler(errorHandler));
     }
 
     /**
@@ -80,6 +83,10 @@ public final class DemoWallet implements AutoCloseable
      */
     public static DemoWallet start(final Context ctx)
     {
+        if (ctx.autonomous() && null == ctx.errorHandler())
+        {
+            throw new IllegalArgumentException("demo wallet: expected an ErrorHandler for the autonomous payment generator");
+        }
         final DeterministicKey master = HDKeyDerivation.createMasterPrivateKey(
             Sha256Hash.hash(DEMO_SEED_TEXT.getBytes(StandardCharsets.UTF_8)));
         final DeterministicKey account = derive(master, 84, 1, 0);
@@ -113,7 +120,7 @@ public final class DemoWallet implements AutoCloseable
             .quietMeanGapMs(QUIET_MEAN_GAP_MS).burstMeanGapMs(BURST_MEAN_GAP_MS).burstProbability(BURST_PROBABILITY));
         if (ctx.autonomous())
         {
-            payments.start();
+            payments.start(ctx.errorHandler());
         }
         return new DemoWallet(simulator, payments, vpub, List.of(legacyAddress), List.copyOf(tipAddresses));
     }
@@ -230,6 +237,29 @@ public final class DemoWallet implements AutoCloseable
         private EpochClock clock = SystemEpochClock.INSTANCE;
         private boolean autonomous = true;
         private long blockIntervalMs = 30_000;
+        private ErrorHandler errorHandler;
+
+        /**
+         * Receives a failure of the autonomous payment generator; required when autonomous.
+         *
+         * @param errorHandler the engine's error handler.
+         * @return this.
+         */
+        public Context errorHandler(final ErrorHandler errorHandler)
+        {
+            this.errorHandler = errorHandler;
+            return this;
+        }
+
+        /**
+         * Receives a failure of the autonomous payment generator.
+         *
+         * @return the handler.
+         */
+        public ErrorHandler errorHandler()
+        {
+            return errorHandler;
+        }
 
         /**
          * Seed of the payment generator.

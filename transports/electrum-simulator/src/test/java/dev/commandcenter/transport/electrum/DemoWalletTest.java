@@ -1,6 +1,7 @@
 package dev.commandcenter.transport.electrum;
 
 import dev.commandcenter.codecs.sbe.NetworkState;
+import dev.commandcenter.transport.electrum.sim.DemoWallet;
 import dev.commandcenter.transport.electrum.sim.SimulatedPayments;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

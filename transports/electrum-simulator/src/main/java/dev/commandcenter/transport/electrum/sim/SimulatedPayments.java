@@ -1,14 +1,16 @@
 package dev.commandcenter.transport.electrum.sim;
 
+import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.SystemEpochClock;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A seeded, realistic stream of tips driving an {@link ElectrumSimulator}: amounts log-normally
@@ -16,13 +18,17 @@ import java.util.concurrent.TimeUnit;
  * memos on some, payments arriving in bursts separated by quiet periods, and blocks mined
  * periodically. The same seed and the same clock steps give the same payments.
  * <p>
- * Tests call {@link #tick()} after stepping their clock; the demo calls {@link #start()}, which
- * ticks on a scheduled executor.
+ * Tests call {@link #tick()} after stepping their clock; the demo calls {@link #start(ErrorHandler)},
+ * which runs the generator as an {@link Agent} on an {@link AgentRunner} sleeping
+ * {@code tickIntervalMs} between duty cycles.
  * <p>
  * <b>Note:</b> thread safe.
  */
-public final class SimulatedPayments implements AutoCloseable
+public final class SimulatedPayments implements Agent, AutoCloseable
 {
+    /** Name of the agent (and of its thread). */
+    public static final String AGENT_NAME = "cc-simulated-payments";
+
     /** Smallest tip, in sats. */
     public static final long MIN_SATS = 300;
     /** Largest tip, in sats. */
@@ -38,7 +44,7 @@ public final class SimulatedPayments implements AutoCloseable
     private final Context ctx;
     private final SplittableRandom random;
     private final List<Tip> tips = new ArrayList<>();
-    private ScheduledExecutorService executor;
+    private AgentRunner runner;
     private long nextPaymentAtMs;
     private long nextBlockAtMs;
     private int burstRemaining;
@@ -140,41 +146,48 @@ public final class SimulatedPayments implements AutoCloseable
     }
 
     /**
-     * Tick on a scheduled executor (the demo's autonomous mode).
+     * {@inheritDoc}
      */
-    public synchronized void start()
+    public int doWork()
     {
-        if (null != executor)
+        return tick();
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public String roleName()
+    {
+        return AGENT_NAME;
+    }
+
+    /**
+     * Tick on an agent runner of its own, sleeping {@code tickIntervalMs} when idle (the demo's autonomous mode).
+     *
+     * @param errorHandler receives a failed tick.
+     */
+    public synchronized void start(final ErrorHandler errorHandler)
+    {
+        if (null != runner)
         {
             return;
         }
-        executor = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().daemon().name("cc-simulated-payments").factory());
-        executor.scheduleAtFixedRate(this::safeTick, ctx.tickIntervalMs(), ctx.tickIntervalMs(), TimeUnit.MILLISECONDS);
+        runner = new AgentRunner(new SleepingMillisIdleStrategy(ctx.tickIntervalMs()), errorHandler, null, this);
+        AgentRunner.startOnThread(runner, (task) -> Thread.ofPlatform().daemon().name(AGENT_NAME).unstarted(task));
     }
 
     /**
      * Stop ticking.
      */
-    public synchronized void close()
+    public void close()
     {
-        if (null != executor)
+        final AgentRunner current;
+        synchronized (this)
         {
-            executor.shutdownNow();
-            executor = null;
+            current = runner;
+            runner = null;
         }
-    }
-
-    private void safeTick()
-    {
-        try
-        {
-            tick();
-        }
-        catch (final RuntimeException ex)
-        {
-            System.err.println("simulated payments: " + ex.getMessage());
-        }
+        CloseHelper.close(current);
     }
 
     private Tip pay(final long atMs)

@@ -346,6 +346,33 @@ public final class ElectrumSimulator implements AutoCloseable
     }
 
     /**
+     * Double-spend an unconfirmed transaction: a conflicting one (paying nobody watched) replaces it,
+     * so it leaves the mempool and every script's history. A confirmed transaction is double-spent
+     * by a reorg instead: {@link #reorg(int, boolean)} with {@code returnToMempool} false.
+     *
+     * @param txid display hex of a mempool transaction.
+     * @throws IllegalArgumentException when the transaction is unknown or already confirmed.
+     */
+    public synchronized void doubleSpend(final String txid)
+    {
+        if (txHeight.containsKey(txid))
+        {
+            throw new IllegalArgumentException("double spend: transaction " + txid + " is confirmed at height " +
+                txHeight.get(txid) + ": expected a mempool transaction (double-spend a confirmed one with reorg(depth, false))");
+        }
+        if (!mempool.remove(txid))
+        {
+            throw new IllegalArgumentException("double spend: transaction " + txid + " is unknown: expected a mempool transaction");
+        }
+        final SimTx tx = txs.remove(txid);
+        for (final String scriptHash : tx.receivedByScriptHash().keySet())
+        {
+            byScriptHash.get(scriptHash).remove(txid);
+        }
+        notifyChanges();
+    }
+
+    /**
      * Mine a block if the schedule says one is due at the clock's time ({@code blockIntervalMs} > 0).
      *
      * @return blocks mined.
