@@ -127,7 +127,6 @@ class ArchitectureTest
     }
 
     @Test
-    @Disabled("enabled once replay no longer takes the engine's internal publisher")
     void shouldNotReachIntoAnotherModulesInternals()
     {
         for (final String module : new String[] {

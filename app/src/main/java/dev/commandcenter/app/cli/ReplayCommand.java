@@ -105,7 +105,7 @@ public final class ReplayCommand implements Callable<Integer>
                 .journalDir(journalDir)
                 .range(range)
                 .speed(parsedSpeed)
-                .target(engine.inputPublisher())
+                .target(engine.recordedEventPublisher())
                 .progressIntervalNs(TimeUnit.MILLISECONDS.toNanos(500))
                 .progressListener(progress ->
                 {

@@ -7,6 +7,7 @@ import dev.commandcenter.codecs.MessageSchema;
 import dev.commandcenter.engine.BackPressure;
 import dev.commandcenter.engine.EventPublisher;
 import dev.commandcenter.engine.MessageWriter;
+import dev.commandcenter.engine.RecordedEventPublisher;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.EpochNanoClock;
@@ -18,7 +19,7 @@ import org.agrona.concurrent.status.AtomicCounter;
  * <p>
  * <b>Note:</b> thread safe (multi-producer ring).
  */
-public final class InputPublisher implements EventPublisher
+public final class InputPublisher implements EventPublisher, RecordedEventPublisher
 {
     private final RingBuffer<EventSlot> ring;
     private final BackPressure policy;
@@ -99,17 +100,6 @@ public final class InputPublisher implements EventPublisher
         return 0 == length ? INVALID : result;
     }
 
-    /**
-     * Publish a recorded event with its original sequence and timestamp, for replay.
-     *
-     * @param sequence    recorded engine sequence.
-     * @param timestampNs recorded timestamp.
-     * @param source      recorded source.
-     * @param buffer      holding the message.
-     * @param offset      of the header.
-     * @param length      of the message.
-     * @return ring position, {@link #REJECTED} or {@link #INVALID}.
-     */
     public long publishRecorded(
         final long sequence,
         final long timestampNs,
