@@ -1,6 +1,5 @@
 package dev.commandcenter.app.cli;
 
-import dev.commandcenter.app.CommandCenter;
 import org.agrona.ErrorHandler;
 
 import java.io.PrintWriter;
@@ -35,7 +34,7 @@ final class FirstErrorLine implements ErrorHandler
     {
         if (first.compareAndSet(true, false))
         {
-            err.println("commandcenter: error: " + CommandCenter.describe(throwable) + " (this and more in '" +
+            err.println("commandcenter: error: " + Console.describe(throwable) + " (this and more in '" +
                 statCommand + "')");
             err.flush();
         }
