@@ -3,6 +3,7 @@ package dev.commandcenter.app;
 import dev.commandcenter.app.config.AppConfig;
 import dev.commandcenter.engine.BackPressure;
 import dev.commandcenter.engine.Engine;
+import dev.commandcenter.engine.Sources;
 import dev.commandcenter.engine.egress.OutputEvent;
 import dev.commandcenter.persistence.ChronicleJournal;
 import org.junit.jupiter.api.Test;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -100,6 +102,45 @@ class CommandCenterNodeTest
                 HttpResponse.BodyHandlers.ofString());
             assertThat(post.statusCode()).isEqualTo(503);
             assertThat(node.engine().nextSequence()).isZero();
+        }
+    }
+
+    @Test
+    void shouldWaitForTheOutputsWithABound() throws Exception
+    {
+        final AppConfig config = tunedConfig();
+        config.wallet.source = "none";
+        final CountDownLatch release = new CountDownLatch(1);
+        final AtomicLong outputs = new AtomicLong();
+        try (CommandCenterNode node = CommandCenterNode.launch(new CommandCenterNode.Context()
+            .config(config).dataDir(dataDir).replay(true)
+            .egress("replay", (OutputEvent event, boolean endOfBatch) ->
+            {
+                awaitQuietly(release);
+                outputs.incrementAndGet();
+            })))
+        {
+            assertThat(node.engine().publisher().publish(Sources.WALLET, Payments.WRITER,
+                new Payments.Payment(Payments.txid(1), 5_000, "bcrt1qaddr", "held"))).isNotNegative();
+
+            assertThat(node.awaitDrained(100)).isFalse();
+            assertThat(outputs.get()).isZero();
+
+            release.countDown();
+            assertThat(node.awaitDrained(20_000)).isTrue();
+            assertThat(outputs.get()).isPositive();
+        }
+    }
+
+    private static void awaitQuietly(final CountDownLatch latch)
+    {
+        try
+        {
+            latch.await();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
         }
     }
 
