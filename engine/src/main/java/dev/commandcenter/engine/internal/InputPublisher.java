@@ -100,6 +100,17 @@ public final class InputPublisher implements EventPublisher, RecordedEventPublis
         return 0 == length ? INVALID : result;
     }
 
+    /**
+     * Publish a recorded event with its original sequence and timestamp, for replay.
+     *
+     * @param sequence    recorded engine sequence.
+     * @param timestampNs recorded timestamp.
+     * @param source      recorded source.
+     * @param buffer      holding the message.
+     * @param offset      of the header.
+     * @param length      of the message.
+     * @return ring position, {@link #REJECTED} or {@link #INVALID}.
+     */
     public long publishRecorded(
         final long sequence,
         final long timestampNs,
