@@ -3,6 +3,7 @@ package dev.commandcenter.app;
 import dev.commandcenter.app.config.AppConfig;
 import dev.commandcenter.engine.BackPressure;
 import dev.commandcenter.engine.Engine;
+import dev.commandcenter.engine.egress.EgressHandler;
 import dev.commandcenter.engine.journal.Journal;
 import dev.commandcenter.engine.plugin.Plugin;
 import dev.commandcenter.engine.plugin.PluginHealth;
@@ -14,6 +15,8 @@ import dev.commandcenter.transport.websocket.WebServer;
 import dev.commandcenter.transport.websocket.WebSocketEgress;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -23,19 +26,34 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
-import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One running Command Center: engine, journal, telemetry history, plugins, HTTP/WebSocket server and
- * wallet source, assembled from an {@link AppConfig} on a data dir. Used by {@code demo}, {@code run}
- * and the end-to-end tests. Closing stops the sources first, then drains the engine.
+ * wallet source, assembled from an {@link AppConfig} on a data dir. {@code demo}, {@code run}, {@code replay}
+ * and the end-to-end tests all build their node here, so every setting means the same in each.
+ * <p>
+ * In {@link Context#replay(boolean) replay} mode the node has no live sources (no wallet, no REST ingress),
+ * writes nothing to the journal being read (the engine runs on {@link Journal#NONE} in
+ * {@value #REPLAY_DIR_NAME}/ of the data dir, with its own counters and telemetry history there), and serves
+ * the overlay pages and feeds only when {@link Context#liveActions(boolean) live actions} are asked for.
+ * <p>
+ * Errors of every component (engine, journal, telemetry recorder, plugin host, wallet) go through the
+ * engine's one error handler: counted and kept in the distinct error log ({@code commandcenter stat --errors}),
+ * then passed to the context's {@link Context#errorListener(ErrorHandler) listener}. Errors a component reports
+ * before the engine is launched are held and recorded once it is. Closing stops the sources first, then drains
+ * the engine.
  */
 public final class CommandCenterNode implements AutoCloseable
 {
+    /** Where a replay keeps its engine's counters, error log and telemetry, under the data dir. */
+    public static final String REPLAY_DIR_NAME = "replay";
+
+    private final Context ctx;
     private final AppConfig config;
     private final Path dataDir;
-    private final String token;
+    private String token;
+    private final DeferredErrorHandler errors;
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private Engine engine;
     private WebServer webServer;
@@ -44,46 +62,57 @@ public final class CommandCenterNode implements AutoCloseable
     private WalletSourceHandle wallet;
     private PluginManager pluginManager;
 
-    private final boolean devMode;
-
-    private CommandCenterNode(final AppConfig config, final Path dataDir, final boolean devMode)
+    private CommandCenterNode(final Context ctx)
     {
-        this.devMode = devMode;
-        this.config = config;
-        this.dataDir = dataDir;
-        this.token = null == config.websocket.token || config.websocket.token.isEmpty() ? TokenStore.loadOrCreate(dataDir) : config.websocket.token;
+        this.ctx = ctx;
+        this.config = ctx.config();
+        this.dataDir = ctx.dataDir();
+        this.errors = new DeferredErrorHandler();
     }
 
     /**
      * Start everything the configuration enables.
      *
-     * @param config       the configuration.
-     * @param dataDir      the data dir.
-     * @param errorHandler told of engine errors (besides the distinct error log), may be null.
+     * @param config        the configuration.
+     * @param dataDir       the data dir.
+     * @param errorListener told of every error after it is counted and logged, may be null.
      * @return the running node.
      */
-    public static CommandCenterNode start(final AppConfig config, final Path dataDir, final ErrorHandler errorHandler)
+    public static CommandCenterNode start(final AppConfig config, final Path dataDir, final ErrorHandler errorListener)
     {
-        return start(config, dataDir, errorHandler, false);
+        return launch(new Context().config(config).dataDir(dataDir).errorListener(errorListener));
     }
 
     /**
      * Start everything the configuration enables, optionally watching the plugins dir for changes.
      *
-     * @param config       the configuration.
-     * @param dataDir      the data dir.
-     * @param errorHandler told of engine errors (besides the distinct error log), may be null.
-     * @param devMode      reload a plugin when its jar or descriptor changes.
+     * @param config        the configuration.
+     * @param dataDir       the data dir.
+     * @param errorListener told of every error after it is counted and logged, may be null.
+     * @param devMode       reload a plugin when its jar or descriptor changes.
      * @return the running node.
      */
     public static CommandCenterNode start(
-        final AppConfig config, final Path dataDir, final ErrorHandler errorHandler, final boolean devMode)
+        final AppConfig config, final Path dataDir, final ErrorHandler errorListener, final boolean devMode)
     {
-        requireWritable(dataDir);
-        final CommandCenterNode node = new CommandCenterNode(config, dataDir, devMode);
+        return launch(new Context().config(config).dataDir(dataDir).errorListener(errorListener).devMode(devMode));
+    }
+
+    /**
+     * Start the node a context describes.
+     *
+     * @param ctx configuration; concluded here.
+     * @return the running node.
+     * @throws IllegalStateException when the data dir is unusable or in use, or a component fails to start.
+     */
+    public static CommandCenterNode launch(final Context ctx)
+    {
+        ctx.conclude();
+        requireWritable(ctx.dataDir());
+        final CommandCenterNode node = new CommandCenterNode(ctx);
         try
         {
-            node.startAll(errorHandler);
+            node.startAll();
             return node;
         }
         catch (final RuntimeException ex)
@@ -93,24 +122,28 @@ public final class CommandCenterNode implements AutoCloseable
         }
     }
 
-    private void startAll(final ErrorHandler errorHandler)
+    private void startAll()
     {
-        final Engine.Context ctx = new Engine.Context()
-            .dataDir(dataDir)
+        final boolean replay = ctx.replay();
+        final Path engineDir = replay ? dataDir.resolve(REPLAY_DIR_NAME) : dataDir;
+        final Engine.Context engineCtx = new Engine.Context()
+            .dataDir(engineDir)
             .inputRingSize(config.engine.inputRingSize)
             .outputRingSize(config.engine.outputRingSize)
             .waitStrategy(config.engine.waitStrategy)
             .backPressure("reject".equals(config.engine.backPressure) ? BackPressure.REJECT : BackPressure.BLOCK)
             .quarantineAfterFailures(config.engine.quarantineAfterFailures)
             .sampleIntervalMs(config.engine.sampleIntervalMs)
-            .errorHandler(errorHandler);
+            .errorHandler(ctx.errorListener());
+        // A replay runs the same plugins without a control channel: the live node's channel stays its own.
         pluginManager = PluginManager.discover(new PluginManager.Context()
-            .dataDir(dataDir).settings(config.plugins).devMode(devMode).errorHandler(errorHandler));
-        pluginManager.configure(ctx);
+            .dataDir(dataDir).settings(config.plugins).devMode(ctx.devMode()).controlChannel(!replay)
+            .errorHandler(errors));
+        pluginManager.configure(engineCtx);
         plugins.addAll(pluginManager.plugins());
 
         Journal journal = Journal.NONE;
-        if (config.journal.enabled)
+        if (config.journal.enabled && !replay)
         {
             journal = ChronicleJournal.open(new ChronicleJournal.Context()
                 .dataDir(dataDir)
@@ -118,46 +151,59 @@ public final class CommandCenterNode implements AutoCloseable
                 .durability(ChronicleJournal.Context.parseDurability(config.journal.durability.replace('-', '_')))
                 .retention(Retention.parse(config.journal.retention)));
         }
-        ctx.journal(journal);
+        engineCtx.journal(journal);
 
         if (config.telemetry.enabled)
         {
+            // Failures of a sample write surface in the engine's sampler, which reports them as engine errors.
             final TelemetryRecorder recorder = TelemetryRecorder.open(new TelemetryRecorder.Context()
-                .dataDir(dataDir).intervalMs(config.telemetry.intervalMs));
+                .dataDir(engineDir).intervalMs(config.telemetry.intervalMs));
             closeables.add(recorder);
-            ctx.telemetryListener(recorder);
+            engineCtx.telemetryListener(recorder);
         }
 
-        if (config.websocket.enabled)
+        for (final Map.Entry<String, EgressHandler> entry : ctx.egressHandlers().entrySet())
+        {
+            engineCtx.egress(entry.getKey(), entry.getValue());
+        }
+        final boolean serve = config.websocket.enabled && (!replay || ctx.liveActions());
+        if (serve)
         {
             egress = new WebSocketEgress(config.websocket.retain);
-            ctx.egress("websocket", egress);
+            engineCtx.egress("websocket", egress);
         }
 
         try
         {
-            engine = Engine.launch(ctx);
+            engine = Engine.launch(engineCtx);
         }
         catch (final RuntimeException ex)
         {
             CloseHelper.quietClose(journal::close);
+            errors.attach(ctx.errorListener());
             throw ex;
         }
+        errors.attach(engine.errorHandler());
         pluginManager.attach(engine);
 
-        if (config.websocket.enabled)
+        if (serve)
         {
+            token = null == config.websocket.token || config.websocket.token.isEmpty() ?
+                TokenStore.loadOrCreate(dataDir) : config.websocket.token;
             final WebServer.Context web = new WebServer.Context()
                 .bindAddress(config.websocket.bind)
                 .port(config.websocket.port)
                 .token(token)
                 .allowedOrigins(config.websocket.allowedOrigins)
-                .eventPublisher(engine.publisher())
                 .statusSupplier(this::health)
                 .egress(egress)
                 .counters(engine.counters())
                 .countersReader(engine.countersReader())
                 .errorHandler(engine.errorHandler());
+            if (!replay)
+            {
+                web.eventPublisher(engine.publisher());
+            }
             for (final Plugin plugin : plugins)
             {
                 web.plugin(plugin);
@@ -165,7 +211,33 @@ public final class CommandCenterNode implements AutoCloseable
             webServer = WebServer.launch(web);
         }
 
-        wallet = WalletSources.start(config, dataDir, engine, errorHandler);
+        if (!replay)
+        {
+            wallet = WalletSources.start(config, dataDir, engine, engine.errorHandler());
+        }
+    }
+
+    /**
+     * Wait until every event published so far has passed the journaller and every plugin, and every output
+     * every egress: a replay waits here for the last outputs before it closes the node. Waits park between
+     * checks rather than spin.
+     *
+     * @param timeoutMs longest wait.
+     * @return true when drained, false when the timeout passed first.
+     */
+    public boolean awaitDrained(final long timeoutMs)
+    {
+        final IdleStrategy idle = new BackoffIdleStrategy(1, 1, 1_000, TimeUnit.MILLISECONDS.toNanos(1));
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (!engine.isDrained())
+        {
+            if (System.nanoTime() - deadlineNs >= 0)
+            {
+                return false;
+            }
+            idle.idle();
+        }
+        return true;
     }
 
     /**
@@ -252,7 +324,7 @@ public final class CommandCenterNode implements AutoCloseable
     }
 
     /**
-     * The access token of this node.
+     * The access token of this node, or null when it serves nothing.
      *
      * @return the token.
      */
@@ -271,6 +343,9 @@ public final class CommandCenterNode implements AutoCloseable
         return wallet;
     }
 
+    /**
+     * Stop the sources, then the server, then drain and stop the engine, the plugins and the telemetry history.
+     */
     public void close()
     {
         CloseHelper.quietClose(wallet);
@@ -313,5 +388,218 @@ public final class CommandCenterNode implements AutoCloseable
     private static String describe(final Exception ex)
     {
         return ex.getClass().getSimpleName() + (null == ex.getMessage() ? "" : " " + ex.getMessage());
+    }
+
+    /**
+     * Configuration of a {@link CommandCenterNode}: the application configuration, the data dir and how the node
+     * runs (live or replay); {@link #conclude()} validates.
+     */
+    public static final class Context
+    {
+        private boolean concluded;
+        private AppConfig config;
+        private Path dataDir;
+        private ErrorHandler errorListener;
+        private boolean devMode;
+        private boolean replay;
+        private boolean liveActions;
+        private final Map<String, EgressHandler> egressHandlers = new LinkedHashMap<>();
+
+        /**
+         * Create a context holding the defaults: a live node, no listener.
+         */
+        public Context()
+        {
+        }
+
+        /**
+         * Validate the configuration. Called by {@link CommandCenterNode#launch(Context)}.
+         *
+         * @return this.
+         * @throws IllegalStateException if called twice.
+         * @throws IllegalArgumentException naming the setting that is wrong.
+         */
+        public Context conclude()
+        {
+            if (concluded)
+            {
+                throw new IllegalStateException("context already concluded");
+            }
+            concluded = true;
+            if (null == config)
+            {
+                throw new IllegalArgumentException("node: expected a configuration");
+            }
+            if (null == dataDir)
+            {
+                throw new IllegalArgumentException("node: expected a data dir");
+            }
+            if (devMode && replay)
+            {
+                throw new IllegalArgumentException("node: dev mode reloads plugins of a live node, not of a replay");
+            }
+            if (liveActions && !replay)
+            {
+                throw new IllegalArgumentException("node: live actions apply to a replay (a live node always acts)");
+            }
+            return this;
+        }
+
+        /**
+         * The application configuration.
+         *
+         * @param config as loaded from YAML or built in code.
+         * @return this.
+         */
+        public Context config(final AppConfig config)
+        {
+            this.config = config;
+            return this;
+        }
+
+        /**
+         * The application configuration.
+         *
+         * @return the configuration.
+         */
+        public AppConfig config()
+        {
+            return config;
+        }
+
+        /**
+         * The data dir: journal, telemetry, counters, token, plugins.
+         *
+         * @param dataDir the directory; created if missing.
+         * @return this.
+         */
+        public Context dataDir(final Path dataDir)
+        {
+            this.dataDir = dataDir;
+            return this;
+        }
+
+        /**
+         * The data dir.
+         *
+         * @return the directory.
+         */
+        public Path dataDir()
+        {
+            return dataDir;
+        }
+
+        /**
+         * Told of every error of every component after the engine has counted it and kept it in the distinct
+         * error log, for example to point the console at {@code stat --errors}.
+         *
+         * @param listener the listener, or null.
+         * @return this.
+         */
+        public Context errorListener(final ErrorHandler listener)
+        {
+            this.errorListener = listener;
+            return this;
+        }
+
+        /**
+         * Told of every error after it is counted and logged.
+         *
+         * @return the listener, or null.
+         */
+        public ErrorHandler errorListener()
+        {
+            return errorListener;
+        }
+
+        /**
+         * Reload a plugin when its jar or descriptor in the plugins dir changes.
+         *
+         * @param devMode true to watch the plugins dir.
+         * @return this.
+         */
+        public Context devMode(final boolean devMode)
+        {
+            this.devMode = devMode;
+            return this;
+        }
+
+        /**
+         * Whether the plugins dir is watched.
+         *
+         * @return true in dev mode.
+         */
+        public boolean devMode()
+        {
+            return devMode;
+        }
+
+        /**
+         * Run as a replay: no wallet, no REST ingress, no control channel, no journal written; the engine's
+         * counters, error log and telemetry go to {@value CommandCenterNode#REPLAY_DIR_NAME}/ of the data dir.
+         *
+         * @param replay true for a replay.
+         * @return this.
+         */
+        public Context replay(final boolean replay)
+        {
+            this.replay = replay;
+            return this;
+        }
+
+        /**
+         * Whether the node runs a replay.
+         *
+         * @return true for a replay.
+         */
+        public boolean replay()
+        {
+            return replay;
+        }
+
+        /**
+         * Let a replay's outputs reach live clients: serve the overlay pages and feeds as a live node does.
+         *
+         * @param liveActions true to serve.
+         * @return this.
+         */
+        public Context liveActions(final boolean liveActions)
+        {
+            this.liveActions = liveActions;
+            return this;
+        }
+
+        /**
+         * Whether a replay serves the overlay pages and feeds.
+         *
+         * @return true to serve.
+         */
+        public boolean liveActions()
+        {
+            return liveActions;
+        }
+
+        /**
+         * Another consumer of the output ring, besides the WebSocket fan-out (for example the replay's printer).
+         *
+         * @param name    of the egress, in its counters.
+         * @param handler the consumer.
+         * @return this.
+         */
+        public Context egress(final String name, final EgressHandler handler)
+        {
+            egressHandlers.put(name, handler);
+            return this;
+        }
+
+        /**
+         * The extra consumers of the output ring, by name.
+         *
+         * @return name to handler, in the order added.
+         */
+        public Map<String, EgressHandler> egressHandlers()
+        {
+            return egressHandlers;
+        }
     }
 }

@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,7 +38,7 @@ class ReplayTelemetryCliTest
         Files.writeString(configFile, """
             wallet: { source: none }
             websocket: { port: 0 }
-            engine: { sampleIntervalMs: 20 }
+            engine: { sampleIntervalMs: 20, outputRingSize: 512 }
             telemetry: { intervalMs: 100 }
             plugins:
               stream-bridge: { alertDurationMs: 3000, message: "{sats} sats from {address}: {memo}" }
@@ -88,6 +90,15 @@ class ReplayTelemetryCliTest
                 assertThat(replayed.get(i).get(field)).as(field).isEqualTo(live.get(i).get(field));
             }
         }
+
+        // The replay engine was built from the same configuration: its output ring has the configured size.
+        final CliTest.Result replayStat = CliTest.run("stat", "--data-dir",
+            dataDir.resolve(CommandCenterNode.REPLAY_DIR_NAME).toString());
+        assertThat(replayStat.code()).isZero();
+        final Matcher remaining = Pattern.compile("output ring remaining capacity\\s+(\\d+)").matcher(replayStat.out());
+        assertThat(remaining.find()).as(replayStat.out()).isTrue();
+        assertThat(Long.parseLong(remaining.group(1))).isBetween(512L - 5, 512L);
+        assertThat(replayStat.out()).containsPattern("events in\\s+5");
 
         final CliTest.Result telemetry = CliTest.run("telemetry", "--data-dir", dataDir.toString(), "--metric", "events in");
         assertThat(telemetry.code()).isZero();

@@ -242,11 +242,11 @@ public final class Engine implements AutoCloseable
     }
 
     /**
-     * The publisher with the replay entry point, for the replayer.
+     * Where a replay publishes recorded events, each with its recorded sequence and timestamp.
      *
-     * @return the input publisher.
+     * @return the thread-safe publisher of recorded events.
      */
-    public InputPublisher inputPublisher()
+    public RecordedEventPublisher recordedEventPublisher()
     {
         return publisher;
     }

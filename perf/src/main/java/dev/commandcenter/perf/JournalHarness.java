@@ -145,7 +145,7 @@ public final class JournalHarness
             final long start = System.nanoTime();
             final long replayed = new Replayer(new Replayer.Context()
                 .journalDir(recorded.resolve(ChronicleJournal.Context.JOURNAL_DIR_NAME))
-                .speed(Replayer.MAX_SPEED).target(engine.inputPublisher())).run();
+                .speed(Replayer.MAX_SPEED).target(engine.recordedEventPublisher())).run();
             awaitDrained(engine);
             return replayed / ((System.nanoTime() - start) / 1e9);
         }

@@ -3,25 +3,21 @@ package dev.commandcenter.persistence;
 import dev.commandcenter.engine.Event;
 import dev.commandcenter.engine.EventPublisher;
 import dev.commandcenter.engine.journal.Journal;
+import dev.commandcenter.persistence.internal.QueueAppender;
 import dev.commandcenter.persistence.internal.QueueFiles;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.queue.ExcerptAppender;
-import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
-import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.EpochClock;
-import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
@@ -50,6 +46,7 @@ public final class ChronicleJournal implements Journal
     private final Path dir;
     private final SingleChronicleQueue queue;
     private final ExcerptAppender appender;
+    private final QueueAppender queueAppender;
     private final byte[] headerBytes = new byte[JournalRecord.HEADER_LENGTH];
     private final UnsafeBuffer header = new UnsafeBuffer(headerBytes);
     private final byte[] messageCopy = new byte[EventPublisher.MAX_MESSAGE_LENGTH];
@@ -57,7 +54,6 @@ public final class ChronicleJournal implements Journal
     private final long nextSequence;
     private long lastSequence;
     private long appendedSinceSync;
-    private int cycle = Integer.MIN_VALUE;
     private FileChannel syncChannel;
     private int syncChannelCycle = Integer.MIN_VALUE;
     private volatile long lastSyncedSequence = -1;
@@ -89,35 +85,9 @@ public final class ChronicleJournal implements Journal
         nextSequence = next;
         lastSequence = next - 1;
 
-        try
-        {
-            Files.createDirectories(dir);
-        }
-        catch (final IOException ex)
-        {
-            throw new JournalException("journal dir " + dir + " cannot be created: " + ex.getMessage(), ex);
-        }
-        final EpochClock clock = ctx.epochClock();
-        SingleChronicleQueue built = null;
-        ExcerptAppender created = null;
-        try
-        {
-            built = QueueFiles.builder(dir)
-                .rollCycle(ctx.rollCycle())
-                .timeProvider(clock::time)
-                .syncMode(SyncMode.NONE)
-                .build();
-            created = built.createAppender();
-            created.singleThreadedCheckDisabled(true);
-        }
-        catch (final RuntimeException | InternalError ex)
-        {
-            CloseHelper.quietClose(built);
-            throw new JournalException("cannot open journal " + dir + " for append: " + firstLine(ex), ex);
-        }
-        queue = built;
-        appender = created;
-        applyRetention();
+        queueAppender = QueueFiles.openForAppend(ctx, SyncMode.NONE);
+        queue = queueAppender.queue();
+        appender = queueAppender.appender();
     }
 
     /**
@@ -175,16 +145,7 @@ public final class ChronicleJournal implements Journal
         lastSequence = sequence;
         appendedSinceSync++;
 
-        final int appenderCycle = appender.cycle();
-        if (appenderCycle != cycle)
-        {
-            final boolean rolled = Integer.MIN_VALUE != cycle;
-            cycle = appenderCycle;
-            if (rolled)
-            {
-                applyRetention();
-            }
-        }
+        queueAppender.onAppended();
     }
 
     /**
@@ -220,7 +181,7 @@ public final class ChronicleJournal implements Journal
     }
 
     /**
-     * The configuration this journal was opened with.
+     * The configuration this journal was queueAppender with.
      *
      * @return the context.
      */
@@ -280,55 +241,32 @@ public final class ChronicleJournal implements Journal
         lastSyncedSequence = lastSequence;
     }
 
-    private static String firstLine(final Throwable ex)
-    {
-        final String message = String.valueOf(ex.getMessage());
-        final int newline = message.indexOf('\n');
-        return ex.getClass().getSimpleName() + ": " + (newline < 0 ? message : message.substring(0, newline));
-    }
-
-    private void applyRetention()
-    {
-        QueueFiles.deleteExpired(dir, ctx.retention(), queue, ctx.epochClock().time());
-    }
-
     /**
      * Configuration of a {@link ChronicleJournal}. Defaults come from system properties named by the
-     * {@code *_PROP_NAME} constants, else the {@code *_DEFAULT} constants; {@link #conclude()} validates.
+     * {@code *_PROP_NAME} constants, else the {@code *_DEFAULT} constants (shared ones in {@link QueueContext}); {@link #conclude()} validates.
      */
-    public static final class Context
+    public static final class Context extends QueueContext<Context>
     {
         /** Name of the journal directory inside the data dir. */
         public static final String JOURNAL_DIR_NAME = "journal";
         /** System property naming the roll cycle. */
         public static final String ROLL_CYCLE_PROP_NAME = "commandcenter.journal.rollCycle";
-        /** Default roll cycle: one file per UTC day. */
-        public static final String ROLL_CYCLE_DEFAULT = RollCycleNames.DEFAULT;
         /** System property giving the retention, as {@link Retention#parse(String)} reads it. */
         public static final String RETENTION_PROP_NAME = "commandcenter.journal.retention";
-        /** Default retention: keep every cycle. */
-        public static final String RETENTION_DEFAULT = "forever";
         /** System property naming the durability mode. */
         public static final String DURABILITY_PROP_NAME = "commandcenter.journal.durability";
         /** Default durability: survives a process crash, not a power loss. */
         public static final Durability DURABILITY_DEFAULT = Durability.PAGE_CACHE;
 
-        private boolean concluded;
-        private Path dataDir;
-        private Path journalDir;
-        private String rollCycleName = System.getProperty(ROLL_CYCLE_PROP_NAME, ROLL_CYCLE_DEFAULT);
-        private RollCycle rollCycle;
-        private Retention retention;
-        private String retentionText = System.getProperty(RETENTION_PROP_NAME, RETENTION_DEFAULT);
         private Durability durability;
         private String durabilityText = System.getProperty(DURABILITY_PROP_NAME, DURABILITY_DEFAULT.name());
-        private EpochClock epochClock = SystemEpochClock.INSTANCE;
 
         /**
          * Create a context holding the defaults.
          */
         public Context()
         {
+            super("journal", JOURNAL_DIR_NAME, ROLL_CYCLE_PROP_NAME, RETENTION_PROP_NAME);
         }
 
         /**
@@ -340,34 +278,10 @@ public final class ChronicleJournal implements Journal
          */
         public Context conclude()
         {
-            if (concluded)
-            {
-                throw new IllegalStateException("context already concluded");
-            }
-            concluded = true;
-            if (null == journalDir)
-            {
-                if (null == dataDir)
-                {
-                    throw new IllegalArgumentException("journal: expected a data dir or a journal dir");
-                }
-                journalDir = dataDir.resolve(JOURNAL_DIR_NAME);
-            }
-            if (null == rollCycle)
-            {
-                rollCycle = RollCycleNames.of(rollCycleName);
-            }
-            if (null == retention)
-            {
-                retention = Retention.parse(retentionText);
-            }
+            super.conclude();
             if (null == durability)
             {
                 durability = parseDurability(durabilityText);
-            }
-            if (null == epochClock)
-            {
-                throw new IllegalArgumentException("journal: expected an epoch clock");
             }
             return this;
         }
@@ -392,28 +306,6 @@ public final class ChronicleJournal implements Journal
         }
 
         /**
-         * Data dir; the journal lives in its {@value #JOURNAL_DIR_NAME} folder.
-         *
-         * @param dataDir the engine's data dir.
-         * @return this.
-         */
-        public Context dataDir(final Path dataDir)
-        {
-            this.dataDir = dataDir;
-            return this;
-        }
-
-        /**
-         * Data dir.
-         *
-         * @return the data dir, or null when only a journal dir was given.
-         */
-        public Path dataDir()
-        {
-            return dataDir;
-        }
-
-        /**
          * Put the journal in this directory instead of {@code <dataDir>/journal}.
          *
          * @param journalDir directory of the cycle files.
@@ -421,8 +313,7 @@ public final class ChronicleJournal implements Journal
          */
         public Context journalDir(final Path journalDir)
         {
-            this.journalDir = journalDir;
-            return this;
+            return queueDir(journalDir);
         }
 
         /**
@@ -432,77 +323,7 @@ public final class ChronicleJournal implements Journal
          */
         public Path journalDir()
         {
-            return journalDir;
-        }
-
-        /**
-         * Roll cycle by name (see {@link RollCycleNames}).
-         *
-         * @param name such as {@code HOURLY} or {@code FAST_DAILY}.
-         * @return this.
-         */
-        public Context rollCycle(final String name)
-        {
-            this.rollCycleName = name;
-            this.rollCycle = null;
-            return this;
-        }
-
-        /**
-         * Roll cycle.
-         *
-         * @param rollCycle a Chronicle roll cycle.
-         * @return this.
-         */
-        public Context rollCycle(final RollCycle rollCycle)
-        {
-            this.rollCycle = rollCycle;
-            return this;
-        }
-
-        /**
-         * Roll cycle (resolved once concluded). An existing journal keeps the roll cycle it was created with.
-         *
-         * @return the roll cycle.
-         */
-        public RollCycle rollCycle()
-        {
-            return rollCycle;
-        }
-
-        /**
-         * Which cycle files to keep.
-         *
-         * @param retention the retention.
-         * @return this.
-         */
-        public Context retention(final Retention retention)
-        {
-            this.retention = retention;
-            return this;
-        }
-
-        /**
-         * Which cycle files to keep, as {@link Retention#parse(String)} reads it.
-         *
-         * @param text such as {@code forever}, {@code 7d} or {@code 10 cycles}.
-         * @return this.
-         */
-        public Context retention(final String text)
-        {
-            this.retentionText = text;
-            this.retention = null;
-            return this;
-        }
-
-        /**
-         * Retention (resolved once concluded).
-         *
-         * @return the retention.
-         */
-        public Retention retention()
-        {
-            return retention;
+            return queueDir();
         }
 
         /**
@@ -525,28 +346,6 @@ public final class ChronicleJournal implements Journal
         public Durability durability()
         {
             return durability;
-        }
-
-        /**
-         * Wall clock that decides the cycle a record goes to and the age of cycles for retention.
-         *
-         * @param clock epoch milliseconds.
-         * @return this.
-         */
-        public Context epochClock(final EpochClock clock)
-        {
-            this.epochClock = clock;
-            return this;
-        }
-
-        /**
-         * Wall clock.
-         *
-         * @return the clock.
-         */
-        public EpochClock epochClock()
-        {
-            return epochClock;
         }
     }
 }

@@ -7,7 +7,6 @@ import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.TailerDirection;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
-import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueStore;
 import net.openhft.chronicle.wire.DocumentContext;
 import net.openhft.chronicle.wire.Wires;
@@ -427,7 +426,7 @@ public final class JournalReader implements AutoCloseable
 
     static JournalException unreadable(final Path dir, final String what, final Throwable ex)
     {
-        final String detail = null == ex.getMessage() ? "" : ": " + firstLine(ex.getMessage());
+        final String detail = null == ex.getMessage() ? "" : ": " + QueueFiles.firstLine(ex.getMessage());
         final String reason;
         if (ex instanceof InternalError)
         {
@@ -443,12 +442,6 @@ public final class JournalReader implements AutoCloseable
         }
         return new JournalException(what + " " + dir + " cannot be read: " + reason +
             ("journal".equals(what) ? "; verify the journal for details" : ""), ex);
-    }
-
-    private static String firstLine(final String text)
-    {
-        final int newline = text.indexOf('\n');
-        return newline < 0 ? text : text.substring(0, newline);
     }
 
     /** Told of each record by {@link #forEach(RecordHandler)}. */

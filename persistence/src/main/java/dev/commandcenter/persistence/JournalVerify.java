@@ -185,7 +185,7 @@ public final class JournalVerify
             catch (final RuntimeException | AssertionError ex)
             {
                 return bad(lastIndex < 0 ? -1 : lastIndex + 1, "Chronicle cannot read the next document: " +
-                    ex.getClass().getSimpleName() + (null == ex.getMessage() ? "" : ": " + firstLine(ex.getMessage())));
+                    QueueFiles.describe(ex));
             }
             finally
             {
@@ -299,12 +299,6 @@ public final class JournalVerify
         private Result bad(final long index, final String problem)
         {
             return new Result(dir, cycleFiles, records, firstSequence, lastSequence, index, currentFile, problem);
-        }
-
-        private static String firstLine(final String text)
-        {
-            final int newline = text.indexOf('\n');
-            return newline < 0 ? text : text.substring(0, newline);
         }
     }
 }

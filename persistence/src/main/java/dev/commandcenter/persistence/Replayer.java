@@ -1,8 +1,7 @@
 package dev.commandcenter.persistence;
 
 import dev.commandcenter.engine.EventPublisher;
-import dev.commandcenter.engine.internal.InputPublisher;
-import org.agrona.DirectBuffer;
+import dev.commandcenter.engine.RecordedEventPublisher;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
@@ -15,7 +14,7 @@ import java.util.Locale;
 
 /**
  * Replays a journal into an engine: each record is published with its recorded sequence, timestamp
- * and source through {@link InputPublisher#publishRecorded}, the same path live events take, so the
+ * and source through the engine's {@link RecordedEventPublisher}, into the same ring live events take, so the
  * plugins of the target engine see exactly what the recorded engine saw. Records are paced by their
  * recorded timestamps divided by the speed (at {@code 2x} a recorded minute replays in 30 s), or
  * published as fast as the target takes them at {@code max}.
@@ -24,7 +23,7 @@ import java.util.Locale;
  * writes nothing to the journal being read.
  * <pre>{@code
  * long replayed = new Replayer(new Replayer.Context()
- *     .journalDir(dataDir.resolve("journal")).speed("10x").target(engine.inputPublisher())
+ *     .journalDir(dataDir.resolve("journal")).speed("10x").target(engine.recordedEventPublisher())
  *     .progressListener(progress -> System.err.print("\r" + progress.describe()))).run();
  * }</pre>
  * <b>Note:</b> {@link #run()} blocks the calling thread until the last record is published; waits go
@@ -118,7 +117,7 @@ public final class Replayer
     {
         final NanoClock clock = ctx.nanoClock();
         final IdleStrategy idle = ctx.idleStrategy();
-        final RecordedPublisher publisher = ctx.publisher();
+        final RecordedEventPublisher publisher = ctx.target();
         final ProgressListener listener = ctx.progressListener();
         final double speed = ctx.speed();
         final boolean paced = speed != MAX_SPEED;
@@ -154,6 +153,11 @@ public final class Replayer
                 idle.idle();
             }
             idle.reset();
+            if (EventPublisher.HALTED == result)
+            {
+                throw new JournalException("the target engine halted at journal record index " +
+                    JournalRecord.formatIndex(record.index()) + " (sequence " + record.sequence() + ")");
+            }
             if (EventPublisher.INVALID == result)
             {
                 throw new JournalException("the target engine refused journal record at index " +
@@ -206,26 +210,6 @@ public final class Replayer
             etaNs = eventsPerSecond > 0 ? (long)((total - replayed) / eventsPerSecond * 1e9) : -1;
         }
         listener.onProgress(new Progress(replayed, total, eventsPerSecond, currentTimestampNs, Math.max(etaNs, done ? 0 : -1), done));
-    }
-
-    /**
-     * Where replayed records go; {@link InputPublisher#publishRecorded} fits.
-     */
-    @FunctionalInterface
-    public interface RecordedPublisher
-    {
-        /**
-         * Publish a recorded event.
-         *
-         * @param sequence    recorded engine sequence.
-         * @param timestampNs recorded timestamp.
-         * @param source      recorded source.
-         * @param buffer      holding the message.
-         * @param offset      of the message header.
-         * @param length      of the message.
-         * @return a receipt, {@link EventPublisher#REJECTED} to be retried, or {@link EventPublisher#INVALID}.
-         */
-        long publishRecorded(long sequence, long timestampNs, int source, DirectBuffer buffer, int offset, int length);
     }
 
     /**
@@ -283,7 +267,7 @@ public final class Replayer
         private TimeRange range = TimeRange.ALL;
         private List<String> types;
         private double speed = SPEED_DEFAULT;
-        private RecordedPublisher publisher;
+        private RecordedEventPublisher target;
         private NanoClock nanoClock = SystemNanoClock.INSTANCE;
         private IdleStrategy idleStrategy;
         private ProgressListener progressListener;
@@ -314,9 +298,9 @@ public final class Replayer
             {
                 throw new IllegalArgumentException("replay: expected a journal dir");
             }
-            if (null == publisher)
+            if (null == target)
             {
-                throw new IllegalArgumentException("replay: expected a target engine's input publisher");
+                throw new IllegalArgumentException("replay: expected a target (an engine's recorded event publisher)");
             }
             if (!(speed > 0))
             {
@@ -434,37 +418,25 @@ public final class Replayer
         }
 
         /**
-         * The engine to replay into, launched with {@code Journal.NONE}.
+         * Where replayed records go: an engine launched without writing the journal being read.
          *
-         * @param target from {@code Engine.inputPublisher()}.
+         * @param target from {@code Engine.recordedEventPublisher()}, or any receiver of records.
          * @return this.
          */
-        public Context target(final InputPublisher target)
+        public Context target(final RecordedEventPublisher target)
         {
-            this.publisher = target::publishRecorded;
-            return this;
-        }
-
-        /**
-         * Where replayed records go, when not an engine.
-         *
-         * @param publisher receives each record.
-         * @return this.
-         */
-        public Context publisher(final RecordedPublisher publisher)
-        {
-            this.publisher = publisher;
+            this.target = target;
             return this;
         }
 
         /**
          * Where replayed records go.
          *
-         * @return the publisher.
+         * @return the target.
          */
-        public RecordedPublisher publisher()
+        public RecordedEventPublisher target()
         {
-            return publisher;
+            return target;
         }
 
         /**

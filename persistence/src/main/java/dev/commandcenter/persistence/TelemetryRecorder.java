@@ -3,22 +3,17 @@ package dev.commandcenter.persistence;
 import dev.commandcenter.codecs.sbe.MessageHeaderEncoder;
 import dev.commandcenter.codecs.sbe.TelemetrySnapshotEncoder;
 import dev.commandcenter.engine.counters.TelemetryListener;
+import dev.commandcenter.persistence.internal.QueueAppender;
 import dev.commandcenter.persistence.internal.QueueFiles;
 import net.openhft.chronicle.queue.ExcerptAppender;
-import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
-import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.BitUtil;
 import org.agrona.CloseHelper;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.AtomicBuffer;
-import org.agrona.concurrent.EpochClock;
-import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.status.CountersReader;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -45,12 +40,12 @@ public final class TelemetryRecorder implements TelemetryListener, AutoCloseable
     private final Path dir;
     private final SingleChronicleQueue queue;
     private final ExcerptAppender appender;
+    private final QueueAppender queueAppender;
     private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(16 * 1024);
     private final MessageHeaderEncoder header = new MessageHeaderEncoder();
     private final TelemetrySnapshotEncoder snapshot = new TelemetrySnapshotEncoder();
     private long nextRecordMs = Long.MIN_VALUE;
     private long recorded;
-    private int cycle = Integer.MIN_VALUE;
     private boolean closed;
 
     private TelemetryRecorder(final Context ctx)
@@ -58,32 +53,9 @@ public final class TelemetryRecorder implements TelemetryListener, AutoCloseable
         this.ctx = ctx;
         this.dir = ctx.telemetryDir();
         QueueFiles.requireNoForeignFiles(dir, "telemetry");
-        try
-        {
-            Files.createDirectories(dir);
-        }
-        catch (final IOException ex)
-        {
-            throw new JournalException("telemetry dir " + dir + " cannot be created: " + ex.getMessage(), ex);
-        }
-        final EpochClock clock = ctx.epochClock();
-        SingleChronicleQueue built = null;
-        ExcerptAppender created = null;
-        try
-        {
-            built = QueueFiles.builder(dir).rollCycle(ctx.rollCycle()).timeProvider(clock::time).build();
-            created = built.createAppender();
-            created.singleThreadedCheckDisabled(true);
-        }
-        catch (final RuntimeException | InternalError ex)
-        {
-            CloseHelper.quietClose(built);
-            throw new JournalException("cannot open telemetry " + dir + " for append: " +
-                ex.getClass().getSimpleName() + ": " + String.valueOf(ex.getMessage()).lines().findFirst().orElse(""), ex);
-        }
-        queue = built;
-        appender = created;
-        applyRetention();
+        queueAppender = QueueFiles.openForAppend(ctx, null);
+        queue = queueAppender.queue();
+        appender = queueAppender.appender();
     }
 
     /**
@@ -119,16 +91,7 @@ public final class TelemetryRecorder implements TelemetryListener, AutoCloseable
             dc.wire().bytes().write(buffer.byteArray(), 0, length);
         }
         recorded++;
-        final int appenderCycle = appender.cycle();
-        if (appenderCycle != cycle)
-        {
-            final boolean rolled = Integer.MIN_VALUE != cycle;
-            cycle = appenderCycle;
-            if (rolled)
-            {
-                applyRetention();
-            }
-        }
+        queueAppender.onAppended();
     }
 
     /**
@@ -210,16 +173,11 @@ public final class TelemetryRecorder implements TelemetryListener, AutoCloseable
         return MessageHeaderEncoder.ENCODED_LENGTH + snapshot.encodedLength();
     }
 
-    private void applyRetention()
-    {
-        QueueFiles.deleteExpired(dir, ctx.retention(), queue, ctx.epochClock().time());
-    }
-
     /**
      * Configuration of a {@link TelemetryRecorder}. Defaults come from system properties named by the
-     * {@code *_PROP_NAME} constants, else the {@code *_DEFAULT} constants; {@link #conclude()} validates.
+     * {@code *_PROP_NAME} constants, else the {@code *_DEFAULT} constants (shared ones in {@link QueueContext}); {@link #conclude()} validates.
      */
-    public static final class Context
+    public static final class Context extends QueueContext<Context>
     {
         /** Name of the telemetry directory inside the data dir. */
         public static final String TELEMETRY_DIR_NAME = "telemetry";
@@ -229,28 +187,17 @@ public final class TelemetryRecorder implements TelemetryListener, AutoCloseable
         public static final long INTERVAL_MS_DEFAULT = 10_000;
         /** System property naming the roll cycle. */
         public static final String ROLL_CYCLE_PROP_NAME = "commandcenter.telemetry.rollCycle";
-        /** Default roll cycle: one file per UTC day. */
-        public static final String ROLL_CYCLE_DEFAULT = RollCycleNames.DEFAULT;
         /** System property giving the retention, as {@link Retention#parse(String)} reads it. */
         public static final String RETENTION_PROP_NAME = "commandcenter.telemetry.retention";
-        /** Default retention: keep every cycle. */
-        public static final String RETENTION_DEFAULT = "forever";
 
-        private boolean concluded;
-        private Path dataDir;
-        private Path telemetryDir;
         private long intervalMs = Long.getLong(INTERVAL_MS_PROP_NAME, INTERVAL_MS_DEFAULT);
-        private String rollCycleName = System.getProperty(ROLL_CYCLE_PROP_NAME, ROLL_CYCLE_DEFAULT);
-        private RollCycle rollCycle;
-        private String retentionText = System.getProperty(RETENTION_PROP_NAME, RETENTION_DEFAULT);
-        private Retention retention;
-        private EpochClock epochClock = SystemEpochClock.INSTANCE;
 
         /**
          * Create a context holding the defaults.
          */
         public Context()
         {
+            super("telemetry", TELEMETRY_DIR_NAME, ROLL_CYCLE_PROP_NAME, RETENTION_PROP_NAME);
         }
 
         /**
@@ -262,58 +209,12 @@ public final class TelemetryRecorder implements TelemetryListener, AutoCloseable
          */
         public Context conclude()
         {
-            if (concluded)
-            {
-                throw new IllegalStateException("context already concluded");
-            }
-            concluded = true;
-            if (null == telemetryDir)
-            {
-                if (null == dataDir)
-                {
-                    throw new IllegalArgumentException("telemetry: expected a data dir or a telemetry dir");
-                }
-                telemetryDir = dataDir.resolve(TELEMETRY_DIR_NAME);
-            }
+            super.conclude();
             if (intervalMs < 1)
             {
                 throw new IllegalArgumentException("telemetry.intervalMs: expected 1 or more, got " + intervalMs);
             }
-            if (null == rollCycle)
-            {
-                rollCycle = RollCycleNames.of(rollCycleName);
-            }
-            if (null == retention)
-            {
-                retention = Retention.parse(retentionText);
-            }
-            if (null == epochClock)
-            {
-                throw new IllegalArgumentException("telemetry: expected an epoch clock");
-            }
             return this;
-        }
-
-        /**
-         * Data dir; the history lives in its {@value #TELEMETRY_DIR_NAME} folder.
-         *
-         * @param dataDir the engine's data dir.
-         * @return this.
-         */
-        public Context dataDir(final Path dataDir)
-        {
-            this.dataDir = dataDir;
-            return this;
-        }
-
-        /**
-         * Data dir.
-         *
-         * @return the data dir, or null when only a telemetry dir was given.
-         */
-        public Path dataDir()
-        {
-            return dataDir;
         }
 
         /**
@@ -324,8 +225,7 @@ public final class TelemetryRecorder implements TelemetryListener, AutoCloseable
          */
         public Context telemetryDir(final Path telemetryDir)
         {
-            this.telemetryDir = telemetryDir;
-            return this;
+            return queueDir(telemetryDir);
         }
 
         /**
@@ -335,7 +235,7 @@ public final class TelemetryRecorder implements TelemetryListener, AutoCloseable
          */
         public Path telemetryDir()
         {
-            return telemetryDir;
+            return queueDir();
         }
 
         /**
@@ -358,86 +258,6 @@ public final class TelemetryRecorder implements TelemetryListener, AutoCloseable
         public long intervalMs()
         {
             return intervalMs;
-        }
-
-        /**
-         * Roll cycle by name (see {@link RollCycleNames}).
-         *
-         * @param name such as {@code DAILY}.
-         * @return this.
-         */
-        public Context rollCycle(final String name)
-        {
-            this.rollCycleName = name;
-            this.rollCycle = null;
-            return this;
-        }
-
-        /**
-         * Roll cycle (resolved once concluded).
-         *
-         * @return the roll cycle.
-         */
-        public RollCycle rollCycle()
-        {
-            return rollCycle;
-        }
-
-        /**
-         * Which cycle files to keep.
-         *
-         * @param retention the retention.
-         * @return this.
-         */
-        public Context retention(final Retention retention)
-        {
-            this.retention = retention;
-            return this;
-        }
-
-        /**
-         * Which cycle files to keep, as {@link Retention#parse(String)} reads it.
-         *
-         * @param text such as {@code forever}, {@code 30d} or {@code 10 cycles}.
-         * @return this.
-         */
-        public Context retention(final String text)
-        {
-            this.retentionText = text;
-            this.retention = null;
-            return this;
-        }
-
-        /**
-         * Retention (resolved once concluded).
-         *
-         * @return the retention.
-         */
-        public Retention retention()
-        {
-            return retention;
-        }
-
-        /**
-         * Wall clock that decides the cycle a snapshot goes to and the age of cycles for retention.
-         *
-         * @param clock epoch milliseconds.
-         * @return this.
-         */
-        public Context epochClock(final EpochClock clock)
-        {
-            this.epochClock = clock;
-            return this;
-        }
-
-        /**
-         * Wall clock.
-         *
-         * @return the clock.
-         */
-        public EpochClock epochClock()
-        {
-            return epochClock;
         }
     }
 }

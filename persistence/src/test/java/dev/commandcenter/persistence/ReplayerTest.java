@@ -64,7 +64,7 @@ class ReplayerTest
             final long count = new Replayer(new Replayer.Context()
                 .journalDir(recordedDir.resolve("journal"))
                 .speed("max")
-                .target(engine.inputPublisher())
+                .target(engine.recordedEventPublisher())
                 .progressListener(progress::add)).run();
 
             assertThat(count).isEqualTo(events);
@@ -96,7 +96,7 @@ class ReplayerTest
             .nanoClock(clock)
             .idleStrategy(clock)
             .progressListener(progress::add)
-            .publisher((sequence, timestampNs, source, buffer, offset, length) ->
+            .target((sequence, timestampNs, source, buffer, offset, length) ->
             {
                 publishedAt.add(clock.nanoTime());
                 return sequence;
@@ -131,7 +131,7 @@ class ReplayerTest
             .speed(Replayer.MAX_SPEED)
             .nanoClock(clock)
             .idleStrategy(clock)
-            .publisher((sequence, timestampNs, source, buffer, offset, length) ->
+            .target((sequence, timestampNs, source, buffer, offset, length) ->
             {
                 if (attempts[0]++ % 2 == 0)
                 {
@@ -158,7 +158,7 @@ class ReplayerTest
             .range(new TimeRange(T0 + SECOND, T0 + 3 * SECOND))
             .nanoClock(clock)
             .idleStrategy(clock)
-            .publisher((sequence, timestampNs, source, buffer, offset, length) ->
+            .target((sequence, timestampNs, source, buffer, offset, length) ->
             {
                 sequences.add(sequence);
                 return sequence;
@@ -175,14 +175,14 @@ class ReplayerTest
         final Path journalDir = tempDir.resolve("journal");
         final Replayer.Context later = new Replayer.Context().journalDir(journalDir)
             .range(new TimeRange(T0 + SECOND, T0 + 2 * SECOND))
-            .publisher((sequence, timestampNs, source, buffer, offset, length) -> sequence);
+            .target((sequence, timestampNs, source, buffer, offset, length) -> sequence);
         assertThatThrownBy(() -> new Replayer(later).run())
             .isInstanceOf(JournalException.class)
             .hasMessage("no events in journal " + journalDir + " from 2026-11-25T09:46:41Z to 2026-11-25T09:46:42Z");
 
         final Path missing = tempDir.resolve("missing");
         assertThatThrownBy(() -> new Replayer(new Replayer.Context().journalDir(missing)
-            .publisher((sequence, timestampNs, source, buffer, offset, length) -> sequence)).run())
+            .target((sequence, timestampNs, source, buffer, offset, length) -> sequence)).run())
             .isInstanceOf(JournalException.class)
             .hasMessage("journal dir " + missing + " does not exist");
 

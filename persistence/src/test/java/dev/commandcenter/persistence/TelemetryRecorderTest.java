@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class TelemetryRecorderTest
 {
@@ -55,6 +56,32 @@ class TelemetryRecorderTest
             "2026-11-22T10:00:00Z          0                 0",
             "2026-11-22T10:00:10Z       1000                 1",
             "2026-11-22T10:00:20Z       2000                 2"));
+    }
+
+    @Test
+    void shouldKeepOnlyTheCyclesItsRetentionAllowsAsItRolls()
+    {
+        final CachedEpochClock clock = new CachedEpochClock();
+        clock.update(T0_MS);
+        try (TelemetryRecorder recorder = TelemetryRecorder.open(new TelemetryRecorder.Context().dataDir(dataDir)
+            .intervalMs(60_000).rollCycle("MINUTELY").retention("2 cycles").epochClock(clock)))
+        {
+            for (int minute = 0; minute < 5; minute++)
+            {
+                clock.update(T0_MS + minute * 60_000L);
+                recorder.onSample(clock.time(), counters);
+            }
+            assertThat(recorder.snapshotsRecorded()).isEqualTo(5);
+        }
+        assertThat(dev.commandcenter.persistence.internal.QueueFiles.cycleFiles(dataDir.resolve("telemetry"))).hasSize(2);
+    }
+
+    @Test
+    void shouldNameTheTelemetryWhenNoDirIsGiven()
+    {
+        assertThatThrownBy(() -> TelemetryRecorder.open(new TelemetryRecorder.Context()))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("telemetry: expected a data dir or a telemetry dir");
     }
 
     @Test

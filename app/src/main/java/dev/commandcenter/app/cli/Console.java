@@ -4,7 +4,7 @@ import java.io.PrintStream;
 
 /**
  * The byte streams of the running command line, for tools that write bytes (journal dump) rather
- * than through picocli's writers.
+ * than through picocli's writers, and the one-line form every command gives a failure.
  */
 public final class Console
 {
@@ -45,5 +45,21 @@ public final class Console
     public static PrintStream err()
     {
         return err;
+    }
+
+    /**
+     * A one-line description of a failure: its message, or its type when it has none.
+     *
+     * @param ex the failure.
+     * @return one line.
+     */
+    public static String describe(final Throwable ex)
+    {
+        final String message = ex.getMessage();
+        if (null == message || message.isBlank())
+        {
+            return ex.getClass().getSimpleName() + (null != ex.getCause() ? ": " + describe(ex.getCause()) : "");
+        }
+        return message.lines().findFirst().orElse(message);
     }
 }

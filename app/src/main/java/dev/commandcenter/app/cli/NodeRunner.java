@@ -1,6 +1,5 @@
 package dev.commandcenter.app.cli;
 
-import dev.commandcenter.app.CommandCenter;
 import dev.commandcenter.app.CommandCenterNode;
 import dev.commandcenter.app.config.AppConfig;
 
@@ -8,7 +7,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs a node until SIGTERM or Ctrl-C, then shuts it down cleanly: sources stop, the rings drain,
@@ -23,16 +21,8 @@ final class NodeRunner
     static int runUntilInterrupted(final AppConfig config, final Path dataDir, final boolean devMode, final String title,
         final PrintWriter out, final PrintWriter err)
     {
-        final AtomicBoolean firstError = new AtomicBoolean(true);
-        final CommandCenterNode node = CommandCenterNode.start(config, dataDir, (throwable) ->
-        {
-            // Errors are kept in the distinct error log (commandcenter stat --errors); say so once on the console.
-            if (firstError.compareAndSet(true, false))
-            {
-                err.println("commandcenter: error: " + CommandCenter.describe(throwable) +
-                    " (more in 'commandcenter stat --errors')");
-            }
-        }, devMode);
+        final CommandCenterNode node = CommandCenterNode.launch(new CommandCenterNode.Context()
+            .config(config).dataDir(dataDir).devMode(devMode).errorListener(new FirstErrorLine(err, dataDir)));
         final CountDownLatch stopped = new CountDownLatch(1);
         final Thread hook = new Thread(() ->
         {

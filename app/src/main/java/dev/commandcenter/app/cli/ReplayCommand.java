@@ -1,19 +1,14 @@
 package dev.commandcenter.app.cli;
 
+import dev.commandcenter.app.CommandCenterNode;
 import dev.commandcenter.app.config.AppConfig;
 import dev.commandcenter.app.config.ConfigLoader;
 import dev.commandcenter.codecs.json.JsonView;
-import dev.commandcenter.engine.Engine;
 import dev.commandcenter.engine.egress.EgressHandler;
 import dev.commandcenter.engine.egress.OutputEvent;
-import dev.commandcenter.engine.journal.Journal;
-import dev.commandcenter.plugin.host.PluginManager;
 import dev.commandcenter.persistence.ChronicleJournal;
 import dev.commandcenter.persistence.Replayer;
 import dev.commandcenter.persistence.TimeRange;
-import dev.commandcenter.transport.websocket.WebServer;
-import dev.commandcenter.transport.websocket.WebSocketEgress;
-import org.agrona.CloseHelper;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,13 +24,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Feeds a journal through a fresh input ring and the same plugins, at the recorded pace or faster.
- * Side effects are sandboxed: plugin outputs go nowhere live unless {@code --live-actions} starts the
- * HTTP/WebSocket server so overlays re-render; the journal being replayed is never written.
+ * Feeds a journal through a fresh input ring and the same plugins, at the recorded pace or faster. The node is
+ * assembled as for {@code run} (every engine, plugin, telemetry and server setting of {@code --config} applies),
+ * in replay mode: no wallet or REST ingress, and the journal being replayed is never written. Side effects are
+ * sandboxed: plugin outputs go nowhere live unless {@code --live-actions} starts the HTTP/WebSocket server so
+ * overlays re-render. The replay engine's counters, error log and telemetry are kept in {@code replay/} of the
+ * data dir.
  */
 @Command(name = "replay", description = "Replay a journal through the plugins (sandboxed unless --live-actions).")
 public final class ReplayCommand implements Callable<Integer>
 {
+    /** Longest wait, once the last event is published, for the plugins and egress to handle everything. */
+    static final long DRAIN_TIMEOUT_MS = 60_000;
+
     @Mixin
     private CommonOptions common;
 
@@ -49,7 +50,7 @@ public final class ReplayCommand implements Callable<Integer>
     @Option(names = "--live-actions", description = "Let outputs reach live clients: serve the overlay pages and feeds.")
     private boolean liveActions;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Plugin and server configuration (as for run).")
+    @Option(names = "--config", paramLabel = "FILE", description = "Configuration as for run: engine, plugin, telemetry and server settings apply.")
     private Path config;
 
     @Option(names = "--outputs", description = "Print every plugin output as a JSON line on stdout.")
@@ -69,44 +70,29 @@ public final class ReplayCommand implements Callable<Integer>
         final TimeRange range = time.range();
         final AppConfig appConfig = null == config ? new AppConfig() : ConfigLoader.load(config);
 
-        // The replay engine keeps its counters apart from any engine running on the data dir.
-        final Path replayDir = Files.createDirectories(common.dataDir.resolve("replay"));
-        final Engine.Context ctx = new Engine.Context().dataDir(replayDir).journal(Journal.NONE)
-            .waitStrategy(appConfig.engine.waitStrategy).inputRingSize(appConfig.engine.inputRingSize);
-        // The same plugins as a live run (built-in and from the plugins dir), without a control channel.
-        final PluginManager plugins = PluginManager.discover(new PluginManager.Context().dataDir(common.dataDir)
-            .settings(appConfig.plugins).controlChannel(false));
-        plugins.configure(ctx);
         final OutputPrinter outputs = new OutputPrinter(printOutputs ? out : null);
-        ctx.egress("replay", outputs);
-        WebSocketEgress liveEgress = null;
-        if (liveActions)
-        {
-            liveEgress = new WebSocketEgress(appConfig.websocket.retain);
-            ctx.egress("websocket", liveEgress);
-        }
-
+        final Path replayDir = common.dataDir.resolve(CommandCenterNode.REPLAY_DIR_NAME);
         final long started = System.nanoTime();
         final long replayed;
-        WebServer server = null;
-        try (Engine engine = Engine.launch(ctx))
+        // The node of run, in replay mode: no wallet or REST ingress, nothing written to the journal being read.
+        try (CommandCenterNode node = CommandCenterNode.launch(new CommandCenterNode.Context()
+            .config(appConfig)
+            .dataDir(common.dataDir)
+            .replay(true)
+            .liveActions(liveActions)
+            .egress("replay", outputs)
+            .errorListener(new FirstErrorLine(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8)), replayDir))))
         {
-            if (liveActions)
+            if (null != node.webServer())
             {
-                final WebServer.Context web = new WebServer.Context().bindAddress(appConfig.websocket.bind)
-                    .port(appConfig.websocket.port).token(dev.commandcenter.app.TokenStore.loadOrCreate(common.dataDir))
-                    .egress(liveEgress).counters(engine.counters()).countersReader(engine.countersReader())
-                    .errorHandler(engine.errorHandler());
-                plugins.plugins().forEach(web::plugin);
-                server = WebServer.launch(web);
-                err.println("live actions: serving " + server.baseUrl() + " (overlay pages and feeds as for run)");
+                err.println("live actions: serving " + node.webServer().baseUrl() + " (overlay pages and feeds as for run)");
             }
             final boolean terminal = null != System.console() && !printOutputs;
             final Replayer replayer = new Replayer(new Replayer.Context()
                 .journalDir(journalDir)
                 .range(range)
                 .speed(parsedSpeed)
-                .target(engine.inputPublisher())
+                .target(node.engine().recordedEventPublisher())
                 .progressIntervalNs(TimeUnit.MILLISECONDS.toNanos(500))
                 .progressListener(progress ->
                 {
@@ -121,19 +107,11 @@ public final class ReplayCommand implements Callable<Integer>
             {
                 err.println();
             }
-            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!engine.isDrained() && System.nanoTime() < deadline)
+            if (!node.awaitDrained(DRAIN_TIMEOUT_MS))
             {
-                Thread.onSpinWait();
-                Thread.yield();
+                err.println("commandcenter: the plugins had not handled every replayed event after " + DRAIN_TIMEOUT_MS +
+                    " ms; stopping them (outputs may be missing)");
             }
-            // The server counts into the engine's counters file: close it while the file is still mapped.
-            CloseHelper.quietClose(server);
-        }
-        finally
-        {
-            CloseHelper.quietClose(server);
-            CloseHelper.quietClose(plugins);
         }
         final double seconds = Math.max(1, System.nanoTime() - started) / 1e9;
         out.flush();

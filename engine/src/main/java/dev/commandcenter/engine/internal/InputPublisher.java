@@ -7,6 +7,7 @@ import dev.commandcenter.codecs.MessageSchema;
 import dev.commandcenter.engine.BackPressure;
 import dev.commandcenter.engine.EventPublisher;
 import dev.commandcenter.engine.MessageWriter;
+import dev.commandcenter.engine.RecordedEventPublisher;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.EpochNanoClock;
@@ -18,7 +19,7 @@ import org.agrona.concurrent.status.AtomicCounter;
  * <p>
  * <b>Note:</b> thread safe (multi-producer ring).
  */
-public final class InputPublisher implements EventPublisher
+public final class InputPublisher implements EventPublisher, RecordedEventPublisher
 {
     private final RingBuffer<EventSlot> ring;
     private final BackPressure policy;

@@ -1,8 +1,14 @@
 package dev.commandcenter.persistence.internal;
 
 import dev.commandcenter.persistence.JournalException;
+import dev.commandcenter.persistence.QueueContext;
 import dev.commandcenter.persistence.Retention;
+import net.openhft.chronicle.bytes.SyncMode;
+import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.EpochClock;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,10 +40,74 @@ public final class QueueFiles
      * @param dir of the queue.
      * @return the builder.
      */
-    public static net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder builder(final java.nio.file.Path dir)
+    public static SingleChronicleQueueBuilder builder(final Path dir)
     {
         disableAnalytics();
-        return net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder.binary(dir);
+        return SingleChronicleQueueBuilder.binary(dir);
+    }
+
+    /**
+     * Create a queue's directory if needed, open the queue for append with the context's roll cycle and clock, and
+     * apply its retention. Call {@link #requireNoForeignFiles(Path, String)} first.
+     *
+     * @param ctx      of the queue, concluded.
+     * @param syncMode how Chronicle syncs on its own ({@link SyncMode#NONE} when the owner syncs), or null for its default.
+     * @return the queue, its appender and its retention.
+     * @throws JournalException naming the queue and the cause, nothing left open.
+     */
+    public static QueueAppender openForAppend(final QueueContext<?> ctx, final SyncMode syncMode)
+    {
+        final Path dir = ctx.queueDir();
+        try
+        {
+            Files.createDirectories(dir);
+        }
+        catch (final IOException ex)
+        {
+            throw new JournalException(ctx.what() + " dir " + dir + " cannot be created: " + ex.getMessage(), ex);
+        }
+        final EpochClock clock = ctx.epochClock();
+        SingleChronicleQueue queue = null;
+        try
+        {
+            final var builder = builder(dir).rollCycle(ctx.rollCycle()).timeProvider(clock::time);
+            if (null != syncMode)
+            {
+                builder.syncMode(syncMode);
+            }
+            queue = builder.build();
+            final ExcerptAppender appender = queue.createAppender();
+            appender.singleThreadedCheckDisabled(true);
+            return new QueueAppender(ctx, queue, appender);
+        }
+        catch (final RuntimeException | InternalError ex)
+        {
+            CloseHelper.quietClose(queue);
+            throw new JournalException("cannot open " + ctx.what() + " " + dir + " for append: " + describe(ex), ex);
+        }
+    }
+
+    /**
+     * A failure in one line: its type and the first line of its message.
+     *
+     * @param ex the failure.
+     * @return such as {@code IllegalStateException: file is locked}.
+     */
+    public static String describe(final Throwable ex)
+    {
+        return ex.getClass().getSimpleName() + (null == ex.getMessage() ? "" : ": " + firstLine(ex.getMessage()));
+    }
+
+    /**
+     * The first line of a text.
+     *
+     * @param text possibly several lines.
+     * @return up to the first line break.
+     */
+    public static String firstLine(final String text)
+    {
+        final int newline = text.indexOf('\n');
+        return newline < 0 ? text : text.substring(0, newline);
     }
 
     /**

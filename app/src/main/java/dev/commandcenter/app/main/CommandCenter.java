@@ -1,4 +1,4 @@
-package dev.commandcenter.app;
+package dev.commandcenter.app.main;
 
 import dev.commandcenter.app.cli.DemoCommand;
 import dev.commandcenter.app.cli.JournalCommand;
@@ -7,6 +7,7 @@ import dev.commandcenter.app.cli.Console;
 import dev.commandcenter.app.cli.RunCommand;
 import dev.commandcenter.app.cli.StatCommand;
 import dev.commandcenter.app.cli.TelemetryCommand;
+import dev.commandcenter.app.plugins.PluginsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,7 +17,8 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The {@code commandcenter} command line. Errors are one line on stderr with a non-zero exit code;
+ * The {@code commandcenter} command line: the top of the application, naming every command; nothing else in the
+ * application depends on it. Errors are one line on stderr with a non-zero exit code;
  * {@code --verbose} adds the stack trace.
  */
 @Command(
@@ -26,7 +28,7 @@ import java.nio.charset.StandardCharsets;
     description = "Low-latency event engine for live-stream creators: wallet payments become overlay alerts.",
     subcommands = {
         DemoCommand.class, RunCommand.class, StatCommand.class, JournalCommand.class, ReplayCommand.class,
-        TelemetryCommand.class, dev.commandcenter.app.plugins.PluginsCommand.class,
+        TelemetryCommand.class, PluginsCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class CommandCenter implements Runnable
@@ -70,7 +72,7 @@ public final class CommandCenter implements Runnable
         commandLine.setExecutionExceptionHandler((ex, command, parseResult) ->
         {
             final boolean verbose = parseResult.hasMatchedOption("--verbose") || anyVerbose(parseResult);
-            err.println("commandcenter: " + describe(ex));
+            err.println("commandcenter: " + Console.describe(ex));
             if (verbose)
             {
                 ex.printStackTrace(err);
@@ -99,22 +101,6 @@ public final class CommandCenter implements Runnable
             }
         }
         return false;
-    }
-
-    /**
-     * A one-line description of a failure: its message, or its type when it has none.
-     *
-     * @param ex the failure.
-     * @return one line.
-     */
-    public static String describe(final Throwable ex)
-    {
-        final String message = ex.getMessage();
-        if (null == message || message.isBlank())
-        {
-            return ex.getClass().getSimpleName() + (null != ex.getCause() ? ": " + describe(ex.getCause()) : "");
-        }
-        return firstLine(message);
     }
 
     private static String firstLine(final String text)
