@@ -1,7 +1,7 @@
 package dev.commandcenter.app;
 
 import dev.commandcenter.app.config.AppConfig;
-import dev.commandcenter.engine.BackPressure;
+import dev.commandcenter.app.plugins.PluginControlServer;
 import dev.commandcenter.engine.Engine;
 import dev.commandcenter.engine.journal.Journal;
 import dev.commandcenter.engine.plugin.Plugin;
@@ -10,6 +10,7 @@ import dev.commandcenter.plugin.host.PluginManager;
 import dev.commandcenter.persistence.ChronicleJournal;
 import dev.commandcenter.persistence.Retention;
 import dev.commandcenter.persistence.TelemetryRecorder;
+import dev.commandcenter.transport.websocket.WebRoot;
 import dev.commandcenter.transport.websocket.WebServer;
 import dev.commandcenter.transport.websocket.WebSocketEgress;
 import org.agrona.CloseHelper;
@@ -43,6 +44,7 @@ public final class CommandCenterNode implements AutoCloseable
     private final List<Plugin> plugins = new ArrayList<>();
     private WalletSourceHandle wallet;
     private PluginManager pluginManager;
+    private PluginControlServer controlServer;
 
     private final boolean devMode;
 
@@ -99,13 +101,13 @@ public final class CommandCenterNode implements AutoCloseable
             .dataDir(dataDir)
             .inputRingSize(config.engine.inputRingSize)
             .outputRingSize(config.engine.outputRingSize)
-            .waitStrategy(config.engine.waitStrategy)
-            .backPressure("reject".equals(config.engine.backPressure) ? BackPressure.REJECT : BackPressure.BLOCK)
+            .waitStrategy(config.engine.waitStrategy.label())
+            .backPressure(config.engine.backPressure)
             .quarantineAfterFailures(config.engine.quarantineAfterFailures)
             .sampleIntervalMs(config.engine.sampleIntervalMs)
             .errorHandler(errorHandler);
         pluginManager = PluginManager.discover(new PluginManager.Context()
-            .dataDir(dataDir).settings(config.plugins).devMode(devMode).errorHandler(errorHandler));
+            .dataDir(dataDir).settings(config.plugins).devMode(devMode));
         pluginManager.configure(ctx);
         plugins.addAll(pluginManager.plugins());
 
@@ -115,7 +117,7 @@ public final class CommandCenterNode implements AutoCloseable
             journal = ChronicleJournal.open(new ChronicleJournal.Context()
                 .dataDir(dataDir)
                 .rollCycle(config.journal.rollCycle)
-                .durability(ChronicleJournal.Context.parseDurability(config.journal.durability.replace('-', '_')))
+                .durability(config.journal.durability)
                 .retention(Retention.parse(config.journal.retention)));
         }
         ctx.journal(journal);
@@ -144,6 +146,7 @@ public final class CommandCenterNode implements AutoCloseable
             throw ex;
         }
         pluginManager.attach(engine);
+        controlServer = PluginControlServer.start(dataDir, pluginManager);
 
         if (config.websocket.enabled)
         {
@@ -159,6 +162,7 @@ public final class CommandCenterNode implements AutoCloseable
             {
                 web.plugin(plugin);
             }
+            web.webRootLookup(this::webRoot);
             webServer = WebServer.launch(web);
         }
 
@@ -271,6 +275,7 @@ public final class CommandCenterNode implements AutoCloseable
     public void close()
     {
         CloseHelper.quietClose(wallet);
+        CloseHelper.quietClose(controlServer);
         CloseHelper.quietClose(webServer);
         CloseHelper.quietClose(engine);
         CloseHelper.quietClose(pluginManager);
@@ -288,6 +293,13 @@ public final class CommandCenterNode implements AutoCloseable
     public PluginManager pluginManager()
     {
         return pluginManager;
+    }
+
+    private WebRoot webRoot(final String pluginId)
+    {
+        final Plugin plugin = pluginManager.plugin(pluginId);
+        return null == plugin || null == plugin.webResourceRoot() ? null :
+            new WebRoot(plugin.getClass().getClassLoader(), plugin.webResourceRoot());
     }
 
     private static void requireWritable(final Path dataDir)

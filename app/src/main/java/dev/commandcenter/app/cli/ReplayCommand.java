@@ -72,10 +72,10 @@ public final class ReplayCommand implements Callable<Integer>
         // The replay engine keeps its counters apart from any engine running on the data dir.
         final Path replayDir = Files.createDirectories(common.dataDir.resolve("replay"));
         final Engine.Context ctx = new Engine.Context().dataDir(replayDir).journal(Journal.NONE)
-            .waitStrategy(appConfig.engine.waitStrategy).inputRingSize(appConfig.engine.inputRingSize);
+            .waitStrategy(appConfig.engine.waitStrategy.label()).inputRingSize(appConfig.engine.inputRingSize);
         // The same plugins as a live run (built-in and from the plugins dir), without a control channel.
         final PluginManager plugins = PluginManager.discover(new PluginManager.Context().dataDir(common.dataDir)
-            .settings(appConfig.plugins).controlChannel(false));
+            .settings(appConfig.plugins));
         plugins.configure(ctx);
         final OutputPrinter outputs = new OutputPrinter(printOutputs ? out : null);
         ctx.egress("replay", outputs);

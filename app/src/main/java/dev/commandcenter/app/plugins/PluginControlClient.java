@@ -1,5 +1,6 @@
-package dev.commandcenter.plugin.host;
+package dev.commandcenter.app.plugins;
 
+import dev.commandcenter.plugin.host.PluginView;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
