@@ -218,7 +218,8 @@ public final class ConfigBinder
         if (ex instanceof MismatchedInputException mismatch)
         {
             final String message = mismatch.getOriginalMessage();
-            if (null != message && message.startsWith("Missing required"))
+            if (null != message &&
+                (message.startsWith("Missing required") || message.startsWith("Null value for creator")))
             {
                 return new ConfigException(source, path, lineOr(text, path, ex.getLocation()), "missing: expected " +
                     describe(mismatch.getTargetType()));

@@ -137,7 +137,7 @@ class DescriptorParserTest
         assertThatThrownBy(() -> DescriptorParser.parse(FILE, "id: x\nname: \"unclosed\n", true))
             .hasMessageStartingWith(FILE + ": not valid YAML (line 2): ");
         assertThatThrownBy(() -> DescriptorParser.parse(FILE, VALID + "colour: blue\n", true))
-            .hasMessageStartingWith(FILE + ": unknown key 'colour' (line 22), expected one of [backPressure");
+            .hasMessageStartingWith(FILE + ": unknown key 'colour' (line 21), expected one of [backPressure");
         assertThatThrownBy(() -> DescriptorParser.parse(FILE, VALID.replace("source: wallet", "source: mars"), true))
             .hasMessageStartingWith(FILE + ": 'subscribes[0].source' (line 12) expected a source, one of [wallet");
         assertThatThrownBy(() -> DescriptorParser.parse(FILE, VALID.replace("version: 1.2.0", "version: one"), true))

@@ -107,6 +107,25 @@ class PluginManagerTest
     }
 
     @Test
+    void shouldRecordThePluginsThatFailedToLoadInTheEnginesErrorLogWhenAttached()
+    {
+        tagger("bad-version.jar", "bad-version", "1", "x", "");
+        tagger("good.jar", "good", "1.0.0", "good", "");
+        start(new PluginManager.Context().serviceLoader(false));
+
+        final List<String> errors = new ArrayList<>();
+        try (dev.commandcenter.engine.counters.CountersFile file = dev.commandcenter.engine.counters.CountersFile.open(
+            dataDir.resolve(dev.commandcenter.engine.counters.CountersFile.FILE_NAME)))
+        {
+            org.agrona.concurrent.errors.ErrorLogReader.read(file.errorLog(),
+                (count, first, last, text) -> errors.add(text));
+        }
+        assertThat(errors).hasSize(1);
+        assertThat(errors.get(0)).contains("plugin 'bad-version.jar' failed to load: plugin.yaml in " +
+            plugins().resolve("bad-version.jar") + ": 'version' (line 2) expected a semantic version");
+    }
+
+    @Test
     void shouldResolveRequirementsAndNameThePluginsInvolved()
     {
         tagger("base.jar", "base", "1.2.0", "base", "");
