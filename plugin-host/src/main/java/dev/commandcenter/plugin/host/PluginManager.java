@@ -10,7 +10,6 @@ import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.SystemEpochClock;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,7 +22,8 @@ import java.util.function.Supplier;
 /**
  * Finds, loads and controls plugins on top of the engine's plugin slots: a thin coordinator of discovery
  * ({@link PluginSources}), jar staging ({@link JarStaging}), construction ({@link PluginInstantiator}),
- * dependency checks ({@link PluginDependencies}), views ({@link PluginViews}) and settings ({@link PluginSpecs}).
+ * dependency checks ({@link PluginDependencies}), reload ({@link PluginReloads}), views ({@link PluginViews})
+ * and settings ({@link PluginSpecs}).
  * <ol>
  *     <li>{@link #discover}: built-in plugins through {@link ServiceLoader} (with an optional descriptor at
  *     {@code META-INF/commandcenter/plugins/<id>.yaml}), plus every jar, and every folder holding a
@@ -54,6 +54,7 @@ public final class PluginManager implements PluginOperations, AutoCloseable
     private final Context ctx;
     private final PluginSources sources;
     private final PluginInstantiator instantiator;
+    private final PluginReloads reloads;
     private final Map<String, PluginSlot> slots = new LinkedHashMap<>();
     private final List<PluginClassLoader> retired = new ArrayList<>();
     private final List<Throwable> unreported = new ArrayList<>();
@@ -70,6 +71,7 @@ public final class PluginManager implements PluginOperations, AutoCloseable
         this.instantiator = new PluginInstantiator(new JarStaging(ctx.cacheDir), new PluginSpecs(ctx.settings,
             BackPressure.BLOCK, PluginSpec.LAG_LIMIT_DEFAULT, PluginSpec.STALL_TIMEOUT_MS_DEFAULT, 0),
             ctx.builtInClassLoader);
+        this.reloads = new PluginReloads(slots, retired, instantiator, sources);
     }
 
     /**
@@ -125,6 +127,14 @@ public final class PluginManager implements PluginOperations, AutoCloseable
         {
             final PluginWatcher watcher = new PluginWatcher(ctx.pluginsDir, ctx.watchDebounceMs, ctx.epochClock,
                 this::onChanged);
+            try
+            {
+                watcher.onStart();
+            }
+            catch (final RuntimeException ex)
+            {
+                report(ex);
+            }
             watcherRunner = new AgentRunner(new SleepingMillisIdleStrategy(50), this::report, null, watcher);
             AgentRunner.startOnThread(watcherRunner, (runnable) ->
             {
@@ -229,7 +239,14 @@ public final class PluginManager implements PluginOperations, AutoCloseable
             running.reloadPlugin(slot.spec);
             return PluginViews.view(slot, running);
         }
-        return PluginViews.view(reloadFrom(slot), running);
+        try
+        {
+            return PluginViews.view(reloads.reload(slot, running), running);
+        }
+        finally
+        {
+            publish();
+        }
     }
 
     /**
@@ -267,104 +284,16 @@ public final class PluginManager implements PluginOperations, AutoCloseable
         }
         try
         {
-            PluginSlot existing = null;
-            for (final PluginSlot slot : slots.values())
-            {
-                if (source.equals(slot.source))
-                {
-                    existing = slot;
-                }
-            }
-            if (!Files.exists(source))
-            {
-                if (null != existing)
-                {
-                    remove(existing);
-                }
-            }
-            else if (null != existing)
-            {
-                reloadFrom(existing);
-            }
-            else if (sources.isPluginSource(source))
-            {
-                final PluginSlot fresh = instantiator.external(source);
-                PluginDependencies.checkAgainstLoaded(fresh, null, slots);
-                register(fresh);
-                engine.addPlugin(fresh.spec);
-                publish();
-            }
+            reloads.onChanged(source, engine);
         }
         catch (final RuntimeException ex)
         {
             report(ex);
         }
-    }
-
-    private void remove(final PluginSlot slot)
-    {
-        if (!engine.removePlugin(slot.key))
-        {
-            throw new IllegalStateException("plugin '" + slot.key + "' was removed from the plugins dir " +
-                "but is busy in onEvent: it stops when it returns and stays listed until the engine restarts");
-        }
-        slots.remove(slot.key);
-        CloseHelper.quietClose(slot.loader);
-        publish();
-    }
-
-    private PluginSlot reloadFrom(final PluginSlot slot)
-    {
-        final Engine running = requireEngine();
-        final PluginSlot fresh = instantiator.external(slot.source);
-        PluginDependencies.checkAgainstLoaded(fresh, slot, slots);
-        if (fresh.isFailed())
-        {
-            CloseHelper.quietClose(fresh.loader);
-            if (!slot.isFailed())
-            {
-                throw new IllegalStateException("reload of '" + slot.key + "' failed, version " +
-                    slot.spec.version() + " keeps running: " + fresh.spec.failure());
-            }
-            final PluginSpec failed = PluginSpec.failed(slot.key, fresh.spec.version(), fresh.spec.origin(),
-                fresh.spec.failure());
-            running.reloadPlugin(failed);
-            slot.spec = failed;
-            throw new IllegalStateException("reload of '" + slot.key + "' failed: " + fresh.spec.failure());
-        }
-        try
-        {
-            if (!fresh.key.equals(slot.key))
-            {
-                running.removePlugin(slot.key);
-                slots.remove(slot.key);
-                register(fresh);
-                running.addPlugin(fresh.spec);
-            }
-            else
-            {
-                slots.put(fresh.key, fresh);
-                running.reloadPlugin(fresh.spec);
-            }
-        }
         finally
         {
-            if (null != slot.loader)
-            {
-                retired.add(slot.loader);
-            }
             publish();
         }
-        return fresh;
-    }
-
-    private void register(final PluginSlot slot)
-    {
-        if (slot.isFailed() && slots.containsKey(slot.key))
-        {
-            slot.rekey(slot.source.getFileName().toString());
-        }
-        slots.put(slot.key, slot);
     }
 
     private void discoverAll()
