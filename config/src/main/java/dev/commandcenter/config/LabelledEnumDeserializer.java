@@ -39,7 +39,12 @@ public class LabelledEnumDeserializer<E extends Enum<E>> extends StdScalarDeseri
     public LabelledEnumDeserializer(final Class<E> type, final E... allowed)
     {
         super(type);
-        this.allowed = List.copyOf(0 == allowed.length ? Arrays.asList(type.getEnumConstants()) : Arrays.asList(allowed));
+        final List<E> values = new ArrayList<>(allowed.length);
+        for (final E value : allowed)
+        {
+            values.add(value);
+        }
+        this.allowed = List.copyOf(values.isEmpty() ? Arrays.asList(type.getEnumConstants()) : values);
     }
 
     /**

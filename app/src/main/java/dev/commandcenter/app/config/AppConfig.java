@@ -9,7 +9,6 @@ import net.openhft.chronicle.queue.RollCycles;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The YAML configuration of {@code commandcenter run}, bound by {@link ConfigLoader}. Every key has a default,

@@ -1,6 +1,7 @@
 package dev.commandcenter.app.plugins;
 
 import dev.commandcenter.plugin.host.PluginView;
+
 import java.util.List;
 import java.util.Map;
 
