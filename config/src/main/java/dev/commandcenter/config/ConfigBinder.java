@@ -106,11 +106,45 @@ public final class ConfigBinder
         }
         try
         {
+            refuseInjectedKeys(text, source, type, injectable.keySet());
             return YAML.readerFor(type).with(new InjectableValues.Std(Map.copyOf(injectable))).readValue(text);
         }
         catch (final JsonProcessingException ex)
         {
             throw translate(ex, text, source, injectable.keySet());
+        }
+    }
+
+    /**
+     * Jackson takes an injected value in place of a key of the same name and ignores the key: refuse the key
+     * instead, as any other unknown key.
+     */
+    private static void refuseInjectedKeys(
+        final String text, final String source, final Class<?> type, final Collection<String> injected)
+        throws JsonProcessingException
+    {
+        if (injected.isEmpty())
+        {
+            return;
+        }
+        final com.fasterxml.jackson.databind.JsonNode root = YAML.readTree(text);
+        for (final String key : injected)
+        {
+            if (null != root && root.isObject() && root.has(key))
+            {
+                final TreeSet<String> known = new TreeSet<>();
+                if (type.isRecord())
+                {
+                    for (final java.lang.reflect.RecordComponent component : type.getRecordComponents())
+                    {
+                        known.add(component.getName());
+                    }
+                }
+                known.removeAll(injected);
+                final int line = lineOf(text, key);
+                throw ConfigException.withMessage(source, key, line, source + ": unknown key '" + key + "'" +
+                    (line > 0 ? " (line " + line + ")" : "") + ", expected one of " + known);
+            }
         }
     }
 

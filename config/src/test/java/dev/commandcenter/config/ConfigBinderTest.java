@@ -129,6 +129,9 @@ class ConfigBinderTest
         assertThatThrownBy(() -> ConfigBinder.read("name: tips\nsurprise: 1\n", FILE, Injected.class,
             Map.of("origin", "caller")))
             .hasMessage(FILE + ": unknown key 'surprise' (line 2), expected one of [name]");
+        assertThatThrownBy(() -> ConfigBinder.read("name: tips\norigin: yaml\n", FILE, Injected.class,
+            Map.of("origin", "caller")))
+            .hasMessage(FILE + ": unknown key 'origin' (line 2), expected one of [name]");
     }
 
     @Test

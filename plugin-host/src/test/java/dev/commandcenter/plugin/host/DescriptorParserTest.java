@@ -106,12 +106,14 @@ class DescriptorParserTest
         bad(VALID.replace("backPressure: detach", "backPressure: reject"),
             "field 'backPressure': expected one of block | detach, got 'reject'");
         bad(VALID.replace("lagLimit: 128", "lagLimit: 0"), "field 'lagLimit': expected a whole number of 1 or more, got '0'");
+        bad(VALID + "source: wallet\n", "unknown key 'source', expected one of [backPressure, description");
         bad(VALID + "colour: blue\n", "unknown key 'colour', expected one of [backPressure, description");
         final String minimal = "id: x\nversion: 1.0.0\nmain: a.B\nengine: '^1.0.0'\n";
         bad(minimal + "subscribes: []\n", "field 'subscribes': expected a list of message types");
         bad(minimal, "field 'subscribes': missing: expected a list of message types");
         bad("id: \"unclosed\n", "plugin.yaml in plugins/tips.jar: not valid YAML: ");
-        bad("id: [unclosed", "'id' expected a string");
+        bad("id: [unclosed", "plugin.yaml in plugins/tips.jar: not valid YAML: ");
+        bad("id: [tips]\n", "'id' expected a string");
         bad("- just\n- a list\n", "expected a section of keys");
         bad("", "expected a mapping of descriptor fields");
     }
