@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.DeserializationConfig;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.InjectableValues;
 import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
@@ -23,10 +24,13 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 
 import java.io.IOException;
+import java.lang.reflect.RecordComponent;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -65,7 +69,7 @@ public final class ConfigBinder
         }))
         .build();
 
-    private static final java.util.regex.Pattern YAML_MARK = java.util.regex.Pattern.compile("line (\\d+), column");
+    private static final Pattern YAML_MARK = Pattern.compile("line (\\d+), column");
 
     private ConfigBinder()
     {
@@ -127,7 +131,7 @@ public final class ConfigBinder
         {
             return;
         }
-        final com.fasterxml.jackson.databind.JsonNode root = YAML.readTree(text);
+        final JsonNode root = YAML.readTree(text);
         for (final String key : injected)
         {
             if (null != root && root.isObject() && root.has(key))
@@ -135,7 +139,7 @@ public final class ConfigBinder
                 final TreeSet<String> known = new TreeSet<>();
                 if (type.isRecord())
                 {
-                    for (final java.lang.reflect.RecordComponent component : type.getRecordComponents())
+                    for (final RecordComponent component : type.getRecordComponents())
                     {
                         known.add(component.getName());
                     }
@@ -272,7 +276,7 @@ public final class ConfigBinder
     private static ConfigException syntax(final JsonProcessingException ex, final String source)
     {
         int line = line(ex.getLocation());
-        final java.util.regex.Matcher mark = null == ex.getOriginalMessage() ? null :
+        final Matcher mark = null == ex.getOriginalMessage() ? null :
             YAML_MARK.matcher(ex.getOriginalMessage());
         if (0 == line && null != mark && mark.find())
         {

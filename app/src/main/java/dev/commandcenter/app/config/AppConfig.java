@@ -8,6 +8,7 @@ import dev.commandcenter.plugin.host.PluginsSettings;
 import net.openhft.chronicle.queue.RollCycles;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -77,7 +78,7 @@ public final class AppConfig
         /** Bind the roll cycles meant for use. */
         public RollCycleName()
         {
-            super(RollCycles.class, java.util.Arrays.stream(RollCycles.values())
+            super(RollCycles.class, Arrays.stream(RollCycles.values())
                 .filter((cycle) -> !cycle.name().startsWith("TEST")).toArray(RollCycles[]::new));
         }
     }

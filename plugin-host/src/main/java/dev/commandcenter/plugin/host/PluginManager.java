@@ -12,6 +12,7 @@ import org.agrona.concurrent.SystemEpochClock;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -322,7 +323,7 @@ public final class PluginManager implements PluginOperations, AutoCloseable
                 instances.put(slot.key, slot.spec.instance());
             }
         }
-        loaded = java.util.Collections.unmodifiableMap(instances);
+        loaded = Collections.unmodifiableMap(instances);
     }
 
     private PluginSlot require(final String id)
