@@ -70,23 +70,21 @@ public class ConfigException extends IllegalArgumentException
      */
     public static String format(final String source, final String key, final int line, final String expected)
     {
-        final StringBuilder message = new StringBuilder(source).append(':');
-        if (!key.isEmpty())
+        final StringBuilder message = new StringBuilder(source);
+        if (key.isEmpty())
         {
-            message.append(" '").append(key).append('\'');
+            if (line > 0)
+            {
+                message.append(" (line ").append(line).append(')');
+            }
+            return message.append(": ").append(firstLine(expected)).toString();
         }
+        message.append(": '").append(key).append('\'');
         if (line > 0)
         {
             message.append(" (line ").append(line).append(')');
         }
-        if (key.isEmpty() && line <= 0)
-        {
-            message.append(' ');
-        }
-        else
-        {
-            message.append(expected.startsWith("expected") || expected.startsWith("missing") ? " " : ": ");
-        }
+        message.append(expected.startsWith("expected") || expected.startsWith("missing") ? " " : ": ");
         return message.append(firstLine(expected)).toString();
     }
 

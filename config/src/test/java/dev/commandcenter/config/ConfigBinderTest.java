@@ -110,6 +110,19 @@ class ConfigBinderTest
     }
 
     @Test
+    void shouldShapeEveryMessageTheSameWay()
+    {
+        assertThat(new ConfigException("f.yaml", "a.b", 3, "expected 1 or more, got 0").getMessage())
+            .isEqualTo("f.yaml: 'a.b' (line 3) expected 1 or more, got 0");
+        assertThat(new ConfigException("f.yaml", "a.b", 0, "the plugin needs plugin API 2").getMessage())
+            .isEqualTo("f.yaml: 'a.b': the plugin needs plugin API 2");
+        assertThat(new ConfigException("f.yaml", "", 4, "expected a section of keys").getMessage())
+            .isEqualTo("f.yaml (line 4): expected a section of keys");
+        assertThat(new ConfigException("f.yaml", "", 0, "no plugin.yaml\nin the jar").getMessage())
+            .isEqualTo("f.yaml: no plugin.yaml");
+    }
+
+    @Test
     void shouldFindTheLineOfAKey()
     {
         final String text = "a:\n  b:\n    - x: 1\n    - y: 2\nc: 3\n";
