@@ -1,7 +1,7 @@
 package dev.commandcenter.app;
 
 import dev.commandcenter.app.config.AppConfig;
-import dev.commandcenter.engine.BackPressure;
+import dev.commandcenter.app.plugins.PluginControlServer;
 import dev.commandcenter.engine.Engine;
 import dev.commandcenter.engine.egress.EgressHandler;
 import dev.commandcenter.engine.journal.Journal;
@@ -11,6 +11,7 @@ import dev.commandcenter.plugin.host.PluginManager;
 import dev.commandcenter.persistence.ChronicleJournal;
 import dev.commandcenter.persistence.Retention;
 import dev.commandcenter.persistence.TelemetryRecorder;
+import dev.commandcenter.transport.websocket.WebRoot;
 import dev.commandcenter.transport.websocket.WebServer;
 import dev.commandcenter.transport.websocket.WebSocketEgress;
 import org.agrona.CloseHelper;
@@ -53,7 +54,6 @@ public final class CommandCenterNode implements AutoCloseable
     private final AppConfig config;
     private final Path dataDir;
     private String token;
-    private final DeferredErrorHandler errors;
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private Engine engine;
     private WebServer webServer;
@@ -61,13 +61,13 @@ public final class CommandCenterNode implements AutoCloseable
     private final List<Plugin> plugins = new ArrayList<>();
     private WalletSourceHandle wallet;
     private PluginManager pluginManager;
+    private PluginControlServer controlServer;
 
     private CommandCenterNode(final Context ctx)
     {
         this.ctx = ctx;
         this.config = ctx.config();
         this.dataDir = ctx.dataDir();
-        this.errors = new DeferredErrorHandler();
     }
 
     /**
@@ -130,15 +130,13 @@ public final class CommandCenterNode implements AutoCloseable
             .dataDir(engineDir)
             .inputRingSize(config.engine.inputRingSize)
             .outputRingSize(config.engine.outputRingSize)
-            .waitStrategy(config.engine.waitStrategy)
-            .backPressure("reject".equals(config.engine.backPressure) ? BackPressure.REJECT : BackPressure.BLOCK)
+            .waitStrategy(config.engine.waitStrategy.label())
+            .backPressure(config.engine.backPressure)
             .quarantineAfterFailures(config.engine.quarantineAfterFailures)
             .sampleIntervalMs(config.engine.sampleIntervalMs)
             .errorHandler(ctx.errorListener());
-        // A replay runs the same plugins without a control channel: the live node's channel stays its own.
         pluginManager = PluginManager.discover(new PluginManager.Context()
-            .dataDir(dataDir).settings(config.plugins).devMode(ctx.devMode()).controlChannel(!replay)
-            .errorHandler(errors));
+            .dataDir(dataDir).settings(config.plugins).devMode(ctx.devMode()));
         pluginManager.configure(engineCtx);
         plugins.addAll(pluginManager.plugins());
 
@@ -148,7 +146,7 @@ public final class CommandCenterNode implements AutoCloseable
             journal = ChronicleJournal.open(new ChronicleJournal.Context()
                 .dataDir(dataDir)
                 .rollCycle(config.journal.rollCycle)
-                .durability(ChronicleJournal.Context.parseDurability(config.journal.durability.replace('-', '_')))
+                .durability(config.journal.durability)
                 .retention(Retention.parse(config.journal.retention)));
         }
         engineCtx.journal(journal);
@@ -180,11 +178,14 @@ public final class CommandCenterNode implements AutoCloseable
         catch (final RuntimeException ex)
         {
             CloseHelper.quietClose(journal::close);
-            errors.attach(ctx.errorListener());
             throw ex;
         }
-        errors.attach(engine.errorHandler());
         pluginManager.attach(engine);
+        if (!replay)
+        {
+            // A replay runs the same plugins without a control channel: the live node's channel stays its own.
+            controlServer = PluginControlServer.start(dataDir, pluginManager);
+        }
 
         if (serve)
         {
@@ -208,6 +209,7 @@ public final class CommandCenterNode implements AutoCloseable
             {
                 web.plugin(plugin);
             }
+            web.webRootLookup(this::webRoot);
             webServer = WebServer.launch(web);
         }
 
@@ -349,6 +351,7 @@ public final class CommandCenterNode implements AutoCloseable
     public void close()
     {
         CloseHelper.quietClose(wallet);
+        CloseHelper.quietClose(controlServer);
         CloseHelper.quietClose(webServer);
         CloseHelper.quietClose(engine);
         CloseHelper.quietClose(pluginManager);
@@ -366,6 +369,13 @@ public final class CommandCenterNode implements AutoCloseable
     public PluginManager pluginManager()
     {
         return pluginManager;
+    }
+
+    private WebRoot webRoot(final String pluginId)
+    {
+        final Plugin plugin = pluginManager.plugin(pluginId);
+        return null == plugin || null == plugin.webResourceRoot() ? null :
+            new WebRoot(plugin.getClass().getClassLoader(), plugin.webResourceRoot());
     }
 
     private static void requireWritable(final Path dataDir)

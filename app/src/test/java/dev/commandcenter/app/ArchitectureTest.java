@@ -36,7 +36,7 @@ class ArchitectureTest
     void shouldImportEveryModule()
     {
         for (final String pkg : new String[] {
-            "codecs", "engine", "plugin.host", "plugin.testkit", "persistence", "transport.websocket",
+            "config", "codecs", "engine", "plugin.host", "plugin.testkit", "persistence", "transport.websocket",
             "transport.electrum", "plugin.streambridge", "app" })
         {
             org.assertj.core.api.Assertions.assertThat(classes.containPackage(ROOT + "." + pkg))
@@ -107,6 +107,15 @@ class ArchitectureTest
         noClasses().that().resideInAPackage(ROOT + ".codecs..")
             .should().dependOnClassesThat().resideInAnyPackage(
                 ROOT + ".engine..", ROOT + ".plugin..", ROOT + ".persistence..", ROOT + ".transport..", ROOT + ".app..")
+            .check(classes);
+    }
+
+    @Test
+    void shouldKeepTheConfigBinderFreeOfEverythingElseOfOurs()
+    {
+        noClasses().that().resideInAPackage(ROOT + ".config..")
+            .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".codecs..", ROOT + ".engine..",
+                ROOT + ".plugin..", ROOT + ".persistence..", ROOT + ".transport..", ROOT + ".app..")
             .check(classes);
     }
 

@@ -49,8 +49,8 @@ class CommandCenterNodeTest
         config.websocket.port = 0;
         config.engine.inputRingSize = 256;
         config.engine.outputRingSize = 512;
-        config.engine.waitStrategy = "sleeping";
-        config.engine.backPressure = "reject";
+        config.engine.waitStrategy = AppConfig.WaitStrategy.SLEEPING;
+        config.engine.backPressure = BackPressure.REJECT;
         config.engine.quarantineAfterFailures = 2;
         config.engine.sampleIntervalMs = 50;
         config.telemetry.intervalMs = 100;
@@ -184,20 +184,5 @@ class CommandCenterNodeTest
                 .contains(String.valueOf(closedPort)).containsPattern("[1-9]\\d* distinct errors?");
             assertThat(stat.out()).containsPattern("errors\\s+[1-9]");
         }
-    }
-
-    @Test
-    void shouldHoldErrorsReportedBeforeTheEngineAndPassThemOnInOrder()
-    {
-        final DeferredErrorHandler deferred = new DeferredErrorHandler();
-        final List<String> heard = new ArrayList<>();
-        deferred.onError(new IllegalStateException("first"));
-        deferred.onError(new IllegalStateException("second"));
-        assertThat(heard).isEmpty();
-
-        deferred.attach((throwable) -> heard.add(throwable.getMessage()));
-        deferred.onError(new IllegalStateException("third"));
-
-        assertThat(heard).containsExactly("first", "second", "third");
     }
 }

@@ -1,5 +1,7 @@
 package dev.commandcenter.app;
 
+import dev.commandcenter.engine.BackPressure;
+
 import dev.commandcenter.app.config.AppConfig;
 import dev.commandcenter.app.config.ConfigException;
 import dev.commandcenter.app.config.ConfigLoader;
@@ -55,12 +57,14 @@ class ConfigLoaderTest
         final AppConfig config = ConfigLoader.load(file);
 
         assertThat(config.engine.inputRingSize).isEqualTo(1024);
-        assertThat(config.engine.backPressure).isEqualTo("reject");
-        assertThat(config.journal.durability).isEqualTo("sync");
+        assertThat(config.engine.backPressure).isEqualTo(dev.commandcenter.engine.BackPressure.REJECT);
+        assertThat(config.engine.waitStrategy).isEqualTo(AppConfig.WaitStrategy.SLEEPING);
+        assertThat(config.journal.durability).isEqualTo(dev.commandcenter.persistence.Durability.SYNC);
+        assertThat(config.journal.rollCycle).isEqualTo(net.openhft.chronicle.queue.RollCycles.FAST_HOURLY);
         assertThat(config.websocket.allowedOrigins).containsExactly("http://localhost:8080");
         assertThat(config.wallet.electrum.servers).hasSize(2);
         assertThat(config.wallet.watch.addresses).hasSize(1);
-        assertThat(config.plugins.get("stream-bridge")).isEqualTo(java.util.Map.of("minAmountSats", 5000));
+        assertThat(config.plugins.section("stream-bridge").config()).isEqualTo(java.util.Map.of("minAmountSats", 5000));
     }
 
     @Test
@@ -99,7 +103,7 @@ class ConfigLoaderTest
     void shouldNameABadValueAndWhatWasExpected() throws Exception
     {
         assertThatThrownBy(() -> ConfigLoader.load(write("engine:\n  backPressure: drop\n")))
-            .hasMessageEndingWith("'engine.backPressure' expected one of block | reject, got 'drop'");
+            .hasMessageEndingWith("'engine.backPressure' (line 2) expected one of block | reject, got 'drop'");
         assertThatThrownBy(() -> ConfigLoader.load(write("engine:\n  inputRingSize: 1000\n")))
             .hasMessageContaining("'engine.inputRingSize' expected a power of two");
         assertThatThrownBy(() -> ConfigLoader.load(write("websocket:\n  port: 70000\n")))
@@ -111,7 +115,56 @@ class ConfigLoaderTest
         assertThatThrownBy(() -> ConfigLoader.load(write("wallet:\n  watch:\n    addresses: [x]\n")))
             .hasMessageContaining("'wallet.electrum.servers' is empty");
         assertThatThrownBy(() -> ConfigLoader.load(write("plugins:\n  stream-bridge:\n    enabled: yes please\n")))
-            .hasMessageContaining("'plugins.stream-bridge.enabled' expected true or false");
+            .hasMessageContaining("'plugins.stream-bridge.enabled' (line 3) expected true or false");
+    }
+
+    @Test
+    void shouldBindClosedSetsAsEnumsWrittenInLowercaseWithDashes() throws Exception
+    {
+        final AppConfig config = ConfigLoader.load(write("""
+            engine:
+              waitStrategy: busy-spin
+            journal:
+              rollCycle: fast-hourly
+              durability: page-cache
+            plugins:
+              defaults:
+                backPressure: detach
+              tips:
+                backPressure: block
+                lagLimit: 64
+                minAmountSats: 1000
+            """));
+
+        assertThat(config.engine.waitStrategy).isEqualTo(AppConfig.WaitStrategy.BUSY_SPIN);
+        assertThat(config.engine.waitStrategy.label()).isEqualTo("busy-spin");
+        assertThat(config.journal.rollCycle).isEqualTo(net.openhft.chronicle.queue.RollCycles.FAST_HOURLY);
+        assertThat(config.journal.durability).isEqualTo(dev.commandcenter.persistence.Durability.PAGE_CACHE);
+        assertThat(config.plugins.defaults().backPressure()).isEqualTo(dev.commandcenter.engine.BackPressure.DETACH);
+        assertThat(config.plugins.section("tips").lagLimit()).isEqualTo(64);
+        assertThat(config.plugins.section("tips").config()).containsExactly(java.util.Map.entry("minAmountSats", 1000));
+    }
+
+    @Test
+    void shouldRefuseAValueOutsideAClosedSetListingTheAllowedOnes() throws Exception
+    {
+        assertThatThrownBy(() -> ConfigLoader.load(write("engine:\n  backPressure: detach\n")))
+            .hasMessageEndingWith("'engine.backPressure' (line 2) expected one of block | reject, got 'detach'");
+        assertThatThrownBy(() -> ConfigLoader.load(write("plugins:\n  tips:\n    backPressure: reject\n")))
+            .hasMessageEndingWith("'plugins.tips.backPressure' (line 3) expected one of block | detach, got 'reject'");
+        assertThatThrownBy(() -> ConfigLoader.load(write("engine:\n  waitStrategy: spin\n")))
+            .hasMessageEndingWith("'engine.waitStrategy' (line 2) expected one of blocking | sleeping | yielding | " +
+                "busy-spin, got 'spin'");
+        assertThatThrownBy(() -> ConfigLoader.load(write("journal:\n  durability: page_cache_please\n")))
+            .hasMessageEndingWith("'journal.durability' (line 2) expected one of page-cache | sync, got 'page_cache_please'");
+        assertThatThrownBy(() -> ConfigLoader.load(write("journal:\n  rollCycle: fortnightly\n")))
+            .hasMessageContaining("'journal.rollCycle' (line 2) expected one of ")
+            .hasMessageContaining("fast-daily")
+            .satisfies((ex) -> assertThat(ex.getMessage()).doesNotContain("test"));
+        assertThatThrownBy(() -> ConfigLoader.load(write("plugins:\n  defaults:\n    lagLimit: 0\n")))
+            .hasMessageEndingWith("'plugins.defaults.lagLimit' (line 3) expected a whole number of 1 or more, got '0'");
+        assertThatThrownBy(() -> ConfigLoader.load(write("plugins:\n  defaults:\n    colour: red\n")))
+            .hasMessageContaining("unknown key 'plugins.defaults.colour' (line 3), expected one of [backPressure, ");
     }
 
     @Test

@@ -40,7 +40,8 @@ class EndToEndTest
         config.telemetry.intervalMs = 1000;
         config.engine.sampleIntervalMs = 100;
         // Long enough that a browser test sees the alert still on screen however long the page takes.
-        config.plugins.put("stream-bridge", new java.util.LinkedHashMap<>(java.util.Map.of("alertDurationMs", 600_000)));
+        config.plugins = dev.commandcenter.plugin.host.PluginsSettings.of(
+            java.util.Map.of("stream-bridge", java.util.Map.of("alertDurationMs", 600_000)));
         return config;
     }
 

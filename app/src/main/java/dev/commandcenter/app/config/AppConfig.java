@@ -1,13 +1,20 @@
 package dev.commandcenter.app.config;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import dev.commandcenter.config.LabelledEnumDeserializer;
+import dev.commandcenter.engine.BackPressure;
+import dev.commandcenter.persistence.Durability;
+import dev.commandcenter.plugin.host.PluginsSettings;
+import net.openhft.chronicle.queue.RollCycles;
+
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
- * The YAML configuration of {@code commandcenter run}. Every key has a default, so an empty file is
- * a valid configuration; unknown keys are errors. The README documents each key.
+ * The YAML configuration of {@code commandcenter run}, bound by {@link ConfigLoader}. Every key has a default,
+ * so an empty file is a valid configuration; unknown keys are errors; closed sets are enums written as
+ * lowercase labels with dashes ({@code busy-spin}, {@code page-cache}). The README documents each key.
  */
 public final class AppConfig
 {
@@ -26,7 +33,55 @@ public final class AppConfig
      * holding hosting keys ({@code enabled}, {@code backPressure}, {@code lagLimit}, {@code stallTimeoutMs},
      * {@code quarantineAfterFailures}) plus the plugin's own keys. See docs/plugins.md.
      */
-    public Map<String, Object> plugins = new LinkedHashMap<>();
+    public PluginsSettings plugins = PluginsSettings.NONE;
+
+    /** Wait strategies of the rings, as named in {@code engine.waitStrategy}. */
+    public enum WaitStrategy
+    {
+        /** Park on a lock until an event arrives: the default, kind to a small machine. */
+        BLOCKING,
+        /** Spin, then yield, then sleep briefly. */
+        SLEEPING,
+        /** Spin, then yield: lower latency, a busy core. */
+        YIELDING,
+        /** Spin: the lowest latency, a core each; an opt-in latency profile. */
+        BUSY_SPIN;
+
+        /**
+         * The name the engine knows the strategy by.
+         *
+         * @return such as {@code busy-spin}.
+         */
+        public String label()
+        {
+            return LabelledEnumDeserializer.label(this);
+        }
+    }
+
+    /** Binds {@code engine.backPressure}: {@code block} or {@code reject}, the policies of producers. */
+    public static final class ProducerBackPressure extends LabelledEnumDeserializer<BackPressure>
+    {
+        private static final long serialVersionUID = 1L;
+
+        /** Bind the producer values of {@link BackPressure}. */
+        public ProducerBackPressure()
+        {
+            super(BackPressure.class, BackPressure.BLOCK, BackPressure.REJECT);
+        }
+    }
+
+    /** Binds {@code journal.rollCycle}: every roll cycle of Chronicle Queue but its test cycles. */
+    public static final class RollCycleName extends LabelledEnumDeserializer<RollCycles>
+    {
+        private static final long serialVersionUID = 1L;
+
+        /** Bind the roll cycles meant for use. */
+        public RollCycleName()
+        {
+            super(RollCycles.class, Arrays.stream(RollCycles.values())
+                .filter((cycle) -> !cycle.name().startsWith("TEST")).toArray(RollCycles[]::new));
+        }
+    }
 
     /** {@code engine:} section. */
     public static final class Engine
@@ -36,9 +91,10 @@ public final class AppConfig
         /** Slots in the output ring, a power of two. */
         public int outputRingSize = dev.commandcenter.engine.Engine.Context.OUTPUT_RING_SIZE_DEFAULT;
         /** blocking | sleeping | yielding | busy-spin. */
-        public String waitStrategy = dev.commandcenter.engine.Engine.Context.WAIT_STRATEGY_DEFAULT;
+        public WaitStrategy waitStrategy = WaitStrategy.BLOCKING;
         /** block | reject. */
-        public String backPressure = "block";
+        @JsonDeserialize(using = ProducerBackPressure.class)
+        public BackPressure backPressure = BackPressure.BLOCK;
         /** Failures after which a plugin is quarantined. */
         public int quarantineAfterFailures = dev.commandcenter.engine.Engine.Context.QUARANTINE_AFTER_FAILURES_DEFAULT;
         /** Interval of the counters sampler, ms. */
@@ -50,10 +106,11 @@ public final class AppConfig
     {
         /** Journal every input event (turn off only for benchmarks). */
         public boolean enabled = true;
-        /** Roll cycle of the journal files (FAST_DAILY, FAST_HOURLY, DAILY, HOURLY, MINUTELY, ...). */
-        public String rollCycle = "FAST_DAILY";
+        /** Roll cycle of the journal files (fast-daily, fast-hourly, daily, hourly, minutely, ...). */
+        @JsonDeserialize(using = RollCycleName.class)
+        public RollCycles rollCycle = RollCycles.FAST_DAILY;
         /** page-cache | sync. */
-        public String durability = "page-cache";
+        public Durability durability = Durability.PAGE_CACHE;
         /** forever, "N cycles", or a duration such as 7d or 12h. */
         public String retention = "forever";
     }

@@ -1,35 +1,18 @@
 package dev.commandcenter.app.config;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.commandcenter.config.ConfigBinder;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeSet;
-import java.util.stream.Collectors;
 
 /**
- * Reads the YAML configuration strictly: unknown keys, wrong types and bad values are one-line errors
- * naming the file, the key, the line and what was expected.
+ * Reads the YAML configuration strictly with the project's one configuration binder ({@link ConfigBinder}, the
+ * same that reads plugin descriptors): unknown keys, wrong types and bad values are one-line errors naming the
+ * file, the key, the line and what was expected.
  */
 public final class ConfigLoader
 {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-
     private ConfigLoader()
     {
     }
@@ -72,39 +55,11 @@ public final class ConfigLoader
         final AppConfig config;
         try
         {
-            config = yaml.isBlank() ? new AppConfig() : YAML.readValue(yaml, AppConfig.class);
+            config = ConfigBinder.read(yaml, source, AppConfig.class);
         }
-        catch (final UnrecognizedPropertyException ex)
+        catch (final dev.commandcenter.config.ConfigException ex)
         {
-            final List<String> known = ex.getKnownPropertyIds().stream().map(Object::toString)
-                .collect(Collectors.toCollection(ArrayList::new));
-            throw new ConfigException(source + ": unknown key '" + path(ex) + "'" + line(ex.getLocation()) +
-                ", expected one of " + new TreeSet<>(known));
-        }
-        catch (final InvalidFormatException ex)
-        {
-            throw new ConfigException(source + ": '" + path(ex) + "'" + line(ex.getLocation()) + " expected " +
-                describe(ex.getTargetType()) + ", got '" + ex.getValue() + "'");
-        }
-        catch (final MismatchedInputException ex)
-        {
-            throw new ConfigException(source + ": '" + path(ex) + "'" + line(ex.getLocation()) + " expected " +
-                describe(ex.getTargetType()));
-        }
-        catch (final JsonMappingException ex)
-        {
-            if (ex.getCause() instanceof JsonProcessingException syntax && !(syntax instanceof JsonMappingException))
-            {
-                throw new ConfigException(source + ": not valid YAML" + line(syntax.getLocation()) + ": " +
-                    syntax.getOriginalMessage().lines().findFirst().orElse(""));
-            }
-            throw new ConfigException(source + ": '" + path(ex) + "'" + line(ex.getLocation()) + ": " +
-                ex.getOriginalMessage().lines().findFirst().orElse(""));
-        }
-        catch (final JsonProcessingException ex)
-        {
-            throw new ConfigException(source + ": not valid YAML" + line(ex.getLocation()) + ": " +
-                ex.getOriginalMessage().lines().findFirst().orElse(""));
+            throw new ConfigException(ex.getMessage());
         }
         if (null == config)
         {
@@ -121,9 +76,6 @@ public final class ConfigLoader
         {
             throw new ConfigException(source + ": a top-level section is empty (remove it or give it keys)");
         }
-        oneOf(source, "engine.backPressure", config.engine.backPressure, "block", "reject");
-        oneOf(source, "engine.waitStrategy", config.engine.waitStrategy, "blocking", "sleeping", "yielding", "busy-spin");
-        oneOf(source, "journal.durability", config.journal.durability, "page-cache", "sync");
         oneOf(source, "wallet.source", config.wallet.source, "electrum", "simulator", "none");
         oneOf(source, "wallet.network", config.wallet.network, "mainnet", "testnet", "signet", "regtest");
         range(source, "websocket.port", config.websocket.port, 0, 65535);
@@ -135,7 +87,6 @@ public final class ConfigLoader
         try
         {
             dev.commandcenter.persistence.Retention.parse(config.journal.retention);
-            dev.commandcenter.persistence.RollCycleNames.of(config.journal.rollCycle);
         }
         catch (final IllegalArgumentException ex)
         {
@@ -143,22 +94,6 @@ public final class ConfigLoader
         }
         powerOfTwo(source, "engine.inputRingSize", config.engine.inputRingSize);
         powerOfTwo(source, "engine.outputRingSize", config.engine.outputRingSize);
-        for (final Map.Entry<String, Object> entry : config.plugins.entrySet())
-        {
-            if (entry.getValue() instanceof Map<?, ?> section)
-            {
-                final Object enabled = section.get("enabled");
-                if (null != enabled && !(enabled instanceof Boolean))
-                {
-                    throw new ConfigException(source + ": 'plugins." + entry.getKey() + ".enabled' expected true or false, got '" +
-                        enabled + "'");
-                }
-            }
-            else if (null == entry.getValue())
-            {
-                entry.setValue(new java.util.LinkedHashMap<>());
-            }
-        }
         final boolean watching = !config.wallet.watch.addresses.isEmpty() || !config.wallet.watch.xpubs.isEmpty();
         if ("electrum".equals(config.wallet.source) && watching && config.wallet.electrum.servers.isEmpty())
         {
@@ -200,46 +135,5 @@ public final class ConfigLoader
         {
             throw new ConfigException(source + ": '" + key + "' expected a power of two such as 1024 or 8192, got " + value);
         }
-    }
-
-    private static String path(final JsonMappingException ex)
-    {
-        return ex.getPath().stream()
-            .map(ref -> null != ref.getFieldName() ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-            .collect(Collectors.joining(".")).replace(".[", "[");
-    }
-
-    private static String line(final JsonLocation location)
-    {
-        return null == location || location.getLineNr() < 1 ? "" : " (line " + location.getLineNr() + ")";
-    }
-
-    private static String describe(final Class<?> type)
-    {
-        if (null == type)
-        {
-            return "another value";
-        }
-        if (type == int.class || type == Integer.class || type == long.class || type == Long.class)
-        {
-            return "a whole number";
-        }
-        if (type == boolean.class || type == Boolean.class)
-        {
-            return "true or false";
-        }
-        if (type == String.class)
-        {
-            return "a string";
-        }
-        if (List.class.isAssignableFrom(type))
-        {
-            return "a list";
-        }
-        if (Map.class.isAssignableFrom(type) || type.getName().startsWith("dev.commandcenter"))
-        {
-            return "a section of keys";
-        }
-        return type.getSimpleName();
     }
 }

@@ -23,6 +23,7 @@ class PluginsCommandTest
 
     private Engine engine;
     private PluginManager manager;
+    private PluginControlServer server;
 
     record Result(int code, String out, String err)
     {
@@ -31,6 +32,7 @@ class PluginsCommandTest
     @AfterEach
     void close()
     {
+        CloseHelper.quietClose(server);
         CloseHelper.quietClose(engine);
         CloseHelper.quietClose(manager);
     }
@@ -52,6 +54,7 @@ class PluginsCommandTest
         manager.configure(ctx);
         engine = Engine.launch(ctx);
         manager.attach(engine);
+        server = PluginControlServer.start(dataDir, manager);
     }
 
     @Test

@@ -1,46 +1,44 @@
 package dev.commandcenter.plugin.host;
 
+import dev.commandcenter.config.ConfigException;
+
 /**
- * A plugin descriptor is wrong: the message names the file, the field and what was expected.
+ * A plugin descriptor is wrong: the message names the file, the key, its line when known and what was
+ * expected, in the same shape as every configuration error.
  */
-public final class DescriptorException extends IllegalArgumentException
+public final class DescriptorException extends ConfigException
 {
     private static final long serialVersionUID = 1L;
-
-    private final String source;
-    private final String field;
 
     /**
      * Create the error.
      *
      * @param source   the descriptor file, such as {@code plugin.yaml in plugins/tips.jar}.
-     * @param field    the field, such as {@code subscribes[0].where}, or empty for the whole file.
+     * @param field    the key, such as {@code subscribes[0].where}, or empty for the whole file.
      * @param expected what is wrong and what was expected.
      */
     public DescriptorException(final String source, final String field, final String expected)
     {
-        super(source + (field.isEmpty() ? "" : ": field '" + field + "'") + ": " + expected);
-        this.source = source;
-        this.field = field;
+        super(source, field, 0, expected);
     }
 
     /**
-     * The descriptor file.
+     * The descriptor error of a binding error.
      *
-     * @return its description.
+     * @param cause what the binder found.
      */
-    public String source()
+    public DescriptorException(final ConfigException cause)
     {
-        return source;
+        super(cause.source(), cause.key(), cause.line(), cause.getMessage(), true);
     }
 
     /**
-     * The field that is wrong.
+     * The key that is wrong.
      *
-     * @return the field path, empty for the whole file.
+     * @return the key path, empty for the whole file.
      */
     public String field()
     {
-        return field;
+        return key();
     }
 }

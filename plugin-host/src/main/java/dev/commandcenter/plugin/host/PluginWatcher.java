@@ -53,8 +53,16 @@ public final class PluginWatcher implements Agent
         this.onChange = onChange;
     }
 
+    /**
+     * Start watching: create the plugins dir if missing and register it and its folders. Idempotent, so the
+     * manager can register before the agent's thread runs and no change made after attaching is missed.
+     */
     public void onStart()
     {
+        if (null != watchService)
+        {
+            return;
+        }
         try
         {
             Files.createDirectories(dir);

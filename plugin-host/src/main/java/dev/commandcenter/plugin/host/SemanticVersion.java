@@ -1,27 +1,33 @@
 package dev.commandcenter.plugin.host;
 
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import org.semver4j.Semver;
+
+import java.io.IOException;
 
 /**
- * A semantic version {@code MAJOR.MINOR.PATCH[-PRERELEASE][+BUILD]}, ordered as semver.org says: numbers
- * numerically, a pre-release before its release, build metadata ignored.
+ * A semantic version {@code MAJOR.MINOR.PATCH[-PRERELEASE][+BUILD]}, parsed and ordered by semver4j as
+ * semver.org says: numbers numerically, a pre-release before its release, build metadata ignored. Written in
+ * full: {@code 1.2} or {@code v1.2.0} are refused.
  * <p>
  * <b>Note:</b> immutable.
- *
- * @param major      major number.
- * @param minor      minor number.
- * @param patch      patch number.
- * @param preRelease pre-release identifiers, empty for a release.
  */
-public record SemanticVersion(int major, int minor, int patch, String preRelease) implements Comparable<SemanticVersion>
+@JsonDeserialize(using = SemanticVersion.Deserializer.class)
+public final class SemanticVersion implements Comparable<SemanticVersion>
 {
-    private static final Pattern PATTERN = Pattern.compile(
-        "(0|[1-9]\\d{0,8})\\.(0|[1-9]\\d{0,8})\\.(0|[1-9]\\d{0,8})(?:-([0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*))?" +
-        "(?:\\+[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?");
-
     /** What a version must look like, for error messages. */
     public static final String EXPECTED = "a semantic version such as 1.2.0";
+
+    private final Semver semver;
+
+    private SemanticVersion(final Semver semver)
+    {
+        this.semver = semver;
+    }
 
     /**
      * Parse a version.
@@ -32,13 +38,12 @@ public record SemanticVersion(int major, int minor, int patch, String preRelease
      */
     public static SemanticVersion parse(final String text)
     {
-        final Matcher matcher = null == text ? null : PATTERN.matcher(text.trim());
-        if (null == matcher || !matcher.matches())
+        final Semver semver = strict(text);
+        if (null == semver)
         {
             throw new IllegalArgumentException("expected " + EXPECTED + ", got '" + text + "'");
         }
-        return new SemanticVersion(Integer.parseInt(matcher.group(1)), Integer.parseInt(matcher.group(2)),
-            Integer.parseInt(matcher.group(3)), null == matcher.group(4) ? "" : matcher.group(4));
+        return new SemanticVersion(semver);
     }
 
     /**
@@ -49,70 +54,104 @@ public record SemanticVersion(int major, int minor, int patch, String preRelease
      */
     public static boolean isValid(final String text)
     {
-        return null != text && PATTERN.matcher(text.trim()).matches();
+        return null != strict(text);
     }
 
+    /**
+     * The major number.
+     *
+     * @return such as 1 for {@code 1.2.0}.
+     */
+    public int major()
+    {
+        return semver.getMajor();
+    }
+
+    /**
+     * The semver4j version, for ranges.
+     *
+     * @return the version.
+     */
+    Semver semver()
+    {
+        return semver;
+    }
+
+    /**
+     * Order of two versions; build metadata is ignored.
+     *
+     * @param other the other version.
+     * @return negative, zero or positive.
+     */
     public int compareTo(final SemanticVersion other)
     {
-        int result = Integer.compare(major, other.major);
-        if (0 == result)
-        {
-            result = Integer.compare(minor, other.minor);
-        }
-        if (0 == result)
-        {
-            result = Integer.compare(patch, other.patch);
-        }
-        if (0 == result)
-        {
-            result = comparePreRelease(preRelease, other.preRelease);
-        }
-        return result;
+        return semver.compareTo(other.semver);
     }
 
-    private static int comparePreRelease(final String a, final String b)
+    /**
+     * Equal when the versions are equal, build metadata included.
+     *
+     * @param other the other object.
+     * @return true when equal.
+     */
+    public boolean equals(final Object other)
     {
-        if (a.equals(b))
-        {
-            return 0;
-        }
-        if (a.isEmpty())
-        {
-            return 1;
-        }
-        if (b.isEmpty())
-        {
-            return -1;
-        }
-        final String[] left = a.split("\\.");
-        final String[] right = b.split("\\.");
-        for (int i = 0; i < Math.min(left.length, right.length); i++)
-        {
-            final boolean leftNumeric = left[i].chars().allMatch(Character::isDigit);
-            final boolean rightNumeric = right[i].chars().allMatch(Character::isDigit);
-            final int result;
-            if (leftNumeric && rightNumeric)
-            {
-                result = Long.compare(Long.parseLong(left[i]), Long.parseLong(right[i]));
-            }
-            else if (leftNumeric != rightNumeric)
-            {
-                result = leftNumeric ? -1 : 1;
-            }
-            else
-            {
-                result = left[i].compareTo(right[i]);
-            }
-            if (0 != result)
-            {
-                return result;
-            }
-        }
-        return Integer.compare(left.length, right.length);
+        return other instanceof SemanticVersion version && semver.equals(version.semver);
     }
 
+    /**
+     * Hash of the version.
+     *
+     * @return the hash.
+     */
+    public int hashCode()
+    {
+        return semver.hashCode();
+    }
+
+    /**
+     * The version without build metadata.
+     *
+     * @return such as {@code 2.0.0-rc.1}.
+     */
     public String toString()
     {
-        return major + "." + minor + "." + patch + (preRelease.isEmpty() ? "" : "-" + preRelease);
+        return semver.withClearedBuild().getVersion();
+    }
+
+    private static Semver strict(final String text)
+    {
+        if (null == text)
+        {
+            return null;
+        }
+        final String trimmed = text.trim();
+        return trimmed.isEmpty() || !Character.isDigit(trimmed.charAt(0)) ? null : Semver.parse(trimmed);
+    }
+
+    /** Binds a version from a YAML scalar, which may have been read as a number ({@code 1.2}). */
+    static final class Deserializer extends StdScalarDeserializer<SemanticVersion>
+    {
+        private static final long serialVersionUID = 1L;
+
+        Deserializer()
+        {
+            super(SemanticVersion.class);
+        }
+
+        public SemanticVersion deserialize(final JsonParser parser, final DeserializationContext context)
+            throws IOException
+        {
+            if (!parser.currentToken().isScalarValue())
+            {
+                return (SemanticVersion)context.handleUnexpectedToken(SemanticVersion.class, parser);
+            }
+            final String text = parser.getValueAsString();
+            if (!isValid(text))
+            {
+                throw InvalidFormatException.from(parser, "expected " + EXPECTED, text, SemanticVersion.class);
+            }
+            return parse(text);
+        }
     }
 }

@@ -1,31 +1,46 @@
 package dev.commandcenter.plugin.host;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import org.semver4j.range.RangeList;
+import org.semver4j.range.RangeListFactory;
+
+import java.io.IOException;
+import java.util.regex.Pattern;
 
 /**
- * A range of semantic versions, as written in descriptors: {@code *} (any), an exact version
- * {@code 1.2.0}, comparators joined by spaces that must all hold ({@code >=1.0.0 <2.0.0}), caret
- * ({@code ^1.2.0}: same major, or same minor below 1.0.0), tilde ({@code ~1.2.0}: same minor), and
- * alternatives joined by {@code ||}. Missing minor or patch numbers count as 0 ({@code >=1.2}).
+ * A range of semantic versions as written in descriptors, evaluated by semver4j: {@code *} (any), an exact
+ * version {@code 1.2.0}, comparators joined by spaces that must all hold ({@code >=1.0.0 <2.0.0}), caret
+ * ({@code ^1.2.0}: same major, or same minor below 1.0.0), tilde ({@code ~1.2.0}: same minor), and alternatives
+ * joined by {@code ||}. Missing minor or patch numbers count as 0 ({@code >=1.2}). Pre-releases are compared
+ * like any version (semver4j's {@code includePrerelease}), as the plugin API's versions may be pre-releases.
+ * <p>
+ * The text is checked against this grammar before semver4j reads it, because semver4j drops a term it cannot
+ * read instead of refusing it ({@code >=1.0.0 soon} would mean {@code >=1.0.0}).
  * <p>
  * <b>Note:</b> immutable.
  */
+@JsonDeserialize(using = VersionRange.Deserializer.class)
 public final class VersionRange
 {
     /** What a range must look like, for error messages. */
     public static final String EXPECTED = "a version range such as '>=1.0.0 <2.0.0', '^1.2.0', '~1.2.0', '1.2.0' or '*'";
 
-    private static final VersionRange ANY = new VersionRange("*", List.of());
+    private static final Pattern TERM = Pattern.compile(
+        "(>=|<=|>|<|=|\\^|~)?(0|[1-9]\\d{0,8})(\\.(0|[1-9]\\d{0,8})(\\.(0|[1-9]\\d{0,8})" +
+        "(-[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?(\\+[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?)?)?");
+    private static final VersionRange ANY = new VersionRange("*", RangeListFactory.create("*", true));
 
     private final String text;
-    private final List<List<Comparator>> alternatives;
+    private final RangeList ranges;
 
-    private VersionRange(final String text, final List<List<Comparator>> alternatives)
+    private VersionRange(final String text, final RangeList ranges)
     {
         this.text = text;
-        this.alternatives = alternatives;
+        this.ranges = ranges;
     }
 
     /**
@@ -52,26 +67,28 @@ public final class VersionRange
             throw new IllegalArgumentException("expected " + EXPECTED + ", got nothing");
         }
         final String trimmed = text.trim();
-        if (trimmed.isEmpty() || "*".equals(trimmed) || "x".equals(trimmed.toLowerCase(Locale.ROOT)))
+        if (trimmed.isEmpty() || "*".equals(trimmed) || "x".equalsIgnoreCase(trimmed))
         {
             return ANY;
         }
-        final List<List<Comparator>> alternatives = new ArrayList<>();
+        final StringBuilder normalised = new StringBuilder(trimmed.length());
         for (final String alternative : trimmed.split("\\|\\|", -1))
         {
-            final List<Comparator> all = new ArrayList<>();
-            final String part = alternative.trim().replaceAll("(>=|<=|>|<|=|\\^|~)\\s+", "$1");
-            if (part.isEmpty())
+            final String terms = alternative.trim().replaceAll("(>=|<=|>|<|=|\\^|~)\\s+", "$1");
+            if (terms.isEmpty())
             {
                 throw new IllegalArgumentException("expected " + EXPECTED + ", got '" + text + "'");
             }
-            for (final String term : part.split("\\s+"))
+            for (final String term : terms.split("\\s+"))
             {
-                parseTerm(term, text, all);
+                if (!TERM.matcher(term).matches())
+                {
+                    throw new IllegalArgumentException("expected " + EXPECTED + ", got '" + text + "'");
+                }
             }
-            alternatives.add(List.copyOf(all));
+            normalised.append(normalised.isEmpty() ? "" : " || ").append(terms);
         }
-        return new VersionRange(trimmed, List.copyOf(alternatives));
+        return new VersionRange(trimmed, RangeListFactory.create(normalised.toString(), true));
     }
 
     /**
@@ -82,92 +99,50 @@ public final class VersionRange
      */
     public boolean admits(final SemanticVersion version)
     {
-        if (alternatives.isEmpty())
-        {
-            return true;
-        }
-        for (final List<Comparator> all : alternatives)
-        {
-            boolean admitted = true;
-            for (final Comparator comparator : all)
-            {
-                admitted &= comparator.admits(version);
-            }
-            if (admitted)
-            {
-                return true;
-            }
-        }
-        return false;
+        return this == ANY || ranges.isSatisfiedBy(version.semver());
     }
 
+    /**
+     * The range as written.
+     *
+     * @return the text.
+     */
     public String toString()
     {
         return text;
     }
 
-    private static void parseTerm(final String term, final String text, final List<Comparator> into)
+    /** Binds a range from a YAML scalar; a null range is any version. */
+    static final class Deserializer extends StdScalarDeserializer<VersionRange>
     {
-        final String op;
-        if (term.startsWith(">=") || term.startsWith("<="))
+        private static final long serialVersionUID = 1L;
+
+        Deserializer()
         {
-            op = term.substring(0, 2);
+            super(VersionRange.class);
         }
-        else if (term.startsWith(">") || term.startsWith("<") || term.startsWith("=") || term.startsWith("^") ||
-            term.startsWith("~"))
+
+        public VersionRange deserialize(final JsonParser parser, final DeserializationContext context)
+            throws IOException
         {
-            op = term.substring(0, 1);
-        }
-        else
-        {
-            op = "=";
-        }
-        final String versionText = term.startsWith(op) ? term.substring(op.length()) : term;
-        final SemanticVersion version = partial(versionText, text);
-        switch (op)
-        {
-            case ">=" -> into.add(new Comparator(version, 0, 1));
-            case "<=" -> into.add(new Comparator(version, -1, 0));
-            case ">" -> into.add(new Comparator(version, 1, 1));
-            case "<" -> into.add(new Comparator(version, -1, -1));
-            case "=" -> into.add(new Comparator(version, 0, 0));
-            case "^" ->
+            if (!parser.currentToken().isScalarValue())
             {
-                into.add(new Comparator(version, 0, 1));
-                final SemanticVersion upper = version.major() > 0 ? new SemanticVersion(version.major() + 1, 0, 0, "") :
-                    version.minor() > 0 ? new SemanticVersion(0, version.minor() + 1, 0, "") :
-                    new SemanticVersion(0, 0, version.patch() + 1, "");
-                into.add(new Comparator(upper, -1, -1));
+                return (VersionRange)context.handleUnexpectedToken(VersionRange.class, parser);
             }
-            default ->
+            final String text = parser.getValueAsString();
+            try
             {
-                into.add(new Comparator(version, 0, 1));
-                into.add(new Comparator(new SemanticVersion(version.major(), version.minor() + 1, 0, ""), -1, -1));
+                return parse(text);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw InvalidFormatException.from(parser, "expected " + EXPECTED, text, VersionRange.class);
             }
         }
-    }
 
-    private static SemanticVersion partial(final String versionText, final String text)
-    {
-        final String[] parts = versionText.split("\\.", -1);
-        if (SemanticVersion.isValid(versionText))
+        public VersionRange getNullValue(final DeserializationContext context)
         {
-            return SemanticVersion.parse(versionText);
-        }
-        if (parts.length >= 1 && parts.length <= 2 && versionText.matches("\\d{1,9}(\\.\\d{1,9})?"))
-        {
-            return SemanticVersion.parse(versionText + (parts.length == 1 ? ".0.0" : ".0"));
-        }
-        throw new IllegalArgumentException("expected " + EXPECTED + ", got '" + text + "'");
-    }
-
-    /** {@code compare(version, bound)} must lie within [low, high]. */
-    private record Comparator(SemanticVersion bound, int low, int high)
-    {
-        boolean admits(final SemanticVersion version)
-        {
-            final int result = Integer.signum(version.compareTo(bound));
-            return result >= low && result <= high;
+            return ANY;
         }
     }
 }

@@ -102,14 +102,20 @@ class DescriptorParserTest
             "field 'permissions.emits': expected message types, one of [");
         bad(VALID.replace("network: false", "network: maybe"), "field 'permissions.network': expected true or false, got 'maybe'");
         bad(VALID.replace("backPressure: detach", "backPressure: drop"),
-            "field 'backPressure': expected block or detach, got 'drop'");
+            "field 'backPressure': expected one of block | detach, got 'drop'");
+        bad(VALID.replace("backPressure: detach", "backPressure: reject"),
+            "field 'backPressure': expected one of block | detach, got 'reject'");
         bad(VALID.replace("lagLimit: 128", "lagLimit: 0"), "field 'lagLimit': expected a whole number of 1 or more, got '0'");
-        bad(VALID + "colour: blue\n", "field 'colour': unknown field, expected one of [id, name, version");
+        bad(VALID + "source: wallet\n", "unknown key 'source', expected one of [backPressure, description");
+        bad(VALID + "colour: blue\n", "unknown key 'colour', expected one of [backPressure, description");
         final String minimal = "id: x\nversion: 1.0.0\nmain: a.B\nengine: '^1.0.0'\n";
         bad(minimal + "subscribes: []\n", "field 'subscribes': expected a list of message types");
         bad(minimal, "field 'subscribes': missing: expected a list of message types");
-        bad("id: [unclosed", "plugin.yaml in plugins/tips.jar: not valid YAML at line");
-        bad("- just\n- a list\n", "expected a mapping of descriptor fields");
+        bad("id: \"unclosed\n", "plugin.yaml in plugins/tips.jar: not valid YAML: ");
+        bad("id: [unclosed", "plugin.yaml in plugins/tips.jar: not valid YAML: ");
+        bad("id: [tips]\n", "'id' expected a string");
+        bad("- just\n- a list\n", "expected a section of keys");
+        bad("", "expected a mapping of descriptor fields");
     }
 
     @Test
@@ -125,11 +131,50 @@ class DescriptorParserTest
             "expected one of [CONNECTED, DEGRADED, DISCONNECTED] for 'state' of NetworkStatus, got 'UP'");
     }
 
+    @Test
+    void shouldNameTheLineOfTheKey()
+    {
+        assertThatThrownBy(() -> DescriptorParser.parse(FILE, VALID.replace("lagLimit: 128", "lagLimit: 0"), true))
+            .hasMessage(FILE + ": 'lagLimit' (line 19) expected a whole number of 1 or more, got '0'");
+        assertThatThrownBy(() -> DescriptorParser.parse(FILE, "id: x\nname: \"unclosed\n", true))
+            .hasMessageStartingWith(FILE + ": not valid YAML (line 2): ");
+        assertThatThrownBy(() -> DescriptorParser.parse(FILE, VALID + "colour: blue\n", true))
+            .hasMessageStartingWith(FILE + ": unknown key 'colour' (line 21), expected one of [backPressure");
+        assertThatThrownBy(() -> DescriptorParser.parse(FILE, VALID.replace("source: wallet", "source: mars"), true))
+            .hasMessageStartingWith(FILE + ": 'subscribes[0].source' (line 12) expected a source, one of [wallet");
+        assertThatThrownBy(() -> DescriptorParser.parse(FILE, VALID.replace("version: 1.2.0", "version: one"), true))
+            .isInstanceOfSatisfying(DescriptorException.class, (ex) ->
+            {
+                assertThat(ex.field()).isEqualTo("version");
+                assertThat(ex.line()).isEqualTo(3);
+                assertThat(ex.source()).isEqualTo(FILE);
+            });
+    }
+
+    @Test
+    void shouldKeepTheOrderOfRequirements()
+    {
+        final PluginDescriptor descriptor = DescriptorParser.parse(FILE, VALID.replace("chat: \"^1.0.0\"",
+            "zeta: \"*\"\n  alpha: \"^1.0.0\"\n  mid:"), true);
+
+        assertThat(descriptor.requires()).containsOnlyKeys("zeta", "alpha", "mid");
+        assertThat(descriptor.requires().keySet()).containsExactly("zeta", "alpha", "mid");
+        assertThat(descriptor.requires().get("mid").toString()).isEqualTo("*");
+    }
+
+    /**
+     * Expect a one-line error starting with the file; {@code field 'key': rest} in the expectation stands for the
+     * key, its line when known, and the rest.
+     */
     private static void bad(final String yaml, final String expected)
     {
+        final String wanted = expected.startsWith("field '") ? expected.substring("field ".length())
+            .replaceFirst("^('[^']*'): ", "$1 ") : expected;
         assertThatThrownBy(() -> DescriptorParser.parse(FILE, yaml, true))
             .isInstanceOf(DescriptorException.class)
             .hasMessageStartingWith(FILE)
-            .hasMessageContaining(expected);
+            .satisfies((ex) -> assertThat(ex.getMessage().replaceFirst(" \\(line \\d+\\)", "").replace("': ", "' "))
+                .contains(wanted.replace("': ", "' ")))
+            .satisfies((ex) -> assertThat(ex.getMessage()).doesNotContain("\n"));
     }
 }

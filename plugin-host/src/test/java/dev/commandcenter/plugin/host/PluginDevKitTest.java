@@ -6,7 +6,6 @@ import dev.commandcenter.codecs.sbe.NetworkState;
 import dev.commandcenter.engine.Engine;
 import dev.commandcenter.engine.Sources;
 import dev.commandcenter.plugin.host.PluginManager;
-import dev.commandcenter.plugin.host.PluginScaffold;
 import dev.commandcenter.plugin.host.PluginView;
 import dev.commandcenter.plugin.host.PluginWatcher;
 import org.agrona.CloseHelper;
@@ -85,45 +84,6 @@ class PluginDevKitTest
     }
 
     @Test
-    void shouldScaffoldAProjectWhoseJarRuns() throws Exception
-    {
-        final List<Path> written = PluginScaffold.create(dataDir.resolve("work"), "hello-bot", null);
-        final Path project = written.get(0);
-        assertThat(project).isEqualTo(dataDir.resolve("work/hello-bot"));
-        assertThat(project.resolve("pom.xml")).content().contains("<artifactId>hello-bot</artifactId>")
-            .contains("<artifactId>commandcenter-engine</artifactId>").contains("<scope>provided</scope>");
-        assertThat(project.resolve("src/main/resources/plugin.yaml")).content().contains("id: hello-bot")
-            .contains("main: com.example.hellobot.HelloBotPlugin");
-        assertThat(project.resolve("src/main/java/com/example/hellobot/HelloBotPlugin.java")).exists();
-
-        final Path testClasses = dataDir.resolve("scaffold-test-classes");
-        final Path mainClasses = buildProject(project, dataDir.resolve("plugins/hello-bot-0.1.0.jar"));
-        PluginJars.compile(sources(project.resolve("src/test/java")), testClasses, List.of(mainClasses,
-            codeSource(org.junit.jupiter.api.Test.class), codeSource(org.junit.jupiter.api.Assertions.class)));
-        assertThat(testClasses.resolve("com/example/hellobot/HelloBotPluginTest.class")).exists();
-
-        start();
-        engine.publisher().publish(Sources.WEBSOCKET, Messages.CHAT_TEXT, "!hello everyone");
-        engine.publisher().publish(Sources.WEBSOCKET, Messages.CHAT_TEXT, "no command here");
-
-        await().atMost(WAIT).until(() -> engine.isDrained() && websocket.from("hello-bot").size() == 1);
-        assertThat(websocket.from("hello-bot").get(0).text()).isEqualTo("hello from hello-bot");
-        assertThat(websocket.from("hello-bot").get(0).inputSequence()).isZero();
-    }
-
-    @Test
-    void shouldRefuseABadScaffoldName()
-    {
-        assertThatThrownBy(() -> PluginScaffold.create(dataDir, "Hello Bot", null))
-            .hasMessageStartingWith("plugin name 'Hello Bot': expected lowercase letters, digits and dashes");
-        assertThatThrownBy(() -> PluginScaffold.create(dataDir, "ok", "Com.Example"))
-            .hasMessageStartingWith("package 'Com.Example': expected a lowercase Java package");
-        PluginScaffold.create(dataDir, "twice", null);
-        assertThatThrownBy(() -> PluginScaffold.create(dataDir, "twice", null))
-            .hasMessageEndingWith("already exists: expected a new folder for the project");
-    }
-
-    @Test
     void shouldReportAChangeOnceAfterTheDebounceTime() throws Exception
     {
         final CachedEpochClock clock = new CachedEpochClock();
@@ -162,7 +122,7 @@ class PluginDevKitTest
     private PluginManager start()
     {
         final PluginManager manager = PluginManager.discover(new PluginManager.Context().dataDir(dataDir)
-            .serviceLoader(false).controlChannel(false));
+            .serviceLoader(false));
         final Engine.Context ctx = new Engine.Context().dataDir(dataDir).egress("websocket", websocket)
             .egress("webhooks", other);
         manager.configure(ctx);

@@ -32,7 +32,7 @@ import java.util.stream.Stream;
  * Builds real plugin jars in tests: compiles Java sources against the plugin API with the system compiler
  * and packs the classes with a plugin.yaml, as a plugin project's build would.
  */
-final class PluginJars
+public final class PluginJars
 {
     private PluginJars()
     {
@@ -43,7 +43,7 @@ final class PluginJars
      *
      * @return class path entries.
      */
-    static List<Path> apiClassPath()
+    public static List<Path> apiClassPath()
     {
         final List<Path> entries = new ArrayList<>();
         for (final Class<?> type : new Class<?>[] { Plugin.class, MessageSchema.class, DirectBuffer.class })
@@ -67,7 +67,7 @@ final class PluginJars
      * @param out     where the classes go.
      * @param extra   more class path entries.
      */
-    static void compile(final Map<String, String> sources, final Path out, final List<Path> extra)
+    public static void compile(final Map<String, String> sources, final Path out, final List<Path> extra)
     {
         final JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
         final DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
@@ -109,7 +109,7 @@ final class PluginJars
      * @param sources class name to source text.
      * @return the jar.
      */
-    static Path jar(final Path jar, final String yaml, final Map<String, String> sources)
+    public static Path jar(final Path jar, final String yaml, final Map<String, String> sources)
     {
         try
         {
@@ -131,7 +131,7 @@ final class PluginJars
      * @param classes folder of classes (and resources).
      * @return the jar.
      */
-    static Path pack(final Path jar, final String yaml, final Path classes)
+    public static Path pack(final Path jar, final String yaml, final Path classes)
     {
         try
         {
@@ -178,7 +178,7 @@ final class PluginJars
      * @param tag       text of its messages.
      * @return the source.
      */
-    static String taggingPlugin(final String className, final String id, final String tag)
+    public static String taggingPlugin(final String className, final String id, final String tag)
     {
         final int dot = className.lastIndexOf('.');
         return """
@@ -231,7 +231,7 @@ final class PluginJars
      * @param extra     more YAML lines appended.
      * @return the descriptor.
      */
-    static String taggingDescriptor(final String id, final String version, final String className, final String extra)
+    public static String taggingDescriptor(final String id, final String version, final String className, final String extra)
     {
         return """
             id: %s

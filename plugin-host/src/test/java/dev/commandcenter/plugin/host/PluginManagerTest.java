@@ -5,7 +5,6 @@ import dev.commandcenter.engine.plugin.Messages;
 import dev.commandcenter.engine.Engine;
 import dev.commandcenter.engine.Sources;
 import dev.commandcenter.plugin.host.PluginManager;
-import dev.commandcenter.plugin.host.PluginTable;
 import dev.commandcenter.plugin.host.PluginView;
 import org.agrona.CloseHelper;
 import org.junit.jupiter.api.AfterEach;
@@ -57,7 +56,7 @@ class PluginManagerTest
 
     private void start(final PluginManager.Context ctx)
     {
-        manager = PluginManager.discover(ctx.dataDir(dataDir).controlChannel(false));
+        manager = PluginManager.discover(ctx.dataDir(dataDir));
         final Engine.Context engineContext = new Engine.Context().dataDir(dataDir).sampleIntervalMs(60_000)
             .egress("websocket", egress);
         manager.configure(engineContext);
@@ -100,16 +99,30 @@ class PluginManagerTest
         assertThat(views.get("sample-counter").version()).isEqualTo("2.1.0");
         assertThat(views.get("bad-version.jar").state()).isEqualTo("FAILED");
         assertThat(views.get("bad-version.jar").reason()).isEqualTo("plugin.yaml in " + plugins().resolve("bad-version.jar") +
-            ": field 'version': expected a semantic version such as 1.2.0, got '1'");
+            ": 'version' (line 2) expected a semantic version such as 1.2.0, got '1'");
         assertThat(views.get("no-descriptor.jar").reason()).isEqualTo(plugins().resolve("no-descriptor.jar") +
             ": no plugin.yaml at the root of the jar, expected one (src/main/resources/plugin.yaml in a Maven project)");
         assertThat(views.get("wrong-main").reason()).endsWith(
-            "field 'main': class test.wrong.Missing not found in the plugin");
+            "'main': class test.wrong.Missing not found in the plugin");
+    }
 
-        final String table = PluginTable.list(manager.list());
-        assertThat(table.lines()).hasSize(7);
-        assertThat(table.lines().filter(line -> line.startsWith("bad-version.jar")).findFirst().orElseThrow())
-            .contains("FAILED").contains("field 'version'");
+    @Test
+    void shouldRecordThePluginsThatFailedToLoadInTheEnginesErrorLogWhenAttached()
+    {
+        tagger("bad-version.jar", "bad-version", "1", "x", "");
+        tagger("good.jar", "good", "1.0.0", "good", "");
+        start(new PluginManager.Context().serviceLoader(false));
+
+        final List<String> errors = new ArrayList<>();
+        try (dev.commandcenter.engine.counters.CountersFile file = dev.commandcenter.engine.counters.CountersFile.open(
+            dataDir.resolve(dev.commandcenter.engine.counters.CountersFile.FILE_NAME)))
+        {
+            org.agrona.concurrent.errors.ErrorLogReader.read(file.errorLog(),
+                (count, first, last, text) -> errors.add(text));
+        }
+        assertThat(errors).hasSize(1);
+        assertThat(errors.get(0)).contains("plugin 'bad-version.jar' failed to load: plugin.yaml in " +
+            plugins().resolve("bad-version.jar") + ": 'version' (line 2) expected a semantic version");
     }
 
     @Test
@@ -339,16 +352,16 @@ class PluginManagerTest
     {
         assertThatThrownBy(() -> PluginManager.discover(new PluginManager.Context().dataDir(dataDir)
             .settings(Map.of("tips", Map.of("backPressure", "drop")))))
-            .hasMessage("plugins.tips.backPressure: expected block or detach, got 'drop'");
+            .hasMessage("plugin settings: 'plugins.tips.backPressure' expected one of block | detach, got 'drop'");
         assertThatThrownBy(() -> PluginManager.discover(new PluginManager.Context().dataDir(dataDir)
             .settings(Map.of("tips", Map.of("lagLimit", 0)))))
-            .hasMessage("plugins.tips.lagLimit: expected a whole number of 1 or more, got '0'");
+            .hasMessage("plugin settings: 'plugins.tips.lagLimit' expected a whole number of 1 or more, got '0'");
         assertThatThrownBy(() -> PluginManager.discover(new PluginManager.Context().dataDir(dataDir)
             .settings(Map.of("defaults", Map.of("colour", "red")))))
-            .hasMessageStartingWith("plugins.defaults.colour: unknown setting, expected one of [backPressure");
+            .hasMessageStartingWith("plugin settings: unknown key 'plugins.defaults.colour', expected one of [backPressure");
         assertThatThrownBy(() -> PluginManager.discover(new PluginManager.Context().dataDir(dataDir)
-            .settings(Map.of("dir", 5))))
-            .hasMessage("plugins.dir: expected a directory path, got '5'");
+            .settings(Map.of("dir", " "))))
+            .hasMessage("plugin settings: 'plugins.dir' expected a directory path, got ' '");
     }
 
     @Test

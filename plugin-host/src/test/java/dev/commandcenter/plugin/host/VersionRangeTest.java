@@ -39,6 +39,33 @@ class VersionRangeTest
     }
 
     @Test
+    void shouldAdmitEveryFormTheDeveloperGuideDocuments()
+    {
+        assertThat(r("*").admits(v("0.0.1"))).isTrue();
+        assertThat(r("=1.2.0").admits(v("1.2.0"))).isTrue();
+        assertThat(r(">1.2.0").admits(v("1.2.0"))).isFalse();
+        assertThat(r(">1.2.0").admits(v("1.2.1"))).isTrue();
+        assertThat(r("<=1.2.0").admits(v("1.2.0"))).isTrue();
+        assertThat(r("^1.2.0").admits(v("2.0.0"))).isFalse();
+        assertThat(r("~1.2.0").admits(v("1.2.99"))).isTrue();
+        assertThat(r(">=1.2").admits(v("1.1.9"))).isFalse();
+        assertThat(r(">=1.0.0 <2.0.0").admits(v("2.0.0-rc.1"))).isTrue();
+        assertThat(r(" ^1.0.0 ").toString()).isEqualTo("^1.0.0");
+        assertThat(VersionRange.any().admits(v("9.0.0"))).isTrue();
+    }
+
+    @Test
+    void shouldRefuseATermItCannotReadRatherThanDropIt()
+    {
+        assertThatThrownBy(() -> VersionRange.parse(">=1.0.0 soon")).hasMessageEndingWith("got '>=1.0.0 soon'");
+        assertThatThrownBy(() -> VersionRange.parse(">=1.0.0 || later")).hasMessageEndingWith("got '>=1.0.0 || later'");
+        assertThatThrownBy(() -> VersionRange.parse("1.0.0 - 2.0.0")).hasMessageStartingWith("expected a version range");
+        assertThatThrownBy(() -> VersionRange.parse(">=")).hasMessageStartingWith("expected a version range");
+        assertThatThrownBy(() -> SemanticVersion.parse("v1.2.0")).hasMessageEndingWith("got 'v1.2.0'");
+        assertThatThrownBy(() -> SemanticVersion.parse("01.2.0")).hasMessageEndingWith("got '01.2.0'");
+    }
+
+    @Test
     void shouldSayWhatWasExpected()
     {
         assertThatThrownBy(() -> SemanticVersion.parse("1.2"))

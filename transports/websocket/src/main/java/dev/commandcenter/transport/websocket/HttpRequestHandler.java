@@ -225,7 +225,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         final String rest = path.length() > PLUGINS_PREFIX.length() ? path.substring(PLUGINS_PREFIX.length()) : "";
         final int slash = rest.indexOf('/');
         final String pluginId = slash < 0 ? rest : rest.substring(0, slash);
-        final WebRoot root = server.context().webRoots().get(pluginId);
+        final WebRoot root = pluginId.isEmpty() ? null : server.context().webRoot(pluginId);
         if (pluginId.isEmpty() || null == root)
         {
             return HttpResponses.error(HttpResponseStatus.NOT_FOUND, "no web pages for plugin '" + pluginId +

@@ -517,6 +517,7 @@ public final class WebServer implements AutoCloseable
         private CountersReader countersReader;
         private ErrorHandler errorHandler;
         private final Map<String, WebRoot> webRoots = new LinkedHashMap<>();
+        private java.util.function.Function<String, WebRoot> webRootLookup;
         private final Set<String> feeds = new LinkedHashSet<>();
 
         /**
@@ -1053,6 +1054,31 @@ public final class WebServer implements AutoCloseable
         public Map<String, WebRoot> webRoots()
         {
             return webRoots;
+        }
+
+        /**
+         * Look web roots up at each request, by plugin id, before the fixed ones: for plugins that are reloaded
+         * (new class loader) or added while the server runs.
+         *
+         * @param lookup plugin id to its current web root, or null when it has none; called on I/O threads.
+         * @return this.
+         */
+        public Context webRootLookup(final java.util.function.Function<String, WebRoot> lookup)
+        {
+            this.webRootLookup = lookup;
+            return this;
+        }
+
+        /**
+         * The web root serving a plugin's pages now: the lookup's, else a fixed one.
+         *
+         * @param pluginId id in the URL.
+         * @return the web root, or null when the plugin has no pages.
+         */
+        public WebRoot webRoot(final String pluginId)
+        {
+            final WebRoot found = null == webRootLookup ? null : webRootLookup.apply(pluginId);
+            return null != found ? found : webRoots.get(pluginId);
         }
 
         /**

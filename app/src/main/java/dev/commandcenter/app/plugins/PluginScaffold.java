@@ -1,6 +1,8 @@
-package dev.commandcenter.plugin.host;
+package dev.commandcenter.app.plugins;
 
 import dev.commandcenter.engine.plugin.PluginApi;
+import dev.commandcenter.plugin.host.DescriptorParser;
+import dev.commandcenter.plugin.host.SemanticVersion;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -156,6 +158,13 @@ public final class PluginScaffold
                         <artifactId>commandcenter-engine</artifactId>
                         <version>${commandcenter.version}</version>
                         <scope>provided</scope>
+                    </dependency>
+                    <!-- The plugin test kit: a harness without an engine and the plugin contract. -->
+                    <dependency>
+                        <groupId>dev.commandcenter</groupId>
+                        <artifactId>commandcenter-plugin-testkit</artifactId>
+                        <version>${commandcenter.version}</version>
+                        <scope>test</scope>
                     </dependency>
                     <dependency>
                         <groupId>org.junit.jupiter</groupId>

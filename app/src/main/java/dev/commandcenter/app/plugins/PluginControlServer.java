@@ -1,7 +1,9 @@
-package dev.commandcenter.plugin.host;
+package dev.commandcenter.app.plugins;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
+import dev.commandcenter.plugin.host.PluginOperations;
+import dev.commandcenter.plugin.host.PluginView;
 import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
@@ -24,7 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The local control channel of the plugin manager: HTTP on 127.0.0.1 at an ephemeral port, every request
+ * The local control channel of the plugins of a running engine: HTTP on 127.0.0.1 at an ephemeral port, every request
  * authenticated with a random bearer token. Port and token are written to {@code <data-dir>/control.json}
  * (owner read/write only), which {@link PluginControlClient} reads. Protocol, JSON both ways:
  * <pre>
@@ -35,7 +37,10 @@ import java.util.concurrent.Executors;
  *   POST /v1/plugins/ID/reload       idem
  *   errors: 401 bad token, 404 no such plugin or path, 409 refused, 500 failure; body {"error": "..."}
  * </pre>
- * <b>Note:</b> requests are served one at a time on the server's own thread.
+ * Each exchange runs on a virtual thread of its own: the JDK server's handlers block on their socket, which is
+ * what virtual threads are for at the edge; the operations themselves are serialised by the plugin host.
+ * <p>
+ * <b>Note:</b> thread safe; {@link #close()} stops the server and its executor.
  */
 public final class PluginControlServer implements AutoCloseable
 {
@@ -50,24 +55,19 @@ public final class PluginControlServer implements AutoCloseable
 
     private final HttpServer server;
     private final ExecutorService executor;
-    private final PluginManager manager;
+    private final PluginOperations operations;
     private final byte[] expectedAuthorization;
     private final Path file;
 
-    private PluginControlServer(final Path dataDir, final PluginManager manager) throws IOException
+    private PluginControlServer(final Path dataDir, final PluginOperations operations) throws IOException
     {
-        this.manager = manager;
+        this.operations = operations;
         final byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
         final String token = HexFormat.of().formatHex(secret);
         this.expectedAuthorization = ("Bearer " + token).getBytes(StandardCharsets.US_ASCII);
         server = HttpServer.create(new InetSocketAddress(InetAddress.getByAddress(new byte[] { 127, 0, 0, 1 }), 0), 8);
-        executor = Executors.newSingleThreadExecutor((runnable) ->
-        {
-            final Thread thread = new Thread(runnable, "cc-plugin-control");
-            thread.setDaemon(true);
-            return thread;
-        });
+        executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("cc-plugin-control-", 0).factory());
         server.setExecutor(executor);
         server.createContext(PATH, this::handle);
         server.start();
@@ -85,17 +85,17 @@ public final class PluginControlServer implements AutoCloseable
     }
 
     /**
-     * Start the control channel of a manager and write {@code control.json}.
+     * Start the control channel of a running engine's plugins and write {@code control.json}.
      *
-     * @param dataDir the engine's data dir.
-     * @param manager the manager to control.
+     * @param dataDir    the engine's data dir.
+     * @param operations the plugins to control, usually the engine's plugin manager.
      * @return the running server.
      */
-    public static PluginControlServer start(final Path dataDir, final PluginManager manager)
+    public static PluginControlServer start(final Path dataDir, final PluginOperations operations)
     {
         try
         {
-            return new PluginControlServer(dataDir, manager);
+            return new PluginControlServer(dataDir, operations);
         }
         catch (final IOException ex)
         {
@@ -193,20 +193,20 @@ public final class PluginControlServer implements AutoCloseable
         {
             if (parts.length == 0 && "GET".equals(method))
             {
-                respond(exchange, 200, Map.of("plugins", manager.list()));
+                respond(exchange, 200, Map.of("plugins", operations.list()));
             }
             else if (parts.length == 1 && "GET".equals(method))
             {
-                respond(exchange, 200, manager.info(parts[0]));
+                respond(exchange, 200, operations.info(parts[0]));
             }
             else if (parts.length == 2 && "POST".equals(method))
             {
                 final String id = parts[0];
                 final PluginView view = switch (parts[1])
                 {
-                    case "enable" -> manager.enable(id);
-                    case "disable" -> manager.disable(id);
-                    case "reload" -> manager.reload(id);
+                    case "enable" -> operations.enable(id);
+                    case "disable" -> operations.disable(id);
+                    case "reload" -> operations.reload(id);
                     default -> null;
                 };
                 if (null == view)

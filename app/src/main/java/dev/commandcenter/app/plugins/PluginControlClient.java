@@ -1,8 +1,9 @@
-package dev.commandcenter.plugin.host;
+package dev.commandcenter.app.plugins;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.commandcenter.plugin.host.PluginView;
 
 import java.io.IOException;
 import java.net.ConnectException;

@@ -1,4 +1,6 @@
-package dev.commandcenter.plugin.host;
+package dev.commandcenter.app.plugins;
+
+import dev.commandcenter.plugin.host.PluginView;
 
 import java.util.List;
 import java.util.Map;

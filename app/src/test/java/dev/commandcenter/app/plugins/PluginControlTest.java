@@ -1,4 +1,4 @@
-package dev.commandcenter.plugin.host;
+package dev.commandcenter.app.plugins;
 
 import dev.commandcenter.engine.plugin.Messages;
 
@@ -6,11 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.commandcenter.engine.Engine;
 import dev.commandcenter.engine.Sources;
-import dev.commandcenter.plugin.host.PluginControlClient;
-import dev.commandcenter.plugin.host.PluginControlServer;
+import dev.commandcenter.plugin.host.PluginJars;
 import dev.commandcenter.plugin.host.PluginManager;
-import dev.commandcenter.plugin.host.PluginTable;
 import dev.commandcenter.plugin.host.PluginView;
+import dev.commandcenter.plugin.host.SampleEchoPlugin;
 import org.agrona.CloseHelper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -42,10 +41,12 @@ class PluginControlTest
 
     private Engine engine;
     private PluginManager manager;
+    private PluginControlServer server;
 
     @AfterEach
     void close()
     {
+        CloseHelper.quietClose(server);
         CloseHelper.quietClose(engine);
         CloseHelper.quietClose(manager);
     }
@@ -64,6 +65,7 @@ class PluginControlTest
         manager.configure(ctx);
         engine = Engine.launch(ctx);
         manager.attach(engine);
+        server = PluginControlServer.start(dataDir, manager);
     }
 
     @Test
@@ -84,7 +86,7 @@ class PluginControlTest
         final String table = PluginTable.list(views);
         assertThat(table.lines().toList()).hasSize(4);
         assertThat(table.lines().toList().get(0)).startsWith("ID").contains("STATUS").contains("REASON");
-        assertThat(table).contains("field 'version': expected a semantic version such as 1.2.0, got 'one'");
+        assertThat(table).contains("'version' (line 2) expected a semantic version such as 1.2.0, got 'one'");
 
         final PluginView tagger = client.info("tagger");
         assertThat(tagger.processed()).isEqualTo(1);
@@ -156,8 +158,8 @@ class PluginControlTest
 
         start();
         final PluginControlClient client = PluginControlClient.connect(dataDir);
-        final int port = manager.controlServer().port();
-        manager.controlServer().close();
+        final int port = server.port();
+        server.close();
         assertThatThrownBy(client::list).isInstanceOf(IllegalStateException.class)
             .hasMessage("no engine answers on data dir " + dataDir + " (its control channel at 127.0.0.1:" + port +
                 " refused the connection: is the engine still running?)");
