@@ -38,15 +38,26 @@ public final class AgentThread
         final Agent agent, final IdleStrategy idleStrategy, final ErrorHandler errorHandler,
         final ThreadFactory threadFactory)
     {
-        final ErrorHandler onError = (throwable) ->
+        final AgentRunner runner = new AgentRunner(idleStrategy, ignoringTermination(errorHandler), null, agent);
+        return new AgentThread(runner, AgentRunner.startOnThread(runner, threadFactory));
+    }
+
+    /**
+     * An error handler that passes on everything but an agent's own {@link AgentTerminationException}, the
+     * way a slot agent ends (for an {@link org.agrona.concurrent.AgentInvoker} too).
+     *
+     * @param errorHandler where the errors go.
+     * @return the filtering handler.
+     */
+    public static ErrorHandler ignoringTermination(final ErrorHandler errorHandler)
+    {
+        return (throwable) ->
         {
             if (!(throwable instanceof AgentTerminationException))
             {
                 errorHandler.onError(throwable);
             }
         };
-        final AgentRunner runner = new AgentRunner(idleStrategy, onError, null, agent);
-        return new AgentThread(runner, AgentRunner.startOnThread(runner, threadFactory));
     }
 
     /**
