@@ -1,7 +1,7 @@
 package dev.commandcenter.engine.internal.slot;
 
-import dev.commandcenter.engine.internal.OutputSlot;
 import com.lmax.disruptor.RingBuffer;
+import dev.commandcenter.engine.internal.OutputSlot;
 import org.HdrHistogram.SingleWriterRecorder;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.EpochClock;

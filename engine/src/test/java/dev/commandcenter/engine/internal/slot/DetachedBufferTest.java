@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -116,6 +117,6 @@ class DetachedBufferTest
         final byte[] bytes = new byte[event.length];
         event.buffer.getBytes(0, bytes);
         return event.sequence + "/" + event.timestampNs + "/" + event.source + "/" + event.presequenced + "/" +
-            java.util.Arrays.toString(bytes);
+            Arrays.toString(bytes);
     }
 }

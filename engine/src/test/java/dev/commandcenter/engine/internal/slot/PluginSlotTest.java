@@ -1,11 +1,14 @@
 package dev.commandcenter.engine.internal.slot;
 
 import dev.commandcenter.codecs.sbe.PluginState;
+import dev.commandcenter.engine.BackPressure;
 import dev.commandcenter.engine.PluginSpec;
 import org.agrona.concurrent.AgentInvoker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -139,7 +142,7 @@ class PluginSlotTest
     void shouldHandDetachedEventsToTheirOwnThreadAndFinishThemOnSwap()
     {
         final PluginSpec detached = new PluginSpec("rec").instance(first)
-            .backPressure(dev.commandcenter.engine.BackPressure.DETACH).lagLimit(8);
+            .backPressure(BackPressure.DETACH).lagLimit(8);
         start(detached);
         fixture.publish(10, 11, 12);
         fixture.journal();
@@ -164,7 +167,7 @@ class PluginSlotTest
     }
 
     /** Hands out the given instances in turn. */
-    private static final class Generations implements java.util.function.Supplier<RecordingPlugin>
+    private static final class Generations implements Supplier<RecordingPlugin>
     {
         private final RecordingPlugin[] instances;
         private int next;
