@@ -2,8 +2,8 @@ package dev.commandcenter.app;
 
 import dev.commandcenter.app.config.AppConfig;
 import dev.commandcenter.engine.BackPressure;
-import dev.commandcenter.engine.Engine;
-import dev.commandcenter.engine.journal.Journal;
+import dev.commandcenter.engine.core.Engine;
+import dev.commandcenter.engine.Journal;
 import dev.commandcenter.engine.plugin.Plugin;
 import dev.commandcenter.engine.plugin.PluginHealth;
 import dev.commandcenter.plugin.host.PluginManager;

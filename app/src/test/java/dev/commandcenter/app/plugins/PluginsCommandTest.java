@@ -1,6 +1,6 @@
 package dev.commandcenter.app.plugins;
 
-import dev.commandcenter.engine.Engine;
+import dev.commandcenter.engine.core.Engine;
 import dev.commandcenter.plugin.host.PluginManager;
 import org.agrona.CloseHelper;
 import org.junit.jupiter.api.AfterEach;

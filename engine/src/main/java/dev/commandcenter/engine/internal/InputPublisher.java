@@ -7,16 +7,24 @@ import dev.commandcenter.codecs.MessageSchema;
 import dev.commandcenter.engine.BackPressure;
 import dev.commandcenter.engine.EventPublisher;
 import dev.commandcenter.engine.MessageWriter;
+import dev.commandcenter.engine.counters.CounterAllocator;
+import dev.commandcenter.engine.counters.CounterType;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.status.AtomicCounter;
 
+import java.util.concurrent.locks.LockSupport;
+
 /**
  * Publishes into the input ring under the configured back-pressure policy. Returns the ring
  * position as the receipt; {@link #isJournaled(long)} compares it with the journaller's sequence.
+ * Once the journaller has halted every publish returns {@link #HALTED} at once, and a producer waiting for
+ * space under {@link BackPressure#BLOCK} stops waiting: it claims with {@code tryNext} and parks between
+ * tries (as {@code RingBuffer.next()} does), checking the halt each time, rather than block in a
+ * {@code next()} that a halted journaller would never let return.
  * <p>
- * <b>Note:</b> thread safe (multi-producer ring).
+ * <b>Note:</b> thread safe (multi-producer ring); allocates nothing.
  */
 public final class InputPublisher implements EventPublisher
 {
@@ -27,6 +35,7 @@ public final class InputPublisher implements EventPublisher
     private final AtomicCounter rejected;
     private final AtomicCounter invalid;
     private final ErrorHandler errorHandler;
+    private final JournalHalt halt;
     private volatile Sequence journalSequence;
 
     /**
@@ -35,26 +44,25 @@ public final class InputPublisher implements EventPublisher
      * @param ring         the input ring.
      * @param policy       when the ring is full.
      * @param clock        stamps events.
-     * @param eventsIn     counts published events.
-     * @param rejected     counts events rejected by back-pressure.
-     * @param invalid      counts events that failed validation.
+     * @param halt         set when the journaller halts.
+     * @param counters     allocates the events in, rejected and invalid counters.
      * @param errorHandler for encode failures.
      */
     public InputPublisher(
         final RingBuffer<EventSlot> ring,
         final BackPressure policy,
         final EpochNanoClock clock,
-        final AtomicCounter eventsIn,
-        final AtomicCounter rejected,
-        final AtomicCounter invalid,
+        final JournalHalt halt,
+        final CounterAllocator counters,
         final ErrorHandler errorHandler)
     {
         this.ring = ring;
         this.policy = policy;
         this.clock = clock;
-        this.eventsIn = eventsIn;
-        this.rejected = rejected;
-        this.invalid = invalid;
+        this.halt = halt;
+        this.eventsIn = counters.allocate(CounterType.EVENTS_IN, "");
+        this.rejected = counters.allocate(CounterType.EVENTS_REJECTED, "");
+        this.invalid = counters.allocate(CounterType.EVENTS_INVALID, "");
         this.errorHandler = errorHandler;
     }
 
@@ -75,6 +83,10 @@ public final class InputPublisher implements EventPublisher
 
     public <A> long publish(final int source, final MessageWriter<A> writer, final A arg)
     {
+        if (halt.isHalted())
+        {
+            return HALTED;
+        }
         final long position = claim();
         if (position < 0)
         {
@@ -130,6 +142,10 @@ public final class InputPublisher implements EventPublisher
         final int offset,
         final int length)
     {
+        if (halt.isHalted())
+        {
+            return HALTED;
+        }
         if (length > MAX_MESSAGE_LENGTH || null != MessageSchema.validate(buffer, offset, length))
         {
             invalid.incrementRelease();
@@ -151,20 +167,32 @@ public final class InputPublisher implements EventPublisher
         return receipt >= 0 && null != sequence && sequence.get() >= receipt;
     }
 
+    public String haltReason()
+    {
+        return halt.reason();
+    }
+
     private long claim()
     {
-        if (policy == BackPressure.BLOCK)
+        while (true)
         {
-            return ring.next();
-        }
-        try
-        {
-            return ring.tryNext();
-        }
-        catch (final InsufficientCapacityException ex)
-        {
-            rejected.incrementRelease();
-            return REJECTED;
+            try
+            {
+                return ring.tryNext();
+            }
+            catch (final InsufficientCapacityException ex)
+            {
+                if (policy != BackPressure.BLOCK)
+                {
+                    rejected.incrementRelease();
+                    return REJECTED;
+                }
+                if (halt.isHalted())
+                {
+                    return HALTED;
+                }
+                LockSupport.parkNanos(1L);
+            }
         }
     }
 

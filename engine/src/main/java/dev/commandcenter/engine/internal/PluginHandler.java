@@ -19,7 +19,7 @@ import dev.commandcenter.engine.plugin.PluginContext;
 import dev.commandcenter.engine.plugin.PluginHealth;
 import dev.commandcenter.engine.plugin.Subscription;
 import dev.commandcenter.engine.BackPressure;
-import dev.commandcenter.engine.PluginSpec;
+import dev.commandcenter.engine.core.PluginSpec;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.SingleWriterRecorder;
 import org.agrona.BitUtil;

@@ -1,10 +1,10 @@
 package dev.commandcenter.plugin.host;
 
 import dev.commandcenter.engine.BackPressure;
-import dev.commandcenter.engine.PluginSpec;
+import dev.commandcenter.engine.core.PluginSpec;
 
 import dev.commandcenter.codecs.sbe.PluginState;
-import dev.commandcenter.engine.Engine;
+import dev.commandcenter.engine.core.Engine;
 import dev.commandcenter.engine.plugin.Plugin;
 import dev.commandcenter.engine.plugin.PluginConfig;
 import dev.commandcenter.engine.plugin.PluginHealth;

@@ -1,5 +1,6 @@
-package dev.commandcenter.engine;
+package dev.commandcenter.engine.core;
 
+import dev.commandcenter.engine.BackPressure;
 import dev.commandcenter.engine.plugin.Plugin;
 import dev.commandcenter.engine.plugin.PluginConfig;
 import dev.commandcenter.engine.plugin.Subscription;

@@ -1,6 +1,4 @@
-package dev.commandcenter.engine.journal;
-
-import dev.commandcenter.engine.Event;
+package dev.commandcenter.engine;
 
 /**
  * Where the journaller appends every input event before any plugin sees it. Implementations live
