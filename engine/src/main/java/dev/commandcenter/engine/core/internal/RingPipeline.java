@@ -2,9 +2,9 @@ package dev.commandcenter.engine.core.internal;
 
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
-import com.lmax.disruptor.SequenceBarrier;
 import com.lmax.disruptor.TimeoutException;
 import com.lmax.disruptor.dsl.Disruptor;
+import com.lmax.disruptor.dsl.EventHandlerGroup;
 import com.lmax.disruptor.dsl.ProducerType;
 import dev.commandcenter.engine.WaitStrategies;
 import dev.commandcenter.engine.core.Engine;
@@ -43,7 +43,7 @@ public final class RingPipeline
     private final Disruptor<OutputSlot> output;
     private final JournalHalt halt = new JournalHalt();
     private final JournalHandler journaller;
-    private final SequenceBarrier journalBarrier;
+    private final EventHandlerGroup<EventSlot> journalGroup;
     private final InputPublisher publisher;
     private final List<EgressAdapter> egresses = new ArrayList<>();
 
@@ -68,7 +68,7 @@ public final class RingPipeline
         output.setDefaultExceptionHandler(exceptionHandler);
 
         journaller = new JournalHandler(ctx.journal(), halt, ctx.nanoClock(), counters);
-        journalBarrier = input.handleEventsWith(journaller).asSequenceBarrier();
+        journalGroup = input.handleEventsWith(journaller);
         publisher = new InputPublisher(input.getRingBuffer(), ctx.backPressure(), ctx.epochNanoClock(), halt,
             counters, counters.errorHandler());
         publisher.journalSequence(new JournalSequenceView(input, journaller));
@@ -113,7 +113,8 @@ public final class RingPipeline
      */
     public PluginHandler newSlot(final PluginSpec spec)
     {
-        return new PluginHandler(spec, input.getRingBuffer(), journalBarrier, output.getRingBuffer(),
+        // Each slot gets a barrier of its own: a slot alerts its barrier to deliver control commands.
+        return new PluginHandler(spec, input.getRingBuffer(), journalGroup.asSequenceBarrier(), output.getRingBuffer(),
             ctx.epochClock(), ctx.nanoClock(), counters.errorHandler(), threads.factory("cc-plugin"),
             ctx.waitStrategy(), ctx.quarantineAfterFailures(), ctx.pluginControlTimeoutMs(), counters);
     }
