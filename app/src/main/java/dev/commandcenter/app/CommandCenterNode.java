@@ -205,7 +205,12 @@ public final class CommandCenterNode implements AutoCloseable
     public Map<String, Object> health()
     {
         final Map<String, Object> health = new LinkedHashMap<>();
-        health.put("status", "running");
+        final String haltReason = engine.haltReason();
+        health.put("status", null == haltReason ? "running" : "halted");
+        if (null != haltReason)
+        {
+            health.put("reason", haltReason);
+        }
         health.put("nextSequence", engine.nextSequence());
         final List<Map<String, Object>> pluginViews = new ArrayList<>();
         for (final PluginHealth plugin : engine.pluginHealth())
