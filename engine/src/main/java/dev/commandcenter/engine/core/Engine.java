@@ -19,7 +19,6 @@ import dev.commandcenter.engine.internal.InputPublisher;
 import dev.commandcenter.engine.internal.PluginHandler;
 import dev.commandcenter.engine.plugin.Plugin;
 import dev.commandcenter.engine.plugin.PluginHealth;
-import org.agrona.BitUtil;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentInvoker;
@@ -457,13 +456,13 @@ public final class Engine implements AutoCloseable
                 throw new IllegalStateException("context already concluded");
             }
             concluded = true;
-            requirePowerOfTwo("engine.inputRingSize", inputRingSize);
-            requirePowerOfTwo("engine.outputRingSize", outputRingSize);
+            Settings.requirePowerOfTwo("engine.inputRingSize", inputRingSize);
+            Settings.requirePowerOfTwo("engine.outputRingSize", outputRingSize);
             WaitStrategies.of(waitStrategy);
-            requireAtLeast("engine.quarantineAfterFailures", quarantineAfterFailures, 1);
-            requireAtLeast("engine.sampleIntervalMs", sampleIntervalMs, 1);
-            requireAtLeast("engine.shutdownTimeoutMs", shutdownTimeoutMs, 1);
-            requireAtLeast("engine.pluginControlTimeoutMs", pluginControlTimeoutMs, 1);
+            Settings.requireAtLeast("engine.quarantineAfterFailures", quarantineAfterFailures, 1);
+            Settings.requireAtLeast("engine.sampleIntervalMs", sampleIntervalMs, 1);
+            Settings.requireAtLeast("engine.shutdownTimeoutMs", shutdownTimeoutMs, 1);
+            Settings.requireAtLeast("engine.pluginControlTimeoutMs", pluginControlTimeoutMs, 1);
             if (null == samplerIdleStrategy)
             {
                 samplerIdleStrategy = new SleepingMillisIdleStrategy(Math.min(SAMPLER_IDLE_MS_MAX, sampleIntervalMs));
@@ -482,22 +481,6 @@ public final class Engine implements AutoCloseable
                 throw new IllegalArgumentException("data dir: expected a directory");
             }
             return this;
-        }
-
-        private static void requirePowerOfTwo(final String name, final int value)
-        {
-            if (value < 2 || !BitUtil.isPowerOfTwo(value))
-            {
-                throw new IllegalArgumentException(name + ": expected a power of two >= 2, got " + value);
-            }
-        }
-
-        private static void requireAtLeast(final String name, final long value, final long min)
-        {
-            if (value < min)
-            {
-                throw new IllegalArgumentException(name + ": expected " + min + " or more, got " + value);
-            }
         }
 
         /**

@@ -467,19 +467,8 @@ public final class PluginSpec
         {
             throw new IllegalArgumentException("plugins." + id + ": expected a plugin instance or factory");
         }
-        if (lagLimit < 1)
-        {
-            throw new IllegalArgumentException("plugins." + id + ".lagLimit: expected 1 or more, got " + lagLimit);
-        }
-        if (stallTimeoutMs < 0)
-        {
-            throw new IllegalArgumentException(
-                "plugins." + id + ".stallTimeoutMs: expected 0 or more, got " + stallTimeoutMs);
-        }
-        if (quarantineAfterFailures < 0)
-        {
-            throw new IllegalArgumentException(
-                "plugins." + id + ".quarantineAfterFailures: expected 1 or more, got " + quarantineAfterFailures);
-        }
+        Settings.requireAtLeast("plugins." + id + ".lagLimit", lagLimit, 1);
+        Settings.requireAtLeast("plugins." + id + ".stallTimeoutMs", stallTimeoutMs, 0);
+        Settings.requireAtLeast("plugins." + id + ".quarantineAfterFailures", quarantineAfterFailures, 0);
     }
 }
