@@ -2,6 +2,7 @@ package dev.commandcenter.engine.core;
 
 import dev.commandcenter.codecs.sbe.PluginState;
 import dev.commandcenter.engine.BackPressure;
+import dev.commandcenter.engine.CommonContext;
 import dev.commandcenter.engine.EventPublisher;
 import dev.commandcenter.engine.Journal;
 import dev.commandcenter.engine.WaitStrategies;
@@ -23,14 +24,8 @@ import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.EpochClock;
-import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.IdleStrategy;
-import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
-import org.agrona.concurrent.SystemEpochClock;
-import org.agrona.concurrent.SystemEpochNanoClock;
-import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.status.CountersReader;
 
 import java.nio.file.Path;
@@ -394,9 +389,9 @@ public final class Engine implements AutoCloseable
 
     /**
      * Configuration of an engine. Defaults come from the named constants; {@link #conclude()} validates
-     * and may be called once.
+     * and may be called once. The data dir, clocks and error handler are the {@link CommonContext}'s.
      */
-    public static final class Context
+    public static final class Context extends CommonContext<Context>
     {
         /** Default input ring size (slots, power of two). */
         public static final int INPUT_RING_SIZE_DEFAULT = 8192;
@@ -418,9 +413,9 @@ public final class Engine implements AutoCloseable
         public static final long PLUGIN_CONTROL_TIMEOUT_MS_DEFAULT = 5_000;
         /** Longest the default sampler idle strategy sleeps between duty cycles. */
         public static final long SAMPLER_IDLE_MS_MAX = 100;
+        /** Default data dir, relative to the working directory. */
+        public static final Path DATA_DIR_DEFAULT = Path.of("data");
 
-        private boolean concluded;
-        private Path dataDir = Path.of("data");
         private int inputRingSize = INPUT_RING_SIZE_DEFAULT;
         private int outputRingSize = OUTPUT_RING_SIZE_DEFAULT;
         private String waitStrategy = WAIT_STRATEGY_DEFAULT;
@@ -434,13 +429,17 @@ public final class Engine implements AutoCloseable
         private final List<PluginSpec> pluginSpecs = new ArrayList<>();
         private Journal journal = Journal.NONE;
         private final Map<String, EgressHandler> egressHandlers = new LinkedHashMap<>();
-        private EpochClock epochClock = SystemEpochClock.INSTANCE;
-        private EpochNanoClock epochNanoClock = new SystemEpochNanoClock();
-        private NanoClock nanoClock = SystemNanoClock.INSTANCE;
-        private ErrorHandler errorHandler;
         private TelemetryListener telemetryListener;
         private IdleStrategy samplerIdleStrategy;
         private boolean useSamplerAgentInvoker;
+
+        /**
+         * A context with every setting at its default.
+         */
+        public Context()
+        {
+            dataDir(DATA_DIR_DEFAULT);
+        }
 
         /**
          * Validate the configuration. Called by {@link Engine#launch(Context)}.
@@ -451,11 +450,7 @@ public final class Engine implements AutoCloseable
          */
         public Context conclude()
         {
-            if (concluded)
-            {
-                throw new IllegalStateException("context already concluded");
-            }
-            concluded = true;
+            super.conclude();
             Settings.requirePowerOfTwo("engine.inputRingSize", inputRingSize);
             Settings.requirePowerOfTwo("engine.outputRingSize", outputRingSize);
             WaitStrategies.of(waitStrategy);
@@ -476,33 +471,7 @@ public final class Engine implements AutoCloseable
                 }
                 spec.validate();
             }
-            if (null == dataDir)
-            {
-                throw new IllegalArgumentException("data dir: expected a directory");
-            }
             return this;
-        }
-
-        /**
-         * Data dir for counters, the lock file, and (set up by the caller) the journal.
-         *
-         * @param dataDir directory, created if missing.
-         * @return this.
-         */
-        public Context dataDir(final Path dataDir)
-        {
-            this.dataDir = dataDir;
-            return this;
-        }
-
-        /**
-         * Data dir.
-         *
-         * @return the data dir.
-         */
-        public Path dataDir()
-        {
-            return dataDir;
         }
 
         /**
@@ -815,94 +784,6 @@ public final class Engine implements AutoCloseable
         public Map<String, EgressHandler> egressHandlers()
         {
             return egressHandlers;
-        }
-
-        /**
-         * Millisecond wall clock.
-         *
-         * @param clock the clock.
-         * @return this.
-         */
-        public Context epochClock(final EpochClock clock)
-        {
-            this.epochClock = clock;
-            return this;
-        }
-
-        /**
-         * Millisecond wall clock.
-         *
-         * @return the clock.
-         */
-        public EpochClock epochClock()
-        {
-            return epochClock;
-        }
-
-        /**
-         * Nanosecond wall clock that stamps events.
-         *
-         * @param clock the clock.
-         * @return this.
-         */
-        public Context epochNanoClock(final EpochNanoClock clock)
-        {
-            this.epochNanoClock = clock;
-            return this;
-        }
-
-        /**
-         * Event timestamp clock.
-         *
-         * @return the clock.
-         */
-        public EpochNanoClock epochNanoClock()
-        {
-            return epochNanoClock;
-        }
-
-        /**
-         * Monotonic clock for latency.
-         *
-         * @param clock the clock.
-         * @return this.
-         */
-        public Context nanoClock(final NanoClock clock)
-        {
-            this.nanoClock = clock;
-            return this;
-        }
-
-        /**
-         * Monotonic clock.
-         *
-         * @return the clock.
-         */
-        public NanoClock nanoClock()
-        {
-            return nanoClock;
-        }
-
-        /**
-         * Also told of every error (besides the distinct log), for example to print the first of each.
-         *
-         * @param handler the handler, or null.
-         * @return this.
-         */
-        public Context errorHandler(final ErrorHandler handler)
-        {
-            this.errorHandler = handler;
-            return this;
-        }
-
-        /**
-         * Extra error handler.
-         *
-         * @return the handler, or null.
-         */
-        public ErrorHandler errorHandler()
-        {
-            return errorHandler;
         }
 
         /**
