@@ -44,7 +44,7 @@ public enum CounterType
     EGRESS_LAG(20, "egress lag"),
     /** 1 while the journaller is halted (a journal write failed), else 0. */
     JOURNAL_HALTED(21, "journal halted"),
-    /** Bytes appended to the journal (headers included). */
+    /** Message bytes appended to the journal (SBE header included, the journal's own record framing not). */
     JOURNAL_BYTES(22, "journal bytes"),
     /** Batches the journaller ended (each one flush point). */
     JOURNAL_BATCHES(23, "journal batches"),

@@ -67,10 +67,10 @@ public final class RingPipeline
         input.setDefaultExceptionHandler(exceptionHandler);
         output.setDefaultExceptionHandler(exceptionHandler);
 
-        journaller = new JournalHandler(ctx.journal(), halt, ctx.nanoClock(), counters);
-        journalGroup = input.handleEventsWith(journaller);
         publisher = new InputPublisher(input.getRingBuffer(), ctx.backPressure(), ctx.epochNanoClock(), halt,
             counters, counters.errorHandler());
+        journaller = new JournalHandler(ctx.journal(), halt, ctx.nanoClock(), counters);
+        journalGroup = input.handleEventsWith(journaller);
         publisher.journalSequence(new JournalSequenceView(input, journaller));
     }
 
