@@ -2,9 +2,9 @@ package dev.commandcenter.app;
 
 import dev.commandcenter.app.config.AppConfig;
 import dev.commandcenter.app.plugins.PluginControlServer;
-import dev.commandcenter.engine.Engine;
+import dev.commandcenter.engine.Journal;
+import dev.commandcenter.engine.core.Engine;
 import dev.commandcenter.engine.egress.EgressHandler;
-import dev.commandcenter.engine.journal.Journal;
 import dev.commandcenter.engine.plugin.Plugin;
 import dev.commandcenter.engine.plugin.PluginHealth;
 import dev.commandcenter.plugin.host.PluginManager;
@@ -282,7 +282,12 @@ public final class CommandCenterNode implements AutoCloseable
     public Map<String, Object> health()
     {
         final Map<String, Object> health = new LinkedHashMap<>();
-        health.put("status", "running");
+        final String haltReason = engine.haltReason();
+        health.put("status", null == haltReason ? "running" : "halted");
+        if (null != haltReason)
+        {
+            health.put("reason", haltReason);
+        }
         health.put("nextSequence", engine.nextSequence());
         final List<Map<String, Object>> pluginViews = new ArrayList<>();
         for (final PluginHealth plugin : engine.pluginHealth())

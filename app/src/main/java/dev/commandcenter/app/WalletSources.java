@@ -6,7 +6,7 @@ import dev.commandcenter.codecs.sbe.TransactionConfirmedDecoder;
 import dev.commandcenter.codecs.sbe.TransactionReceivedDecoder;
 import dev.commandcenter.codecs.sbe.TransactionReorgedDecoder;
 import dev.commandcenter.codecs.sbe.WalletBalanceDecoder;
-import dev.commandcenter.engine.Engine;
+import dev.commandcenter.engine.core.Engine;
 import dev.commandcenter.engine.Sources;
 import dev.commandcenter.persistence.ChronicleJournal;
 import dev.commandcenter.persistence.JournalReader;

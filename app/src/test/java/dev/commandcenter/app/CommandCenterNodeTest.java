@@ -2,7 +2,7 @@ package dev.commandcenter.app;
 
 import dev.commandcenter.app.config.AppConfig;
 import dev.commandcenter.engine.BackPressure;
-import dev.commandcenter.engine.Engine;
+import dev.commandcenter.engine.core.Engine;
 import dev.commandcenter.engine.Sources;
 import dev.commandcenter.engine.egress.OutputEvent;
 import dev.commandcenter.persistence.ChronicleJournal;

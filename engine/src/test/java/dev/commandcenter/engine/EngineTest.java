@@ -4,6 +4,7 @@ import dev.commandcenter.codecs.sbe.ChatMessageDecoder;
 import dev.commandcenter.codecs.sbe.PluginState;
 import dev.commandcenter.codecs.sbe.WalletBalanceEncoder;
 import dev.commandcenter.codecs.sbe.MessageHeaderEncoder;
+import dev.commandcenter.engine.core.Engine;
 import dev.commandcenter.engine.counters.CounterType;
 import dev.commandcenter.engine.counters.CountersFile;
 import dev.commandcenter.engine.egress.EgressHandler;
@@ -12,6 +13,7 @@ import dev.commandcenter.engine.plugin.Plugin;
 import dev.commandcenter.engine.plugin.PluginContext;
 import dev.commandcenter.engine.plugin.PluginHealth;
 import dev.commandcenter.engine.plugin.Subscription;
+import org.agrona.concurrent.CachedEpochClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.errors.ErrorLogReader;
 import org.agrona.concurrent.status.CountersReader;
@@ -38,6 +40,8 @@ import static org.awaitility.Awaitility.await;
 @Timeout(60)
 class EngineTest
 {
+    private static final long SAMPLE_INTERVAL_MS = 10;
+
     @TempDir
     Path dataDir;
 
@@ -51,9 +55,15 @@ class EngineTest
 
     private Engine launch(final Engine.Context ctx)
     {
-        final Engine engine = Engine.launch(ctx.dataDir(dataDir).sampleIntervalMs(10));
+        final Engine engine = Engine.launch(ctx.dataDir(dataDir).sampleIntervalMs(SAMPLE_INTERVAL_MS));
         engines.add(engine);
         return engine;
+    }
+
+    private static void sample(final Engine engine, final CachedEpochClock clock)
+    {
+        clock.advance(SAMPLE_INTERVAL_MS);
+        assertThat(engine.samplerAgentInvoker().invoke()).as("sampled").isEqualTo(1);
     }
 
     @Test
@@ -156,8 +166,9 @@ class EngineTest
                 throw new IllegalStateException("cannot handle " + event.sequence());
             }
         };
+        final CachedEpochClock clock = new CachedEpochClock();
         final Engine engine = launch(new Engine.Context().journal(journal).plugin(failing).plugin(healthy)
-            .quarantineAfterFailures(3));
+            .quarantineAfterFailures(3).epochClock(clock).useSamplerAgentInvoker(true));
 
         for (long id = 0; id < 10; id++)
         {
@@ -165,7 +176,7 @@ class EngineTest
         }
 
         await().atMost(Duration.ofSeconds(10)).until(() -> healthy.seen.size() == 10 && engine.isDrained());
-        engine.sampleNow();
+        sample(engine, clock);
         assertThat(engine.pluginState("failing")).isEqualTo(PluginState.QUARANTINED);
         assertThat(engine.pluginState("healthy")).isEqualTo(PluginState.RUNNING);
         final PluginHealth health = engine.pluginHealth().get(0);
@@ -401,13 +412,16 @@ class EngineTest
     {
         final RecordingJournal journal = new RecordingJournal(0);
         final RecordingPlugin plugin = new RecordingPlugin("counted", journal);
-        final Engine engine = launch(new Engine.Context().journal(journal).plugin(plugin));
+        final CachedEpochClock clock = new CachedEpochClock();
+        clock.update(1_000);
+        final Engine engine = launch(new Engine.Context().journal(journal).plugin(plugin).epochClock(clock)
+            .useSamplerAgentInvoker(true));
         for (long id = 0; id < 5; id++)
         {
             engine.publisher().publish(Sources.CLI, TestMessages.CHAT, id);
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> plugin.seen.size() == 5 && engine.isDrained());
-        engine.sampleNow();
+        sample(engine, clock);
 
         try (CountersFile file = CountersFile.open(dataDir.resolve(CountersFile.FILE_NAME)))
         {

@@ -1,6 +1,5 @@
 package dev.commandcenter.engine;
 
-import dev.commandcenter.engine.journal.Journal;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

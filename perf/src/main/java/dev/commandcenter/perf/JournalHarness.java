@@ -1,9 +1,9 @@
 package dev.commandcenter.perf;
 
-import dev.commandcenter.engine.Engine;
+import dev.commandcenter.engine.core.Engine;
 import dev.commandcenter.engine.EventPublisher;
 import dev.commandcenter.engine.Sources;
-import dev.commandcenter.engine.journal.Journal;
+import dev.commandcenter.engine.Journal;
 import dev.commandcenter.persistence.ChronicleJournal;
 import dev.commandcenter.persistence.Durability;
 import dev.commandcenter.persistence.Replayer;

@@ -2,7 +2,7 @@ package dev.commandcenter.persistence;
 
 import dev.commandcenter.engine.Event;
 import dev.commandcenter.engine.EventPublisher;
-import dev.commandcenter.engine.journal.Journal;
+import dev.commandcenter.engine.Journal;
 import dev.commandcenter.persistence.internal.QueueAppender;
 import dev.commandcenter.persistence.internal.QueueFiles;
 import net.openhft.chronicle.bytes.Bytes;

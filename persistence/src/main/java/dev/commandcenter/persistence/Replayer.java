@@ -19,7 +19,7 @@ import java.util.Locale;
  * recorded timestamps divided by the speed (at {@code 2x} a recorded minute replays in 30 s), or
  * published as fast as the target takes them at {@code max}.
  * <p>
- * Launch the target engine with {@link dev.commandcenter.engine.journal.Journal#NONE}, so replaying
+ * Launch the target engine with {@link dev.commandcenter.engine.Journal#NONE}, so replaying
  * writes nothing to the journal being read.
  * <pre>{@code
  * long replayed = new Replayer(new Replayer.Context()

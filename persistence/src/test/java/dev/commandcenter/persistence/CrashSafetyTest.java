@@ -1,6 +1,6 @@
 package dev.commandcenter.persistence;
 
-import dev.commandcenter.engine.Engine;
+import dev.commandcenter.engine.core.Engine;
 import dev.commandcenter.engine.EventPublisher;
 import dev.commandcenter.engine.Sources;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,9 @@
 package dev.commandcenter.persistence;
 
-import dev.commandcenter.engine.Engine;
+import dev.commandcenter.engine.core.Engine;
 import dev.commandcenter.engine.EventPublisher;
 import dev.commandcenter.engine.Sources;
-import dev.commandcenter.engine.journal.Journal;
+import dev.commandcenter.engine.Journal;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package dev.commandcenter.persistence;
 
-import dev.commandcenter.engine.Engine;
+import dev.commandcenter.engine.core.Engine;
 import dev.commandcenter.engine.Sources;
 import org.agrona.concurrent.CachedEpochClock;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -178,13 +178,13 @@ class TelemetryRecorderTest
         clock.update(T0_MS);
         try (TelemetryRecorder recorder = TelemetryRecorder.open(new TelemetryRecorder.Context().dataDir(dataDir));
             Engine engine = Engine.launch(new Engine.Context().dataDir(dataDir).epochClock(clock)
-                .sampleIntervalMs(3_600_000).telemetryListener(recorder)))
+                .sampleIntervalMs(10_000).useSamplerAgentInvoker(true).telemetryListener(recorder)))
         {
             final TestEvent event = new TestEvent().chat(0, 0, 1, "max", "hello");
             engine.publisher().publish(Sources.CLI, event.buffer, 0, event.length);
             org.awaitility.Awaitility.await().atMost(10, TimeUnit.SECONDS).until(engine::isDrained);
             clock.advance(10_000);
-            engine.sampleNow();
+            assertThat(engine.samplerAgentInvoker().invoke()).isEqualTo(1);
             assertThat(recorder.snapshotsRecorded()).isEqualTo(2);
         }
         assertThat(Files.isDirectory(dataDir.resolve("telemetry"))).isTrue();

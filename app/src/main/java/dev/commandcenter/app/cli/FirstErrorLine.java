@@ -1,5 +1,6 @@
 package dev.commandcenter.app.cli;
 
+import dev.commandcenter.engine.JournalHaltedException;
 import org.agrona.ErrorHandler;
 
 import java.io.PrintWriter;
@@ -9,6 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The console's view of a node's errors: the node counts every error and keeps it in the distinct error log,
  * then tells this listener, which prints one line for the first error only, pointing at {@code stat --errors}.
+ * A halted journal is left to the runner, which says it in one line and exits non-zero.
  * <p>
  * <b>Note:</b> thread safe.
  */
@@ -32,7 +34,8 @@ final class FirstErrorLine implements ErrorHandler
 
     public void onError(final Throwable throwable)
     {
-        if (first.compareAndSet(true, false))
+        // A halted journal is said once, by the runner that then stops the node and exits non-zero.
+        if (!(throwable instanceof JournalHaltedException) && first.compareAndSet(true, false))
         {
             err.println("commandcenter: error: " + Console.describe(throwable) + " (this and more in '" +
                 statCommand + "')");

@@ -7,13 +7,20 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a node until SIGTERM or Ctrl-C, then shuts it down cleanly: sources stop, the rings drain,
- * the journal closes.
+ * the journal closes. When the journal halts (a write failed) it says why on stderr in one line, stops the
+ * node and returns {@link #EXIT_HALTED}.
  */
 final class NodeRunner
 {
+    /** Exit code when the journal halted (a write failed) and the node stopped. */
+    static final int EXIT_HALTED = 1;
+
+    private static final long HALT_POLL_MS = 100;
+
     private NodeRunner()
     {
     }
@@ -44,7 +51,26 @@ final class NodeRunner
         out.flush();
         try
         {
-            stopped.await();
+            while (!stopped.await(HALT_POLL_MS, TimeUnit.MILLISECONDS))
+            {
+                final String haltReason = node.engine().haltReason();
+                if (null != haltReason)
+                {
+                    // Exit non-zero so a supervisor restarts the node; nothing more can be journaled.
+                    err.println("commandcenter: " + haltReason);
+                    err.flush();
+                    try
+                    {
+                        Runtime.getRuntime().removeShutdownHook(hook);
+                        node.close();
+                    }
+                    catch (final IllegalStateException ex)
+                    {
+                        stopped.await(); // the JVM is already shutting down and the hook closes the node
+                    }
+                    return EXIT_HALTED;
+                }
+            }
         }
         catch (final InterruptedException ex)
         {

@@ -87,18 +87,18 @@ public final class AppConfig
     public static final class Engine
     {
         /** Slots in the input ring, a power of two. */
-        public int inputRingSize = dev.commandcenter.engine.Engine.Context.INPUT_RING_SIZE_DEFAULT;
+        public int inputRingSize = dev.commandcenter.engine.core.Engine.Context.INPUT_RING_SIZE_DEFAULT;
         /** Slots in the output ring, a power of two. */
-        public int outputRingSize = dev.commandcenter.engine.Engine.Context.OUTPUT_RING_SIZE_DEFAULT;
+        public int outputRingSize = dev.commandcenter.engine.core.Engine.Context.OUTPUT_RING_SIZE_DEFAULT;
         /** blocking | sleeping | yielding | busy-spin. */
         public WaitStrategy waitStrategy = WaitStrategy.BLOCKING;
         /** block | reject. */
         @JsonDeserialize(using = ProducerBackPressure.class)
         public BackPressure backPressure = BackPressure.BLOCK;
         /** Failures after which a plugin is quarantined. */
-        public int quarantineAfterFailures = dev.commandcenter.engine.Engine.Context.QUARANTINE_AFTER_FAILURES_DEFAULT;
+        public int quarantineAfterFailures = dev.commandcenter.engine.core.Engine.Context.QUARANTINE_AFTER_FAILURES_DEFAULT;
         /** Interval of the counters sampler, ms. */
-        public long sampleIntervalMs = dev.commandcenter.engine.Engine.Context.SAMPLE_INTERVAL_MS_DEFAULT;
+        public long sampleIntervalMs = dev.commandcenter.engine.core.Engine.Context.SAMPLE_INTERVAL_MS_DEFAULT;
     }
 
     /** {@code journal:} section. */

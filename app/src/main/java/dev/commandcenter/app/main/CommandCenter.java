@@ -7,7 +7,7 @@ import dev.commandcenter.app.cli.Console;
 import dev.commandcenter.app.cli.RunCommand;
 import dev.commandcenter.app.cli.StatCommand;
 import dev.commandcenter.app.cli.TelemetryCommand;
-import dev.commandcenter.app.plugins.PluginsCommand;
+import dev.commandcenter.app.cli.PluginsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

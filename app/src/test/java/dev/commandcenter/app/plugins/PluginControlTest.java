@@ -4,7 +4,7 @@ import dev.commandcenter.engine.plugin.Messages;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.commandcenter.engine.Engine;
+import dev.commandcenter.engine.core.Engine;
 import dev.commandcenter.engine.Sources;
 import dev.commandcenter.plugin.host.PluginJars;
 import dev.commandcenter.plugin.host.PluginManager;

@@ -1,6 +1,6 @@
 package dev.commandcenter.app.plugins;
 
-import dev.commandcenter.engine.Engine;
+import dev.commandcenter.engine.core.Engine;
 import dev.commandcenter.engine.Sources;
 import dev.commandcenter.engine.plugin.Messages;
 import dev.commandcenter.plugin.host.PluginJars;

@@ -64,7 +64,7 @@ public enum CounterType
     /** 1 while the journaller is halted (a journal write failed), else 0. */
     JOURNAL_HALTED(21, "journal halted",
         Kind.GAUGE, "commandcenter_journal_halted", null),
-    /** Bytes appended to the journal (headers included). */
+    /** Message bytes appended to the journal (SBE header included, the journal's own record framing not). */
     JOURNAL_BYTES(22, "journal bytes",
         Kind.COUNTER, "commandcenter_journal_appended_bytes_total", null),
     /** Batches the journaller ended (each one flush point). */

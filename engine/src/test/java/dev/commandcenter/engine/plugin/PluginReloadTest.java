@@ -1,11 +1,11 @@
 package dev.commandcenter.engine.plugin;
 
 import dev.commandcenter.codecs.sbe.PluginState;
-import dev.commandcenter.engine.Engine;
+import dev.commandcenter.engine.core.Engine;
 import dev.commandcenter.engine.Event;
 import dev.commandcenter.engine.Sources;
 import dev.commandcenter.engine.BackPressure;
-import dev.commandcenter.engine.PluginSpec;
+import dev.commandcenter.engine.core.PluginSpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

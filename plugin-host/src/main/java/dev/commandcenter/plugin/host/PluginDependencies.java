@@ -1,6 +1,6 @@
 package dev.commandcenter.plugin.host;
 
-import dev.commandcenter.engine.Engine;
+import dev.commandcenter.engine.core.Engine;
 
 import java.util.ArrayList;
 import java.util.HashMap;

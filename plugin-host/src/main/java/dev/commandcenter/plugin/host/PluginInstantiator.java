@@ -1,6 +1,6 @@
 package dev.commandcenter.plugin.host;
 
-import dev.commandcenter.engine.PluginSpec;
+import dev.commandcenter.engine.core.PluginSpec;
 import dev.commandcenter.engine.plugin.Plugin;
 import org.agrona.CloseHelper;
 

@@ -1,8 +1,8 @@
 package dev.commandcenter.plugin.host;
 
 import dev.commandcenter.engine.BackPressure;
-import dev.commandcenter.engine.Engine;
-import dev.commandcenter.engine.PluginSpec;
+import dev.commandcenter.engine.core.Engine;
+import dev.commandcenter.engine.core.PluginSpec;
 import dev.commandcenter.engine.plugin.Plugin;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentRunner;

@@ -1,7 +1,7 @@
 package dev.commandcenter.plugin.host;
 
-import dev.commandcenter.engine.Engine;
-import dev.commandcenter.engine.PluginSpec;
+import dev.commandcenter.engine.core.Engine;
+import dev.commandcenter.engine.core.PluginSpec;
 import org.agrona.CloseHelper;
 
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.commandcenter.plugin.host;
 
-import dev.commandcenter.engine.PluginSpec;
+import dev.commandcenter.engine.core.PluginSpec;
 
 import java.nio.file.Path;
 

@@ -1,7 +1,7 @@
 package dev.commandcenter.plugin.host;
 
 import dev.commandcenter.engine.BackPressure;
-import dev.commandcenter.engine.PluginSpec;
+import dev.commandcenter.engine.core.PluginSpec;
 import dev.commandcenter.engine.plugin.Plugin;
 import dev.commandcenter.engine.plugin.PluginConfig;
 

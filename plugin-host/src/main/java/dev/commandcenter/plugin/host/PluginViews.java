@@ -1,8 +1,8 @@
 package dev.commandcenter.plugin.host;
 
 import dev.commandcenter.codecs.sbe.PluginState;
-import dev.commandcenter.engine.Engine;
-import dev.commandcenter.engine.PluginSpec;
+import dev.commandcenter.engine.core.Engine;
+import dev.commandcenter.engine.core.PluginSpec;
 import dev.commandcenter.engine.plugin.PluginHealth;
 
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package dev.commandcenter.plugin.host;
 import dev.commandcenter.engine.plugin.Messages;
 
 import dev.commandcenter.codecs.sbe.NetworkState;
-import dev.commandcenter.engine.Engine;
+import dev.commandcenter.engine.core.Engine;
 import dev.commandcenter.engine.Sources;
 import dev.commandcenter.plugin.host.PluginManager;
 import dev.commandcenter.plugin.host.PluginView;

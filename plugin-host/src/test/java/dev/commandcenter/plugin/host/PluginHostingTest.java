@@ -9,14 +9,14 @@ import dev.commandcenter.engine.plugin.Messages;
 
 import dev.commandcenter.codecs.sbe.ChatMessageDecoder;
 import dev.commandcenter.codecs.sbe.PluginState;
-import dev.commandcenter.engine.Engine;
+import dev.commandcenter.engine.core.Engine;
 import dev.commandcenter.engine.Event;
 import dev.commandcenter.engine.Sources;
 import dev.commandcenter.engine.counters.CounterType;
 import dev.commandcenter.engine.counters.CountersFile;
 import dev.commandcenter.plugin.host.DescriptorParser;
 import dev.commandcenter.engine.BackPressure;
-import dev.commandcenter.engine.PluginSpec;
+import dev.commandcenter.engine.core.PluginSpec;
 import org.agrona.concurrent.CachedEpochClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.CountersReader;
@@ -59,9 +59,15 @@ class PluginHostingTest
 
     private Engine launch(final Engine.Context ctx)
     {
-        final Engine engine = Engine.launch(ctx.dataDir(dataDir).sampleIntervalMs(60_000));
+        final Engine engine = Engine.launch(ctx.dataDir(dataDir).sampleIntervalMs(1).useSamplerAgentInvoker(true));
         engines.add(engine);
         return engine;
+    }
+
+    private static void sample(final Engine engine, final CachedEpochClock clock)
+    {
+        clock.advance(1);
+        assertThat(engine.samplerAgentInvoker().invoke()).as("sampled").isEqualTo(1);
     }
 
     @Test
@@ -69,7 +75,8 @@ class PluginHostingTest
     {
         final Recorder blocked = new Recorder("blocked", release);
         final Recorder fast = new Recorder("fast", null);
-        final Engine engine = launch(new Engine.Context().inputRingSize(64)
+        final CachedEpochClock clock = new CachedEpochClock();
+        final Engine engine = launch(new Engine.Context().inputRingSize(64).epochClock(clock)
             .plugin(new PluginSpec("blocked").instance(blocked).backPressure(BackPressure.DETACH).lagLimit(16))
             .plugin(PluginSpec.of(fast, null)));
 
@@ -83,7 +90,7 @@ class PluginHostingTest
         await().atMost(WAIT).until(() -> fast.seen.size() == 2_000 && engine.pluginHealth("fast").lag() == 0);
         assertThat(maxFastLag).isLessThanOrEqualTo(64);
         assertThat(blocked.seen).hasSizeLessThanOrEqualTo(1);
-        engine.sampleNow();
+        sample(engine, clock);
         final PluginHealth health = engine.pluginHealth("blocked");
         assertThat(health.state()).isEqualTo(PluginState.DEGRADED);
         assertThat(health.reason()).contains("dropped").contains("buffer of 16 full");
@@ -93,7 +100,7 @@ class PluginHostingTest
         release.countDown();
         await().atMost(WAIT).until(() -> blocked.seen.size() + engine.pluginHealth("blocked").dropped() == 2_000);
         assertThat(blocked.sequencesInOrder()).isTrue();
-        engine.sampleNow();
+        sample(engine, clock);
         assertThat(engine.pluginState("blocked")).isEqualTo(PluginState.RUNNING);
     }
 
@@ -101,7 +108,8 @@ class PluginHostingTest
     void shouldHoldTheRingBackForABlockingPluginAndReportItDegraded() throws Exception
     {
         final Recorder blocked = new Recorder("blocked", release);
-        final Engine engine = launch(new Engine.Context().inputRingSize(16)
+        final CachedEpochClock clock = new CachedEpochClock();
+        final Engine engine = launch(new Engine.Context().inputRingSize(16).epochClock(clock)
             .plugin(new PluginSpec("blocked").instance(blocked).lagLimit(4)));
         final AtomicLong published = new AtomicLong();
         final Thread producer = new Thread(() ->
@@ -116,7 +124,7 @@ class PluginHostingTest
 
         await().atMost(WAIT).until(() -> published.get() >= 16 && producer.getState() != Thread.State.RUNNABLE);
         assertThat(published.get()).isLessThan(100);
-        engine.sampleNow();
+        sample(engine, clock);
         assertThat(engine.pluginState("blocked")).isEqualTo(PluginState.DEGRADED);
         assertThat(engine.pluginHealth("blocked").reason()).contains("exceeds lagLimit 4").contains("backPressure block");
 
@@ -124,7 +132,7 @@ class PluginHostingTest
         producer.join(TimeUnit.SECONDS.toMillis(20));
         await().atMost(WAIT).until(() -> blocked.seen.size() == 100);
         assertThat(blocked.sequencesInOrder()).isTrue();
-        engine.sampleNow();
+        sample(engine, clock);
         assertThat(engine.pluginState("blocked")).isEqualTo(PluginState.RUNNING);
     }
 
@@ -139,12 +147,11 @@ class PluginHostingTest
 
         engine.publisher().publish(Sources.CLI, Messages.CHAT, 1L);
         await().atMost(WAIT).until(() -> stuck.entered.get() == 1);
-        engine.sampleNow();
         clock.advance(4_999);
-        engine.sampleNow();
+        assertThat(engine.samplerAgentInvoker().invoke()).isEqualTo(1);
         assertThat(engine.pluginState("stuck")).isEqualTo(PluginState.RUNNING);
         clock.advance(1);
-        engine.sampleNow();
+        assertThat(engine.samplerAgentInvoker().invoke()).isEqualTo(1);
         assertThat(engine.pluginState("stuck")).isEqualTo(PluginState.STALLED);
         assertThat(engine.pluginHealth("stuck").reason()).isEqualTo(
             "no progress for 5000 ms with 1 events waiting (stallTimeoutMs 5000)");
@@ -152,7 +159,7 @@ class PluginHostingTest
         release.countDown();
         await().atMost(WAIT).until(() -> stuck.seen.size() == 1 && engine.isDrained());
         clock.advance(1);
-        engine.sampleNow();
+        assertThat(engine.samplerAgentInvoker().invoke()).isEqualTo(1);
         assertThat(engine.pluginState("stuck")).isEqualTo(PluginState.RUNNING);
         assertThat(engine.pluginHealth("stuck").reason()).isEmpty();
     }
@@ -164,9 +171,8 @@ class PluginHostingTest
         final Recorder idle = new Recorder("idle", null);
         final Engine engine = launch(new Engine.Context().epochClock(clock)
             .plugin(new PluginSpec("idle").instance(idle).stallTimeoutMs(100)));
-        engine.sampleNow();
         clock.advance(10_000);
-        engine.sampleNow();
+        assertThat(engine.samplerAgentInvoker().invoke()).isEqualTo(1);
 
         assertThat(engine.pluginState("idle")).isEqualTo(PluginState.RUNNING);
     }

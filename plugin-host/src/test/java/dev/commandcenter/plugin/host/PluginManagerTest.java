@@ -2,7 +2,7 @@ package dev.commandcenter.plugin.host;
 
 import dev.commandcenter.engine.plugin.Messages;
 
-import dev.commandcenter.engine.Engine;
+import dev.commandcenter.engine.core.Engine;
 import dev.commandcenter.engine.Sources;
 import dev.commandcenter.plugin.host.PluginManager;
 import dev.commandcenter.plugin.host.PluginView;
@@ -193,8 +193,8 @@ class PluginManagerTest
 
                 public void onEvent(final Event event)
                 {
-                    final String report = "internal=" + visible("dev.commandcenter.engine.internal.PluginHandler") +
-                        " engine=" + visible("dev.commandcenter.engine.Engine") +
+                    final String report = "internal=" + visible("dev.commandcenter.engine.core.internal.PluginHandler") +
+                        " engine=" + visible("dev.commandcenter.engine.core.Engine") +
                         " manager=" + visible("dev.commandcenter.plugin.host.PluginManager") +
                         " api=" + visible("dev.commandcenter.engine.plugin.Plugin") +
                         " event=" + visible("dev.commandcenter.engine.Event") +

@@ -1,7 +1,7 @@
 package dev.commandcenter.perf.jcstress;
 
-import dev.commandcenter.engine.internal.EventSlot;
-import dev.commandcenter.engine.internal.slot.DetachedBuffer;
+import dev.commandcenter.engine.core.internal.EventSlot;
+import dev.commandcenter.engine.core.internal.slot.DetachedBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.agrona.concurrent.status.CountersReader;

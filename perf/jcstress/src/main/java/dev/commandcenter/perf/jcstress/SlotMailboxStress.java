@@ -1,8 +1,8 @@
 package dev.commandcenter.perf.jcstress;
 
-import dev.commandcenter.engine.PluginSpec;
-import dev.commandcenter.engine.internal.slot.SlotCommand;
-import dev.commandcenter.engine.internal.slot.SlotMailbox;
+import dev.commandcenter.engine.core.PluginSpec;
+import dev.commandcenter.engine.core.internal.slot.SlotCommand;
+import dev.commandcenter.engine.core.internal.slot.SlotMailbox;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;

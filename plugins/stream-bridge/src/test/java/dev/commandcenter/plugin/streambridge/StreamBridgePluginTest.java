@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.commandcenter.codecs.json.JsonView;
 import dev.commandcenter.codecs.sbe.OverlayAlertDecoder;
 import dev.commandcenter.codecs.sbe.PluginState;
-import dev.commandcenter.engine.Engine;
+import dev.commandcenter.engine.core.Engine;
 import dev.commandcenter.engine.EventPublisher;
 import dev.commandcenter.engine.Sources;
 import dev.commandcenter.engine.plugin.Plugin;

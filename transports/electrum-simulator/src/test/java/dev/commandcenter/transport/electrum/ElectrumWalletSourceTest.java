@@ -2,7 +2,7 @@ package dev.commandcenter.transport.electrum;
 
 import dev.commandcenter.codecs.sbe.NetworkState;
 import dev.commandcenter.codecs.sbe.TransactionReceivedDecoder;
-import dev.commandcenter.engine.Engine;
+import dev.commandcenter.engine.core.Engine;
 import dev.commandcenter.engine.Event;
 import dev.commandcenter.engine.Sources;
 import dev.commandcenter.engine.plugin.Plugin;

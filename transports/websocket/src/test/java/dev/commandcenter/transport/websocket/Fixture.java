@@ -1,7 +1,7 @@
 package dev.commandcenter.transport.websocket;
 
 import dev.commandcenter.codecs.json.JsonView;
-import dev.commandcenter.engine.Engine;
+import dev.commandcenter.engine.core.Engine;
 import dev.commandcenter.engine.Sources;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.UnsafeBuffer;

@@ -1,0 +1,13 @@
+package dev.commandcenter.engine.core.internal;
+
+import dev.commandcenter.engine.MutableEvent;
+
+/**
+ * One pre-allocated slot of the input ring: envelope fields plus a fixed buffer holding the SBE
+ * message. A slot with length 0 was claimed but not filled (a failed encode) and is skipped.
+ */
+public final class EventSlot extends MutableEvent
+{
+    /** True when the producer set {@link #sequence} (replay) and the journaller must keep it. */
+    public boolean presequenced;
+}

@@ -1,0 +1,66 @@
+package dev.commandcenter.engine.core.internal;
+
+import dev.commandcenter.codecs.MessageSchema;
+import dev.commandcenter.engine.EventPublisher;
+import dev.commandcenter.engine.egress.OutputEvent;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * One pre-allocated slot of the output ring.
+ */
+public final class OutputSlot implements OutputEvent
+{
+    /** Output ring sequence. */
+    public long outputSequence;
+    /** Engine sequence of the input event that caused it. */
+    public long inputSequence;
+    /** Timestamp of that input event. */
+    public long timestampNs;
+    /** Emitting plugin. */
+    public String pluginId;
+    /** Message length, header included; 0 marks a slot to skip. */
+    public int length;
+    /** Holds the SBE message at offset 0. */
+    public final UnsafeBuffer buffer = new UnsafeBuffer(new byte[EventPublisher.MAX_MESSAGE_LENGTH]);
+
+    public long outputSequence()
+    {
+        return outputSequence;
+    }
+
+    public long inputSequence()
+    {
+        return inputSequence;
+    }
+
+    public long timestampNs()
+    {
+        return timestampNs;
+    }
+
+    public String pluginId()
+    {
+        return pluginId;
+    }
+
+    public int templateId()
+    {
+        return MessageSchema.templateId(buffer, 0);
+    }
+
+    public DirectBuffer buffer()
+    {
+        return buffer;
+    }
+
+    public int offset()
+    {
+        return 0;
+    }
+
+    public int length()
+    {
+        return length;
+    }
+}

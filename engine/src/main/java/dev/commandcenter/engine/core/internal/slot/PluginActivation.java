@@ -1,0 +1,335 @@
+package dev.commandcenter.engine.core.internal.slot;
+
+import com.lmax.disruptor.RingBuffer;
+import dev.commandcenter.codecs.MessageSchema;
+import dev.commandcenter.engine.EventPublisher;
+import dev.commandcenter.engine.MessageWriter;
+import dev.commandcenter.engine.core.PluginSpec;
+import dev.commandcenter.engine.core.internal.EventSlot;
+import dev.commandcenter.engine.core.internal.OutputSlot;
+import dev.commandcenter.engine.plugin.Emitter;
+import dev.commandcenter.engine.plugin.Plugin;
+import dev.commandcenter.engine.plugin.PluginConfig;
+import dev.commandcenter.engine.plugin.PluginContext;
+import dev.commandcenter.engine.plugin.Subscription;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.EpochClock;
+
+import java.util.BitSet;
+
+/**
+ * One activation of a plugin in its slot: the instance, what it may receive and emit, and its failure
+ * count. It is the plugin's {@link PluginContext} and {@link Emitter}: emits are validated against the
+ * schema and the spec's permitted message types, then published to the output ring tagged with the input
+ * event being handled. Failures are counted and recorded; after the quarantine limit the plugin receives
+ * nothing more.
+ * <p>
+ * <b>Note:</b> {@link #start}, {@link #deliver}, {@link #stop} and the emits run on the plugin's thread (the
+ * slot thread, or the detached thread); {@link #admits} runs on the slot thread and reads the volatile
+ * {@code active} flag the plugin's thread writes; {@link #plugin()} may be read by any thread.
+ */
+public final class PluginActivation implements PluginContext, Emitter
+{
+    private static final long MAX_LATENCY_NS = 60_000_000_000L;
+
+    private final SlotResources res;
+    private final PluginSpec spec;
+    private final boolean enabled;
+    private final boolean useInstance;
+    private final Subscription hostSubscription;
+    private final BitSet emits;
+    private final int quarantineAfter;
+    private final RingBuffer<OutputSlot> output;
+    private volatile Plugin plugin;
+    private volatile boolean active;
+    private Subscription subscription;
+    private boolean started;
+    private long failures;
+    private long currentSequence;
+    private long currentTimestampNs;
+
+    /**
+     * An activation that has not started.
+     *
+     * @param res         what the slot's parts share.
+     * @param spec        what to run.
+     * @param enabled     false to follow the ring without running the plugin.
+     * @param useInstance true to run the spec's instance rather than one from its factory.
+     */
+    public PluginActivation(
+        final SlotResources res, final PluginSpec spec, final boolean enabled, final boolean useInstance)
+    {
+        this.res = res;
+        this.spec = spec;
+        this.enabled = enabled;
+        this.useInstance = useInstance;
+        this.output = res.output();
+        this.hostSubscription = spec.subscription();
+        final int[] permitted = spec.emits();
+        if (null == permitted)
+        {
+            emits = null;
+        }
+        else
+        {
+            emits = new BitSet();
+            for (final int templateId : permitted)
+            {
+                emits.set(templateId);
+            }
+        }
+        this.quarantineAfter = spec.quarantineAfterFailures() > 0 ? spec.quarantineAfterFailures() :
+            res.defaultQuarantineAfter();
+        this.plugin = useInstance ? spec.instance() : null;
+    }
+
+    /**
+     * The spec this activation runs.
+     *
+     * @return the spec.
+     */
+    public PluginSpec spec()
+    {
+        return spec;
+    }
+
+    /**
+     * Whether the plugin runs (false: the slot follows the ring without it).
+     *
+     * @return true when enabled.
+     */
+    public boolean enabled()
+    {
+        return enabled;
+    }
+
+    /**
+     * The plugin instance, once made.
+     *
+     * @return the instance, or null.
+     */
+    public Plugin plugin()
+    {
+        return plugin;
+    }
+
+    /**
+     * Mark the plugin as receiving events before its thread starts it, so the slot thread buffers for it.
+     */
+    public void activate()
+    {
+        active = true;
+    }
+
+    /**
+     * Whether an event goes to the plugin at all: it is active and the host's subscription admits it.
+     *
+     * @param slot the event.
+     * @return true when admitted.
+     */
+    public boolean admits(final EventSlot slot)
+    {
+        return active && (null == hostSubscription || hostSubscription.admits(slot));
+    }
+
+    /**
+     * Make (unless the spec's instance is used) and start the plugin, moving the health to RUNNING, STOPPED
+     * (disabled) or FAILED.
+     */
+    public void start()
+    {
+        final SlotHealth health = res.health();
+        if (!enabled)
+        {
+            health.apply(HealthTransition.DISABLED, "disabled");
+            return;
+        }
+        try
+        {
+            Plugin instance = plugin;
+            if (!useInstance)
+            {
+                instance = null != spec.factory() ? spec.factory().get() : spec.instance();
+                plugin = instance;
+            }
+            if (null == instance)
+            {
+                throw new IllegalStateException("the factory made no instance");
+            }
+            if (!res.id().equals(instance.id()))
+            {
+                throw new IllegalStateException(
+                    "the plugin reports id '" + instance.id() + "', expected '" + res.id() + "'");
+            }
+            final Subscription own = instance.subscription();
+            subscription = null == own ? Subscription.all() : own;
+            instance.onStart(this);
+            started = true;
+            active = true;
+            health.apply(HealthTransition.STARTED, "");
+        }
+        catch (final Throwable ex)
+        {
+            active = false;
+            record(ex);
+            health.apply(HealthTransition.START_FAILED, "start failed: " + PluginException.describe(ex));
+        }
+    }
+
+    /**
+     * Hand one event to the plugin when its own subscription admits it, timing the call.
+     *
+     * @param event the event.
+     */
+    public void deliver(final EventSlot event)
+    {
+        if (!active)
+        {
+            return;
+        }
+        try
+        {
+            if (!subscription.admits(event))
+            {
+                return;
+            }
+        }
+        catch (final Throwable ex)
+        {
+            failed(ex);
+            return;
+        }
+        currentSequence = event.sequence;
+        currentTimestampNs = event.timestampNs;
+        final long start = res.nanoClock().nanoTime();
+        try
+        {
+            plugin.onEvent(event);
+        }
+        catch (final Throwable ex)
+        {
+            failed(ex);
+        }
+        res.latency().recordValue(Math.max(1, Math.min(res.nanoClock().nanoTime() - start, MAX_LATENCY_NS)));
+        res.counters().processed.incrementRelease();
+    }
+
+    /**
+     * Stop delivering and call the plugin's {@code onStop} if it started.
+     */
+    public void stop()
+    {
+        active = false;
+        if (started)
+        {
+            started = false;
+            try
+            {
+                plugin.onStop();
+            }
+            catch (final Throwable ex)
+            {
+                record(ex);
+            }
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public PluginConfig config()
+    {
+        return spec.config();
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public Emitter emitter()
+    {
+        return this;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public EpochClock epochClock()
+    {
+        return res.epochClock();
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public boolean emit(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length > EventPublisher.MAX_MESSAGE_LENGTH || null != MessageSchema.validate(buffer, offset, length) ||
+            (null != emits && !emits.get(MessageSchema.templateId(buffer, offset))))
+        {
+            res.counters().refused.incrementRelease();
+            return false;
+        }
+        final long position = output.next();
+        final OutputSlot slot = output.get(position);
+        slot.buffer.putBytes(0, buffer, offset, length);
+        return commit(slot, position, length);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public <A> boolean emit(final MessageWriter<A> writer, final A arg)
+    {
+        final long position = output.next();
+        final OutputSlot slot = output.get(position);
+        int length = 0;
+        try
+        {
+            length = writer.write(slot.buffer, 0, arg);
+            if (length > EventPublisher.MAX_MESSAGE_LENGTH || null != MessageSchema.validate(slot.buffer, 0, length) ||
+                (null != emits && !emits.get(MessageSchema.templateId(slot.buffer, 0))))
+            {
+                res.counters().refused.incrementRelease();
+                length = 0;
+            }
+        }
+        finally
+        {
+            commit(slot, position, length);
+        }
+        return 0 != length;
+    }
+
+    private boolean commit(final OutputSlot slot, final long position, final int length)
+    {
+        slot.outputSequence = position;
+        slot.inputSequence = currentSequence;
+        slot.timestampNs = currentTimestampNs;
+        slot.pluginId = res.id();
+        slot.length = length;
+        output.publish(position);
+        if (0 != length)
+        {
+            res.counters().emitted.incrementRelease();
+        }
+        return 0 != length;
+    }
+
+    private void failed(final Throwable ex)
+    {
+        record(ex);
+        res.counters().errors.incrementRelease();
+        if (++failures >= quarantineAfter)
+        {
+            active = false;
+            res.health().apply(HealthTransition.QUARANTINE,
+                "quarantined after " + failures + " failures, last: " + PluginException.describe(ex));
+        }
+    }
+
+    private void record(final Throwable ex)
+    {
+        res.health().lastError(PluginException.describe(ex));
+        res.errorHandler().onError(new PluginException(res.id(), ex));
+    }
+}

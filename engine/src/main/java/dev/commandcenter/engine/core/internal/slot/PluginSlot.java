@@ -1,0 +1,217 @@
+package dev.commandcenter.engine.core.internal.slot;
+
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.Sequence;
+import com.lmax.disruptor.SequenceBarrier;
+import dev.commandcenter.engine.BackPressure;
+import dev.commandcenter.engine.core.PluginSpec;
+import dev.commandcenter.engine.core.internal.EventSlot;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentTerminationException;
+
+/**
+ * The slot thread's agent: a consumer of the input ring with its own sequence, behind the journaller, that
+ * stays in place for the life of the slot while the plugin activation it feeds is swapped at a sequence
+ * boundary. Each duty cycle first applies a pending {@link SlotCommand} from the {@link SlotMailbox}, then
+ * offers every event the journaller has passed to the current {@link Delivery}, without blocking, stopping
+ * early when a command arrives; the old activation sees every event up to the boundary, the new one every
+ * event after it. A shutdown command stops the plugin and ends the agent.
+ * <p>
+ * <b>Note:</b> {@link #onStart}, {@link #doWork} and the slot-thread fields run on the slot thread only. The
+ * slot's sequence is written with release stores ({@link Sequence#set}) and read by the control thread and
+ * the sampler with acquire loads; {@link #spec}, {@link #enabled} and {@link #delivery} are volatile, written
+ * by the slot thread (or by the control thread before the slot thread starts) and read by any thread.
+ */
+public final class PluginSlot implements Agent
+{
+    private final SlotResources res;
+    private final RingBuffer<EventSlot> input;
+    private final SequenceBarrier barrier;
+    private final Sequence sequence;
+    private final SlotMailbox mailbox;
+    private final String roleName;
+    private volatile PluginSpec spec;
+    private volatile boolean enabled;
+    private volatile Delivery delivery;
+    private Delivery current;
+    private PluginSpec instanceUsedBy;
+    private DetachedBuffer spareBuffer;
+    private long next;
+
+    /**
+     * A slot that does nothing until its agent starts.
+     *
+     * @param res      what the slot's parts share.
+     * @param input    the input ring.
+     * @param barrier  this slot's barrier: its cursor is the last event the journaller has passed, so every
+     *                 event up to it is published (a barrier with no dependents only on a single-producer ring).
+     * @param sequence the slot's sequence, already gating the ring.
+     * @param mailbox  where the control thread posts commands.
+     * @param spec     what to run first.
+     * @param enabled  false to follow the ring without running the plugin.
+     */
+    public PluginSlot(
+        final SlotResources res,
+        final RingBuffer<EventSlot> input,
+        final SequenceBarrier barrier,
+        final Sequence sequence,
+        final SlotMailbox mailbox,
+        final PluginSpec spec,
+        final boolean enabled)
+    {
+        this.res = res;
+        this.input = input;
+        this.barrier = barrier;
+        this.sequence = sequence;
+        this.mailbox = mailbox;
+        this.roleName = "cc-plugin-" + res.id();
+        this.spec = spec;
+        this.enabled = enabled;
+    }
+
+    /**
+     * Set what to run first, before the agent starts (control thread).
+     *
+     * @param newSpec what to run.
+     * @param enable  false to follow the ring without running the plugin.
+     */
+    public void prepare(final PluginSpec newSpec, final boolean enable)
+    {
+        spec = newSpec;
+        enabled = enable;
+    }
+
+    /**
+     * Open the first activation at the slot's current sequence.
+     */
+    public void onStart()
+    {
+        next = sequence.get() + 1;
+        open(spec, enabled);
+    }
+
+    /**
+     * Apply a pending command, or offer the events the journaller has passed to the delivery.
+     *
+     * @return commands applied plus events passed.
+     */
+    public int doWork()
+    {
+        final SlotCommand command = mailbox.peek();
+        if (null != command)
+        {
+            apply(command);
+            return 1;
+        }
+
+        final long available = barrier.getCursor();
+        final Delivery current = this.current;
+        long next = this.next;
+        int work = 0;
+        while (next <= available && !mailbox.hasCommand())
+        {
+            final EventSlot slot = input.get(next);
+            try
+            {
+                if (0 != slot.length && current.admits(slot))
+                {
+                    current.onEvent(slot);
+                }
+            }
+            catch (final Throwable ex)
+            {
+                res.errorHandler().onError(new PluginException(res.id(), ex));
+            }
+            sequence.set(next);
+            next++;
+            work++;
+        }
+        this.next = next;
+        return work;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public String roleName()
+    {
+        return roleName;
+    }
+
+    /**
+     * The spec the slot runs.
+     *
+     * @return the spec.
+     */
+    public PluginSpec spec()
+    {
+        return spec;
+    }
+
+    /**
+     * Whether the slot runs its plugin.
+     *
+     * @return true when enabled.
+     */
+    public boolean enabled()
+    {
+        return enabled;
+    }
+
+    /**
+     * The current delivery, once the agent has started.
+     *
+     * @return the delivery, or null.
+     */
+    public Delivery delivery()
+    {
+        return delivery;
+    }
+
+    private void apply(final SlotCommand command)
+    {
+        final Delivery old = current;
+        old.close(res.controlTimeoutMs());
+        if (old instanceof DetachedDelivery detached && detached.isClosed())
+        {
+            spareBuffer = detached.buffer();
+        }
+        if (command.kind() == SlotCommand.Kind.SHUTDOWN)
+        {
+            res.health().apply(HealthTransition.STOP, enabled ? "" : "disabled");
+            mailbox.complete(command, sequence.get() + 1);
+            throw new AgentTerminationException("plugin '" + res.id() + "' slot shut down");
+        }
+        spec = command.spec();
+        enabled = command.enable();
+        res.health().version(command.spec().version());
+        res.health().apply(HealthTransition.STARTING, "starting");
+        open(command.spec(), command.enable());
+        mailbox.complete(command, sequence.get() + 1);
+    }
+
+    private void open(final PluginSpec newSpec, final boolean enable)
+    {
+        final boolean useInstance =
+            null != newSpec.instance() && (instanceUsedBy != newSpec || null == newSpec.factory());
+        if (useInstance)
+        {
+            instanceUsedBy = newSpec;
+        }
+        final PluginActivation activation = new PluginActivation(res, newSpec, enable, useInstance);
+        final Delivery newDelivery = enable && newSpec.backPressure() == BackPressure.DETACH ?
+            new DetachedDelivery(activation, takeBuffer(newSpec.lagLimit()), res) :
+            new InlineDelivery(activation, sequence);
+        current = newDelivery;
+        delivery = newDelivery;
+        newDelivery.open();
+    }
+
+    private DetachedBuffer takeBuffer(final int lagLimit)
+    {
+        final DetachedBuffer spare = spareBuffer;
+        spareBuffer = null;
+        return null != spare && spare.capacity() == DetachedBuffer.capacityFor(lagLimit) ? spare :
+            new DetachedBuffer(lagLimit, res.counters().dropped);
+    }
+}

@@ -1,0 +1,45 @@
+package dev.commandcenter.engine.core.internal.slot;
+
+import com.lmax.disruptor.RingBuffer;
+import dev.commandcenter.engine.core.internal.OutputSlot;
+import org.HdrHistogram.SingleWriterRecorder;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NanoClock;
+
+import java.util.concurrent.ThreadFactory;
+import java.util.function.Supplier;
+
+/**
+ * What the parts of one plugin slot share: its identity, the engine services it uses, its counters,
+ * health and latency recorder. Built once per slot by the {@code PluginHandler}.
+ *
+ * @param id                     plugin id.
+ * @param output                 ring emissions go to.
+ * @param epochClock             given to the plugin.
+ * @param nanoClock              times handling for the latency recorder.
+ * @param errorHandler           the engine's distinct error log.
+ * @param threadFactory          makes the slot's threads (the slot thread and a detached plugin's thread).
+ * @param idleStrategies         a new idle strategy for each of the slot's agents.
+ * @param defaultQuarantineAfter failures before quarantine, unless the spec says otherwise.
+ * @param controlTimeoutMs       how long a detached plugin may take to finish its buffered events on a swap.
+ * @param counters               the slot's counters.
+ * @param health                 the slot's health.
+ * @param latency                handling latency; written by the plugin's thread, read by the sampler.
+ */
+public record SlotResources(
+    String id,
+    RingBuffer<OutputSlot> output,
+    EpochClock epochClock,
+    NanoClock nanoClock,
+    ErrorHandler errorHandler,
+    ThreadFactory threadFactory,
+    Supplier<IdleStrategy> idleStrategies,
+    int defaultQuarantineAfter,
+    long controlTimeoutMs,
+    SlotCounters counters,
+    SlotHealth health,
+    SingleWriterRecorder latency)
+{
+}
