@@ -20,6 +20,17 @@ class ConfigLoaderTest
     Path dir;
 
     @Test
+    void shouldAcceptEveryRollCycleChronicleOffersLegacyOnesIncluded() throws Exception
+    {
+        assertThat(ConfigLoader.load(write("journal:\n  rollCycle: MINUTELY\n")).journal.rollCycle.toString())
+            .isEqualTo("MINUTELY");
+        assertThat(ConfigLoader.load(write("journal:\n  rollCycle: hourly\n")).journal.rollCycle.toString())
+            .isEqualTo("HOURLY");
+        assertThat(ConfigLoader.load(write("journal:\n  rollCycle: five-minutely\n")).journal.rollCycle.toString())
+            .isEqualTo("FIVE_MINUTELY");
+    }
+
+    @Test
     void shouldReadEveryDocumentedSection() throws Exception
     {
         final Path file = write("""
@@ -160,6 +171,7 @@ class ConfigLoaderTest
         assertThatThrownBy(() -> ConfigLoader.load(write("journal:\n  rollCycle: fortnightly\n")))
             .hasMessageContaining("'journal.rollCycle' (line 2) expected one of ")
             .hasMessageContaining("fast-daily")
+            .hasMessageContaining("minutely")
             .satisfies((ex) -> assertThat(ex.getMessage()).doesNotContain("test"));
         assertThatThrownBy(() -> ConfigLoader.load(write("plugins:\n  defaults:\n    lagLimit: 0\n")))
             .hasMessageEndingWith("'plugins.defaults.lagLimit' (line 3) expected a whole number of 1 or more, got '0'");

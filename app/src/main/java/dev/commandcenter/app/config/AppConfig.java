@@ -1,15 +1,22 @@
 package dev.commandcenter.app.config;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import dev.commandcenter.config.LabelledEnumDeserializer;
 import dev.commandcenter.engine.BackPressure;
 import dev.commandcenter.persistence.Durability;
+import dev.commandcenter.persistence.RollCycleNames;
 import dev.commandcenter.plugin.host.PluginsSettings;
-import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.RollCycle;
 
+import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The YAML configuration of {@code commandcenter run}, bound by {@link ConfigLoader}. Every key has a default,
@@ -70,16 +77,50 @@ public final class AppConfig
         }
     }
 
-    /** Binds {@code journal.rollCycle}: every roll cycle of Chronicle Queue but its test cycles. */
-    public static final class RollCycleName extends LabelledEnumDeserializer<RollCycles>
+    /**
+     * Binds {@code journal.rollCycle}: every roll cycle Chronicle Queue offers but its test cycles, the legacy
+     * ones ({@code minutely}, {@code hourly}, {@code daily}) included, written lowercase with dashes or as
+     * Chronicle names them ({@code FAST_DAILY}).
+     */
+    public static final class RollCycleName extends StdScalarDeserializer<RollCycle>
     {
         private static final long serialVersionUID = 1L;
 
-        /** Bind the roll cycles meant for use. */
+        /** Bind roll cycle names. */
         public RollCycleName()
         {
-            super(RollCycles.class, Arrays.stream(RollCycles.values())
-                .filter((cycle) -> !cycle.name().startsWith("TEST")).toArray(RollCycles[]::new));
+            super(RollCycle.class);
+        }
+
+        /**
+         * Read a roll cycle name.
+         *
+         * @param parser  at a scalar.
+         * @param context the context.
+         * @return the roll cycle.
+         * @throws IOException when the name is none of Chronicle's roll cycles.
+         */
+        public RollCycle deserialize(final JsonParser parser, final DeserializationContext context) throws IOException
+        {
+            if (!parser.currentToken().isScalarValue() || parser.currentToken() == JsonToken.VALUE_NULL)
+            {
+                return (RollCycle)context.handleUnexpectedToken(handledType(), parser);
+            }
+            final String text = parser.getValueAsString();
+            try
+            {
+                return RollCycleNames.of(text.trim().replace('-', '_'));
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                final List<String> labels = new ArrayList<>();
+                for (final String name : RollCycleNames.names())
+                {
+                    labels.add(name.toLowerCase(Locale.ROOT).replace('_', '-'));
+                }
+                throw InvalidFormatException.from(parser, "expected one of " + String.join(" | ", labels), text,
+                    handledType());
+            }
         }
     }
 
@@ -108,7 +149,7 @@ public final class AppConfig
         public boolean enabled = true;
         /** Roll cycle of the journal files (fast-daily, fast-hourly, daily, hourly, minutely, ...). */
         @JsonDeserialize(using = RollCycleName.class)
-        public RollCycles rollCycle = RollCycles.FAST_DAILY;
+        public RollCycle rollCycle = RollCycleNames.of(RollCycleNames.DEFAULT);
         /** page-cache | sync. */
         public Durability durability = Durability.PAGE_CACHE;
         /** forever, "N cycles", or a duration such as 7d or 12h. */
