@@ -1,14 +1,10 @@
 package dev.commandcenter.perf;
 
-import dev.commandcenter.codecs.MessageSchema;
 import dev.commandcenter.codecs.sbe.ChatMessageEncoder;
 import dev.commandcenter.codecs.sbe.MessageHeaderEncoder;
 import dev.commandcenter.engine.MutableEvent;
-import dev.commandcenter.engine.EventPublisher;
 import dev.commandcenter.engine.MessageWriter;
 import dev.commandcenter.engine.Sources;
-import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * A reusable event for benchmarks: a chat message of typical size, as a journal sees it.

@@ -8,11 +8,9 @@ import dev.commandcenter.codecs.sbe.MessageHeaderEncoder;
 import dev.commandcenter.codecs.sbe.NetworkState;
 import dev.commandcenter.codecs.sbe.NetworkStatusEncoder;
 import dev.commandcenter.engine.MutableEvent;
-import dev.commandcenter.engine.EventPublisher;
 import dev.commandcenter.engine.Sources;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * A mutable event over a byte[] buffer, like an engine ring slot, with encoders for test messages.

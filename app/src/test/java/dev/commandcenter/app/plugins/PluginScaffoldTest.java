@@ -11,18 +11,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -67,10 +59,10 @@ class PluginScaffoldTest
         assertThat(project.resolve("src/main/java/com/example/hellobot/HelloBotPlugin.java")).exists();
 
         final Path testClasses = dataDir.resolve("scaffold-test-classes");
-        final Path mainClasses = buildProject(project, dataDir.resolve("plugins/hello-bot-0.1.0.jar"));
-        PluginJars.compile(sources(project.resolve("src/test/java")), testClasses, List.of(mainClasses,
-            codeSource(org.junit.jupiter.api.Test.class), codeSource(org.junit.jupiter.api.Assertions.class),
-            codeSource(dev.commandcenter.plugin.testkit.PluginContract.class)));
+        final Path mainClasses = PluginJars.buildProject(project, dataDir.resolve("plugins/hello-bot-0.1.0.jar"), dataDir);
+        PluginJars.compile(PluginJars.sources(project.resolve("src/test/java")), testClasses, List.of(mainClasses,
+            PluginJars.codeSource(org.junit.jupiter.api.Test.class), PluginJars.codeSource(org.junit.jupiter.api.Assertions.class),
+            PluginJars.codeSource(dev.commandcenter.plugin.testkit.PluginContract.class)));
         assertThat(testClasses.resolve("com/example/hellobot/HelloBotPluginTest.class")).exists();
 
         start();
@@ -106,51 +98,6 @@ class PluginScaffoldTest
         manager.attach(engine);
     }
 
-    private Path buildProject(final Path project, final Path jar)
-    {
-        final Path classes = dataDir.resolve("build-" + project.getFileName());
-        PluginJars.compile(sources(project.resolve("src/main/java")), classes, List.of());
-        try
-        {
-            Files.copy(project.resolve("src/main/resources/plugin.yaml"), classes.resolve("plugin.yaml"));
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
-        PluginJars.pack(jar, null, classes);
-        return classes;
-    }
 
-    private static Map<String, String> sources(final Path root)
-    {
-        final Map<String, String> sources = new LinkedHashMap<>();
-        try (Stream<Path> tree = Files.walk(root))
-        {
-            for (final Iterator<Path> it = tree.filter(path -> path.toString().endsWith(".java")).iterator(); it.hasNext(); )
-            {
-                final Path file = it.next();
-                final String name = root.relativize(file).toString().replace('/', '.').replaceAll("\\.java$", "");
-                sources.put(name, Files.readString(file));
-            }
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
-        assertThat(sources).isNotEmpty();
-        return sources;
-    }
 
-    private static Path codeSource(final Class<?> type)
-    {
-        try
-        {
-            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
-        }
-        catch (final URISyntaxException ex)
-        {
-            throw new IllegalStateException(ex);
-        }
-    }
 }

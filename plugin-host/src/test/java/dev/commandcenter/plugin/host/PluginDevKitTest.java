@@ -15,21 +15,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -62,7 +54,7 @@ class PluginDevKitTest
     @Test
     void shouldRunTheExamplePluginJarDroppedIntoThePluginsDir()
     {
-        buildProject(EXAMPLE, dataDir.resolve("plugins/big-tip-alert-1.0.0.jar"));
+        PluginJars.buildProject(EXAMPLE, dataDir.resolve("plugins/big-tip-alert-1.0.0.jar"), dataDir);
         final PluginManager manager = start();
 
         for (final long amount : new long[] { 5_000, 25_000, 9_999, 10_000 })
@@ -133,51 +125,6 @@ class PluginDevKitTest
         return manager;
     }
 
-    private Path buildProject(final Path project, final Path jar)
-    {
-        final Path classes = dataDir.resolve("build-" + project.getFileName());
-        PluginJars.compile(sources(project.resolve("src/main/java")), classes, List.of());
-        try
-        {
-            Files.copy(project.resolve("src/main/resources/plugin.yaml"), classes.resolve("plugin.yaml"));
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
-        PluginJars.pack(jar, null, classes);
-        return classes;
-    }
 
-    private static Map<String, String> sources(final Path root)
-    {
-        final Map<String, String> sources = new LinkedHashMap<>();
-        try (Stream<Path> tree = Files.walk(root))
-        {
-            for (final Iterator<Path> it = tree.filter(path -> path.toString().endsWith(".java")).iterator(); it.hasNext(); )
-            {
-                final Path file = it.next();
-                final String name = root.relativize(file).toString().replace('/', '.').replaceAll("\\.java$", "");
-                sources.put(name, Files.readString(file));
-            }
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
-        assertThat(sources).isNotEmpty();
-        return sources;
-    }
 
-    private static Path codeSource(final Class<?> type)
-    {
-        try
-        {
-            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
-        }
-        catch (final URISyntaxException ex)
-        {
-            throw new IllegalStateException(ex);
-        }
-    }
 }

@@ -266,4 +266,75 @@ public final class PluginJars
             throw new UnsupportedOperationException();
         }
     }
+
+    /**
+     * Build a plugin project's main sources and its {@code plugin.yaml} into a jar, as its own build would.
+     *
+     * @param project the project folder ({@code src/main/java}, {@code src/main/resources/plugin.yaml}).
+     * @param jar     the jar to write.
+     * @param workDir where the classes are compiled to.
+     * @return the folder of the compiled classes.
+     */
+    public static Path buildProject(final Path project, final Path jar, final Path workDir)
+    {
+        final Path classes = workDir.resolve("build-" + project.getFileName());
+        compile(sources(project.resolve("src/main/java")), classes, List.of());
+        try
+        {
+            Files.copy(project.resolve("src/main/resources/plugin.yaml"), classes.resolve("plugin.yaml"));
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+        pack(jar, null, classes);
+        return classes;
+    }
+
+    /**
+     * The Java sources under a folder, by class name.
+     *
+     * @param root a source root.
+     * @return class name to source text; never empty.
+     */
+    public static Map<String, String> sources(final Path root)
+    {
+        final Map<String, String> sources = new java.util.LinkedHashMap<>();
+        try (Stream<Path> tree = Files.walk(root))
+        {
+            for (final Iterator<Path> it = tree.filter((path) -> path.toString().endsWith(".java")).iterator(); it.hasNext(); )
+            {
+                final Path file = it.next();
+                final String name = root.relativize(file).toString().replace('/', '.').replaceAll("\\.java$", "");
+                sources.put(name, Files.readString(file));
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+        if (sources.isEmpty())
+        {
+            throw new IllegalStateException("no Java sources under " + root);
+        }
+        return sources;
+    }
+
+    /**
+     * Where a class was loaded from: a jar or a classes folder, for a compile class path.
+     *
+     * @param type the class.
+     * @return its code source.
+     */
+    public static Path codeSource(final Class<?> type)
+    {
+        try
+        {
+            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+        }
+        catch (final URISyntaxException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+    }
 }

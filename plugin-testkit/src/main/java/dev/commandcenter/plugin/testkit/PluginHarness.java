@@ -2,7 +2,6 @@ package dev.commandcenter.plugin.testkit;
 
 import dev.commandcenter.codecs.MessageSchema;
 import dev.commandcenter.codecs.json.JsonView;
-import dev.commandcenter.engine.Event;
 import dev.commandcenter.engine.MutableEvent;
 import dev.commandcenter.engine.MessageWriter;
 import dev.commandcenter.engine.plugin.Emitter;

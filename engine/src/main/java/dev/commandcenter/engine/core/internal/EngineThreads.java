@@ -2,7 +2,6 @@ package dev.commandcenter.engine.core.internal;
 
 import dev.commandcenter.engine.JournalHaltedException;
 
-import dev.commandcenter.engine.core.internal.JournalHandler;
 import org.agrona.ErrorHandler;
 
 import java.util.List;

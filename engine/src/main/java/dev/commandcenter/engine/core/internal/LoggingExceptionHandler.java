@@ -3,7 +3,6 @@ package dev.commandcenter.engine.core.internal;
 import dev.commandcenter.engine.JournalHaltedException;
 
 import com.lmax.disruptor.ExceptionHandler;
-import dev.commandcenter.engine.core.internal.JournalHandler;
 import org.agrona.ErrorHandler;
 
 /**

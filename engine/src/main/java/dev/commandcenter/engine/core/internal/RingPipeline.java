@@ -1,6 +1,5 @@
 package dev.commandcenter.engine.core.internal;
 
-import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.TimeoutException;
 import com.lmax.disruptor.dsl.Disruptor;

@@ -1,7 +1,6 @@
 package dev.commandcenter.plugin.streambridge;
 
 import dev.commandcenter.codecs.MessageSchema;
-import dev.commandcenter.engine.Event;
 import dev.commandcenter.engine.MessageWriter;
 import dev.commandcenter.engine.MutableEvent;
 import dev.commandcenter.engine.Sources;

@@ -2,7 +2,6 @@ package dev.commandcenter.transport.electrum;
 
 import org.bitcoinj.base.Base58;
 import org.bitcoinj.base.BitcoinNetwork;
-import org.bitcoinj.base.ScriptType;
 import org.bitcoinj.base.SegwitAddress;
 import org.bitcoinj.base.Sha256Hash;
 import org.bitcoinj.crypto.ChildNumber;
