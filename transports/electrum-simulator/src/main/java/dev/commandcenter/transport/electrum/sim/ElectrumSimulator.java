@@ -45,7 +45,7 @@ public final class ElectrumSimulator implements AutoCloseable
     private final SimulatorFaults faults = new SimulatorFaults();
     private final ElectrumRequestHandler handler;
     private final SessionAcceptor acceptor;
-    private long nextBlockAtMs;
+    private final BlockSchedule blockSchedule;
 
     /**
      * A payment the simulator made.
@@ -65,7 +65,7 @@ public final class ElectrumSimulator implements AutoCloseable
             new ServerSocket(ctx.port(), 50, bind) :
             ctx.sslContext().getServerSocketFactory().createServerSocket(ctx.port(), 50, bind);
         this.chain = new SimulatedChain(ctx.clock(), ctx.seed(), ctx.initialHeight());
-        nextBlockAtMs = ctx.blockIntervalMs() > 0 ? ctx.clock().time() + ctx.blockIntervalMs() : Long.MAX_VALUE;
+        this.blockSchedule = new BlockSchedule(ctx.clock().time(), ctx.blockIntervalMs());
         this.handler = new ElectrumRequestHandler(chain, sessions, faults);
         this.acceptor = new SessionAcceptor(serverSocket, this, sessions, faults, handler, ctx.maxLineLength());
     }
@@ -223,19 +223,7 @@ public final class ElectrumSimulator implements AutoCloseable
      */
     public synchronized int tick()
     {
-        final long now = ctx.clock().time();
-        int mined = 0;
-        while (now >= nextBlockAtMs && mined < 16)
-        {
-            mine(1);
-            mined++;
-            nextBlockAtMs += ctx.blockIntervalMs();
-        }
-        if (now >= nextBlockAtMs)
-        {
-            nextBlockAtMs = now + ctx.blockIntervalMs();
-        }
-        return mined;
+        return blockSchedule.mineDue(ctx.clock().time(), this);
     }
 
     /**
