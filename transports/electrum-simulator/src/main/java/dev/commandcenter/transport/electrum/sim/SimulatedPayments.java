@@ -46,7 +46,7 @@ public final class SimulatedPayments implements Agent, AutoCloseable
     private final List<Tip> tips = new ArrayList<>();
     private AgentRunner runner;
     private long nextPaymentAtMs;
-    private long nextBlockAtMs;
+    private final BlockSchedule blockSchedule;
     private int burstRemaining;
 
     /**
@@ -79,7 +79,7 @@ public final class SimulatedPayments implements Agent, AutoCloseable
         this.random = new SplittableRandom(ctx.seed());
         final long now = ctx.clock().time();
         this.nextPaymentAtMs = now + ctx.firstPaymentAfterMs();
-        this.nextBlockAtMs = ctx.blockIntervalMs() > 0 ? now + ctx.blockIntervalMs() : Long.MAX_VALUE;
+        this.blockSchedule = new BlockSchedule(now, ctx.blockIntervalMs());
     }
 
     /**
@@ -101,17 +101,7 @@ public final class SimulatedPayments implements Agent, AutoCloseable
         {
             nextPaymentAtMs = now + nextGapMs();
         }
-        int mined = 0;
-        while (now >= nextBlockAtMs && mined < 16)
-        {
-            simulator.mine(1);
-            mined++;
-            nextBlockAtMs += ctx.blockIntervalMs();
-        }
-        if (now >= nextBlockAtMs)
-        {
-            nextBlockAtMs = now + ctx.blockIntervalMs();
-        }
+        blockSchedule.mineDue(now, simulator);
         return made;
     }
 
