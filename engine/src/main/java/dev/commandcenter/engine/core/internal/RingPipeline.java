@@ -18,12 +18,15 @@ import dev.commandcenter.engine.core.internal.JournalHandler;
 import dev.commandcenter.engine.core.internal.OutputSlot;
 import dev.commandcenter.engine.core.internal.PluginHandler;
 import org.agrona.ErrorHandler;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiPredicate;
+import java.util.function.LongSupplier;
 
 /**
  * The two rings and what runs on them: the input ring (multi-producer) with the journaller as its first
@@ -248,9 +251,13 @@ public final class RingPipeline
             input.halt();
             return;
         }
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        // Disruptor.shutdown skips a processor whose thread has not started running yet (a loaded machine
+        // right after launch) and would halt it with events unjournaled: wait on the sequence first.
+        awaitPosition(this::journalPosition, input.getCursor(), deadlineNs);
         try
         {
-            input.shutdown(timeoutMs, TimeUnit.MILLISECONDS);
+            input.shutdown(remainingMs(deadlineNs), TimeUnit.MILLISECONDS);
         }
         catch (final TimeoutException ex)
         {
@@ -267,9 +274,11 @@ public final class RingPipeline
      */
     public void drainOutput(final long timeoutMs)
     {
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        awaitPosition(this::slowestEgressPosition, output.getCursor(), deadlineNs);
         try
         {
-            output.shutdown(timeoutMs, TimeUnit.MILLISECONDS);
+            output.shutdown(remainingMs(deadlineNs), TimeUnit.MILLISECONDS);
         }
         catch (final TimeoutException ex)
         {
@@ -277,6 +286,35 @@ public final class RingPipeline
                 new IllegalStateException("output ring not drained in " + timeoutMs + " ms, halting"));
             output.halt();
         }
+    }
+
+    private long slowestEgressPosition()
+    {
+        long slowest = Long.MAX_VALUE;
+        for (int i = 0, size = egresses.size(); i < size; i++)
+        {
+            slowest = Math.min(slowest, output.getSequenceValueFor(egresses.get(i)));
+        }
+        return slowest;
+    }
+
+    private boolean awaitPosition(final LongSupplier position, final long target, final long deadlineNs)
+    {
+        final IdleStrategy idle = new BackoffIdleStrategy(10, 10, 1_000, 1_000_000);
+        while (position.getAsLong() < target)
+        {
+            if (halt.isHalted() || System.nanoTime() >= deadlineNs)
+            {
+                return false;
+            }
+            idle.idle();
+        }
+        return true;
+    }
+
+    private static long remainingMs(final long deadlineNs)
+    {
+        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNs - System.nanoTime()));
     }
 
     /** A read-only Sequence that reports the journaller's position. */
