@@ -6,10 +6,6 @@ import dev.commandcenter.engine.counters.CounterType;
 import dev.commandcenter.engine.plugin.Plugin;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -22,19 +18,16 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.agrona.concurrent.status.CountersReader;
 
-import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -45,7 +38,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -84,8 +76,6 @@ import java.util.function.Supplier;
 public final class WebServer implements AutoCloseable
 {
     private final Context ctx;
-    private final AccessPolicy accessPolicy;
-    private final WebSocketDecoderConfig decoderConfig;
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
     private final ChannelGroup channels = new DefaultChannelGroup("cc-web", GlobalEventExecutor.INSTANCE);
@@ -93,19 +83,13 @@ public final class WebServer implements AutoCloseable
     private final Channel serverChannel;
     private final InetSocketAddress localAddress;
     private final HttpStatusCounters httpStatusCounters;
-    private final AtomicCounter peerResets;
-    private final ChannelFutureListener writeFailureListener = this::onWriteComplete;
+    private final ServerErrorPath errorPath;
     private volatile boolean closed;
 
     private WebServer(final Context ctx)
     {
         this.ctx = ctx;
-        this.accessPolicy = new AccessPolicy(ctx.token, ctx.allowedOrigins);
-        this.decoderConfig = WebSocketDecoderConfig.newBuilder()
-            .maxFramePayloadLength(ctx.maxFrameLength)
-            .allowExtensions(false)
-            .closeOnProtocolViolation(true)
-            .build();
+        final AccessPolicy accessPolicy = new AccessPolicy(ctx.token, ctx.allowedOrigins);
 
         final InetAddress address;
         try
@@ -119,7 +103,7 @@ public final class WebServer implements AutoCloseable
         }
 
         httpStatusCounters = new HttpStatusCounters(ctx.counters, ctx.errorHandler);
-        peerResets = ctx.counters.allocate(CounterType.WEB_PEER_RESETS, "");
+        final AtomicCounter peerResets = ctx.counters.allocate(CounterType.WEB_PEER_RESETS, "");
         try
         {
             ctx.egress.bindCounters(ctx.counters);
@@ -129,16 +113,18 @@ public final class WebServer implements AutoCloseable
             peerResets.close();
             throw ex;
         }
+        errorPath = new ServerErrorPath(ctx.errorHandler, peerResets);
 
         bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("cc-web-accept", true), NioIoHandler.newFactory());
         workerGroup = new MultiThreadIoEventLoopGroup(
             ctx.ioThreads, new DefaultThreadFactory("cc-web-io", true), NioIoHandler.newFactory());
         publishExecutor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("cc-web-rest-", 0).factory());
+        final HttpEndpoints endpoints = new HttpEndpoints(ctx, accessPolicy, errorPath, publishExecutor);
 
         final ServerBootstrap bootstrap = new ServerBootstrap()
             .group(bossGroup, workerGroup)
             .channel(NioServerSocketChannel.class)
-            .handler(new AcceptErrorHandler())
+            .handler(new AcceptErrorHandler(ctx.errorHandler))
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                 new WriteBufferWaterMark(ctx.writeBufferLowWaterMark, ctx.writeBufferHighWaterMark))
@@ -151,7 +137,7 @@ public final class WebServer implements AutoCloseable
                         .addLast("http-codec", new HttpServerCodec())
                         .addLast("http-status", httpStatusCounters)
                         .addLast("http-aggregator", new BodyLimitAggregator(ctx.maxRequestBodyLength))
-                        .addLast("http-handler", new HttpRequestHandler(WebServer.this));
+                        .addLast("http-handler", new HttpRequestHandler(endpoints));
                 }
             });
         if (ctx.socketSendBufferLength > 0)
@@ -282,49 +268,6 @@ public final class WebServer implements AutoCloseable
     }
 
     /**
-     * The one error path of the server: an ordinary client disconnect is counted, anything else goes to
-     * the error handler. Called from any thread.
-     */
-    void onError(final Throwable cause)
-    {
-        if (isPeerDisconnect(cause))
-        {
-            peerResets.increment();
-        }
-        else
-        {
-            ctx.errorHandler.onError(cause);
-        }
-    }
-
-    /**
-     * Whether a failure only says that the client went away: a connection reset or broken pipe, or a
-     * write to a channel already closed.
-     */
-    static boolean isPeerDisconnect(final Throwable cause)
-    {
-        if (cause instanceof ClosedChannelException)
-        {
-            return true;
-        }
-        if (cause instanceof IOException && null != cause.getMessage())
-        {
-            final String message = cause.getMessage().toLowerCase(Locale.ROOT);
-            return message.contains("connection reset") || message.contains("broken pipe") ||
-                message.contains("reset by peer");
-        }
-        return false;
-    }
-
-    /**
-     * Listener for response writes: reports a failed one and closes its connection.
-     */
-    ChannelFutureListener writeFailureListener()
-    {
-        return writeFailureListener;
-    }
-
-    /**
      * Responses counted by status code.
      */
     HttpStatusCounters httpStatusCounters()
@@ -337,100 +280,12 @@ public final class WebServer implements AutoCloseable
      */
     long peerResets()
     {
-        return peerResets.get();
+        return errorPath.peerResets();
     }
 
     Channel serverChannel()
     {
         return serverChannel;
-    }
-
-    private void onWriteComplete(final ChannelFuture future)
-    {
-        if (!future.isSuccess())
-        {
-            if (null != future.cause())
-            {
-                onError(future.cause());
-            }
-            future.channel().close();
-        }
-    }
-
-    AccessPolicy accessPolicy()
-    {
-        return accessPolicy;
-    }
-
-    WebSocketDecoderConfig decoderConfig()
-    {
-        return decoderConfig;
-    }
-
-    ExecutorService publishExecutor()
-    {
-        return publishExecutor;
-    }
-
-    /**
-     * Whether a feed can be subscribed: {@code all}, a configured plugin, or one that has emitted.
-     */
-    boolean isKnownFeed(final String feed)
-    {
-        return ctx.feeds.contains(feed) || ctx.webRoots.containsKey(feed) || ctx.egress.hasFeed(feed);
-    }
-
-    /**
-     * Names of the feeds, {@code all} first, then plugin ids sorted.
-     */
-    List<String> feedNames()
-    {
-        final TreeSet<String> plugins = new TreeSet<>(ctx.feeds);
-        plugins.addAll(ctx.webRoots.keySet());
-        plugins.addAll(ctx.egress.pluginFeeds());
-        plugins.remove(WebSocketEgress.ALL_FEED);
-        final List<String> names = new ArrayList<>(plugins.size() + 1);
-        names.add(WebSocketEgress.ALL_FEED);
-        names.addAll(plugins);
-        return names;
-    }
-
-    /**
-     * What the health endpoint renders.
-     */
-    Object status()
-    {
-        if (null != ctx.statusSupplier)
-        {
-            return ctx.statusSupplier.get();
-        }
-        final WebSocketEgress egress = ctx.egress;
-        final Map<String, Object> status = new LinkedHashMap<>();
-        status.put("status", "up");
-        status.put("connectedClients", egress.connectedClients());
-        status.put("messagesSent", egress.messagesSent());
-        status.put("bytesSent", egress.bytesSent());
-        status.put("drops", egress.drops());
-        status.put("slowConsumerCloses", egress.slowConsumerCloses());
-        return status;
-    }
-
-    /**
-     * Failures of the listening socket after start, such as running out of file descriptors: reported to
-     * the error handler, and accepting paused for a second, as Netty's acceptor would (it would also print).
-     */
-    private final class AcceptErrorHandler extends ChannelInboundHandlerAdapter
-    {
-        public void exceptionCaught(final ChannelHandlerContext context, final Throwable cause)
-        {
-            ctx.errorHandler.onError(cause);
-            final Channel channel = context.channel();
-            if (channel.config().isAutoRead() && channel.isOpen())
-            {
-                channel.config().setAutoRead(false);
-                channel.eventLoop().schedule(() -> channel.config().setAutoRead(true), 1, TimeUnit.SECONDS);
-            }
-        }
     }
 
     private void shutdownGroups()
