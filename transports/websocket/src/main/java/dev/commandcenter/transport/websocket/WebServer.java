@@ -4,27 +4,11 @@ import dev.commandcenter.engine.EventPublisher;
 import dev.commandcenter.engine.counters.CounterAllocator;
 import dev.commandcenter.engine.counters.CounterType;
 import dev.commandcenter.engine.plugin.Plugin;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.agrona.concurrent.status.CountersReader;
 
-import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -34,7 +18,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -76,11 +59,8 @@ import java.util.function.Supplier;
 public final class WebServer implements AutoCloseable
 {
     private final Context ctx;
-    private final EventLoopGroup bossGroup;
-    private final EventLoopGroup workerGroup;
-    private final ChannelGroup channels = new DefaultChannelGroup("cc-web", GlobalEventExecutor.INSTANCE);
     private final ExecutorService publishExecutor;
-    private final Channel serverChannel;
+    private final NettyServer nettyServer;
     private final InetSocketAddress localAddress;
     private final HttpStatusCounters httpStatusCounters;
     private final ServerErrorPath errorPath;
@@ -115,49 +95,20 @@ public final class WebServer implements AutoCloseable
         }
         errorPath = new ServerErrorPath(ctx.errorHandler, peerResets);
 
-        bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("cc-web-accept", true), NioIoHandler.newFactory());
-        workerGroup = new MultiThreadIoEventLoopGroup(
-            ctx.ioThreads, new DefaultThreadFactory("cc-web-io", true), NioIoHandler.newFactory());
         publishExecutor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("cc-web-rest-", 0).factory());
         final HttpEndpoints endpoints = new HttpEndpoints(ctx, accessPolicy, errorPath, publishExecutor);
-
-        final ServerBootstrap bootstrap = new ServerBootstrap()
-            .group(bossGroup, workerGroup)
-            .channel(NioServerSocketChannel.class)
-            .handler(new AcceptErrorHandler(ctx.errorHandler))
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
-                new WriteBufferWaterMark(ctx.writeBufferLowWaterMark, ctx.writeBufferHighWaterMark))
-            .childHandler(new ChannelInitializer<SocketChannel>()
-            {
-                protected void initChannel(final SocketChannel channel)
-                {
-                    channels.add(channel);
-                    channel.pipeline()
-                        .addLast("http-codec", new HttpServerCodec())
-                        .addLast("http-status", httpStatusCounters)
-                        .addLast("http-aggregator", new BodyLimitAggregator(ctx.maxRequestBodyLength))
-                        .addLast("http-handler", new HttpRequestHandler(endpoints));
-                }
-            });
-        if (ctx.socketSendBufferLength > 0)
-        {
-            bootstrap.childOption(ChannelOption.SO_SNDBUF, ctx.socketSendBufferLength);
-        }
-
         try
         {
-            serverChannel = bootstrap.bind(address, ctx.port).syncUninterruptibly().channel();
+            nettyServer = new NettyServer(ctx, address, httpStatusCounters, endpoints);
         }
-        catch (final Exception ex)
+        catch (final RuntimeException ex)
         {
             publishExecutor.shutdownNow();
-            shutdownGroups();
             ctx.egress.unbindCounters();
             peerResets.close();
-            throw new IllegalStateException(bindFailure(ctx.bindAddress, ctx.port, ex));
+            throw ex;
         }
-        localAddress = (InetSocketAddress)serverChannel.localAddress();
+        localAddress = nettyServer.localAddress();
     }
 
     /**
@@ -232,7 +183,7 @@ public final class WebServer implements AutoCloseable
      */
     public int openConnections()
     {
-        return channels.size();
+        return nettyServer.openConnections();
     }
 
     /**
@@ -246,17 +197,9 @@ public final class WebServer implements AutoCloseable
             return;
         }
         closed = true;
-        serverChannel.close().awaitUninterruptibly(ctx.closeTimeoutMs);
-        for (final Channel channel : channels)
-        {
-            if (null != channel.pipeline().get(WebSocketSession.class))
-            {
-                channel.writeAndFlush(new CloseWebSocketFrame(WebSocketSession.GOING_AWAY, "server shutting down"));
-            }
-        }
-        channels.close().awaitUninterruptibly(ctx.closeTimeoutMs);
+        nettyServer.closeConnections();
         publishExecutor.shutdownNow();
-        shutdownGroups();
+        nettyServer.shutdownEventLoops();
         try
         {
             publishExecutor.awaitTermination(ctx.closeTimeoutMs, TimeUnit.MILLISECONDS);
@@ -285,44 +228,7 @@ public final class WebServer implements AutoCloseable
 
     Channel serverChannel()
     {
-        return serverChannel;
-    }
-
-    private void shutdownGroups()
-    {
-        final var boss = bossGroup.shutdownGracefully(0, ctx.closeTimeoutMs, TimeUnit.MILLISECONDS);
-        final var workers = workerGroup.shutdownGracefully(0, ctx.closeTimeoutMs, TimeUnit.MILLISECONDS);
-        boss.awaitUninterruptibly(ctx.closeTimeoutMs);
-        workers.awaitUninterruptibly(ctx.closeTimeoutMs);
-    }
-
-    /**
-     * One line saying why an address could not be bound and which setting to change.
-     */
-    static String bindFailure(final String bindAddress, final int port, final Throwable failure)
-    {
-        Throwable cause = failure;
-        while (null != cause.getCause() && !(cause instanceof BindException))
-        {
-            cause = cause.getCause();
-        }
-        final String message = null == cause.getMessage() ? cause.getClass().getSimpleName() : cause.getMessage();
-        final String lower = message.toLowerCase(Locale.ROOT);
-        final String where = "cannot listen on " + (bindAddress.indexOf(':') >= 0 ? "[" + bindAddress + "]" : bindAddress) +
-            ":" + port + ": ";
-        if (lower.contains("already in use"))
-        {
-            return where + "address already in use (set websocket.port to a free port)";
-        }
-        if (lower.contains("permission denied") || lower.contains("access denied"))
-        {
-            return where + "permission denied (set websocket.port to 1024 or above)";
-        }
-        if (lower.contains("assign requested address"))
-        {
-            return where + "not an address of this machine (set websocket.bind to a local address such as 127.0.0.1)";
-        }
-        return where + HttpResponses.oneLine(lower) + " (check websocket.bind and websocket.port)";
+        return nettyServer.serverChannel();
     }
 
     /**
