@@ -46,6 +46,10 @@ import java.util.function.Supplier;
  * exceptions, failed writes and accept failures go there, nothing is printed. A reset or broken pipe, and a
  * write to a connection the peer already closed, is an ordinary client disconnect: counted in
  * {@link CounterType#WEB_PEER_RESETS}, not reported as an error.
+ * <p>
+ * This class assembles and owns the parts: {@link NettyServer} runs the event loops and the listening
+ * socket, each connection's {@link HttpRequestHandler} checks origin, token and method and picks one of the
+ * shared {@link HttpEndpoints}, and {@link ServerErrorPath} is the error path they all report to.
  * <pre>{@code
  * try (WebServer server = WebServer.launch(new WebServer.Context().token(token).egress(egress)
  *     .eventPublisher(engine.publisher()).counters(engine.counters()).countersReader(engine.countersReader())
@@ -226,6 +230,9 @@ public final class WebServer implements AutoCloseable
         return errorPath.peerResets();
     }
 
+    /**
+     * The listening channel.
+     */
     Channel serverChannel()
     {
         return nettyServer.serverChannel();
