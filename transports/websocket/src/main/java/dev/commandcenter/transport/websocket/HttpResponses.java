@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 
@@ -83,6 +84,17 @@ final class HttpResponses
         final FullHttpResponse response = new DefaultFullHttpResponse(
             HttpVersion.HTTP_1_1, HttpResponseStatus.MOVED_PERMANENTLY, Unpooled.EMPTY_BUFFER);
         response.headers().set(HttpHeaderNames.LOCATION, location).setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+        return response;
+    }
+
+    /**
+     * A 405 naming the method refused and the methods the path takes, with an {@code Allow} header.
+     */
+    static FullHttpResponse methodNotAllowed(final HttpMethod method, final String path, final String allowed)
+    {
+        final FullHttpResponse response = error(HttpResponseStatus.METHOD_NOT_ALLOWED,
+            "method " + method + " not allowed on " + path + ", expected " + allowed);
+        response.headers().set(HttpHeaderNames.ALLOW, allowed);
         return response;
     }
 

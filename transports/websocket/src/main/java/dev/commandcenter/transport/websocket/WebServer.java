@@ -4,48 +4,23 @@ import dev.commandcenter.engine.EventPublisher;
 import dev.commandcenter.engine.counters.CounterAllocator;
 import dev.commandcenter.engine.counters.CounterType;
 import dev.commandcenter.engine.plugin.Plugin;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.agrona.concurrent.status.CountersReader;
 
-import java.io.IOException;
-import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -71,6 +46,10 @@ import java.util.function.Supplier;
  * exceptions, failed writes and accept failures go there, nothing is printed. A reset or broken pipe, and a
  * write to a connection the peer already closed, is an ordinary client disconnect: counted in
  * {@link CounterType#WEB_PEER_RESETS}, not reported as an error.
+ * <p>
+ * This class assembles and owns the parts: {@link NettyServer} runs the event loops and the listening
+ * socket, each connection's {@link HttpRequestHandler} checks origin, token and method and picks one of the
+ * shared {@link HttpEndpoints}, and {@link ServerErrorPath} is the error path they all report to.
  * <pre>{@code
  * try (WebServer server = WebServer.launch(new WebServer.Context().token(token).egress(egress)
  *     .eventPublisher(engine.publisher()).counters(engine.counters()).countersReader(engine.countersReader())
@@ -84,28 +63,17 @@ import java.util.function.Supplier;
 public final class WebServer implements AutoCloseable
 {
     private final Context ctx;
-    private final AccessPolicy accessPolicy;
-    private final WebSocketDecoderConfig decoderConfig;
-    private final EventLoopGroup bossGroup;
-    private final EventLoopGroup workerGroup;
-    private final ChannelGroup channels = new DefaultChannelGroup("cc-web", GlobalEventExecutor.INSTANCE);
     private final ExecutorService publishExecutor;
-    private final Channel serverChannel;
+    private final NettyServer nettyServer;
     private final InetSocketAddress localAddress;
     private final HttpStatusCounters httpStatusCounters;
-    private final AtomicCounter peerResets;
-    private final ChannelFutureListener writeFailureListener = this::onWriteComplete;
+    private final ServerErrorPath errorPath;
     private volatile boolean closed;
 
     private WebServer(final Context ctx)
     {
         this.ctx = ctx;
-        this.accessPolicy = new AccessPolicy(ctx.token, ctx.allowedOrigins);
-        this.decoderConfig = WebSocketDecoderConfig.newBuilder()
-            .maxFramePayloadLength(ctx.maxFrameLength)
-            .allowExtensions(false)
-            .closeOnProtocolViolation(true)
-            .build();
+        final AccessPolicy accessPolicy = new AccessPolicy(ctx.token, ctx.allowedOrigins);
 
         final InetAddress address;
         try
@@ -119,7 +87,7 @@ public final class WebServer implements AutoCloseable
         }
 
         httpStatusCounters = new HttpStatusCounters(ctx.counters, ctx.errorHandler);
-        peerResets = ctx.counters.allocate(CounterType.WEB_PEER_RESETS, "");
+        final AtomicCounter peerResets = ctx.counters.allocate(CounterType.WEB_PEER_RESETS, "");
         try
         {
             ctx.egress.bindCounters(ctx.counters);
@@ -129,49 +97,22 @@ public final class WebServer implements AutoCloseable
             peerResets.close();
             throw ex;
         }
+        errorPath = new ServerErrorPath(ctx.errorHandler, peerResets);
 
-        bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("cc-web-accept", true), NioIoHandler.newFactory());
-        workerGroup = new MultiThreadIoEventLoopGroup(
-            ctx.ioThreads, new DefaultThreadFactory("cc-web-io", true), NioIoHandler.newFactory());
         publishExecutor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("cc-web-rest-", 0).factory());
-
-        final ServerBootstrap bootstrap = new ServerBootstrap()
-            .group(bossGroup, workerGroup)
-            .channel(NioServerSocketChannel.class)
-            .handler(new AcceptErrorHandler())
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
-                new WriteBufferWaterMark(ctx.writeBufferLowWaterMark, ctx.writeBufferHighWaterMark))
-            .childHandler(new ChannelInitializer<SocketChannel>()
-            {
-                protected void initChannel(final SocketChannel channel)
-                {
-                    channels.add(channel);
-                    channel.pipeline()
-                        .addLast("http-codec", new HttpServerCodec())
-                        .addLast("http-status", httpStatusCounters)
-                        .addLast("http-aggregator", new BodyLimitAggregator(ctx.maxRequestBodyLength))
-                        .addLast("http-handler", new HttpRequestHandler(WebServer.this));
-                }
-            });
-        if (ctx.socketSendBufferLength > 0)
-        {
-            bootstrap.childOption(ChannelOption.SO_SNDBUF, ctx.socketSendBufferLength);
-        }
-
+        final HttpEndpoints endpoints = new HttpEndpoints(ctx, accessPolicy, errorPath, publishExecutor);
         try
         {
-            serverChannel = bootstrap.bind(address, ctx.port).syncUninterruptibly().channel();
+            nettyServer = new NettyServer(ctx, address, httpStatusCounters, endpoints);
         }
-        catch (final Exception ex)
+        catch (final RuntimeException ex)
         {
             publishExecutor.shutdownNow();
-            shutdownGroups();
             ctx.egress.unbindCounters();
             peerResets.close();
-            throw new IllegalStateException(bindFailure(ctx.bindAddress, ctx.port, ex));
+            throw ex;
         }
-        localAddress = (InetSocketAddress)serverChannel.localAddress();
+        localAddress = nettyServer.localAddress();
     }
 
     /**
@@ -246,7 +187,7 @@ public final class WebServer implements AutoCloseable
      */
     public int openConnections()
     {
-        return channels.size();
+        return nettyServer.openConnections();
     }
 
     /**
@@ -260,17 +201,9 @@ public final class WebServer implements AutoCloseable
             return;
         }
         closed = true;
-        serverChannel.close().awaitUninterruptibly(ctx.closeTimeoutMs);
-        for (final Channel channel : channels)
-        {
-            if (null != channel.pipeline().get(WebSocketSession.class))
-            {
-                channel.writeAndFlush(new CloseWebSocketFrame(WebSocketSession.GOING_AWAY, "server shutting down"));
-            }
-        }
-        channels.close().awaitUninterruptibly(ctx.closeTimeoutMs);
+        nettyServer.closeConnections();
         publishExecutor.shutdownNow();
-        shutdownGroups();
+        nettyServer.shutdownEventLoops();
         try
         {
             publishExecutor.awaitTermination(ctx.closeTimeoutMs, TimeUnit.MILLISECONDS);
@@ -279,49 +212,6 @@ public final class WebServer implements AutoCloseable
         {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /**
-     * The one error path of the server: an ordinary client disconnect is counted, anything else goes to
-     * the error handler. Called from any thread.
-     */
-    void onError(final Throwable cause)
-    {
-        if (isPeerDisconnect(cause))
-        {
-            peerResets.increment();
-        }
-        else
-        {
-            ctx.errorHandler.onError(cause);
-        }
-    }
-
-    /**
-     * Whether a failure only says that the client went away: a connection reset or broken pipe, or a
-     * write to a channel already closed.
-     */
-    static boolean isPeerDisconnect(final Throwable cause)
-    {
-        if (cause instanceof ClosedChannelException)
-        {
-            return true;
-        }
-        if (cause instanceof IOException && null != cause.getMessage())
-        {
-            final String message = cause.getMessage().toLowerCase(Locale.ROOT);
-            return message.contains("connection reset") || message.contains("broken pipe") ||
-                message.contains("reset by peer");
-        }
-        return false;
-    }
-
-    /**
-     * Listener for response writes: reports a failed one and closes its connection.
-     */
-    ChannelFutureListener writeFailureListener()
-    {
-        return writeFailureListener;
     }
 
     /**
@@ -337,137 +227,15 @@ public final class WebServer implements AutoCloseable
      */
     long peerResets()
     {
-        return peerResets.get();
+        return errorPath.peerResets();
     }
 
+    /**
+     * The listening channel.
+     */
     Channel serverChannel()
     {
-        return serverChannel;
-    }
-
-    private void onWriteComplete(final ChannelFuture future)
-    {
-        if (!future.isSuccess())
-        {
-            if (null != future.cause())
-            {
-                onError(future.cause());
-            }
-            future.channel().close();
-        }
-    }
-
-    AccessPolicy accessPolicy()
-    {
-        return accessPolicy;
-    }
-
-    WebSocketDecoderConfig decoderConfig()
-    {
-        return decoderConfig;
-    }
-
-    ExecutorService publishExecutor()
-    {
-        return publishExecutor;
-    }
-
-    /**
-     * Whether a feed can be subscribed: {@code all}, a configured plugin, or one that has emitted.
-     */
-    boolean isKnownFeed(final String feed)
-    {
-        return ctx.feeds.contains(feed) || ctx.webRoots.containsKey(feed) || ctx.egress.hasFeed(feed);
-    }
-
-    /**
-     * Names of the feeds, {@code all} first, then plugin ids sorted.
-     */
-    List<String> feedNames()
-    {
-        final TreeSet<String> plugins = new TreeSet<>(ctx.feeds);
-        plugins.addAll(ctx.webRoots.keySet());
-        plugins.addAll(ctx.egress.pluginFeeds());
-        plugins.remove(WebSocketEgress.ALL_FEED);
-        final List<String> names = new ArrayList<>(plugins.size() + 1);
-        names.add(WebSocketEgress.ALL_FEED);
-        names.addAll(plugins);
-        return names;
-    }
-
-    /**
-     * What the health endpoint renders.
-     */
-    Object status()
-    {
-        if (null != ctx.statusSupplier)
-        {
-            return ctx.statusSupplier.get();
-        }
-        final WebSocketEgress egress = ctx.egress;
-        final Map<String, Object> status = new LinkedHashMap<>();
-        status.put("status", "up");
-        status.put("connectedClients", egress.connectedClients());
-        status.put("messagesSent", egress.messagesSent());
-        status.put("bytesSent", egress.bytesSent());
-        status.put("drops", egress.drops());
-        status.put("slowConsumerCloses", egress.slowConsumerCloses());
-        return status;
-    }
-
-    /**
-     * Failures of the listening socket after start, such as running out of file descriptors: reported to
-     * the error handler, and accepting paused for a second, as Netty's acceptor would (it would also print).
-     */
-    private final class AcceptErrorHandler extends ChannelInboundHandlerAdapter
-    {
-        public void exceptionCaught(final ChannelHandlerContext context, final Throwable cause)
-        {
-            ctx.errorHandler.onError(cause);
-            final Channel channel = context.channel();
-            if (channel.config().isAutoRead() && channel.isOpen())
-            {
-                channel.config().setAutoRead(false);
-                channel.eventLoop().schedule(() -> channel.config().setAutoRead(true), 1, TimeUnit.SECONDS);
-            }
-        }
-    }
-
-    private void shutdownGroups()
-    {
-        final var boss = bossGroup.shutdownGracefully(0, ctx.closeTimeoutMs, TimeUnit.MILLISECONDS);
-        final var workers = workerGroup.shutdownGracefully(0, ctx.closeTimeoutMs, TimeUnit.MILLISECONDS);
-        boss.awaitUninterruptibly(ctx.closeTimeoutMs);
-        workers.awaitUninterruptibly(ctx.closeTimeoutMs);
-    }
-
-    /**
-     * One line saying why an address could not be bound and which setting to change.
-     */
-    static String bindFailure(final String bindAddress, final int port, final Throwable failure)
-    {
-        Throwable cause = failure;
-        while (null != cause.getCause() && !(cause instanceof BindException))
-        {
-            cause = cause.getCause();
-        }
-        final String message = null == cause.getMessage() ? cause.getClass().getSimpleName() : cause.getMessage();
-        final String lower = message.toLowerCase(Locale.ROOT);
-        final String where = "cannot listen on " + (bindAddress.indexOf(':') >= 0 ? "[" + bindAddress + "]" : bindAddress) +
-            ":" + port + ": ";
-        if (lower.contains("already in use"))
-        {
-            return where + "address already in use (set websocket.port to a free port)";
-        }
-        if (lower.contains("permission denied") || lower.contains("access denied"))
-        {
-            return where + "permission denied (set websocket.port to 1024 or above)";
-        }
-        if (lower.contains("assign requested address"))
-        {
-            return where + "not an address of this machine (set websocket.bind to a local address such as 127.0.0.1)";
-        }
-        return where + HttpResponses.oneLine(lower) + " (check websocket.bind and websocket.port)";
+        return nettyServer.serverChannel();
     }
 
     /**

@@ -10,13 +10,8 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import org.agrona.concurrent.UnsafeBuffer;
-import org.agrona.concurrent.status.AtomicCounter;
-import org.agrona.concurrent.status.CountersReader;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SortedSet;
@@ -58,21 +53,19 @@ public final class WebSocketEgress implements EgressHandler
     /** Writes to one channel within a batch after which it is flushed without waiting for the batch end. */
     static final int FLUSH_EVERY = 16;
 
-    private static final WebSocketSession[] NO_SESSIONS = new WebSocketSession[0];
-
     private final Object lock = new Object();
     private final int retainPerFeed;
     private final ByteBufAllocator allocator;
     private final JsonRenderer renderer = new JsonRenderer(JsonView.instance());
-    private final Map<String, Feed> feeds = new HashMap<>();
-    private final Feed allFeed;
+    private final Map<String, EgressFeed> feeds = new HashMap<>();
+    private final EgressFeed allFeed;
     private final ArrayList<WebSocketSession> dirty = new ArrayList<>();
     private int jsonSessions;
     private int sbeSessions;
 
     private int connectedClients;
     private final AtomicLong outputs = new AtomicLong();
-    private volatile Counters counters = Counters.detached(0, 0, 0, 0, 0);
+    private volatile EgressCounters counters = EgressCounters.detached(0, 0, 0, 0, 0);
     private boolean bound;
 
     /**
@@ -109,7 +102,7 @@ public final class WebSocketEgress implements EgressHandler
         }
         this.retainPerFeed = retainPerFeed;
         this.allocator = allocator;
-        this.allFeed = new Feed(ALL_FEED, retainPerFeed);
+        this.allFeed = new EgressFeed(ALL_FEED, retainPerFeed);
     }
 
     /**
@@ -197,14 +190,8 @@ public final class WebSocketEgress implements EgressHandler
             {
                 throw new IllegalStateException("websocket egress: already served by another web server");
             }
-            final Counters old = counters;
-            final Counters attached = new Counters(
-                allocator.allocate(CounterType.WS_CLIENTS, ""),
-                allocator.allocate(CounterType.WS_FRAMES_SENT, ""),
-                allocator.allocate(CounterType.WS_BYTES_SENT, ""),
-                allocator.allocate(CounterType.WS_DROPS, ""),
-                allocator.allocate(CounterType.WS_SLOW_CLOSES, ""));
-            attached.copyFrom(old);
+            final EgressCounters attached = EgressCounters.allocate(allocator);
+            attached.copyFrom(counters);
             counters = attached;
             bound = true;
         }
@@ -219,7 +206,7 @@ public final class WebSocketEgress implements EgressHandler
         {
             if (bound)
             {
-                final Counters attached = counters;
+                final EgressCounters attached = counters;
                 detach();
                 attached.close();
                 bound = false;
@@ -289,7 +276,7 @@ public final class WebSocketEgress implements EgressHandler
             detach();
             flushDirty();
             allFeed.retained.clear();
-            for (final Feed feed : feeds.values())
+            for (final EgressFeed feed : feeds.values())
             {
                 feed.retained.clear();
             }
@@ -298,15 +285,13 @@ public final class WebSocketEgress implements EgressHandler
 
     private void detach()
     {
-        final Counters old = counters;
-        counters = Counters.detached(
-            old.clients.get(), old.framesSent.get(), old.bytesSent.get(), old.drops.get(), old.slowCloses.get());
+        counters = counters.detachedCopy();
     }
 
     private void publish(final OutputEvent event)
     {
         outputs.lazySet(outputs.get() + 1);
-        final Feed feed = pluginFeed(event.pluginId());
+        final EgressFeed feed = pluginFeed(event.pluginId());
         final boolean retain = retainPerFeed > 0;
         if (!retain && 0 == feed.sessions.length && 0 == allFeed.sessions.length)
         {
@@ -347,14 +332,14 @@ public final class WebSocketEgress implements EgressHandler
         }
     }
 
-    private void fanOut(final Feed feed, final int templateId, final ByteBuf json, final ByteBuf sbe)
+    private void fanOut(final EgressFeed feed, final int templateId, final ByteBuf json, final ByteBuf sbe)
     {
         final WebSocketSession[] sessions = feed.sessions;
         if (0 == sessions.length)
         {
             return;
         }
-        final Counters counters = this.counters;
+        final EgressCounters counters = this.counters;
         int sent = 0;
         long bytes = 0;
         for (final WebSocketSession session : sessions)
@@ -419,12 +404,12 @@ public final class WebSocketEgress implements EgressHandler
         dirty.clear();
     }
 
-    private Feed pluginFeed(final String pluginId)
+    private EgressFeed pluginFeed(final String pluginId)
     {
-        Feed feed = feeds.get(pluginId);
+        EgressFeed feed = feeds.get(pluginId);
         if (null == feed)
         {
-            feed = new Feed(pluginId, retainPerFeed);
+            feed = new EgressFeed(pluginId, retainPerFeed);
             feeds.put(pluginId, feed);
         }
         return feed;
@@ -438,7 +423,7 @@ public final class WebSocketEgress implements EgressHandler
     {
         synchronized (lock)
         {
-            final Feed feed = ALL_FEED.equals(session.feed) ? allFeed : pluginFeed(session.feed);
+            final EgressFeed feed = ALL_FEED.equals(session.feed) ? allFeed : pluginFeed(session.feed);
             final Channel channel = session.channel();
             final RetainedMessages retained = feed.retained;
             int sent = 0;
@@ -456,13 +441,11 @@ public final class WebSocketEgress implements EgressHandler
                 }
             }
             channel.flush();
-            final Counters counters = this.counters;
+            final EgressCounters counters = this.counters;
             counters.framesSent.getAndAddRelease(sent);
             counters.bytesSent.getAndAddRelease(bytes);
 
-            final WebSocketSession[] sessions = Arrays.copyOf(feed.sessions, feed.sessions.length + 1);
-            sessions[sessions.length - 1] = session;
-            feed.sessions = sessions;
+            feed.add(session);
             if (session.sbe)
             {
                 sbeSessions++;
@@ -482,7 +465,7 @@ public final class WebSocketEgress implements EgressHandler
     {
         synchronized (lock)
         {
-            final Feed feed = ALL_FEED.equals(session.feed) ? allFeed : feeds.get(session.feed);
+            final EgressFeed feed = ALL_FEED.equals(session.feed) ? allFeed : feeds.get(session.feed);
             if (null != feed)
             {
                 remove(feed, session);
@@ -490,107 +473,19 @@ public final class WebSocketEgress implements EgressHandler
         }
     }
 
-    private void remove(final Feed feed, final WebSocketSession session)
+    private void remove(final EgressFeed feed, final WebSocketSession session)
     {
-        final WebSocketSession[] sessions = feed.sessions;
-        for (int i = 0; i < sessions.length; i++)
+        if (feed.remove(session))
         {
-            if (sessions[i] == session)
+            if (session.sbe)
             {
-                final WebSocketSession[] remaining = sessions.length == 1 ? NO_SESSIONS : new WebSocketSession[sessions.length - 1];
-                System.arraycopy(sessions, 0, remaining, 0, i);
-                System.arraycopy(sessions, i + 1, remaining, i, sessions.length - i - 1);
-                feed.sessions = remaining;
-                if (session.sbe)
-                {
-                    sbeSessions--;
-                }
-                else
-                {
-                    jsonSessions--;
-                }
-                counters.clients.setRelease(--connectedClients);
-                return;
+                sbeSessions--;
             }
-        }
-    }
-
-    /**
-     * The five counters of the egress, swapped as a whole under the lock and read once per output.
-     */
-    private static final class Counters
-    {
-        final AtomicCounter clients;
-        final AtomicCounter framesSent;
-        final AtomicCounter bytesSent;
-        final AtomicCounter drops;
-        final AtomicCounter slowCloses;
-
-        Counters(
-            final AtomicCounter clients,
-            final AtomicCounter framesSent,
-            final AtomicCounter bytesSent,
-            final AtomicCounter drops,
-            final AtomicCounter slowCloses)
-        {
-            this.clients = clients;
-            this.framesSent = framesSent;
-            this.bytesSent = bytesSent;
-            this.drops = drops;
-            this.slowCloses = slowCloses;
-        }
-
-        /**
-         * Counters in a small buffer of their own, outside any counters file.
-         */
-        static Counters detached(
-            final long clients, final long framesSent, final long bytesSent, final long drops, final long slowCloses)
-        {
-            final UnsafeBuffer values = new UnsafeBuffer(ByteBuffer.allocateDirect(5 * CountersReader.COUNTER_LENGTH));
-            final Counters counters = new Counters(new AtomicCounter(values, 0), new AtomicCounter(values, 1),
-                new AtomicCounter(values, 2), new AtomicCounter(values, 3), new AtomicCounter(values, 4));
-            counters.clients.set(clients);
-            counters.framesSent.set(framesSent);
-            counters.bytesSent.set(bytesSent);
-            counters.drops.set(drops);
-            counters.slowCloses.set(slowCloses);
-            return counters;
-        }
-
-        void copyFrom(final Counters other)
-        {
-            clients.setRelease(other.clients.get());
-            framesSent.setRelease(other.framesSent.get());
-            bytesSent.setRelease(other.bytesSent.get());
-            drops.setRelease(other.drops.get());
-            slowCloses.setRelease(other.slowCloses.get());
-        }
-
-        void close()
-        {
-            clients.close();
-            framesSent.close();
-            bytesSent.close();
-            drops.close();
-            slowCloses.close();
-        }
-    }
-
-    private static final class Feed
-    {
-        final String name;
-        final RetainedMessages retained;
-        WebSocketSession[] sessions = NO_SESSIONS;
-
-        Feed(final String name, final int retain)
-        {
-            this.name = name;
-            this.retained = new RetainedMessages(retain);
-        }
-
-        public String toString()
-        {
-            return name;
+            else
+            {
+                jsonSessions--;
+            }
+            counters.clients.setRelease(--connectedClients);
         }
     }
 }

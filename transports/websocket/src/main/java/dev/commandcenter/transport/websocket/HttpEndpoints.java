@@ -1,0 +1,47 @@
+package dev.commandcenter.transport.websocket;
+
+import java.util.concurrent.Executor;
+
+/**
+ * The endpoints of one server, built once at launch and shared by the {@link HttpRequestHandler} of every
+ * connection: access checks, plugin pages, the index, health, metrics, REST ingest and WebSocket upgrades,
+ * with the response writer and error path they share.
+ * <p>
+ * <b>Note:</b> immutable; every part is thread safe.
+ */
+final class HttpEndpoints
+{
+    final AccessPolicy accessPolicy;
+    final ServerErrorPath errorPath;
+    final ResponseSender sender;
+    final PluginPages pluginPages;
+    final IndexPage indexPage;
+    final HealthEndpoint health;
+    final MetricsEndpoint metrics;
+    final EventIngest eventIngest;
+    final WebSocketUpgrade webSocketUpgrade;
+
+    /**
+     * @param ctx             concluded context.
+     * @param accessPolicy    token and origin checks built from the context.
+     * @param errorPath       the server's error path.
+     * @param publishExecutor runs REST publishes off the event loops.
+     */
+    HttpEndpoints(
+        final WebServer.Context ctx,
+        final AccessPolicy accessPolicy,
+        final ServerErrorPath errorPath,
+        final Executor publishExecutor)
+    {
+        final FeedCatalog feedCatalog = new FeedCatalog(ctx);
+        this.accessPolicy = accessPolicy;
+        this.errorPath = errorPath;
+        this.sender = new ResponseSender(errorPath);
+        this.pluginPages = new PluginPages(ctx);
+        this.indexPage = new IndexPage(ctx, feedCatalog);
+        this.health = new HealthEndpoint(ctx, errorPath);
+        this.metrics = new MetricsEndpoint(ctx.countersReader());
+        this.eventIngest = new EventIngest(ctx.eventPublisher(), publishExecutor, errorPath, sender);
+        this.webSocketUpgrade = new WebSocketUpgrade(ctx, accessPolicy, feedCatalog, errorPath, sender);
+    }
+}

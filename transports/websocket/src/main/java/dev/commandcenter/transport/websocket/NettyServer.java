@@ -1,0 +1,178 @@
+package dev.commandcenter.transport.websocket;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Netty side of the web server: one acceptor thread and {@link WebServer.Context#ioThreads(int)} I/O
+ * threads, the listening socket, and the pipeline of each connection (HTTP codec, status counters, body
+ * limit, {@link HttpRequestHandler}). Tracks open connections so shutdown can say goodbye (1001) to
+ * WebSocket clients and close them all.
+ * <p>
+ * <b>Note:</b> bind and close from one thread; {@link #openConnections()} is thread safe.
+ */
+final class NettyServer
+{
+    private final long closeTimeoutMs;
+    private final EventLoopGroup bossGroup;
+    private final EventLoopGroup workerGroup;
+    private final ChannelGroup channels = new DefaultChannelGroup("cc-web", GlobalEventExecutor.INSTANCE);
+    private final Channel serverChannel;
+
+    /**
+     * Start the event loops and bind; on failure the event loops are stopped again.
+     *
+     * @param ctx                concluded context: threads, water marks, limits, port, error handler.
+     * @param address            resolved address to bind.
+     * @param httpStatusCounters shared handler counting responses.
+     * @param endpoints          shared endpoints for each connection's request handler.
+     * @throws IllegalStateException with a one-line reason when the address cannot be bound.
+     */
+    NettyServer(
+        final WebServer.Context ctx,
+        final InetAddress address,
+        final HttpStatusCounters httpStatusCounters,
+        final HttpEndpoints endpoints)
+    {
+        closeTimeoutMs = ctx.closeTimeoutMs();
+        bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("cc-web-accept", true), NioIoHandler.newFactory());
+        workerGroup = new MultiThreadIoEventLoopGroup(
+            ctx.ioThreads(), new DefaultThreadFactory("cc-web-io", true), NioIoHandler.newFactory());
+
+        final int maxRequestBodyLength = ctx.maxRequestBodyLength();
+        final ServerBootstrap bootstrap = new ServerBootstrap()
+            .group(bossGroup, workerGroup)
+            .channel(NioServerSocketChannel.class)
+            .handler(new AcceptErrorHandler(ctx.errorHandler()))
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                new WriteBufferWaterMark(ctx.writeBufferLowWaterMark(), ctx.writeBufferHighWaterMark()))
+            .childHandler(new ChannelInitializer<SocketChannel>()
+            {
+                protected void initChannel(final SocketChannel channel)
+                {
+                    channels.add(channel);
+                    channel.pipeline()
+                        .addLast("http-codec", new HttpServerCodec())
+                        .addLast("http-status", httpStatusCounters)
+                        .addLast("http-aggregator", new BodyLimitAggregator(maxRequestBodyLength))
+                        .addLast("http-handler", new HttpRequestHandler(endpoints));
+                }
+            });
+        if (ctx.socketSendBufferLength() > 0)
+        {
+            bootstrap.childOption(ChannelOption.SO_SNDBUF, ctx.socketSendBufferLength());
+        }
+
+        try
+        {
+            serverChannel = bootstrap.bind(address, ctx.port()).syncUninterruptibly().channel();
+        }
+        catch (final Exception ex)
+        {
+            shutdownEventLoops();
+            throw new IllegalStateException(bindFailure(ctx.bindAddress(), ctx.port(), ex));
+        }
+    }
+
+    /**
+     * The bound address, with the port chosen when port 0 was asked for.
+     */
+    InetSocketAddress localAddress()
+    {
+        return (InetSocketAddress)serverChannel.localAddress();
+    }
+
+    /**
+     * Open HTTP and WebSocket connections.
+     */
+    int openConnections()
+    {
+        return channels.size();
+    }
+
+    /**
+     * The listening channel.
+     */
+    Channel serverChannel()
+    {
+        return serverChannel;
+    }
+
+    /**
+     * Close the listening socket, tell WebSocket clients the server is going away (1001) and close every
+     * connection, each step waiting at most the close timeout.
+     */
+    void closeConnections()
+    {
+        serverChannel.close().awaitUninterruptibly(closeTimeoutMs);
+        for (final Channel channel : channels)
+        {
+            if (null != channel.pipeline().get(WebSocketSession.class))
+            {
+                channel.writeAndFlush(new CloseWebSocketFrame(WebSocketSession.GOING_AWAY, "server shutting down"));
+            }
+        }
+        channels.close().awaitUninterruptibly(closeTimeoutMs);
+    }
+
+    /**
+     * Stop the acceptor and I/O event loops, waiting at most the close timeout for each.
+     */
+    void shutdownEventLoops()
+    {
+        final var boss = bossGroup.shutdownGracefully(0, closeTimeoutMs, TimeUnit.MILLISECONDS);
+        final var workers = workerGroup.shutdownGracefully(0, closeTimeoutMs, TimeUnit.MILLISECONDS);
+        boss.awaitUninterruptibly(closeTimeoutMs);
+        workers.awaitUninterruptibly(closeTimeoutMs);
+    }
+
+    /**
+     * One line saying why an address could not be bound and which setting to change.
+     */
+    static String bindFailure(final String bindAddress, final int port, final Throwable failure)
+    {
+        Throwable cause = failure;
+        while (null != cause.getCause() && !(cause instanceof BindException))
+        {
+            cause = cause.getCause();
+        }
+        final String message = null == cause.getMessage() ? cause.getClass().getSimpleName() : cause.getMessage();
+        final String lower = message.toLowerCase(Locale.ROOT);
+        final String where = "cannot listen on " + (bindAddress.indexOf(':') >= 0 ? "[" + bindAddress + "]" : bindAddress) +
+            ":" + port + ": ";
+        if (lower.contains("already in use"))
+        {
+            return where + "address already in use (set websocket.port to a free port)";
+        }
+        if (lower.contains("permission denied") || lower.contains("access denied"))
+        {
+            return where + "permission denied (set websocket.port to 1024 or above)";
+        }
+        if (lower.contains("assign requested address"))
+        {
+            return where + "not an address of this machine (set websocket.bind to a local address such as 127.0.0.1)";
+        }
+        return where + HttpResponses.oneLine(lower) + " (check websocket.bind and websocket.port)";
+    }
+}

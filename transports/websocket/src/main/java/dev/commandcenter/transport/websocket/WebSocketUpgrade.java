@@ -1,0 +1,172 @@
+package dev.commandcenter.transport.websocket;
+
+import dev.commandcenter.codecs.json.JsonView;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+
+import java.util.BitSet;
+import java.util.List;
+import java.util.Locale;
+
+import static dev.commandcenter.transport.websocket.HttpRequestHandler.WS_PREFIX;
+
+/**
+ * {@code GET /ws/<feed>?token=&format=json|sbe&types=A,B}: checks the upgrade request (origin, token, feed,
+ * format, types), completes the WebSocket handshake and hands the connection to a {@link WebSocketSession}.
+ * A refused subscription still completes the handshake; the session then closes with the reason.
+ * <p>
+ * <b>Note:</b> shared by every connection; each call runs on the connection's event loop.
+ */
+final class WebSocketUpgrade
+{
+    private final WebServer.Context ctx;
+    private final AccessPolicy accessPolicy;
+    private final FeedCatalog feedCatalog;
+    private final ServerErrorPath errorPath;
+    private final ResponseSender sender;
+    private final WebSocketDecoderConfig decoderConfig;
+
+    /**
+     * @param ctx          concluded context: frame limit, slow-consumer policy, close timeout, egress.
+     * @param accessPolicy checks the token.
+     * @param feedCatalog  the feeds that may be subscribed.
+     * @param errorPath    where session errors go.
+     * @param sender       writes refusals that come before the handshake.
+     */
+    WebSocketUpgrade(
+        final WebServer.Context ctx,
+        final AccessPolicy accessPolicy,
+        final FeedCatalog feedCatalog,
+        final ServerErrorPath errorPath,
+        final ResponseSender sender)
+    {
+        this.ctx = ctx;
+        this.accessPolicy = accessPolicy;
+        this.feedCatalog = feedCatalog;
+        this.errorPath = errorPath;
+        this.sender = sender;
+        this.decoderConfig = WebSocketDecoderConfig.newBuilder()
+            .maxFramePayloadLength(ctx.maxFrameLength())
+            .allowExtensions(false)
+            .closeOnProtocolViolation(true)
+            .build();
+    }
+
+    /**
+     * Upgrade a connection to a feed, replacing the HTTP handler in its pipeline by the session.
+     *
+     * @param context       of the HTTP handler.
+     * @param httpHandler   replaced by the session.
+     * @param request       the upgrade request.
+     * @param query         its decoded query.
+     * @param path          its decoded path, starting with {@code /ws/}.
+     * @param originAllowed whether its Origin may use the server.
+     * @param origin        its Origin header, or null.
+     * @param keepAlive     whether the connection stays open after an HTTP refusal.
+     */
+    void upgrade(
+        final ChannelHandlerContext context,
+        final ChannelHandler httpHandler,
+        final FullHttpRequest request,
+        final QueryStringDecoder query,
+        final String path,
+        final boolean originAllowed,
+        final String origin,
+        final boolean keepAlive)
+    {
+        if (!HttpMethod.GET.equals(request.method()))
+        {
+            sender.send(context.channel(), HttpResponses.methodNotAllowed(request.method(), path, "GET"), keepAlive, null);
+            return;
+        }
+        if (!HttpHeaderValues.WEBSOCKET.contentEqualsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE, "")))
+        {
+            sender.send(context.channel(), HttpResponses.error(HttpResponseStatus.BAD_REQUEST,
+                "expected a WebSocket upgrade: connect to ws://<host>:<port>/ws/<feed>?token=<token>"), keepAlive, null);
+            return;
+        }
+
+        final String feed = path.substring(WS_PREFIX.length());
+        final String format = parameter(query, "format", "json").toLowerCase(Locale.ROOT);
+        final String typesParameter = parameter(query, "types", "");
+        String rejection = null;
+        BitSet types = null;
+        if (!originAllowed)
+        {
+            rejection = "forbidden origin: " + origin;
+        }
+        else if (!accessPolicy.hasValidToken(query, request.headers()))
+        {
+            rejection = "unauthorized: missing or invalid token";
+        }
+        else if (!feedCatalog.isKnownFeed(feed))
+        {
+            rejection = "unknown feed '" + feed + "', expected one of " + String.join(", ", feedCatalog.feedNames());
+        }
+        else if (!"json".equals(format) && !"sbe".equals(format))
+        {
+            rejection = "unknown format '" + format + "', expected json or sbe";
+        }
+        else if (!typesParameter.isBlank())
+        {
+            types = new BitSet();
+            for (final String name : typesParameter.split(","))
+            {
+                final String type = name.trim();
+                if (type.isEmpty())
+                {
+                    continue;
+                }
+                final int templateId = JsonView.instance().templateId(type);
+                if (templateId < 0)
+                {
+                    rejection = "unknown type '" + type + "', expected message names such as OverlayAlert,ChatMessage";
+                    break;
+                }
+                types.set(templateId);
+            }
+        }
+
+        final String host = request.headers().get(HttpHeaderNames.HOST, "localhost");
+        final WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
+            "ws://" + host + path, null, decoderConfig).newHandshaker(request);
+        if (null == handshaker)
+        {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(context.channel());
+            return;
+        }
+
+        final WebSocketSession session = new WebSocketSession(feed, "sbe".equals(format), types, rejection,
+            ctx.slowConsumerDropLimit(), ctx.closeTimeoutMs(), ctx.egress(), errorPath::onError);
+        final ChannelFuture handshake;
+        try
+        {
+            handshake = handshaker.handshake(context.channel(), request);
+        }
+        catch (final WebSocketHandshakeException ex)
+        {
+            sender.send(context.channel(), HttpResponses.error(HttpResponseStatus.BAD_REQUEST, "bad WebSocket handshake: " +
+                ex.getMessage()), false, null);
+            return;
+        }
+        context.pipeline().replace(httpHandler, "ws-session", session);
+        handshake.addListener(session);
+    }
+
+    private static String parameter(final QueryStringDecoder query, final String name, final String defaultValue)
+    {
+        final List<String> values = query.parameters().get(name);
+        return null == values || values.isEmpty() ? defaultValue : values.get(0);
+    }
+}
