@@ -43,10 +43,10 @@ final class TestClient implements WebSocket.Listener
 
     String nextText() throws InterruptedException
     {
-        final String message = texts.poll(10, TimeUnit.SECONDS);
+        final String message = texts.poll(30, TimeUnit.SECONDS);
         if (null == message)
         {
-            throw new AssertionError("no text message within 10 s");
+            throw new AssertionError("no text message within 30 s");
         }
         return message;
     }
