@@ -2,8 +2,7 @@ package dev.commandcenter.transport.electrum;
 
 import dev.commandcenter.codecs.sbe.NetworkState;
 import dev.commandcenter.engine.EventPublisher;
-import dev.commandcenter.transport.electrum.client.ServerAddress;
-import dev.commandcenter.transport.electrum.client.TlsOptions;
+import dev.commandcenter.transport.electrum.internal.ConductorRunner;
 import dev.commandcenter.transport.electrum.internal.NotifyEndpoint;
 import dev.commandcenter.transport.electrum.internal.WalletConductor;
 import dev.commandcenter.engine.counters.CounterAllocator;
@@ -23,9 +22,7 @@ import org.agrona.concurrent.status.CountersReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
@@ -76,8 +73,7 @@ public final class ElectrumWalletSource implements AutoCloseable
 
     private final Context ctx;
     private final WalletConductor conductor;
-    private final AgentRunner runner;
-    private final AgentInvoker invoker;
+    private final ConductorRunner runner;
     private NotifyEndpoint notifyEndpoint;
     private boolean started;
     private boolean closed;
@@ -86,17 +82,7 @@ public final class ElectrumWalletSource implements AutoCloseable
     {
         this.ctx = ctx;
         this.conductor = new WalletConductor(ctx);
-        final ErrorHandler agentErrors = ctx.errorHandler();
-        if (ctx.useAgentInvoker())
-        {
-            this.runner = null;
-            this.invoker = new AgentInvoker(agentErrors, null, conductor);
-        }
-        else
-        {
-            this.runner = new AgentRunner(ctx.idleStrategy(), agentErrors, null, conductor);
-            this.invoker = null;
-        }
+        this.runner = new ConductorRunner(conductor, ctx.errorHandler(), ctx.idleStrategy(), ctx.useAgentInvoker());
     }
 
     /**
@@ -151,14 +137,7 @@ public final class ElectrumWalletSource implements AutoCloseable
                     ctx.notifyPort() + ": " + ex.getMessage(), ex);
             }
         }
-        if (null != runner)
-        {
-            AgentRunner.startOnThread(runner, (task) -> Thread.ofPlatform().daemon().name(WalletConductor.AGENT_NAME).unstarted(task));
-        }
-        else
-        {
-            invoker.start();
-        }
+        runner.start();
     }
 
     /**
@@ -169,7 +148,7 @@ public final class ElectrumWalletSource implements AutoCloseable
      */
     public AgentInvoker agentInvoker()
     {
-        return invoker;
+        return runner.invoker();
     }
 
     /**
@@ -249,46 +228,18 @@ public final class ElectrumWalletSource implements AutoCloseable
         {
             notifyEndpoint.close();
         }
-        conductor.close();
-        if (null != runner)
-        {
-            if (started)
-            {
-                runner.close();
-            }
-            else
-            {
-                conductor.onClose();
-            }
-        }
-        else
-        {
-            invoker.close();
-        }
+        runner.close();
     }
 
     /**
      * Configuration of a wallet source; the YAML keys under {@code wallet:} are named on each setter.
-     * Defaults come from the named constants; {@link #conclude()} validates and may be called once.
+     * Defaults come from the named constants; {@link #conclude()} validates and may be called once. The
+     * settings of the servers and of the notify endpoint are the {@link ElectrumConnectionContext}'s.
      */
-    public static final class Context
+    public static final class Context extends ElectrumConnectionContext<Context>
     {
         /** Default confirmations after which updates stop ({@code wallet.confirmations}). */
         public static final int CONFIRMATIONS_DEFAULT = 6;
-        /** Default request timeout ({@code wallet.electrum.requestTimeoutMs}). */
-        public static final long REQUEST_TIMEOUT_MS_DEFAULT = 30_000;
-        /** Default keepalive ping interval ({@code wallet.electrum.keepaliveIntervalMs}). */
-        public static final long KEEPALIVE_INTERVAL_MS_DEFAULT = 60_000;
-        /** Default first reconnect delay ({@code wallet.electrum.backoff.minMs}). */
-        public static final long BACKOFF_MIN_MS_DEFAULT = 1_000;
-        /** Default longest reconnect delay ({@code wallet.electrum.backoff.maxMs}). */
-        public static final long BACKOFF_MAX_MS_DEFAULT = 60_000;
-        /** Default longest line accepted from a server ({@code wallet.electrum.maxLineLength}). */
-        public static final int MAX_LINE_LENGTH_DEFAULT = 1024 * 1024;
-        /** Default bind address of the notify endpoint ({@code wallet.notify.bindAddress}). */
-        public static final String NOTIFY_BIND_ADDRESS_DEFAULT = "127.0.0.1";
-        /** Default port of the notify endpoint ({@code wallet.notify.port}). */
-        public static final int NOTIFY_PORT_DEFAULT = 7780;
         /** Default capacity of the conductor's inbox (notifications and triggers waiting to be handled). */
         public static final int INBOX_CAPACITY_DEFAULT = 4096;
         /** Longest park of the default idle strategy, in nanoseconds (1 ms). */
@@ -296,24 +247,10 @@ public final class ElectrumWalletSource implements AutoCloseable
 
         private boolean concluded;
         private WalletNetwork network = WalletNetwork.MAINNET;
-        private List<String> servers = new ArrayList<>();
         private List<String> addresses = new ArrayList<>();
         private List<String> xpubs = new ArrayList<>();
         private int gapLimit = WatchList.GAP_LIMIT_DEFAULT;
         private int confirmations = CONFIRMATIONS_DEFAULT;
-        private long requestTimeoutMs = REQUEST_TIMEOUT_MS_DEFAULT;
-        private long keepaliveIntervalMs = KEEPALIVE_INTERVAL_MS_DEFAULT;
-        private long backoffMinMs = BACKOFF_MIN_MS_DEFAULT;
-        private long backoffMaxMs = BACKOFF_MAX_MS_DEFAULT;
-        private int maxLineLength = MAX_LINE_LENGTH_DEFAULT;
-        private Path trustStore;
-        private String trustStorePassword;
-        private List<String> pinnedCertSha256 = new ArrayList<>();
-        private boolean allowInsecureTls;
-        private boolean notifyEnabled;
-        private String notifyBindAddress = NOTIFY_BIND_ADDRESS_DEFAULT;
-        private int notifyPort = NOTIFY_PORT_DEFAULT;
-        private String notifyToken;
         private EventPublisher publisher;
         private WalletLedger ledger;
         private Path ledgerFile;
@@ -324,8 +261,6 @@ public final class ElectrumWalletSource implements AutoCloseable
         private EpochClock epochClock = SystemEpochClock.INSTANCE;
         private RandomGenerator random;
         private ErrorHandler errorHandler;
-        private List<ServerAddress> serverAddresses;
-        private TlsOptions tlsOptions;
         private WatchList watchList;
 
         /**
@@ -355,51 +290,16 @@ public final class ElectrumWalletSource implements AutoCloseable
                 throw new IllegalArgumentException("wallet inbox capacity: expected a power of two of 16 or more, got " +
                     inboxCapacity);
             }
-            if (null == servers || servers.isEmpty())
-            {
-                throw new IllegalArgumentException("wallet.electrum.servers: expected at least one tcp://host:port or ssl://host:port");
-            }
-            final List<ServerAddress> parsed = new ArrayList<>();
-            for (final String server : servers)
-            {
-                try
-                {
-                    parsed.add(ServerAddress.parse(server));
-                }
-                catch (final IllegalArgumentException ex)
-                {
-                    throw new IllegalArgumentException("wallet.electrum.servers: " + ex.getMessage());
-                }
-            }
-            serverAddresses = List.copyOf(parsed);
+            concludeServers();
             if ((null == addresses || addresses.isEmpty()) && (null == xpubs || xpubs.isEmpty()))
             {
                 throw new IllegalArgumentException("wallet.watch: expected at least one address (wallet.watch.addresses) " +
                     "or extended public key (wallet.watch.xpubs)");
             }
             requireRange("wallet.confirmations", confirmations, 1, 1000);
-            requireRange("wallet.electrum.requestTimeoutMs", requestTimeoutMs, 1, 3_600_000);
-            requireRange("wallet.electrum.keepaliveIntervalMs", keepaliveIntervalMs, 1, 3_600_000);
-            requireRange("wallet.electrum.backoff.minMs", backoffMinMs, 0, 3_600_000);
-            requireRange("wallet.electrum.backoff.maxMs", backoffMaxMs, backoffMinMs, 3_600_000);
-            requireRange("wallet.electrum.maxLineLength", maxLineLength, 1024, 64 * 1024 * 1024);
-            requireRange("wallet.notify.port", notifyPort, 0, 65535);
-            try
-            {
-                tlsOptions = new TlsOptions(trustStore, trustStorePassword, pinnedCertSha256, allowInsecureTls);
-            }
-            catch (final IllegalArgumentException ex)
-            {
-                throw new IllegalArgumentException("wallet.electrum.tls.pinnedCertSha256: " + ex.getMessage());
-            }
+            concludeConnection();
             watchList = WatchList.create(network, null == addresses ? List.of() : addresses,
                 null == xpubs ? List.of() : xpubs, gapLimit);
-            if (notifyEnabled && (null == notifyToken || notifyToken.isBlank()))
-            {
-                final byte[] bytes = new byte[16];
-                new SecureRandom().nextBytes(bytes);
-                notifyToken = HexFormat.of().formatHex(bytes);
-            }
             if (null == ledger)
             {
                 ledger = new WalletLedger();
@@ -420,14 +320,6 @@ public final class ElectrumWalletSource implements AutoCloseable
                     suffix.isEmpty() ? type.label() : type.label() + ": " + suffix, type.id());
             }
             return this;
-        }
-
-        private static void requireRange(final String key, final long value, final long min, final long max)
-        {
-            if (value < min || value > max)
-            {
-                throw new IllegalArgumentException(key + ": expected " + min + " to " + max + ", got " + value);
-            }
         }
 
         /**
@@ -462,38 +354,6 @@ public final class ElectrumWalletSource implements AutoCloseable
         public WalletNetwork network()
         {
             return network;
-        }
-
-        /**
-         * Electrum servers in order of preference ({@code wallet.electrum.servers}); on failure the next is tried.
-         *
-         * @param servers URLs such as {@code ssl://host:50002} or {@code tcp://host:50001}.
-         * @return this.
-         */
-        public Context servers(final List<String> servers)
-        {
-            this.servers = new ArrayList<>(servers);
-            return this;
-        }
-
-        /**
-         * Electrum server URLs.
-         *
-         * @return the configured URLs.
-         */
-        public List<String> servers()
-        {
-            return servers;
-        }
-
-        /**
-         * Parsed server addresses, after conclude.
-         *
-         * @return the addresses.
-         */
-        public List<ServerAddress> serverAddresses()
-        {
-            return serverAddresses;
         }
 
         /**
@@ -583,243 +443,6 @@ public final class ElectrumWalletSource implements AutoCloseable
         public int confirmations()
         {
             return confirmations;
-        }
-
-        /**
-         * How long a request (and a connect) may take ({@code wallet.electrum.requestTimeoutMs}).
-         *
-         * @param timeoutMs milliseconds.
-         * @return this.
-         */
-        public Context requestTimeoutMs(final long timeoutMs)
-        {
-            this.requestTimeoutMs = timeoutMs;
-            return this;
-        }
-
-        /**
-         * Request timeout.
-         *
-         * @return milliseconds.
-         */
-        public long requestTimeoutMs()
-        {
-            return requestTimeoutMs;
-        }
-
-        /**
-         * Interval of {@code server.ping} keepalives ({@code wallet.electrum.keepaliveIntervalMs}).
-         *
-         * @param intervalMs milliseconds.
-         * @return this.
-         */
-        public Context keepaliveIntervalMs(final long intervalMs)
-        {
-            this.keepaliveIntervalMs = intervalMs;
-            return this;
-        }
-
-        /**
-         * Keepalive interval.
-         *
-         * @return milliseconds.
-         */
-        public long keepaliveIntervalMs()
-        {
-            return keepaliveIntervalMs;
-        }
-
-        /**
-         * Reconnect backoff bounds ({@code wallet.electrum.backoff.minMs}, {@code maxMs}).
-         *
-         * @param minMs first delay.
-         * @param maxMs longest delay.
-         * @return this.
-         */
-        public Context backoff(final long minMs, final long maxMs)
-        {
-            this.backoffMinMs = minMs;
-            this.backoffMaxMs = maxMs;
-            return this;
-        }
-
-        /**
-         * First reconnect delay.
-         *
-         * @return milliseconds.
-         */
-        public long backoffMinMs()
-        {
-            return backoffMinMs;
-        }
-
-        /**
-         * Longest reconnect delay.
-         *
-         * @return milliseconds.
-         */
-        public long backoffMaxMs()
-        {
-            return backoffMaxMs;
-        }
-
-        /**
-         * Longest line accepted from a server ({@code wallet.electrum.maxLineLength}); a longer one drops the connection.
-         *
-         * @param maxLineLength bytes.
-         * @return this.
-         */
-        public Context maxLineLength(final int maxLineLength)
-        {
-            this.maxLineLength = maxLineLength;
-            return this;
-        }
-
-        /**
-         * Longest line accepted.
-         *
-         * @return bytes.
-         */
-        public int maxLineLength()
-        {
-            return maxLineLength;
-        }
-
-        /**
-         * Trust store for {@code ssl://} servers instead of the JDK's ({@code wallet.electrum.tls.trustStore}, {@code trustStorePassword}).
-         *
-         * @param path     PKCS12 or JKS file, or null for the JDK's.
-         * @param password its password, or null.
-         * @return this.
-         */
-        public Context trustStore(final Path path, final String password)
-        {
-            this.trustStore = path;
-            this.trustStorePassword = password;
-            return this;
-        }
-
-        /**
-         * SHA-256 fingerprints of trusted server certificates ({@code wallet.electrum.tls.pinnedCertSha256});
-         * when set, exactly these certificates are trusted.
-         *
-         * @param fingerprints hex, colons allowed.
-         * @return this.
-         */
-        public Context pinnedCertSha256(final List<String> fingerprints)
-        {
-            this.pinnedCertSha256 = new ArrayList<>(fingerprints);
-            return this;
-        }
-
-        /**
-         * Trust any server certificate ({@code wallet.electrum.tls.allowInsecure}, default false).
-         *
-         * @param allow true to skip verification.
-         * @return this.
-         */
-        public Context allowInsecureTls(final boolean allow)
-        {
-            this.allowInsecureTls = allow;
-            return this;
-        }
-
-        /**
-         * TLS options, after conclude.
-         *
-         * @return the options.
-         */
-        public TlsOptions tlsOptions()
-        {
-            return tlsOptions;
-        }
-
-        /**
-         * Serve the Electrum daemon's notify callback ({@code wallet.notify.enabled}, default false).
-         *
-         * @param enabled true to serve it.
-         * @return this.
-         */
-        public Context notifyEnabled(final boolean enabled)
-        {
-            this.notifyEnabled = enabled;
-            return this;
-        }
-
-        /**
-         * Whether the notify endpoint is served.
-         *
-         * @return true when enabled.
-         */
-        public boolean notifyEnabled()
-        {
-            return notifyEnabled;
-        }
-
-        /**
-         * Address the notify endpoint binds ({@code wallet.notify.bindAddress}).
-         *
-         * @param bindAddress host, 127.0.0.1 by default.
-         * @return this.
-         */
-        public Context notifyBindAddress(final String bindAddress)
-        {
-            this.notifyBindAddress = bindAddress;
-            return this;
-        }
-
-        /**
-         * Bind address of the notify endpoint.
-         *
-         * @return the host.
-         */
-        public String notifyBindAddress()
-        {
-            return notifyBindAddress;
-        }
-
-        /**
-         * Port of the notify endpoint ({@code wallet.notify.port}); 0 for an ephemeral one.
-         *
-         * @param port port.
-         * @return this.
-         */
-        public Context notifyPort(final int port)
-        {
-            this.notifyPort = port;
-            return this;
-        }
-
-        /**
-         * Port of the notify endpoint.
-         *
-         * @return the port.
-         */
-        public int notifyPort()
-        {
-            return notifyPort;
-        }
-
-        /**
-         * Secret the daemon must send as {@code ?token=} ({@code wallet.notify.token}); a random one is made when unset.
-         *
-         * @param token the secret.
-         * @return this.
-         */
-        public Context notifyToken(final String token)
-        {
-            this.notifyToken = token;
-            return this;
-        }
-
-        /**
-         * Secret of the notify endpoint.
-         *
-         * @return the token.
-         */
-        public String notifyToken()
-        {
-            return notifyToken;
         }
 
         /**

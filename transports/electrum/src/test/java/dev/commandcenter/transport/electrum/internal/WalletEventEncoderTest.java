@@ -54,10 +54,10 @@ class WalletEventEncoderTest
     @Test
     void shouldReadAMemoOnlyFromPrintableUtf8OpReturnData()
     {
-        assertThat(WalletConductor.memo(ScriptBuilder.createOpReturnScript("love the stream 🔥".getBytes(StandardCharsets.UTF_8)).program()))
+        assertThat(TransactionFetcher.memo(ScriptBuilder.createOpReturnScript("love the stream 🔥".getBytes(StandardCharsets.UTF_8)).program()))
             .isEqualTo("love the stream 🔥");
-        assertThat(WalletConductor.memo(ScriptBuilder.createOpReturnScript(new byte[]{ (byte)0xff, (byte)0xfe }).program())).isEmpty();
-        assertThat(WalletConductor.memo(ScriptBuilder.createOpReturnScript("a\u0007b".getBytes(StandardCharsets.UTF_8)).program())).isEmpty();
-        assertThat(WalletConductor.memo(ScriptBuilder.createP2WPKHOutputScript(new byte[20]).program())).isEmpty();
+        assertThat(TransactionFetcher.memo(ScriptBuilder.createOpReturnScript(new byte[]{ (byte)0xff, (byte)0xfe }).program())).isEmpty();
+        assertThat(TransactionFetcher.memo(ScriptBuilder.createOpReturnScript("a\u0007b".getBytes(StandardCharsets.UTF_8)).program())).isEmpty();
+        assertThat(TransactionFetcher.memo(ScriptBuilder.createP2WPKHOutputScript(new byte[20]).program())).isEmpty();
     }
 }

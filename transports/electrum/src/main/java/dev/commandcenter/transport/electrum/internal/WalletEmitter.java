@@ -1,0 +1,153 @@
+package dev.commandcenter.transport.electrum.internal;
+
+import dev.commandcenter.codecs.sbe.NetworkState;
+import dev.commandcenter.engine.EventPublisher;
+import dev.commandcenter.engine.Sources;
+import dev.commandcenter.transport.electrum.WalletLedger;
+import org.agrona.ErrorHandler;
+
+/**
+ * Publishes the wallet's events to the engine with source {@code Sources.WALLET} and records each one the
+ * engine accepted in the {@link WalletLedger}, so it is never emitted twice; an event the engine refuses is
+ * reported to the error handler and left for the caller to retry. A network status is published only when
+ * it differs from the last one.
+ * <p>
+ * <b>Note:</b> not thread safe; owned by the conductor's thread.
+ */
+final class WalletEmitter
+{
+    private final EventPublisher publisher;
+    private final WalletLedger ledger;
+    private final ErrorHandler errorHandler;
+    private final ChainTip tip;
+    private final WalletHealth health;
+    private final WalletEventEncoder encoder = new WalletEventEncoder();
+    private NetworkState lastState;
+    private String lastStatusServer;
+    private String lastReason;
+
+    /**
+     * An emitter.
+     *
+     * @param publisher    the engine's publisher.
+     * @param ledger       the wallet ledger, recording what was accepted.
+     * @param errorHandler receives refusals.
+     * @param tip          the chain tip, reported in network statuses.
+     * @param health       counts what was published.
+     */
+    WalletEmitter(
+        final EventPublisher publisher,
+        final WalletLedger ledger,
+        final ErrorHandler errorHandler,
+        final ChainTip tip,
+        final WalletHealth health)
+    {
+        this.publisher = publisher;
+        this.ledger = ledger;
+        this.errorHandler = errorHandler;
+        this.tip = tip;
+        this.health = health;
+    }
+
+    /**
+     * Emit TransactionReceived.
+     *
+     * @param txid          display hex.
+     * @param scriptHash    hex.
+     * @param address       watched address.
+     * @param amountSats    received by the script.
+     * @param height        block height, 0 while unconfirmed.
+     * @param confirmations count, 0 while unconfirmed.
+     * @param memo          memo, empty if none.
+     * @return true when the engine accepted it.
+     */
+    boolean received(
+        final String txid, final String scriptHash, final String address, final long amountSats,
+        final int height, final int confirmations, final String memo)
+    {
+        return publish(encoder.received(txid, scriptHash, address, amountSats, height, confirmations, memo));
+    }
+
+    /**
+     * Emit TransactionConfirmed.
+     *
+     * @param txid          display hex.
+     * @param scriptHash    hex.
+     * @param address       watched address.
+     * @param amountSats    received by the script.
+     * @param height        block height.
+     * @param confirmations count.
+     * @param memo          memo, empty if none.
+     * @return true when the engine accepted it.
+     */
+    boolean confirmed(
+        final String txid, final String scriptHash, final String address, final long amountSats,
+        final int height, final int confirmations, final String memo)
+    {
+        return publish(encoder.confirmed(txid, scriptHash, address, amountSats, height, confirmations, memo));
+    }
+
+    /**
+     * Emit TransactionReorged for a payment the ledger records.
+     *
+     * @param entry the payment, with its last height.
+     * @return true when the engine accepted it.
+     */
+    boolean reorged(final WalletLedger.Entry entry)
+    {
+        return publish(encoder.reorged(entry.txid(), entry.scriptHash(), entry.address(), entry.amountSats(), entry.height()));
+    }
+
+    /**
+     * Emit WalletBalance.
+     *
+     * @param address watched address, or {@link WalletLedger#WALLET_TOTAL}.
+     * @param balance its balance.
+     * @return true when the engine accepted it.
+     */
+    boolean balance(final String address, final WalletLedger.Balance balance)
+    {
+        return publish(encoder.balance(address, balance.confirmedSats(), balance.unconfirmedSats()));
+    }
+
+    /**
+     * Update the status snapshot and emit NetworkStatus when the state, server or reason changed; a refused
+     * status is not retried (the next change publishes the news).
+     *
+     * @param state  connection state.
+     * @param server server in use or last tried.
+     * @param reason why, one line.
+     */
+    void networkStatus(final NetworkState state, final String server, final String reason)
+    {
+        health.update(state, server, reason);
+        if (state == lastState && server.equals(lastStatusServer) && reason.equals(lastReason))
+        {
+            return;
+        }
+        lastState = state;
+        lastStatusServer = server;
+        lastReason = reason;
+        final long sequence = publisher.publish(Sources.WALLET, encoder.buffer(), 0,
+            encoder.networkStatus(state, tip.height(), server, reason));
+        if (sequence >= 0)
+        {
+            health.onEventPublished();
+        }
+    }
+
+    private boolean publish(final int length)
+    {
+        final long sequence = publisher.publish(Sources.WALLET, encoder.buffer(), 0, length);
+        if (sequence < 0)
+        {
+            errorHandler.onError(new IllegalStateException("wallet event " +
+                (sequence == EventPublisher.REJECTED ? "rejected by the engine (input ring full)" : "refused as invalid") +
+                ": it will be retried"));
+            return false;
+        }
+        ledger.replayJournaled(encoder.buffer(), 0, length);
+        health.onEventPublished();
+        return true;
+    }
+}
