@@ -10,7 +10,6 @@ import dev.commandcenter.engine.counters.CounterAllocator;
 import dev.commandcenter.engine.core.internal.slot.AgentThread;
 import dev.commandcenter.engine.core.internal.slot.Delivery;
 import dev.commandcenter.engine.core.internal.slot.HealthTransition;
-import dev.commandcenter.engine.core.internal.slot.IdleStrategies;
 import dev.commandcenter.engine.core.internal.slot.PluginSlot;
 import dev.commandcenter.engine.core.internal.slot.SlotCommand;
 import dev.commandcenter.engine.core.internal.slot.SlotCounters;
@@ -71,41 +70,6 @@ public final class PluginHandler
     private volatile AgentThread thread;
     private volatile boolean closed;
     private boolean gating;
-
-    /**
-     * Create the slot of one plugin whose agents idle as the named wait strategy ({@link IdleStrategies});
-     * nothing runs until {@link #start()}.
-     *
-     * @param spec             what to run.
-     * @param input            the input ring.
-     * @param barrier          this slot's own barrier, behind the journaller.
-     * @param output           ring emissions go to.
-     * @param epochClock       given to the plugin.
-     * @param nanoClock        times handling for the latency histogram.
-     * @param errorHandler     distinct error log.
-     * @param threadFactory    makes the slot's threads.
-     * @param waitStrategy     name of the engine's wait strategy, mapped by {@link IdleStrategies#of}.
-     * @param quarantineAfter  failures before quarantine, unless the spec says otherwise.
-     * @param controlTimeoutMs how long a detached plugin may take to finish its buffered events on a swap.
-     * @param counters         allocates this plugin's counters.
-     */
-    public PluginHandler(
-        final PluginSpec spec,
-        final RingBuffer<EventSlot> input,
-        final SequenceBarrier barrier,
-        final RingBuffer<OutputSlot> output,
-        final EpochClock epochClock,
-        final NanoClock nanoClock,
-        final ErrorHandler errorHandler,
-        final ThreadFactory threadFactory,
-        final String waitStrategy,
-        final int quarantineAfter,
-        final long controlTimeoutMs,
-        final CounterAllocator counters)
-    {
-        this(spec, input, barrier, output, epochClock, nanoClock, errorHandler, threadFactory,
-            IdleStrategies.of(waitStrategy), quarantineAfter, controlTimeoutMs, counters);
-    }
 
     /**
      * Create the slot of one plugin; nothing runs until {@link #start()}.

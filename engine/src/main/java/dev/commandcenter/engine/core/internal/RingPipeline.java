@@ -17,6 +17,7 @@ import dev.commandcenter.engine.core.internal.JournalHalt;
 import dev.commandcenter.engine.core.internal.JournalHandler;
 import dev.commandcenter.engine.core.internal.OutputSlot;
 import dev.commandcenter.engine.core.internal.PluginHandler;
+import dev.commandcenter.engine.core.internal.slot.IdleStrategies;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
@@ -118,7 +119,7 @@ public final class RingPipeline
         // Each slot gets a barrier of its own: a slot alerts its barrier to deliver control commands.
         return new PluginHandler(spec, input.getRingBuffer(), journalGroup.asSequenceBarrier(), output.getRingBuffer(),
             ctx.epochClock(), ctx.nanoClock(), counters.errorHandler(), threads.factory("cc-plugin"),
-            ctx.waitStrategy(), ctx.quarantineAfterFailures(), ctx.pluginControlTimeoutMs(), counters);
+            IdleStrategies.of(ctx.waitStrategy()), ctx.quarantineAfterFailures(), ctx.pluginControlTimeoutMs(), counters);
     }
 
     /**

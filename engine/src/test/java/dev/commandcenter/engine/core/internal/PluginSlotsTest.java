@@ -1,5 +1,7 @@
 package dev.commandcenter.engine.core.internal;
 
+import dev.commandcenter.engine.core.internal.slot.IdleStrategies;
+
 import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.RingBuffer;
 import dev.commandcenter.engine.Event;
@@ -87,7 +89,7 @@ class PluginSlotsTest
     private PluginHandler newSlot(final PluginSpec spec)
     {
         return new PluginHandler(spec, input, input.newBarrier(), output, SystemEpochClock.INSTANCE, SystemNanoClock.INSTANCE,
-            errors::add, daemons, "blocking", 5, 5_000, allocator);
+            errors::add, daemons, IdleStrategies.of("blocking"), 5, 5_000, allocator);
     }
 
     private record Idle(String id) implements Plugin
