@@ -5,6 +5,7 @@ import dev.commandcenter.engine.BackPressure;
 import dev.commandcenter.engine.CommonContext;
 import dev.commandcenter.engine.EventPublisher;
 import dev.commandcenter.engine.Journal;
+import dev.commandcenter.engine.ThreadingMode;
 import dev.commandcenter.engine.WaitStrategies;
 import dev.commandcenter.engine.core.internal.DataDirLock;
 import dev.commandcenter.engine.core.internal.EngineCounters;
@@ -419,6 +420,7 @@ public final class Engine implements AutoCloseable
         private int inputRingSize = INPUT_RING_SIZE_DEFAULT;
         private int outputRingSize = OUTPUT_RING_SIZE_DEFAULT;
         private String waitStrategy = WAIT_STRATEGY_DEFAULT;
+        private ThreadingMode threadingMode = ThreadingMode.DEDICATED;
         private BackPressure backPressure = BackPressure.BLOCK;
         private int quarantineAfterFailures = QUARANTINE_AFTER_FAILURES_DEFAULT;
         private long sampleIntervalMs = SAMPLE_INTERVAL_MS_DEFAULT;
@@ -538,6 +540,28 @@ public final class Engine implements AutoCloseable
         public String waitStrategy()
         {
             return waitStrategy;
+        }
+
+        /**
+         * Which input-ring stages share a thread (see {@link ThreadingMode}).
+         *
+         * @param mode the threading mode.
+         * @return this.
+         */
+        public Context threadingMode(final ThreadingMode mode)
+        {
+            this.threadingMode = mode;
+            return this;
+        }
+
+        /**
+         * Which input-ring stages share a thread.
+         *
+         * @return the threading mode.
+         */
+        public ThreadingMode threadingMode()
+        {
+            return threadingMode;
         }
 
         /**

@@ -32,6 +32,38 @@ public interface OutputEvent
     long timestampNs();
 
     /**
+     * When the journaller passed the input event, nanoseconds since the epoch (same clock as
+     * {@link #timestampNs()}); 0 when not stamped.
+     *
+     * @return the journaled stamp.
+     */
+    default long journaledNs()
+    {
+        return 0;
+    }
+
+    /**
+     * When the plugin began handling the input event, nanoseconds since the epoch; 0 when not stamped.
+     *
+     * @return the handling stamp.
+     */
+    default long handledNs()
+    {
+        return 0;
+    }
+
+    /**
+     * When the plugin emitted this message into the output ring, nanoseconds since the epoch; 0 when not
+     * stamped.
+     *
+     * @return the emit stamp.
+     */
+    default long emittedNs()
+    {
+        return 0;
+    }
+
+    /**
      * Id of the plugin that emitted it.
      *
      * @return the plugin id.

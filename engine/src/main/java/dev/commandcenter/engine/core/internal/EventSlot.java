@@ -10,4 +10,6 @@ public final class EventSlot extends MutableEvent
 {
     /** True when the producer set {@link #sequence} (replay) and the journaller must keep it. */
     public boolean presequenced;
+    /** When the journaller passed the event, epoch ns; 0 when not stamped. */
+    public long journaledNs;
 }

@@ -17,6 +17,12 @@ public final class OutputSlot implements OutputEvent
     public long inputSequence;
     /** Timestamp of that input event. */
     public long timestampNs;
+    /** When the journaller passed the input event, epoch ns; 0 when not stamped. */
+    public long journaledNs;
+    /** When the plugin began handling the input event, epoch ns; 0 when not stamped. */
+    public long handledNs;
+    /** When the plugin emitted this message, epoch ns; 0 when not stamped. */
+    public long emittedNs;
     /** Emitting plugin. */
     public String pluginId;
     /** Message length, header included; 0 marks a slot to skip. */
@@ -37,6 +43,21 @@ public final class OutputSlot implements OutputEvent
     public long timestampNs()
     {
         return timestampNs;
+    }
+
+    public long journaledNs()
+    {
+        return journaledNs;
+    }
+
+    public long handledNs()
+    {
+        return handledNs;
+    }
+
+    public long emittedNs()
+    {
+        return emittedNs;
     }
 
     public String pluginId()
