@@ -3,6 +3,7 @@ package dev.commandcenter.app.bench;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -83,7 +84,8 @@ final class BenchReport
         line(text, "load", String.format(Locale.ROOT, "%d events/s for %.1f s after a %.1f s warm-up, %d sender thread(s)",
             settings.rate(), settings.duration().toMillis() / 1e3, settings.warmup().toMillis() / 1e3, settings.threads()));
         line(text, "machine", Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name") +
-            " " + System.getProperty("os.arch") + ", Java " + Runtime.version());
+            " " + System.getProperty("os.arch") + ", Java " + Runtime.version() + String.format(Locale.ROOT,
+            ", load average %.2f at the end", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
         line(text, "sent", String.format(Locale.ROOT, "%,d events in %.2f s (%.1f events/s), %,d send errors%s",
             result.sent, sendSeconds, result.sent / sendSeconds, result.sendErrors,
             null == result.firstError ? "" : " (first: " + result.firstError + ")"));

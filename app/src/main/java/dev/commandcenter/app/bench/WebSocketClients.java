@@ -143,6 +143,12 @@ final class WebSocketClients implements AutoCloseable
             this.epochClock = epochClock;
         }
 
+        public void onOpen(final WebSocket webSocket)
+        {
+            // Take frames as fast as they come: one request per frame costs a hand-off per frame at high fan-out.
+            webSocket.request(Long.MAX_VALUE);
+        }
+
         public CompletionStage<?> onText(final WebSocket webSocket, final CharSequence data, final boolean last)
         {
             if (last)
@@ -165,7 +171,6 @@ final class WebSocketClients implements AutoCloseable
             {
                 partial.append(data);
             }
-            webSocket.request(1);
             return null;
         }
     }
