@@ -147,7 +147,7 @@ public final class BenchCommand implements Callable<Integer>
         if (null != url)
         {
             base = baseUrl(url);
-            if (!parsedTransport.usesWebSocketClients() || Transport.WEBSOCKET == parsedTransport)
+            if (Transport.REST != parsedTransport)
             {
                 throw usage("--transport " + parsedTransport.label() + " publishes in process and needs the " +
                     "embedded engine; use --transport rest with --url");

@@ -32,7 +32,7 @@ import java.util.Locale;
  * The plots of a report, drawn with JFreeChart: the percentile spectrum (latency by percentile on a log axis of
  * 1 / (1 - percentile), as HdrHistogram's plotter draws it) and latency over time; PNG, or SVG through JFreeSVG.
  * <p>
- * <b>Note:</b> runs AWT headless, so it works without a display.
+ * <b>Note:</b> runs AWT headless unless {@code java.awt.headless} says otherwise, so it works without a display.
  */
 final class Charts
 {
@@ -93,7 +93,10 @@ final class Charts
 
     static
     {
-        System.setProperty("java.awt.headless", "true");
+        if (null == System.getProperty("java.awt.headless"))
+        {
+            System.setProperty("java.awt.headless", "true");
+        }
     }
 
     private Charts()

@@ -122,6 +122,11 @@ class BenchCommandTest
         assertOneLineError(bench("bench", "--url", "http://127.0.0.1:7300"), "--url needs --token");
         assertOneLineError(bench("bench", "--profile", "fastest"),
             "unknown profile 'fastest', expected default, latency or throughput");
+        assertOneLineError(bench("bench", "--transport", "in-process", "--clients", "3"),
+            "--clients needs --transport rest or websocket");
+        assertOneLineError(bench("bench", "--transport", "in-process", "--url", "http://127.0.0.1:7300", "--token", "t"),
+            "--transport in-process publishes in process and needs the embedded engine");
+        assertOneLineError(bench("bench", "--format", "gif"), "unknown format 'gif', expected png or svg");
         assertOneLineError(bench("bench", "compare", dir.toString(), dir.toString()),
             "no latency.hlog in " + dir);
 
