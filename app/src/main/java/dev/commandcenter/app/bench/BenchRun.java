@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
@@ -56,6 +57,8 @@ final class BenchRun implements AutoCloseable
     private final NanoClock clock = SystemNanoClock.INSTANCE;
     private final EpochNanoClock epochClock = new SystemEpochNanoClock();
     private final AlertSink sink = new AlertSink();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Thread shutdownHook = new Thread(this::close, "cc-bench-shutdown");
     private Path tempDir;
     private CommandCenterNode node;
     private HttpClient http;
@@ -83,6 +86,8 @@ final class BenchRun implements AutoCloseable
     BenchResult run()
     {
         final BenchResult result = new BenchResult();
+        // Ctrl-C still stops the embedded engine and deletes its temporary data dir.
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
         start(result);
         if (settings.warmupEvents() > 0)
         {
@@ -289,6 +294,21 @@ final class BenchRun implements AutoCloseable
      */
     public void close()
     {
+        if (!closed.compareAndSet(false, true))
+        {
+            return;
+        }
+        if (Thread.currentThread() != shutdownHook)
+        {
+            try
+            {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            }
+            catch (final IllegalStateException | IllegalArgumentException ignore)
+            {
+                // the JVM is shutting down, or the run never started
+            }
+        }
         sink.current(null);
         CloseHelper.quietClose(clients);
         if (null != http)
