@@ -118,6 +118,12 @@ public final class BenchCommand implements Callable<Integer>
         stdout.println();
         stdout.println("report in " + settings.out().toAbsolutePath().normalize());
         stdout.flush();
+        if (0 == result.received)
+        {
+            throw new IllegalStateException("no alert arrived of " + result.expected + " expected" +
+                (null == result.firstError ? " (is the stream-bridge plugin enabled?)" :
+                "; first send error: " + result.firstError));
+        }
         return 0;
     }
 

@@ -73,6 +73,11 @@ class BenchCommandTest
             assertThat(totalCount(out.resolve("latency.hlog"))).isEqualTo(150);
             assertThat(Files.readString(out.resolve("percentiles.svg"))).contains("<svg").endsWith("</svg>\n");
             assertThat(out.resolve("timeline.svg")).exists();
+
+            final Result wrongToken = bench("bench", "--url", node.webServer().baseUrl(), "--token", "wrong",
+                "--rate", "20", "--duration", "200ms", "--warmup", "0", "--timeout", "1s",
+                "--out", dir.resolve("wrong-token").toString());
+            assertOneLineError(wrongToken, "no alert arrived of 4 expected; first send error: POST /api/events answered 401");
         }
     }
 
