@@ -118,12 +118,16 @@ final class Charts
         {
             final XYSeries series = new XYSeries(curve.name(), false, true);
             final long total = curve.histogram().getTotalCount();
+            double lastX = 1.0;
             for (final HistogramIterationValue value : curve.histogram().percentiles(TICKS_PER_HALF_DISTANCE))
             {
                 final double percentile = value.getPercentileLevelIteratedTo();
-                // The top value sits at 100%, x = infinity: plot it at 1 / (1 - (n - 1) / n) = n, where it ends.
-                final double x = percentile >= 100.0 ? Math.max(2.0, total) : 100.0 / (100.0 - percentile);
+                // The top value sits at 100%, x = infinity: plot it at 1 / (1 - (n - 1) / n) = n, or where the
+                // curve got to when that is further.
+                final double x = percentile >= 100.0 ? Math.max(lastX, Math.max(2.0, total)) :
+                    100.0 / (100.0 - percentile);
                 series.add(x, value.getValueIteratedTo() / 1e6);
+                lastX = x;
                 if (percentile >= 100.0)
                 {
                     break;
@@ -134,7 +138,7 @@ final class Charts
         final LogAxis xAxis = new LogAxis("percentile");
         xAxis.setBase(10);
         xAxis.setSmallestValue(1);
-        xAxis.setTickUnit(new NumberTickUnit(1.0), false, false);
+        xAxis.setTickUnit(new NumberTickUnit(1.0), false, true);
         xAxis.setMinorTickMarksVisible(true);
         xAxis.setNumberFormatOverride(new PercentileFormat());
         final NumberAxis yAxis = new NumberAxis("latency (ms)");
