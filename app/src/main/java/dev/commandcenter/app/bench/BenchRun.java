@@ -111,9 +111,8 @@ final class BenchRun implements AutoCloseable
         {
             throw new UncheckedIOException("cannot write " + settings.out().resolve(HLOG_FILE) + ": " + ex.getMessage(), ex);
         }
-        sink.current(null);
         result.sent = measured.sent();
-        result.received = measured.received();
+        result.received = result.endToEnd.getTotalCount();
         result.expected = measured.expectedReceives();
         result.sendErrors = measured.sendErrors();
         result.firstError = measured.firstError();
@@ -225,6 +224,11 @@ final class BenchRun implements AutoCloseable
                 nowNs - deadlineNs >= 0);
             if (done || nowNs - nextReportNs >= 0)
             {
+                if (done)
+                {
+                    // Alerts arriving from now on count nowhere, so the log and the summary agree.
+                    sink.current(null);
+                }
                 interval = recorder.sampleInterval(interval);
                 double p99Ms = Double.NaN;
                 if (interval.getTotalCount() > 0)
