@@ -3,6 +3,7 @@ package dev.commandcenter.app;
 import dev.commandcenter.app.config.AppConfig;
 import dev.commandcenter.app.plugins.PluginControlServer;
 import dev.commandcenter.engine.Journal;
+import dev.commandcenter.engine.ThreadingMode;
 import dev.commandcenter.engine.core.Engine;
 import dev.commandcenter.engine.egress.EgressHandler;
 import dev.commandcenter.engine.plugin.Plugin;
@@ -135,6 +136,10 @@ public final class CommandCenterNode implements AutoCloseable
             .quarantineAfterFailures(config.engine.quarantineAfterFailures)
             .sampleIntervalMs(config.engine.sampleIntervalMs)
             .errorHandler(ctx.errorListener());
+        if (null != ctx.threadingMode())
+        {
+            engineCtx.threadingMode(ctx.threadingMode());
+        }
         pluginManager = PluginManager.discover(new PluginManager.Context()
             .dataDir(dataDir).settings(config.plugins).devMode(ctx.devMode()));
         pluginManager.configure(engineCtx);
@@ -418,6 +423,7 @@ public final class CommandCenterNode implements AutoCloseable
         private boolean devMode;
         private boolean replay;
         private boolean liveActions;
+        private ThreadingMode threadingMode;
         private final Map<String, EgressHandler> egressHandlers = new LinkedHashMap<>();
 
         /**
@@ -592,6 +598,28 @@ public final class CommandCenterNode implements AutoCloseable
         public boolean liveActions()
         {
             return liveActions;
+        }
+
+        /**
+         * Which input-ring stages share a thread, overriding the engine's default (as {@code bench --profile} does).
+         *
+         * @param mode the threading mode, or null for the engine's default.
+         * @return this.
+         */
+        public Context threadingMode(final ThreadingMode mode)
+        {
+            this.threadingMode = mode;
+            return this;
+        }
+
+        /**
+         * The threading mode override.
+         *
+         * @return the mode, or null for the engine's default.
+         */
+        public ThreadingMode threadingMode()
+        {
+            return threadingMode;
         }
 
         /**

@@ -1,5 +1,6 @@
 package dev.commandcenter.app.main;
 
+import dev.commandcenter.app.bench.BenchCommand;
 import dev.commandcenter.app.cli.DemoCommand;
 import dev.commandcenter.app.cli.JournalCommand;
 import dev.commandcenter.app.cli.ReplayCommand;
@@ -28,7 +29,7 @@ import java.nio.charset.StandardCharsets;
     description = "Low-latency event engine for live-stream creators: wallet payments become overlay alerts.",
     subcommands = {
         DemoCommand.class, RunCommand.class, StatCommand.class, JournalCommand.class, ReplayCommand.class,
-        TelemetryCommand.class, PluginsCommand.class,
+        TelemetryCommand.class, PluginsCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class CommandCenter implements Runnable

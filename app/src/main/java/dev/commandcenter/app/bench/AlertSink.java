@@ -1,0 +1,122 @@
+package dev.commandcenter.app.bench;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+
+import java.io.IOException;
+
+/**
+ * Where receivers hand the alerts they get: finds the payment an alert answers (by its txid) and the trace
+ * stamps, and passes them to the recorder of the phase running now. Alerts of other phases, other runs or
+ * retained from before are ignored.
+ * <p>
+ * <b>Note:</b> thread safe; each receiving thread brings its own {@link TraceStamps}.
+ */
+final class AlertSink
+{
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private volatile LatencyRecorder current;
+
+    /**
+     * Route alerts to a phase's recorder from now on.
+     *
+     * @param recorder the recorder, or null to ignore every alert.
+     */
+    void current(final LatencyRecorder recorder)
+    {
+        this.current = recorder;
+    }
+
+    /**
+     * The recorder alerts go to now.
+     *
+     * @return the recorder, or null.
+     */
+    LatencyRecorder current()
+    {
+        return current;
+    }
+
+    /**
+     * A client received a JSON frame: an overlay alert with its txid and, when the server traces, a
+     * {@code trace} object of stamps.
+     *
+     * @param text       the frame.
+     * @param nowNs      receive time on the schedule's clock.
+     * @param receivedNs receive time, epoch nanoseconds, for the last stage.
+     * @param trace      reused stamps of the receiving thread.
+     */
+    void onFrame(final String text, final long nowNs, final long receivedNs, final TraceStamps trace)
+    {
+        final LatencyRecorder recorder = current;
+        if (null == recorder)
+        {
+            return;
+        }
+        trace.clear().received(receivedNs);
+        String txid = null;
+        try (JsonParser parser = JSON.createParser(text))
+        {
+            if (JsonToken.START_OBJECT != parser.nextToken())
+            {
+                return;
+            }
+            while (JsonToken.FIELD_NAME == parser.nextToken())
+            {
+                final String name = parser.currentName();
+                final JsonToken value = parser.nextToken();
+                if ("txid".equals(name) && JsonToken.VALUE_STRING == value)
+                {
+                    txid = parser.getText();
+                }
+                else if ("trace".equals(name) && JsonToken.START_OBJECT == value)
+                {
+                    while (JsonToken.FIELD_NAME == parser.nextToken())
+                    {
+                        final String stamp = parser.currentName();
+                        if (parser.nextToken().isNumeric())
+                        {
+                            trace.set(stamp, parser.getLongValue());
+                        }
+                        else
+                        {
+                            parser.skipChildren();
+                        }
+                    }
+                }
+                else
+                {
+                    parser.skipChildren();
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            return;
+        }
+        final long index = PaymentIds.index(txid, recorder.tag());
+        if (PaymentIds.NOT_OURS != index)
+        {
+            recorder.onReceived(index, nowNs, trace);
+        }
+    }
+
+    /**
+     * An egress handler saw the alert of an event.
+     *
+     * @param index of the event, or {@link PaymentIds#NOT_OURS}.
+     * @param tag   read from the alert's txid.
+     * @param nowNs receive time on the schedule's clock.
+     * @param trace the stamps.
+     */
+    void onAlert(final long index, final long tag, final long nowNs, final TraceStamps trace)
+    {
+        final LatencyRecorder recorder = current;
+        if (null != recorder && tag == recorder.tag() && PaymentIds.NOT_OURS != index)
+        {
+            recorder.onReceived(index, nowNs, trace);
+        }
+    }
+}

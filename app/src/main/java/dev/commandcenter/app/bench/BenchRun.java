@@ -1,0 +1,335 @@
+package dev.commandcenter.app.bench;
+
+import dev.commandcenter.app.CommandCenterNode;
+import dev.commandcenter.app.config.AppConfig;
+import dev.commandcenter.plugin.host.PluginsSettings;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogWriter;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.EpochNanoClock;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemEpochNanoClock;
+import org.agrona.concurrent.SystemNanoClock;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+
+/**
+ * One {@code bench} run: starts the embedded engine (or reaches the one at the URL), connects the receiving
+ * clients, runs the warm-up then the measured fixed-rate schedule, samples an interval of end-to-end latency
+ * each second into the interval log and the progress bar, waits for the last alerts, and returns the result.
+ */
+final class BenchRun implements AutoCloseable
+{
+    /** Name of the interval log in a report directory. */
+    static final String HLOG_FILE = "latency.hlog";
+    /** The overlay feed the clients receive. */
+    static final String FEED_PATH = "/ws/stream-bridge";
+    /** Where events are posted. */
+    static final String EVENTS_PATH = "/api/events";
+
+    private static final long REPORT_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
+    private static final long START_DELAY_NS = TimeUnit.MILLISECONDS.toNanos(20);
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
+
+    private final BenchSettings settings;
+    private final PrintWriter out;
+    private final ProgressBar progress;
+    private final NanoClock clock = SystemNanoClock.INSTANCE;
+    private final EpochNanoClock epochClock = new SystemEpochNanoClock();
+    private final AlertSink sink = new AlertSink();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Thread shutdownHook = new Thread(this::close, "cc-bench-shutdown");
+    private Path tempDir;
+    private CommandCenterNode node;
+    private HttpClient http;
+    private WebSocketClients clients;
+    private URI base;
+    private String token;
+
+    /**
+     * @param settings what to run.
+     * @param out      where progress goes.
+     * @param terminal whether {@code out} is a terminal.
+     */
+    BenchRun(final BenchSettings settings, final PrintWriter out, final boolean terminal)
+    {
+        this.settings = settings;
+        this.out = out;
+        this.progress = new ProgressBar(out, terminal);
+    }
+
+    /**
+     * Run the benchmark, writing the interval log into the report directory as it goes.
+     *
+     * @return the result.
+     */
+    BenchResult run()
+    {
+        final BenchResult result = new BenchResult();
+        // Ctrl-C still stops the embedded engine and deletes its temporary data dir.
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        start(result);
+        if (settings.warmupEvents() > 0)
+        {
+            final LatencyRecorder warmup = phase(settings.warmupEvents());
+            runPhase("warm-up", warmup, null, null);
+        }
+        final LatencyRecorder measured = phase(settings.events());
+        try (PrintStream log = new PrintStream(Files.newOutputStream(settings.out().resolve(HLOG_FILE)), false,
+            StandardCharsets.UTF_8))
+        {
+            final HistogramLogWriter writer = new HistogramLogWriter(log);
+            writer.outputComment("commandcenter bench: end-to-end latency in ns, from intended send time to receipt");
+            writer.outputLogFormatVersion();
+            final long startMs = System.currentTimeMillis();
+            writer.outputStartTime(startMs);
+            writer.setBaseTime(startMs);
+            writer.outputLegend();
+            runPhase("run", measured, writer, result);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot write " + settings.out().resolve(HLOG_FILE) + ": " + ex.getMessage(), ex);
+        }
+        result.sent = measured.sent();
+        result.received = result.endToEnd.getTotalCount();
+        result.expected = measured.expectedReceives();
+        result.sendErrors = measured.sendErrors();
+        result.firstError = measured.firstError();
+        result.accepted = measured.accepted().copy();
+        for (final Stage stage : Stage.values())
+        {
+            result.stages.put(stage, measured.stage(stage).copy());
+        }
+        return result;
+    }
+
+    private void start(final BenchResult result)
+    {
+        final Transport transport = settings.transport();
+        if (null == settings.url())
+        {
+            final EgressReceiver egress = transport.usesWebSocketClients() ? null :
+                new EgressReceiver(sink, clock, epochClock);
+            node = launchEmbedded(egress);
+            base = URI.create(node.webServer().baseUrl());
+            token = node.token();
+            result.target = "embedded engine (stream-bridge, journal on, profile " + settings.profile().label() +
+                ": wait strategy " + settings.profile().waitStrategy().label() + ", threading mode " +
+                settings.profile().threadingMode().label() + ")";
+        }
+        else
+        {
+            base = settings.url();
+            token = settings.token();
+            result.target = base.toString();
+        }
+        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT).build();
+        if (transport.usesWebSocketClients())
+        {
+            final URI feed = URI.create(base.toString().replaceFirst("^http", "ws") + FEED_PATH + "?token=" +
+                URLEncoder.encode(token, StandardCharsets.UTF_8) + "&trace=1");
+            clients = WebSocketClients.connect(http, feed, settings.clients(), sink, clock, epochClock, CONNECT_TIMEOUT);
+        }
+    }
+
+    private CommandCenterNode launchEmbedded(final EgressReceiver egress)
+    {
+        try
+        {
+            tempDir = Files.createTempDirectory("commandcenter-bench-");
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot create a temporary data dir: " + ex.getMessage(), ex);
+        }
+        final AppConfig config = new AppConfig();
+        config.wallet.source = "none";
+        config.websocket.port = 0;
+        config.websocket.bind = "127.0.0.1";
+        config.journal.enabled = true;
+        config.telemetry.enabled = false;
+        config.engine.waitStrategy = settings.profile().waitStrategy();
+        // Short alerts: the schedule of alerts is the overlay's business, not the benchmark's.
+        config.plugins = PluginsSettings.of(Map.of("stream-bridge", Map.of("alertDurationMs", 1)));
+        final CommandCenterNode.Context ctx = new CommandCenterNode.Context()
+            .config(config)
+            .dataDir(tempDir)
+            .threadingMode(settings.profile().threadingMode());
+        if (null != egress)
+        {
+            ctx.egress("bench", egress);
+        }
+        return CommandCenterNode.launch(ctx);
+    }
+
+    private LatencyRecorder phase(final long events)
+    {
+        final long tag = ThreadLocalRandom.current().nextLong() | 1L;
+        final FixedRateSchedule schedule = new FixedRateSchedule(clock.nanoTime() + START_DELAY_NS, settings.rate(), events);
+        final LatencyRecorder recorder = new LatencyRecorder(tag, schedule, settings.receivers());
+        sink.current(recorder);
+        return recorder;
+    }
+
+    private void runPhase(
+        final String name, final LatencyRecorder recorder, final HistogramLogWriter writer, final BenchResult result)
+    {
+        final FixedRateSchedule schedule = recorder.schedule();
+        final List<Thread> senders = new ArrayList<>();
+        final long[] lastSentNs = new long[settings.threads()];
+        for (int t = 0; t < settings.threads(); t++)
+        {
+            final int thread = t;
+            final FixedRateSchedule.Sender sender = sender(recorder);
+            senders.add(Thread.ofPlatform().name("cc-bench-sender-" + t).daemon().start(() ->
+            {
+                schedule.run(thread, settings.threads(), clock,
+                    new BackoffIdleStrategy(10, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100)),
+                    sender);
+                lastSentNs[thread] = clock.nanoTime();
+            }));
+        }
+
+        final long totalNs = schedule.endNs() - schedule.startNs();
+        final long deadlineNs = schedule.endNs() + settings.timeout().toNanos();
+        Histogram interval = null;
+        long nextReportNs = schedule.startNs() + REPORT_INTERVAL_NS;
+        boolean sending = true;
+        while (true)
+        {
+            final long nowNs = clock.nanoTime();
+            sending = sending && anyAlive(senders);
+            final boolean done = !sending && (recorder.received() + expectedLost(recorder) >= recorder.expectedReceives() ||
+                nowNs - deadlineNs >= 0);
+            if (done || nowNs - nextReportNs >= 0)
+            {
+                if (done)
+                {
+                    // Alerts arriving from now on count nowhere, so the log and the summary agree.
+                    sink.current(null);
+                }
+                interval = recorder.sampleInterval(interval);
+                double p99Ms = Double.NaN;
+                if (interval.getTotalCount() > 0)
+                {
+                    p99Ms = interval.getValueAtPercentile(99.0) / 1e6;
+                }
+                if (null != writer)
+                {
+                    writer.outputIntervalHistogram(interval);
+                    result.endToEnd.add(interval);
+                    result.intervals.add(new BenchResult.Interval((nowNs - schedule.startNs()) / 1e9,
+                        interval.getValueAtPercentile(50.0), interval.getValueAtPercentile(99.0),
+                        interval.getMaxValue(), interval.getTotalCount()));
+                }
+                progress.update(name, Math.min(nowNs - schedule.startNs(), totalNs), totalNs, recorder.sent(),
+                    recorder.received(), p99Ms);
+                nextReportNs += REPORT_INTERVAL_NS;
+                if (done)
+                {
+                    break;
+                }
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+        progress.done();
+        if (null != result)
+        {
+            long lastNs = schedule.startNs();
+            for (final long sentNs : lastSentNs)
+            {
+                lastNs = Math.max(lastNs, sentNs);
+            }
+            result.sendSpanNs = Math.max(1, lastNs - schedule.startNs());
+            result.runSpanNs = Math.max(1, clock.nanoTime() - schedule.startNs());
+        }
+    }
+
+    private static long expectedLost(final LatencyRecorder recorder)
+    {
+        // A refused event never becomes an alert: stop waiting for those.
+        return recorder.sendErrors() * Math.max(1, recorder.expectedReceives() / Math.max(1, recorder.schedule().count()));
+    }
+
+    private static boolean anyAlive(final List<Thread> threads)
+    {
+        for (final Thread thread : threads)
+        {
+            if (thread.isAlive())
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private FixedRateSchedule.Sender sender(final LatencyRecorder recorder)
+    {
+        if (Transport.REST == settings.transport())
+        {
+            return new RestSender(http, URI.create(base + EVENTS_PATH), token, recorder, clock, settings.timeout());
+        }
+        return new InProcessSender(node.engine().publisher(), recorder, clock);
+    }
+
+    /**
+     * Disconnect, stop the embedded engine and delete its temporary data dir.
+     */
+    public void close()
+    {
+        if (!closed.compareAndSet(false, true))
+        {
+            return;
+        }
+        if (Thread.currentThread() != shutdownHook)
+        {
+            try
+            {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            }
+            catch (final IllegalStateException | IllegalArgumentException ignore)
+            {
+                // the JVM is shutting down, or the run never started
+            }
+        }
+        sink.current(null);
+        CloseHelper.quietClose(clients);
+        if (null != http)
+        {
+            http.shutdownNow();
+        }
+        CloseHelper.quietClose(node);
+        if (null != tempDir)
+        {
+            try (Stream<Path> paths = Files.walk(tempDir))
+            {
+                paths.sorted(Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
+            }
+            catch (final IOException ignore)
+            {
+                // a temporary directory left behind is harmless
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package dev.commandcenter.app.bench;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+import java.nio.ByteOrder;
+
+/**
+ * The txid of a benchmark payment carries the run's tag and the event's index in its schedule, so a received
+ * overlay alert (which repeats the txid) names the payment that caused it.
+ * <pre>
+ *   byte  0        8                         24       32
+ *         | tag    | zeros                   | index  |     (big-endian; 64 hex digits in JSON)
+ * </pre>
+ */
+final class PaymentIds
+{
+    /** Length of a txid in bytes. */
+    static final int TXID_LENGTH = 32;
+    /** Length of a txid in hex digits. */
+    static final int TXID_HEX_LENGTH = 64;
+    /** Returned when a txid is not one of this run's. */
+    static final long NOT_OURS = -1;
+
+    private static final int INDEX_OFFSET = 24;
+    private static final int INDEX_HEX_OFFSET = 48;
+
+    private PaymentIds()
+    {
+    }
+
+    /**
+     * Write the txid of an event.
+     *
+     * @param buffer to write into.
+     * @param offset of the txid.
+     * @param tag    of the run.
+     * @param index  of the event in the schedule.
+     */
+    static void write(final MutableDirectBuffer buffer, final int offset, final long tag, final long index)
+    {
+        buffer.setMemory(offset, TXID_LENGTH, (byte)0);
+        buffer.putLong(offset, tag, ByteOrder.BIG_ENDIAN);
+        buffer.putLong(offset + INDEX_OFFSET, index, ByteOrder.BIG_ENDIAN);
+    }
+
+    /**
+     * The txid of an event as lowercase hex, as the JSON view writes it.
+     *
+     * @param tag   of the run.
+     * @param index of the event.
+     * @return 64 hex digits.
+     */
+    static String hex(final long tag, final long index)
+    {
+        return String.format("%016x%032x%016x", tag, 0, index);
+    }
+
+    /**
+     * The index of the event a binary txid names.
+     *
+     * @param buffer holding the txid.
+     * @param offset of the txid.
+     * @param tag    of the run.
+     * @return the index, or {@link #NOT_OURS}.
+     */
+    static long index(final DirectBuffer buffer, final int offset, final long tag)
+    {
+        if (buffer.getLong(offset, ByteOrder.BIG_ENDIAN) != tag)
+        {
+            return NOT_OURS;
+        }
+        return buffer.getLong(offset + INDEX_OFFSET, ByteOrder.BIG_ENDIAN);
+    }
+
+    /**
+     * The index of the event a hex txid names.
+     *
+     * @param txid 64 hex digits.
+     * @param tag  of the run.
+     * @return the index, or {@link #NOT_OURS}.
+     */
+    static long index(final CharSequence txid, final long tag)
+    {
+        if (null == txid || TXID_HEX_LENGTH != txid.length())
+        {
+            return NOT_OURS;
+        }
+        try
+        {
+            if (Long.parseUnsignedLong(txid, 0, 16, 16) != tag)
+            {
+                return NOT_OURS;
+            }
+            return Long.parseUnsignedLong(txid, INDEX_HEX_OFFSET, TXID_HEX_LENGTH, 16);
+        }
+        catch (final NumberFormatException ex)
+        {
+            return NOT_OURS;
+        }
+    }
+}

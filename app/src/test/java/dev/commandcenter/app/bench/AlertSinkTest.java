@@ -1,0 +1,82 @@
+package dev.commandcenter.app.bench;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.withinPercentage;
+
+/**
+ * Alerts are matched to their payments by txid, and the trace stamps become per-stage latency when present.
+ */
+class AlertSinkTest
+{
+    private static final long TAG = 0x1234_5678_9abc_def1L;
+
+    private final FixedRateSchedule schedule = new FixedRateSchedule(0, 1_000, 10);
+    private final LatencyRecorder recorder = new LatencyRecorder(TAG, schedule, 1);
+    private final AlertSink sink = new AlertSink();
+    private final TraceStamps trace = new TraceStamps();
+
+    @Test
+    void shouldRecordEndToEndFromTheIntendedTimeOfThePaymentTheAlertNames()
+    {
+        sink.current(recorder);
+
+        sink.onFrame(alert(PaymentIds.hex(TAG, 3), ""), schedule.intendedNs(3) + 700_000, 0, trace);
+
+        assertThat(recorder.received()).isEqualTo(1);
+        assertThat(recorder.sampleInterval(null).getMaxValue()).isCloseTo(700000L, withinPercentage(0.2));
+        for (final Stage stage : Stage.values())
+        {
+            assertThat(recorder.stage(stage).getTotalCount()).isZero();
+        }
+    }
+
+    @Test
+    void shouldRecordEachStageTheTraceStampsAndSkipTheUnstampedOnes()
+    {
+        sink.current(recorder);
+        final String traced = ",\"trace\":{\"ingressNs\":1000000,\"journaledNs\":1020000,\"handledNs\":0," +
+            "\"emittedNs\":1050000,\"egressNs\":1090000}";
+
+        sink.onFrame(alert(PaymentIds.hex(TAG, 0), traced), 10, 1_190_000, trace);
+
+        assertThat(recorder.stage(Stage.JOURNAL).getMaxValue()).isCloseTo(20000L, withinPercentage(0.2));
+        assertThat(recorder.stage(Stage.PLUGIN).getTotalCount()).isZero();
+        assertThat(recorder.stage(Stage.OUTPUT).getTotalCount()).isZero();
+        assertThat(recorder.stage(Stage.EGRESS).getMaxValue()).isCloseTo(40000L, withinPercentage(0.2));
+        assertThat(recorder.stage(Stage.CLIENT).getMaxValue()).isCloseTo(100000L, withinPercentage(0.2));
+    }
+
+    @Test
+    void shouldIgnoreAlertsOfOtherRunsAndFramesThatAreNotAlerts()
+    {
+        sink.current(recorder);
+
+        sink.onFrame(alert(PaymentIds.hex(TAG + 2, 1), ""), 10, 0, trace);
+        sink.onFrame(alert(PaymentIds.hex(TAG, 99), ""), 10, 0, trace);
+        sink.onFrame("{\"type\":\"PluginStatus\",\"state\":\"RUNNING\"}", 10, 0, trace);
+        sink.onFrame("pong", 10, 0, trace);
+
+        assertThat(recorder.received()).isZero();
+    }
+
+    @Test
+    void shouldCarryTheTagAndIndexThroughBothTxidForms()
+    {
+        final org.agrona.concurrent.UnsafeBuffer buffer = new org.agrona.concurrent.UnsafeBuffer(new byte[40]);
+        PaymentIds.write(buffer, 4, TAG, 123_456);
+
+        assertThat(PaymentIds.index(buffer, 4, TAG)).isEqualTo(123_456);
+        assertThat(PaymentIds.index(buffer, 4, TAG + 2)).isEqualTo(PaymentIds.NOT_OURS);
+        assertThat(PaymentIds.hex(TAG, 123_456)).hasSize(64)
+            .isEqualTo(java.util.HexFormat.of().formatHex(buffer.byteArray(), 4, 36));
+        assertThat(PaymentIds.index(PaymentIds.hex(TAG, 123_456), TAG)).isEqualTo(123_456);
+    }
+
+    private static String alert(final String txid, final String trace)
+    {
+        return "{\"type\":\"OverlayAlert\",\"plugin\":\"stream-bridge\",\"alertId\":5,\"amountSats\":25000," +
+            "\"title\":\"New tip!\",\"txid\":\"" + txid + "\",\"nested\":{\"txid\":\"x\"},\"list\":[1,2]" + trace + "}";
+    }
+}
