@@ -3,6 +3,7 @@ package dev.commandcenter.persistence;
 import dev.commandcenter.engine.EventPublisher;
 import dev.commandcenter.engine.MessageWriter;
 import dev.commandcenter.engine.RecordedEventPublisher;
+import net.openhft.posix.PosixAPI;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
@@ -49,6 +50,17 @@ public final class Replayer
     {
         ctx.conclude();
         this.ctx = ctx;
+    }
+
+    /**
+     * Let Chronicle Queue in this process do without its native POSIX binding, whose loading (stubs generated at
+     * run time) is the larger part of a short replay's start. Chronicle uses it to msync under a sync mode, to
+     * pretouch and for a POSIX clock: reading a journal needs none of these. Call it first thing in a process that
+     * only replays (the {@code replay} command), before anything opens a queue.
+     */
+    public static void skipNativePosix()
+    {
+        PosixAPI.useNoOpPosixApi();
     }
 
     /**
