@@ -301,25 +301,7 @@ class ReplayerTest
     {
         writeJournal(T0, T0 + SECOND, T0 + 2 * SECOND, T0 + 3 * SECOND, T0 + 4 * SECOND, T0 + 5 * SECOND);
         final Path journalDir = tempDir.resolve("journal");
-        final long badIndex;
-        final Path file;
-        final long position;
-        try (SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(journalDir).readOnly(true).build();
-            ExcerptTailer tailer = queue.createTailer())
-        {
-            final long first = queue.firstIndex();
-            badIndex = first + 3;
-            assertThat(tailer.moveToIndex(badIndex)).isTrue();
-            try (DocumentContext dc = tailer.readingDocument())
-            {
-                file = tailer.currentFile().toPath();
-                position = dc.wire().bytes().readPosition();
-            }
-        }
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE))
-        {
-            channel.write(ByteBuffer.wrap(new byte[]{ 'X', 'X' }), position + JournalRecord.HEADER_LENGTH + 12);
-        }
+        final CorruptRecord bad = corruptRecord(journalDir, 3);
         final List<Long> sequences = new ArrayList<>();
 
         assertThatThrownBy(() -> new Replayer(new Replayer.Context()
@@ -331,10 +313,37 @@ class ReplayerTest
                 return sequence;
             })).run())
             .isInstanceOf(JournalException.class)
-            .hasMessageStartingWith("journal record at index " + JournalRecord.formatIndex(badIndex) + " in " +
-                file.getFileName() + ": checksum mismatch")
+            .hasMessageStartingWith("journal record at index " + JournalRecord.formatIndex(bad.index()) + " in " +
+                bad.file().getFileName() + ": checksum mismatch")
             .hasMessageNotContaining("\n");
         assertThat(sequences).containsExactly(0L, 1L, 2L);
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldCheckEachRecordAsItIsCopiedIntoTheEnginesRingAndPassNoCorruptOneToThePlugins() throws IOException
+    {
+        writeJournal(T0, T0 + SECOND, T0 + 2 * SECOND, T0 + 3 * SECOND, T0 + 4 * SECOND, T0 + 5 * SECOND);
+        final Path journalDir = tempDir.resolve("journal");
+        final CorruptRecord bad = corruptRecord(journalDir, 4);
+        final EchoPlugin.Capture replayed = new EchoPlugin.Capture();
+
+        try (Engine engine = Engine.launch(new Engine.Context().dataDir(tempDir.resolve("replay")).journal(Journal.NONE)
+            .plugin(new EchoPlugin()).egress("capture", replayed)))
+        {
+            assertThatThrownBy(() -> new Replayer(new Replayer.Context()
+                .journalDir(journalDir)
+                .speed("max")
+                .target(engine.recordedEventPublisher())).run())
+                .isInstanceOf(JournalException.class)
+                .hasMessageStartingWith("journal record at index " + JournalRecord.formatIndex(bad.index()) + " in " +
+                    bad.file().getFileName() + ": checksum mismatch");
+            await().atMost(20, TimeUnit.SECONDS).until(engine::isDrained);
+            await().atMost(20, TimeUnit.SECONDS).until(() -> replayed.size() == 2 * 4);
+        }
+
+        assertThat(replayed.outputs()).extracting((output) -> output.split(" ")[1])
+            .containsExactly("0", "0", "1", "1", "2", "2", "3", "3");
     }
 
     @Test
@@ -378,6 +387,33 @@ class ReplayerTest
         assertThat(inPlace).hasSize(2);
         assertThat(inPlace.get(0)).isEqualTo(copied.get(0));
         assertThat(inPlace.get(1)).isEqualTo(copied.get(1));
+    }
+
+    private static CorruptRecord corruptRecord(final Path journalDir, final int ordinal) throws IOException
+    {
+        final long index;
+        final Path file;
+        final long position;
+        try (SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(journalDir).readOnly(true).build();
+            ExcerptTailer tailer = queue.createTailer())
+        {
+            index = queue.firstIndex() + ordinal;
+            assertThat(tailer.moveToIndex(index)).isTrue();
+            try (DocumentContext dc = tailer.readingDocument())
+            {
+                file = tailer.currentFile().toPath();
+                position = dc.wire().bytes().readPosition();
+            }
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE))
+        {
+            channel.write(ByteBuffer.wrap(new byte[]{ 'X', 'X' }), position + JournalRecord.HEADER_LENGTH + 12);
+        }
+        return new CorruptRecord(index, file);
+    }
+
+    private record CorruptRecord(long index, Path file)
+    {
     }
 
     private void writeJournal(final long... timestamps)
