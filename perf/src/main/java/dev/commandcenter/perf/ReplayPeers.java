@@ -15,6 +15,7 @@ import dev.commandcenter.engine.WaitStrategies;
 import dev.commandcenter.engine.core.Engine;
 import dev.commandcenter.engine.plugin.Plugin;
 import dev.commandcenter.persistence.ChronicleJournal;
+import dev.commandcenter.persistence.JournalReader;
 import dev.commandcenter.persistence.JournalRecord;
 import dev.commandcenter.persistence.Replayer;
 import net.openhft.chronicle.bytes.Bytes;
@@ -34,8 +35,10 @@ import java.util.Locale;
 
 /**
  * Replay at memory speed against its peer: the same journal of N {@code TransactionReceived} events read
- * (a) by a raw Chronicle tailer into a bare Disruptor (a first stage, as the journaller, then the plugin handlers in
- * parallel; same ring size and wait strategy as the engine) and (b) by the {@link Replayer} at {@code --speed max}
+ * (a) by a raw Chronicle tailer into a bare Disruptor (as many trivial consumers as the engine side has stages, the
+ * journaller and the plugins, all on the ring's cursor: the bare Disruptor's best case, since a dependent consumer
+ * busy-spins on the stage before it; same ring size and wait strategy as the engine) and (b) by the
+ * {@link Replayer} at {@code --speed max}
  * into an {@link Engine} with {@link Journal#NONE} and the same number of trivial plugins. Each repetition times
  * both sides from opening the journal to the last event handled, alternating which goes first; the report gives
  * events/s (best and median) for each and the ratio, and the bytes the replay thread allocated per event.
@@ -112,6 +115,24 @@ public final class ReplayPeers
                 max(ratios), median(ratios), max(engine) / max(raw));
             out.printf(Locale.ROOT, "replay thread allocation      least %.2f B/event%n",
                 Arrays.stream(allocated).min().orElse(0) / (double)events);
+
+            // The read side alone, no ring: what each record costs the replay thread before the publish.
+            final double[] copied = new double[repetitions];
+            final double[] inPlace = new double[repetitions];
+            for (int rep = -1; rep < repetitions; rep++)
+            {
+                final double copiedRate = readOnly(journalDir, events, false);
+                final double inPlaceRate = readOnly(journalDir, events, true);
+                if (rep >= 0)
+                {
+                    copied[rep] = copiedRate;
+                    inPlace[rep] = inPlaceRate;
+                }
+            }
+            out.printf(Locale.ROOT, "read only: copy, check, copy  best %,12.0f  median %,12.0f records/s (next(), then a copy " +
+                "to the slot)%n", max(copied), median(copied));
+            out.printf(Locale.ROOT, "read only: in place, one copy best %,12.0f  median %,12.0f records/s (nextInPlace(), " +
+                "copyMessageTo(slot))%n", max(inPlace), median(inPlace));
         }
         finally
         {
@@ -190,7 +211,9 @@ public final class ReplayPeers
         {
             handlers[i] = new CountingHandler();
         }
-        disruptor.handleEventsWith(new FirstStage()).then(handlers);
+        final EventHandler<Slot>[] consumers = Arrays.copyOf(handlers, plugins + 1, EventHandler[].class);
+        consumers[plugins] = new FirstStage();
+        disruptor.handleEventsWith(consumers);
         final RingBuffer<Slot> ring = disruptor.start();
         final UnsafeBuffer view = new UnsafeBuffer(new byte[0]);
         try
@@ -238,6 +261,42 @@ public final class ReplayPeers
         {
             disruptor.shutdown();
         }
+    }
+
+    static double readOnly(final Path journalDir, final int events, final boolean inPlace)
+    {
+        final UnsafeBuffer slot = new UnsafeBuffer(new byte[EventPublisher.MAX_MESSAGE_LENGTH]);
+        final long startNs = System.nanoTime();
+        long read = 0;
+        long checksum = 0;
+        try (JournalReader reader = JournalReader.open(journalDir))
+        {
+            if (inPlace)
+            {
+                reader.seekRange();
+                while (reader.nextInPlace())
+                {
+                    checksum += reader.record().copyMessageTo(slot, 0);
+                    read++;
+                }
+            }
+            else
+            {
+                while (reader.next())
+                {
+                    final JournalRecord record = reader.record();
+                    slot.putBytes(0, record.buffer(), record.offset(), record.length());
+                    checksum += record.length();
+                    read++;
+                }
+            }
+        }
+        final long elapsedNs = System.nanoTime() - startNs;
+        if (read != events || checksum <= 0)
+        {
+            throw new IllegalStateException("read " + read + " records, expected " + events);
+        }
+        return events / (elapsedNs / 1e9);
     }
 
     private static double max(final double[] values)
