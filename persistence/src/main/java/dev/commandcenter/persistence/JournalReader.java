@@ -5,6 +5,7 @@ import dev.commandcenter.codecs.json.JsonView;
 import dev.commandcenter.persistence.internal.QueueFiles;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.TailerDirection;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueStore;
@@ -22,6 +23,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.NavigableSet;
 
 /**
  * Reads a journal in order, read-only, optionally only the records in a time range and of some
@@ -39,6 +41,10 @@ import java.util.List;
  * Used by dump, stats and replay, and by the application to rebuild state at startup. Safe to use
  * while an engine appends to the same journal: it sees the records written so far.
  * <p>
+ * A replay reads faster: {@link #seekRange()} finds the records of the time range and counts them from the queue's
+ * index, without reading them, and {@link #nextInPlace()} views each record in the mapped file rather than copying
+ * it, leaving the copy (and the checksum on it) to {@link JournalRecord#copyMessageTo(org.agrona.MutableDirectBuffer, int)}.
+ * <p>
  * <b>Note:</b> not thread safe; the record returned by {@link #record()} is valid until the next call.
  */
 public final class JournalReader implements AutoCloseable
@@ -51,6 +57,9 @@ public final class JournalReader implements AutoCloseable
     private final JournalRecord record = new JournalRecord();
     private TimeRange range = TimeRange.ALL;
     private boolean[] admittedTypes;
+    private DocumentContext openDocument;
+    private long endIndex = Long.MAX_VALUE;
+    private long position;
 
     private JournalReader(final Path dir)
     {
@@ -159,6 +168,7 @@ public final class JournalReader implements AutoCloseable
      */
     public boolean next()
     {
+        release();
         if (null == tailer)
         {
             return false;
@@ -177,6 +187,12 @@ public final class JournalReader implements AutoCloseable
                     {
                         continue;
                     }
+                    if (dc.index() >= endIndex)
+                    {
+                        dc.rollbackOnClose();
+                        return false;
+                    }
+                    position++;
                     final Bytes<?> bytes = dc.wire().bytes();
                     if (skip(bytes))
                     {
@@ -193,6 +209,176 @@ public final class JournalReader implements AutoCloseable
         {
             throw unreadable(dir, "journal", ex);
         }
+    }
+
+    /**
+     * Advance to the next record that passes the filters and view it in place, in the mapped journal file, without
+     * copying it. Only its framing (magic, record version, length) is checked here: copy it out with
+     * {@link JournalRecord#copyMessageTo(org.agrona.MutableDirectBuffer, int)}, which checks the checksum and the
+     * message on the copy. The view stays valid until {@link #release()}, the next call, or {@link #close()}.
+     * Allocates nothing.
+     *
+     * @return true when {@link #record()} views it, false at the end of the journal or of the range sought.
+     * @throws JournalException when a record's framing is corrupt or it was written by a newer build.
+     */
+    public boolean nextInPlace()
+    {
+        release();
+        if (null == tailer)
+        {
+            return false;
+        }
+        try
+        {
+            while (true)
+            {
+                final DocumentContext dc = tailer.readingDocument();
+                if (!dc.isPresent())
+                {
+                    dc.close();
+                    return false;
+                }
+                if (!dc.isData())
+                {
+                    dc.close();
+                    continue;
+                }
+                final long index = dc.index();
+                if (index >= endIndex)
+                {
+                    dc.rollbackOnClose();
+                    dc.close();
+                    return false;
+                }
+                position++;
+                final Bytes<?> bytes = dc.wire().bytes();
+                final long start = bytes.readPosition();
+                final long length = bytes.readRemaining();
+                if (!bytes.isDirectMemory() || !bytes.bytesStore().inside(start, length))
+                {
+                    // Not one contiguous piece of mapped memory: read it as the tools do, copied.
+                    final boolean admitted = readRecord(index, bytes) && admits(record);
+                    dc.close();
+                    if (admitted)
+                    {
+                        return true;
+                    }
+                    continue;
+                }
+                openDocument = dc;
+                final String problem = record.wrapInPlace(index, bytes.addressForRead(start), (int)Math.min(length, Integer.MAX_VALUE));
+                if (null != problem)
+                {
+                    release();
+                    throw corrupt(index, problem);
+                }
+                if (admits(record))
+                {
+                    return true;
+                }
+                release();
+            }
+        }
+        catch (final InternalError | AssertionError ex)
+        {
+            release();
+            throw unreadable(dir, "journal", ex);
+        }
+    }
+
+    /**
+     * Let go of the record {@link #nextInPlace()} viewed in place; the reader moves past it. Called by the next
+     * read and by {@link #close()} too.
+     */
+    public void release()
+    {
+        final DocumentContext dc = openDocument;
+        if (null != dc)
+        {
+            openDocument = null;
+            dc.close();
+        }
+    }
+
+    /**
+     * Find the records of the time range from the queue's index, without reading them: position the reader at
+     * the first record at or after the range's start, stop it before the first record at or after the range's
+     * end, and count the records in between (of every type: the type filter applies as they are read). Finding a
+     * bound reads O(log n) records; records are taken to be in time order, as an engine journals them.
+     *
+     * @return where the range lies and how many records it holds.
+     * @throws JournalException when the journal cannot be read.
+     */
+    public Extent seekRange()
+    {
+        release();
+        position = 0;
+        endIndex = Long.MAX_VALUE;
+        if (null == queue)
+        {
+            return Extent.EMPTY;
+        }
+        try
+        {
+            final long firstIndex = queue.firstIndex();
+            final long lastIndex = queue.lastIndex();
+            if (lastIndex < 0 || firstIndex == Long.MAX_VALUE || firstIndex > lastIndex)
+            {
+                return Extent.EMPTY;
+            }
+            final long from = range.fromNs() == Long.MIN_VALUE ? firstIndex : firstIndexAtOrAfter(range.fromNs());
+            final long to = range.toNs() == Long.MAX_VALUE ? -1 : firstIndexAtOrAfter(range.toNs());
+            final long count;
+            final long last;
+            if (from < 0)
+            {
+                count = 0;
+                last = -1;
+            }
+            else if (to < 0)
+            {
+                count = queue.countExcerpts(from, lastIndex) + 1;
+                last = lastIndex;
+            }
+            else
+            {
+                count = Math.max(0, queue.countExcerpts(from, to));
+                last = count > 0 ? indexBefore(to) : -1;
+                endIndex = to;
+            }
+            if (0 == count)
+            {
+                endIndex = Long.MIN_VALUE;
+                return Extent.EMPTY;
+            }
+            final long firstTimestampNs = timestampAt(from);
+            final long lastTimestampNs = timestampAt(last);
+            if (!tailer.moveToIndex(from))
+            {
+                throw new JournalException("journal " + dir + " cannot be read: no record at index " +
+                    JournalRecord.formatIndex(from) + " although the queue's index lists it; verify the journal for details");
+            }
+            return new Extent(from, last, count, firstTimestampNs, lastTimestampNs);
+        }
+        catch (final RuntimeException | InternalError | AssertionError ex)
+        {
+            if (ex instanceof JournalException)
+            {
+                throw ex;
+            }
+            throw unreadable(dir, "journal", ex);
+        }
+    }
+
+    /**
+     * Records read since {@link #seekRange()} (or since opening), of every type, whether or not the type filter
+     * admitted them: how far a replay has come through the range.
+     *
+     * @return the count.
+     */
+    public long position()
+    {
+        return position;
     }
 
     /**
@@ -322,6 +508,9 @@ public final class JournalReader implements AutoCloseable
      */
     public void rewind()
     {
+        release();
+        endIndex = Long.MAX_VALUE;
+        position = 0;
         if (null != tailer)
         {
             tailer.toStart();
@@ -343,7 +532,163 @@ public final class JournalReader implements AutoCloseable
      */
     public void close()
     {
+        try
+        {
+            release();
+        }
+        catch (final RuntimeException ignore)
+        {
+            // closing anyway
+        }
         CloseHelper.quietCloseAll(tailer, queue);
+    }
+
+    /**
+     * The error for a record found corrupt, naming its index and cycle file.
+     *
+     * @param index   of the record.
+     * @param problem what is wrong with it.
+     * @return the exception to throw.
+     */
+    JournalException corrupt(final long index, final String problem)
+    {
+        return new JournalException("journal record at index " + JournalRecord.formatIndex(index) + " in " +
+            fileName(tailerFile()) + ": " + problem);
+    }
+
+    private long firstIndexAtOrAfter(final long timestampNs)
+    {
+        final RollCycle rollCycle = queue.rollCycle();
+        final NavigableSet<Long> cycleSet = queue.listCyclesBetween(queue.firstCycle(), queue.lastCycle());
+        final long[] cycles = new long[cycleSet.size()];
+        int n = 0;
+        for (final Long cycle : cycleSet)
+        {
+            cycles[n++] = cycle;
+        }
+
+        // The last cycle whose first record is before the timestamp holds the answer, or else the answer opens the
+        // next cycle that has records; an empty cycle counts as later than any timestamp.
+        int low = 0;
+        int high = n - 1;
+        int candidate = 0;
+        while (low <= high)
+        {
+            final int mid = (low + high) >>> 1;
+            final long first = rollCycle.toIndex((int)cycles[mid], 0);
+            if (tailer.moveToIndex(first) && timestampAt(first) < timestampNs)
+            {
+                candidate = mid;
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid - 1;
+            }
+        }
+
+        for (int i = candidate; i < n; i++)
+        {
+            final int cycle = (int)cycles[i];
+            final long found = firstSequenceAtOrAfter(rollCycle, cycle, timestampNs);
+            if (found >= 0)
+            {
+                return rollCycle.toIndex(cycle, found);
+            }
+        }
+        return -1;
+    }
+
+    private long firstSequenceAtOrAfter(final RollCycle rollCycle, final int cycle, final long timestampNs)
+    {
+        // Smallest sequence past the cycle's last record or at or after the timestamp: gallop, then bisect.
+        final long maxSequence = rollCycle.maxMessagesPerCycle();
+        if (!isBefore(rollCycle, cycle, 0, timestampNs))
+        {
+            return tailer.moveToIndex(rollCycle.toIndex(cycle, 0)) ? 0 : -1;
+        }
+        long before = 0;
+        long notBefore = 1;
+        while (notBefore < maxSequence && isBefore(rollCycle, cycle, notBefore, timestampNs))
+        {
+            before = notBefore;
+            notBefore = Math.min(maxSequence, notBefore << 1);
+        }
+        while (notBefore - before > 1)
+        {
+            final long mid = (before + notBefore) >>> 1;
+            if (isBefore(rollCycle, cycle, mid, timestampNs))
+            {
+                before = mid;
+            }
+            else
+            {
+                notBefore = mid;
+            }
+        }
+        return notBefore < maxSequence && tailer.moveToIndex(rollCycle.toIndex(cycle, notBefore)) ? notBefore : -1;
+    }
+
+    private boolean isBefore(final RollCycle rollCycle, final int cycle, final long sequence, final long timestampNs)
+    {
+        final long index = rollCycle.toIndex(cycle, sequence);
+        return tailer.moveToIndex(index) && timestampAt(index) < timestampNs;
+    }
+
+    private long indexBefore(final long index)
+    {
+        tailer.direction(TailerDirection.BACKWARD);
+        try
+        {
+            if (!tailer.moveToIndex(index))
+            {
+                return -1;
+            }
+            boolean passed = false;
+            while (true)
+            {
+                try (DocumentContext dc = tailer.readingDocument())
+                {
+                    if (!dc.isPresent())
+                    {
+                        return -1;
+                    }
+                    if (dc.isData())
+                    {
+                        if (passed)
+                        {
+                            return dc.index();
+                        }
+                        passed = true;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            tailer.direction(TailerDirection.FORWARD);
+        }
+    }
+
+    private long timestampAt(final long index)
+    {
+        if (index < 0 || !tailer.moveToIndex(index))
+        {
+            return 0;
+        }
+        try (DocumentContext dc = tailer.readingDocument())
+        {
+            if (!dc.isPresent())
+            {
+                return 0;
+            }
+            final Bytes<?> bytes = dc.wire().bytes();
+            if (bytes.readRemaining() < JournalRecord.HEADER_LENGTH)
+            {
+                return 0;
+            }
+            return bytes.readLong(bytes.readPosition() + JournalRecord.TIMESTAMP_OFFSET);
+        }
     }
 
     private boolean skip(final Bytes<?> bytes)
@@ -381,8 +726,7 @@ public final class JournalReader implements AutoCloseable
         final String problem = record.decodeInPlace(index, (int)Math.min(documentLength, Integer.MAX_VALUE));
         if (null != problem)
         {
-            throw new JournalException("journal record at index " + JournalRecord.formatIndex(index) + " in " +
-                fileName(tailerFile()) + ": " + problem);
+            throw corrupt(index, problem);
         }
         return true;
     }
@@ -442,6 +786,21 @@ public final class JournalReader implements AutoCloseable
         }
         return new JournalException(what + " " + dir + " cannot be read: " + reason +
             ("journal".equals(what) ? "; verify the journal for details" : ""), ex);
+    }
+
+    /**
+     * Where a time range lies in a journal, found by {@link #seekRange()} from the queue's index.
+     *
+     * @param firstIndex       Chronicle index of the range's first record, -1 when empty.
+     * @param lastIndex        Chronicle index of its last record, -1 when empty.
+     * @param count            records in the range, of every type.
+     * @param firstTimestampNs timestamp of the first record, 0 when empty.
+     * @param lastTimestampNs  timestamp of the last record, 0 when empty.
+     */
+    public record Extent(long firstIndex, long lastIndex, long count, long firstTimestampNs, long lastTimestampNs)
+    {
+        /** No record. */
+        public static final Extent EMPTY = new Extent(-1, -1, 0, 0, 0);
     }
 
     /** Told of each record by {@link #forEach(RecordHandler)}. */

@@ -5,6 +5,7 @@ import dev.commandcenter.codecs.json.JsonView;
 import dev.commandcenter.engine.Event;
 import dev.commandcenter.engine.EventPublisher;
 import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteOrder;
@@ -35,8 +36,11 @@ import java.util.zip.CRC32C;
  *  +---------------------------------------------------------------+
  * </pre>
  * An instance is also a reusable, read-only view of one decoded record (an {@link Event} plus its
- * queue index) that owns a copy of the record, so it stays valid until the next record is decoded
- * into it.
+ * queue index). Either it owns a copy of the record, valid until the next record is decoded into it, or it
+ * views the record in place in the mapped journal file ({@link JournalReader#nextInPlace()}), valid until the
+ * reader moves on: then only the header has been checked, and {@link #copyMessageTo(MutableDirectBuffer, int)}
+ * copies the message out and checks the rest (checksum, SBE header) on the copy, so a replay reads each record
+ * once and copies it once.
  * <p>
  * <b>Note:</b> not thread safe; one instance per reader.
  */
@@ -68,9 +72,13 @@ public final class JournalRecord implements Event
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
 
     private final byte[] bytes = new byte[MAX_RECORD_LENGTH];
-    private final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
+    private final UnsafeBuffer copy = new UnsafeBuffer(bytes);
+    private final UnsafeBuffer mapped = new UnsafeBuffer(bytes);
+    private final byte[] header = new byte[HEADER_LENGTH];
     private final CRC32C crc = new CRC32C();
+    private UnsafeBuffer buffer = copy;
     private long index = -1;
+    private String problem;
 
     /**
      * Create an empty view, to be filled by a reader.
@@ -131,8 +139,70 @@ public final class JournalRecord implements Event
     String decodeInPlace(final long index, final int length)
     {
         this.index = index;
+        buffer = copy;
+        problem = null;
         final String framing = checkFraming(length);
         return null != framing ? framing : checkBody();
+    }
+
+    /**
+     * View a document body where it lies (in the mapped journal file) and check its framing: magic, record
+     * version and length. The checksum and the message are checked by {@link #copyMessageTo(MutableDirectBuffer, int)}.
+     *
+     * @param index   Chronicle index of the document.
+     * @param address of the document body.
+     * @param length  of the whole document body.
+     * @return null when the framing is sound, otherwise the reason it is not.
+     */
+    String wrapInPlace(final long index, final long address, final int length)
+    {
+        this.index = index;
+        problem = null;
+        mapped.wrap(address, Math.min(length, MAX_RECORD_LENGTH));
+        buffer = mapped;
+        return checkFraming(length);
+    }
+
+    /**
+     * Copy the message of this record, header included, into a buffer, and check the copy: the checksum over the
+     * record header and the copied message, then the SBE message header. Called with the target's slot by
+     * {@link dev.commandcenter.engine.RecordedEventPublisher#publishRecorded(long, long, int,
+     * dev.commandcenter.engine.MessageWriter, Object)}; allocates nothing for a sound record.
+     *
+     * @param target to copy into, room for {@link #length()} bytes at {@code offset}.
+     * @param offset in the target.
+     * @return the length copied, or 0 when the record is unsound ({@link #problem()} says why).
+     */
+    public int copyMessageTo(final MutableDirectBuffer target, final int offset)
+    {
+        final int length = length();
+        final int expected = buffer.getInt(CHECKSUM_OFFSET, ORDER);
+        buffer.getBytes(0, header, 0, CHECKSUM_OFFSET);
+        crc.reset();
+        crc.update(header, 0, CHECKSUM_OFFSET);
+        target.putBytes(offset, buffer, HEADER_LENGTH, length);
+        final byte[] array = target.byteArray();
+        if (null != array)
+        {
+            crc.update(array, target.wrapAdjustment() + offset, length);
+        }
+        else
+        {
+            target.getBytes(offset, bytes, HEADER_LENGTH, length);
+            crc.update(bytes, HEADER_LENGTH, length);
+        }
+        problem = checkMessage(expected, (int)crc.getValue(), target, offset, length);
+        return null == problem ? length : 0;
+    }
+
+    /**
+     * Why the last {@link #copyMessageTo(MutableDirectBuffer, int)} found the record unsound.
+     *
+     * @return the reason, or null when the copy was sound.
+     */
+    public String problem()
+    {
+        return problem;
     }
 
     /**
@@ -187,24 +257,31 @@ public final class JournalRecord implements Event
         final int length = length();
         final int expected = buffer.getInt(CHECKSUM_OFFSET, ORDER);
         final int actual = checksum(crc, bytes, bytes, HEADER_LENGTH, length);
+        return checkMessage(expected, actual, buffer, HEADER_LENGTH, length);
+    }
+
+    private static String checkMessage(
+        final int expected, final int actual, final DirectBuffer message, final int offset, final int length)
+    {
         if (expected != actual)
         {
             return "checksum mismatch (stored 0x" + Integer.toHexString(expected) + ", computed 0x" +
                 Integer.toHexString(actual) + "): the record is corrupt or truncated";
         }
-        final String schemaProblem = MessageSchema.validate(buffer, HEADER_LENGTH, length);
+        final String schemaProblem = MessageSchema.validate(message, offset, length);
         if (null != schemaProblem)
         {
             return schemaProblem;
         }
-        final int blockLength = buffer.getShort(HEADER_LENGTH, ORDER) & 0xFFFF;
+        final int blockLength = message.getShort(offset, ORDER) & 0xFFFF;
         if (MessageSchema.HEADER_LENGTH + blockLength > length)
         {
             return "SBE block length " + blockLength + " does not fit in a message of " + length + " bytes";
         }
-        if (null == JsonView.instance().messageName(templateId()))
+        final int templateId = MessageSchema.templateId(message, offset);
+        if (null == JsonView.instance().messageName(templateId))
         {
-            return "unknown message template id " + templateId();
+            return "unknown message template id " + templateId;
         }
         return null;
     }

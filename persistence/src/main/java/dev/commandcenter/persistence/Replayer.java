@@ -1,7 +1,9 @@
 package dev.commandcenter.persistence;
 
 import dev.commandcenter.engine.EventPublisher;
+import dev.commandcenter.engine.MessageWriter;
 import dev.commandcenter.engine.RecordedEventPublisher;
+import net.openhft.posix.PosixAPI;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
@@ -34,6 +36,9 @@ public final class Replayer
     /** Speed that publishes as fast as the target accepts. */
     public static final double MAX_SPEED = Double.POSITIVE_INFINITY;
 
+    private static final MessageWriter<JournalRecord> COPY_MESSAGE = (buffer, offset, record) ->
+        record.copyMessageTo(buffer, offset);
+
     private final Context ctx;
 
     /**
@@ -45,6 +50,17 @@ public final class Replayer
     {
         ctx.conclude();
         this.ctx = ctx;
+    }
+
+    /**
+     * Let Chronicle Queue in this process do without its native POSIX binding, whose loading (stubs generated at
+     * run time) is the larger part of a short replay's start. Chronicle uses it to msync under a sync mode, to
+     * pretouch and for a POSIX clock: reading a journal needs none of these. Call it first thing in a process that
+     * only replays (the {@code replay} command), before anything opens a queue.
+     */
+    public static void skipNativePosix()
+    {
+        PosixAPI.useNoOpPosixApi();
     }
 
     /**
@@ -80,40 +96,34 @@ public final class Replayer
     }
 
     /**
-     * Replay every record of the journal in the context's range and types.
+     * Replay every record of the journal in the context's range and types. The range and its size come from the
+     * queue's index (no counting pass); each record is read in place from the mapped file and copied once, straight
+     * into the target's ring slot, where its checksum is checked.
      *
      * @return the number of records published.
-     * @throws JournalException when the journal is missing, foreign or corrupt, when no record lies in the
-     *                          range, or when the target refuses a record as invalid.
+     * @throws JournalException when the journal is missing, foreign or corrupt (naming the first bad record's
+     *                          index), when no record lies in the range, or when the target refuses a record.
      */
     public long run()
     {
         final Path dir = ctx.journalDir();
         try (JournalReader reader = JournalReader.open(dir).range(ctx.range()).types(ctx.types()))
         {
-            long total = 0;
-            long firstTimestampNs = 0;
-            long lastTimestampNs = 0;
-            while (reader.next())
-            {
-                final long timestampNs = reader.record().timestampNs();
-                if (0 == total)
-                {
-                    firstTimestampNs = timestampNs;
-                }
-                lastTimestampNs = timestampNs;
-                total++;
-            }
-            if (0 == total)
+            final JournalReader.Extent extent = reader.seekRange();
+            if (0 == extent.count())
             {
                 throw new JournalException(JournalDump.noEvents(dir, ctx.range(), ctx.types()));
             }
-            reader.rewind();
-            return replay(reader, total, firstTimestampNs, lastTimestampNs);
+            final long replayed = replay(reader, extent);
+            if (0 == replayed)
+            {
+                throw new JournalException(JournalDump.noEvents(dir, ctx.range(), ctx.types()));
+            }
+            return replayed;
         }
     }
 
-    private long replay(final JournalReader reader, final long total, final long firstTimestampNs, final long lastTimestampNs)
+    private long replay(final JournalReader reader, final JournalReader.Extent extent)
     {
         final NanoClock clock = ctx.nanoClock();
         final IdleStrategy idle = ctx.idleStrategy();
@@ -122,33 +132,43 @@ public final class Replayer
         final double speed = ctx.speed();
         final boolean paced = speed != MAX_SPEED;
         final long progressIntervalNs = ctx.progressIntervalNs();
+        final long total = extent.count();
+        final long lastTimestampNs = extent.lastTimestampNs();
 
         final long startNs = clock.nanoTime();
         long nextProgressNs = startNs + progressIntervalNs;
         long replayed = 0;
+        long firstTimestampNs = extent.firstTimestampNs();
         long currentTimestampNs = firstTimestampNs;
-        while (reader.next())
+        while (reader.nextInPlace())
         {
             final JournalRecord record = reader.record();
+            final long timestampNs = record.timestampNs();
+            if (0 == replayed)
+            {
+                firstTimestampNs = timestampNs;
+            }
             if (paced)
             {
-                final long dueNs = startNs + (long)((record.timestampNs() - firstTimestampNs) / speed);
+                final long dueNs = startNs + (long)((timestampNs - firstTimestampNs) / speed);
                 long nowNs;
                 while ((nowNs = clock.nanoTime()) < dueNs)
                 {
                     if (null != listener && nowNs >= nextProgressNs)
                     {
                         nextProgressNs = nowNs + progressIntervalNs;
-                        report(listener, replayed, total, startNs, nowNs, currentTimestampNs, lastTimestampNs, speed, false);
+                        report(listener, replayed, reader.position() - 1, total, startNs, nowNs, currentTimestampNs,
+                            lastTimestampNs, speed, false);
                     }
                     idle.idle();
                 }
                 idle.reset();
             }
 
+            final long sequence = record.sequence();
             long result;
-            while (EventPublisher.REJECTED == (result = publisher.publishRecorded(record.sequence(), record.timestampNs(),
-                record.source(), record.buffer(), record.offset(), record.length())))
+            while (EventPublisher.REJECTED == (result = publisher.publishRecorded(
+                sequence, timestampNs, record.source(), COPY_MESSAGE, record)))
             {
                 idle.idle();
             }
@@ -156,15 +176,21 @@ public final class Replayer
             if (EventPublisher.HALTED == result)
             {
                 throw new JournalException("the target engine halted at journal record index " +
-                    JournalRecord.formatIndex(record.index()) + " (sequence " + record.sequence() + ")");
+                    JournalRecord.formatIndex(record.index()) + " (sequence " + sequence + ")");
             }
             if (EventPublisher.INVALID == result)
             {
+                final String problem = record.problem();
+                if (null != problem)
+                {
+                    throw reader.corrupt(record.index(), problem);
+                }
                 throw new JournalException("the target engine refused journal record at index " +
-                    JournalRecord.formatIndex(record.index()) + " (sequence " + record.sequence() + ") as invalid");
+                    JournalRecord.formatIndex(record.index()) + " (sequence " + sequence + ") as invalid");
             }
+            reader.release();
             replayed++;
-            currentTimestampNs = record.timestampNs();
+            currentTimestampNs = timestampNs;
 
             if (null != listener)
             {
@@ -172,13 +198,15 @@ public final class Replayer
                 if (nowNs >= nextProgressNs)
                 {
                     nextProgressNs = nowNs + progressIntervalNs;
-                    report(listener, replayed, total, startNs, nowNs, currentTimestampNs, lastTimestampNs, speed, false);
+                    report(listener, replayed, reader.position(), total, startNs, nowNs, currentTimestampNs,
+                        lastTimestampNs, speed, false);
                 }
             }
         }
-        if (null != listener)
+        if (null != listener && replayed > 0)
         {
-            report(listener, replayed, total, startNs, clock.nanoTime(), currentTimestampNs, lastTimestampNs, speed, true);
+            report(listener, replayed, reader.position(), total, startNs, clock.nanoTime(),
+                currentTimestampNs, lastTimestampNs, speed, true);
         }
         return replayed;
     }
@@ -186,6 +214,7 @@ public final class Replayer
     private static void report(
         final ProgressListener listener,
         final long replayed,
+        final long position,
         final long total,
         final long startNs,
         final long nowNs,
@@ -196,6 +225,7 @@ public final class Replayer
     {
         final long elapsedNs = nowNs - startNs;
         final double eventsPerSecond = elapsedNs > 0 ? replayed * 1e9 / elapsedNs : 0;
+        final double positionsPerSecond = elapsedNs > 0 ? position * 1e9 / elapsedNs : 0;
         final long etaNs;
         if (done)
         {
@@ -207,9 +237,10 @@ public final class Replayer
         }
         else
         {
-            etaNs = eventsPerSecond > 0 ? (long)((total - replayed) / eventsPerSecond * 1e9) : -1;
+            etaNs = positionsPerSecond > 0 ? (long)(Math.max(0, total - position) / positionsPerSecond * 1e9) : -1;
         }
-        listener.onProgress(new Progress(replayed, total, eventsPerSecond, currentTimestampNs, Math.max(etaNs, done ? 0 : -1), done));
+        listener.onProgress(new Progress(
+            replayed, position, total, eventsPerSecond, currentTimestampNs, Math.max(etaNs, done ? 0 : -1), done));
     }
 
     /**
@@ -227,28 +258,34 @@ public final class Replayer
     }
 
     /**
-     * How a replay is going.
+     * How a replay is going. The total and the position come from the journal's index: the records of the time
+     * range, of every type; with a type filter fewer are replayed.
      *
      * @param replayed           records published so far.
-     * @param total              records to publish.
+     * @param position           records of the range read so far, of every type.
+     * @param total              records in the range, of every type.
      * @param eventsPerSecond    average publishing rate so far.
      * @param currentTimestampNs recorded timestamp of the last record published.
      * @param etaNs              estimated time to finish, -1 when unknown.
      * @param done               true for the final report.
      */
-    public record Progress(long replayed, long total, double eventsPerSecond, long currentTimestampNs, long etaNs, boolean done)
+    public record Progress(
+        long replayed, long position, long total, double eventsPerSecond, long currentTimestampNs, long etaNs, boolean done)
     {
         /**
          * One line for a terminal, such as
-         * {@code 1200/5000 events, 240.0 events/s, at 2026-11-22T10:00:05Z, ETA 16 s}.
+         * {@code 1200/5000 events, 240.0 events/s, at 2026-11-22T10:00:05Z, ETA 16 s}, with
+         * {@code (300 replayed)} after the counts when a type filter skips some.
          *
          * @return the line.
          */
         public String describe()
         {
             final String eta = done ? "done" : etaNs < 0 ? "ETA unknown" : "ETA " + Math.round(etaNs / 1e9) + " s";
-            return replayed + "/" + total + " events, " + String.format(Locale.ROOT, "%.1f", eventsPerSecond) +
-                " events/s, at " + TimeRange.format(currentTimestampNs) + ", " + eta;
+            final String filtered = replayed == position ? "" : " (" + replayed + " replayed)";
+            return position + "/" + total + " events" + filtered + ", " +
+                String.format(Locale.ROOT, "%.1f", eventsPerSecond) + " events/s, at " +
+                TimeRange.format(currentTimestampNs) + ", " + eta;
         }
     }
 

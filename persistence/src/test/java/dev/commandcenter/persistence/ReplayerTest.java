@@ -4,13 +4,24 @@ import dev.commandcenter.engine.core.Engine;
 import dev.commandcenter.engine.EventPublisher;
 import dev.commandcenter.engine.Sources;
 import dev.commandcenter.engine.Journal;
+import dev.commandcenter.persistence.internal.QueueFiles;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.agrona.concurrent.CachedEpochClock;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -197,6 +208,212 @@ class ReplayerTest
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("unparseable replay speed '" + bad + "': expected a positive multiple such as 1x, 10x or 0.5x, or max");
         }
+    }
+
+    @Test
+    void shouldTakeTheTotalOfARangeFromTheIndexAcrossCycleFiles()
+    {
+        final CachedEpochClock clock = new CachedEpochClock();
+        clock.update(T0 / 1_000_000);
+        final TestEvent event = new TestEvent();
+        try (ChronicleJournal journal = ChronicleJournal.open(new ChronicleJournal.Context()
+            .journalDir(tempDir.resolve("journal")).rollCycle("MINUTELY").epochClock(clock)))
+        {
+            for (int i = 0; i < 40; i++)
+            {
+                journal.append(event.chat(i, clock.time() * 1_000_000, i, "nina", "at " + i));
+                clock.advance(10_000);
+            }
+        }
+        assertThat(QueueFiles.cycleFiles(tempDir.resolve("journal"))).hasSizeGreaterThan(3);
+        final List<Long> sequences = new ArrayList<>();
+        final List<Replayer.Progress> progress = new ArrayList<>();
+        final SteppedClock stepped = new SteppedClock(1_000L);
+
+        final long count = new Replayer(new Replayer.Context()
+            .journalDir(tempDir.resolve("journal"))
+            .range(new TimeRange(T0 + 55 * SECOND, T0 + 215 * SECOND))
+            .speed("max")
+            .nanoClock(stepped)
+            .idleStrategy(stepped)
+            .progressIntervalNs(1)
+            .progressListener(progress::add)
+            .target((sequence, timestampNs, source, buffer, offset, length) ->
+            {
+                sequences.add(sequence);
+                stepped.idle();
+                return sequence;
+            })).run();
+
+        assertThat(count).isEqualTo(16);
+        assertThat(sequences).containsExactlyElementsOf(java.util.stream.LongStream.range(6, 22).boxed().toList());
+        assertThat(progress).allSatisfy((p) -> assertThat(p.total()).isEqualTo(16));
+        assertThat(progress.getFirst().replayed()).isEqualTo(1);
+        assertThat(progress.getFirst().position()).isEqualTo(1);
+        assertThat(progress.getFirst().etaNs()).isBetween(15 * 1_000L - 1, 15 * 1_000L);
+        assertThat(progress).last().satisfies((last) ->
+        {
+            assertThat(last.done()).isTrue();
+            assertThat(last.replayed()).isEqualTo(16);
+            assertThat(last.position()).isEqualTo(16);
+        });
+    }
+
+    @Test
+    void shouldCountEveryTypeInTheTotalAndSayHowManyAFilterReplayed()
+    {
+        final TestEvent event = new TestEvent();
+        try (ChronicleJournal journal = ChronicleJournal.open(new ChronicleJournal.Context().journalDir(tempDir.resolve("journal"))))
+        {
+            for (int i = 0; i < 6; i++)
+            {
+                journal.append(i % 3 == 0 ? event.status(i, T0 + i * SECOND, 850_000 + i) :
+                    event.chat(i, T0 + i * SECOND, i, "nina", "at " + i));
+            }
+        }
+        final List<Replayer.Progress> progress = new ArrayList<>();
+        final List<Long> sequences = new ArrayList<>();
+
+        final long count = new Replayer(new Replayer.Context()
+            .journalDir(tempDir.resolve("journal"))
+            .types(List.of("NetworkStatus"))
+            .speed("max")
+            .progressListener(progress::add)
+            .target((sequence, timestampNs, source, buffer, offset, length) ->
+            {
+                sequences.add(sequence);
+                return sequence;
+            })).run();
+
+        assertThat(count).isEqualTo(2);
+        assertThat(sequences).containsExactly(0L, 3L);
+        assertThat(progress).last().satisfies((last) ->
+        {
+            assertThat(last.total()).isEqualTo(6);
+            assertThat(last.position()).isEqualTo(6);
+            assertThat(last.replayed()).isEqualTo(2);
+            assertThat(last.describe()).startsWith("6/6 events (2 replayed), ");
+        });
+    }
+
+    @Test
+    void shouldPublishTheSoundRecordsThenReportTheFirstCorruptOneOnce() throws IOException
+    {
+        writeJournal(T0, T0 + SECOND, T0 + 2 * SECOND, T0 + 3 * SECOND, T0 + 4 * SECOND, T0 + 5 * SECOND);
+        final Path journalDir = tempDir.resolve("journal");
+        final CorruptRecord bad = corruptRecord(journalDir, 3);
+        final List<Long> sequences = new ArrayList<>();
+
+        assertThatThrownBy(() -> new Replayer(new Replayer.Context()
+            .journalDir(journalDir)
+            .speed("max")
+            .target((sequence, timestampNs, source, buffer, offset, length) ->
+            {
+                sequences.add(sequence);
+                return sequence;
+            })).run())
+            .isInstanceOf(JournalException.class)
+            .hasMessageStartingWith("journal record at index " + JournalRecord.formatIndex(bad.index()) + " in " +
+                bad.file().getFileName() + ": checksum mismatch")
+            .hasMessageNotContaining("\n");
+        assertThat(sequences).containsExactly(0L, 1L, 2L);
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldCheckEachRecordAsItIsCopiedIntoTheEnginesRingAndPassNoCorruptOneToThePlugins() throws IOException
+    {
+        writeJournal(T0, T0 + SECOND, T0 + 2 * SECOND, T0 + 3 * SECOND, T0 + 4 * SECOND, T0 + 5 * SECOND);
+        final Path journalDir = tempDir.resolve("journal");
+        final CorruptRecord bad = corruptRecord(journalDir, 4);
+        final EchoPlugin.Capture replayed = new EchoPlugin.Capture();
+
+        try (Engine engine = Engine.launch(new Engine.Context().dataDir(tempDir.resolve("replay")).journal(Journal.NONE)
+            .plugin(new EchoPlugin()).egress("capture", replayed)))
+        {
+            assertThatThrownBy(() -> new Replayer(new Replayer.Context()
+                .journalDir(journalDir)
+                .speed("max")
+                .target(engine.recordedEventPublisher())).run())
+                .isInstanceOf(JournalException.class)
+                .hasMessageStartingWith("journal record at index " + JournalRecord.formatIndex(bad.index()) + " in " +
+                    bad.file().getFileName() + ": checksum mismatch");
+            await().atMost(20, TimeUnit.SECONDS).until(engine::isDrained);
+            await().atMost(20, TimeUnit.SECONDS).until(() -> replayed.size() == 2 * 4);
+        }
+
+        assertThat(replayed.outputs()).extracting((output) -> output.split(" ")[1])
+            .containsExactly("0", "0", "1", "1", "2", "2", "3", "3");
+    }
+
+    @Test
+    void shouldCopyARecordFromTheMappedFileIdenticalToTheCheckedCopy()
+    {
+        final TestEvent event = new TestEvent();
+        try (ChronicleJournal journal = ChronicleJournal.open(new ChronicleJournal.Context().journalDir(tempDir.resolve("journal"))))
+        {
+            journal.append(event.chat(7, T0, 7, "nina", "in place"));
+            journal.append(event.status(8, T0 + 1, 850_001));
+        }
+        final List<byte[]> copied = new ArrayList<>();
+        final List<byte[]> inPlace = new ArrayList<>();
+        try (JournalReader reader = JournalReader.open(tempDir.resolve("journal")))
+        {
+            reader.forEach((record) ->
+            {
+                final byte[] message = new byte[record.length()];
+                record.buffer().getBytes(record.offset(), message);
+                copied.add(message);
+            });
+        }
+        try (JournalReader reader = JournalReader.open(tempDir.resolve("journal")))
+        {
+            assertThat(reader.seekRange().count()).isEqualTo(2);
+            final UnsafeBuffer slot = new UnsafeBuffer(new byte[EventPublisher.MAX_MESSAGE_LENGTH + 16]);
+            while (reader.nextInPlace())
+            {
+                final JournalRecord record = reader.record();
+                assertThat(record.sequence()).isEqualTo(7 + inPlace.size());
+                assertThat(record.buffer().byteArray()).as("a view of the mapped file, not a copy").isNull();
+                final int length = record.copyMessageTo(slot, 16);
+                assertThat(record.problem()).isNull();
+                assertThat(length).isEqualTo(record.length());
+                final byte[] message = new byte[length];
+                slot.getBytes(16, message);
+                inPlace.add(message);
+            }
+            assertThat(reader.position()).isEqualTo(2);
+        }
+        assertThat(inPlace).hasSize(2);
+        assertThat(inPlace.get(0)).isEqualTo(copied.get(0));
+        assertThat(inPlace.get(1)).isEqualTo(copied.get(1));
+    }
+
+    private static CorruptRecord corruptRecord(final Path journalDir, final int ordinal) throws IOException
+    {
+        final long index;
+        final Path file;
+        final long position;
+        try (SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(journalDir).readOnly(true).build();
+            ExcerptTailer tailer = queue.createTailer())
+        {
+            index = queue.firstIndex() + ordinal;
+            assertThat(tailer.moveToIndex(index)).isTrue();
+            try (DocumentContext dc = tailer.readingDocument())
+            {
+                file = tailer.currentFile().toPath();
+                position = dc.wire().bytes().readPosition();
+            }
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE))
+        {
+            channel.write(ByteBuffer.wrap(new byte[]{ 'X', 'X' }), position + JournalRecord.HEADER_LENGTH + 12);
+        }
+        return new CorruptRecord(index, file);
+    }
+
+    private record CorruptRecord(long index, Path file)
+    {
     }
 
     private void writeJournal(final long... timestamps)

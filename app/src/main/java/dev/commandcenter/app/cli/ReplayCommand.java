@@ -58,6 +58,7 @@ public final class ReplayCommand implements Callable<Integer>
 
     public Integer call() throws Exception
     {
+        Replayer.skipNativePosix();
         final PrintStream out = Console.out();
         final PrintStream err = Console.err();
         final Path journalDir = common.dataDir.resolve(ChronicleJournal.Context.JOURNAL_DIR_NAME);

@@ -84,6 +84,34 @@ public final class InputPublisher implements EventPublisher, RecordedEventPublis
 
     public <A> long publish(final int source, final MessageWriter<A> writer, final A arg)
     {
+        return publishWritten(false, 0, 0, source, writer, arg);
+    }
+
+    /**
+     * Publish a recorded event that the writer copies straight into the slot, for replay.
+     *
+     * @param sequence    recorded engine sequence.
+     * @param timestampNs recorded timestamp.
+     * @param source      recorded source.
+     * @param writer      copies the message and returns its length, 0 when unsound.
+     * @param arg         passed to the writer.
+     * @param <A>         type of the argument.
+     * @return ring position, {@link #REJECTED}, {@link #INVALID} or {@link #HALTED}.
+     */
+    public <A> long publishRecorded(
+        final long sequence, final long timestampNs, final int source, final MessageWriter<A> writer, final A arg)
+    {
+        return publishWritten(true, sequence, timestampNs, source, writer, arg);
+    }
+
+    private <A> long publishWritten(
+        final boolean presequenced,
+        final long sequence,
+        final long recordedTimestampNs,
+        final int source,
+        final MessageWriter<A> writer,
+        final A arg)
+    {
         if (halt.isHalted())
         {
             return HALTED;
@@ -108,7 +136,8 @@ public final class InputPublisher implements EventPublisher, RecordedEventPublis
             length = 0;
             errorHandler.onError(ex);
         }
-        final long result = commit(slot, position, source, length, clock.nanoTime(), false, 0);
+        final long timestampNs = presequenced ? recordedTimestampNs : clock.nanoTime();
+        final long result = commit(slot, position, source, length, timestampNs, presequenced, sequence);
         return 0 == length ? INVALID : result;
     }
 
