@@ -8,6 +8,7 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,8 +18,14 @@ import java.util.Map;
  * Disruptor of the same thread topology and against the {@code ArrayBlockingQueue} design, for every
  * threading mode and for the {@code blocking} and {@code yielding} wait strategies. One producer publishes
  * a fixed number of events as fast as each peer accepts them; a repetition ends when all three consumers
- * have seen the last one. Prints events per second (median of the repetitions), bytes allocated per event
- * by the whole JVM, and the ratios engine / bare, engine / queues and journal on / off.
+ * have seen the last one. Each repetition starts a fresh peer, and the repetitions go round-robin over the
+ * configurations so that a change in the machine's load spreads over all of them. Prints events per second
+ * (median of the repetitions), bytes allocated per event by the whole JVM, and the ratios engine / bare,
+ * engine / queues and journal on / off.
+ * <p>
+ * All configurations share one JVM, so call sites the engine and the bare Disruptor share (the Disruptor's
+ * processor loop) see every handler type, as in an application; JMH's {@code RingBenchmark.peers} forks a JVM
+ * per configuration instead.
  * <p>
  * Usage: {@code perf/peers-ring [events] [repetitions] [wait strategies]}, for example
  * {@code perf/peers-ring 2000000 5 blocking,yielding}.
@@ -31,6 +38,8 @@ public final class RingPeers
     public static final int REPETITIONS_DEFAULT = 5;
     /** Wait strategies unless given. */
     public static final String WAIT_STRATEGIES_DEFAULT = "blocking,yielding";
+    /** Events of the warm-up pass of each configuration; a quarter of it warms each fresh peer before timing. */
+    public static final int WARMUP_EVENTS = 400_000;
 
     /** The implementations compared. */
     public enum Kind
@@ -126,7 +135,7 @@ public final class RingPeers
             "(median), ring/queue capacity %d, %d CPUs, %s%n", RingPeer.CONSUMERS, events, repetitions,
             RingPeer.CAPACITY, Runtime.getRuntime().availableProcessors(), Runtime.version());
 
-        final Map<String, Result> results = new HashMap<>();
+        final Map<String, Config> configs = new LinkedHashMap<>();
         final List<String[]> rows = new ArrayList<>();
         for (final String wait : waits)
         {
@@ -137,15 +146,35 @@ public final class RingPeers
                 {
                     final boolean byTopology = kind == Kind.BARE || kind == Kind.QUEUE;
                     final String key = kind.label() + "/" + wait + "/" + (byTopology ? topology : mode.label());
-                    if (!results.containsKey(key))
-                    {
-                        final Result result = measure(kind, mode, wait, events, repetitions);
-                        results.put(key, result);
-                        out.printf(Locale.ROOT, "  %-40s %s%n", key, result);
-                    }
+                    configs.putIfAbsent(key, new Config(kind, mode, wait, new double[repetitions], new double[repetitions]));
                 }
                 rows.add(new String[]{ wait, mode.label(), topology });
             }
+        }
+
+        // One warm-up pass so every configuration runs compiled code, then the repetitions round-robin over the
+        // configurations, so a change in the machine's load spreads over all of them rather than a few.
+        final int warmup = Math.min(events, WARMUP_EVENTS);
+        for (final Config config : configs.values())
+        {
+            runOnce(config, warmup, warmup);
+        }
+        for (int r = 0; r < repetitions; r++)
+        {
+            for (final Config config : configs.values())
+            {
+                final double[] measured = runOnce(config, warmup / 4, events);
+                config.rates[r] = measured[0];
+                config.bytesPerEvent[r] = measured[1];
+            }
+            out.printf(Locale.ROOT, "  repetition %d of %d done%n", r + 1, repetitions);
+        }
+        final Map<String, Result> results = new HashMap<>();
+        for (final Map.Entry<String, Config> entry : configs.entrySet())
+        {
+            final Result result = entry.getValue().result();
+            results.put(entry.getKey(), result);
+            out.printf(Locale.ROOT, "  %-40s %s%n", entry.getKey(), result);
         }
 
         out.println();
@@ -196,50 +225,48 @@ public final class RingPeers
         }
     }
 
-    static Result measure(
-        final Kind kind, final ThreadingMode mode, final String wait, final int events, final int repetitions)
+    /**
+     * Start a fresh peer, publish a warm-up, then time a number of events until every consumer has seen the
+     * last; check the consumers' sums and stop the peer.
+     *
+     * @param config what to run.
+     * @param warmup events published before the clock starts.
+     * @param events events timed.
+     * @return events per second, and bytes allocated by the whole JVM per timed event.
+     */
+    static double[] runOnce(final Config config, final int warmup, final int events)
     {
-        final double[] rates = new double[repetitions];
         final com.sun.management.ThreadMXBean threads =
             (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
-        final long expected;
-        final long checksum;
+        final double rate;
         final long allocated;
-        try (RingPeer peer = create(kind, mode, wait))
+        final long checksum;
+        try (RingPeer peer = create(config.kind, config.mode, config.waitStrategy))
         {
-            long published = 0;
-            final int warmup = Math.min(events, 500_000);
             for (int i = 0; i < warmup; i++)
             {
                 peer.publish();
             }
-            published += warmup;
-            peer.awaitSeen(published);
+            peer.awaitSeen(warmup);
 
             final long allocatedBefore = threads.getTotalThreadAllocatedBytes();
-            for (int r = 0; r < repetitions; r++)
+            final long start = System.nanoTime();
+            for (int i = 0; i < events; i++)
             {
-                final long start = System.nanoTime();
-                for (int i = 0; i < events; i++)
-                {
-                    peer.publish();
-                }
-                published += events;
-                peer.awaitSeen(published);
-                rates[r] = events / ((System.nanoTime() - start) / 1e9);
+                peer.publish();
             }
+            peer.awaitSeen(warmup + (long)events);
+            rate = events / ((System.nanoTime() - start) / 1e9);
             allocated = threads.getTotalThreadAllocatedBytes() - allocatedBefore;
-            expected = published * RingPeer.CONSUMERS * PeerMessage.AMOUNT_SATS;
             checksum = peer.checksum();
         }
+        final long expected = (warmup + (long)events) * RingPeer.CONSUMERS * PeerMessage.AMOUNT_SATS;
         if (checksum != expected)
         {
-            throw new IllegalStateException(kind.label() + " " + mode.label() + " " + wait + ": consumers summed " +
-                checksum + ", expected " + expected);
+            throw new IllegalStateException(config.kind.label() + " " + config.mode.label() + " " + config.waitStrategy +
+                ": consumers summed " + checksum + ", expected " + expected);
         }
-        Arrays.sort(rates);
-        return new Result(rates[repetitions / 2], rates[0], rates[repetitions - 1],
-            allocated / ((double)events * repetitions));
+        return new double[]{ rate, allocated / (double)events };
     }
 
     private static int positive(final String name, final String value)
@@ -258,7 +285,20 @@ public final class RingPeers
         throw new IllegalArgumentException(name + " is '" + value + "', expected a positive whole number");
     }
 
-    /** Events per second of one configuration: median, lowest and highest repetition; allocation. */
+    /** One configuration and its measurements, one per repetition. */
+    record Config(Kind kind, ThreadingMode mode, String waitStrategy, double[] rates, double[] bytesPerEvent)
+    {
+        Result result()
+        {
+            final double[] sorted = rates.clone();
+            Arrays.sort(sorted);
+            final double[] bytes = bytesPerEvent.clone();
+            Arrays.sort(bytes);
+            return new Result(sorted[sorted.length / 2], sorted[0], sorted[sorted.length - 1], bytes[bytes.length / 2]);
+        }
+    }
+
+    /** Events per second of one configuration: median, lowest and highest repetition; median allocation. */
     record Result(double median, double min, double max, double bytesPerEvent)
     {
         String rate()
