@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The ring peer harness: in one run, the engine (three trivial plugins, journal off and on) against a bare
@@ -27,8 +28,10 @@ import java.util.Map;
  * processor loop) see every handler type, as in an application; JMH's {@code RingBenchmark.peers} forks a JVM
  * per configuration instead.
  * <p>
- * Usage: {@code perf/peers-ring [events] [repetitions] [wait strategies]}, for example
- * {@code perf/peers-ring 2000000 5 blocking,yielding}.
+ * Usage: {@code perf/peers-ring [events] [repetitions] [wait strategies] [only]}, for example
+ * {@code perf/peers-ring 2000000 5 blocking,yielding}; {@code only} is a regular expression that keeps the
+ * configurations whose name ({@code engine/blocking/dedicated}, {@code bare/yielding/shared} ...) it matches,
+ * to profile one of them ({@code JDK_JAVA_OPTIONS=-XX:StartFlightRecording=...}).
  */
 public final class RingPeers
 {
@@ -130,6 +133,7 @@ public final class RingPeers
         {
             WaitStrategies.of(wait);
         }
+        final Pattern only = Pattern.compile(args.length > 3 ? args[3] : ".*");
         final PrintStream out = System.out;
         out.printf(Locale.ROOT, "Ring peers: 1 producer -> %d consumers, %,d events per repetition, %d repetitions " +
             "(median), ring/queue capacity %d, %d CPUs, %s%n", RingPeer.CONSUMERS, events, repetitions,
@@ -146,7 +150,11 @@ public final class RingPeers
                 {
                     final boolean byTopology = kind == Kind.BARE || kind == Kind.QUEUE;
                     final String key = kind.label() + "/" + wait + "/" + (byTopology ? topology : mode.label());
-                    configs.putIfAbsent(key, new Config(kind, mode, wait, new double[repetitions], new double[repetitions]));
+                    if (only.matcher(key).matches())
+                    {
+                        configs.putIfAbsent(key, new Config(kind, mode, wait, new double[repetitions],
+                            new double[repetitions]));
+                    }
                 }
                 rows.add(new String[]{ wait, mode.label(), topology });
             }
@@ -189,6 +197,10 @@ public final class RingPeers
             final Result journal = results.get("engine-journal/" + row[0] + "/" + row[1]);
             final Result bare = results.get("bare/" + row[0] + "/" + row[2]);
             final Result queue = results.get("abq/" + row[0] + "/" + row[2]);
+            if (null == engine || null == journal || null == bare || null == queue)
+            {
+                continue;
+            }
             out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %.2fx | %.2fx | %.2f | %.1f, %.1f, %.1f |%n",
                 row[0], row[1], engine.rate(), journal.rate(), bare.rate(), queue.rate(),
                 engine.median / bare.median, engine.median / queue.median, journal.median / engine.median,
