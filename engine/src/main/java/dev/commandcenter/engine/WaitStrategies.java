@@ -1,20 +1,24 @@
 package dev.commandcenter.engine;
 
-import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.BusySpinWaitStrategy;
 import com.lmax.disruptor.SleepingWaitStrategy;
 import com.lmax.disruptor.WaitStrategy;
 import com.lmax.disruptor.YieldingWaitStrategy;
+import dev.commandcenter.engine.core.internal.ParkingWaitStrategy;
 
 import java.util.List;
 
 /**
- * Named wait strategies for the rings. {@code blocking} (the default) uses no CPU while idle;
+ * Named wait strategies for the rings. {@code blocking} (the default) uses no CPU while idle, parking a
+ * consumer until a publisher wakes it, without a lock on the publish path ({@link ParkingWaitStrategy});
  * {@code sleeping} and {@code yielding} trade CPU for latency; {@code busy-spin} burns a core per
  * consumer and belongs only to opt-in latency profiles on machines with cores to spare.
  */
 public final class WaitStrategies
 {
+    /** Longest park of a {@code blocking} consumer without a wake-up, ns: a safety net only. */
+    public static final long BLOCKING_MAX_PARK_NS = 100_000_000;
+
     /** Names accepted by {@link #of(String)}. */
     public static final List<String> NAMES = List.of("blocking", "sleeping", "yielding", "busy-spin");
 
@@ -33,7 +37,7 @@ public final class WaitStrategies
     {
         return switch (name)
         {
-            case "blocking" -> new BlockingWaitStrategy();
+            case "blocking" -> new ParkingWaitStrategy(10, 5, BLOCKING_MAX_PARK_NS);
             case "sleeping" -> new SleepingWaitStrategy();
             case "yielding" -> new YieldingWaitStrategy();
             case "busy-spin" -> new BusySpinWaitStrategy();

@@ -6,7 +6,6 @@ import com.lmax.disruptor.SequenceBarrier;
 import dev.commandcenter.engine.BackPressure;
 import dev.commandcenter.engine.core.PluginSpec;
 import dev.commandcenter.engine.core.internal.EventSlot;
-import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
 
 /**
@@ -22,7 +21,7 @@ import org.agrona.concurrent.AgentTerminationException;
  * the sampler with acquire loads; {@link #spec}, {@link #enabled} and {@link #delivery} are volatile, written
  * by the slot thread (or by the control thread before the slot thread starts) and read by any thread.
  */
-public final class PluginSlot implements Agent
+public final class PluginSlot implements WakeableAgent
 {
     private final SlotResources res;
     private final RingBuffer<EventSlot> input;
@@ -105,8 +104,13 @@ public final class PluginSlot implements Agent
         }
 
         final long available = barrier.getCursor();
-        final Delivery current = this.current;
         long next = this.next;
+        if (next > available)
+        {
+            return 0;
+        }
+        final Delivery current = this.current;
+        current.beginBatch();
         int work = 0;
         while (next <= available && !mailbox.hasCommand())
         {
@@ -127,7 +131,18 @@ public final class PluginSlot implements Agent
             work++;
         }
         this.next = next;
+        current.endBatch();
         return work;
+    }
+
+    /**
+     * Whether a command is pending or the journaller has passed events this slot has not taken (slot thread).
+     *
+     * @return true when a duty cycle would find work.
+     */
+    public boolean hasWork()
+    {
+        return mailbox.hasCommand() || barrier.getCursor() >= next;
     }
 
     /**
