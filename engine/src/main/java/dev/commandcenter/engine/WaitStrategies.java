@@ -5,20 +5,19 @@ import com.lmax.disruptor.SleepingWaitStrategy;
 import com.lmax.disruptor.WaitStrategy;
 import com.lmax.disruptor.YieldingWaitStrategy;
 import dev.commandcenter.engine.core.internal.ParkingWaitStrategy;
+import dev.commandcenter.engine.core.internal.slot.IdleStrategies;
 
 import java.util.List;
 
 /**
  * Named wait strategies for the rings. {@code blocking} (the default) uses no CPU while idle, parking a
- * consumer until a publisher wakes it, without a lock on the publish path ({@link ParkingWaitStrategy});
+ * consumer until a publisher wakes it, without a lock on the publish path ({@link ParkingWaitStrategy}; its
+ * longest park without a wake-up is the agents' one, {@value IdleStrategies#MAX_PARK_NS_PROP_NAME});
  * {@code sleeping} and {@code yielding} trade CPU for latency; {@code busy-spin} burns a core per
  * consumer and belongs only to opt-in latency profiles on machines with cores to spare.
  */
 public final class WaitStrategies
 {
-    /** Longest park of a {@code blocking} consumer without a wake-up, ns: a safety net only. */
-    public static final long BLOCKING_MAX_PARK_NS = 100_000_000;
-
     /** Names accepted by {@link #of(String)}. */
     public static final List<String> NAMES = List.of("blocking", "sleeping", "yielding", "busy-spin");
 
@@ -37,7 +36,7 @@ public final class WaitStrategies
     {
         return switch (name)
         {
-            case "blocking" -> new ParkingWaitStrategy(10, 5, BLOCKING_MAX_PARK_NS);
+            case "blocking" -> new ParkingWaitStrategy(10, 5, IdleStrategies.maxParkNs());
             case "sleeping" -> new SleepingWaitStrategy();
             case "yielding" -> new YieldingWaitStrategy();
             case "busy-spin" -> new BusySpinWaitStrategy();

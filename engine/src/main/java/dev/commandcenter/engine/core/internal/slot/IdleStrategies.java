@@ -76,7 +76,14 @@ public final class IdleStrategies
         };
     }
 
-    private static long maxParkNs()
+    /**
+     * Longest park of a {@code blocking} agent or ring consumer without a wake-up: the
+     * {@value #MAX_PARK_NS_PROP_NAME} property, else {@value #MAX_PARK_NS_DEFAULT}.
+     *
+     * @return ns.
+     * @throws IllegalArgumentException when the property is not a number of at least 1000.
+     */
+    public static long maxParkNs()
     {
         final String value = System.getProperty(MAX_PARK_NS_PROP_NAME);
         if (null == value)
