@@ -19,6 +19,9 @@ import java.util.Locale;
  */
 public enum ThreadingMode
 {
+    /** {@link #SHARED} on a machine of up to {@link #AUTO_SHARED_MAX_CORES} cores, else {@link #DEDICATED}. */
+    AUTO("auto"),
+
     /** A thread for the journaller and one for each plugin. */
     DEDICATED("dedicated"),
 
@@ -26,10 +29,7 @@ public enum ThreadingMode
     SHARED_PLUGINS("shared-plugins"),
 
     /** The journaller and every plugin on one thread, each handling the same batch in turn. */
-    SHARED("shared"),
-
-    /** {@link #SHARED} on a machine of up to {@link #AUTO_SHARED_MAX_CORES} cores, else {@link #DEDICATED}. */
-    AUTO("auto");
+    SHARED("shared");
 
     /** The accepted names, for error messages. */
     public static final String NAMES = "auto, dedicated, shared-plugins or shared";

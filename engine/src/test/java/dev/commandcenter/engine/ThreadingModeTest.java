@@ -3,7 +3,6 @@ package dev.commandcenter.engine;
 import dev.commandcenter.codecs.sbe.PluginState;
 import dev.commandcenter.engine.core.Engine;
 import dev.commandcenter.engine.core.PluginSpec;
-import dev.commandcenter.engine.core.internal.ParkingWaitStrategy;
 import dev.commandcenter.engine.core.internal.slot.IdleStrategies;
 import dev.commandcenter.engine.core.internal.slot.ParkingIdleStrategy;
 import dev.commandcenter.engine.counters.CounterType;

@@ -1,5 +1,6 @@
 package dev.commandcenter.engine.core.internal.slot;
 
+import dev.commandcenter.engine.WaitStrategies;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
@@ -31,18 +32,13 @@ public final class IdleStrategies
     public static final List<String> NAMES = List.of("blocking", "sleeping", "yielding", "busy-spin");
 
     /** System property overriding the longest park of the {@code blocking} idle strategy, ns. */
-    public static final String MAX_PARK_NS_PROP_NAME = "commandcenter.slot.maxParkNs";
+    public static final String MAX_PARK_NS_PROP_NAME = WaitStrategies.MAX_PARK_NS_PROP_NAME;
 
-    /**
-     * Longest park of the {@code blocking} idle strategy without a wake-up. Publishes wake parked agents, so
-     * this is only a safety net (ten wake-ups a second per idle agent cost nothing measurable); it bounds
-     * how late an agent notices something that does not wake it.
-     */
-    public static final long MAX_PARK_NS_DEFAULT = 100_000_000;
+    /** Longest park of the {@code blocking} idle strategy without a wake-up, a safety net only. */
+    public static final long MAX_PARK_NS_DEFAULT = WaitStrategies.MAX_PARK_NS_DEFAULT;
 
     private static final long BLOCKING_SPINS = 10;
     private static final long BLOCKING_YIELDS = 5;
-    private static final long BLOCKING_MIN_PARK_NS = 1_000;
     private static final long SLEEPING_SPINS = 100;
     private static final long SLEEPING_YIELDS = 100;
     private static final long SLEEPING_PARK_NS = 100;
@@ -77,31 +73,14 @@ public final class IdleStrategies
     }
 
     /**
-     * Longest park of a {@code blocking} agent or ring consumer without a wake-up: the
-     * {@value #MAX_PARK_NS_PROP_NAME} property, else {@value #MAX_PARK_NS_DEFAULT}.
+     * Longest park of a {@code blocking} agent or ring consumer without a wake-up (see
+     * {@link WaitStrategies#maxParkNs()}).
      *
      * @return ns.
      * @throws IllegalArgumentException when the property is not a number of at least 1000.
      */
     public static long maxParkNs()
     {
-        final String value = System.getProperty(MAX_PARK_NS_PROP_NAME);
-        if (null == value)
-        {
-            return MAX_PARK_NS_DEFAULT;
-        }
-        try
-        {
-            final long parsed = Long.parseLong(value.trim());
-            if (parsed >= BLOCKING_MIN_PARK_NS)
-            {
-                return parsed;
-            }
-        }
-        catch (final NumberFormatException ignore)
-        {
-        }
-        throw new IllegalArgumentException(MAX_PARK_NS_PROP_NAME + " is '" + value +
-            "', expected a whole number of nanoseconds of at least " + BLOCKING_MIN_PARK_NS);
+        return WaitStrategies.maxParkNs();
     }
 }

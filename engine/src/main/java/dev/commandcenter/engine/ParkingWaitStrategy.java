@@ -1,4 +1,4 @@
-package dev.commandcenter.engine.core.internal;
+package dev.commandcenter.engine;
 
 import com.lmax.disruptor.AlertException;
 import com.lmax.disruptor.Sequence;
