@@ -9,12 +9,14 @@ import dev.commandcenter.engine.core.internal.EventSlot;
 import org.agrona.concurrent.AgentTerminationException;
 
 /**
- * The slot thread's agent: a consumer of the input ring with its own sequence, behind the journaller, that
- * stays in place for the life of the slot while the plugin activation it feeds is swapped at a sequence
- * boundary. Each duty cycle first applies a pending {@link SlotCommand} from the {@link SlotMailbox}, then
- * offers every event the journaller has passed to the current {@link Delivery}, without blocking, stopping
- * early when a command arrives; the old activation sees every event up to the boundary, the new one every
- * event after it. A shutdown command stops the plugin and ends the agent.
+ * The slot's agent: a consumer of the input ring with its own sequence, behind the journaller (or, without a
+ * journal, behind the publishers' sequenced position), that stays in place for the life of the slot while the
+ * plugin activation it feeds is swapped at a sequence boundary. It runs on a thread of its own or in a shared
+ * {@link AgentGroup}, as the threading mode decides. Each duty cycle first applies a pending
+ * {@link SlotCommand} from the {@link SlotMailbox}, then offers every event the journaller has passed to the
+ * current {@link Delivery} as one batch ({@link Delivery#beginBatch()}, {@link Delivery#endBatch()}), without
+ * blocking, stopping early when a command arrives; the old activation sees every event up to the boundary,
+ * the new one every event after it. A shutdown command stops the plugin and ends the agent.
  * <p>
  * <b>Note:</b> {@link #onStart}, {@link #doWork} and the slot-thread fields run on the slot thread only. The
  * slot's sequence is written with release stores ({@link Sequence#set}) and read by the control thread and
