@@ -275,6 +275,28 @@ class ThreadingModeTest
     }
 
     @ParameterizedTest
+    @MethodSource("modesWithAndWithoutJournal")
+    void shouldAddAndRemovePluginsWhileTheOthersCarryOn(final ThreadingMode mode, final boolean journaled)
+    {
+        final Recorder staying = new Recorder("staying");
+        final Recorder leaving = new Recorder("leaving");
+        final Engine engine = launch(context(mode, journaled, new RecordingJournal(0)).plugin(staying).plugin(leaving));
+        publish(engine, 0, 10);
+        await().atMost(WAIT).until(() -> engine.isDrained() && leaving.ids.size() == 10);
+
+        assertThat(engine.removePlugin("leaving")).isTrue();
+        final Recorder late = new Recorder("late");
+        assertThat(engine.addPlugin(PluginSpec.of(late, null))).isEqualTo(PluginState.RUNNING);
+        publish(engine, 10, 20);
+        await().atMost(WAIT).until(() -> engine.isDrained() && staying.ids.size() == 20 && late.ids.size() == 10);
+
+        assertThat(staying.ids).isEqualTo(LongStream.range(0, 20).boxed().toList());
+        assertThat(late.ids).isEqualTo(LongStream.range(10, 20).boxed().toList());
+        assertThat(leaving.ids).isEqualTo(LongStream.range(0, 10).boxed().toList());
+        assertThat(engine.pluginState("leaving")).isNull();
+    }
+
+    @ParameterizedTest
     @EnumSource(value = ThreadingMode.class, names = {"DEDICATED", "SHARED_PLUGINS", "SHARED"})
     void shouldQuarantineAFailingPluginWhileItsNeighboursCarryOn(final ThreadingMode mode)
     {

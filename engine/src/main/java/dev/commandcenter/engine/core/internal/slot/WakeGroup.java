@@ -1,6 +1,9 @@
 package dev.commandcenter.engine.core.internal.slot;
 
+import org.agrona.concurrent.IdleStrategy;
+
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 
 /**
  * The agents a stage feeds: after publishing a batch the stage wakes every member that parked waiting for it
@@ -21,12 +24,12 @@ public final class WakeGroup
      *
      * @param idleStrategy the member's idle strategy.
      */
-    public synchronized void add(final Object idleStrategy)
+    public synchronized void add(final IdleStrategy idleStrategy)
     {
         if (idleStrategy instanceof ParkingIdleStrategy parking)
         {
             final ParkingIdleStrategy[] current = members;
-            final ParkingIdleStrategy[] grown = java.util.Arrays.copyOf(current, current.length + 1);
+            final ParkingIdleStrategy[] grown = Arrays.copyOf(current, current.length + 1);
             grown[current.length] = parking;
             members = grown;
         }
@@ -37,7 +40,7 @@ public final class WakeGroup
      *
      * @param idleStrategy the member's idle strategy.
      */
-    public synchronized void remove(final Object idleStrategy)
+    public synchronized void remove(final IdleStrategy idleStrategy)
     {
         final ParkingIdleStrategy[] current = members;
         for (int i = 0; i < current.length; i++)
