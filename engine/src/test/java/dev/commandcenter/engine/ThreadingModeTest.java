@@ -134,6 +134,8 @@ class ThreadingModeTest
         }
         assertThat(plugins.get(0).ids).containsExactlyInAnyOrderElementsOf(LongStream.range(0, events).boxed().toList());
         assertThat(engine.nextSequence()).isEqualTo(first + events);
+        assertThat(engine.readCounter(CounterType.EVENTS_JOURNALED, "")).as("journaled, or sequenced").isEqualTo(events);
+        assertThat(engine.readCounter(CounterType.JOURNAL_HALTED, "")).isZero();
         if (journaled)
         {
             assertThat(journal.entries).extracting(RecordingJournal.Entry::sequence).isEqualTo(dense);

@@ -55,6 +55,7 @@ public final class InputPublisher implements EventPublisher, RecordedEventPublis
     private volatile Sequence journalSequence;
     private Sequence sequenced;
     private Sequence nextSequence;
+    private AtomicCounter sequencedEvents;
 
     /**
      * Create a publisher over a ring.
@@ -100,11 +101,14 @@ public final class InputPublisher implements EventPublisher, RecordedEventPublis
     /**
      * Make this publisher the sequencer, for an engine without a journal; call before the first publish.
      *
-     * @param firstSequence engine sequence of the first event.
+     * @param firstSequence   engine sequence of the first event.
+     * @param sequencedEvents counts the events sequenced ({@code events journaled}: without a journal,
+     *                        journaled means sequenced).
      * @return the sequenced position: every event up to it is published and has its engine sequence.
      */
-    public Sequence sequenceOnPublish(final long firstSequence)
+    public Sequence sequenceOnPublish(final long firstSequence, final AtomicCounter sequencedEvents)
     {
+        this.sequencedEvents = sequencedEvents;
         sequenced = new Sequence(RingBuffer.INITIAL_CURSOR_VALUE);
         nextSequence = new Sequence(firstSequence);
         journalSequence = sequenced;
@@ -284,6 +288,11 @@ public final class InputPublisher implements EventPublisher, RecordedEventPublis
                 final long next = nextSequence.get();
                 slot.sequence = next;
                 nextSequence.set(next + 1);
+            }
+            if (0 != length)
+            {
+                // Producers take turns here, so the single-writer increment is safe.
+                sequencedEvents.incrementRelease();
             }
             slot.journaledNs = presequenced ? clock.nanoTime() : timestampNs;
             ring.publish(position);

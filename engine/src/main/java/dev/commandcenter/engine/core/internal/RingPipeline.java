@@ -22,6 +22,8 @@ import dev.commandcenter.engine.core.internal.slot.WakeGroup;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.status.AtomicCounter;
+import dev.commandcenter.engine.counters.CounterType;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -107,7 +109,14 @@ public final class RingPipeline
         else
         {
             journaller = null;
-            stageSequence = publisher.sequenceOnPublish(ctx.journal().nextSequence());
+            // The journal counters stay in the counters file (stat, metrics); events journaled counts the
+            // events sequenced, the others stay 0.
+            final AtomicCounter sequenced = counters.allocate(CounterType.EVENTS_JOURNALED, "");
+            counters.allocate(CounterType.JOURNAL_BYTES, "");
+            counters.allocate(CounterType.JOURNAL_BATCHES, "");
+            counters.allocate(CounterType.JOURNAL_FLUSH_NS, "");
+            counters.allocate(CounterType.JOURNAL_HALTED, "");
+            stageSequence = publisher.sequenceOnPublish(ctx.journal().nextSequence(), sequenced);
         }
 
         switch (mode)
