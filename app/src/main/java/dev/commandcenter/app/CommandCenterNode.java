@@ -132,6 +132,7 @@ public final class CommandCenterNode implements AutoCloseable
             .inputRingSize(config.engine.inputRingSize)
             .outputRingSize(config.engine.outputRingSize)
             .waitStrategy(config.engine.waitStrategy.label())
+            .threadingMode(config.engine.threadingMode)
             .backPressure(config.engine.backPressure)
             .quarantineAfterFailures(config.engine.quarantineAfterFailures)
             .sampleIntervalMs(config.engine.sampleIntervalMs)

@@ -38,6 +38,7 @@ class ConfigLoaderTest
               inputRingSize: 1024
               outputRingSize: 512
               waitStrategy: sleeping
+              threadingMode: shared-plugins
               backPressure: reject
               quarantineAfterFailures: 3
               sampleIntervalMs: 250
@@ -70,6 +71,7 @@ class ConfigLoaderTest
         assertThat(config.engine.inputRingSize).isEqualTo(1024);
         assertThat(config.engine.backPressure).isEqualTo(dev.commandcenter.engine.BackPressure.REJECT);
         assertThat(config.engine.waitStrategy).isEqualTo(AppConfig.WaitStrategy.SLEEPING);
+        assertThat(config.engine.threadingMode).isEqualTo(dev.commandcenter.engine.ThreadingMode.SHARED_PLUGINS);
         assertThat(config.journal.durability).isEqualTo(dev.commandcenter.persistence.Durability.SYNC);
         assertThat(config.journal.rollCycle).isEqualTo(net.openhft.chronicle.queue.RollCycles.FAST_HOURLY);
         assertThat(config.websocket.allowedOrigins).containsExactly("http://localhost:8080");
@@ -166,6 +168,9 @@ class ConfigLoaderTest
         assertThatThrownBy(() -> ConfigLoader.load(write("engine:\n  waitStrategy: spin\n")))
             .hasMessageEndingWith("'engine.waitStrategy' (line 2) expected one of blocking | sleeping | yielding | " +
                 "busy-spin, got 'spin'");
+        assertThatThrownBy(() -> ConfigLoader.load(write("engine:\n  threadingMode: pooled\n")))
+            .hasMessageEndingWith("'engine.threadingMode' (line 2) expected one of auto | dedicated | shared-plugins | " +
+                "shared, got 'pooled'");
         assertThatThrownBy(() -> ConfigLoader.load(write("journal:\n  durability: page_cache_please\n")))
             .hasMessageEndingWith("'journal.durability' (line 2) expected one of page-cache | sync, got 'page_cache_please'");
         assertThatThrownBy(() -> ConfigLoader.load(write("journal:\n  rollCycle: fortnightly\n")))

@@ -11,10 +11,17 @@ import java.util.Locale;
  *   dedicated        journaller, and one per plugin                     many cores, heavy plugins
  *   shared-plugins   journaller alone, all plugins on one               a journal on a slow disk
  *   shared           journaller and all plugins on one                  few cores, light plugins
+ *   auto             shared on up to {@value #AUTO_SHARED_MAX_CORES} cores, else dedicated
  * </pre>
+ * Without a journal there is no journaller stage in any mode. A plugin with {@code backPressure: detach} keeps
+ * a thread of its own in every mode. In the shared modes a slow {@code block} plugin holds back the plugins
+ * (and in {@code shared} the journaller) that share its thread: the price of fewer threads.
  */
 public enum ThreadingMode
 {
+    /** {@link #SHARED} on a machine of up to {@link #AUTO_SHARED_MAX_CORES} cores, else {@link #DEDICATED}. */
+    AUTO("auto"),
+
     /** A thread for the journaller and one for each plugin. */
     DEDICATED("dedicated"),
 
@@ -25,7 +32,13 @@ public enum ThreadingMode
     SHARED("shared");
 
     /** The accepted names, for error messages. */
-    public static final String NAMES = "dedicated, shared-plugins or shared";
+    public static final String NAMES = "auto, dedicated, shared-plugins or shared";
+
+    /**
+     * Most cores on which {@link #AUTO} chooses {@link #SHARED}: with two cores, one thread for the producers
+     * and one for the whole pipeline beat threads that wake each other up (measured on the 2-core machine).
+     */
+    public static final int AUTO_SHARED_MAX_CORES = 2;
 
     private final String label;
 
@@ -45,9 +58,24 @@ public enum ThreadingMode
     }
 
     /**
+     * The concrete mode to run: this one, or for {@link #AUTO} the one that suits the number of cores.
+     *
+     * @param cores available processors.
+     * @return a mode other than {@link #AUTO}.
+     */
+    public ThreadingMode resolve(final int cores)
+    {
+        if (this != AUTO)
+        {
+            return this;
+        }
+        return cores <= AUTO_SHARED_MAX_CORES ? SHARED : DEDICATED;
+    }
+
+    /**
      * Parse a mode name as written in configuration.
      *
-     * @param name {@code dedicated}, {@code shared-plugins} or {@code shared}, any case.
+     * @param name {@code auto}, {@code dedicated}, {@code shared-plugins} or {@code shared}, any case.
      * @return the mode.
      * @throws IllegalArgumentException naming the value and the accepted names.
      */

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import dev.commandcenter.config.LabelledEnumDeserializer;
 import dev.commandcenter.engine.BackPressure;
+import dev.commandcenter.engine.ThreadingMode;
 import dev.commandcenter.persistence.Durability;
 import dev.commandcenter.persistence.RollCycleNames;
 import dev.commandcenter.plugin.host.PluginsSettings;
@@ -45,7 +46,7 @@ public final class AppConfig
     /** Wait strategies of the rings, as named in {@code engine.waitStrategy}. */
     public enum WaitStrategy
     {
-        /** Park on a lock until an event arrives: the default, kind to a small machine. */
+        /** Park until a publisher wakes the consumer: the default, no CPU while idle, kind to a small machine. */
         BLOCKING,
         /** Spin, then yield, then sleep briefly. */
         SLEEPING,
@@ -133,6 +134,8 @@ public final class AppConfig
         public int outputRingSize = dev.commandcenter.engine.core.Engine.Context.OUTPUT_RING_SIZE_DEFAULT;
         /** blocking | sleeping | yielding | busy-spin. */
         public WaitStrategy waitStrategy = WaitStrategy.BLOCKING;
+        /** auto | dedicated | shared-plugins | shared: which engine stages share a thread. */
+        public ThreadingMode threadingMode = dev.commandcenter.engine.core.Engine.Context.THREADING_MODE_DEFAULT;
         /** block | reject. */
         @JsonDeserialize(using = ProducerBackPressure.class)
         public BackPressure backPressure = BackPressure.BLOCK;

@@ -38,9 +38,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The engine: an input ring (multi-producer Disruptor) whose consumers are, in order, the journaller
- * and then every plugin in parallel on its own sequence; plugins emit into an output ring drained by
- * the egress handlers. Counters and the distinct error log live in a memory-mapped file in the data
+ * The engine: an input ring (multi-producer Disruptor) whose consumers are, in order, the journaller (when
+ * there is a journal) and then every plugin in parallel on its own sequence; plugins emit into an output ring
+ * drained by the egress handlers. The {@link ThreadingMode} decides which of these stages share a thread. Counters and the distinct error log live in a memory-mapped file in the data
  * dir, readable by {@code commandcenter stat} while the engine runs.
  * <pre>{@code
  * try (Engine engine = Engine.launch(new Engine.Context().dataDir(dir).journal(journal).plugin(p)))
@@ -372,6 +372,7 @@ public final class Engine implements AutoCloseable
         pipeline.drainInput(timeoutMs);
         // Plugins only ever see what the journaller has passed; a halted journaller stops short of the cursor.
         slots.shutdownAll(pipeline.journalPosition(), timeoutMs);
+        pipeline.closeAgents();
         pipeline.drainOutput(timeoutMs);
         if (threads.joinAll(timeoutMs))
         {
@@ -398,6 +399,8 @@ public final class Engine implements AutoCloseable
         public static final int INPUT_RING_SIZE_DEFAULT = 8192;
         /** Default output ring size (slots, power of two). */
         public static final int OUTPUT_RING_SIZE_DEFAULT = 4096;
+        /** Default threading mode: chosen from the number of cores when the engine launches. */
+        public static final ThreadingMode THREADING_MODE_DEFAULT = ThreadingMode.AUTO;
         /** Default wait strategy: no CPU while idle. */
         public static final String WAIT_STRATEGY_DEFAULT = "blocking";
         /** Default failures after which a plugin is quarantined. */
@@ -420,7 +423,7 @@ public final class Engine implements AutoCloseable
         private int inputRingSize = INPUT_RING_SIZE_DEFAULT;
         private int outputRingSize = OUTPUT_RING_SIZE_DEFAULT;
         private String waitStrategy = WAIT_STRATEGY_DEFAULT;
-        private ThreadingMode threadingMode = ThreadingMode.DEDICATED;
+        private ThreadingMode threadingMode = THREADING_MODE_DEFAULT;
         private BackPressure backPressure = BackPressure.BLOCK;
         private int quarantineAfterFailures = QUARANTINE_AFTER_FAILURES_DEFAULT;
         private long sampleIntervalMs = SAMPLE_INTERVAL_MS_DEFAULT;
@@ -456,6 +459,11 @@ public final class Engine implements AutoCloseable
             Settings.requirePowerOfTwo("engine.inputRingSize", inputRingSize);
             Settings.requirePowerOfTwo("engine.outputRingSize", outputRingSize);
             WaitStrategies.of(waitStrategy);
+            if (null == threadingMode)
+            {
+                throw new IllegalArgumentException("engine.threadingMode is missing, expected " + ThreadingMode.NAMES);
+            }
+            threadingMode = threadingMode.resolve(Runtime.getRuntime().availableProcessors());
             Settings.requireAtLeast("engine.quarantineAfterFailures", quarantineAfterFailures, 1);
             Settings.requireAtLeast("engine.sampleIntervalMs", sampleIntervalMs, 1);
             Settings.requireAtLeast("engine.shutdownTimeoutMs", shutdownTimeoutMs, 1);
@@ -543,7 +551,8 @@ public final class Engine implements AutoCloseable
         }
 
         /**
-         * Which input-ring stages share a thread (see {@link ThreadingMode}).
+         * Which input-ring stages share a thread (see {@link ThreadingMode}); {@link ThreadingMode#AUTO} is
+         * resolved by {@link #conclude()}.
          *
          * @param mode the threading mode.
          * @return this.
@@ -557,7 +566,7 @@ public final class Engine implements AutoCloseable
         /**
          * Which input-ring stages share a thread.
          *
-         * @return the threading mode.
+         * @return the threading mode; never {@link ThreadingMode#AUTO} once concluded.
          */
         public ThreadingMode threadingMode()
         {

@@ -8,7 +8,10 @@ import dev.commandcenter.engine.BackPressure;
 import dev.commandcenter.engine.core.PluginSpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import dev.commandcenter.engine.ThreadingMode;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,9 +47,24 @@ class PluginReloadTest
         engines.forEach(Engine::close);
     }
 
+    static Stream<Arguments> policiesAndModes()
+    {
+        final List<Arguments> arguments = new ArrayList<>();
+        for (final BackPressure policy : BackPressure.values())
+        {
+            for (final ThreadingMode mode : List.of(ThreadingMode.DEDICATED, ThreadingMode.SHARED_PLUGINS,
+                ThreadingMode.SHARED))
+            {
+                arguments.add(Arguments.of(policy, mode));
+            }
+        }
+        return arguments.stream();
+    }
+
     @ParameterizedTest
-    @EnumSource(BackPressure.class)
-    void shouldNeitherLoseNorRepeatAnEventAcrossReloadsUnderLoad(final BackPressure policy) throws Exception
+    @MethodSource("policiesAndModes")
+    void shouldNeitherLoseNorRepeatAnEventAcrossReloadsUnderLoad(final BackPressure policy, final ThreadingMode mode)
+        throws Exception
     {
         final ConcurrentLinkedQueue<long[]> seen = new ConcurrentLinkedQueue<>();
         final AtomicInteger generation = new AtomicInteger();
@@ -54,7 +72,8 @@ class PluginReloadTest
             .factory(() -> new Versioned(generation.incrementAndGet(), seen))
             .backPressure(policy)
             .lagLimit(4096);
-        final Engine engine = Engine.launch(new Engine.Context().dataDir(dataDir).inputRingSize(256).plugin(spec));
+        final Engine engine = Engine.launch(new Engine.Context().dataDir(dataDir).threadingMode(mode).inputRingSize(256)
+            .plugin(spec));
         engines.add(engine);
         final AtomicBoolean done = new AtomicBoolean();
         final AtomicInteger reloads = new AtomicInteger();

@@ -47,7 +47,7 @@ public final class EngineThreads
             thread.setDaemon(true);
             thread.setUncaughtExceptionHandler((t, ex) ->
             {
-                // A halted journaller was already recorded by the ring's exception handler.
+                // A halted journal was already recorded by whoever halted it.
                 if (!(ex instanceof JournalHaltedException))
                 {
                     errorHandler.onError(ex);

@@ -14,12 +14,24 @@ import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.status.AtomicCounter;
+import dev.commandcenter.engine.core.internal.slot.WakeGroup;
 
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * Publishes into the input ring under the configured back-pressure policy. Returns the ring
  * position as the receipt; {@link #isJournaled(long)} compares it with the journaller's sequence.
+ * <p>
+ * Without a journal there is no journaller stage: the publisher is the sequencer ({@link #sequenceOnPublish}).
+ * Each producer, once its slot is written, waits for the producer of the position before it to finish
+ * (producers finish in ring order, as consumers would read them anyway), gives the event the next dense engine
+ * sequence, stamps {@link EventSlot#journaledNs} with the publish time, publishes and moves the sequenced
+ * position the plugins read up to. A producer therefore waits only while an earlier one is between its claim
+ * and its commit (writing its message).
+ * <p>
+ * After each publish the agents that take the input (the journaller, or the plugins without a journal) are
+ * woken if they parked ({@link WakeGroup}): a fence and a volatile read per agent, an unpark only for a parked
+ * one.
  * Once the journaller has halted every publish returns {@link #HALTED} at once, and a producer waiting for
  * space under {@link BackPressure#BLOCK} stops waiting: it claims with {@code tryNext} and parks between
  * tries (as {@code RingBuffer.next()} does), checking the halt each time, rather than block in a
@@ -29,6 +41,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class InputPublisher implements EventPublisher, RecordedEventPublisher
 {
+    private static final int SPINS_BEFORE_YIELD = 100;
+
     private final RingBuffer<EventSlot> ring;
     private final BackPressure policy;
     private final EpochNanoClock clock;
@@ -37,7 +51,11 @@ public final class InputPublisher implements EventPublisher, RecordedEventPublis
     private final AtomicCounter invalid;
     private final ErrorHandler errorHandler;
     private final JournalHalt halt;
+    private final WakeGroup wakeGroup;
     private volatile Sequence journalSequence;
+    private Sequence sequenced;
+    private Sequence nextSequence;
+    private AtomicCounter sequencedEvents;
 
     /**
      * Create a publisher over a ring.
@@ -48,6 +66,7 @@ public final class InputPublisher implements EventPublisher, RecordedEventPublis
      * @param halt         set when the journaller halts.
      * @param counters     allocates the events in, rejected and invalid counters.
      * @param errorHandler for encode failures.
+     * @param wakeGroup    the agents that take the input, woken after each publish.
      */
     public InputPublisher(
         final RingBuffer<EventSlot> ring,
@@ -55,9 +74,11 @@ public final class InputPublisher implements EventPublisher, RecordedEventPublis
         final EpochNanoClock clock,
         final JournalHalt halt,
         final CounterAllocator counters,
-        final ErrorHandler errorHandler)
+        final ErrorHandler errorHandler,
+        final WakeGroup wakeGroup)
     {
         this.ring = ring;
+        this.wakeGroup = wakeGroup;
         this.policy = policy;
         this.clock = clock;
         this.halt = halt;
@@ -75,6 +96,33 @@ public final class InputPublisher implements EventPublisher, RecordedEventPublis
     public void journalSequence(final Sequence journalSequence)
     {
         this.journalSequence = journalSequence;
+    }
+
+    /**
+     * Make this publisher the sequencer, for an engine without a journal; call before the first publish.
+     *
+     * @param firstSequence   engine sequence of the first event.
+     * @param sequencedEvents counts the events sequenced ({@code events journaled}: without a journal,
+     *                        journaled means sequenced).
+     * @return the sequenced position: every event up to it is published and has its engine sequence.
+     */
+    public Sequence sequenceOnPublish(final long firstSequence, final AtomicCounter sequencedEvents)
+    {
+        this.sequencedEvents = sequencedEvents;
+        sequenced = new Sequence(RingBuffer.INITIAL_CURSOR_VALUE);
+        nextSequence = new Sequence(firstSequence);
+        journalSequence = sequenced;
+        return sequenced;
+    }
+
+    /**
+     * The sequence the next event gets when this publisher is the sequencer.
+     *
+     * @return the next engine sequence, or -1 when a journaller sequences.
+     */
+    public long nextSequence()
+    {
+        return null == nextSequence ? -1 : nextSequence.get();
     }
 
     public long publish(final int source, final DirectBuffer buffer, final int offset, final int length)
@@ -226,6 +274,22 @@ public final class InputPublisher implements EventPublisher, RecordedEventPublis
         }
     }
 
+    private static void awaitTurn(final Sequence sequenced, final long previous)
+    {
+        int spins = 0;
+        while (sequenced.get() != previous)
+        {
+            if (++spins < SPINS_BEFORE_YIELD)
+            {
+                Thread.onSpinWait();
+            }
+            else
+            {
+                Thread.yield();
+            }
+        }
+    }
+
     private long commit(
         final EventSlot slot,
         final long position,
@@ -240,7 +304,30 @@ public final class InputPublisher implements EventPublisher, RecordedEventPublis
         slot.timestampNs = timestampNs;
         slot.presequenced = presequenced;
         slot.sequence = presequenced ? sequence : -1;
-        ring.publish(position);
+        final Sequence sequenced = this.sequenced;
+        if (null == sequenced)
+        {
+            ring.publish(position);
+        }
+        else
+        {
+            awaitTurn(sequenced, position - 1);
+            if (0 != length && !presequenced)
+            {
+                final long next = nextSequence.get();
+                slot.sequence = next;
+                nextSequence.set(next + 1);
+            }
+            if (0 != length)
+            {
+                // Producers take turns here, so the single-writer increment is safe.
+                sequencedEvents.incrementRelease();
+            }
+            slot.journaledNs = presequenced ? clock.nanoTime() : timestampNs;
+            ring.publish(position);
+            sequenced.set(position);
+        }
+        wakeGroup.wakeAll();
         if (0 == length)
         {
             invalid.incrementRelease();

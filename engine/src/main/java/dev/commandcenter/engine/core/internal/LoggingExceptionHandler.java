@@ -6,8 +6,9 @@ import com.lmax.disruptor.ExceptionHandler;
 import org.agrona.ErrorHandler;
 
 /**
- * Routes ring exceptions to the error log instead of halting the processor, except a failed journal write,
- * which is logged and then halts the journaller.
+ * Routes the output ring's exceptions to the error log instead of halting the processor. A
+ * {@link JournalHaltedException} (the journaller reports its own halt; none reaches a ring processor today)
+ * is logged and rethrown, so a processor it did reach would stop.
  */
 final class LoggingExceptionHandler implements ExceptionHandler<Object>
 {

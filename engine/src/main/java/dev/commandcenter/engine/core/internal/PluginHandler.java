@@ -7,9 +7,10 @@ import dev.commandcenter.codecs.sbe.PluginState;
 import dev.commandcenter.engine.BackPressure;
 import dev.commandcenter.engine.core.PluginSpec;
 import dev.commandcenter.engine.counters.CounterAllocator;
-import dev.commandcenter.engine.core.internal.slot.AgentThread;
+import dev.commandcenter.engine.core.internal.slot.AgentHost;
 import dev.commandcenter.engine.core.internal.slot.Delivery;
 import dev.commandcenter.engine.core.internal.slot.HealthTransition;
+import dev.commandcenter.engine.core.internal.slot.HostedAgent;
 import dev.commandcenter.engine.core.internal.slot.PluginSlot;
 import dev.commandcenter.engine.core.internal.slot.SlotCommand;
 import dev.commandcenter.engine.core.internal.slot.SlotCounters;
@@ -22,6 +23,7 @@ import dev.commandcenter.engine.plugin.PluginHealth;
 import org.HdrHistogram.SingleWriterRecorder;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 
@@ -35,7 +37,8 @@ import java.util.function.Supplier;
 
 /**
  * One plugin slot on the input ring, as the engine's control thread and sampler see it: a consumer with its
- * own sequence and thread ({@link PluginSlot}, an Agrona agent) that stays in place for the life of the
+ * own sequence ({@link PluginSlot}, an Agrona agent, on a thread of its own or sharing one with other slots,
+ * as the {@link AgentHost} of the threading mode decides) that stays in place for the life of the
  * slot, while the plugin instance it runs can be swapped (reload, enable, disable) at a sequence boundary
  * through the slot's {@link SlotMailbox}, so the old instance sees every event up to the boundary and the
  * new one every event after it.
@@ -67,7 +70,8 @@ public final class PluginHandler
     private final SlotMailbox mailbox = new SlotMailbox();
     private final PluginSlot slot;
     private final SlotSampler sampler;
-    private volatile AgentThread thread;
+    private final AgentHost slotHost;
+    private volatile HostedAgent thread;
     private volatile boolean closed;
     private boolean gating;
 
@@ -76,13 +80,15 @@ public final class PluginHandler
      *
      * @param spec             what to run.
      * @param input            the input ring.
-     * @param barrier          this slot's own barrier, behind the journaller.
+     * @param barrier          this slot's own barrier, behind the journaller (or the sequencing publisher).
      * @param output           ring emissions go to.
      * @param epochClock       given to the plugin.
+     * @param epochNanoClock   stamps handling and emits.
      * @param nanoClock        times handling for the latency histogram.
      * @param errorHandler     distinct error log.
-     * @param threadFactory    makes the slot's threads.
-     * @param idleStrategies   a new idle strategy for each of the slot's agents (slot, detached consumer).
+     * @param threadFactory    makes a detached plugin's threads.
+     * @param idleStrategies   a new idle strategy for each detached consumer.
+     * @param slotHost         where the slot agent runs.
      * @param quarantineAfter  failures before quarantine, unless the spec says otherwise.
      * @param controlTimeoutMs how long a detached plugin may take to finish its buffered events on a swap.
      * @param counters         allocates this plugin's counters.
@@ -93,10 +99,12 @@ public final class PluginHandler
         final SequenceBarrier barrier,
         final RingBuffer<OutputSlot> output,
         final EpochClock epochClock,
+        final EpochNanoClock epochNanoClock,
         final NanoClock nanoClock,
         final ErrorHandler errorHandler,
         final ThreadFactory threadFactory,
         final Supplier<IdleStrategy> idleStrategies,
+        final AgentHost slotHost,
         final int quarantineAfter,
         final long controlTimeoutMs,
         final CounterAllocator counters)
@@ -106,7 +114,8 @@ public final class PluginHandler
         this.errorHandler = errorHandler;
         this.counters = new SlotCounters(counters, id);
         this.health = new SlotHealth(id, spec.version(), this.counters.state, this.counters.status);
-        this.res = new SlotResources(id, output, epochClock, nanoClock, errorHandler, threadFactory, idleStrategies,
+        this.slotHost = slotHost;
+        this.res = new SlotResources(id, output, epochClock, epochNanoClock, nanoClock, errorHandler, threadFactory, idleStrategies,
             quarantineAfter, controlTimeoutMs, this.counters, health, new SingleWriterRecorder(1, 60_000_000_000L, 2));
         this.slot = new PluginSlot(res, input, barrier, sequence, mailbox, spec, spec.enabled());
         this.sampler = new SlotSampler(res);
@@ -133,7 +142,7 @@ public final class PluginHandler
             input.addGatingSequences(sequence);
             gating = true;
         }
-        thread = AgentThread.start(slot, res.idleStrategies().get(), errorHandler, res.threadFactory());
+        thread = slotHost.host(slot);
     }
 
     /**
@@ -196,7 +205,7 @@ public final class PluginHandler
      */
     public boolean shutdown(final long timeoutMs)
     {
-        final AgentThread current = thread;
+        final HostedAgent current = thread;
         if (null == current || closed)
         {
             return true;
@@ -270,7 +279,7 @@ public final class PluginHandler
     {
         while (!isDrained(cursor))
         {
-            final AgentThread current = thread;
+            final HostedAgent current = thread;
             if (System.nanoTime() >= deadlineNs || null == current || !current.isAlive())
             {
                 return isDrained(cursor);
@@ -432,6 +441,11 @@ public final class PluginHandler
         {
             throw new IllegalStateException("plugin '" + id + "' has not yet run the previous command: " +
                 "it is busy in onEvent");
+        }
+        final HostedAgent current = thread;
+        if (null != current)
+        {
+            current.wake();
         }
         try
         {

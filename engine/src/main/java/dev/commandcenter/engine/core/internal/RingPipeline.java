@@ -1,26 +1,29 @@
 package dev.commandcenter.engine.core.internal;
 
+import com.lmax.disruptor.BusySpinWaitStrategy;
+import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.TimeoutException;
 import com.lmax.disruptor.dsl.Disruptor;
-import com.lmax.disruptor.dsl.EventHandlerGroup;
 import com.lmax.disruptor.dsl.ProducerType;
+import dev.commandcenter.engine.Journal;
+import dev.commandcenter.engine.ThreadingMode;
 import dev.commandcenter.engine.WaitStrategies;
 import dev.commandcenter.engine.core.Engine;
 import dev.commandcenter.engine.core.PluginSpec;
 import dev.commandcenter.engine.egress.EgressHandler;
 import dev.commandcenter.engine.egress.OutputEvent;
-import dev.commandcenter.engine.core.internal.EgressAdapter;
-import dev.commandcenter.engine.core.internal.EventSlot;
-import dev.commandcenter.engine.core.internal.InputPublisher;
-import dev.commandcenter.engine.core.internal.JournalHalt;
-import dev.commandcenter.engine.core.internal.JournalHandler;
-import dev.commandcenter.engine.core.internal.OutputSlot;
-import dev.commandcenter.engine.core.internal.PluginHandler;
+import dev.commandcenter.engine.core.internal.slot.AgentGroup;
+import dev.commandcenter.engine.core.internal.slot.AgentHost;
+import dev.commandcenter.engine.core.internal.slot.AgentThread;
+import dev.commandcenter.engine.core.internal.slot.HostedAgent;
 import dev.commandcenter.engine.core.internal.slot.IdleStrategies;
+import dev.commandcenter.engine.core.internal.slot.WakeGroup;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.status.AtomicCounter;
+import dev.commandcenter.engine.counters.CounterType;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -28,12 +31,25 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiPredicate;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
- * The two rings and what runs on them: the input ring (multi-producer) with the journaller as its first
- * consumer and the plugin slots behind it, and the output ring drained by the egress handlers. Built in
- * three steps: construct (rings, journaller, publisher), {@link #attachEgress} and {@link #start()}; plugin
- * slots are made by {@link #newSlot(PluginSpec)} and join the input ring on their own.
+ * The two rings and what runs on them: the input ring (multi-producer) with the journaller, when there is a
+ * journal, as its first stage and the plugin slots behind it, and the output ring drained by the egress
+ * handlers. The stages of the input ring are agents placed on threads by the {@link ThreadingMode}:
+ * <pre>
+ *   mode             threads                                          journal off
+ *   dedicated        cc-journal, one cc-plugin-&lt;id&gt; per slot            no cc-journal
+ *   shared-plugins   cc-journal, cc-plugins (every slot)               no cc-journal
+ *   shared           cc-engine (journaller first, then every slot)    cc-engine (every slot)
+ * </pre>
+ * Detached plugins keep a thread of their own in every mode. Without a journal there is no journaller stage:
+ * the publisher sequences each event as it publishes it ({@link InputPublisher#sequenceOnPublish(long)}) and
+ * the plugins read up to the sequenced position. Whoever publishes a stage's input wakes the stage's agents if
+ * they parked ({@link WakeGroup}).
+ * <p>
+ * Built in three steps: construct (rings, journaller, publisher), {@link #attachEgress} and {@link #start()};
+ * plugin slots are made by {@link #newSlot(PluginSpec)} and join the input ring on their own.
  * <p>
  * <b>Note:</b> assemble, start and drain from one control thread; the query methods are thread safe.
  */
@@ -42,13 +58,20 @@ public final class RingPipeline
     private final Engine.Context ctx;
     private final EngineCounters counters;
     private final EngineThreads threads;
-    private final Disruptor<EventSlot> input;
+    private final ThreadingMode mode;
+    private final RingBuffer<EventSlot> input;
     private final Disruptor<OutputSlot> output;
     private final JournalHalt halt = new JournalHalt();
-    private final JournalHandler journaller;
-    private final EventHandlerGroup<EventSlot> journalGroup;
+    private final JournalAgent journaller;
+    private final Sequence stageSequence;
     private final InputPublisher publisher;
+    private final WakeGroup pluginWakers = new WakeGroup();
+    private final WakeGroup journalWakers = new WakeGroup();
+    private final Supplier<IdleStrategy> idleStrategies;
+    private final AgentGroup group;
+    private final AgentHost slotHost;
     private final List<EgressAdapter> egresses = new ArrayList<>();
+    private HostedAgent journalHost;
 
     /**
      * Build the rings, the journaller and the publisher; nothing runs until {@link #start()}.
@@ -62,19 +85,69 @@ public final class RingPipeline
         this.ctx = ctx;
         this.counters = counters;
         this.threads = threads;
+        this.mode = ctx.threadingMode();
+        final ErrorHandler errorHandler = counters.errorHandler();
+        idleStrategies = IdleStrategies.of(ctx.waitStrategy());
         output = new Disruptor<>(OutputSlot::new, ctx.outputRingSize(), threads.factory("cc-egress"),
             ProducerType.MULTI, WaitStrategies.of(ctx.waitStrategy()));
-        input = new Disruptor<>(EventSlot::new, ctx.inputRingSize(), threads.factory("cc-input"),
-            ProducerType.MULTI, WaitStrategies.of(ctx.waitStrategy()));
-        final LoggingExceptionHandler exceptionHandler = new LoggingExceptionHandler(counters.errorHandler());
-        input.setDefaultExceptionHandler(exceptionHandler);
-        output.setDefaultExceptionHandler(exceptionHandler);
+        output.setDefaultExceptionHandler(new LoggingExceptionHandler(errorHandler));
+        // Nobody waits on the input ring through its wait strategy (its stages are agents woken explicitly), so
+        // it needs one whose per-publish signal does nothing.
+        input = RingBuffer.createMultiProducer(EventSlot::new, ctx.inputRingSize(), new BusySpinWaitStrategy());
 
-        publisher = new InputPublisher(input.getRingBuffer(), ctx.backPressure(), ctx.epochNanoClock(), halt,
-            counters, counters.errorHandler());
-        journaller = new JournalHandler(ctx.journal(), halt, ctx.nanoClock(), counters);
-        journalGroup = input.handleEventsWith(journaller);
-        publisher.journalSequence(new JournalSequenceView(input, journaller));
+        final boolean journaled = ctx.journal() != Journal.NONE;
+        publisher = new InputPublisher(input, ctx.backPressure(), ctx.epochNanoClock(), halt, counters, errorHandler,
+            journaled ? journalWakers : pluginWakers);
+        if (journaled)
+        {
+            journaller = new JournalAgent(input, ctx.journal(), halt, ctx.epochNanoClock(), ctx.nanoClock(),
+                errorHandler, mode == ThreadingMode.SHARED ? new WakeGroup() : pluginWakers, counters);
+            stageSequence = journaller.sequence();
+            input.addGatingSequences(stageSequence);
+            publisher.journalSequence(stageSequence);
+        }
+        else
+        {
+            journaller = null;
+            // The journal counters stay in the counters file (stat, metrics); events journaled counts the
+            // events sequenced, the others stay 0.
+            final AtomicCounter sequenced = counters.allocate(CounterType.EVENTS_JOURNALED, "");
+            counters.allocate(CounterType.JOURNAL_BYTES, "");
+            counters.allocate(CounterType.JOURNAL_BATCHES, "");
+            counters.allocate(CounterType.JOURNAL_FLUSH_NS, "");
+            counters.allocate(CounterType.JOURNAL_HALTED, "");
+            stageSequence = publisher.sequenceOnPublish(ctx.journal().nextSequence(), sequenced);
+        }
+
+        switch (mode)
+        {
+            case SHARED_PLUGINS ->
+            {
+                group = new AgentGroup("cc-plugins", errorHandler);
+                slotHost = group;
+            }
+            case SHARED ->
+            {
+                group = new AgentGroup("cc-engine", errorHandler);
+                slotHost = group;
+            }
+            default ->
+            {
+                group = null;
+                slotHost = AgentHost.dedicated(threads.factory("cc-plugin"), idleStrategies, errorHandler,
+                    pluginWakers);
+            }
+        }
+    }
+
+    /**
+     * The threading mode the stages run in.
+     *
+     * @return the mode.
+     */
+    public ThreadingMode threadingMode()
+    {
+        return mode;
     }
 
     /**
@@ -105,21 +178,34 @@ public final class RingPipeline
     public void start()
     {
         output.start();
-        input.start();
+        final ErrorHandler errorHandler = counters.errorHandler();
+        if (null != group)
+        {
+            final WakeGroup wakers = mode == ThreadingMode.SHARED && null != journaller ? journalWakers : pluginWakers;
+            final String prefix = mode == ThreadingMode.SHARED ? "cc-engine" : "cc-plugins";
+            group.start(idleStrategies.get(), threads.factory(prefix), wakers);
+        }
+        if (null != journaller)
+        {
+            journalHost = mode == ThreadingMode.SHARED ? group.host(journaller) :
+                AgentThread.start(journaller, idleStrategies.get(), errorHandler, threads.factory("cc-journal"),
+                journalWakers);
+        }
     }
 
     /**
-     * A plugin slot on the input ring behind the journaller, emitting into the output ring; not started.
+     * A plugin slot on the input ring behind the journaller (or the sequencing publisher), emitting into the
+     * output ring, hosted as the threading mode says; not started.
      *
      * @param spec what the slot runs.
      * @return the slot.
      */
     public PluginHandler newSlot(final PluginSpec spec)
     {
-        // Each slot gets a barrier of its own: a slot alerts its barrier to deliver control commands.
-        return new PluginHandler(spec, input.getRingBuffer(), journalGroup.asSequenceBarrier(), output.getRingBuffer(),
-            ctx.epochClock(), ctx.nanoClock(), counters.errorHandler(), threads.factory("cc-plugin"),
-            IdleStrategies.of(ctx.waitStrategy()), ctx.quarantineAfterFailures(), ctx.pluginControlTimeoutMs(), counters);
+        return new PluginHandler(spec, input, input.newBarrier(stageSequence), output.getRingBuffer(),
+            ctx.epochClock(), ctx.epochNanoClock(), ctx.nanoClock(), counters.errorHandler(),
+            threads.factory("cc-plugin"), idleStrategies, slotHost, ctx.quarantineAfterFailures(),
+            ctx.pluginControlTimeoutMs(), counters);
     }
 
     /**
@@ -139,7 +225,7 @@ public final class RingPipeline
      */
     public long nextSequence()
     {
-        return journaller.nextSequence();
+        return null == journaller ? publisher.nextSequence() : journaller.nextSequence();
     }
 
     /**
@@ -163,13 +249,14 @@ public final class RingPipeline
     }
 
     /**
-     * Position of the last event the journaller has passed (the events plugins may see).
+     * Position of the last event the journaller has passed, or without a journal the last one sequenced (the
+     * events plugins may see).
      *
      * @return the journaller's position.
      */
     public long journalPosition()
     {
-        return input.getSequenceValueFor(journaller);
+        return stageSequence.get();
     }
 
     /**
@@ -179,7 +266,7 @@ public final class RingPipeline
      */
     public long inputRemaining()
     {
-        return input.getRingBuffer().remainingCapacity();
+        return input.remainingCapacity();
     }
 
     /**
@@ -240,31 +327,44 @@ public final class RingPipeline
     }
 
     /**
-     * Stop the input ring's processors once the journaller has passed every published event, or at once
-     * when the journal has halted; after the timeout halt them and report it.
+     * Stop the journaller once it has passed every published event, or at once when the journal has halted;
+     * after the timeout stop it and report it. Without a journal there is nothing to drain: every published
+     * event is sequenced.
      *
      * @param timeoutMs how long to wait for the journaller.
      */
     public void drainInput(final long timeoutMs)
     {
-        if (halt.isHalted())
+        if (null == journaller)
         {
-            input.halt();
             return;
         }
-        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        // Disruptor.shutdown skips a processor whose thread has not started running yet (a loaded machine
-        // right after launch) and would halt it with events unjournaled: wait on the sequence first.
-        awaitPosition(this::journalPosition, input.getCursor(), deadlineNs);
-        try
+        if (!halt.isHalted())
         {
-            input.shutdown(remainingMs(deadlineNs), TimeUnit.MILLISECONDS);
+            final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+            if (!awaitPosition(this::journalPosition, input.getCursor(), deadlineNs) && !halt.isHalted())
+            {
+                counters.errorHandler().onError(
+                    new IllegalStateException("input ring not drained in " + timeoutMs + " ms, halting"));
+            }
         }
-        catch (final TimeoutException ex)
+        journaller.requestStop();
+        final HostedAgent host = journalHost;
+        if (null != host)
         {
-            counters.errorHandler().onError(
-                new IllegalStateException("input ring not drained in " + timeoutMs + " ms, halting"));
-            input.halt();
+            host.wake();
+        }
+    }
+
+    /**
+     * End the shared thread of the plugin slots (and of the journaller in {@code shared} mode), once every slot
+     * has been shut down.
+     */
+    public void closeAgents()
+    {
+        if (null != group)
+        {
+            group.requestClose();
         }
     }
 
@@ -316,24 +416,6 @@ public final class RingPipeline
     private static long remainingMs(final long deadlineNs)
     {
         return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNs - System.nanoTime()));
-    }
-
-    /** A read-only Sequence that reports the journaller's position. */
-    private static final class JournalSequenceView extends Sequence
-    {
-        private final Disruptor<EventSlot> input;
-        private final JournalHandler journaller;
-
-        JournalSequenceView(final Disruptor<EventSlot> input, final JournalHandler journaller)
-        {
-            this.input = input;
-            this.journaller = journaller;
-        }
-
-        public long get()
-        {
-            return input.getSequenceValueFor(journaller);
-        }
     }
 
     /** Passes an egress only the outputs of plugins whose permissions name it. */

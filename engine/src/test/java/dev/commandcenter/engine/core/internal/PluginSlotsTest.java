@@ -1,6 +1,8 @@
 package dev.commandcenter.engine.core.internal;
 
+import dev.commandcenter.engine.core.internal.slot.AgentHost;
 import dev.commandcenter.engine.core.internal.slot.IdleStrategies;
+import org.agrona.concurrent.SystemEpochNanoClock;
 
 import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.RingBuffer;
@@ -88,8 +90,9 @@ class PluginSlotsTest
 
     private PluginHandler newSlot(final PluginSpec spec)
     {
-        return new PluginHandler(spec, input, input.newBarrier(), output, SystemEpochClock.INSTANCE, SystemNanoClock.INSTANCE,
-            errors::add, daemons, IdleStrategies.of("blocking"), 5, 5_000, allocator);
+        return new PluginHandler(spec, input, input.newBarrier(), output, SystemEpochClock.INSTANCE,
+            new SystemEpochNanoClock(), SystemNanoClock.INSTANCE, errors::add, daemons, IdleStrategies.of("blocking"),
+            AgentHost.dedicated(daemons, IdleStrategies.of("blocking"), errors::add, null), 5, 5_000, allocator);
     }
 
     private record Idle(String id) implements Plugin

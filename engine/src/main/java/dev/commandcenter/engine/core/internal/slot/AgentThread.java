@@ -14,15 +14,17 @@ import java.util.concurrent.ThreadFactory;
  * {@code doWork} once their last command is done, and the owner waits for the thread with a bound
  * ({@link #join}). A plugin busy in a callback cannot be interrupted, so there is no forced close.
  */
-public final class AgentThread
+public final class AgentThread implements HostedAgent
 {
     private final AgentRunner runner;
     private final Thread thread;
+    private final IdleStrategy idleStrategy;
 
-    private AgentThread(final AgentRunner runner, final Thread thread)
+    private AgentThread(final AgentRunner runner, final Thread thread, final IdleStrategy idleStrategy)
     {
         this.runner = runner;
         this.thread = thread;
+        this.idleStrategy = idleStrategy;
     }
 
     /**
@@ -39,7 +41,55 @@ public final class AgentThread
         final ThreadFactory threadFactory)
     {
         final AgentRunner runner = new AgentRunner(idleStrategy, ignoringTermination(errorHandler), null, agent);
-        return new AgentThread(runner, AgentRunner.startOnThread(runner, threadFactory));
+        return new AgentThread(runner, AgentRunner.startOnThread(runner, threadFactory), idleStrategy);
+    }
+
+    /**
+     * Start an agent that can say whether it has work on a new thread named for its role; a
+     * {@link ParkingIdleStrategy} asks it before parking and joins a wake group while the agent runs.
+     *
+     * @param agent         what to run.
+     * @param idleStrategy  how to idle when a duty cycle did no work.
+     * @param errorHandler  receives what {@code doWork} throws, apart from the agent's own termination.
+     * @param threadFactory makes the thread.
+     * @param wakeGroup     woken when the agent's input is published, or null for none.
+     * @return the running agent.
+     */
+    public static AgentThread start(
+        final WakeableAgent agent, final IdleStrategy idleStrategy, final ErrorHandler errorHandler,
+        final ThreadFactory threadFactory, final WakeGroup wakeGroup)
+    {
+        if (idleStrategy instanceof ParkingIdleStrategy parking)
+        {
+            parking.agent(agent);
+        }
+        if (null == wakeGroup)
+        {
+            return start(agent, idleStrategy, errorHandler, threadFactory);
+        }
+        wakeGroup.add(idleStrategy);
+        return start(new LeavingAgent(agent, idleStrategy, wakeGroup), idleStrategy, errorHandler, threadFactory);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void wake()
+    {
+        if (idleStrategy instanceof ParkingIdleStrategy parking)
+        {
+            parking.wake();
+        }
+    }
+
+    /**
+     * The idle strategy of the thread.
+     *
+     * @return the strategy.
+     */
+    public IdleStrategy idleStrategy()
+    {
+        return idleStrategy;
     }
 
     /**
@@ -97,5 +147,41 @@ public final class AgentThread
     public AgentRunner runner()
     {
         return runner;
+    }
+
+    /** Leaves the wake group when the agent ends, so a stage never wakes a finished thread. */
+    private static final class LeavingAgent implements Agent
+    {
+        private final Agent delegate;
+        private final IdleStrategy idleStrategy;
+        private final WakeGroup wakeGroup;
+
+        LeavingAgent(final Agent delegate, final IdleStrategy idleStrategy, final WakeGroup wakeGroup)
+        {
+            this.delegate = delegate;
+            this.idleStrategy = idleStrategy;
+            this.wakeGroup = wakeGroup;
+        }
+
+        public void onStart()
+        {
+            delegate.onStart();
+        }
+
+        public int doWork() throws Exception
+        {
+            return delegate.doWork();
+        }
+
+        public void onClose()
+        {
+            wakeGroup.remove(idleStrategy);
+            delegate.onClose();
+        }
+
+        public String roleName()
+        {
+            return delegate.roleName();
+        }
     }
 }

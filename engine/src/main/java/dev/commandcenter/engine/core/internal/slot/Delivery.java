@@ -52,6 +52,20 @@ public abstract class Delivery
     public abstract void open();
 
     /**
+     * A batch of events is about to be offered (slot thread).
+     */
+    public void beginBatch()
+    {
+    }
+
+    /**
+     * The batch begun by {@link #beginBatch()} has been offered (slot thread).
+     */
+    public void endBatch()
+    {
+    }
+
+    /**
      * Hand over one admitted event (slot thread).
      *
      * @param slot the event, valid only during the call.

@@ -75,6 +75,7 @@ public final class DetachedBuffer
         final EventSlot copy = ring.get(position);
         copy.sequence = event.sequence;
         copy.timestampNs = event.timestampNs;
+        copy.journaledNs = event.journaledNs;
         copy.source = event.source;
         copy.presequenced = event.presequenced;
         copy.length = event.length;

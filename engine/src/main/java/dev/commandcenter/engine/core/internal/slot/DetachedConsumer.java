@@ -2,7 +2,6 @@ package dev.commandcenter.engine.core.internal.slot;
 
 import dev.commandcenter.engine.core.internal.EventSlot;
 import org.agrona.ErrorHandler;
-import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
 
 import java.util.function.Consumer;
@@ -16,7 +15,7 @@ import java.util.function.Consumer;
  * The drain position is written before the closing flag (both volatile), so the agent that sees the flag
  * sees the position.
  */
-public final class DetachedConsumer implements Agent, Consumer<EventSlot>
+public final class DetachedConsumer implements WakeableAgent, Consumer<EventSlot>
 {
     private final String roleName;
     private final String pluginId;
@@ -71,10 +70,30 @@ public final class DetachedConsumer implements Agent, Consumer<EventSlot>
     {
         if (closing)
         {
-            buffer.poll(this, drainTo);
+            if (buffer.cursor() > buffer.consumed())
+            {
+                activation.beginBatch();
+                buffer.poll(this, drainTo);
+                activation.endBatch();
+            }
             throw new AgentTerminationException("plugin '" + pluginId + "' detached thread closed");
         }
-        return buffer.poll(this, Long.MAX_VALUE);
+        if (buffer.cursor() <= buffer.consumed())
+        {
+            return 0;
+        }
+        activation.beginBatch();
+        final int polled = buffer.poll(this, Long.MAX_VALUE);
+        activation.endBatch();
+        return polled;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public boolean hasWork()
+    {
+        return closing || buffer.cursor() > buffer.consumed();
     }
 
     /**

@@ -56,7 +56,7 @@ public final class DetachedDelivery extends Delivery
     {
         // Admit events from now on; the detached thread starts the plugin before it takes the first.
         activation.activate();
-        thread = AgentThread.start(consumer, res.idleStrategies().get(), res.errorHandler(), res.threadFactory());
+        thread = AgentThread.start(consumer, res.idleStrategies().get(), res.errorHandler(), res.threadFactory(), null);
     }
 
     /**
@@ -76,11 +76,20 @@ public final class DetachedDelivery extends Delivery
     }
 
     /**
+     * Wake the detached thread once for the batch just offered.
+     */
+    public void endBatch()
+    {
+        thread.wake();
+    }
+
+    /**
      * {@inheritDoc}
      */
     public void close(final long timeoutMs)
     {
         consumer.requestClose(buffer.cursor());
+        thread.wake();
         if (!thread.join(timeoutMs))
         {
             res.errorHandler().onError(new IllegalStateException("plugin '" + res.id() + "' has not finished its " +

@@ -33,6 +33,22 @@ public final class InlineDelivery extends Delivery
     /**
      * {@inheritDoc}
      */
+    public void beginBatch()
+    {
+        activation.beginBatch();
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void endBatch()
+    {
+        activation.endBatch();
+    }
+
+    /**
+     * {@inheritDoc}
+     */
     public void onEvent(final EventSlot slot)
     {
         activation.deliver(slot);

@@ -6,23 +6,24 @@ import com.lmax.disruptor.SequenceBarrier;
 import dev.commandcenter.engine.BackPressure;
 import dev.commandcenter.engine.core.PluginSpec;
 import dev.commandcenter.engine.core.internal.EventSlot;
-import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
 
 /**
- * The slot thread's agent: a consumer of the input ring with its own sequence, behind the journaller, that
- * stays in place for the life of the slot while the plugin activation it feeds is swapped at a sequence
- * boundary. Each duty cycle first applies a pending {@link SlotCommand} from the {@link SlotMailbox}, then
- * offers every event the journaller has passed to the current {@link Delivery}, without blocking, stopping
- * early when a command arrives; the old activation sees every event up to the boundary, the new one every
- * event after it. A shutdown command stops the plugin and ends the agent.
+ * The slot's agent: a consumer of the input ring with its own sequence, behind the journaller (or, without a
+ * journal, behind the publishers' sequenced position), that stays in place for the life of the slot while the
+ * plugin activation it feeds is swapped at a sequence boundary. It runs on a thread of its own or in a shared
+ * {@link AgentGroup}, as the threading mode decides. Each duty cycle first applies a pending
+ * {@link SlotCommand} from the {@link SlotMailbox}, then offers every event the journaller has passed to the
+ * current {@link Delivery} as one batch ({@link Delivery#beginBatch()}, {@link Delivery#endBatch()}), without
+ * blocking, stopping early when a command arrives; the old activation sees every event up to the boundary,
+ * the new one every event after it. A shutdown command stops the plugin and ends the agent.
  * <p>
  * <b>Note:</b> {@link #onStart}, {@link #doWork} and the slot-thread fields run on the slot thread only. The
  * slot's sequence is written with release stores ({@link Sequence#set}) and read by the control thread and
  * the sampler with acquire loads; {@link #spec}, {@link #enabled} and {@link #delivery} are volatile, written
  * by the slot thread (or by the control thread before the slot thread starts) and read by any thread.
  */
-public final class PluginSlot implements Agent
+public final class PluginSlot implements WakeableAgent
 {
     private final SlotResources res;
     private final RingBuffer<EventSlot> input;
@@ -105,8 +106,13 @@ public final class PluginSlot implements Agent
         }
 
         final long available = barrier.getCursor();
-        final Delivery current = this.current;
         long next = this.next;
+        if (next > available)
+        {
+            return 0;
+        }
+        final Delivery current = this.current;
+        current.beginBatch();
         int work = 0;
         while (next <= available && !mailbox.hasCommand())
         {
@@ -127,7 +133,18 @@ public final class PluginSlot implements Agent
             work++;
         }
         this.next = next;
+        current.endBatch();
         return work;
+    }
+
+    /**
+     * Whether a command is pending or the journaller has passed events this slot has not taken (slot thread).
+     *
+     * @return true when a duty cycle would find work.
+     */
+    public boolean hasWork()
+    {
+        return mailbox.hasCommand() || barrier.getCursor() >= next;
     }
 
     /**

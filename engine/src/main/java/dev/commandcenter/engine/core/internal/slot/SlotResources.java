@@ -5,6 +5,7 @@ import dev.commandcenter.engine.core.internal.OutputSlot;
 import org.HdrHistogram.SingleWriterRecorder;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 
@@ -18,6 +19,7 @@ import java.util.function.Supplier;
  * @param id                     plugin id.
  * @param output                 ring emissions go to.
  * @param epochClock             given to the plugin.
+ * @param epochNanoClock         stamps when a batch is handled and when a message is emitted.
  * @param nanoClock              times handling for the latency recorder.
  * @param errorHandler           the engine's distinct error log.
  * @param threadFactory          makes the slot's threads (the slot thread and a detached plugin's thread).
@@ -32,6 +34,7 @@ public record SlotResources(
     String id,
     RingBuffer<OutputSlot> output,
     EpochClock epochClock,
+    EpochNanoClock epochNanoClock,
     NanoClock nanoClock,
     ErrorHandler errorHandler,
     ThreadFactory threadFactory,

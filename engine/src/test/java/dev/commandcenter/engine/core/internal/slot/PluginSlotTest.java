@@ -3,6 +3,7 @@ package dev.commandcenter.engine.core.internal.slot;
 import dev.commandcenter.codecs.sbe.PluginState;
 import dev.commandcenter.engine.BackPressure;
 import dev.commandcenter.engine.core.PluginSpec;
+import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.AgentInvoker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -158,6 +159,34 @@ class PluginSlotTest
         assertThat(first.stopped).isTrue();
         assertThat(second.started).isTrue();
         assertThat(fixture.errors).isEmpty();
+    }
+
+    @Test
+    void shouldTimeOneBatchInEveryFewRecordingItsMeanOncePerEvent()
+    {
+        start(new PluginSpec("rec").instance(first));
+        first.onSequence = (sequence) -> fixture.nanoClock.advance(1_000);
+
+        fixture.publish(1, 2, 3, 4);
+        fixture.journal();
+        assertThat(invoker.invoke()).isEqualTo(4);
+        final Histogram timed = fixture.res.latency().getIntervalHistogram();
+        assertThat(timed.getTotalCount()).isEqualTo(4);
+        assertThat(timed.getValueAtPercentile(50)).isBetween(990L, 1_010L);
+
+        for (int batch = 1; batch < PluginActivation.LATENCY_SAMPLE_EVERY; batch++)
+        {
+            fixture.publish(batch);
+            fixture.journal();
+            assertThat(invoker.invoke()).isEqualTo(1);
+        }
+        assertThat(fixture.res.latency().getIntervalHistogram().getTotalCount()).as("untimed batches").isZero();
+
+        fixture.publish(9, 10);
+        fixture.journal();
+        assertThat(invoker.invoke()).isEqualTo(2);
+        assertThat(fixture.res.latency().getIntervalHistogram().getTotalCount()).isEqualTo(2);
+        assertThat(fixture.counters.processed.get()).isEqualTo(4 + PluginActivation.LATENCY_SAMPLE_EVERY - 1 + 2);
     }
 
     private void start(final PluginSpec spec)

@@ -11,6 +11,7 @@ import dev.commandcenter.engine.plugin.Messages;
 import org.HdrHistogram.SingleWriterRecorder;
 import org.agrona.concurrent.CachedEpochClock;
 import org.agrona.concurrent.CachedNanoClock;
+import org.agrona.concurrent.SystemEpochNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.YieldingIdleStrategy;
 import org.agrona.concurrent.status.AtomicCounter;
@@ -50,7 +51,7 @@ final class SlotFixture
         counters = new SlotCounters((type, suffix) -> countersManager.newCounter(type.label() + ": " + suffix,
             type.id()), id);
         health = new SlotHealth(id, "1.0", counters.state, counters.status);
-        res = new SlotResources(id, output, new CachedEpochClock(), nanoClock, errors::add,
+        res = new SlotResources(id, output, new CachedEpochClock(), new SystemEpochNanoClock(), nanoClock, errors::add,
             Thread.ofPlatform().daemon().factory(), YieldingIdleStrategy::new, quarantineAfter, 5_000, counters, health,
             new SingleWriterRecorder(1, 60_000_000_000L, 2));
         input.addGatingSequences(sequence);

@@ -6,6 +6,8 @@ import dev.commandcenter.engine.Event;
 import dev.commandcenter.engine.core.PluginSpec;
 import dev.commandcenter.engine.core.internal.PluginHandler;
 import org.agrona.concurrent.SystemEpochClock;
+import org.agrona.concurrent.SystemEpochNanoClock;
+import java.util.concurrent.ThreadFactory;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.YieldingIdleStrategy;
 import org.junit.jupiter.api.Test;
@@ -81,9 +83,11 @@ class SlotThreadsTest
 
     private PluginHandler handler(final PluginSpec spec)
     {
+        final ThreadFactory threadFactory = Thread.ofPlatform().daemon().factory();
         return new PluginHandler(spec, fixture.input, fixture.barrier, fixture.output, new SystemEpochClock(),
-            new SystemNanoClock(), fixture.errors::add, Thread.ofPlatform().daemon().factory(),
-            YieldingIdleStrategy::new, 3, WAIT.toMillis(),
+            new SystemEpochNanoClock(), new SystemNanoClock(), fixture.errors::add, threadFactory,
+            YieldingIdleStrategy::new, AgentHost.dedicated(threadFactory, YieldingIdleStrategy::new, fixture.errors::add,
+            null), 3, WAIT.toMillis(),
             (type, suffix) -> fixture.countersManager.newCounter(type.label() + ": handler " + suffix, type.id()));
     }
 
