@@ -459,6 +459,18 @@ public final class WebSocketEgress implements EgressHandler
     }
 
     /**
+     * The sessions subscribed to a feed now, for tests.
+     */
+    WebSocketSession[] sessions(final String feedName)
+    {
+        synchronized (lock)
+        {
+            final EgressFeed feed = ALL_FEED.equals(feedName) ? allFeed : feeds.get(feedName);
+            return null == feed ? new WebSocketSession[0] : feed.sessions.clone();
+        }
+    }
+
+    /**
      * Remove a session from its feed, if still there. Called when its channel closes.
      */
     void unsubscribe(final WebSocketSession session)

@@ -4,6 +4,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
@@ -19,10 +21,14 @@ import java.util.BitSet;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One WebSocket connection to a feed: completes the subscription once the handshake is written, or
- * closes with a status and reason when the request was refused (browsers can read close reasons,
- * not HTTP statuses). Inbound, it answers pings (control frames, and the text {@code "ping"} with
- * {@code "pong"}), ignores other data and completes the closing handshake.
+ * One WebSocket connection to a feed: once the handshake is written, moves the connection from its HTTP event
+ * loop to a fan-out event loop and subscribes there, or closes with a status and reason when the request was
+ * refused (browsers can read close reasons, not HTTP statuses). Inbound, it answers pings (control frames, and
+ * the text {@code "ping"} with {@code "pong"}), ignores other data and completes the closing handshake.
+ * <p>
+ * The move is safe: nothing is written to the connection between the handshake and the subscription (the
+ * subscription happens on the new event loop, after the move), and the connection reads nothing while it
+ * belongs to no event loop, so no frame is lost or reordered.
  * <p>
  * <b>Note:</b> the fields marked as egress state are guarded by the egress lock.
  */
@@ -45,6 +51,7 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
     private final long closeTimeoutMs;
     private final WebSocketEgress egress;
     private final ErrorHandler errorHandler;
+    private final EventLoopGroup fanoutGroup;
     private Channel channel;
     private boolean subscribed;
     private boolean closeSent;
@@ -68,6 +75,7 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
      * @param closeTimeoutMs how long to wait for the client's close frame before closing the connection.
      * @param egress         the fan-out to subscribe to.
      * @param errorHandler   the server's error path: counts client disconnects, reports anything else.
+     * @param fanoutGroup    event loops the connection moves to before subscribing, or null to stay where it is.
      */
     WebSocketSession(
         final String feed,
@@ -77,8 +85,10 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
         final int dropLimit,
         final long closeTimeoutMs,
         final WebSocketEgress egress,
-        final ErrorHandler errorHandler)
+        final ErrorHandler errorHandler,
+        final EventLoopGroup fanoutGroup)
     {
+        this.fanoutGroup = fanoutGroup;
         this.feed = feed;
         this.sbe = sbe;
         this.types = types;
@@ -121,9 +131,54 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
         }
         else if (future.channel().isActive())
         {
-            subscribed = true;
-            egress.subscribe(this);
+            if (null == fanoutGroup)
+            {
+                subscribe();
+            }
+            else
+            {
+                moveToFanout(fanoutGroup.next());
+            }
         }
+    }
+
+    /**
+     * Deregister from the HTTP event loop, register with a fan-out one, and subscribe there.
+     */
+    private void moveToFanout(final EventLoop target)
+    {
+        final Channel channel = this.channel;
+        channel.deregister().addListener((deregistered) ->
+        {
+            if (!deregistered.isSuccess())
+            {
+                errorHandler.onError(deregistered.cause());
+                channel.close();
+                return;
+            }
+            target.register(channel).addListener((registered) ->
+            {
+                if (!registered.isSuccess())
+                {
+                    errorHandler.onError(registered.cause());
+                    channel.unsafe().closeForcibly();
+                }
+                else if (channel.isActive() && !closing)
+                {
+                    subscribe();
+                }
+                else
+                {
+                    channel.close();
+                }
+            });
+        });
+    }
+
+    private void subscribe()
+    {
+        subscribed = true;
+        egress.subscribe(this);
     }
 
     /**

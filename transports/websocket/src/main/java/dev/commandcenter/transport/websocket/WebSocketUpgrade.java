@@ -4,6 +4,7 @@ import dev.commandcenter.codecs.json.JsonView;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -36,6 +37,7 @@ final class WebSocketUpgrade
     private final ServerErrorPath errorPath;
     private final ResponseSender sender;
     private final WebSocketDecoderConfig decoderConfig;
+    private final EventLoopGroup fanoutGroup;
 
     /**
      * @param ctx          concluded context: frame limit, slow-consumer policy, close timeout, egress.
@@ -43,14 +45,17 @@ final class WebSocketUpgrade
      * @param feedCatalog  the feeds that may be subscribed.
      * @param errorPath    where session errors go.
      * @param sender       writes refusals that come before the handshake.
+     * @param fanoutGroup  event loops a subscribed connection moves to once its handshake is written.
      */
     WebSocketUpgrade(
         final WebServer.Context ctx,
         final AccessPolicy accessPolicy,
         final FeedCatalog feedCatalog,
         final ServerErrorPath errorPath,
-        final ResponseSender sender)
+        final ResponseSender sender,
+        final EventLoopGroup fanoutGroup)
     {
+        this.fanoutGroup = fanoutGroup;
         this.ctx = ctx;
         this.accessPolicy = accessPolicy;
         this.feedCatalog = feedCatalog;
@@ -148,7 +153,7 @@ final class WebSocketUpgrade
         }
 
         final WebSocketSession session = new WebSocketSession(feed, "sbe".equals(format), types, rejection,
-            ctx.slowConsumerDropLimit(), ctx.closeTimeoutMs(), ctx.egress(), errorPath::onError);
+            ctx.slowConsumerDropLimit(), ctx.closeTimeoutMs(), ctx.egress(), errorPath::onError, fanoutGroup);
         final ChannelFuture handshake;
         try
         {
