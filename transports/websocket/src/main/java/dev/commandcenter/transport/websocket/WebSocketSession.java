@@ -30,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  * subscription happens on the new event loop, after the move), and the connection reads nothing while it
  * belongs to no event loop, so no frame is lost or reordered.
  * <p>
- * <b>Note:</b> the fields marked as egress state are guarded by the egress lock.
+ * <b>Note:</b> the fields marked as egress state are guarded by the egress lock; those marked as event loop
+ * state are used on the channel's event loop only.
  */
 final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame> implements ChannelFutureListener
 {
@@ -45,6 +46,7 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
 
     final String feed;
     final boolean sbe;
+    final boolean trace;
     final int dropLimit;
     private final BitSet types;
     private final String rejection;
@@ -61,14 +63,17 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
     volatile boolean closing;
     /** Egress state: unwritable messages in a row. */
     int consecutiveDrops;
-    /** Egress state: writes since the last flush. */
+    /** Egress state: the ring of the event loop the session's channel is on, set when it subscribes. */
+    FanoutLoop fanoutLoop;
+    /** Event loop state: writes since the last flush. */
     int unflushed;
-    /** Egress state: in the egress's list of channels to flush. */
+    /** Event loop state: in its loop's list of channels to flush. */
     boolean dirty;
 
     /**
      * @param feed           feed name.
      * @param sbe            binary SBE frames rather than JSON text.
+     * @param trace          JSON frames carry the stage stamps (ignored for SBE).
      * @param types          template ids to deliver, or null for all.
      * @param rejection      close reason when the request is refused, null to subscribe.
      * @param dropLimit      unwritable messages in a row before closing with 1013.
@@ -80,6 +85,7 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
     WebSocketSession(
         final String feed,
         final boolean sbe,
+        final boolean trace,
         final BitSet types,
         final String rejection,
         final int dropLimit,
@@ -91,6 +97,7 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
         this.fanoutGroup = fanoutGroup;
         this.feed = feed;
         this.sbe = sbe;
+        this.trace = trace && !sbe;
         this.types = types;
         this.rejection = rejection;
         this.dropLimit = dropLimit;

@@ -23,8 +23,8 @@ import java.util.Locale;
 import static dev.commandcenter.transport.websocket.HttpRequestHandler.WS_PREFIX;
 
 /**
- * {@code GET /ws/<feed>?token=&format=json|sbe&types=A,B}: checks the upgrade request (origin, token, feed,
- * format, types), completes the WebSocket handshake and hands the connection to a {@link WebSocketSession}.
+ * {@code GET /ws/<feed>?token=&format=json|sbe&types=A,B&trace=0|1}: checks the upgrade request (origin, token,
+ * feed, format, types, trace), completes the WebSocket handshake and hands the connection to a {@link WebSocketSession}.
  * A refused subscription still completes the handshake; the session then closes with the reason.
  * <p>
  * <b>Note:</b> shared by every connection; each call runs on the connection's event loop.
@@ -105,6 +105,7 @@ final class WebSocketUpgrade
         final String feed = path.substring(WS_PREFIX.length());
         final String format = parameter(query, "format", "json").toLowerCase(Locale.ROOT);
         final String typesParameter = parameter(query, "types", "");
+        final String traceParameter = parameter(query, "trace", "0");
         String rejection = null;
         BitSet types = null;
         if (!originAllowed)
@@ -122,6 +123,10 @@ final class WebSocketUpgrade
         else if (!"json".equals(format) && !"sbe".equals(format))
         {
             rejection = "unknown format '" + format + "', expected json or sbe";
+        }
+        else if (!"0".equals(traceParameter) && !"1".equals(traceParameter))
+        {
+            rejection = "unknown trace '" + traceParameter + "', expected 0 or 1";
         }
         else if (!typesParameter.isBlank())
         {
@@ -152,7 +157,7 @@ final class WebSocketUpgrade
             return;
         }
 
-        final WebSocketSession session = new WebSocketSession(feed, "sbe".equals(format), types, rejection,
+        final WebSocketSession session = new WebSocketSession(feed, "sbe".equals(format), "1".equals(traceParameter), types, rejection,
             ctx.slowConsumerDropLimit(), ctx.closeTimeoutMs(), ctx.egress(), errorPath::onError, fanoutGroup);
         final ChannelFuture handshake;
         try
