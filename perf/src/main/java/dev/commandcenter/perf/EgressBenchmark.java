@@ -36,7 +36,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * (e) WebSocket egress: the cost of {@link WebSocketEgress#onOutput(OutputEvent, boolean)} for one overlay
+ * WebSocket egress: the cost of {@link WebSocketEgress#onOutput(OutputEvent, boolean)} for one overlay
  * alert fanned out to 1 and 100 clients connected over real loopback sockets to a real {@link WebServer}.
  * Each client is a plain socket that completed the handshake and whose reader thread discards what arrives
  * into one reused array, so the clients allocate nothing and {@code -prof gc}'s {@code gc.alloc.rate.norm}

@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * gives the entry's reference back.
  * <p>
  * <b>Note:</b> {@link #offer}, {@link #publish} and {@link #schedule} are called by the egress thread only (under
- * the egress lock); {@link #run()} runs on the event loop only. The tail is published with a release store and
- * read with an acquire load, the head likewise in the other direction.
+ * the egress lock); {@link #run()} runs on the event loop only. The head is handed back with a release store and
+ * read with an acquire load; the tail and the scheduled flag are volatile on both sides (a Dekker pair).
  */
 final class FanoutLoop implements Runnable
 {
@@ -85,13 +85,15 @@ final class FanoutLoop implements Runnable
      */
     void publish()
     {
-        publishedTail.setRelease(tail);
+        // Volatile store then volatile load, paired with the event loop's volatile store of the flag then load of the
+        // tail: one side always sees the other's store, so an entry is never left without a drain on its way.
+        publishedTail.set(tail);
         schedule();
     }
 
     private void schedule()
     {
-        if (!scheduled.getAcquire() && scheduled.compareAndSet(false, true))
+        if (!scheduled.get() && scheduled.compareAndSet(false, true))
         {
             try
             {
@@ -126,9 +128,9 @@ final class FanoutLoop implements Runnable
             }
             consumedHead.setRelease(head);
             flushDirty();
-            scheduled.setRelease(false);
+            scheduled.set(false);
             // An entry published after the tail was read, whose producer saw the flag still set, is ours to drain.
-            if (publishedTail.getAcquire() == head || !scheduled.compareAndSet(false, true))
+            if (publishedTail.get() == head || !scheduled.compareAndSet(false, true))
             {
                 return;
             }
