@@ -43,9 +43,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * WebServer server = WebServer.launch(new WebServer.Context().egress(egress).eventPublisher(engine.publisher()) ...);
  * }</pre>
  * <b>Note:</b> {@link #onOutput(OutputEvent, boolean)} is called by one egress thread; the getters
- * are thread safe. Subscriptions from the server's event loops and the egress thread share a lock
- * held only for the few non-blocking writes of one output, so a new subscriber gets the retained
- * messages and then every live one, with no gap and no duplicate.
+ * are thread safe. Subscriptions from the server's event loops and the egress thread share a lock held
+ * while one output is rendered and queued (nothing in it blocks), so a new subscriber gets the retained
+ * messages, written on its event loop, and then every live one, queued to the same event loop after them,
+ * with no gap and no duplicate.
  */
 public final class WebSocketEgress implements EgressHandler
 {
