@@ -202,6 +202,8 @@ public final class CommandCenterNode implements AutoCloseable
                 .port(config.websocket.port)
                 .token(token)
                 .allowedOrigins(config.websocket.allowedOrigins)
+                .httpThreads(config.websocket.httpThreads)
+                .fanoutThreads(config.websocket.fanoutThreads)
                 .statusSupplier(this::health)
                 .egress(egress)
                 .counters(engine.counters())

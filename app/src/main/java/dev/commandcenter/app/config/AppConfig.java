@@ -183,6 +183,10 @@ public final class AppConfig
         public List<String> allowedOrigins = new ArrayList<>();
         /** Messages kept per feed for clients that connect later. */
         public int retain = 32;
+        /** Event loop threads for HTTP: REST, pages and upgrade requests, never behind fan-out writes. */
+        public int httpThreads = 1;
+        /** Event loop threads carrying upgraded WebSocket connections and their fan-out writes. */
+        public int fanoutThreads = 1;
     }
 
     /** {@code wallet:} section. */

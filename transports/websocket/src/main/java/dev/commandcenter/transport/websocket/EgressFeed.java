@@ -15,6 +15,8 @@ final class EgressFeed
     final String name;
     final RetainedMessages retained;
     WebSocketSession[] sessions = NO_SESSIONS;
+    /** Subscribed sessions that asked for traced JSON frames. */
+    int tracedSessions;
 
     /**
      * @param name   of the feed.
@@ -34,6 +36,10 @@ final class EgressFeed
         final WebSocketSession[] grown = Arrays.copyOf(sessions, sessions.length + 1);
         grown[grown.length - 1] = session;
         sessions = grown;
+        if (session.trace)
+        {
+            tracedSessions++;
+        }
     }
 
     /**
@@ -52,6 +58,10 @@ final class EgressFeed
                 System.arraycopy(sessions, 0, remaining, 0, i);
                 System.arraycopy(sessions, i + 1, remaining, i, sessions.length - i - 1);
                 this.sessions = remaining;
+                if (session.trace)
+                {
+                    tracedSessions--;
+                }
                 return true;
             }
         }

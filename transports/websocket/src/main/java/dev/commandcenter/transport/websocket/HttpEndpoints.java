@@ -1,5 +1,7 @@
 package dev.commandcenter.transport.websocket;
 
+import io.netty.channel.EventLoopGroup;
+
 import java.util.concurrent.Executor;
 
 /**
@@ -26,12 +28,14 @@ final class HttpEndpoints
      * @param accessPolicy    token and origin checks built from the context.
      * @param errorPath       the server's error path.
      * @param publishExecutor runs REST publishes off the event loops.
+     * @param fanoutGroup     event loops that upgraded WebSocket connections move to.
      */
     HttpEndpoints(
         final WebServer.Context ctx,
         final AccessPolicy accessPolicy,
         final ServerErrorPath errorPath,
-        final Executor publishExecutor)
+        final Executor publishExecutor,
+        final EventLoopGroup fanoutGroup)
     {
         final FeedCatalog feedCatalog = new FeedCatalog(ctx);
         this.accessPolicy = accessPolicy;
@@ -42,6 +46,6 @@ final class HttpEndpoints
         this.health = new HealthEndpoint(ctx, errorPath);
         this.metrics = new MetricsEndpoint(ctx.countersReader());
         this.eventIngest = new EventIngest(ctx.eventPublisher(), publishExecutor, errorPath, sender);
-        this.webSocketUpgrade = new WebSocketUpgrade(ctx, accessPolicy, feedCatalog, errorPath, sender);
+        this.webSocketUpgrade = new WebSocketUpgrade(ctx, accessPolicy, feedCatalog, errorPath, sender, fanoutGroup);
     }
 }

@@ -3,22 +3,36 @@ package dev.commandcenter.transport.websocket;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.io.SerializedString;
 import dev.commandcenter.codecs.json.JsonView;
 import dev.commandcenter.engine.egress.OutputEvent;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufOutputStream;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
- * Renders an output once into pooled buffers: the JSON text clients read, with the leading
- * {@code sequence}, {@code timestamp} and {@code plugin} properties, and a copy of its SBE bytes.
+ * Renders an output once into pooled buffers holding whole server-to-client WebSocket frames (header and
+ * payload), so each client gets a duplicate of the same bytes and no frame encoder runs per write: the JSON
+ * text clients read, with the leading {@code sequence}, {@code timestamp} and {@code plugin} properties; the
+ * same JSON with a trailing {@code trace} object of the stage stamps, for traced clients; and a copy of its SBE
+ * bytes.
+ * <pre>
+ *   frame buffer:  | unused (10 - h) | header (h = 2, 4 or 10 bytes) | payload ... |
+ *                                    ^ readerIndex                                 ^ writerIndex
+ * </pre>
+ * One Jackson generator is kept open over a reusable stream for the renderer's lifetime and the ISO timestamp
+ * is formatted into a reused array, so rendering allocates nothing of its own.
+ * <p>
+ * <b>Note:</b> not thread safe; used by the egress thread.
  */
 final class JsonRenderer
 {
@@ -28,12 +42,33 @@ final class JsonRenderer
     static final String TIMESTAMP_FIELD = "timestamp";
     /** Property carrying the id of the emitting plugin. */
     static final String PLUGIN_FIELD = "plugin";
+    /** Property of a traced client's frames carrying the stage stamps. */
+    static final String TRACE_FIELD = "trace";
+    /** Room kept in front of each payload for the longest frame header. */
+    static final int MAX_HEADER_LENGTH = 10;
+    /** Opcode of a text frame. */
+    static final int OPCODE_TEXT = 0x1;
+    /** Opcode of a binary frame. */
+    static final int OPCODE_BINARY = 0x2;
 
     private static final JsonFactory JSON_FACTORY = JsonFactory.builder()
         .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
         .build();
+    private static final SerializableString SEQUENCE = new SerializedString(SEQUENCE_FIELD);
+    private static final SerializableString TIMESTAMP = new SerializedString(TIMESTAMP_FIELD);
+    private static final SerializableString PLUGIN = new SerializedString(PLUGIN_FIELD);
+    private static final byte[] TRACE_INGRESS = ",\"trace\":{\"ingressNs\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TRACE_JOURNALED = ",\"journaledNs\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TRACE_HANDLED = ",\"handledNs\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TRACE_EMITTED = ",\"emittedNs\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TRACE_EGRESS = ",\"egressNs\":".getBytes(StandardCharsets.US_ASCII);
+    private static final int TRACE_MAX_LENGTH = 160;
 
     private final JsonView view;
+    private final BufferStream stream = new BufferStream();
+    private final char[] timestamp = new char[32];
+    private final UnsafeBuffer digits = new UnsafeBuffer(new byte[24]);
+    private JsonGenerator generator;
 
     JsonRenderer(final JsonView view)
     {
@@ -41,45 +76,98 @@ final class JsonRenderer
     }
 
     /**
-     * Render an output as a JSON object into a new buffer.
+     * Render an output as a JSON text frame into a new buffer.
      *
-     * @return a buffer with one reference owned by the caller.
+     * @return a buffer with one reference owned by the caller, readable from the frame header.
      */
     ByteBuf renderJson(final OutputEvent event, final ByteBufAllocator allocator)
     {
-        final ByteBuf buffer = allocator.buffer(256 + 2 * event.length());
-        try (JsonGenerator generator = JSON_FACTORY.createGenerator(
-            (OutputStream)new ByteBufOutputStream(buffer), JsonEncoding.UTF8))
+        final ByteBuf buffer = allocator.buffer(MAX_HEADER_LENGTH + 256 + 2 * event.length());
+        buffer.writerIndex(MAX_HEADER_LENGTH);
+        stream.buffer = buffer;
+        try
         {
+            final JsonGenerator generator = generator();
             generator.writeStartObject();
-            generator.writeNumberField(SEQUENCE_FIELD, event.inputSequence());
-            generator.writeStringField(TIMESTAMP_FIELD, isoTimestamp(event.timestampNs()));
-            generator.writeStringField(PLUGIN_FIELD, event.pluginId());
+            generator.writeFieldName(SEQUENCE);
+            generator.writeNumber(event.inputSequence());
+            generator.writeFieldName(TIMESTAMP);
+            final int length = formatIsoTimestamp(event.timestampNs(), timestamp);
+            if (length > 0)
+            {
+                generator.writeString(timestamp, 0, length);
+            }
+            else
+            {
+                generator.writeString(isoTimestamp(event.timestampNs()));
+            }
+            generator.writeFieldName(PLUGIN);
+            generator.writeString(event.pluginId());
             view.writeFields(event.buffer(), event.offset(), generator);
             generator.writeEndObject();
+            generator.flush();
         }
         catch (final IOException ex)
         {
-            buffer.release();
+            discard(buffer);
             throw new UncheckedIOException(ex);
         }
         catch (final RuntimeException ex)
         {
-            buffer.release();
+            discard(buffer);
             throw ex;
         }
+        finally
+        {
+            stream.buffer = null;
+        }
+        writeHeader(buffer, OPCODE_TEXT);
         return buffer;
     }
 
     /**
-     * Copy an output's SBE message, header included, into a new buffer.
+     * The JSON frame of an output with the trace object appended:
+     * {@code "trace":{"ingressNs":..,"journaledNs":..,"handledNs":..,"emittedNs":..,"egressNs":..}}.
      *
-     * @return a buffer with one reference owned by the caller.
+     * @param jsonFrame as rendered by {@link #renderJson}; not changed.
+     * @param event     the output, for its stamps.
+     * @param egressNs  when the egress thread took the output, epoch ns.
+     * @param allocator for the new buffer.
+     * @return a buffer with one reference owned by the caller, readable from the frame header.
+     */
+    ByteBuf renderTraced(final ByteBuf jsonFrame, final OutputEvent event, final long egressNs, final ByteBufAllocator allocator)
+    {
+        final int payloadOffset = jsonFrame.readerIndex() + headerLength(jsonFrame);
+        final int payloadLength = jsonFrame.writerIndex() - payloadOffset;
+        final ByteBuf buffer = allocator.buffer(MAX_HEADER_LENGTH + payloadLength + TRACE_MAX_LENGTH);
+        buffer.writerIndex(MAX_HEADER_LENGTH);
+        buffer.writeBytes(jsonFrame, payloadOffset, payloadLength - 1);
+        buffer.writeBytes(TRACE_INGRESS);
+        writeLong(buffer, event.timestampNs());
+        buffer.writeBytes(TRACE_JOURNALED);
+        writeLong(buffer, event.journaledNs());
+        buffer.writeBytes(TRACE_HANDLED);
+        writeLong(buffer, event.handledNs());
+        buffer.writeBytes(TRACE_EMITTED);
+        writeLong(buffer, event.emittedNs());
+        buffer.writeBytes(TRACE_EGRESS);
+        writeLong(buffer, egressNs);
+        buffer.writeByte('}');
+        buffer.writeByte('}');
+        writeHeader(buffer, OPCODE_TEXT);
+        return buffer;
+    }
+
+    /**
+     * Copy an output's SBE message, header included, into a new binary frame.
+     *
+     * @return a buffer with one reference owned by the caller, readable from the frame header.
      */
     static ByteBuf copySbe(final OutputEvent event, final ByteBufAllocator allocator)
     {
         final int length = event.length();
-        final ByteBuf buffer = allocator.buffer(length, length);
+        final ByteBuf buffer = allocator.buffer(MAX_HEADER_LENGTH + length, MAX_HEADER_LENGTH + length);
+        buffer.writerIndex(MAX_HEADER_LENGTH);
         final DirectBuffer source = event.buffer();
         final byte[] array = source.byteArray();
         if (null != array)
@@ -88,10 +176,57 @@ final class JsonRenderer
         }
         else
         {
-            source.getBytes(event.offset(), buffer.nioBuffer(0, length), length);
-            buffer.writerIndex(length);
+            source.getBytes(event.offset(), buffer.nioBuffer(MAX_HEADER_LENGTH, length), length);
+            buffer.writerIndex(MAX_HEADER_LENGTH + length);
         }
+        writeHeader(buffer, OPCODE_BINARY);
         return buffer;
+    }
+
+    /**
+     * Write the header of an unmasked final frame in front of the payload at {@link #MAX_HEADER_LENGTH} and move
+     * the reader index to it.
+     */
+    static void writeHeader(final ByteBuf buffer, final int opcode)
+    {
+        final int length = buffer.writerIndex() - MAX_HEADER_LENGTH;
+        final int start;
+        if (length < 126)
+        {
+            start = MAX_HEADER_LENGTH - 2;
+            buffer.setByte(start + 1, length);
+        }
+        else if (length < 65536)
+        {
+            start = MAX_HEADER_LENGTH - 4;
+            buffer.setByte(start + 1, 126);
+            buffer.setShort(start + 2, length);
+        }
+        else
+        {
+            start = 0;
+            buffer.setByte(start + 1, 127);
+            buffer.setLong(start + 2, length);
+        }
+        buffer.setByte(start, 0x80 | opcode);
+        buffer.readerIndex(start);
+    }
+
+    /**
+     * Length of the header of a frame starting at the reader index.
+     */
+    static int headerLength(final ByteBuf frame)
+    {
+        final int length = frame.getByte(frame.readerIndex() + 1) & 0x7F;
+        return length < 126 ? 2 : length == 126 ? 4 : 10;
+    }
+
+    /**
+     * Payload length of a frame starting at the reader index.
+     */
+    static int payloadLength(final ByteBuf frame)
+    {
+        return frame.readableBytes() - headerLength(frame);
     }
 
     /**
@@ -100,5 +235,109 @@ final class JsonRenderer
     static String isoTimestamp(final long timestampNs)
     {
         return Instant.ofEpochMilli(Math.floorDiv(timestampNs, 1_000_000L)).toString();
+    }
+
+    /**
+     * Format a nanosecond timestamp as {@link Instant#toString()} formats it at millisecond precision
+     * ({@code 2026-12-01T16:34:21.123Z}, without the fraction when it is zero), into an array.
+     *
+     * @return the number of characters, or 0 for a year outside 0..9999 (use {@link #isoTimestamp(long)}).
+     */
+    static int formatIsoTimestamp(final long timestampNs, final char[] out)
+    {
+        final long epochMs = Math.floorDiv(timestampNs, 1_000_000L);
+        final long epochSecond = Math.floorDiv(epochMs, 1000L);
+        final int millis = (int)Math.floorMod(epochMs, 1000L);
+        final long epochDay = Math.floorDiv(epochSecond, 86_400L);
+        final int secondOfDay = (int)Math.floorMod(epochSecond, 86_400L);
+
+        // Civil date from days since 1970-01-01 (proleptic Gregorian, eras of 400 years).
+        final long z = epochDay + 719_468L;
+        final long era = Math.floorDiv(z, 146_097L);
+        final long dayOfEra = z - era * 146_097L;
+        final long yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
+        final long dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+        final long shiftedMonth = (5 * dayOfYear + 2) / 153;
+        final int day = (int)(dayOfYear - (153 * shiftedMonth + 2) / 5 + 1);
+        final int month = (int)(shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9);
+        final long year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+        if (year < 0 || year > 9999)
+        {
+            return 0;
+        }
+
+        int i = 0;
+        i = digits(out, i, (int)year, 4);
+        out[i++] = '-';
+        i = digits(out, i, month, 2);
+        out[i++] = '-';
+        i = digits(out, i, day, 2);
+        out[i++] = 'T';
+        i = digits(out, i, secondOfDay / 3600, 2);
+        out[i++] = ':';
+        i = digits(out, i, (secondOfDay / 60) % 60, 2);
+        out[i++] = ':';
+        i = digits(out, i, secondOfDay % 60, 2);
+        if (0 != millis)
+        {
+            out[i++] = '.';
+            i = digits(out, i, millis, 3);
+        }
+        out[i++] = 'Z';
+        return i;
+    }
+
+    private static int digits(final char[] out, final int index, final int value, final int width)
+    {
+        int remaining = value;
+        for (int i = index + width - 1; i >= index; i--)
+        {
+            out[i] = (char)('0' + remaining % 10);
+            remaining /= 10;
+        }
+        return index + width;
+    }
+
+    private void writeLong(final ByteBuf buffer, final long value)
+    {
+        final int length = digits.putLongAscii(0, value);
+        buffer.writeBytes(digits.byteArray(), 0, length);
+    }
+
+    private JsonGenerator generator() throws IOException
+    {
+        if (null == generator)
+        {
+            generator = JSON_FACTORY.createGenerator(stream, JsonEncoding.UTF8);
+            generator.setRootValueSeparator(null);
+        }
+        return generator;
+    }
+
+    /**
+     * Release a half-rendered buffer and drop the generator, whose state is now unknown.
+     */
+    private void discard(final ByteBuf buffer)
+    {
+        buffer.release();
+        generator = null;
+    }
+
+    /**
+     * The stream the generator writes to: appends to whichever buffer is being rendered.
+     */
+    private static final class BufferStream extends OutputStream
+    {
+        ByteBuf buffer;
+
+        public void write(final int b)
+        {
+            buffer.writeByte(b);
+        }
+
+        public void write(final byte[] bytes, final int offset, final int length)
+        {
+            buffer.writeBytes(bytes, offset, length);
+        }
     }
 }

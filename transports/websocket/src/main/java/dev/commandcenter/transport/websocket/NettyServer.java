@@ -24,10 +24,12 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Netty side of the web server: one acceptor thread and {@link WebServer.Context#ioThreads(int)} I/O
- * threads, the listening socket, and the pipeline of each connection (HTTP codec, status counters, body
- * limit, {@link HttpRequestHandler}). Tracks open connections so shutdown can say goodbye (1001) to
- * WebSocket clients and close them all.
+ * The Netty side of the web server: one acceptor thread, {@link WebServer.Context#httpThreads(int)} HTTP
+ * threads that carry every connection until it upgrades, {@link WebServer.Context#fanoutThreads(int)} fan-out
+ * threads that WebSocket connections move to once their handshake is written, the listening socket, and the
+ * pipeline of each connection (HTTP codec, status counters, body limit, {@link HttpRequestHandler}). REST
+ * requests are never queued behind fan-out writes: those run on other threads. Tracks open connections so
+ * shutdown can say goodbye (1001) to WebSocket clients and close them all.
  * <p>
  * <b>Note:</b> bind and close from one thread; {@link #openConnections()} is thread safe.
  */
@@ -35,7 +37,8 @@ final class NettyServer
 {
     private final long closeTimeoutMs;
     private final EventLoopGroup bossGroup;
-    private final EventLoopGroup workerGroup;
+    private final EventLoopGroup httpGroup;
+    private final EventLoopGroup fanoutGroup;
     private final ChannelGroup channels = new DefaultChannelGroup("cc-web", GlobalEventExecutor.INSTANCE);
     private final Channel serverChannel;
 
@@ -43,6 +46,8 @@ final class NettyServer
      * Start the event loops and bind; on failure the event loops are stopped again.
      *
      * @param ctx                concluded context: threads, water marks, limits, port, error handler.
+     * @param fanoutGroup        event loops of upgraded WebSocket connections, from {@link #newFanoutGroup}; owned
+     *                           from now on: stopped with the others.
      * @param address            resolved address to bind.
      * @param httpStatusCounters shared handler counting responses.
      * @param endpoints          shared endpoints for each connection's request handler.
@@ -50,18 +55,20 @@ final class NettyServer
      */
     NettyServer(
         final WebServer.Context ctx,
+        final EventLoopGroup fanoutGroup,
         final InetAddress address,
         final HttpStatusCounters httpStatusCounters,
         final HttpEndpoints endpoints)
     {
         closeTimeoutMs = ctx.closeTimeoutMs();
         bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("cc-web-accept", true), NioIoHandler.newFactory());
-        workerGroup = new MultiThreadIoEventLoopGroup(
-            ctx.ioThreads(), new DefaultThreadFactory("cc-web-io", true), NioIoHandler.newFactory());
+        httpGroup = new MultiThreadIoEventLoopGroup(
+            ctx.httpThreads(), new DefaultThreadFactory("cc-web-http", true), NioIoHandler.newFactory());
+        this.fanoutGroup = fanoutGroup;
 
         final int maxRequestBodyLength = ctx.maxRequestBodyLength();
         final ServerBootstrap bootstrap = new ServerBootstrap()
-            .group(bossGroup, workerGroup)
+            .group(bossGroup, httpGroup)
             .channel(NioServerSocketChannel.class)
             .handler(new AcceptErrorHandler(ctx.errorHandler()))
             .childOption(ChannelOption.TCP_NODELAY, true)
@@ -93,6 +100,34 @@ final class NettyServer
             shutdownEventLoops();
             throw new IllegalStateException(bindFailure(ctx.bindAddress(), ctx.port(), ex));
         }
+    }
+
+    /**
+     * Event loops for upgraded WebSocket connections: {@link WebServer.Context#fanoutThreads(int)} threads.
+     *
+     * @param ctx concluded context.
+     * @return a new group, to hand to the constructor.
+     */
+    static EventLoopGroup newFanoutGroup(final WebServer.Context ctx)
+    {
+        return new MultiThreadIoEventLoopGroup(
+            ctx.fanoutThreads(), new DefaultThreadFactory("cc-web-fanout", true), NioIoHandler.newFactory());
+    }
+
+    /**
+     * Event loops of the HTTP connections (REST, pages, upgrade requests).
+     */
+    EventLoopGroup httpGroup()
+    {
+        return httpGroup;
+    }
+
+    /**
+     * Event loops of the upgraded WebSocket connections.
+     */
+    EventLoopGroup fanoutGroup()
+    {
+        return fanoutGroup;
     }
 
     /**
@@ -137,14 +172,16 @@ final class NettyServer
     }
 
     /**
-     * Stop the acceptor and I/O event loops, waiting at most the close timeout for each.
+     * Stop the acceptor, HTTP and fan-out event loops, waiting at most the close timeout for each.
      */
     void shutdownEventLoops()
     {
         final var boss = bossGroup.shutdownGracefully(0, closeTimeoutMs, TimeUnit.MILLISECONDS);
-        final var workers = workerGroup.shutdownGracefully(0, closeTimeoutMs, TimeUnit.MILLISECONDS);
+        final var http = httpGroup.shutdownGracefully(0, closeTimeoutMs, TimeUnit.MILLISECONDS);
+        final var fanout = fanoutGroup.shutdownGracefully(0, closeTimeoutMs, TimeUnit.MILLISECONDS);
         boss.awaitUninterruptibly(closeTimeoutMs);
-        workers.awaitUninterruptibly(closeTimeoutMs);
+        http.awaitUninterruptibly(closeTimeoutMs);
+        fanout.awaitUninterruptibly(closeTimeoutMs);
     }
 
     /**

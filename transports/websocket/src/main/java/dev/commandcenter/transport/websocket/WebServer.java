@@ -5,6 +5,7 @@ import dev.commandcenter.engine.counters.CounterAllocator;
 import dev.commandcenter.engine.counters.CounterType;
 import dev.commandcenter.engine.plugin.Plugin;
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.agrona.concurrent.status.CountersReader;
@@ -27,8 +28,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * HTTP and WebSocket server for browsers, OBS browser sources and bots, on Netty NIO event loops
- * (one acceptor thread, {@link Context#ioThreads(int)} I/O threads).
+ * HTTP and WebSocket server for browsers, OBS browser sources and bots, on Netty NIO event loops: one acceptor
+ * thread, {@link Context#httpThreads(int)} HTTP threads carrying REST, pages and upgrade requests, and
+ * {@link Context#fanoutThreads(int)} fan-out threads that WebSocket connections move to once upgraded, so a
+ * {@code POST} is never queued behind fan-out writes.
  * <ul>
  *   <li>{@code GET /plugins/<pluginId>/<path>}: a plugin's web pages, no token (pages read it from their own URL).</li>
  *   <li>{@code GET /?token=}: index of plugin pages and feeds.</li>
@@ -100,10 +103,11 @@ public final class WebServer implements AutoCloseable
         errorPath = new ServerErrorPath(ctx.errorHandler, peerResets);
 
         publishExecutor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("cc-web-rest-", 0).factory());
-        final HttpEndpoints endpoints = new HttpEndpoints(ctx, accessPolicy, errorPath, publishExecutor);
+        final EventLoopGroup fanoutGroup = NettyServer.newFanoutGroup(ctx);
+        final HttpEndpoints endpoints = new HttpEndpoints(ctx, accessPolicy, errorPath, publishExecutor, fanoutGroup);
         try
         {
-            nettyServer = new NettyServer(ctx, address, httpStatusCounters, endpoints);
+            nettyServer = new NettyServer(ctx, fanoutGroup, address, httpStatusCounters, endpoints);
         }
         catch (final RuntimeException ex)
         {
@@ -239,6 +243,22 @@ public final class WebServer implements AutoCloseable
     }
 
     /**
+     * Event loops of HTTP connections.
+     */
+    EventLoopGroup httpGroup()
+    {
+        return nettyServer.httpGroup();
+    }
+
+    /**
+     * Event loops of upgraded WebSocket connections.
+     */
+    EventLoopGroup fanoutGroup()
+    {
+        return nettyServer.fanoutGroup();
+    }
+
+    /**
      * Configuration of a {@link WebServer}. Defaults come from the named constants; {@link #conclude()}
      * validates and may be called once. The token is never printed, logged or returned by {@link #toString()}.
      */
@@ -258,8 +278,10 @@ public final class WebServer implements AutoCloseable
         public static final int WRITE_BUFFER_LOW_WATER_MARK_DEFAULT = 128 * 1024;
         /** Default messages dropped in a row for an unwritable client before it is closed with 1013. */
         public static final int SLOW_CONSUMER_DROP_LIMIT_DEFAULT = 256;
-        /** Default number of I/O event loop threads (plus one acceptor thread). */
-        public static final int IO_THREADS_DEFAULT = 1;
+        /** Default number of HTTP event loop threads: REST, pages and upgrade requests (plus one acceptor thread). */
+        public static final int HTTP_THREADS_DEFAULT = 1;
+        /** Default number of fan-out event loop threads carrying the upgraded WebSocket connections. */
+        public static final int FANOUT_THREADS_DEFAULT = 1;
         /** Default time to wait for a client's close frame, and for shutdown steps. */
         public static final long CLOSE_TIMEOUT_MS_DEFAULT = 2000;
         /** Default socket send buffer: 0 leaves the operating system's. */
@@ -275,7 +297,8 @@ public final class WebServer implements AutoCloseable
         private int writeBufferHighWaterMark = WRITE_BUFFER_HIGH_WATER_MARK_DEFAULT;
         private int writeBufferLowWaterMark = WRITE_BUFFER_LOW_WATER_MARK_DEFAULT;
         private int slowConsumerDropLimit = SLOW_CONSUMER_DROP_LIMIT_DEFAULT;
-        private int ioThreads = IO_THREADS_DEFAULT;
+        private int httpThreads = HTTP_THREADS_DEFAULT;
+        private int fanoutThreads = FANOUT_THREADS_DEFAULT;
         private long closeTimeoutMs = CLOSE_TIMEOUT_MS_DEFAULT;
         private int socketSendBufferLength = SOCKET_SEND_BUFFER_LENGTH_DEFAULT;
         private EventPublisher eventPublisher;
@@ -336,7 +359,8 @@ public final class WebServer implements AutoCloseable
                     writeBufferLowWaterMark + "), got " + writeBufferHighWaterMark);
             }
             requireAtLeast("websocket.slowConsumerDropLimit", slowConsumerDropLimit, 0);
-            requireAtLeast("websocket.ioThreads", ioThreads, 1);
+            requireAtLeast("websocket.httpThreads", httpThreads, 1);
+            requireAtLeast("websocket.fanoutThreads", fanoutThreads, 1);
             requireAtLeast("websocket.socketSendBufferLength", socketSendBufferLength, 0);
             if (closeTimeoutMs < 1)
             {
@@ -585,25 +609,70 @@ public final class WebServer implements AutoCloseable
         }
 
         /**
-         * I/O event loop threads; connections are spread over them. One suits a small machine.
+         * HTTP event loop threads: every connection starts on one of them, and REST, pages and WebSocket upgrade
+         * requests are served there, never behind fan-out writes. One suits a small machine.
+         *
+         * @param threads 1 or more.
+         * @return this.
+         */
+        public Context httpThreads(final int threads)
+        {
+            this.httpThreads = threads;
+            return this;
+        }
+
+        /**
+         * HTTP threads.
+         *
+         * @return count.
+         */
+        public int httpThreads()
+        {
+            return httpThreads;
+        }
+
+        /**
+         * Fan-out event loop threads: an upgraded WebSocket connection moves to one of them (round robin), where
+         * its frames are written. One suits a small machine; more spread many clients over more cores.
+         *
+         * @param threads 1 or more.
+         * @return this.
+         */
+        public Context fanoutThreads(final int threads)
+        {
+            this.fanoutThreads = threads;
+            return this;
+        }
+
+        /**
+         * Fan-out threads.
+         *
+         * @return count.
+         */
+        public int fanoutThreads()
+        {
+            return fanoutThreads;
+        }
+
+        /**
+         * Same as {@link #fanoutThreads(int)}: the threads that carry WebSocket I/O. Kept for existing callers.
          *
          * @param threads 1 or more.
          * @return this.
          */
         public Context ioThreads(final int threads)
         {
-            this.ioThreads = threads;
-            return this;
+            return fanoutThreads(threads);
         }
 
         /**
-         * I/O threads.
+         * Same as {@link #fanoutThreads()}.
          *
          * @return count.
          */
         public int ioThreads()
         {
-            return ioThreads;
+            return fanoutThreads;
         }
 
         /**
@@ -911,7 +980,7 @@ public final class WebServer implements AutoCloseable
                 ", allowedOrigins=" + allowedOrigins + ", maxFrameLength=" + maxFrameLength +
                 ", maxRequestBodyLength=" + maxRequestBodyLength + ", highWaterMark=" + writeBufferHighWaterMark +
                 ", lowWaterMark=" + writeBufferLowWaterMark + ", slowConsumerDropLimit=" + slowConsumerDropLimit +
-                ", ioThreads=" + ioThreads + ", feeds=" + feeds + ", webRoots=" + webRoots.keySet() + "}";
+                ", httpThreads=" + httpThreads + ", fanoutThreads=" + fanoutThreads + ", feeds=" + feeds + ", webRoots=" + webRoots.keySet() + "}";
         }
     }
 }

@@ -7,11 +7,13 @@ import dev.commandcenter.engine.egress.EgressHandler;
 import dev.commandcenter.engine.egress.OutputEvent;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.channel.EventLoop;
+import org.agrona.concurrent.EpochNanoClock;
+import org.agrona.concurrent.SystemEpochNanoClock;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SortedSet;
@@ -20,11 +22,14 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Fans the engine's output ring out to WebSocket clients. On the egress thread each output is
- * rendered once, as JSON text and as raw SBE bytes in pooled buffers, kept in the retained ring of
- * its plugin's feed and of the {@value #ALL_FEED} feed, and written as a duplicate of the same
- * buffer to every subscribed channel; channels are flushed at the end of each batch. Writes never
- * block: a channel that is not writable misses the message (a counted drop) and, after the
- * {@link WebServer.Context#slowConsumerDropLimit(int) drop limit} in a row, is closed with 1013.
+ * rendered once into pooled buffers holding whole WebSocket frames, as JSON text and as raw SBE bytes
+ * (plus a JSON variant with the stage stamps, only while a {@code ?trace=1} client is subscribed to its feed),
+ * kept in the retained ring of its plugin's feed and of the {@value #ALL_FEED} feed, and queued for every
+ * subscribed channel in the ring of the channel's event loop ({@link FanoutLoop}). At the end of each batch
+ * each event loop with queued writes gets ONE task that writes a duplicate of the shared frame to each of its
+ * channels and flushes them. Writes never block: a channel that is not writable misses the message (a counted
+ * drop) and, after the {@link WebServer.Context#slowConsumerDropLimit(int) drop limit} in a row, is closed
+ * with 1013.
  * <p>
  * Clients, frames and bytes sent, drops and 1013 closes are counters in the engine's counters file
  * ({@link CounterType#WS_CLIENTS} ... {@link CounterType#WS_SLOW_CLOSES}), allocated through the
@@ -38,9 +43,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * WebServer server = WebServer.launch(new WebServer.Context().egress(egress).eventPublisher(engine.publisher()) ...);
  * }</pre>
  * <b>Note:</b> {@link #onOutput(OutputEvent, boolean)} is called by one egress thread; the getters
- * are thread safe. Subscriptions from the server's event loops and the egress thread share a lock
- * held only for the few non-blocking writes of one output, so a new subscriber gets the retained
- * messages and then every live one, with no gap and no duplicate.
+ * are thread safe. Subscriptions from the server's event loops and the egress thread share a lock held
+ * while one output is rendered and queued (nothing in it blocks), so a new subscriber gets the retained
+ * messages, written on its event loop, and then every live one, queued to the same event loop after them,
+ * with no gap and no duplicate.
  */
 public final class WebSocketEgress implements EgressHandler
 {
@@ -53,13 +59,26 @@ public final class WebSocketEgress implements EgressHandler
     /** Writes to one channel within a batch after which it is flushed without waiting for the batch end. */
     static final int FLUSH_EVERY = 16;
 
+    /** Outputs within one batch after which the queued writes are handed to the event loops anyway. */
+    static final int PUBLISH_EVERY = 16;
+
     private final Object lock = new Object();
     private final int retainPerFeed;
     private final ByteBufAllocator allocator;
     private final JsonRenderer renderer = new JsonRenderer(JsonView.instance());
     private final Map<String, EgressFeed> feeds = new HashMap<>();
     private final EgressFeed allFeed;
-    private final ArrayList<WebSocketSession> dirty = new ArrayList<>();
+    private final EpochNanoClock clock;
+    private FanoutLoop[] loops = new FanoutLoop[4];
+    private int loopCount;
+    private FanoutLoop[] pendingLoops = new FanoutLoop[4];
+    private int pendingLoopCount;
+    private int unpublishedOutputs;
+    private int jsonEntries;
+    private int tracedEntries;
+    private int sbeEntries;
+    private String lastPluginId;
+    private EgressFeed lastFeed;
     private int jsonSessions;
     private int sbeSessions;
 
@@ -77,14 +96,15 @@ public final class WebSocketEgress implements EgressHandler
     }
 
     /**
-     * An egress keeping the given number of messages per feed, using Netty's default pooled allocator.
+     * An egress keeping the given number of messages per feed, rendering into Netty's pooled allocator (whose
+     * retained duplicates are recycled, so a write allocates nothing).
      *
      * @param retainPerFeed messages each feed keeps and replays to a new subscriber first; 0 for none.
      * @throws IllegalArgumentException when negative.
      */
     public WebSocketEgress(final int retainPerFeed)
     {
-        this(retainPerFeed, ByteBufAllocator.DEFAULT);
+        this(retainPerFeed, PooledByteBufAllocator.DEFAULT);
     }
 
     /**
@@ -96,6 +116,21 @@ public final class WebSocketEgress implements EgressHandler
      */
     public WebSocketEgress(final int retainPerFeed, final ByteBufAllocator allocator)
     {
+        this(retainPerFeed, allocator, new SystemEpochNanoClock());
+    }
+
+    /**
+     * An egress keeping the given number of messages per feed, rendering into the given allocator and stamping
+     * traced frames with the given clock.
+     *
+     * @param retainPerFeed messages each feed keeps and replays to a new subscriber first; 0 for none.
+     * @param allocator     for the rendered buffers, normally pooled.
+     * @param clock         epoch nanoseconds for the {@code egressNs} stamp of traced frames.
+     * @throws IllegalArgumentException when retainPerFeed is negative.
+     */
+    public WebSocketEgress(final int retainPerFeed, final ByteBufAllocator allocator, final EpochNanoClock clock)
+    {
+        this.clock = clock;
         if (retainPerFeed < 0)
         {
             throw new IllegalArgumentException("websocket.retain: expected 0 or more, got " + retainPerFeed);
@@ -242,7 +277,8 @@ public final class WebSocketEgress implements EgressHandler
     }
 
     /**
-     * Render, retain and fan out one output; flush written channels at the end of the batch.
+     * Render, retain and queue one output for its subscribers; hand the queued writes to the event loops at the
+     * end of the batch (and every {@link #PUBLISH_EVERY} outputs within a long one), one task per event loop.
      *
      * @param event      valid only during the call.
      * @param endOfBatch true when no more outputs are ready now.
@@ -257,9 +293,9 @@ public final class WebSocketEgress implements EgressHandler
             }
             finally
             {
-                if (endOfBatch)
+                if (endOfBatch || ++unpublishedOutputs >= PUBLISH_EVERY)
                 {
-                    flushDirty();
+                    publishLoops();
                 }
             }
         }
@@ -274,7 +310,7 @@ public final class WebSocketEgress implements EgressHandler
         {
             // The engine unmaps its counters file after this: keep counting, in counters of our own.
             detach();
-            flushDirty();
+            publishLoops();
             allFeed.retained.clear();
             for (final EgressFeed feed : feeds.values())
             {
@@ -299,12 +335,17 @@ public final class WebSocketEgress implements EgressHandler
         }
 
         ByteBuf json = null;
+        ByteBuf traced = null;
         ByteBuf sbe = null;
         try
         {
             if (retain || jsonSessions > 0)
             {
                 json = renderer.renderJson(event, allocator);
+            }
+            if (feed.tracedSessions > 0 || allFeed.tracedSessions > 0)
+            {
+                traced = renderer.renderTraced(json, event, clock.nanoTime(), allocator);
             }
             if (retain || sbeSessions > 0)
             {
@@ -316,14 +357,34 @@ public final class WebSocketEgress implements EgressHandler
                 feed.retained.add(templateId, json, sbe);
                 allFeed.retained.add(templateId, json, sbe);
             }
-            fanOut(feed, templateId, json, sbe);
-            fanOut(allFeed, templateId, json, sbe);
+            jsonEntries = 0;
+            tracedEntries = 0;
+            sbeEntries = 0;
+            fanOut(feed, templateId, json, traced, sbe);
+            fanOut(allFeed, templateId, json, traced, sbe);
+            // Each queued entry owns a reference; taken before any event loop can see an entry.
+            if (jsonEntries > 0)
+            {
+                json.retain(jsonEntries);
+            }
+            if (tracedEntries > 0)
+            {
+                traced.retain(tracedEntries);
+            }
+            if (sbeEntries > 0)
+            {
+                sbe.retain(sbeEntries);
+            }
         }
         finally
         {
             if (null != json)
             {
                 json.release();
+            }
+            if (null != traced)
+            {
+                traced.release();
             }
             if (null != sbe)
             {
@@ -332,7 +393,8 @@ public final class WebSocketEgress implements EgressHandler
         }
     }
 
-    private void fanOut(final EgressFeed feed, final int templateId, final ByteBuf json, final ByteBuf sbe)
+    private void fanOut(
+        final EgressFeed feed, final int templateId, final ByteBuf json, final ByteBuf traced, final ByteBuf sbe)
     {
         final WebSocketSession[] sessions = feed.sessions;
         if (0 == sessions.length)
@@ -340,6 +402,9 @@ public final class WebSocketEgress implements EgressHandler
             return;
         }
         final EgressCounters counters = this.counters;
+        final int jsonLength = null == json ? 0 : JsonRenderer.payloadLength(json);
+        final int tracedLength = null == traced ? 0 : JsonRenderer.payloadLength(traced);
+        final int sbeLength = null == sbe ? 0 : JsonRenderer.payloadLength(sbe);
         int sent = 0;
         long bytes = 0;
         for (final WebSocketSession session : sessions)
@@ -351,22 +416,49 @@ public final class WebSocketEgress implements EgressHandler
             final Channel channel = session.channel();
             if (channel.isWritable())
             {
-                session.consecutiveDrops = 0;
-                final ByteBuf payload = session.sbe ? sbe : json;
-                channel.write(session.sbe ?
-                    new BinaryWebSocketFrame(payload.retainedDuplicate()) :
-                    new TextWebSocketFrame(payload.retainedDuplicate()), channel.voidPromise());
-                sent++;
-                bytes += payload.readableBytes();
-                if (!session.dirty)
+                final ByteBuf frame;
+                if (session.sbe)
                 {
-                    session.dirty = true;
-                    dirty.add(session);
+                    frame = sbe;
                 }
-                if (++session.unflushed >= FLUSH_EVERY)
+                else if (session.trace)
                 {
-                    session.unflushed = 0;
-                    channel.flush();
+                    frame = traced;
+                }
+                else
+                {
+                    frame = json;
+                }
+                final FanoutLoop loop = session.fanoutLoop;
+                if (loop.offer(session, frame))
+                {
+                    session.consecutiveDrops = 0;
+                    if (session.sbe)
+                    {
+                        sbeEntries++;
+                        bytes += sbeLength;
+                    }
+                    else if (session.trace)
+                    {
+                        tracedEntries++;
+                        bytes += tracedLength;
+                    }
+                    else
+                    {
+                        jsonEntries++;
+                        bytes += jsonLength;
+                    }
+                    sent++;
+                    if (!loop.pending)
+                    {
+                        loop.pending = true;
+                        pendingLoops[pendingLoopCount++] = loop;
+                    }
+                }
+                else
+                {
+                    // The event loop is a whole ring behind: a drop, but not the client's fault.
+                    counters.drops.incrementRelease();
                 }
             }
             else if (channel.isActive())
@@ -388,36 +480,60 @@ public final class WebSocketEgress implements EgressHandler
         }
     }
 
-    private void flushDirty()
+    private void publishLoops()
     {
-        final ArrayList<WebSocketSession> dirty = this.dirty;
-        for (int i = 0, size = dirty.size(); i < size; i++)
+        unpublishedOutputs = 0;
+        final FanoutLoop[] pendingLoops = this.pendingLoops;
+        for (int i = 0, count = pendingLoopCount; i < count; i++)
         {
-            final WebSocketSession session = dirty.get(i);
-            session.dirty = false;
-            if (session.unflushed > 0)
-            {
-                session.unflushed = 0;
-                session.channel().flush();
-            }
+            final FanoutLoop loop = pendingLoops[i];
+            pendingLoops[i] = null;
+            loop.pending = false;
+            loop.publish();
         }
-        dirty.clear();
+        pendingLoopCount = 0;
     }
 
     private EgressFeed pluginFeed(final String pluginId)
     {
+        if (pluginId == lastPluginId)
+        {
+            return lastFeed;
+        }
         EgressFeed feed = feeds.get(pluginId);
         if (null == feed)
         {
             feed = new EgressFeed(pluginId, retainPerFeed);
             feeds.put(pluginId, feed);
         }
+        lastPluginId = pluginId;
+        lastFeed = feed;
         return feed;
+    }
+
+    private FanoutLoop fanoutLoop(final EventLoop eventLoop)
+    {
+        for (int i = 0; i < loopCount; i++)
+        {
+            if (loops[i].eventLoop == eventLoop)
+            {
+                return loops[i];
+            }
+        }
+        final FanoutLoop loop = new FanoutLoop(eventLoop);
+        if (loopCount == loops.length)
+        {
+            loops = Arrays.copyOf(loops, loopCount * 2);
+            pendingLoops = Arrays.copyOf(pendingLoops, loopCount * 2);
+        }
+        loops[loopCount++] = loop;
+        return loop;
     }
 
     /**
      * Subscribe a session to its feed: replay the feed's retained messages, then deliver live ones.
-     * Called on the session's event loop once its handshake is complete.
+     * Called on the session's event loop once its handshake is complete: the replay is written right away, and
+     * live messages are queued to the same event loop after it.
      */
     void subscribe(final WebSocketSession session)
     {
@@ -425,6 +541,7 @@ public final class WebSocketEgress implements EgressHandler
         {
             final EgressFeed feed = ALL_FEED.equals(session.feed) ? allFeed : pluginFeed(session.feed);
             final Channel channel = session.channel();
+            session.fanoutLoop = fanoutLoop(channel.eventLoop());
             final RetainedMessages retained = feed.retained;
             int sent = 0;
             long bytes = 0;
@@ -432,12 +549,10 @@ public final class WebSocketEgress implements EgressHandler
             {
                 if (session.accepts(retained.templateId(i)))
                 {
-                    final ByteBuf payload = session.sbe ? retained.sbe(i) : retained.json(i);
-                    channel.write(session.sbe ?
-                        new BinaryWebSocketFrame(payload.retainedDuplicate()) :
-                        new TextWebSocketFrame(payload.retainedDuplicate()), channel.voidPromise());
+                    final ByteBuf frame = session.sbe ? retained.sbe(i) : retained.json(i);
+                    channel.write(frame.retainedDuplicate(), channel.voidPromise());
                     sent++;
-                    bytes += payload.readableBytes();
+                    bytes += JsonRenderer.payloadLength(frame);
                 }
             }
             channel.flush();
@@ -455,6 +570,18 @@ public final class WebSocketEgress implements EgressHandler
                 jsonSessions++;
             }
             counters.clients.setRelease(++connectedClients);
+        }
+    }
+
+    /**
+     * The sessions subscribed to a feed now, for tests.
+     */
+    WebSocketSession[] sessions(final String feedName)
+    {
+        synchronized (lock)
+        {
+            final EgressFeed feed = ALL_FEED.equals(feedName) ? allFeed : feeds.get(feedName);
+            return null == feed ? new WebSocketSession[0] : feed.sessions.clone();
         }
     }
 

@@ -4,6 +4,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
@@ -19,12 +21,17 @@ import java.util.BitSet;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One WebSocket connection to a feed: completes the subscription once the handshake is written, or
- * closes with a status and reason when the request was refused (browsers can read close reasons,
- * not HTTP statuses). Inbound, it answers pings (control frames, and the text {@code "ping"} with
- * {@code "pong"}), ignores other data and completes the closing handshake.
+ * One WebSocket connection to a feed: once the handshake is written, moves the connection from its HTTP event
+ * loop to a fan-out event loop and subscribes there, or closes with a status and reason when the request was
+ * refused (browsers can read close reasons, not HTTP statuses). Inbound, it answers pings (control frames, and
+ * the text {@code "ping"} with {@code "pong"}), ignores other data and completes the closing handshake.
  * <p>
- * <b>Note:</b> the fields marked as egress state are guarded by the egress lock.
+ * The move is safe: nothing is written to the connection between the handshake and the subscription (the
+ * subscription happens on the new event loop, after the move), and the connection reads nothing while it
+ * belongs to no event loop, so no frame is lost or reordered.
+ * <p>
+ * <b>Note:</b> the fields marked as egress state are guarded by the egress lock; those marked as event loop
+ * state are used on the channel's event loop only.
  */
 final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame> implements ChannelFutureListener
 {
@@ -39,12 +46,14 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
 
     final String feed;
     final boolean sbe;
+    final boolean trace;
     final int dropLimit;
     private final BitSet types;
     private final String rejection;
     private final long closeTimeoutMs;
     private final WebSocketEgress egress;
     private final ErrorHandler errorHandler;
+    private final EventLoopGroup fanoutGroup;
     private Channel channel;
     private boolean subscribed;
     private boolean closeSent;
@@ -54,33 +63,41 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
     volatile boolean closing;
     /** Egress state: unwritable messages in a row. */
     int consecutiveDrops;
-    /** Egress state: writes since the last flush. */
+    /** Egress state: the ring of the event loop the session's channel is on, set when it subscribes. */
+    FanoutLoop fanoutLoop;
+    /** Event loop state: writes since the last flush. */
     int unflushed;
-    /** Egress state: in the egress's list of channels to flush. */
+    /** Event loop state: in its loop's list of channels to flush. */
     boolean dirty;
 
     /**
      * @param feed           feed name.
      * @param sbe            binary SBE frames rather than JSON text.
+     * @param trace          JSON frames carry the stage stamps (ignored for SBE).
      * @param types          template ids to deliver, or null for all.
      * @param rejection      close reason when the request is refused, null to subscribe.
      * @param dropLimit      unwritable messages in a row before closing with 1013.
      * @param closeTimeoutMs how long to wait for the client's close frame before closing the connection.
      * @param egress         the fan-out to subscribe to.
      * @param errorHandler   the server's error path: counts client disconnects, reports anything else.
+     * @param fanoutGroup    event loops the connection moves to before subscribing, or null to stay where it is.
      */
     WebSocketSession(
         final String feed,
         final boolean sbe,
+        final boolean trace,
         final BitSet types,
         final String rejection,
         final int dropLimit,
         final long closeTimeoutMs,
         final WebSocketEgress egress,
-        final ErrorHandler errorHandler)
+        final ErrorHandler errorHandler,
+        final EventLoopGroup fanoutGroup)
     {
+        this.fanoutGroup = fanoutGroup;
         this.feed = feed;
         this.sbe = sbe;
+        this.trace = trace && !sbe;
         this.types = types;
         this.rejection = rejection;
         this.dropLimit = dropLimit;
@@ -121,9 +138,54 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
         }
         else if (future.channel().isActive())
         {
-            subscribed = true;
-            egress.subscribe(this);
+            if (null == fanoutGroup)
+            {
+                subscribe();
+            }
+            else
+            {
+                moveToFanout(fanoutGroup.next());
+            }
         }
+    }
+
+    /**
+     * Deregister from the HTTP event loop, register with a fan-out one, and subscribe there.
+     */
+    private void moveToFanout(final EventLoop target)
+    {
+        final Channel channel = this.channel;
+        channel.deregister().addListener((deregistered) ->
+        {
+            if (!deregistered.isSuccess())
+            {
+                errorHandler.onError(deregistered.cause());
+                channel.close();
+                return;
+            }
+            target.register(channel).addListener((registered) ->
+            {
+                if (!registered.isSuccess())
+                {
+                    errorHandler.onError(registered.cause());
+                    channel.unsafe().closeForcibly();
+                }
+                else if (channel.isActive() && !closing)
+                {
+                    subscribe();
+                }
+                else
+                {
+                    channel.close();
+                }
+            });
+        });
+    }
+
+    private void subscribe()
+    {
+        subscribed = true;
+        egress.subscribe(this);
     }
 
     /**

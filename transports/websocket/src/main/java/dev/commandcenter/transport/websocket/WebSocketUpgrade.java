@@ -4,6 +4,7 @@ import dev.commandcenter.codecs.json.JsonView;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -22,8 +23,8 @@ import java.util.Locale;
 import static dev.commandcenter.transport.websocket.HttpRequestHandler.WS_PREFIX;
 
 /**
- * {@code GET /ws/<feed>?token=&format=json|sbe&types=A,B}: checks the upgrade request (origin, token, feed,
- * format, types), completes the WebSocket handshake and hands the connection to a {@link WebSocketSession}.
+ * {@code GET /ws/<feed>?token=&format=json|sbe&types=A,B&trace=0|1}: checks the upgrade request (origin, token,
+ * feed, format, types, trace), completes the WebSocket handshake and hands the connection to a {@link WebSocketSession}.
  * A refused subscription still completes the handshake; the session then closes with the reason.
  * <p>
  * <b>Note:</b> shared by every connection; each call runs on the connection's event loop.
@@ -36,6 +37,7 @@ final class WebSocketUpgrade
     private final ServerErrorPath errorPath;
     private final ResponseSender sender;
     private final WebSocketDecoderConfig decoderConfig;
+    private final EventLoopGroup fanoutGroup;
 
     /**
      * @param ctx          concluded context: frame limit, slow-consumer policy, close timeout, egress.
@@ -43,14 +45,17 @@ final class WebSocketUpgrade
      * @param feedCatalog  the feeds that may be subscribed.
      * @param errorPath    where session errors go.
      * @param sender       writes refusals that come before the handshake.
+     * @param fanoutGroup  event loops a subscribed connection moves to once its handshake is written.
      */
     WebSocketUpgrade(
         final WebServer.Context ctx,
         final AccessPolicy accessPolicy,
         final FeedCatalog feedCatalog,
         final ServerErrorPath errorPath,
-        final ResponseSender sender)
+        final ResponseSender sender,
+        final EventLoopGroup fanoutGroup)
     {
+        this.fanoutGroup = fanoutGroup;
         this.ctx = ctx;
         this.accessPolicy = accessPolicy;
         this.feedCatalog = feedCatalog;
@@ -100,6 +105,7 @@ final class WebSocketUpgrade
         final String feed = path.substring(WS_PREFIX.length());
         final String format = parameter(query, "format", "json").toLowerCase(Locale.ROOT);
         final String typesParameter = parameter(query, "types", "");
+        final String traceParameter = parameter(query, "trace", "0");
         String rejection = null;
         BitSet types = null;
         if (!originAllowed)
@@ -117,6 +123,10 @@ final class WebSocketUpgrade
         else if (!"json".equals(format) && !"sbe".equals(format))
         {
             rejection = "unknown format '" + format + "', expected json or sbe";
+        }
+        else if (!"0".equals(traceParameter) && !"1".equals(traceParameter))
+        {
+            rejection = "unknown trace '" + traceParameter + "', expected 0 or 1";
         }
         else if (!typesParameter.isBlank())
         {
@@ -147,8 +157,8 @@ final class WebSocketUpgrade
             return;
         }
 
-        final WebSocketSession session = new WebSocketSession(feed, "sbe".equals(format), types, rejection,
-            ctx.slowConsumerDropLimit(), ctx.closeTimeoutMs(), ctx.egress(), errorPath::onError);
+        final WebSocketSession session = new WebSocketSession(feed, "sbe".equals(format), "1".equals(traceParameter), types, rejection,
+            ctx.slowConsumerDropLimit(), ctx.closeTimeoutMs(), ctx.egress(), errorPath::onError, fanoutGroup);
         final ChannelFuture handshake;
         try
         {

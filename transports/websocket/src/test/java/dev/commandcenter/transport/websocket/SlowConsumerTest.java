@@ -103,7 +103,7 @@ class SlowConsumerTest
     /**
      * A real client that completes the WebSocket handshake with a tiny receive buffer and then never reads.
      */
-    private static void connectWithoutReading(final Socket socket, final int port) throws Exception
+    static void connectWithoutReading(final Socket socket, final int port) throws Exception
     {
         socket.setReceiveBufferSize(4096);
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);

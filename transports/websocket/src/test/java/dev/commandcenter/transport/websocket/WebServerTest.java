@@ -267,6 +267,10 @@ class WebServerTest
             .hasMessage("websocket.port: expected 0..65535 (0 for any free port), got 70000");
         assertThatThrownBy(() -> new TestCounters().apply(new WebServer.Context()).token("t").writeBufferLowWaterMark(10).writeBufferHighWaterMark(5).conclude())
             .hasMessage("websocket.highWaterMark: expected at least websocket.lowWaterMark (10), got 5");
+        assertThatThrownBy(() -> new TestCounters().apply(new WebServer.Context()).token("t").httpThreads(0).conclude())
+            .hasMessage("websocket.httpThreads: expected 1 or more, got 0");
+        assertThatThrownBy(() -> new TestCounters().apply(new WebServer.Context()).token("t").fanoutThreads(0).conclude())
+            .hasMessage("websocket.fanoutThreads: expected 1 or more, got 0");
         assertThat(new WebServer.Context().token("do-not-print").toString()).doesNotContain("do-not-print");
     }
 

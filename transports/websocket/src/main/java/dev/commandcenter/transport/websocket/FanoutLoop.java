@@ -1,0 +1,191 @@
+package dev.commandcenter.transport.websocket;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+
+import java.util.Arrays;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The fan-out writes bound for one event loop: a single-producer single-consumer ring of (session, frame)
+ * entries that the egress thread fills and the event loop drains in ONE task per batch, writing each frame
+ * to its channel with the channel's void promise and flushing each written channel once (or every
+ * {@link WebSocketEgress#FLUSH_EVERY} writes). Netty therefore sees one task per event loop per batch instead of
+ * one task per write, and the ring's arrays are allocated once.
+ * <p>
+ * Each entry owns one reference to its frame (a pooled buffer holding the whole WebSocket frame, header
+ * included, shared by every client of the output); the event loop writes a retained duplicate of it and then
+ * gives the entry's reference back.
+ * <p>
+ * <b>Note:</b> {@link #offer}, {@link #publish} and {@link #schedule} are called by the egress thread only (under
+ * the egress lock); {@link #run()} runs on the event loop only. The head is handed back with a release store and
+ * read with an acquire load; the tail and the scheduled flag are volatile on both sides (a Dekker pair).
+ */
+final class FanoutLoop implements Runnable
+{
+    /** Entries a loop's ring holds: writes queued for it and not yet drained. */
+    static final int CAPACITY = 64 * 1024;
+
+    private static final int MASK = CAPACITY - 1;
+
+    final EventLoop eventLoop;
+    private final WebSocketSession[] sessions = new WebSocketSession[CAPACITY];
+    private final ByteBuf[] frames = new ByteBuf[CAPACITY];
+    private final AtomicLong publishedTail = new AtomicLong();
+    private final AtomicLong consumedHead = new AtomicLong();
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+
+    /** Egress thread: next slot to fill. */
+    private long tail;
+    /** Egress thread: head last seen, to avoid reading the consumer's field for every entry. */
+    private long headCache;
+    /** Egress thread: in the egress's list of loops to publish at the end of the batch. */
+    boolean pending;
+
+    /** Event loop: sessions written in the current drain and not yet flushed. */
+    private WebSocketSession[] dirty = new WebSocketSession[64];
+    private int dirtyCount;
+
+    /**
+     * @param eventLoop whose channels this ring feeds.
+     */
+    FanoutLoop(final EventLoop eventLoop)
+    {
+        this.eventLoop = eventLoop;
+    }
+
+    /**
+     * Queue a frame for a session; the caller has already taken the reference the entry will own.
+     *
+     * @return false when the ring is full (the event loop is far behind); the reference is then the caller's.
+     */
+    boolean offer(final WebSocketSession session, final ByteBuf frame)
+    {
+        final long tail = this.tail;
+        if (tail - headCache >= CAPACITY)
+        {
+            headCache = consumedHead.getAcquire();
+            if (tail - headCache >= CAPACITY)
+            {
+                return false;
+            }
+        }
+        final int index = (int)tail & MASK;
+        sessions[index] = session;
+        frames[index] = frame;
+        this.tail = tail + 1;
+        return true;
+    }
+
+    /**
+     * Make the entries queued so far visible to the event loop and make sure a drain task is on its way.
+     */
+    void publish()
+    {
+        // Volatile store then volatile load, paired with the event loop's volatile store of the flag then load of the
+        // tail: one side always sees the other's store, so an entry is never left without a drain on its way.
+        publishedTail.set(tail);
+        schedule();
+    }
+
+    private void schedule()
+    {
+        if (!scheduled.get() && scheduled.compareAndSet(false, true))
+        {
+            try
+            {
+                eventLoop.execute(this);
+            }
+            catch (final RejectedExecutionException ex)
+            {
+                // The event loop is shutting down with the server: its channels are closing and will get nothing.
+                scheduled.setRelease(false);
+            }
+        }
+    }
+
+    /**
+     * Drain: write every published entry to its channel, then flush the written channels.
+     */
+    public void run()
+    {
+        long head = consumedHead.getPlain();
+        while (true)
+        {
+            final long tail = publishedTail.getAcquire();
+            while (head < tail)
+            {
+                final int index = (int)head & MASK;
+                final WebSocketSession session = sessions[index];
+                final ByteBuf frame = frames[index];
+                sessions[index] = null;
+                frames[index] = null;
+                head++;
+                write(session, frame);
+            }
+            consumedHead.setRelease(head);
+            flushDirty();
+            scheduled.set(false);
+            // An entry published after the tail was read, whose producer saw the flag still set, is ours to drain.
+            if (publishedTail.get() == head || !scheduled.compareAndSet(false, true))
+            {
+                return;
+            }
+        }
+    }
+
+    private void write(final WebSocketSession session, final ByteBuf frame)
+    {
+        final Channel channel = session.channel();
+        try
+        {
+            if (!session.closing && channel.isActive())
+            {
+                channel.write(frame.retainedDuplicate(), channel.voidPromise());
+                addDirty(session);
+                if (++session.unflushed >= WebSocketEgress.FLUSH_EVERY)
+                {
+                    session.unflushed = 0;
+                    channel.flush();
+                }
+            }
+        }
+        finally
+        {
+            frame.release();
+        }
+    }
+
+    private void addDirty(final WebSocketSession session)
+    {
+        if (!session.dirty)
+        {
+            session.dirty = true;
+            if (dirtyCount == dirty.length)
+            {
+                dirty = Arrays.copyOf(dirty, dirtyCount * 2);
+            }
+            dirty[dirtyCount++] = session;
+        }
+    }
+
+    private void flushDirty()
+    {
+        final WebSocketSession[] dirty = this.dirty;
+        for (int i = 0, count = dirtyCount; i < count; i++)
+        {
+            final WebSocketSession session = dirty[i];
+            dirty[i] = null;
+            session.dirty = false;
+            if (session.unflushed > 0)
+            {
+                session.unflushed = 0;
+                session.channel().flush();
+            }
+        }
+        dirtyCount = 0;
+    }
+}

@@ -1,0 +1,52 @@
+package dev.commandcenter.transport.websocket;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class JsonRendererTest
+{
+    @Test
+    void shouldFormatTimestampsAsInstantDoesToTheMillisecond()
+    {
+        final char[] out = new char[32];
+        final long[] fixed = {
+            0L, 999_999L, 1_000_000L, -1L, -1_000_000L, 1_700_000_000_000_000_000L, 1_700_000_000_001_000_000L,
+            951_782_400_000_000_000L, 4_107_542_400_000_000_000L, Long.MIN_VALUE, Long.MAX_VALUE };
+        for (final long ns : fixed)
+        {
+            assertFormatted(ns, out);
+        }
+        final SplittableRandom random = new SplittableRandom(7);
+        for (int i = 0; i < 100_000; i++)
+        {
+            assertFormatted(random.nextLong(), out);
+        }
+    }
+
+    @Test
+    void shouldWriteFrameHeadersOfEachLengthClass()
+    {
+        for (final int length : new int[]{ 0, 125, 126, 65_535, 65_536 })
+        {
+            final ByteBuf buffer = Unpooled.buffer();
+            buffer.writerIndex(JsonRenderer.MAX_HEADER_LENGTH);
+            buffer.writeZero(length);
+            JsonRenderer.writeHeader(buffer, JsonRenderer.OPCODE_TEXT);
+            assertThat(buffer.getByte(buffer.readerIndex()) & 0xFF).isEqualTo(0x81);
+            assertThat(JsonRenderer.payloadLength(buffer)).isEqualTo(length);
+            assertThat(JsonRenderer.headerLength(buffer)).isEqualTo(length < 126 ? 2 : length < 65_536 ? 4 : 10);
+        }
+    }
+
+    private static void assertFormatted(final long ns, final char[] out)
+    {
+        final int length = JsonRenderer.formatIsoTimestamp(ns, out);
+        assertThat(new String(out, 0, length)).as("%d ns", ns).isEqualTo(JsonRenderer.isoTimestamp(ns));
+    }
+}
