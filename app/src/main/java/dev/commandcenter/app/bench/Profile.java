@@ -9,7 +9,7 @@ import java.util.Locale;
  * Engine settings a benchmark runs the embedded engine with: a wait strategy for the rings and a threading mode.
  * <pre>
  *   profile      engine.waitStrategy   threading mode   suits
- *   default      blocking              dedicated        the embedded defaults, kind to a small machine
+ *   default      blocking              auto             the engine's defaults: shared on up to 2 cores, else dedicated
  *   latency      busy-spin             shared           one spinning thread; wants a spare core for it
  *   throughput   yielding              dedicated        a thread per stage, pipelined; wants a core each
  * </pre>
@@ -17,7 +17,7 @@ import java.util.Locale;
 public enum Profile
 {
     /** The embedded defaults. */
-    DEFAULT("default", AppConfig.WaitStrategy.BLOCKING, ThreadingMode.DEDICATED),
+    DEFAULT("default", AppConfig.WaitStrategy.BLOCKING, ThreadingMode.AUTO),
 
     /** Lowest latency: the input ring's stages on one busy-spinning thread. */
     LATENCY("latency", AppConfig.WaitStrategy.BUSY_SPIN, ThreadingMode.SHARED),
