@@ -22,8 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Fans the engine's output ring out to WebSocket clients. On the egress thread each output is
- * rendered once into pooled buffers holding whole WebSocket frames, as JSON text and as raw SBE bytes
- * (plus a JSON variant with the stage stamps, only while a {@code ?trace=1} client is subscribed to its feed),
+ * rendered once, as JSON text and as raw SBE bytes (plus a JSON variant with the stage stamps, only while a
+ * {@code ?trace=1} client is subscribed to its feed), and each rendering is encoded once into a pooled buffer
+ * holding the whole WebSocket frame by Netty's frame encoder ({@link FrameEncoder}),
  * kept in the retained ring of its plugin's feed and of the {@value #ALL_FEED} feed, and queued for every
  * subscribed channel in the ring of the channel's event loop ({@link FanoutLoop}). At the end of each batch
  * each event loop with queued writes gets ONE task that writes a duplicate of the shared frame to each of its
@@ -66,6 +67,7 @@ public final class WebSocketEgress implements EgressHandler
     private final int retainPerFeed;
     private final ByteBufAllocator allocator;
     private final JsonRenderer renderer = new JsonRenderer(JsonView.instance());
+    private final FrameEncoder frames;
     private final Map<String, EgressFeed> feeds = new HashMap<>();
     private final EgressFeed allFeed;
     private final EpochNanoClock clock;
@@ -137,6 +139,7 @@ public final class WebSocketEgress implements EgressHandler
         }
         this.retainPerFeed = retainPerFeed;
         this.allocator = allocator;
+        this.frames = new FrameEncoder(allocator);
         this.allFeed = new EgressFeed(ALL_FEED, retainPerFeed);
     }
 
@@ -334,34 +337,62 @@ public final class WebSocketEgress implements EgressHandler
             return;
         }
 
+        ByteBuf payload = null;
+        ByteBuf tracedPayload = null;
+        ByteBuf sbePayload = null;
         ByteBuf json = null;
         ByteBuf traced = null;
         ByteBuf sbe = null;
         try
         {
+            int jsonLength = 0;
+            int tracedLength = 0;
+            int sbeLength = 0;
             if (retain || jsonSessions > 0)
             {
-                json = renderer.renderJson(event, allocator);
+                payload = renderer.renderJson(event, allocator);
+                jsonLength = payload.readableBytes();
             }
             if (feed.tracedSessions > 0 || allFeed.tracedSessions > 0)
             {
-                traced = renderer.renderTraced(json, event, clock.nanoTime(), allocator);
+                tracedPayload = renderer.renderTraced(payload, event, clock.nanoTime(), allocator);
+                tracedLength = tracedPayload.readableBytes();
             }
             if (retain || sbeSessions > 0)
             {
-                sbe = JsonRenderer.copySbe(event, allocator);
+                sbePayload = JsonRenderer.copySbe(event, allocator);
+                sbeLength = sbePayload.readableBytes();
+            }
+            // Each payload's reference passes to the frame encoder, whatever happens there.
+            if (null != payload)
+            {
+                final ByteBuf text = payload;
+                payload = null;
+                json = frames.text(text);
+            }
+            if (null != tracedPayload)
+            {
+                final ByteBuf text = tracedPayload;
+                tracedPayload = null;
+                traced = frames.text(text);
+            }
+            if (null != sbePayload)
+            {
+                final ByteBuf bytes = sbePayload;
+                sbePayload = null;
+                sbe = frames.binary(bytes);
             }
             final int templateId = event.templateId();
             if (retain)
             {
-                feed.retained.add(templateId, json, sbe);
-                allFeed.retained.add(templateId, json, sbe);
+                feed.retained.add(templateId, json, jsonLength, sbe, sbeLength);
+                allFeed.retained.add(templateId, json, jsonLength, sbe, sbeLength);
             }
             jsonEntries = 0;
             tracedEntries = 0;
             sbeEntries = 0;
-            fanOut(feed, templateId, json, traced, sbe);
-            fanOut(allFeed, templateId, json, traced, sbe);
+            fanOut(feed, templateId, json, jsonLength, traced, tracedLength, sbe, sbeLength);
+            fanOut(allFeed, templateId, json, jsonLength, traced, tracedLength, sbe, sbeLength);
             // Each queued entry owns a reference; taken before any event loop can see an entry.
             if (jsonEntries > 0)
             {
@@ -378,23 +409,32 @@ public final class WebSocketEgress implements EgressHandler
         }
         finally
         {
-            if (null != json)
-            {
-                json.release();
-            }
-            if (null != traced)
-            {
-                traced.release();
-            }
-            if (null != sbe)
-            {
-                sbe.release();
-            }
+            release(payload);
+            release(tracedPayload);
+            release(sbePayload);
+            release(json);
+            release(traced);
+            release(sbe);
+        }
+    }
+
+    private static void release(final ByteBuf buffer)
+    {
+        if (null != buffer)
+        {
+            buffer.release();
         }
     }
 
     private void fanOut(
-        final EgressFeed feed, final int templateId, final ByteBuf json, final ByteBuf traced, final ByteBuf sbe)
+        final EgressFeed feed,
+        final int templateId,
+        final ByteBuf json,
+        final int jsonLength,
+        final ByteBuf traced,
+        final int tracedLength,
+        final ByteBuf sbe,
+        final int sbeLength)
     {
         final WebSocketSession[] sessions = feed.sessions;
         if (0 == sessions.length)
@@ -402,9 +442,6 @@ public final class WebSocketEgress implements EgressHandler
             return;
         }
         final EgressCounters counters = this.counters;
-        final int jsonLength = null == json ? 0 : JsonRenderer.payloadLength(json);
-        final int tracedLength = null == traced ? 0 : JsonRenderer.payloadLength(traced);
-        final int sbeLength = null == sbe ? 0 : JsonRenderer.payloadLength(sbe);
         int sent = 0;
         long bytes = 0;
         for (final WebSocketSession session : sessions)
@@ -552,7 +589,7 @@ public final class WebSocketEgress implements EgressHandler
                     final ByteBuf frame = session.sbe ? retained.sbe(i) : retained.json(i);
                     channel.write(frame.retainedDuplicate(), channel.voidPromise());
                     sent++;
-                    bytes += JsonRenderer.payloadLength(frame);
+                    bytes += session.sbe ? retained.sbeLength(i) : retained.jsonLength(i);
                 }
             }
             channel.flush();
