@@ -3,6 +3,9 @@ package dev.commandcenter.transport.websocket;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -17,7 +20,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
  * <p>
  * The encoder emits one buffer holding header and payload for small payloads, and a header buffer followed by
  * the payload itself for large ones; those two are joined in a {@link CompositeByteBuf}, so a frame is always
- * one buffer.
+ * one buffer. A handler between the encoder and the head of the channel's pipeline takes what the encoder writes,
+ * so nothing is queued in the channel's outbound buffer.
  * <p>
  * <b>Note:</b> not thread safe; used by the egress thread.
  */
@@ -25,6 +29,8 @@ final class FrameEncoder implements AutoCloseable
 {
     private final ByteBufAllocator allocator;
     private final EmbeddedChannel channel;
+    private ByteBuf first;
+    private ByteBuf second;
 
     /**
      * @param allocator for the frame buffers the encoder writes the header into.
@@ -32,7 +38,7 @@ final class FrameEncoder implements AutoCloseable
     FrameEncoder(final ByteBufAllocator allocator)
     {
         this.allocator = allocator;
-        this.channel = new EmbeddedChannel(new WebSocket08FrameEncoder(false));
+        this.channel = new EmbeddedChannel(new Capture(), new WebSocket08FrameEncoder(false));
         channel.config().setAllocator(allocator);
     }
 
@@ -68,35 +74,63 @@ final class FrameEncoder implements AutoCloseable
 
     private ByteBuf encode(final WebSocketFrame frame)
     {
-        ByteBuf first = null;
         try
         {
             // The encoder releases the frame, having copied or retained its payload.
             channel.writeOneOutbound(frame, channel.voidPromise());
-            channel.flushOutbound();
-            first = channel.readOutbound();
+            channel.checkException();
             if (null == first)
             {
                 throw new IllegalStateException("websocket frame encoder: no output for a " + frame.getClass().getSimpleName());
             }
-            final ByteBuf second = channel.readOutbound();
             if (null == second)
             {
-                return first;
+                final ByteBuf whole = first;
+                first = null;
+                return whole;
             }
             final CompositeByteBuf composite = allocator.compositeBuffer(2);
             composite.addComponents(true, first, second);
             first = null;
+            second = null;
             return composite;
         }
-        catch (final RuntimeException ex)
+        finally
         {
             if (null != first)
             {
                 first.release();
+                first = null;
             }
-            channel.releaseOutbound();
-            throw ex;
+            if (null != second)
+            {
+                second.release();
+                second = null;
+            }
+        }
+    }
+
+    /**
+     * Takes the buffers the encoder writes: header and payload, or the two in turn.
+     */
+    private final class Capture extends ChannelOutboundHandlerAdapter
+    {
+        public void write(final ChannelHandlerContext ctx, final Object msg, final ChannelPromise promise)
+        {
+            final ByteBuf buffer = (ByteBuf)msg;
+            if (null == first)
+            {
+                first = buffer;
+            }
+            else if (null == second)
+            {
+                second = buffer;
+            }
+            else
+            {
+                buffer.release();
+                throw new IllegalStateException("websocket frame encoder: more than two buffers for one frame");
+            }
         }
     }
 }
