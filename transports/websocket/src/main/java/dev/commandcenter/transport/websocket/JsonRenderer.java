@@ -9,7 +9,6 @@ import com.fasterxml.jackson.core.io.SerializedString;
 import dev.commandcenter.codecs.json.JsonView;
 import dev.commandcenter.engine.egress.OutputEvent;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -20,14 +19,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
- * Renders an output once into pooled buffers holding the payloads of its WebSocket frames, which
+ * Renders an output once into buffers holding the payloads of its WebSocket frames, which
  * {@link FrameEncoder} then encodes once for every client: the JSON text clients read, with the leading
  * {@code sequence}, {@code timestamp} and {@code plugin} properties; the same JSON with a trailing {@code trace}
  * object of the stage stamps, for traced clients; and a copy of its SBE bytes.
  * <p>
  * One Jackson generator is kept open over a reusable stream for the renderer's lifetime, the message's fields
  * are written through a {@link JsonView.FieldWriter} of its own, and the ISO timestamp is formatted into a
- * reused array, so rendering allocates nothing but the pooled buffers.
+ * reused array, so rendering allocates nothing: it appends to the caller's buffers.
  * <p>
  * <b>Note:</b> not thread safe; used by the egress thread.
  */
@@ -67,13 +66,14 @@ final class JsonRenderer
     }
 
     /**
-     * Render an output as JSON text into a new buffer.
+     * Render an output as JSON text, appended to a buffer.
      *
-     * @return a buffer with one reference owned by the caller, readable from the first byte of the JSON.
+     * @param event  the output.
+     * @param buffer to append to, growing as needed; its content is unspecified when this throws.
      */
-    ByteBuf renderJson(final OutputEvent event, final ByteBufAllocator allocator)
+    void renderJson(final OutputEvent event, final ByteBuf buffer)
     {
-        final ByteBuf buffer = allocator.buffer(256 + 2 * event.length());
+        buffer.ensureWritable(256 + 2 * event.length());
         stream.buffer = buffer;
         try
         {
@@ -99,35 +99,34 @@ final class JsonRenderer
         }
         catch (final IOException ex)
         {
-            discard(buffer);
+            generator = null;
             throw new UncheckedIOException(ex);
         }
         catch (final RuntimeException ex)
         {
-            discard(buffer);
+            // The generator's state is unknown now: start over with a new one.
+            generator = null;
             throw ex;
         }
         finally
         {
             stream.buffer = null;
         }
-        return buffer;
     }
 
     /**
      * The JSON of an output with the trace object appended:
      * {@code "trace":{"ingressNs":..,"journaledNs":..,"handledNs":..,"emittedNs":..,"egressNs":..}}.
      *
-     * @param json      as rendered by {@link #renderJson}; not changed.
-     * @param event     the output, for its stamps.
-     * @param egressNs  when the egress thread took the output, epoch ns.
-     * @param allocator for the new buffer.
-     * @return a buffer with one reference owned by the caller, readable from the first byte of the JSON.
+     * @param json     as rendered by {@link #renderJson}; not changed.
+     * @param event    the output, for its stamps.
+     * @param egressNs when the egress thread took the output, epoch ns.
+     * @param buffer   to append to, growing as needed.
      */
-    ByteBuf renderTraced(final ByteBuf json, final OutputEvent event, final long egressNs, final ByteBufAllocator allocator)
+    void renderTraced(final ByteBuf json, final OutputEvent event, final long egressNs, final ByteBuf buffer)
     {
         final int length = json.readableBytes();
-        final ByteBuf buffer = allocator.buffer(length + TRACE_MAX_LENGTH);
+        buffer.ensureWritable(length + TRACE_MAX_LENGTH);
         buffer.writeBytes(json, json.readerIndex(), length - 1);
         buffer.writeBytes(TRACE_INGRESS);
         writeLong(buffer, event.timestampNs());
@@ -141,18 +140,18 @@ final class JsonRenderer
         writeLong(buffer, egressNs);
         buffer.writeByte('}');
         buffer.writeByte('}');
-        return buffer;
     }
 
     /**
-     * Copy an output's SBE message, header included, into a new buffer.
+     * Copy an output's SBE message, header included, appended to a buffer.
      *
-     * @return a buffer with one reference owned by the caller, readable from the SBE message header.
+     * @param event  the output.
+     * @param buffer to append to, growing as needed.
      */
-    static ByteBuf copySbe(final OutputEvent event, final ByteBufAllocator allocator)
+    static void copySbe(final OutputEvent event, final ByteBuf buffer)
     {
         final int length = event.length();
-        final ByteBuf buffer = allocator.buffer(length, length);
+        buffer.ensureWritable(length);
         final DirectBuffer source = event.buffer();
         final byte[] array = source.byteArray();
         if (null != array)
@@ -161,10 +160,10 @@ final class JsonRenderer
         }
         else
         {
-            source.getBytes(event.offset(), buffer.nioBuffer(0, length), length);
-            buffer.writerIndex(length);
+            final int index = buffer.writerIndex();
+            source.getBytes(event.offset(), buffer.nioBuffer(index, length), length);
+            buffer.writerIndex(index + length);
         }
-        return buffer;
     }
 
     /**
@@ -250,15 +249,6 @@ final class JsonRenderer
             generator.setRootValueSeparator(null);
         }
         return generator;
-    }
-
-    /**
-     * Release a half-rendered buffer and drop the generator, whose state is now unknown.
-     */
-    private void discard(final ByteBuf buffer)
-    {
-        buffer.release();
-        generator = null;
     }
 
     /**

@@ -68,6 +68,9 @@ public final class WebSocketEgress implements EgressHandler
     private final ByteBufAllocator allocator;
     private final JsonRenderer renderer = new JsonRenderer(JsonView.instance());
     private final FrameEncoder frames;
+    private final Payload jsonPayload = new Payload();
+    private final Payload tracedPayload = new Payload();
+    private final Payload sbePayload = new Payload();
     private final Map<String, EgressFeed> feeds = new HashMap<>();
     private final EgressFeed allFeed;
     private final EpochNanoClock clock;
@@ -319,6 +322,9 @@ public final class WebSocketEgress implements EgressHandler
             {
                 feed.retained.clear();
             }
+            jsonPayload.free();
+            tracedPayload.free();
+            sbePayload.free();
         }
     }
 
@@ -337,9 +343,6 @@ public final class WebSocketEgress implements EgressHandler
             return;
         }
 
-        ByteBuf payload = null;
-        ByteBuf tracedPayload = null;
-        ByteBuf sbePayload = null;
         ByteBuf json = null;
         ByteBuf traced = null;
         ByteBuf sbe = null;
@@ -350,37 +353,30 @@ public final class WebSocketEgress implements EgressHandler
             int sbeLength = 0;
             if (retain || jsonSessions > 0)
             {
-                payload = renderer.renderJson(event, allocator);
-                jsonLength = payload.readableBytes();
+                renderer.renderJson(event, jsonPayload.take());
+                jsonLength = jsonPayload.buffer.readableBytes();
             }
             if (feed.tracedSessions > 0 || allFeed.tracedSessions > 0)
             {
-                tracedPayload = renderer.renderTraced(payload, event, clock.nanoTime(), allocator);
-                tracedLength = tracedPayload.readableBytes();
+                renderer.renderTraced(jsonPayload.buffer, event, clock.nanoTime(), tracedPayload.take());
+                tracedLength = tracedPayload.buffer.readableBytes();
             }
             if (retain || sbeSessions > 0)
             {
-                sbePayload = JsonRenderer.copySbe(event, allocator);
-                sbeLength = sbePayload.readableBytes();
+                JsonRenderer.copySbe(event, sbePayload.take());
+                sbeLength = sbePayload.buffer.readableBytes();
             }
-            // Each payload's reference passes to the frame encoder, whatever happens there.
-            if (null != payload)
+            if (jsonLength > 0)
             {
-                final ByteBuf text = payload;
-                payload = null;
-                json = frames.text(text);
+                json = jsonPayload.text(frames);
             }
-            if (null != tracedPayload)
+            if (tracedLength > 0)
             {
-                final ByteBuf text = tracedPayload;
-                tracedPayload = null;
-                traced = frames.text(text);
+                traced = tracedPayload.text(frames);
             }
-            if (null != sbePayload)
+            if (sbeLength > 0)
             {
-                final ByteBuf bytes = sbePayload;
-                sbePayload = null;
-                sbe = frames.binary(bytes);
+                sbe = sbePayload.binary(frames);
             }
             final int templateId = event.templateId();
             if (retain)
@@ -409,9 +405,6 @@ public final class WebSocketEgress implements EgressHandler
         }
         finally
         {
-            release(payload);
-            release(tracedPayload);
-            release(sbePayload);
             release(json);
             release(traced);
             release(sbe);
@@ -650,6 +643,69 @@ public final class WebSocketEgress implements EgressHandler
                 jsonSessions--;
             }
             counters.clients.setRelease(--connectedClients);
+        }
+    }
+
+    /**
+     * A payload buffer the egress thread renders into output after output. The frame encoder copies a small payload
+     * behind the frame header, so the buffer is reused; a large one becomes part of the frame itself, and the next
+     * output takes a new buffer.
+     */
+    private final class Payload
+    {
+        ByteBuf buffer;
+
+        /**
+         * The buffer, empty.
+         */
+        ByteBuf take()
+        {
+            if (null == buffer)
+            {
+                buffer = allocator.buffer(1024);
+            }
+            return buffer.clear();
+        }
+
+        ByteBuf text(final FrameEncoder frames)
+        {
+            try
+            {
+                return frames.text(buffer.retain());
+            }
+            finally
+            {
+                keepUnlessShared();
+            }
+        }
+
+        ByteBuf binary(final FrameEncoder frames)
+        {
+            try
+            {
+                return frames.binary(buffer.retain());
+            }
+            finally
+            {
+                keepUnlessShared();
+            }
+        }
+
+        void free()
+        {
+            if (null != buffer)
+            {
+                buffer.release();
+                buffer = null;
+            }
+        }
+
+        private void keepUnlessShared()
+        {
+            if (buffer.refCnt() > 1)
+            {
+                free();
+            }
         }
     }
 }
