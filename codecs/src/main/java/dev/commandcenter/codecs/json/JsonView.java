@@ -2,6 +2,8 @@ package dev.commandcenter.codecs.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.commandcenter.codecs.MessageSchema;
@@ -54,6 +56,7 @@ public final class JsonView
     private final OtfHeaderDecoder headerDecoder;
     private final Int2ObjectHashMap<List<Token>> messagesById = new Int2ObjectHashMap<>();
     private final Map<String, List<Token>> messagesByName = new HashMap<>();
+    private final Map<String, SerializableString> names = new HashMap<>();
 
     /**
      * Create a view over the schema's IR.
@@ -64,11 +67,19 @@ public final class JsonView
     {
         this.ir = ir;
         this.headerDecoder = new OtfHeaderDecoder(ir.headerStructure());
+        names.put(TYPE_FIELD, new SerializedString(TYPE_FIELD));
         for (final List<Token> tokens : ir.messages())
         {
             final Token begin = tokens.get(0);
             messagesById.put(begin.id(), tokens);
             messagesByName.put(begin.name(), tokens);
+            for (final Token token : tokens)
+            {
+                final SerializedString name = new SerializedString(token.name());
+                name.asQuotedUTF8();
+                name.asQuotedChars();
+                names.putIfAbsent(token.name(), name);
+            }
         }
     }
 
@@ -147,7 +158,8 @@ public final class JsonView
     }
 
     /**
-     * Write the {@code type} and the fields of a message into an open JSON object.
+     * Write the {@code type} and the fields of a message into an open JSON object. Allocates scratch space for
+     * the call: a renderer on a hot path owns a {@link #fieldWriter()} instead.
      *
      * @param buffer    holding the message.
      * @param offset    of its message header.
@@ -156,24 +168,73 @@ public final class JsonView
      */
     public void writeFields(final DirectBuffer buffer, final int offset, final JsonGenerator generator) throws IOException
     {
-        final int templateId = headerDecoder.getTemplateId(buffer, offset);
-        final int schemaId = headerDecoder.getSchemaId(buffer, offset);
-        final int version = headerDecoder.getSchemaVersion(buffer, offset);
-        final int blockLength = headerDecoder.getBlockLength(buffer, offset);
-        if (schemaId != ir.id())
+        fieldWriter().writeFields(buffer, offset, generator);
+    }
+
+    /**
+     * A writer of message fields with scratch space of its own, reused from call to call, so rendering a message
+     * allocates nothing once the scratch space has grown to the longest field.
+     *
+     * @return a new writer, for the calling thread to keep.
+     */
+    public FieldWriter fieldWriter()
+    {
+        return new FieldWriter();
+    }
+
+    /**
+     * Writes the {@code type} and the fields of messages into open JSON objects, with the same output as
+     * {@link #toJson(DirectBuffer, int)}: field names are pre-encoded, and var data, character arrays and hex are
+     * converted into arrays reused from call to call.
+     * <p>
+     * <b>Note:</b> not thread safe: each thread that renders owns its own writer (the view itself is shared).
+     */
+    public final class FieldWriter
+    {
+        private final JsonTokenListener listener = new JsonTokenListener(names);
+
+        private FieldWriter()
         {
-            throw new IllegalArgumentException("message has schema id " + schemaId + ", expected " + ir.id());
         }
-        final List<Token> tokens = messagesById.get(templateId);
-        if (null == tokens)
+
+        /**
+         * Write the {@code type} and the fields of a message into an open JSON object.
+         *
+         * @param buffer    holding the message.
+         * @param offset    of its message header.
+         * @param generator positioned inside an object.
+         * @throws IOException from the generator.
+         */
+        public void writeFields(final DirectBuffer buffer, final int offset, final JsonGenerator generator)
+            throws IOException
         {
-            throw new IllegalArgumentException("unknown message template id " + templateId);
+            final int templateId = headerDecoder.getTemplateId(buffer, offset);
+            final int schemaId = headerDecoder.getSchemaId(buffer, offset);
+            final int version = headerDecoder.getSchemaVersion(buffer, offset);
+            final int blockLength = headerDecoder.getBlockLength(buffer, offset);
+            if (schemaId != ir.id())
+            {
+                throw new IllegalArgumentException("message has schema id " + schemaId + ", expected " + ir.id());
+            }
+            final List<Token> tokens = messagesById.get(templateId);
+            if (null == tokens)
+            {
+                throw new IllegalArgumentException("unknown message template id " + templateId);
+            }
+            generator.writeFieldName(names.get(TYPE_FIELD));
+            generator.writeString(names.get(tokens.get(0).name()));
+            listener.reset(generator);
+            try
+            {
+                OtfMessageDecoder.decode(
+                    buffer, offset + headerDecoder.encodedLength(), version, blockLength, tokens, listener);
+                listener.rethrow();
+            }
+            finally
+            {
+                listener.reset(null);
+            }
         }
-        generator.writeStringField(TYPE_FIELD, tokens.get(0).name());
-        final JsonTokenListener listener = new JsonTokenListener(generator);
-        OtfMessageDecoder.decode(
-            buffer, offset + headerDecoder.encodedLength(), version, blockLength, tokens, listener);
-        listener.rethrow();
     }
 
     /**

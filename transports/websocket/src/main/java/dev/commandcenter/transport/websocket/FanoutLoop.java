@@ -17,8 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * one task per write, and the ring's arrays are allocated once.
  * <p>
  * Each entry owns one reference to its frame (a pooled buffer holding the whole WebSocket frame, header
- * included, shared by every client of the output); the event loop writes a retained duplicate of it and then
- * gives the entry's reference back.
+ * included, as Netty's frame encoder wrote it once for every client of the output: see {@link FrameEncoder});
+ * the event loop writes a retained duplicate of it, which the channel's own frame encoder passes through
+ * untouched, and then gives the entry's reference back.
  * <p>
  * <b>Note:</b> {@link #offer}, {@link #publish} and {@link #schedule} are called by the egress thread only (under
  * the egress lock); {@link #run()} runs on the event loop only. The head is handed back with a release store and

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.core.io.SerializedString;
 import dev.commandcenter.codecs.json.JsonView;
 import dev.commandcenter.engine.egress.OutputEvent;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -20,17 +19,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
- * Renders an output once into pooled buffers holding whole server-to-client WebSocket frames (header and
- * payload), so each client gets a duplicate of the same bytes and no frame encoder runs per write: the JSON
- * text clients read, with the leading {@code sequence}, {@code timestamp} and {@code plugin} properties; the
- * same JSON with a trailing {@code trace} object of the stage stamps, for traced clients; and a copy of its SBE
- * bytes.
- * <pre>
- *   frame buffer:  | unused (10 - h) | header (h = 2, 4 or 10 bytes) | payload ... |
- *                                    ^ readerIndex                                 ^ writerIndex
- * </pre>
- * One Jackson generator is kept open over a reusable stream for the renderer's lifetime and the ISO timestamp
- * is formatted into a reused array, so rendering allocates nothing of its own.
+ * Renders an output once into buffers holding the payloads of its WebSocket frames, which
+ * {@link FrameEncoder} then encodes once for every client: the JSON text clients read, with the leading
+ * {@code sequence}, {@code timestamp} and {@code plugin} properties; the same JSON with a trailing {@code trace}
+ * object of the stage stamps, for traced clients; and a copy of its SBE bytes.
+ * <p>
+ * One Jackson generator is kept open over a reusable stream for the renderer's lifetime, the message's fields
+ * are written through a {@link JsonView.FieldWriter} of its own, and the ISO timestamp is formatted into a
+ * reused array, so rendering allocates nothing: it appends to the caller's buffers.
  * <p>
  * <b>Note:</b> not thread safe; used by the egress thread.
  */
@@ -44,12 +40,6 @@ final class JsonRenderer
     static final String PLUGIN_FIELD = "plugin";
     /** Property of a traced client's frames carrying the stage stamps. */
     static final String TRACE_FIELD = "trace";
-    /** Room kept in front of each payload for the longest frame header. */
-    static final int MAX_HEADER_LENGTH = 10;
-    /** Opcode of a text frame. */
-    static final int OPCODE_TEXT = 0x1;
-    /** Opcode of a binary frame. */
-    static final int OPCODE_BINARY = 0x2;
 
     private static final JsonFactory JSON_FACTORY = JsonFactory.builder()
         .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
@@ -64,7 +54,7 @@ final class JsonRenderer
     private static final byte[] TRACE_EGRESS = ",\"egressNs\":".getBytes(StandardCharsets.US_ASCII);
     private static final int TRACE_MAX_LENGTH = 160;
 
-    private final JsonView view;
+    private final JsonView.FieldWriter fields;
     private final BufferStream stream = new BufferStream();
     private final char[] timestamp = new char[32];
     private final UnsafeBuffer digits = new UnsafeBuffer(new byte[24]);
@@ -72,18 +62,18 @@ final class JsonRenderer
 
     JsonRenderer(final JsonView view)
     {
-        this.view = view;
+        this.fields = view.fieldWriter();
     }
 
     /**
-     * Render an output as a JSON text frame into a new buffer.
+     * Render an output as JSON text, appended to a buffer.
      *
-     * @return a buffer with one reference owned by the caller, readable from the frame header.
+     * @param event  the output.
+     * @param buffer to append to, growing as needed; its content is unspecified when this throws.
      */
-    ByteBuf renderJson(final OutputEvent event, final ByteBufAllocator allocator)
+    void renderJson(final OutputEvent event, final ByteBuf buffer)
     {
-        final ByteBuf buffer = allocator.buffer(MAX_HEADER_LENGTH + 256 + 2 * event.length());
-        buffer.writerIndex(MAX_HEADER_LENGTH);
+        buffer.ensureWritable(256 + 2 * event.length());
         stream.buffer = buffer;
         try
         {
@@ -103,45 +93,41 @@ final class JsonRenderer
             }
             generator.writeFieldName(PLUGIN);
             generator.writeString(event.pluginId());
-            view.writeFields(event.buffer(), event.offset(), generator);
+            fields.writeFields(event.buffer(), event.offset(), generator);
             generator.writeEndObject();
             generator.flush();
         }
         catch (final IOException ex)
         {
-            discard(buffer);
+            generator = null;
             throw new UncheckedIOException(ex);
         }
         catch (final RuntimeException ex)
         {
-            discard(buffer);
+            // The generator's state is unknown now: start over with a new one.
+            generator = null;
             throw ex;
         }
         finally
         {
             stream.buffer = null;
         }
-        writeHeader(buffer, OPCODE_TEXT);
-        return buffer;
     }
 
     /**
-     * The JSON frame of an output with the trace object appended:
+     * The JSON of an output with the trace object appended:
      * {@code "trace":{"ingressNs":..,"journaledNs":..,"handledNs":..,"emittedNs":..,"egressNs":..}}.
      *
-     * @param jsonFrame as rendered by {@link #renderJson}; not changed.
-     * @param event     the output, for its stamps.
-     * @param egressNs  when the egress thread took the output, epoch ns.
-     * @param allocator for the new buffer.
-     * @return a buffer with one reference owned by the caller, readable from the frame header.
+     * @param json     as rendered by {@link #renderJson}; not changed.
+     * @param event    the output, for its stamps.
+     * @param egressNs when the egress thread took the output, epoch ns.
+     * @param buffer   to append to, growing as needed.
      */
-    ByteBuf renderTraced(final ByteBuf jsonFrame, final OutputEvent event, final long egressNs, final ByteBufAllocator allocator)
+    void renderTraced(final ByteBuf json, final OutputEvent event, final long egressNs, final ByteBuf buffer)
     {
-        final int payloadOffset = jsonFrame.readerIndex() + headerLength(jsonFrame);
-        final int payloadLength = jsonFrame.writerIndex() - payloadOffset;
-        final ByteBuf buffer = allocator.buffer(MAX_HEADER_LENGTH + payloadLength + TRACE_MAX_LENGTH);
-        buffer.writerIndex(MAX_HEADER_LENGTH);
-        buffer.writeBytes(jsonFrame, payloadOffset, payloadLength - 1);
+        final int length = json.readableBytes();
+        buffer.ensureWritable(length + TRACE_MAX_LENGTH);
+        buffer.writeBytes(json, json.readerIndex(), length - 1);
         buffer.writeBytes(TRACE_INGRESS);
         writeLong(buffer, event.timestampNs());
         buffer.writeBytes(TRACE_JOURNALED);
@@ -154,20 +140,18 @@ final class JsonRenderer
         writeLong(buffer, egressNs);
         buffer.writeByte('}');
         buffer.writeByte('}');
-        writeHeader(buffer, OPCODE_TEXT);
-        return buffer;
     }
 
     /**
-     * Copy an output's SBE message, header included, into a new binary frame.
+     * Copy an output's SBE message, header included, appended to a buffer.
      *
-     * @return a buffer with one reference owned by the caller, readable from the frame header.
+     * @param event  the output.
+     * @param buffer to append to, growing as needed.
      */
-    static ByteBuf copySbe(final OutputEvent event, final ByteBufAllocator allocator)
+    static void copySbe(final OutputEvent event, final ByteBuf buffer)
     {
         final int length = event.length();
-        final ByteBuf buffer = allocator.buffer(MAX_HEADER_LENGTH + length, MAX_HEADER_LENGTH + length);
-        buffer.writerIndex(MAX_HEADER_LENGTH);
+        buffer.ensureWritable(length);
         final DirectBuffer source = event.buffer();
         final byte[] array = source.byteArray();
         if (null != array)
@@ -176,57 +160,10 @@ final class JsonRenderer
         }
         else
         {
-            source.getBytes(event.offset(), buffer.nioBuffer(MAX_HEADER_LENGTH, length), length);
-            buffer.writerIndex(MAX_HEADER_LENGTH + length);
+            final int index = buffer.writerIndex();
+            source.getBytes(event.offset(), buffer.nioBuffer(index, length), length);
+            buffer.writerIndex(index + length);
         }
-        writeHeader(buffer, OPCODE_BINARY);
-        return buffer;
-    }
-
-    /**
-     * Write the header of an unmasked final frame in front of the payload at {@link #MAX_HEADER_LENGTH} and move
-     * the reader index to it.
-     */
-    static void writeHeader(final ByteBuf buffer, final int opcode)
-    {
-        final int length = buffer.writerIndex() - MAX_HEADER_LENGTH;
-        final int start;
-        if (length < 126)
-        {
-            start = MAX_HEADER_LENGTH - 2;
-            buffer.setByte(start + 1, length);
-        }
-        else if (length < 65536)
-        {
-            start = MAX_HEADER_LENGTH - 4;
-            buffer.setByte(start + 1, 126);
-            buffer.setShort(start + 2, length);
-        }
-        else
-        {
-            start = 0;
-            buffer.setByte(start + 1, 127);
-            buffer.setLong(start + 2, length);
-        }
-        buffer.setByte(start, 0x80 | opcode);
-        buffer.readerIndex(start);
-    }
-
-    /**
-     * Length of the header of a frame starting at the reader index.
-     */
-    static int headerLength(final ByteBuf frame)
-    {
-        final int length = frame.getByte(frame.readerIndex() + 1) & 0x7F;
-        return length < 126 ? 2 : length == 126 ? 4 : 10;
-    }
-
-    /**
-     * Payload length of a frame starting at the reader index.
-     */
-    static int payloadLength(final ByteBuf frame)
-    {
-        return frame.readableBytes() - headerLength(frame);
     }
 
     /**
@@ -312,15 +249,6 @@ final class JsonRenderer
             generator.setRootValueSeparator(null);
         }
         return generator;
-    }
-
-    /**
-     * Release a half-rendered buffer and drop the generator, whose state is now unknown.
-     */
-    private void discard(final ByteBuf buffer)
-    {
-        buffer.release();
-        generator = null;
     }
 
     /**

@@ -3,7 +3,7 @@ package dev.commandcenter.transport.websocket;
 import io.netty.buffer.ByteBuf;
 
 /**
- * The last N messages of one feed, oldest first, each as its rendered JSON and its SBE bytes.
+ * The last N messages of one feed, oldest first, each as its encoded JSON and SBE frames with their payload lengths.
  * The ring holds one reference to each buffer and releases it when the entry is overwritten.
  * <p>
  * <b>Note:</b> not thread safe; guarded by the egress lock.
@@ -14,6 +14,8 @@ final class RetainedMessages
     private final int[] templateIds;
     private final ByteBuf[] json;
     private final ByteBuf[] sbe;
+    private final int[] jsonLengths;
+    private final int[] sbeLengths;
     private int head;
     private int size;
 
@@ -23,12 +25,15 @@ final class RetainedMessages
         this.templateIds = new int[capacity];
         this.json = new ByteBuf[capacity];
         this.sbe = new ByteBuf[capacity];
+        this.jsonLengths = new int[capacity];
+        this.sbeLengths = new int[capacity];
     }
 
     /**
      * Keep a message, evicting the oldest when full; takes a new reference to each buffer.
      */
-    void add(final int templateId, final ByteBuf jsonBuffer, final ByteBuf sbeBuffer)
+    void add(
+        final int templateId, final ByteBuf jsonBuffer, final int jsonLength, final ByteBuf sbeBuffer, final int sbeLength)
     {
         if (0 == capacity)
         {
@@ -46,6 +51,8 @@ final class RetainedMessages
         templateIds[index] = templateId;
         json[index] = jsonBuffer.retain();
         sbe[index] = sbeBuffer.retain();
+        jsonLengths[index] = jsonLength;
+        sbeLengths[index] = sbeLength;
         head = index + 1 == capacity ? 0 : index + 1;
     }
 
@@ -74,6 +81,16 @@ final class RetainedMessages
     ByteBuf sbe(final int i)
     {
         return sbe[slot(i)];
+    }
+
+    int jsonLength(final int i)
+    {
+        return jsonLengths[slot(i)];
+    }
+
+    int sbeLength(final int i)
+    {
+        return sbeLengths[slot(i)];
     }
 
     /**

@@ -22,8 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Fans the engine's output ring out to WebSocket clients. On the egress thread each output is
- * rendered once into pooled buffers holding whole WebSocket frames, as JSON text and as raw SBE bytes
- * (plus a JSON variant with the stage stamps, only while a {@code ?trace=1} client is subscribed to its feed),
+ * rendered once, as JSON text and as raw SBE bytes (plus a JSON variant with the stage stamps, only while a
+ * {@code ?trace=1} client is subscribed to its feed), and each rendering is encoded once into a pooled buffer
+ * holding the whole WebSocket frame by Netty's frame encoder ({@link FrameEncoder}),
  * kept in the retained ring of its plugin's feed and of the {@value #ALL_FEED} feed, and queued for every
  * subscribed channel in the ring of the channel's event loop ({@link FanoutLoop}). At the end of each batch
  * each event loop with queued writes gets ONE task that writes a duplicate of the shared frame to each of its
@@ -66,6 +67,10 @@ public final class WebSocketEgress implements EgressHandler
     private final int retainPerFeed;
     private final ByteBufAllocator allocator;
     private final JsonRenderer renderer = new JsonRenderer(JsonView.instance());
+    private final FrameEncoder frames;
+    private final Payload jsonPayload = new Payload();
+    private final Payload tracedPayload = new Payload();
+    private final Payload sbePayload = new Payload();
     private final Map<String, EgressFeed> feeds = new HashMap<>();
     private final EgressFeed allFeed;
     private final EpochNanoClock clock;
@@ -137,6 +142,7 @@ public final class WebSocketEgress implements EgressHandler
         }
         this.retainPerFeed = retainPerFeed;
         this.allocator = allocator;
+        this.frames = new FrameEncoder(allocator);
         this.allFeed = new EgressFeed(ALL_FEED, retainPerFeed);
     }
 
@@ -316,6 +322,9 @@ public final class WebSocketEgress implements EgressHandler
             {
                 feed.retained.clear();
             }
+            jsonPayload.free();
+            tracedPayload.free();
+            sbePayload.free();
         }
     }
 
@@ -339,29 +348,47 @@ public final class WebSocketEgress implements EgressHandler
         ByteBuf sbe = null;
         try
         {
+            int jsonLength = 0;
+            int tracedLength = 0;
+            int sbeLength = 0;
             if (retain || jsonSessions > 0)
             {
-                json = renderer.renderJson(event, allocator);
+                renderer.renderJson(event, jsonPayload.take());
+                jsonLength = jsonPayload.buffer.readableBytes();
             }
             if (feed.tracedSessions > 0 || allFeed.tracedSessions > 0)
             {
-                traced = renderer.renderTraced(json, event, clock.nanoTime(), allocator);
+                renderer.renderTraced(jsonPayload.buffer, event, clock.nanoTime(), tracedPayload.take());
+                tracedLength = tracedPayload.buffer.readableBytes();
             }
             if (retain || sbeSessions > 0)
             {
-                sbe = JsonRenderer.copySbe(event, allocator);
+                JsonRenderer.copySbe(event, sbePayload.take());
+                sbeLength = sbePayload.buffer.readableBytes();
+            }
+            if (jsonLength > 0)
+            {
+                json = jsonPayload.text(frames);
+            }
+            if (tracedLength > 0)
+            {
+                traced = tracedPayload.text(frames);
+            }
+            if (sbeLength > 0)
+            {
+                sbe = sbePayload.binary(frames);
             }
             final int templateId = event.templateId();
             if (retain)
             {
-                feed.retained.add(templateId, json, sbe);
-                allFeed.retained.add(templateId, json, sbe);
+                feed.retained.add(templateId, json, jsonLength, sbe, sbeLength);
+                allFeed.retained.add(templateId, json, jsonLength, sbe, sbeLength);
             }
             jsonEntries = 0;
             tracedEntries = 0;
             sbeEntries = 0;
-            fanOut(feed, templateId, json, traced, sbe);
-            fanOut(allFeed, templateId, json, traced, sbe);
+            fanOut(feed, templateId, json, jsonLength, traced, tracedLength, sbe, sbeLength);
+            fanOut(allFeed, templateId, json, jsonLength, traced, tracedLength, sbe, sbeLength);
             // Each queued entry owns a reference; taken before any event loop can see an entry.
             if (jsonEntries > 0)
             {
@@ -378,23 +405,29 @@ public final class WebSocketEgress implements EgressHandler
         }
         finally
         {
-            if (null != json)
-            {
-                json.release();
-            }
-            if (null != traced)
-            {
-                traced.release();
-            }
-            if (null != sbe)
-            {
-                sbe.release();
-            }
+            release(json);
+            release(traced);
+            release(sbe);
+        }
+    }
+
+    private static void release(final ByteBuf buffer)
+    {
+        if (null != buffer)
+        {
+            buffer.release();
         }
     }
 
     private void fanOut(
-        final EgressFeed feed, final int templateId, final ByteBuf json, final ByteBuf traced, final ByteBuf sbe)
+        final EgressFeed feed,
+        final int templateId,
+        final ByteBuf json,
+        final int jsonLength,
+        final ByteBuf traced,
+        final int tracedLength,
+        final ByteBuf sbe,
+        final int sbeLength)
     {
         final WebSocketSession[] sessions = feed.sessions;
         if (0 == sessions.length)
@@ -402,9 +435,6 @@ public final class WebSocketEgress implements EgressHandler
             return;
         }
         final EgressCounters counters = this.counters;
-        final int jsonLength = null == json ? 0 : JsonRenderer.payloadLength(json);
-        final int tracedLength = null == traced ? 0 : JsonRenderer.payloadLength(traced);
-        final int sbeLength = null == sbe ? 0 : JsonRenderer.payloadLength(sbe);
         int sent = 0;
         long bytes = 0;
         for (final WebSocketSession session : sessions)
@@ -552,7 +582,7 @@ public final class WebSocketEgress implements EgressHandler
                     final ByteBuf frame = session.sbe ? retained.sbe(i) : retained.json(i);
                     channel.write(frame.retainedDuplicate(), channel.voidPromise());
                     sent++;
-                    bytes += JsonRenderer.payloadLength(frame);
+                    bytes += session.sbe ? retained.sbeLength(i) : retained.jsonLength(i);
                 }
             }
             channel.flush();
@@ -613,6 +643,69 @@ public final class WebSocketEgress implements EgressHandler
                 jsonSessions--;
             }
             counters.clients.setRelease(--connectedClients);
+        }
+    }
+
+    /**
+     * A payload buffer the egress thread renders into output after output. The frame encoder copies a small payload
+     * behind the frame header, so the buffer is reused; a large one becomes part of the frame itself, and the next
+     * output takes a new buffer.
+     */
+    private final class Payload
+    {
+        ByteBuf buffer;
+
+        /**
+         * The buffer, empty.
+         */
+        ByteBuf take()
+        {
+            if (null == buffer)
+            {
+                buffer = allocator.buffer(1024);
+            }
+            return buffer.clear();
+        }
+
+        ByteBuf text(final FrameEncoder frames)
+        {
+            try
+            {
+                return frames.text(buffer.retain());
+            }
+            finally
+            {
+                keepUnlessShared();
+            }
+        }
+
+        ByteBuf binary(final FrameEncoder frames)
+        {
+            try
+            {
+                return frames.binary(buffer.retain());
+            }
+            finally
+            {
+                keepUnlessShared();
+            }
+        }
+
+        void free()
+        {
+            if (null != buffer)
+            {
+                buffer.release();
+                buffer = null;
+            }
+        }
+
+        private void keepUnlessShared()
+        {
+            if (buffer.refCnt() > 1)
+            {
+                free();
+            }
         }
     }
 }

@@ -1,7 +1,5 @@
 package dev.commandcenter.transport.websocket;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -26,21 +24,6 @@ class JsonRendererTest
         for (int i = 0; i < 100_000; i++)
         {
             assertFormatted(random.nextLong(), out);
-        }
-    }
-
-    @Test
-    void shouldWriteFrameHeadersOfEachLengthClass()
-    {
-        for (final int length : new int[]{ 0, 125, 126, 65_535, 65_536 })
-        {
-            final ByteBuf buffer = Unpooled.buffer();
-            buffer.writerIndex(JsonRenderer.MAX_HEADER_LENGTH);
-            buffer.writeZero(length);
-            JsonRenderer.writeHeader(buffer, JsonRenderer.OPCODE_TEXT);
-            assertThat(buffer.getByte(buffer.readerIndex()) & 0xFF).isEqualTo(0x81);
-            assertThat(JsonRenderer.payloadLength(buffer)).isEqualTo(length);
-            assertThat(JsonRenderer.headerLength(buffer)).isEqualTo(length < 126 ? 2 : length < 65_536 ? 4 : 10);
         }
     }
 
