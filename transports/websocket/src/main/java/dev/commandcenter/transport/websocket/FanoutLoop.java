@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>
  * Each entry owns one reference to its frame (a pooled buffer holding the whole WebSocket frame, header
  * included, as Netty's frame encoder wrote it once for every client of the output: see {@link FrameEncoder});
- * the event loop writes a retained duplicate of it, which the channel's own frame encoder passes through
+ * the event loop writes a copy of it in a buffer of its own pool (a retained duplicate when it is longer than
+ * {@link #COPY_MAX_LENGTH}), which the channel's own frame encoder passes through
  * untouched, and then gives the entry's reference back.
  * <p>
  * <b>Note:</b> {@link #offer}, {@link #publish} and {@link #schedule} are called by the egress thread only (under
@@ -31,6 +32,9 @@ final class FanoutLoop implements Runnable
     static final int CAPACITY = 64 * 1024;
 
     private static final int MASK = CAPACITY - 1;
+
+    /** Frames up to this length are copied per channel (recycled, no garbage); longer ones are written as duplicates. */
+    static final int COPY_MAX_LENGTH = 4096;
 
     final EventLoop eventLoop;
     private final WebSocketSession[] sessions = new WebSocketSession[CAPACITY];
@@ -145,7 +149,7 @@ final class FanoutLoop implements Runnable
         {
             if (!session.closing && channel.isActive())
             {
-                channel.write(frame.retainedDuplicate(), channel.voidPromise());
+                channel.write(perChannel(channel, frame), channel.voidPromise());
                 addDirty(session);
                 if (++session.unflushed >= WebSocketEgress.FLUSH_EVERY)
                 {
@@ -158,6 +162,24 @@ final class FanoutLoop implements Runnable
         {
             frame.release();
         }
+    }
+
+    /**
+     * What to write to one channel: a copy of a small frame in a buffer of the loop's own pool, or a retained
+     * duplicate of a large one. A pooled buffer taken and released on its event loop is recycled with its cached
+     * NIO view, so the socket write allocates nothing; a duplicate costs the NIO transport two {@code ByteBuffer}
+     * views per write, which only pays off against copying a large frame.
+     */
+    private static ByteBuf perChannel(final Channel channel, final ByteBuf frame)
+    {
+        final int length = frame.readableBytes();
+        if (length > COPY_MAX_LENGTH)
+        {
+            return frame.retainedDuplicate();
+        }
+        final ByteBuf copy = channel.alloc().directBuffer(length, length);
+        copy.writeBytes(frame, frame.readerIndex(), length);
+        return copy;
     }
 
     private void addDirty(final WebSocketSession session)

@@ -1,6 +1,7 @@
 package dev.commandcenter.transport.websocket;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -72,6 +73,9 @@ final class NettyServer
             .channel(NioServerSocketChannel.class)
             .handler(new AcceptErrorHandler(ctx.errorHandler()))
             .childOption(ChannelOption.TCP_NODELAY, true)
+            // Netty 4.2's default (adaptive) allocator hands out buffers whose NIO view is a new slice on each
+            // socket write; pooled buffers keep theirs, so a fan-out write allocates nothing.
+            .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                 new WriteBufferWaterMark(ctx.writeBufferLowWaterMark(), ctx.writeBufferHighWaterMark()))
             .childHandler(new ChannelInitializer<SocketChannel>()
