@@ -211,7 +211,7 @@ class ThreadingModeTest
         final List<String> parkers = new ArrayList<>(List.of(slotThread));
         if (mode != ThreadingMode.SHARED)
         {
-            parkers.addAll(List.of("cc-egress"));
+            parkers.add("cc-egress");
         }
         if (journaled && mode != ThreadingMode.SHARED)
         {
