@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -165,7 +166,11 @@ class ThreadingModeTest
             }
         }
 
-        final Set<String> expected = new HashSet<>(Set.of("cc-egress-0", "cc-plugin-d-detached"));
+        final Set<String> expected = new HashSet<>(Set.of("cc-plugin-d-detached"));
+        if (mode != ThreadingMode.SHARED)
+        {
+            expected.add("cc-egress");
+        }
         switch (mode)
         {
             case DEDICATED -> expected.addAll(Set.of("cc-plugin-a", "cc-plugin-b", "cc-plugin-d"));
@@ -203,7 +208,11 @@ class ThreadingModeTest
             case SHARED_PLUGINS -> "cc-plugins";
             default -> "cc-engine";
         };
-        final List<String> parkers = new ArrayList<>(List.of(slotThread, "cc-egress-0"));
+        final List<String> parkers = new ArrayList<>(List.of(slotThread));
+        if (mode != ThreadingMode.SHARED)
+        {
+            parkers.add("cc-egress");
+        }
         if (journaled && mode != ThreadingMode.SHARED)
         {
             parkers.add("cc-journal");
@@ -393,11 +402,141 @@ class ThreadingModeTest
 
         assertThat(plugin.ids).hasSize(events);
         assertThat(egress.outputs).hasSize(events);
+        assertThat(egress.shutdownAfter).as("outputs taken before onShutdown").isEqualTo(events);
         if (journaled)
         {
             assertThat(journal.entries).hasSize(events);
             assertThat(journal.closed).isTrue();
         }
+    }
+
+    @ParameterizedTest
+    @MethodSource("modesWithAndWithoutJournal")
+    void shouldDeliverEveryOutputToEveryEgressInOrderWithDenseOutputSequences(
+        final ThreadingMode mode, final boolean journaled)
+    {
+        final CapturingEgress first = new CapturingEgress();
+        final CapturingEgress second = new CapturingEgress();
+        // An output ring far smaller than what one batch emits: the emitters must wait for (or, on the engine
+        // thread, run) the egress rather than overrun or deadlock.
+        final Engine engine = launch(context(mode, journaled, new RecordingJournal(0)).inputRingSize(1024)
+            .outputRingSize(16).plugin(new Recorder("a")).plugin(new Recorder("b"))
+            .egress("first", first).egress("second", second));
+        final int events = 3_000;
+        publish(engine, 0, events);
+        await().atMost(WAIT).until(() -> engine.isDrained() && first.outputs.size() == 2 * events &&
+            second.outputs.size() == 2 * events);
+
+        final List<Long> dense = LongStream.range(0, 2 * events).boxed().toList();
+        assertThat(first.outputSequences).isEqualTo(dense);
+        assertThat(second.outputSequences).isEqualTo(dense);
+        assertThat(second.outputs).isEqualTo(first.outputs);
+        for (final String plugin : List.of("a", "b"))
+        {
+            assertThat(first.outputs.stream().filter((output) -> output.startsWith(plugin + " "))
+                .map((output) -> Long.parseLong(output.substring(plugin.length() + 1))).toList())
+                .as("input sequences of the outputs of %s", plugin)
+                .isEqualTo(LongStream.range(0, events).boxed().toList());
+        }
+        assertThat(first.endsOfBatch.get(first.endsOfBatch.size() - 1)).as("last output ends its batch").isTrue();
+    }
+
+    @ParameterizedTest
+    @MethodSource("modesWithAndWithoutJournal")
+    void shouldReportAThrowingEgressWhileItAndTheOthersCarryOn(final ThreadingMode mode, final boolean journaled)
+    {
+        final List<Throwable> errors = new CopyOnWriteArrayList<>();
+        final CapturingEgress healthy = new CapturingEgress();
+        final CapturingEgress throwing = new CapturingEgress()
+        {
+            public void onOutput(final OutputEvent event, final boolean endOfBatch)
+            {
+                super.onOutput(event, endOfBatch);
+                if (event.inputSequence() % 10 == 3)
+                {
+                    throw new IllegalStateException("egress cannot send " + event.inputSequence());
+                }
+            }
+        };
+        final Engine engine = launch(context(mode, journaled, new RecordingJournal(0)).errorHandler(errors::add)
+            .plugin(new Recorder("a")).egress("throwing", throwing).egress("healthy", healthy));
+        final int events = 100;
+        publish(engine, 0, events);
+        await().atMost(WAIT).until(() -> engine.isDrained() && healthy.outputs.size() == events &&
+            throwing.outputs.size() == events);
+
+        final List<Long> dense = LongStream.range(0, events).boxed().toList();
+        assertThat(throwing.outputSequences).as("the throwing egress keeps its place").isEqualTo(dense);
+        assertThat(healthy.outputSequences).isEqualTo(dense);
+        assertThat(errors).hasSize(10).allSatisfy((error) ->
+            assertThat(error).isInstanceOf(IllegalStateException.class).hasMessageStartingWith("egress cannot send"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = ThreadingMode.class, names = {"DEDICATED", "SHARED_PLUGINS", "SHARED"})
+    void shouldRunTheEgressOnTheEngineThreadOnlyInSharedMode(final ThreadingMode mode)
+    {
+        final Set<Thread> before = Thread.getAllStackTraces().keySet();
+        final CapturingEgress egress = new CapturingEgress();
+        final Engine engine = Engine.launch(context(mode, true, new RecordingJournal(0)).dataDir(dataDir)
+            .plugin(new Recorder("a")).egress("capture", egress));
+        publish(engine, 0, 10);
+        await().atMost(WAIT).until(() -> egress.outputs.size() == 10);
+        final boolean egressThread = Thread.getAllStackTraces().keySet().stream()
+            .anyMatch((thread) -> !before.contains(thread) && thread.getName().startsWith("cc-egress"));
+        engine.close();
+
+        final String expected = mode == ThreadingMode.SHARED ? "cc-engine" : "cc-egress";
+        assertThat(egressThread).as("a cc-egress thread").isEqualTo(mode != ThreadingMode.SHARED);
+        assertThat(egress.threads).as("threads of onStart, onOutput, onShutdown").containsExactly(expected);
+        assertThat(egress.started).isTrue();
+        assertThat(egress.shutdownAfter).as("outputs taken before onShutdown").isEqualTo(10);
+    }
+
+    @ParameterizedTest
+    @MethodSource("modesWithAndWithoutJournal")
+    void shouldWakeAParkedEgressWhenADetachedPluginEmits(final ThreadingMode mode, final boolean journaled)
+    {
+        final Set<Thread> before = Thread.getAllStackTraces().keySet();
+        final Recorder detached = new Recorder("d");
+        final CapturingEgress egress = new CapturingEgress();
+        final Engine engine;
+        // Park so long that only a wake-up can deliver within the wait.
+        System.setProperty(IdleStrategies.MAX_PARK_NS_PROP_NAME, Long.toString(LONG_PARK_NS));
+        try
+        {
+            engine = launch(context(mode, journaled, new RecordingJournal(0))
+                .plugin(new PluginSpec("d").instance(detached).backPressure(BackPressure.DETACH))
+                .egress("capture", egress));
+        }
+        finally
+        {
+            System.clearProperty(IdleStrategies.MAX_PARK_NS_PROP_NAME);
+        }
+        await().atMost(WAIT).until(() -> engine.pluginState("d") == PluginState.RUNNING);
+        final List<String> parkers = new ArrayList<>(List.of("cc-plugin-d-detached", switch (mode)
+        {
+            case DEDICATED -> "cc-plugin-d";
+            case SHARED_PLUGINS -> "cc-plugins";
+            default -> "cc-engine";
+        }));
+        if (mode != ThreadingMode.SHARED)
+        {
+            parkers.add("cc-egress");
+        }
+        if (journaled && mode != ThreadingMode.SHARED)
+        {
+            parkers.add("cc-journal");
+        }
+
+        for (long id = 0; id < 3; id++)
+        {
+            awaitParked(before, parkers);
+            engine.publisher().publish(Sources.CLI, TestMessages.CHAT, id);
+            final int expected = (int)id + 1;
+            await().atMost(WAIT).until(() -> egress.outputs.size() == expected);
+        }
+        assertThat(egress.outputs).containsExactly("d 0", "d 1", "d 2");
     }
 
     private static void publish(final Engine engine, final long from, final long to)
@@ -417,7 +556,7 @@ class ThreadingModeTest
         await().atMost(WAIT).until(() -> threads.stream().allMatch((thread) ->
         {
             final Object blocker = LockSupport.getBlocker(thread);
-            return blocker instanceof ParkingIdleStrategy || blocker instanceof ParkingWaitStrategy;
+            return blocker instanceof ParkingIdleStrategy;
         }));
     }
 
@@ -467,16 +606,36 @@ class ThreadingModeTest
         }
     }
 
-    /** Keeps each output's stamps. */
-    static final class CapturingEgress implements EgressHandler
+    /** Keeps each output's plugin and input sequence, output sequence, stamps and end of batch, and the threads. */
+    static class CapturingEgress implements EgressHandler
     {
         final List<String> outputs = new CopyOnWriteArrayList<>();
+        final List<Long> outputSequences = new CopyOnWriteArrayList<>();
+        final List<Boolean> endsOfBatch = new CopyOnWriteArrayList<>();
         final List<long[]> stamps = new CopyOnWriteArrayList<>();
+        final Set<String> threads = ConcurrentHashMap.newKeySet();
+        volatile boolean started;
+        volatile int shutdownAfter = -1;
 
         public void onOutput(final OutputEvent event, final boolean endOfBatch)
         {
+            threads.add(Thread.currentThread().getName());
             outputs.add(event.pluginId() + " " + event.inputSequence());
+            outputSequences.add(event.outputSequence());
+            endsOfBatch.add(endOfBatch);
             stamps.add(new long[]{event.timestampNs(), event.journaledNs(), event.handledNs(), event.emittedNs()});
+        }
+
+        public void onStart()
+        {
+            threads.add(Thread.currentThread().getName());
+            started = true;
+        }
+
+        public void onShutdown()
+        {
+            threads.add(Thread.currentThread().getName());
+            shutdownAfter = outputs.size();
         }
     }
 }

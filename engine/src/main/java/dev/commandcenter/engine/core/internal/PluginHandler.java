@@ -11,6 +11,7 @@ import dev.commandcenter.engine.core.internal.slot.AgentHost;
 import dev.commandcenter.engine.core.internal.slot.Delivery;
 import dev.commandcenter.engine.core.internal.slot.HealthTransition;
 import dev.commandcenter.engine.core.internal.slot.HostedAgent;
+import dev.commandcenter.engine.core.internal.slot.OutputPort;
 import dev.commandcenter.engine.core.internal.slot.PluginSlot;
 import dev.commandcenter.engine.core.internal.slot.SlotCommand;
 import dev.commandcenter.engine.core.internal.slot.SlotCounters;
@@ -81,7 +82,8 @@ public final class PluginHandler
      * @param spec             what to run.
      * @param input            the input ring.
      * @param barrier          this slot's own barrier, behind the journaller (or the sequencing publisher).
-     * @param output           ring emissions go to.
+     * @param output           where emits made on the slot's thread go.
+     * @param detachedOutput   where emits made on a detached plugin's thread go.
      * @param epochClock       given to the plugin.
      * @param epochNanoClock   stamps handling and emits.
      * @param nanoClock        times handling for the latency histogram.
@@ -97,7 +99,8 @@ public final class PluginHandler
         final PluginSpec spec,
         final RingBuffer<EventSlot> input,
         final SequenceBarrier barrier,
-        final RingBuffer<OutputSlot> output,
+        final OutputPort output,
+        final OutputPort detachedOutput,
         final EpochClock epochClock,
         final EpochNanoClock epochNanoClock,
         final NanoClock nanoClock,
@@ -115,8 +118,8 @@ public final class PluginHandler
         this.counters = new SlotCounters(counters, id);
         this.health = new SlotHealth(id, spec.version(), this.counters.state, this.counters.status);
         this.slotHost = slotHost;
-        this.res = new SlotResources(id, output, epochClock, epochNanoClock, nanoClock, errorHandler, threadFactory, idleStrategies,
-            quarantineAfter, controlTimeoutMs, this.counters, health, new SingleWriterRecorder(1, 60_000_000_000L, 2));
+        this.res = new SlotResources(id, output, detachedOutput, epochClock, epochNanoClock, nanoClock, errorHandler,
+            threadFactory, idleStrategies, quarantineAfter, controlTimeoutMs, this.counters, health, new SingleWriterRecorder(1, 60_000_000_000L, 2));
         this.slot = new PluginSlot(res, input, barrier, sequence, mailbox, spec, spec.enabled());
         this.sampler = new SlotSampler(res);
         if (null != spec.failure())

@@ -3,12 +3,8 @@ package dev.commandcenter.engine.core.internal;
 import com.lmax.disruptor.BusySpinWaitStrategy;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
-import com.lmax.disruptor.TimeoutException;
-import com.lmax.disruptor.dsl.Disruptor;
-import com.lmax.disruptor.dsl.ProducerType;
 import dev.commandcenter.engine.Journal;
 import dev.commandcenter.engine.ThreadingMode;
-import dev.commandcenter.engine.WaitStrategies;
 import dev.commandcenter.engine.core.Engine;
 import dev.commandcenter.engine.core.PluginSpec;
 import dev.commandcenter.engine.egress.EgressHandler;
@@ -18,6 +14,7 @@ import dev.commandcenter.engine.core.internal.slot.AgentHost;
 import dev.commandcenter.engine.core.internal.slot.AgentThread;
 import dev.commandcenter.engine.core.internal.slot.HostedAgent;
 import dev.commandcenter.engine.core.internal.slot.IdleStrategies;
+import dev.commandcenter.engine.core.internal.slot.OutputPort;
 import dev.commandcenter.engine.core.internal.slot.WakeGroup;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -35,18 +32,20 @@ import java.util.function.Supplier;
 
 /**
  * The two rings and what runs on them: the input ring (multi-producer) with the journaller, when there is a
- * journal, as its first stage and the plugin slots behind it, and the output ring drained by the egress
- * handlers. The stages of the input ring are agents placed on threads by the {@link ThreadingMode}:
+ * journal, as its first stage and the plugin slots behind it, and the output ring (multi-producer: plugin
+ * slots and detached consumers publish) drained by one {@link EgressAgent} per egress handler. Every stage is
+ * an agent placed on a thread by the {@link ThreadingMode}:
  * <pre>
- *   mode             threads                                          journal off
- *   dedicated        cc-journal, one cc-plugin-&lt;id&gt; per slot            no cc-journal
- *   shared-plugins   cc-journal, cc-plugins (every slot)               no cc-journal
- *   shared           cc-engine (journaller first, then every slot)    cc-engine (every slot)
+ *   mode             threads                                                     journal off
+ *   dedicated        cc-journal, one cc-plugin-&lt;id&gt; per slot, cc-egress            no cc-journal
+ *   shared-plugins   cc-journal, cc-plugins (every slot), cc-egress                no cc-journal
+ *   shared           cc-engine (journaller first, then every slot, then egress)  cc-engine (slots, egress)
  * </pre>
  * Detached plugins keep a thread of their own in every mode. Without a journal there is no journaller stage:
  * the publisher sequences each event as it publishes it ({@link InputPublisher#sequenceOnPublish(long)}) and
  * the plugins read up to the sequenced position. Whoever publishes a stage's input wakes the stage's agents if
- * they parked ({@link WakeGroup}).
+ * they parked ({@link WakeGroup}); in {@code shared} mode a slot's emit needs no wake-up (the egress runs next
+ * on the same thread), but a detached consumer's does.
  * <p>
  * Built in three steps: construct (rings, journaller, publisher), {@link #attachEgress} and {@link #start()};
  * plugin slots are made by {@link #newSlot(PluginSpec)} and join the input ring on their own.
@@ -60,17 +59,22 @@ public final class RingPipeline
     private final EngineThreads threads;
     private final ThreadingMode mode;
     private final RingBuffer<EventSlot> input;
-    private final Disruptor<OutputSlot> output;
+    private final RingBuffer<OutputSlot> output;
     private final JournalHalt halt = new JournalHalt();
     private final JournalAgent journaller;
     private final Sequence stageSequence;
     private final InputPublisher publisher;
     private final WakeGroup pluginWakers = new WakeGroup();
     private final WakeGroup journalWakers = new WakeGroup();
+    private final WakeGroup egressWakers = new WakeGroup();
     private final Supplier<IdleStrategy> idleStrategies;
     private final AgentGroup group;
     private final AgentHost slotHost;
-    private final List<EgressAdapter> egresses = new ArrayList<>();
+    private final AgentGroup egressGroup;
+    private final OutputPort slotOutput;
+    private final OutputPort detachedOutput;
+    private final List<EgressAgent> egresses = new ArrayList<>();
+    private EgressAgent[] egressAgents = new EgressAgent[0];
     private HostedAgent journalHost;
 
     /**
@@ -88,11 +92,9 @@ public final class RingPipeline
         this.mode = ctx.threadingMode();
         final ErrorHandler errorHandler = counters.errorHandler();
         idleStrategies = IdleStrategies.of(ctx.waitStrategy());
-        output = new Disruptor<>(OutputSlot::new, ctx.outputRingSize(), threads.factory("cc-egress"),
-            ProducerType.MULTI, WaitStrategies.of(ctx.waitStrategy()));
-        output.setDefaultExceptionHandler(new LoggingExceptionHandler(errorHandler));
-        // Nobody waits on the input ring through its wait strategy (its stages are agents woken explicitly), so
-        // it needs one whose per-publish signal does nothing.
+        // Nobody waits on either ring through its wait strategy (their stages are agents woken explicitly), so
+        // they need one whose per-publish signal does nothing.
+        output = RingBuffer.createMultiProducer(OutputSlot::new, ctx.outputRingSize(), new BusySpinWaitStrategy());
         input = RingBuffer.createMultiProducer(EventSlot::new, ctx.inputRingSize(), new BusySpinWaitStrategy());
 
         final boolean journaled = ctx.journal() != Journal.NONE;
@@ -138,6 +140,19 @@ public final class RingPipeline
                     pluginWakers);
             }
         }
+        if (mode == ThreadingMode.SHARED)
+        {
+            // The slots emit on the thread that runs the egress: nothing to wake, and a full output ring is
+            // emptied by running the egress there and then (waiting for it would wait forever).
+            egressGroup = group;
+            slotOutput = new OutputPort(output, null, this::drainEgress);
+        }
+        else
+        {
+            egressGroup = new AgentGroup("cc-egress", errorHandler);
+            slotOutput = new OutputPort(output, egressWakers, null);
+        }
+        detachedOutput = new OutputPort(output, egressWakers, null);
     }
 
     /**
@@ -151,8 +166,8 @@ public final class RingPipeline
     }
 
     /**
-     * Put the egress handlers on the output ring (a discarding one when there are none), each passed only
-     * the outputs of plugins whose permissions name it.
+     * Put the egress handlers on the output ring (a discarding one when there are none), each an agent with its
+     * own sequence gating the ring, passed only the outputs of plugins whose permissions name it.
      *
      * @param handlers    egress handlers by name.
      * @param permissions whether a plugin (first argument) may send to an egress (second argument).
@@ -162,28 +177,45 @@ public final class RingPipeline
         final ErrorHandler errorHandler = counters.errorHandler();
         for (final Map.Entry<String, EgressHandler> entry : handlers.entrySet())
         {
-            egresses.add(new EgressAdapter(entry.getKey(),
-                new PermittedOutputs(entry.getKey(), entry.getValue(), permissions), errorHandler));
+            egresses.add(new EgressAgent(entry.getKey(),
+                new PermittedOutputs(entry.getKey(), entry.getValue(), permissions), output, errorHandler));
         }
         if (egresses.isEmpty())
         {
-            egresses.add(new EgressAdapter("discard", (event, endOfBatch) -> {}, errorHandler));
+            egresses.add(new EgressAgent("discard", (event, endOfBatch) -> {}, output, errorHandler));
         }
-        output.handleEventsWith(egresses.toArray(new EgressAdapter[0]));
+        for (final EgressAgent egress : egresses)
+        {
+            output.addGatingSequences(egress.sequence());
+        }
+        egressAgents = egresses.toArray(new EgressAgent[0]);
     }
 
     /**
-     * Start the ring threads.
+     * Start the ring threads: the egress agents join their group behind every slot (the engine thread's in
+     * {@code shared} mode, else the {@code cc-egress} thread), then the journaller starts.
      */
     public void start()
     {
-        output.start();
         final ErrorHandler errorHandler = counters.errorHandler();
         if (null != group)
         {
             final WakeGroup wakers = mode == ThreadingMode.SHARED && null != journaller ? journalWakers : pluginWakers;
             final String prefix = mode == ThreadingMode.SHARED ? "cc-engine" : "cc-plugins";
-            group.start(idleStrategies.get(), threads.factory(prefix), wakers);
+            final AgentThread groupThread = group.start(idleStrategies.get(), threads.factory(prefix), wakers);
+            if (group == egressGroup)
+            {
+                // A detached consumer's emit wakes the engine thread.
+                egressWakers.add(groupThread.idleStrategy());
+            }
+        }
+        if (group != egressGroup)
+        {
+            egressGroup.start(idleStrategies.get(), threads.factory("cc-egress"), egressWakers);
+        }
+        for (final EgressAgent egress : egressAgents)
+        {
+            egressGroup.hostLast(egress);
         }
         if (null != journaller)
         {
@@ -202,7 +234,7 @@ public final class RingPipeline
      */
     public PluginHandler newSlot(final PluginSpec spec)
     {
-        return new PluginHandler(spec, input, input.newBarrier(stageSequence), output.getRingBuffer(),
+        return new PluginHandler(spec, input, input.newBarrier(stageSequence), slotOutput, detachedOutput,
             ctx.epochClock(), ctx.epochNanoClock(), ctx.nanoClock(), counters.errorHandler(),
             threads.factory("cc-plugin"), idleStrategies, slotHost, ctx.quarantineAfterFailures(),
             ctx.pluginControlTimeoutMs(), counters);
@@ -276,7 +308,7 @@ public final class RingPipeline
      */
     public long outputRemaining()
     {
-        return output.getRingBuffer().remainingCapacity();
+        return output.remainingCapacity();
     }
 
     /**
@@ -287,7 +319,7 @@ public final class RingPipeline
     public List<String> egressNames()
     {
         final List<String> names = new ArrayList<>(egresses.size());
-        for (final EgressAdapter egress : egresses)
+        for (final EgressAgent egress : egresses)
         {
             names.add(egress.name());
         }
@@ -302,7 +334,7 @@ public final class RingPipeline
      */
     public long egressLag(final int index)
     {
-        return Math.max(0, output.getCursor() - output.getSequenceValueFor(egresses.get(index)));
+        return Math.max(0, output.getCursor() - egresses.get(index).sequence().get());
     }
 
     /**
@@ -342,7 +374,7 @@ public final class RingPipeline
         if (!halt.isHalted())
         {
             final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-            if (!awaitPosition(this::journalPosition, input.getCursor(), deadlineNs) && !halt.isHalted())
+            if (!awaitPosition(this::journalPosition, input.getCursor(), deadlineNs, true) && !halt.isHalted())
             {
                 counters.errorHandler().onError(
                     new IllegalStateException("input ring not drained in " + timeoutMs + " ms, halting"));
@@ -358,35 +390,32 @@ public final class RingPipeline
 
     /**
      * End the shared thread of the plugin slots (and of the journaller in {@code shared} mode), once every slot
-     * has been shut down.
+     * has been shut down. In {@code shared} mode that thread runs the egress too, so it ends in
+     * {@link #drainOutput(long)} instead, once the egress has drained.
      */
     public void closeAgents()
     {
-        if (null != group)
+        if (null != group && group != egressGroup)
         {
             group.requestClose();
         }
     }
 
     /**
-     * Stop the egress processors once they have taken every output; after the timeout halt them.
+     * Stop the egress agents (their {@code onShutdown} runs on their thread) once they have taken every output;
+     * after the timeout report it and stop them where they are.
      *
      * @param timeoutMs how long to wait.
      */
     public void drainOutput(final long timeoutMs)
     {
         final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        awaitPosition(this::slowestEgressPosition, output.getCursor(), deadlineNs);
-        try
-        {
-            output.shutdown(remainingMs(deadlineNs), TimeUnit.MILLISECONDS);
-        }
-        catch (final TimeoutException ex)
+        if (!awaitPosition(this::slowestEgressPosition, output.getCursor(), deadlineNs, false))
         {
             counters.errorHandler().onError(
                 new IllegalStateException("output ring not drained in " + timeoutMs + " ms, halting"));
-            output.halt();
         }
+        egressGroup.requestClose();
     }
 
     private long slowestEgressPosition()
@@ -394,28 +423,33 @@ public final class RingPipeline
         long slowest = Long.MAX_VALUE;
         for (int i = 0, size = egresses.size(); i < size; i++)
         {
-            slowest = Math.min(slowest, output.getSequenceValueFor(egresses.get(i)));
+            slowest = Math.min(slowest, egresses.get(i).sequence().get());
         }
         return slowest;
     }
 
-    private boolean awaitPosition(final LongSupplier position, final long target, final long deadlineNs)
+    /** Runs the egress agents on the calling thread: the relief of a full output ring in {@code shared} mode. */
+    private void drainEgress()
+    {
+        for (final EgressAgent egress : egressAgents)
+        {
+            egress.drain();
+        }
+    }
+
+    private boolean awaitPosition(
+        final LongSupplier position, final long target, final long deadlineNs, final boolean stopOnHalt)
     {
         final IdleStrategy idle = new BackoffIdleStrategy(10, 10, 1_000, 1_000_000);
         while (position.getAsLong() < target)
         {
-            if (halt.isHalted() || System.nanoTime() >= deadlineNs)
+            if ((stopOnHalt && halt.isHalted()) || System.nanoTime() >= deadlineNs)
             {
                 return false;
             }
             idle.idle();
         }
         return true;
-    }
-
-    private static long remainingMs(final long deadlineNs)
-    {
-        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNs - System.nanoTime()));
     }
 
     /** Passes an egress only the outputs of plugins whose permissions name it. */

@@ -2,6 +2,7 @@ package dev.commandcenter.engine.core.internal;
 
 import dev.commandcenter.engine.core.internal.slot.AgentHost;
 import dev.commandcenter.engine.core.internal.slot.IdleStrategies;
+import dev.commandcenter.engine.core.internal.slot.OutputPort;
 import org.agrona.concurrent.SystemEpochNanoClock;
 
 import com.lmax.disruptor.BlockingWaitStrategy;
@@ -90,7 +91,8 @@ class PluginSlotsTest
 
     private PluginHandler newSlot(final PluginSpec spec)
     {
-        return new PluginHandler(spec, input, input.newBarrier(), output, SystemEpochClock.INSTANCE,
+        final OutputPort port = new OutputPort(output, null, null);
+        return new PluginHandler(spec, input, input.newBarrier(), port, port, SystemEpochClock.INSTANCE,
             new SystemEpochNanoClock(), SystemNanoClock.INSTANCE, errors::add, daemons, IdleStrategies.of("blocking"),
             AgentHost.dedicated(daemons, IdleStrategies.of("blocking"), errors::add, null), 5, 5_000, allocator);
     }

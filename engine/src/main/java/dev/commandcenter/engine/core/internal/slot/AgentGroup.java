@@ -5,15 +5,15 @@ import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 
-import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Several agents on one thread, after Aeron's shared threading modes: each duty cycle runs every member once,
- * in the order they joined. Unlike Agrona's {@code CompositeAgent} a member may join at any time (plugins are
- * added and reloaded while the engine runs) and may end itself by throwing {@link AgentTerminationException}:
+ * in the order they joined, except that members added by {@link #hostLast} always run after the others. Unlike
+ * Agrona's {@code CompositeAgent} a member may join at any time (plugins are added and reloaded while the
+ * engine runs) and may end itself by throwing {@link AgentTerminationException}:
  * it then leaves the group (its {@code onClose} runs) while the others carry on, and whoever waits on its
  * {@link HostedAgent} handle is released. A throw of any other kind goes to the error handler and costs the
  * member only the rest of its duty cycle. The group ends when {@link #requestClose()} is called, closing the
@@ -22,8 +22,8 @@ import java.util.concurrent.TimeUnit;
  * A member that takes long in a duty cycle (a slow {@code block} plugin) holds back every other member: the
  * trade-off of sharing a thread.
  * <p>
- * <b>Note:</b> {@link #host} and {@link #requestClose()} may be called by any thread (members join through a
- * concurrent queue, taken in the next duty cycle); everything else runs on the group's thread.
+ * <b>Note:</b> {@link #host}, {@link #hostLast} and {@link #requestClose()} may be called by any thread (members
+ * join through a concurrent queue, taken in the next duty cycle); everything else runs on the group's thread.
  */
 public final class AgentGroup implements WakeableAgent, AgentHost
 {
@@ -74,11 +74,30 @@ public final class AgentGroup implements WakeableAgent, AgentHost
      */
     public HostedAgent host(final WakeableAgent agent)
     {
+        return join(agent, false);
+    }
+
+    /**
+     * Add an agent that runs after every other member in each duty cycle, even after members that join later
+     * (the egress behind the plugin slots that feed it); such members run among themselves in the order they
+     * joined. Its {@code onStart} runs on the group's thread before its first duty cycle.
+     *
+     * @param agent the member.
+     * @return its handle.
+     * @throws IllegalStateException when the group is closed.
+     */
+    public HostedAgent hostLast(final WakeableAgent agent)
+    {
+        return join(agent, true);
+    }
+
+    private HostedAgent join(final WakeableAgent agent, final boolean last)
+    {
         if (closeRequested)
         {
             throw new IllegalStateException(roleName + " is closed");
         }
-        final Member member = new Member(agent);
+        final Member member = new Member(agent, last);
         while (!joining.offer(member))
         {
             Thread.onSpinWait();
@@ -200,8 +219,19 @@ public final class AgentGroup implements WakeableAgent, AgentHost
                 member.ended();
                 continue;
             }
-            final Member[] grown = Arrays.copyOf(members, members.length + 1);
-            grown[members.length] = member;
+            final Member[] current = members;
+            int index = current.length;
+            if (!member.last)
+            {
+                while (index > 0 && current[index - 1].last)
+                {
+                    index--;
+                }
+            }
+            final Member[] grown = new Member[current.length + 1];
+            System.arraycopy(current, 0, grown, 0, index);
+            grown[index] = member;
+            System.arraycopy(current, index, grown, index + 1, current.length - index);
             members = grown;
         }
         return admitted;
@@ -239,11 +269,13 @@ public final class AgentGroup implements WakeableAgent, AgentHost
     private final class Member implements HostedAgent
     {
         private final WakeableAgent agent;
+        private final boolean last;
         private final CountDownLatch end = new CountDownLatch(1);
 
-        Member(final WakeableAgent agent)
+        Member(final WakeableAgent agent, final boolean last)
         {
             this.agent = agent;
+            this.last = last;
         }
 
         public void wake()

@@ -1,7 +1,7 @@
 package dev.commandcenter.engine.core.internal.slot;
 
-import com.lmax.disruptor.RingBuffer;
 import dev.commandcenter.codecs.MessageSchema;
+import dev.commandcenter.engine.BackPressure;
 import dev.commandcenter.engine.EventPublisher;
 import dev.commandcenter.engine.MessageWriter;
 import dev.commandcenter.engine.core.PluginSpec;
@@ -21,7 +21,7 @@ import java.util.BitSet;
  * One activation of a plugin in its slot: the instance, what it may receive and emit, and its failure
  * count. It is the plugin's {@link PluginContext} and {@link Emitter}: emits are validated against the
  * schema and the spec's permitted message types, then published to the output ring tagged with the input
- * event being handled. Failures are counted and recorded; after the quarantine limit the plugin receives
+ * event being handled, through the {@link OutputPort} of the thread the plugin runs on (which wakes the egress). Failures are counted and recorded; after the quarantine limit the plugin receives
  * nothing more.
  * <p>
  * Stamps and latency are per batch, so they cost little enough to leave on: {@link #beginBatch()} reads the
@@ -48,7 +48,7 @@ public final class PluginActivation implements PluginContext, Emitter
     private final Subscription hostSubscription;
     private final BitSet emits;
     private final int quarantineAfter;
-    private final RingBuffer<OutputSlot> output;
+    private final OutputPort output;
     private volatile Plugin plugin;
     private volatile boolean active;
     private Subscription subscription;
@@ -78,7 +78,9 @@ public final class PluginActivation implements PluginContext, Emitter
         this.spec = spec;
         this.enabled = enabled;
         this.useInstance = useInstance;
-        this.output = res.output();
+        // A detached plugin emits from its own thread, which must wake the egress; the slot thread may share one
+        // with the egress (shared mode) and then drains it itself when the output ring is full.
+        this.output = enabled && spec.backPressure() == BackPressure.DETACH ? res.detachedOutput() : res.output();
         this.hostSubscription = spec.subscription();
         final int[] permitted = spec.emits();
         if (null == permitted)
@@ -315,7 +317,7 @@ public final class PluginActivation implements PluginContext, Emitter
             res.counters().refused.incrementRelease();
             return false;
         }
-        final long position = output.next();
+        final long position = output.claim();
         final OutputSlot slot = output.get(position);
         slot.buffer.putBytes(0, buffer, offset, length);
         return commit(slot, position, length);
@@ -326,7 +328,7 @@ public final class PluginActivation implements PluginContext, Emitter
      */
     public <A> boolean emit(final MessageWriter<A> writer, final A arg)
     {
-        final long position = output.next();
+        final long position = output.claim();
         final OutputSlot slot = output.get(position);
         int length = 0;
         try

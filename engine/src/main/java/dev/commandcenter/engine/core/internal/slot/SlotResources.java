@@ -1,7 +1,5 @@
 package dev.commandcenter.engine.core.internal.slot;
 
-import com.lmax.disruptor.RingBuffer;
-import dev.commandcenter.engine.core.internal.OutputSlot;
 import org.HdrHistogram.SingleWriterRecorder;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.EpochClock;
@@ -17,7 +15,8 @@ import java.util.function.Supplier;
  * health and latency recorder. Built once per slot by the {@code PluginHandler}.
  *
  * @param id                     plugin id.
- * @param output                 ring emissions go to.
+ * @param output                 where emits made on the slot's thread go (the output ring).
+ * @param detachedOutput         where emits made on a detached plugin's thread go (the output ring).
  * @param epochClock             given to the plugin.
  * @param epochNanoClock         stamps when a batch is handled and when a message is emitted.
  * @param nanoClock              times handling for the latency recorder.
@@ -32,7 +31,8 @@ import java.util.function.Supplier;
  */
 public record SlotResources(
     String id,
-    RingBuffer<OutputSlot> output,
+    OutputPort output,
+    OutputPort detachedOutput,
     EpochClock epochClock,
     EpochNanoClock epochNanoClock,
     NanoClock nanoClock,

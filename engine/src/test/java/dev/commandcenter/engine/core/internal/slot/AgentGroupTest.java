@@ -19,7 +19,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Agents sharing one thread: members join while it runs, one that ends itself leaves alone, one that throws
  * costs only its own duty cycle, a parked group is woken by work posted to a member, and closing the group
- * closes the members left.
+ * closes the members left; members hosted last run after every other.
  */
 @Timeout(60)
 class AgentGroupTest
@@ -52,6 +52,8 @@ class AgentGroupTest
         final HostedAgent secondHandle = group.host(second);
         first.post(3);
         second.post(3);
+        // Posted after the members joined: the group may have parked in between.
+        firstHandle.wake();
         await().atMost(WAIT).until(() -> first.done.get() == 3 && second.done.get() == 3);
 
         first.terminate.set(true);
@@ -118,6 +120,38 @@ class AgentGroupTest
         assertThat(member.closed).isTrue();
         assertThatThrownBy(() -> group.host(new Counting())).isInstanceOf(IllegalStateException.class)
             .hasMessage("cc-test-group is closed");
+    }
+
+    @Test
+    void shouldRunMembersHostedLastAfterTheOthersEvenOnesThatJoinLater()
+    {
+        final List<String> order = new CopyOnWriteArrayList<>();
+        group.host(new Named("first", order));
+        group.hostLast(new Named("last-1", order));
+        group.hostLast(new Named("last-2", order));
+        group.host(new Named("second", order));
+        group.doWork();
+        group.host(new Named("late", order));
+        order.clear();
+
+        group.doWork();
+
+        assertThat(order).containsExactly("first", "second", "late", "last-1", "last-2");
+    }
+
+    /** Notes its name each duty cycle. */
+    private record Named(String roleName, List<String> order) implements WakeableAgent
+    {
+        public int doWork()
+        {
+            order.add(roleName);
+            return 0;
+        }
+
+        public boolean hasWork()
+        {
+            return false;
+        }
     }
 
     /** Does the work posted to it, one unit per duty cycle. */

@@ -36,6 +36,7 @@ final class SlotFixture
         new BlockingWaitStrategy());
     final RingBuffer<OutputSlot> output = RingBuffer.createMultiProducer(OutputSlot::new, RING_SIZE,
         new BlockingWaitStrategy());
+    final OutputPort port = new OutputPort(output, null, null);
     final Sequence journalled = new Sequence(RingBuffer.INITIAL_CURSOR_VALUE);
     final SequenceBarrier barrier = input.newBarrier(journalled);
     final Sequence sequence = new Sequence(RingBuffer.INITIAL_CURSOR_VALUE);
@@ -51,7 +52,7 @@ final class SlotFixture
         counters = new SlotCounters((type, suffix) -> countersManager.newCounter(type.label() + ": " + suffix,
             type.id()), id);
         health = new SlotHealth(id, "1.0", counters.state, counters.status);
-        res = new SlotResources(id, output, new CachedEpochClock(), new SystemEpochNanoClock(), nanoClock, errors::add,
+        res = new SlotResources(id, port, port, new CachedEpochClock(), new SystemEpochNanoClock(), nanoClock, errors::add,
             Thread.ofPlatform().daemon().factory(), YieldingIdleStrategy::new, quarantineAfter, 5_000, counters, health,
             new SingleWriterRecorder(1, 60_000_000_000L, 2));
         input.addGatingSequences(sequence);

@@ -84,8 +84,8 @@ class SlotThreadsTest
     private PluginHandler handler(final PluginSpec spec)
     {
         final ThreadFactory threadFactory = Thread.ofPlatform().daemon().factory();
-        return new PluginHandler(spec, fixture.input, fixture.barrier, fixture.output, new SystemEpochClock(),
-            new SystemEpochNanoClock(), new SystemNanoClock(), fixture.errors::add, threadFactory,
+        return new PluginHandler(spec, fixture.input, fixture.barrier, fixture.port, fixture.port,
+            new SystemEpochClock(), new SystemEpochNanoClock(), new SystemNanoClock(), fixture.errors::add, threadFactory,
             YieldingIdleStrategy::new, AgentHost.dedicated(threadFactory, YieldingIdleStrategy::new, fixture.errors::add,
             null), 3, WAIT.toMillis(),
             (type, suffix) -> fixture.countersManager.newCounter(type.label() + ": handler " + suffix, type.id()));

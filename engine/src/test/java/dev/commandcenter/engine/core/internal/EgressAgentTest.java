@@ -1,0 +1,118 @@
+package dev.commandcenter.engine.core.internal;
+
+import com.lmax.disruptor.BusySpinWaitStrategy;
+import com.lmax.disruptor.RingBuffer;
+import dev.commandcenter.engine.egress.EgressHandler;
+import dev.commandcenter.engine.egress.OutputEvent;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * An egress agent driven on the test thread: it takes the contiguous run of published outputs in ring order,
+ * ends the run with {@code endOfBatch}, skips empty slots, stops at a slot claimed but not yet published, and
+ * reports what its handler throws without losing its place.
+ */
+class EgressAgentTest
+{
+    private final RingBuffer<OutputSlot> ring =
+        RingBuffer.createMultiProducer(OutputSlot::new, 16, new BusySpinWaitStrategy());
+    private final List<Throwable> errors = new ArrayList<>();
+    private final Recording handler = new Recording();
+    private final EgressAgent agent = new EgressAgent("rec", handler, ring, errors::add);
+
+    EgressAgentTest()
+    {
+        ring.addGatingSequences(agent.sequence());
+    }
+
+    @Test
+    void shouldTakeTheContiguousPublishedRunAndEndItsBatchOnTheLast()
+    {
+        publish(10, 0, 12);
+        final long unpublished = ring.next();
+        publish(14);
+
+        assertThat(agent.hasWork()).isTrue();
+        assertThat(agent.doWork()).isEqualTo(3);
+        assertThat(handler.taken).containsExactly("0:10:false", "2:12:true");
+        assertThat(agent.sequence().get()).isEqualTo(2);
+
+        fill(unpublished, 13);
+        ring.publish(unpublished);
+        assertThat(agent.doWork()).isEqualTo(2);
+        assertThat(handler.taken).containsExactly("0:10:false", "2:12:true", "3:13:false", "4:14:true");
+        assertThat(agent.hasWork()).isFalse();
+        assertThat(agent.doWork()).isZero();
+    }
+
+    @Test
+    void shouldReportAThrowingHandlerAndKeepItsPlace()
+    {
+        handler.failOn = 11;
+        publish(10, 11, 12);
+
+        agent.onStart();
+        assertThat(agent.doWork()).isEqualTo(3);
+        agent.onClose();
+
+        assertThat(handler.taken).containsExactly("0:10:false", "1:11:false", "2:12:true");
+        assertThat(agent.sequence().get()).isEqualTo(2);
+        assertThat(errors).hasSize(3);
+        assertThat(errors.get(0)).hasMessage("start failed");
+        assertThat(errors.get(1)).hasMessage("cannot send 11");
+        assertThat(errors.get(2)).hasMessage("shutdown failed");
+    }
+
+    private void publish(final int... lengths)
+    {
+        for (final int length : lengths)
+        {
+            final long position = ring.next();
+            fill(position, length);
+            ring.publish(position);
+        }
+    }
+
+    private void fill(final long position, final int length)
+    {
+        final OutputSlot slot = ring.get(position);
+        slot.outputSequence = position;
+        slot.length = length;
+    }
+
+    /** Notes each output as {@code outputSequence:length:endOfBatch}; throws from its lifecycle methods. */
+    private static final class Recording implements EgressHandler
+    {
+        final List<String> taken = new ArrayList<>();
+        int failOn = -1;
+
+        public void onOutput(final OutputEvent event, final boolean endOfBatch)
+        {
+            taken.add(event.outputSequence() + ":" + event.length() + ":" + endOfBatch);
+            if (event.length() == failOn)
+            {
+                throw new IllegalStateException("cannot send " + failOn);
+            }
+        }
+
+        public void onStart()
+        {
+            if (failOn >= 0)
+            {
+                throw new IllegalStateException("start failed");
+            }
+        }
+
+        public void onShutdown()
+        {
+            if (failOn >= 0)
+            {
+                throw new IllegalStateException("shutdown failed");
+            }
+        }
+    }
+}
