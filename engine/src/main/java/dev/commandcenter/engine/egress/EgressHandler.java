@@ -16,6 +16,15 @@ public interface EgressHandler
     void onOutput(OutputEvent event, boolean endOfBatch);
 
     /**
+     * The run of outputs ready now ended on one this handler was not given (an empty slot, or the output of a
+     * plugin whose permissions do not name this egress) after it was given some with {@code endOfBatch} false:
+     * a good moment to flush, as at {@code endOfBatch}.
+     */
+    default void onBatchEnd()
+    {
+    }
+
+    /**
      * Called on the egress thread once it starts.
      */
     default void onStart()

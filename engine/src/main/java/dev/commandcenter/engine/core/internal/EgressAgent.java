@@ -119,19 +119,34 @@ public final class EgressAgent implements WakeableAgent
             return 0;
         }
 
+        boolean unended = false;
         for (long position = first; position <= available; position++)
         {
             final OutputSlot slot = ring.get(position);
             if (0 != slot.length)
             {
+                final boolean endOfBatch = position == available;
+                unended = !endOfBatch;
                 try
                 {
-                    handler.onOutput(slot, position == available);
+                    handler.onOutput(slot, endOfBatch);
                 }
                 catch (final Throwable ex)
                 {
                     errorHandler.onError(ex);
                 }
+            }
+        }
+        if (unended)
+        {
+            // The run ended on an empty slot: the handler was never told its batch ended.
+            try
+            {
+                handler.onBatchEnd();
+            }
+            catch (final Throwable ex)
+            {
+                errorHandler.onError(ex);
             }
         }
         sequence.set(available);

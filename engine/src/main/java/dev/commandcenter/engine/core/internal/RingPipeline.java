@@ -453,11 +453,12 @@ public final class RingPipeline
     }
 
     /** Passes an egress only the outputs of plugins whose permissions name it. */
-    private static final class PermittedOutputs implements EgressHandler
+    static final class PermittedOutputs implements EgressHandler
     {
         private final String name;
         private final EgressHandler delegate;
         private final BiPredicate<String, String> permissions;
+        private boolean unended;
 
         PermittedOutputs(final String name, final EgressHandler delegate, final BiPredicate<String, String> permissions)
         {
@@ -470,7 +471,21 @@ public final class RingPipeline
         {
             if (permissions.test(event.pluginId(), name))
             {
+                unended = !endOfBatch;
                 delegate.onOutput(event, endOfBatch);
+            }
+            else if (endOfBatch)
+            {
+                onBatchEnd();
+            }
+        }
+
+        public void onBatchEnd()
+        {
+            if (unended)
+            {
+                unended = false;
+                delegate.onBatchEnd();
             }
         }
 

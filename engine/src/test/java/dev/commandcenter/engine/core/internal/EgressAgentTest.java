@@ -67,6 +67,48 @@ class EgressAgentTest
         assertThat(errors.get(2)).hasMessage("shutdown failed");
     }
 
+    @Test
+    void shouldEndTheBatchWhenTheRunEndsOnAnEmptySlot()
+    {
+        publish(10, 11, 0);
+
+        assertThat(agent.doWork()).isEqualTo(3);
+
+        assertThat(handler.taken).containsExactly("0:10:false", "1:11:false", "end");
+    }
+
+    @Test
+    void shouldNotEndTheBatchTwiceWhenTheLastOutputEndedIt()
+    {
+        publish(0, 10);
+
+        assertThat(agent.doWork()).isEqualTo(2);
+
+        assertThat(handler.taken).containsExactly("1:10:true");
+    }
+
+    @Test
+    void shouldEndTheBatchOfAnEgressWhoseLastOutputIsAnotherPluginsOutput()
+    {
+        final Recording permitted = new Recording();
+        final EgressHandler filtered = new RingPipeline.PermittedOutputs(
+            "websocket", permitted, (pluginId, egress) -> "shown".equals(pluginId));
+        final OutputSlot shown = new OutputSlot();
+        shown.pluginId = "shown";
+        shown.length = 10;
+        final OutputSlot hidden = new OutputSlot();
+        hidden.pluginId = "hidden";
+        hidden.length = 20;
+
+        filtered.onOutput(shown, false);
+        filtered.onOutput(hidden, true);
+        filtered.onOutput(hidden, true);
+        filtered.onOutput(shown, true);
+        filtered.onOutput(hidden, true);
+
+        assertThat(permitted.taken).containsExactly("0:10:false", "end", "0:10:true");
+    }
+
     private void publish(final int... lengths)
     {
         for (final int length : lengths)
@@ -97,6 +139,11 @@ class EgressAgentTest
             {
                 throw new IllegalStateException("cannot send " + failOn);
             }
+        }
+
+        public void onBatchEnd()
+        {
+            taken.add("end");
         }
 
         public void onStart()

@@ -308,6 +308,18 @@ public final class WebSocketEgress implements EgressHandler
     }
 
     /**
+     * The engine's run of outputs ended on one this egress was not given: hand the queued writes to the event
+     * loops now rather than with the next output.
+     */
+    public void onBatchEnd()
+    {
+        synchronized (lock)
+        {
+            publishLoops();
+        }
+    }
+
+    /**
      * Release the retained messages when the engine stops.
      */
     public void onShutdown()

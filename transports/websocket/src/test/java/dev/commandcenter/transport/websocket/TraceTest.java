@@ -69,6 +69,28 @@ class TraceTest
     }
 
     @Test
+    void shouldSendQueuedFramesWhenTheEnginesRunEndsOnAnOutputNotForThisEgress() throws Exception
+    {
+        final WebSocketEgress egress = new WebSocketEgress(1, PooledByteBufAllocator.DEFAULT, () -> EGRESS_NS);
+        final TestCounters counters = new TestCounters();
+        try (HttpClient http = HttpClient.newHttpClient();
+            WebServer server = WebServer.launch(counters.apply(new WebServer.Context())
+                .port(0)
+                .token(Fixture.TOKEN)
+                .egress(egress)))
+        {
+            final TestClient client = TestClient.connect(
+                http, URI.create("ws://127.0.0.1:" + server.port() + "/ws/all?token=" + Fixture.TOKEN), null);
+            await().atMost(Duration.ofSeconds(10)).until(() -> egress.connectedClients() == 1);
+
+            egress.onOutput(new Output(), false);
+            egress.onBatchEnd();
+
+            assertThat(MAPPER.readTree(client.nextText()).get("amountSats").asLong()).isEqualTo(21);
+        }
+    }
+
+    @Test
     void shouldRefuseAnUnknownTraceValue() throws Exception
     {
         final TestCounters counters = new TestCounters();
