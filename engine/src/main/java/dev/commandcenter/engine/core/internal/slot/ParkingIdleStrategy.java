@@ -148,7 +148,9 @@ public final class ParkingIdleStrategy implements IdleStrategy
      */
     void wakeIfParked()
     {
-        if ((boolean)PARKED.getVolatile(this))
+        // Only the waker that clears the flag unparks: until the woken thread runs again, every later publish
+        // would otherwise pay an unpark (a lock and a signal in the JVM) for the same wake-up.
+        if ((boolean)PARKED.getVolatile(this) && PARKED.compareAndSet(this, true, false))
         {
             final Thread parkedThread = thread;
             if (null != parkedThread)
