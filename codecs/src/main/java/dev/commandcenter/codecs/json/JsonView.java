@@ -49,6 +49,8 @@ public final class JsonView
     private static final HexFormat HEX = HexFormat.of();
     private static final JsonFactory JSON_FACTORY = JsonFactory.builder()
         .disable(com.fasterxml.jackson.core.StreamWriteFeature.AUTO_CLOSE_TARGET)
+        // Views are used on virtual threads (REST ingest): a shared buffer pool instead of one per thread.
+        .recyclerPool(com.fasterxml.jackson.core.util.JsonRecyclerPools.sharedConcurrentDequePool())
         .build();
     private static final ObjectMapper MAPPER = new ObjectMapper(JSON_FACTORY);
 

@@ -1,6 +1,8 @@
 package dev.commandcenter.transport.websocket;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -21,7 +23,11 @@ import java.util.Map;
 final class HttpResponses
 {
     /** Shared mapper for JSON bodies; thread safe once configured. */
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    // Responses are rendered on virtual threads (REST) as well as event loops: Jackson's default buffer pool is one
+    // per thread, which a virtual thread per request would allocate afresh each time; a shared pool reuses them.
+    static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+        .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
+        .build());
 
     private static final String JSON = "application/json; charset=utf-8";
 
