@@ -28,6 +28,12 @@ public final class PluginSlot implements WakeableAgent
     /** Within a long batch the slot's sequence is published every {@code PROGRESS_MASK + 1} events. */
     private static final long PROGRESS_MASK = 63;
 
+    /**
+     * Most events one duty cycle hands over. Slots sharing a thread take turns in chunks this size, so each chunk's
+     * events are still in the cache when the next slot reads them, rather than each slot walking the whole backlog.
+     */
+    private static final long BATCH_LIMIT = 256;
+
     private final SlotResources res;
     private final RingBuffer<EventSlot> input;
     private final SequenceBarrier barrier;
@@ -108,8 +114,8 @@ public final class PluginSlot implements WakeableAgent
             return 1;
         }
 
-        final long available = barrier.getCursor();
         long next = this.next;
+        final long available = Math.min(barrier.getCursor(), next + BATCH_LIMIT - 1);
         if (next > available)
         {
             return 0;
