@@ -47,7 +47,7 @@ public final class BenchCommand implements Callable<Integer>
         description = "Length of the measured run: 10s, 500ms, 2m. Default: ${DEFAULT-VALUE}")
     String duration;
 
-    @Option(names = "--warmup", paramLabel = "T", defaultValue = "2s",
+    @Option(names = "--warmup", paramLabel = "T", defaultValue = "5s",
         description = "Warm-up at the same rate before it, not recorded (0 for none). Default: ${DEFAULT-VALUE}")
     String warmup;
 
