@@ -3,19 +3,19 @@ package dev.commandcenter.engine;
 import java.util.Locale;
 
 /**
- * How the engine spreads its input-ring stages over threads, after the threading modes of Aeron's media
- * driver. Each stage (the journaller, each plugin slot) is an agent; the mode decides which agents share a
+ * How the engine spreads its stages over threads, after the threading modes of Aeron's media
+ * driver. Each stage (the journaller, each plugin slot, each egress handler) is an agent; the mode decides which agents share a
  * thread.
  * <pre>
- *   mode             threads on the input ring                          suits
- *   dedicated        journaller, and one per plugin                     many cores, heavy plugins
- *   shared-plugins   journaller alone, all plugins on one               a journal on a slow disk
- *   shared           journaller and all plugins on one                  few cores, light plugins
+ *   mode             threads                                                      suits
+ *   dedicated        journaller, one per plugin, one for the egress handlers      many cores, heavy plugins
+ *   shared-plugins   journaller alone, all plugins on one, egress on one          a journal on a slow disk
+ *   shared           journaller, all plugins and the egress handlers on one       few cores, light plugins
  *   auto             shared on up to {@value #AUTO_SHARED_MAX_CORES} cores, else dedicated
  * </pre>
  * Without a journal there is no journaller stage in any mode. A plugin with {@code backPressure: detach} keeps
  * a thread of its own in every mode. In the shared modes a slow {@code block} plugin holds back the plugins
- * (and in {@code shared} the journaller) that share its thread: the price of fewer threads.
+ * (and in {@code shared} the journaller and the egress) that share its thread: the price of fewer threads.
  */
 public enum ThreadingMode
 {
