@@ -104,16 +104,7 @@ public final class EgressAgent implements WakeableAgent
     public int drain()
     {
         final long first = sequence.get() + 1;
-        final long cursor = ring.getCursor();
-        if (first > cursor)
-        {
-            return 0;
-        }
-        long available = first - 1;
-        while (available < cursor && ring.isAvailable(available + 1))
-        {
-            available++;
-        }
+        final long available = PublishedRun.lastOf(ring, first);
         if (available < first)
         {
             return 0;
