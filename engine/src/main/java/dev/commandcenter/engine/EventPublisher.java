@@ -23,6 +23,12 @@ public interface EventPublisher
      */
     long HALTED = -3;
 
+    /**
+     * Returned by {@link #tryPublish} when the ring is full and the back-pressure policy would have the caller wait:
+     * nothing was published or counted; call {@link #publish(int, DirectBuffer, int, int)} where waiting is allowed.
+     */
+    long WOULD_WAIT = -4;
+
     /** Largest message, header included, that a slot holds. */
     int MAX_MESSAGE_LENGTH = 4096;
 
@@ -36,6 +42,23 @@ public interface EventPublisher
      * @return the engine sequence of the event, {@link #REJECTED}, {@link #INVALID} or {@link #HALTED}.
      */
     long publish(int source, DirectBuffer buffer, int offset, int length);
+
+    /**
+     * Publish a copy of an encoded message without ever waiting for room, for a caller that must not block (an
+     * event loop): as {@link #publish(int, DirectBuffer, int, int)}, except that where the policy would wait it
+     * returns {@link #WOULD_WAIT} at once. A publisher that cannot tell returns {@link #WOULD_WAIT} always.
+     *
+     * @param source  one of {@link Sources}.
+     * @param buffer  holding the message, header included.
+     * @param offset  of the header.
+     * @param length  of the message.
+     * @return the engine sequence of the event, {@link #REJECTED}, {@link #INVALID}, {@link #HALTED} or
+     * {@link #WOULD_WAIT}.
+     */
+    default long tryPublish(final int source, final DirectBuffer buffer, final int offset, final int length)
+    {
+        return WOULD_WAIT;
+    }
 
     /**
      * Encode a message straight into a slot and publish it.

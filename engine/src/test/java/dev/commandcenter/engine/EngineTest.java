@@ -21,6 +21,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -254,6 +256,42 @@ class EngineTest
         await().atMost(Duration.ofSeconds(10)).until(() -> blocked.seen.size() == expected);
         assertThat(engine.readCounter(CounterType.EVENTS_REJECTED, "")).isEqualTo(rejected);
         assertThat(engine.readCounter(CounterType.EVENTS_IN, "")).isEqualTo(accepted);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = BackPressure.class, names = { "BLOCK", "REJECT" })
+    void shouldNeverWaitInTryPublish(final BackPressure policy) throws Exception
+    {
+        final CountDownLatch release = new CountDownLatch(1);
+        final RecordingJournal journal = new RecordingJournal(0);
+        final RecordingPlugin blocked = new RecordingPlugin("blocked", journal)
+        {
+            public void onEvent(final Event event) throws Exception
+            {
+                release.await(30, TimeUnit.SECONDS);
+                super.onEvent(event);
+            }
+        };
+        final Engine engine = launch(new Engine.Context().journal(journal).plugin(blocked)
+            .inputRingSize(8).backPressure(policy));
+        final UnsafeBuffer message = new UnsafeBuffer(new byte[256]);
+        final int length = TestMessages.CHAT.write(message, 0, 1L);
+
+        final long full = BackPressure.BLOCK == policy ? EventPublisher.WOULD_WAIT : EventPublisher.REJECTED;
+        int accepted = 0;
+        long last = 0;
+        for (int i = 0; i < 20 && full != last; i++)
+        {
+            last = engine.publisher().tryPublish(Sources.CLI, message, 0, length);
+            accepted += last >= 0 ? 1 : 0;
+        }
+        release.countDown();
+
+        assertThat(last).isEqualTo(full);
+        assertThat(accepted).isBetween(8, 9);
+        final int expected = accepted;
+        await().atMost(Duration.ofSeconds(10)).until(() -> blocked.seen.size() == expected);
+        assertThat(engine.readCounter(CounterType.EVENTS_REJECTED, "")).isEqualTo(BackPressure.BLOCK == policy ? 0 : 1);
     }
 
     @Test

@@ -127,7 +127,12 @@ public final class InputPublisher implements EventPublisher, RecordedEventPublis
 
     public long publish(final int source, final DirectBuffer buffer, final int offset, final int length)
     {
-        return publishCopy(false, 0, clock.nanoTime(), source, buffer, offset, length);
+        return publishCopy(false, 0, clock.nanoTime(), source, buffer, offset, length, true);
+    }
+
+    public long tryPublish(final int source, final DirectBuffer buffer, final int offset, final int length)
+    {
+        return publishCopy(false, 0, clock.nanoTime(), source, buffer, offset, length, false);
     }
 
     public <A> long publish(final int source, final MessageWriter<A> writer, final A arg)
@@ -208,7 +213,7 @@ public final class InputPublisher implements EventPublisher, RecordedEventPublis
         final int offset,
         final int length)
     {
-        return publishCopy(true, sequence, timestampNs, source, buffer, offset, length);
+        return publishCopy(true, sequence, timestampNs, source, buffer, offset, length, true);
     }
 
     private long publishCopy(
@@ -218,7 +223,8 @@ public final class InputPublisher implements EventPublisher, RecordedEventPublis
         final int source,
         final DirectBuffer buffer,
         final int offset,
-        final int length)
+        final int length,
+        final boolean mayWait)
     {
         if (halt.isHalted())
         {
@@ -229,7 +235,7 @@ public final class InputPublisher implements EventPublisher, RecordedEventPublis
             invalid.incrementRelease();
             return INVALID;
         }
-        final long position = claim();
+        final long position = mayWait ? claim() : tryClaim();
         if (position < 0)
         {
             return position;
@@ -248,6 +254,23 @@ public final class InputPublisher implements EventPublisher, RecordedEventPublis
     public String haltReason()
     {
         return halt.reason();
+    }
+
+    private long tryClaim()
+    {
+        try
+        {
+            return ring.tryNext();
+        }
+        catch (final InsufficientCapacityException ex)
+        {
+            if (policy != BackPressure.BLOCK)
+            {
+                rejected.incrementRelease();
+                return REJECTED;
+            }
+            return WOULD_WAIT;
+        }
     }
 
     private long claim()

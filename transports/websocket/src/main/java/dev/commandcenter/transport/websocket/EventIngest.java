@@ -7,24 +7,31 @@ import io.netty.channel.Channel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.Attribute;
+import io.netty.util.AttributeKey;
 import org.agrona.ExpandableArrayBuffer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.LongSupplier;
 
 /**
  * {@code POST /api/events}: one message in the JSON view, encoded and published into the engine with source
  * {@link Sources#REST}, answered 202 {@code {"receipt":N}}, or 400 (bad JSON, too long, invalid), or 503 (no
  * engine, ring full, journal halted, shutting down).
  * <p>
- * <b>Note:</b> shared by every connection. Publishing runs on the publish executor (virtual threads) so a
- * full input ring under the blocking policy never stalls an event loop; the connection stops reading until
- * the answer is written, so responses keep request order.
+ * <b>Note:</b> shared by every connection. An event is published on the event loop when the ring has room
+ * ({@link EventPublisher#tryPublish}), so the answer needs no thread hand-off; when the ring is full under the
+ * blocking policy the publish waits on the publish executor (virtual threads) instead, so it never stalls an
+ * event loop, and the connection stops reading until that answer is written, so responses keep request order.
  */
 final class EventIngest
 {
+    /** Set while a request of the connection waits on the executor for room in the ring. */
+    private static final AttributeKey<Boolean> WAITING = AttributeKey.valueOf("cc.ingest.waiting");
+
     private final EventPublisher publisher;
     private final Executor publishExecutor;
     private final ServerErrorPath errorPath;
@@ -83,7 +90,20 @@ final class EventIngest
             return;
         }
 
+        // Published on the event loop when the ring has room (no thread hand-off); only when the policy would wait for
+        // room does the publish move to the executor, with the connection's later requests behind it.
+        final Attribute<Boolean> waiting = channel.attr(WAITING);
+        if (!Boolean.TRUE.equals(waiting.get()))
+        {
+            final FullHttpResponse response = respond(() -> publisher.tryPublish(Sources.REST, buffer, 0, length));
+            if (null != response)
+            {
+                sender.send(channel, response, keepAlive, corsOrigin);
+                return;
+            }
+        }
         // Stop reading this connection until the event is published, so responses keep request order.
+        waiting.set(Boolean.TRUE);
         channel.config().setAutoRead(false);
         try
         {
@@ -91,6 +111,7 @@ final class EventIngest
         }
         catch (final RejectedExecutionException ex)
         {
+            waiting.set(Boolean.FALSE);
             channel.config().setAutoRead(true);
             sender.send(channel, HttpResponses.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "server is shutting down"),
                 keepAlive, corsOrigin);
@@ -104,35 +125,47 @@ final class EventIngest
         final boolean keepAlive,
         final String corsOrigin)
     {
-        FullHttpResponse response;
+        final FullHttpResponse response = respond(() -> publisher.publish(Sources.REST, buffer, 0, length));
+        sender.send(channel, response, keepAlive, corsOrigin);
+        channel.eventLoop().execute(() ->
+        {
+            channel.attr(WAITING).set(Boolean.FALSE);
+            channel.config().setAutoRead(true);
+        });
+    }
+
+    /**
+     * The answer to a publish: 202 with the receipt, or the error; null when it would have to wait for room.
+     */
+    private FullHttpResponse respond(final LongSupplier publish)
+    {
         try
         {
-            final long result = publisher.publish(Sources.REST, buffer, 0, length);
+            final long result = publish.getAsLong();
+            if (EventPublisher.WOULD_WAIT == result)
+            {
+                return null;
+            }
             if (EventPublisher.REJECTED == result)
             {
-                response = HttpResponses.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "ring full");
+                return HttpResponses.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "ring full");
             }
-            else if (EventPublisher.HALTED == result)
+            if (EventPublisher.HALTED == result)
             {
                 final String reason = publisher.haltReason();
-                response = HttpResponses.error(HttpResponseStatus.SERVICE_UNAVAILABLE,
+                return HttpResponses.error(HttpResponseStatus.SERVICE_UNAVAILABLE,
                     "journal halted: " + (null == reason ? "reason unknown" : reason));
             }
-            else if (EventPublisher.INVALID == result)
+            if (EventPublisher.INVALID == result)
             {
-                response = HttpResponses.error(HttpResponseStatus.BAD_REQUEST, "message rejected as invalid by the engine");
+                return HttpResponses.error(HttpResponseStatus.BAD_REQUEST, "message rejected as invalid by the engine");
             }
-            else
-            {
-                response = HttpResponses.json(HttpResponseStatus.ACCEPTED, Map.of("receipt", result));
-            }
+            return HttpResponses.json(HttpResponseStatus.ACCEPTED, Map.of("receipt", result));
         }
         catch (final RuntimeException ex)
         {
             errorPath.onError(ex);
-            response = HttpResponses.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "cannot publish: " + ex.getMessage());
+            return HttpResponses.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "cannot publish: " + ex.getMessage());
         }
-        sender.send(channel, response, keepAlive, corsOrigin);
-        channel.eventLoop().execute(() -> channel.config().setAutoRead(true));
     }
 }

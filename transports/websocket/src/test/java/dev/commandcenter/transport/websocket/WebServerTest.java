@@ -3,6 +3,7 @@ package dev.commandcenter.transport.websocket;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.commandcenter.engine.BackPressure;
+import dev.commandcenter.engine.counters.CounterType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -14,8 +15,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -231,6 +235,36 @@ class WebServerTest
         }
         assertThat(status).isEqualTo(503);
         fixture.plugin.release();
+    }
+
+    @Test
+    void shouldWaitForRoomOffTheEventLoopWhenTheRingIsFullUnderBlockPolicy() throws Exception
+    {
+        fixture = new Fixture(dataDir, 8, (ctx) -> ctx.inputRingSize(2), (ctx) -> {});
+
+        assertThat(post("/api/events", "{\"type\":\"TransactionReceived\",\"amountSats\":" + AlertPlugin.BLOCKING_AMOUNT + "}")
+            .statusCode()).isEqualTo(202);
+        final List<CompletableFuture<HttpResponse<String>>> waiting = new ArrayList<>();
+        for (int i = 0; i < 3; i++)
+        {
+            waiting.add(fixture.http.sendAsync(HttpRequest.newBuilder(fixture.http("/api/events"))
+                .header("Authorization", "Bearer " + Fixture.TOKEN)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"TransactionReceived\",\"amountSats\":1}")).build(),
+                HttpResponse.BodyHandlers.ofString()));
+        }
+        // Two slots: the held event and one more; the other posts wait for room, and not on the one HTTP event loop.
+        await().atMost(Duration.ofSeconds(10))
+            .until(() -> fixture.engine.readCounter(CounterType.EVENTS_IN, "") == 2);
+        assertThat(fixture.get("/api/health?token=" + Fixture.TOKEN).statusCode()).isEqualTo(200);
+        assertThat(waiting.stream().filter(CompletableFuture::isDone).count()).isLessThanOrEqualTo(1);
+
+        fixture.plugin.release();
+        for (final CompletableFuture<HttpResponse<String>> response : waiting)
+        {
+            assertThat(response.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(202);
+        }
+        assertThat(fixture.engine.readCounter(CounterType.EVENTS_REJECTED, "")).isZero();
     }
 
     @Test
