@@ -277,23 +277,16 @@ public final class InputPublisher implements EventPublisher, RecordedEventPublis
     {
         while (true)
         {
-            try
+            final long position = tryClaim();
+            if (WOULD_WAIT != position)
             {
-                return ring.tryNext();
+                return position;
             }
-            catch (final InsufficientCapacityException ex)
+            if (halt.isHalted())
             {
-                if (policy != BackPressure.BLOCK)
-                {
-                    rejected.incrementRelease();
-                    return REJECTED;
-                }
-                if (halt.isHalted())
-                {
-                    return HALTED;
-                }
-                LockSupport.parkNanos(1L);
+                return HALTED;
             }
+            LockSupport.parkNanos(1L);
         }
     }
 
