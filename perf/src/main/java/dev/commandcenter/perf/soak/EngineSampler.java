@@ -78,6 +78,7 @@ final class EngineSampler implements AutoCloseable
     private final PrintWriter console;
     private final long startNs = System.nanoTime();
     private final Thread thread;
+    private final Thread prober;
     private volatile boolean running = true;
     private volatile PhaseTotals current;
     private long healthOk;
@@ -118,6 +119,7 @@ final class EngineSampler implements AutoCloseable
         csv.println("seconds,phase,rss_mb,fds,threads,heap_after_gc_mb,gc_pauses,health_ok,health_probes,health_max_ms");
         csv.flush();
         thread = Thread.ofPlatform().daemon().name("soak-sampler").start(this::run);
+        prober = Thread.ofPlatform().daemon().name("soak-health").start(this::probeHealth);
     }
 
     /**
@@ -151,9 +153,8 @@ final class EngineSampler implements AutoCloseable
         current = null;
     }
 
-    private void run()
+    private void probeHealth()
     {
-        long nextSampleNs = startNs + sampleEveryNs;
         long nextHealthNs = startNs;
         while (running)
         {
@@ -186,7 +187,20 @@ final class EngineSampler implements AutoCloseable
                     }
                 }
             }
-            if (nowNs - nextSampleNs >= 0)
+            final long waitNs = nextHealthNs - System.nanoTime();
+            if (waitNs > 0)
+            {
+                java.util.concurrent.locks.LockSupport.parkNanos(waitNs);
+            }
+        }
+    }
+
+    private void run()
+    {
+        long nextSampleNs = startNs + sampleEveryNs;
+        while (running)
+        {
+            if (System.nanoTime() - nextSampleNs >= 0)
             {
                 nextSampleNs += sampleEveryNs;
                 final PhaseTotals totals = current;
@@ -195,7 +209,7 @@ final class EngineSampler implements AutoCloseable
                     sample(totals);
                 }
             }
-            final long waitNs = Math.min(nextSampleNs, nextHealthNs) - System.nanoTime();
+            final long waitNs = nextSampleNs - System.nanoTime();
             if (waitNs > 0)
             {
                 java.util.concurrent.locks.LockSupport.parkNanos(waitNs);
@@ -327,9 +341,11 @@ final class EngineSampler implements AutoCloseable
     {
         running = false;
         java.util.concurrent.locks.LockSupport.unpark(thread);
+        java.util.concurrent.locks.LockSupport.unpark(prober);
         try
         {
             thread.join(HEALTH_TIMEOUT_MS * 3L);
+            prober.join(HEALTH_TIMEOUT_MS * 3L);
         }
         catch (final InterruptedException ex)
         {

@@ -31,6 +31,8 @@ final class HostileElectrumServer implements Attacker
     static final int TIP_HEIGHT = 100;
     /** An 80-byte header in hex (all zeros: the wallet checks only its length). */
     static final String HEADER_HEX = "00".repeat(80);
+    /** The status of every script once hostile: differs from the wallet's, so it asks for the history. */
+    static final String HOSTILE_STATUS = "ab".repeat(32);
     private static final int MAX_REQUEST_LINE = 64 * 1024;
     private static final int ACCEPT_TIMEOUT_MS = 200;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -215,6 +217,7 @@ final class HostileElectrumServer implements Attacker
     {
         private final Socket socket;
         private final OutputStream out;
+        private final Set<String> scriptHashes = ConcurrentHashMap.newKeySet();
         private Thread streamer;
 
         Connection(final Socket socket) throws IOException
@@ -278,9 +281,10 @@ final class HostileElectrumServer implements Attacker
                 }
                 case "blockchain.scripthash.subscribe" ->
                 {
+                    scriptHashes.add(request.path("params").path(0).asText(""));
                     if (hostile)
                     {
-                        reply.put("result", "ab".repeat(32));
+                        reply.put("result", HOSTILE_STATUS);
                     }
                     else
                     {
@@ -320,6 +324,18 @@ final class HostileElectrumServer implements Attacker
             {
                 try
                 {
+                    // A new status for every subscribed script: the wallet asks for its history, never answered.
+                    for (final String scriptHash : scriptHashes)
+                    {
+                        final byte[] changed = ("{\"jsonrpc\":\"2.0\",\"method\":\"blockchain.scripthash.subscribe\"," +
+                            "\"params\":[\"" + scriptHash + "\",\"" + HOSTILE_STATUS + "\"]}\n").getBytes(StandardCharsets.UTF_8);
+                        synchronized (out)
+                        {
+                            out.write(changed);
+                        }
+                        stats.bytesSent.addAndGet(changed.length);
+                        stats.requests.incrementAndGet();
+                    }
                     while (hostile && stats.bytesSent.get() < maxBytes)
                     {
                         synchronized (out)
