@@ -56,7 +56,10 @@ abstract class AbstractAttacker implements Attacker
                 }
                 catch (final RuntimeException ex)
                 {
-                    stats.note(ex.getClass().getSimpleName() + ": " + ex.getMessage());
+                    if (running) // not the selector or socket close() closed under it
+                    {
+                        stats.note(ex.getClass().getSimpleName() + ": " + message(ex));
+                    }
                 }
             }));
         }

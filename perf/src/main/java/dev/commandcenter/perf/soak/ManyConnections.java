@@ -67,6 +67,7 @@ abstract class ManyConnections extends AbstractAttacker
         final long connectDeadlineNs;
         long nextDripNs;
         boolean connected;
+        boolean answered;
 
         Connection(final SocketChannel channel, final long connectDeadlineNs)
         {
@@ -237,8 +238,10 @@ abstract class ManyConnections extends AbstractAttacker
             }
             else if (read > 0)
             {
-                if (0 == stats.bytesReceived.getAndAdd(read))
+                stats.bytesReceived.addAndGet(read);
+                if (!connection.answered)
                 {
+                    connection.answered = true;
                     stats.answers.incrementAndGet();
                 }
             }

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -114,6 +115,11 @@ final class PingFlooder extends AbstractAttacker
             }
             catch (final IOException ex)
             {
+                if (ex instanceof SocketTimeoutException)
+                {
+                    // Writes never time out: only the upgrade's answer can.
+                    stats.note("upgrade not answered within " + READ_TIMEOUT_MS + " ms");
+                }
                 ended(socket, byServer(ex));
             }
         }
