@@ -1,0 +1,280 @@
+package dev.commandcenter.perf.soak;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The engine in its own process ({@code commandcenter run}) on a temporary data dir, with a config file this
+ * harness writes: loopback only, a port of its own, a fresh random token, the stream bridge on, and a wallet on
+ * the hostile Electrum server when there is one. Its output goes to {@code engine.log} with the token
+ * replaced by {@code ...}; its GC log to {@code engine-gc.log}. {@link #close()} kills it whatever state it is in.
+ */
+final class EngineProcess implements AutoCloseable
+{
+    /** A regtest address to watch (BIP 173's test vector), so the wallet subscribes to one script. */
+    static final String WATCHED_ADDRESS = "bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080";
+    private static final Pattern URL = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)");
+    private static final long START_TIMEOUT_S = 120;
+    private static final long STOP_TIMEOUT_S = 5;
+
+    private final Process process;
+    private final String token;
+    private final Path dataDir;
+    private final int port;
+
+    private EngineProcess(final Process process, final String token, final Path dataDir, final int port)
+    {
+        this.process = process;
+        this.token = token;
+        this.dataDir = dataDir;
+        this.port = port;
+    }
+
+    /**
+     * The engine's config file.
+     *
+     * @param token       the access token.
+     * @param electrumUrl the wallet's Electrum server, or null for no wallet.
+     * @return the YAML.
+     */
+    static String config(final String token, final String electrumUrl)
+    {
+        final StringBuilder yaml = new StringBuilder();
+        yaml.append("# written by perf/soak\n");
+        yaml.append("websocket:\n");
+        yaml.append("  bind: 127.0.0.1\n");
+        yaml.append("  port: 0\n");
+        yaml.append("  token: ").append(token).append('\n');
+        // The benchmark's payments are posted over REST. Once wallet event types are refused over REST by default,
+        // their opt-in for benchmarks goes on the next line (one line, under websocket:).
+        yaml.append("  # (opt-in to wallet events over REST for benchmarks)\n");
+        yaml.append("telemetry:\n");
+        yaml.append("  enabled: false\n");
+        yaml.append("plugins:\n");
+        yaml.append("  stream-bridge:\n");
+        // Alerts follow each other without waiting: frames go out as payments come.
+        yaml.append("    alertDurationMs: 1\n");
+        yaml.append("wallet:\n");
+        if (null == electrumUrl)
+        {
+            yaml.append("  source: none\n");
+        }
+        else
+        {
+            yaml.append("  source: electrum\n");
+            yaml.append("  network: regtest\n");
+            yaml.append("  electrum:\n");
+            yaml.append("    servers: [\"").append(electrumUrl).append("\"]\n");
+            yaml.append("    requestTimeoutMs: 10000\n");
+            yaml.append("    backoff: { minMs: 500, maxMs: 5000 }\n");
+            yaml.append("  watch:\n");
+            yaml.append("    addresses: [\"").append(WATCHED_ADDRESS).append("\"]\n");
+        }
+        return yaml.toString();
+    }
+
+    /**
+     * Write the config, start the engine and wait for its URL.
+     *
+     * @param root        the project root (the launcher).
+     * @param out         the report directory.
+     * @param electrumUrl the wallet's Electrum server, or null.
+     * @param console     where progress goes.
+     * @return the running engine.
+     * @throws IllegalStateException when it does not start in time (the process is killed).
+     */
+    static EngineProcess start(final Path root, final Path out, final String electrumUrl, final PrintWriter console)
+    {
+        final byte[] random = new byte[24];
+        new SecureRandom().nextBytes(random);
+        final String token = HexFormat.of().formatHex(random);
+        final Path dataDir;
+        final Path config;
+        try
+        {
+            dataDir = Files.createTempDirectory("commandcenter-soak-");
+            config = dataDir.resolve("soak.yaml");
+            Files.writeString(config, config(token, electrumUrl), StandardCharsets.UTF_8);
+            // The report keeps the config without the token.
+            Files.writeString(out.resolve("engine.yaml"), config("...", electrumUrl), StandardCharsets.UTF_8);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot write the engine's config: " + ex.getMessage(), ex);
+        }
+        final List<String> command = new ArrayList<>(List.of(root.resolve("commandcenter").toString(), "run",
+            "--config", config.toString(), "--data-dir", dataDir.toString()));
+        final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("JDK_JAVA_OPTIONS",
+            "-Xlog:gc:file=" + out.resolve("engine-gc.log") + ":uptime,level,tags");
+        final Process process;
+        try
+        {
+            process = builder.start();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot start " + command.getFirst() + ": " + ex.getMessage(), ex);
+        }
+        final CompletableFuture<Integer> port = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("soak-engine-log").start(() -> copyLog(process, out, token, port));
+        try
+        {
+            final int engine = port.get(START_TIMEOUT_S, TimeUnit.SECONDS);
+            console.println("engine: pid " + process.pid() + ", http://127.0.0.1:" + engine + ", data dir " + dataDir);
+            console.flush();
+            return new EngineProcess(process, token, dataDir, engine);
+        }
+        catch (final ExecutionException | TimeoutException ex)
+        {
+            kill(process);
+            throw new IllegalStateException("the engine did not start in " + START_TIMEOUT_S + " s (see " +
+                out.resolve("engine.log") + ")");
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            kill(process);
+            throw new IllegalStateException("interrupted while starting the engine");
+        }
+    }
+
+    private static void copyLog(final Process process, final Path out, final String token,
+        final CompletableFuture<Integer> port)
+    {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            PrintWriter log = new PrintWriter(Files.newBufferedWriter(out.resolve("engine.log"), StandardCharsets.UTF_8)))
+        {
+            String line;
+            while (null != (line = in.readLine()))
+            {
+                log.println(line.replace(token, "..."));
+                log.flush();
+                if (!port.isDone())
+                {
+                    final Matcher matcher = URL.matcher(line);
+                    if (matcher.find())
+                    {
+                        port.complete(Integer.parseInt(matcher.group(1)));
+                    }
+                }
+            }
+        }
+        catch (final IOException ignore)
+        {
+            // the engine is gone
+        }
+        port.completeExceptionally(new IllegalStateException("the engine exited"));
+    }
+
+    /**
+     * The engine's process id.
+     *
+     * @return the pid.
+     */
+    long pid()
+    {
+        return process.pid();
+    }
+
+    /**
+     * Whether the process is still running.
+     *
+     * @return true while alive.
+     */
+    boolean alive()
+    {
+        return process.isAlive();
+    }
+
+    /**
+     * The exit code once it exited.
+     *
+     * @return the code, or -1 while alive.
+     */
+    int exitCode()
+    {
+        return process.isAlive() ? -1 : process.exitValue();
+    }
+
+    /**
+     * The HTTP port.
+     *
+     * @return the port.
+     */
+    int port()
+    {
+        return port;
+    }
+
+    /**
+     * The access token (never printed).
+     *
+     * @return the token.
+     */
+    String token()
+    {
+        return token;
+    }
+
+    /**
+     * Stop the engine (terminate, then kill after a few seconds) and delete its data dir.
+     */
+    public void close()
+    {
+        kill(process);
+        deleteTree(dataDir);
+    }
+
+    private static void kill(final Process process)
+    {
+        process.descendants().forEach(ProcessHandle::destroy);
+        process.destroy();
+        try
+        {
+            if (!process.waitFor(STOP_TIMEOUT_S, TimeUnit.SECONDS))
+            {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+                process.waitFor(STOP_TIMEOUT_S, TimeUnit.SECONDS);
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static void deleteTree(final Path dir)
+    {
+        if (null == dir || !Files.exists(dir))
+        {
+            return;
+        }
+        try (var paths = Files.walk(dir))
+        {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
+        }
+        catch (final IOException | UncheckedIOException ignore)
+        {
+            // a temporary directory left behind is harmless
+        }
+    }
+}
