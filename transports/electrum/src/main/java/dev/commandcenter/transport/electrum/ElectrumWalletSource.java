@@ -613,8 +613,9 @@ public final class ElectrumWalletSource implements AutoCloseable
         }
 
         /**
-         * Capacity of the conductor's inbox; when full, the connection that overflowed it is dropped (and
-         * reconnected), and a notify trigger that does not fit makes every script reconcile.
+         * Capacity of the conductor's queue of connection closes and notify triggers (server notifications
+         * coalesce beside it); a close that does not fit drops its connection (and reconnects), and a notify
+         * trigger that does not fit makes every script reconcile.
          *
          * @param capacity a power of two, 16 or more.
          * @return this.
