@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.commandcenter.transport.electrum.WatchList;
 import dev.commandcenter.transport.electrum.client.ElectrumClient;
 import dev.commandcenter.transport.electrum.client.ElectrumException;
+import org.agrona.ErrorHandler;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 
 import java.util.Iterator;
@@ -83,21 +84,26 @@ final class ConductorInbox implements ElectrumClient.Listener
     private final int capacity;
     private final WatchList watchList;
     private final LimitCounters limits;
+    private final ErrorHandler errorHandler;
     private final AtomicReference<TipNotice> latestTip = new AtomicReference<>();
     private final Map<String, ScriptNotice> changedScripts = new ConcurrentHashMap<>();
     private final AtomicLong overflows = new AtomicLong();
     private volatile boolean reconcileAll;
     private volatile ElectrumClient overflowedClient;
+    private volatile ElectrumClient reportedUnknownScripts;
 
     /**
      * An empty inbox.
      *
-     * @param capacity  closes and triggers it queues, a power of two.
-     * @param watchList scripts whose notifications are kept.
-     * @param limits    counters of coalesced and ignored notifications.
+     * @param capacity     closes and triggers it queues, a power of two.
+     * @param watchList    scripts whose notifications are kept.
+     * @param limits       counters of coalesced and ignored notifications.
+     * @param errorHandler told once per connection that it notified a script never subscribed.
      */
-    ConductorInbox(final int capacity, final WatchList watchList, final LimitCounters limits)
+    ConductorInbox(
+        final int capacity, final WatchList watchList, final LimitCounters limits, final ErrorHandler errorHandler)
     {
+        this.errorHandler = errorHandler;
         this.capacity = capacity;
         this.watchList = watchList;
         this.limits = limits;
@@ -151,6 +157,13 @@ final class ConductorInbox implements ElectrumClient.Listener
             if (null == watchList.byScriptHash(scriptHash))
             {
                 limits.trip(LimitCounters.UNKNOWN_SCRIPT_HASH);
+                if (reportedUnknownScripts != from)
+                {
+                    reportedUnknownScripts = from;
+                    errorHandler.onError(new ElectrumException(ElectrumException.Kind.PROTOCOL, from.server() +
+                        " sent a status notification for script hash " + printable(scriptHash) +
+                        " which is not watched: ignored (further ones on this connection are only counted)"));
+                }
                 return;
             }
             final JsonNode statusNode = params.get(1);
@@ -280,6 +293,17 @@ final class ConductorInbox implements ElectrumClient.Listener
     void clearOverflow()
     {
         overflowedClient = null;
+    }
+
+    private static String printable(final String text)
+    {
+        final StringBuilder printable = new StringBuilder(Math.min(text.length(), 64) + 3);
+        for (int i = 0; i < text.length() && i < 64; i++)
+        {
+            final char c = text.charAt(i);
+            printable.append(Character.isISOControl(c) ? '?' : c);
+        }
+        return text.length() > 64 ? printable.append("...").toString() : printable.toString();
     }
 
     private void offer(final ElectrumClient from, final Message message)

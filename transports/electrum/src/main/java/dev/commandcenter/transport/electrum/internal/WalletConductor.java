@@ -85,7 +85,7 @@ public final class WalletConductor implements Agent
         this.reconnectsCounter = ctx.counterAllocator().allocate(CounterType.WALLET_RECONNECTS, "");
         this.restartsCounter = ctx.counterAllocator().allocate(CounterType.WALLET_CONDUCTOR_RESTARTS, "");
         this.limits = new LimitCounters(ctx.counterAllocator());
-        this.inbox = new ConductorInbox(ctx.inboxCapacity(), watchList, limits);
+        this.inbox = new ConductorInbox(ctx.inboxCapacity(), watchList, limits, errorHandler);
         final AtomicCounter requestsInFlightCounter =
             ctx.counterAllocator().allocate(CounterType.WALLET_REQUESTS_IN_FLIGHT, "");
         final AtomicCounter eventsCounter = ctx.counterAllocator().allocate(CounterType.WALLET_EVENTS, "");
