@@ -110,6 +110,10 @@ final class WalletSources
             .requestTimeoutMs(wallet.electrum.requestTimeoutMs)
             .keepaliveIntervalMs(wallet.electrum.keepaliveIntervalMs)
             .maxLineLength(wallet.electrum.maxLineLength)
+            .maxHistoryItems(wallet.electrum.maxHistoryItems)
+            .maxRequestsInFlight(wallet.electrum.maxRequestsInFlight)
+            .maxTransactionBytes(wallet.electrum.maxTransactionBytes)
+            .txCacheBytes(wallet.electrum.txCacheBytes)
             .backoff(wallet.electrum.backoff.minMs, wallet.electrum.backoff.maxMs)
             .pinnedCertSha256(wallet.electrum.tls.pinnedCertSha256)
             .allowInsecureTls(wallet.electrum.tls.allowInsecure)
@@ -237,6 +241,7 @@ final class WalletSources
             view.put("reason", status.reason());
             view.put("watchedScripts", status.watchedScripts());
             view.put("eventsPublished", status.eventsPublished());
+            view.put("conductorRestarts", status.conductorRestarts());
             return view;
         }
 

@@ -221,6 +221,14 @@ public final class AppConfig
         public long keepaliveIntervalMs = 60_000;
         /** Longest response line accepted, bytes. */
         public int maxLineLength = 1024 * 1024;
+        /** Longest script history accepted; a longer one marks the server faulty. */
+        public int maxHistoryItems = 10_000;
+        /** Requests awaiting an answer at once; the rest wait their turn. */
+        public int maxRequestsInFlight = 32;
+        /** Largest transaction accepted, raw bytes; a larger one marks the server faulty. */
+        public int maxTransactionBytes = 400_000;
+        /** Raw bytes of fetched transactions kept for reuse. */
+        public long txCacheBytes = 16L * 1024 * 1024;
         /** Reconnect backoff bounds. */
         public Backoff backoff = new Backoff();
         /** TLS trust. */

@@ -105,7 +105,13 @@ public enum CounterType
         Kind.GAUGE, "commandcenter_wallet_requests_in_flight", null),
     /** Wallet events published (payments seen, confirmations, reorgs). */
     WALLET_EVENTS(43, "wallet events",
-        Kind.COUNTER, "commandcenter_wallet_events_total", null);
+        Kind.COUNTER, "commandcenter_wallet_events_total", null),
+    /** Times a wallet bound held against an Electrum server (label suffix: the limit's key or what was refused). */
+    WALLET_LIMIT_TRIPS(48, "wallet limit trips",
+        Kind.COUNTER, "commandcenter_wallet_limit_trips_total", "limit"),
+    /** Times the wallet conductor failed and was restarted. */
+    WALLET_CONDUCTOR_RESTARTS(49, "wallet conductor restarts",
+        Kind.COUNTER, "commandcenter_wallet_conductor_restarts_total", null);
 
     /**
      * Whether a counter only ever increases (until the engine restarts) or goes up and down.

@@ -269,6 +269,18 @@ class ElectrumWalletSourceTest
         assertThatThrownBy(() -> ElectrumWalletSource.create(harness.context().addresses(List.of(WalletHarness.address(0)))
             .pinnedCertSha256(List.of("abc"))))
             .hasMessageStartingWith("wallet.electrum.tls.pinnedCertSha256: pinned certificate fingerprint 'abc'");
+        assertThatThrownBy(() -> ElectrumWalletSource.create(harness.context().addresses(List.of(WalletHarness.address(0)))
+            .maxHistoryItems(0)))
+            .hasMessage("wallet.electrum.maxHistoryItems: expected 1 to 10000000, got 0");
+        assertThatThrownBy(() -> ElectrumWalletSource.create(harness.context().addresses(List.of(WalletHarness.address(0)))
+            .maxRequestsInFlight(5000)))
+            .hasMessage("wallet.electrum.maxRequestsInFlight: expected 1 to 1024, got 5000");
+        assertThatThrownBy(() -> ElectrumWalletSource.create(harness.context().addresses(List.of(WalletHarness.address(0)))
+            .maxTransactionBytes(-1)))
+            .hasMessage("wallet.electrum.maxTransactionBytes: expected 100 to 4000000, got -1");
+        assertThatThrownBy(() -> ElectrumWalletSource.create(harness.context().addresses(List.of(WalletHarness.address(0)))
+            .txCacheBytes(-1)))
+            .hasMessage("wallet.electrum.txCacheBytes: expected 0 to 1073741824, got -1");
         assertThatThrownBy(() -> new ElectrumWalletSource.Context().network("bitcoin"))
             .hasMessage("wallet.network: 'bitcoin' is not a network: expected mainnet, testnet, signet or regtest");
         assertThatThrownBy(() -> ElectrumWalletSource.create(harness.context()

@@ -18,6 +18,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
 /**
@@ -29,6 +30,8 @@ final class RecordingPublisher implements EventPublisher
     final List<Integer> sources = new CopyOnWriteArrayList<>();
     private final AtomicLong sequence = new AtomicLong();
     volatile boolean reject;
+    /** Thrown by the next publish of a payment, then cleared: a failure injected into the wallet's conductor. */
+    final AtomicReference<Error> failNextPayment = new AtomicReference<>();
 
     record Decoded(
         int templateId, String txid, String scriptHash, String address, String memo, long amountSats, int height,
@@ -67,6 +70,14 @@ final class RecordingPublisher implements EventPublisher
         {
             return REJECTED;
         }
+        if (null != failNextPayment.get() && decode(copyOf(buffer, offset, length)).received())
+        {
+            final Error failure = failNextPayment.getAndSet(null);
+            if (null != failure)
+            {
+                throw failure;
+            }
+        }
         final byte[] copy = new byte[length];
         buffer.getBytes(offset, copy);
         sources.add(source);
@@ -79,6 +90,13 @@ final class RecordingPublisher implements EventPublisher
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[MAX_MESSAGE_LENGTH]);
         final int length = writer.write(buffer, 0, arg);
         return publish(source, buffer, 0, length);
+    }
+
+    private static byte[] copyOf(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final byte[] copy = new byte[length];
+        buffer.getBytes(offset, copy);
+        return copy;
     }
 
     public boolean isJournaled(final long sequence)

@@ -100,6 +100,7 @@ class WalletFaultsTest
         simulator.sendOverlongLine(10_000);
 
         awaitDegraded(simulator.url() + " sent a line longer than the 4096-byte limit (wallet.electrum.maxLineLength)");
+        assertThat(harness.source.limitTrips("maxLineLength")).isEqualTo(1);
         assertExactlyOnce(recoverAndPayAgain(simulator));
     }
 
@@ -130,6 +131,7 @@ class WalletFaultsTest
         simulator.sendResponseToUnknownId(424_242);
 
         awaitDegraded(simulator.url() + " sent a response to id 424242 which was never sent");
+        assertThat(harness.source.limitTrips("unknownReplyId")).isEqualTo(1);
         assertExactlyOnce(recoverAndPayAgain(simulator));
     }
 

@@ -11,8 +11,8 @@ import java.util.List;
 
 /**
  * The settings of the wallet source's links with Electrum, as a base of {@link ElectrumWalletSource.Context}:
- * the servers it connects to ({@code wallet.electrum.*}: addresses, timeouts, keepalive, backoff, line length,
- * TLS) and the endpoint the Electrum daemon's notify callback reaches ({@code wallet.notify.*}). Setters return
+ * the servers it connects to ({@code wallet.electrum.*}: addresses, timeouts, keepalive, backoff, bounds on what a server
+ * may send, TLS) and the endpoint the Electrum daemon's notify callback reaches ({@code wallet.notify.*}). Setters return
  * the concrete Context, so a chain of settings keeps its type; the Context's {@code conclude()} runs the checks
  * here in its own order.
  * <p>
@@ -32,6 +32,18 @@ public abstract class ElectrumConnectionContext<T extends ElectrumConnectionCont
     public static final long BACKOFF_MAX_MS_DEFAULT = 60_000;
     /** Default longest line accepted from a server ({@code wallet.electrum.maxLineLength}). */
     public static final int MAX_LINE_LENGTH_DEFAULT = 1024 * 1024;
+    /** Default longest script history accepted ({@code wallet.electrum.maxHistoryItems}). */
+    public static final int MAX_HISTORY_ITEMS_DEFAULT = 10_000;
+    /** Default requests awaiting an answer at once ({@code wallet.electrum.maxRequestsInFlight}). */
+    public static final int MAX_REQUESTS_IN_FLIGHT_DEFAULT = 32;
+    /**
+     * Default largest transaction accepted, raw bytes ({@code wallet.electrum.maxTransactionBytes}): a standard
+     * transaction weighs at most 400,000 units, so it is at most 400,000 bytes (800,000 hex characters, which fit
+     * the default line length).
+     */
+    public static final int MAX_TRANSACTION_BYTES_DEFAULT = 400_000;
+    /** Default raw bytes of fetched transactions kept for reuse ({@code wallet.electrum.txCacheBytes}). */
+    public static final long TX_CACHE_BYTES_DEFAULT = 16L * 1024 * 1024;
     /** Default bind address of the notify endpoint ({@code wallet.notify.bindAddress}). */
     public static final String NOTIFY_BIND_ADDRESS_DEFAULT = "127.0.0.1";
     /** Default port of the notify endpoint ({@code wallet.notify.port}). */
@@ -43,6 +55,10 @@ public abstract class ElectrumConnectionContext<T extends ElectrumConnectionCont
     private long backoffMinMs = BACKOFF_MIN_MS_DEFAULT;
     private long backoffMaxMs = BACKOFF_MAX_MS_DEFAULT;
     private int maxLineLength = MAX_LINE_LENGTH_DEFAULT;
+    private int maxHistoryItems = MAX_HISTORY_ITEMS_DEFAULT;
+    private int maxRequestsInFlight = MAX_REQUESTS_IN_FLIGHT_DEFAULT;
+    private int maxTransactionBytes = MAX_TRANSACTION_BYTES_DEFAULT;
+    private long txCacheBytes = TX_CACHE_BYTES_DEFAULT;
     private Path trustStore;
     private String trustStorePassword;
     private List<String> pinnedCertSha256 = new ArrayList<>();
@@ -93,6 +109,10 @@ public abstract class ElectrumConnectionContext<T extends ElectrumConnectionCont
         requireRange("wallet.electrum.backoff.minMs", backoffMinMs, 0, 3_600_000);
         requireRange("wallet.electrum.backoff.maxMs", backoffMaxMs, backoffMinMs, 3_600_000);
         requireRange("wallet.electrum.maxLineLength", maxLineLength, 1024, 64 * 1024 * 1024);
+        requireRange("wallet.electrum.maxHistoryItems", maxHistoryItems, 1, 10_000_000);
+        requireRange("wallet.electrum.maxRequestsInFlight", maxRequestsInFlight, 1, 1024);
+        requireRange("wallet.electrum.maxTransactionBytes", maxTransactionBytes, 100, 4_000_000);
+        requireRange("wallet.electrum.txCacheBytes", txCacheBytes, 0, 1024L * 1024 * 1024);
         requireRange("wallet.notify.port", notifyPort, 0, 65535);
         try
         {
@@ -257,6 +277,98 @@ public abstract class ElectrumConnectionContext<T extends ElectrumConnectionCont
     public int maxLineLength()
     {
         return maxLineLength;
+    }
+
+    /**
+     * Longest script history accepted from a server ({@code wallet.electrum.maxHistoryItems}); a longer one
+     * marks the server faulty: the connection is dropped and the next server is tried.
+     *
+     * @param maxHistoryItems items, 1 or more.
+     * @return this.
+     */
+    public T maxHistoryItems(final int maxHistoryItems)
+    {
+        this.maxHistoryItems = maxHistoryItems;
+        return self();
+    }
+
+    /**
+     * Longest script history accepted.
+     *
+     * @return items.
+     */
+    public int maxHistoryItems()
+    {
+        return maxHistoryItems;
+    }
+
+    /**
+     * Requests sent to a server before the first of them must be answered ({@code wallet.electrum.maxRequestsInFlight});
+     * the rest wait their turn.
+     *
+     * @param maxRequestsInFlight requests, 1 to 1024.
+     * @return this.
+     */
+    public T maxRequestsInFlight(final int maxRequestsInFlight)
+    {
+        this.maxRequestsInFlight = maxRequestsInFlight;
+        return self();
+    }
+
+    /**
+     * Requests awaiting an answer at once.
+     *
+     * @return requests.
+     */
+    public int maxRequestsInFlight()
+    {
+        return maxRequestsInFlight;
+    }
+
+    /**
+     * Largest transaction accepted from a server, raw bytes ({@code wallet.electrum.maxTransactionBytes}); a larger
+     * one marks the server faulty.
+     *
+     * @param maxTransactionBytes bytes (the hex a server sends is twice as long).
+     * @return this.
+     */
+    public T maxTransactionBytes(final int maxTransactionBytes)
+    {
+        this.maxTransactionBytes = maxTransactionBytes;
+        return self();
+    }
+
+    /**
+     * Largest transaction accepted.
+     *
+     * @return bytes.
+     */
+    public int maxTransactionBytes()
+    {
+        return maxTransactionBytes;
+    }
+
+    /**
+     * Raw bytes of fetched transactions kept for reuse ({@code wallet.electrum.txCacheBytes}); the least recently
+     * used are evicted past it.
+     *
+     * @param txCacheBytes bytes, 0 to keep none.
+     * @return this.
+     */
+    public T txCacheBytes(final long txCacheBytes)
+    {
+        this.txCacheBytes = txCacheBytes;
+        return self();
+    }
+
+    /**
+     * Raw bytes of fetched transactions kept.
+     *
+     * @return bytes.
+     */
+    public long txCacheBytes()
+    {
+        return txCacheBytes;
     }
 
     /**

@@ -64,10 +64,17 @@ public final class ElectrumWalletSource implements AutoCloseable
      * @param tipHeight       last known chain tip.
      * @param reason          why the state is what it is, one line.
      * @param watchedScripts  scripts watched (addresses, derived ones included).
-     * @param eventsPublished wallet events published since start.
+     * @param eventsPublished   wallet events published since start.
+     * @param conductorRestarts times the conductor failed and was restarted since start.
      */
     public record Status(
-        NetworkState state, String server, int tipHeight, String reason, int watchedScripts, long eventsPublished)
+        NetworkState state,
+        String server,
+        int tipHeight,
+        String reason,
+        int watchedScripts,
+        long eventsPublished,
+        long conductorRestarts)
     {
     }
 
@@ -162,6 +169,31 @@ public final class ElectrumWalletSource implements AutoCloseable
     }
 
     /**
+     * Trips of one of the bounds held against Electrum servers since start (also counted in the
+     * {@code wallet limit trips} counters).
+     *
+     * @param limit name of the bound: {@code maxLineLength}, {@code maxHistoryItems}, {@code maxTransactionBytes},
+     *              {@code maxRequestsInFlight}, {@code unknownReplyId}, {@code headerSize}, {@code unknownScriptHash}
+     *              or {@code notificationsCoalesced}.
+     * @return the count, 0 for an unknown name.
+     */
+    public long limitTrips(final String limit)
+    {
+        return conductor.limitTrips(limit);
+    }
+
+    /**
+     * Messages the conductor's inbox holds now: bounded by its capacity, one tip and the watched scripts,
+     * whatever a server sends.
+     *
+     * @return the count.
+     */
+    public int inboxSize()
+    {
+        return conductor.inboxSize();
+    }
+
+    /**
      * Health for status pages and the CLI.
      *
      * @return the current status.
@@ -240,7 +272,7 @@ public final class ElectrumWalletSource implements AutoCloseable
     {
         /** Default confirmations after which updates stop ({@code wallet.confirmations}). */
         public static final int CONFIRMATIONS_DEFAULT = 6;
-        /** Default capacity of the conductor's inbox (notifications and triggers waiting to be handled). */
+        /** Default capacity of the conductor's queue of closes and reconcile triggers (notifications coalesce beside it). */
         public static final int INBOX_CAPACITY_DEFAULT = 4096;
         /** Longest park of the default idle strategy, in nanoseconds (1 ms). */
         public static final long IDLE_MAX_PARK_NS_DEFAULT = 1_000_000;
@@ -581,8 +613,9 @@ public final class ElectrumWalletSource implements AutoCloseable
         }
 
         /**
-         * Capacity of the conductor's inbox; when full, the connection that overflowed it is dropped (and
-         * reconnected), and a notify trigger that does not fit makes every script reconcile.
+         * Capacity of the conductor's queue of connection closes and notify triggers (server notifications
+         * coalesce beside it); a close that does not fit drops its connection (and reconnects), and a notify
+         * trigger that does not fit makes every script reconcile.
          *
          * @param capacity a power of two, 16 or more.
          * @return this.

@@ -336,6 +336,17 @@ public final class ElectrumClient implements AutoCloseable
         }
     }
 
+    /**
+     * Close the connection because of what the server sent: pending requests fail with the reason and the
+     * listener is told it. Called by a listener that finds a notification the protocol does not allow.
+     *
+     * @param reason one-line failure naming the server.
+     */
+    public void abort(final ElectrumException reason)
+    {
+        fail(reason);
+    }
+
     private void readLoop()
     {
         final LineReader lines = new LineReader(in, options.maxLineLength());
@@ -357,7 +368,7 @@ public final class ElectrumClient implements AutoCloseable
         }
         catch (final LineReader.LineTooLongException ex)
         {
-            fail(new ElectrumException(ElectrumException.Kind.PROTOCOL,
+            fail(ElectrumException.limitExceeded("maxLineLength",
                 server + " sent a line longer than the " + options.maxLineLength() + "-byte limit (wallet.electrum.maxLineLength)"));
         }
         catch (final IOException ex)
@@ -369,8 +380,10 @@ public final class ElectrumClient implements AutoCloseable
         {
             fail(ex);
         }
-        catch (final RuntimeException ex)
+        catch (final RuntimeException | Error ex)
         {
+            // an Error too (a message too big for the heap): close, so the conductor fails over instead of
+            // waiting on a connection whose reader is gone
             fail(new ElectrumException(ElectrumException.Kind.PROTOCOL, "failed handling a message from " + server + ": " + ex, ex));
         }
     }
@@ -398,8 +411,8 @@ public final class ElectrumClient implements AutoCloseable
             final Pending request = id.canConvertToLong() ? pending.remove(id.asLong()) : null;
             if (null == request)
             {
-                throw new ElectrumException(ElectrumException.Kind.PROTOCOL,
-                    server + " sent a response to id " + id + " which was never sent");
+                throw ElectrumException.limitExceeded("unknownReplyId",
+                    server + " sent a response to id " + abbreviate(id.toString()) + " which was never sent");
             }
             inFlight(-1);
             final JsonNode error = message.get("error");

@@ -27,6 +27,7 @@ public final class ElectrumException extends Exception
     }
 
     private final Kind kind;
+    private final String limit;
 
     /**
      * A failure of a kind with a one-line message.
@@ -38,6 +39,7 @@ public final class ElectrumException extends Exception
     {
         super(message);
         this.kind = kind;
+        this.limit = null;
     }
 
     /**
@@ -51,6 +53,27 @@ public final class ElectrumException extends Exception
     {
         super(message, cause);
         this.kind = kind;
+        this.limit = null;
+    }
+
+    private ElectrumException(final String limit, final String message)
+    {
+        super(message);
+        this.kind = Kind.PROTOCOL;
+        this.limit = limit;
+    }
+
+    /**
+     * A {@link Kind#PROTOCOL} failure because a server passed one of the wallet's bounds: the server is
+     * treated as faulty and the trip is counted under the limit's name.
+     *
+     * @param limit   name of the bound passed, such as {@code maxHistoryItems}.
+     * @param message one line naming the server, what it sent and the bound (never a secret).
+     * @return the failure.
+     */
+    public static ElectrumException limitExceeded(final String limit, final String message)
+    {
+        return new ElectrumException(limit, message);
     }
 
     /**
@@ -61,5 +84,19 @@ public final class ElectrumException extends Exception
     public Kind kind()
     {
         return kind;
+    }
+
+    /**
+     * The bound a server passed, when that is what this failure is (or what caused it).
+     *
+     * @return the limit's name, or null for other failures.
+     */
+    public String limit()
+    {
+        if (null != limit)
+        {
+            return limit;
+        }
+        return getCause() instanceof ElectrumException cause ? cause.limit() : null;
     }
 }

@@ -94,16 +94,26 @@ final class ElectrumReplies
     /**
      * Read the answer to {@code blockchain.scripthash.get_history}.
      *
-     * @param connected connection it came on.
-     * @param result    the answer.
+     * @param connected  connection it came on.
+     * @param scriptHash script hash asked about, hex.
+     * @param result     the answer.
+     * @param maxItems   longest history accepted ({@code wallet.electrum.maxHistoryItems}).
      * @return the history, in the server's order.
-     * @throws ElectrumException when an item lacks a txid or a height.
+     * @throws ElectrumException when an item lacks a txid or a height, or the history is longer than the bound.
      */
-    static List<HistoryItem> history(final ElectrumClient connected, final JsonNode result) throws ElectrumException
+    static List<HistoryItem> history(
+        final ElectrumClient connected, final String scriptHash, final JsonNode result, final int maxItems)
+        throws ElectrumException
     {
         if (!result.isArray())
         {
             throw malformedHistory(connected, result);
+        }
+        if (result.size() > maxItems)
+        {
+            throw ElectrumException.limitExceeded(LimitCounters.MAX_HISTORY_ITEMS, connected.server() +
+                " answered blockchain.scripthash.get_history for " + scriptHash + " with " + result.size() +
+                " items: over the " + maxItems + "-item limit (wallet.electrum.maxHistoryItems)");
         }
         final List<HistoryItem> items = new ArrayList<>(result.size());
         for (final JsonNode node : result)

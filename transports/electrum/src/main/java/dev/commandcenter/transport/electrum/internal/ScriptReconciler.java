@@ -58,6 +58,7 @@ final class ScriptReconciler
     private final TransactionFetcher fetcher;
     private final EpochClock clock;
     private final int depth;
+    private final ServerLimits limits;
     private final Map<String, ScriptState> states = new LinkedHashMap<>();
     private final ArrayDeque<ScriptState> work = new ArrayDeque<>();
     private long nextRetryMs = Long.MAX_VALUE;
@@ -71,6 +72,7 @@ final class ScriptReconciler
      * @param emitter   publishes events and records them in the ledger.
      * @param clock     clock of retries.
      * @param depth     confirmations up to which TransactionConfirmed is emitted.
+     * @param limits    bounds the server is held to.
      */
     ScriptReconciler(
         final WatchList watchList,
@@ -78,7 +80,8 @@ final class ScriptReconciler
         final ChainTip tip,
         final WalletEmitter emitter,
         final EpochClock clock,
-        final int depth)
+        final int depth,
+        final ServerLimits limits)
     {
         this.watchList = watchList;
         this.ledger = ledger;
@@ -86,7 +89,8 @@ final class ScriptReconciler
         this.emitter = emitter;
         this.clock = clock;
         this.depth = depth;
-        this.fetcher = new TransactionFetcher(ledger);
+        this.limits = limits;
+        this.fetcher = new TransactionFetcher(ledger, limits);
         final Set<String> withPayments = new HashSet<>(ledger.scriptHashes());
         for (final WatchedScript script : watchList.scripts())
         {
@@ -242,14 +246,17 @@ final class ScriptReconciler
     private void subscribe(final ElectrumClient connected, final List<ScriptState> toSubscribe)
         throws ElectrumException, InterruptedException
     {
-        final List<CompletableFuture<JsonNode>> futures = new ArrayList<>(toSubscribe.size());
-        for (final ScriptState state : toSubscribe)
-        {
-            futures.add(connected.send("blockchain.scripthash.subscribe", state.script.scriptHash()));
-        }
+        final int window = limits.maxRequestsInFlight();
+        final ArrayDeque<CompletableFuture<JsonNode>> inFlight = new ArrayDeque<>(Math.min(window, toSubscribe.size()));
+        int sent = 0;
         for (int i = 0; i < toSubscribe.size(); i++)
         {
-            final JsonNode result = connected.await("blockchain.scripthash.subscribe", futures.get(i));
+            while (sent < toSubscribe.size() && sent - i < window)
+            {
+                inFlight.add(connected.send("blockchain.scripthash.subscribe", toSubscribe.get(sent).script.scriptHash()));
+                sent++;
+            }
+            final JsonNode result = connected.await("blockchain.scripthash.subscribe", inFlight.poll());
             final String serverStatus = result.isNull() ? null : result.asText();
             final ScriptState state = toSubscribe.get(i);
             if (!Objects.equals(serverStatus, state.status))
@@ -272,13 +279,14 @@ final class ScriptReconciler
         throws ElectrumException, InterruptedException
     {
         final String scriptHash = state.script.scriptHash();
-        final List<HistoryItem> history = ElectrumReplies.history(connected,
-            connected.call("blockchain.scripthash.get_history", scriptHash));
+        final List<HistoryItem> history = ElectrumReplies.history(connected, scriptHash,
+            connected.call("blockchain.scripthash.get_history", scriptHash), limits.maxHistoryItems());
         for (final HistoryItem item : history)
         {
             tip.raiseTo(item.height());
         }
-        final Map<String, TransactionFetcher.TxInfo> transactions = fetcher.fetch(connected, scriptHash, history);
+        final Map<String, TransactionFetcher.TxInfo> transactions =
+            fetcher.fetch(connected, scriptHash, state.script.scriptPubKey(), history);
 
         boolean complete = true;
         final Set<String> present = new HashSet<>();

@@ -18,18 +18,25 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Fetches the transactions of a script's history that the ledger has no entry for, requesting them all
- * before awaiting any, and keeps the parsed ones (outputs and memo) in a bounded least-recently-used cache
- * so a script reconciled again, or another script paid by the same transaction, needs no new request.
+ * Fetches the transactions of a script's history that the ledger has no entry for, with at most
+ * {@code maxRequestsInFlight} requests awaiting an answer at a time, refuses a transaction larger than
+ * {@code maxTransactionBytes}, and keeps the parsed ones (outputs and memo) in a least-recently-used cache
+ * bounded in entries and in raw bytes, so a script reconciled again, or another script paid by the same
+ * transaction, needs no new request. What it returns for a script keeps only that script's total of each
+ * transaction, so memory stays bounded whatever a server sends.
  * <p>
  * <b>Note:</b> not thread safe; owned by the conductor's thread.
  */
@@ -74,73 +81,97 @@ final class TransactionFetcher
             }
             return total;
         }
+
+        /**
+         * The part of the transaction that concerns one script: its total to the script, and the memo.
+         *
+         * @param script output script.
+         * @return the compact form.
+         */
+        TxInfo forScript(final byte[] script)
+        {
+            final long total = receivedBy(script);
+            return new TxInfo(total > 0 ? List.of(new Output(script, total)) : List.of(), memo);
+        }
+    }
+
+    private record Cached(TxInfo tx, int bytes)
+    {
     }
 
     private final WalletLedger ledger;
-    private final Map<String, TxInfo> txCache = new LinkedHashMap<>(256, 0.75f, true)
-    {
-        private static final long serialVersionUID = 1L;
-
-        protected boolean removeEldestEntry(final Map.Entry<String, TxInfo> eldest)
-        {
-            return size() > TX_CACHE_SIZE;
-        }
-    };
+    private final ServerLimits limits;
+    private long cachedBytes;
+    private final LinkedHashMap<String, Cached> txCache = new LinkedHashMap<>(256, 0.75f, true);
 
     /**
      * A fetcher skipping what the ledger already records.
      *
      * @param ledger the wallet ledger.
+     * @param limits requests in flight, transaction size and cache bounds.
      */
-    TransactionFetcher(final WalletLedger ledger)
+    TransactionFetcher(final WalletLedger ledger, final ServerLimits limits)
     {
         this.ledger = ledger;
+        this.limits = limits;
     }
 
     /**
-     * The transactions of a history that have no ledger entry for the script.
+     * The transactions of a history that have no ledger entry for the script, each reduced to what it pays
+     * the script and its memo.
      *
      * @param connected  connection to ask.
      * @param scriptHash the script whose history it is.
+     * @param script     its output script.
      * @param history    its history.
      * @return the transactions by txid.
-     * @throws ElectrumException    when a request fails or a transaction does not parse.
+     * @throws ElectrumException    when a request fails, a transaction is over the size bound or does not parse.
      * @throws InterruptedException when interrupted while awaiting.
      */
-    Map<String, TxInfo> fetch(final ElectrumClient connected, final String scriptHash, final List<HistoryItem> history)
+    Map<String, TxInfo> fetch(
+        final ElectrumClient connected, final String scriptHash, final byte[] script, final List<HistoryItem> history)
         throws ElectrumException, InterruptedException
     {
         final Map<String, TxInfo> transactions = new LinkedHashMap<>();
         final List<String> needed = new ArrayList<>();
+        final Set<String> seen = new HashSet<>();
         for (final HistoryItem item : history)
         {
             final String txid = item.txid();
-            if (null != ledger.entry(txid, scriptHash) || transactions.containsKey(txid) || needed.contains(txid))
+            if (null != ledger.entry(txid, scriptHash) || !seen.add(txid))
             {
                 continue;
             }
-            final TxInfo cached = txCache.get(txid);
+            final Cached cached = txCache.get(txid);
             if (null != cached)
             {
-                transactions.put(txid, cached);
+                transactions.put(txid, cached.tx().forScript(script));
             }
             else
             {
                 needed.add(txid);
             }
         }
-        final List<CompletableFuture<JsonNode>> futures = new ArrayList<>(needed.size());
-        for (final String txid : needed)
+        final int window = limits.maxRequestsInFlight();
+        if (needed.size() > window)
         {
-            futures.add(connected.send("blockchain.transaction.get", txid));
+            limits.counters().trip(LimitCounters.MAX_REQUESTS_IN_FLIGHT);
         }
+        final ArrayDeque<CompletableFuture<JsonNode>> inFlight = new ArrayDeque<>(Math.min(window, needed.size()));
+        int sent = 0;
         for (int i = 0; i < needed.size(); i++)
         {
+            while (sent < needed.size() && sent - i < window)
+            {
+                inFlight.add(connected.send("blockchain.transaction.get", needed.get(sent)));
+                sent++;
+            }
             final String txid = needed.get(i);
-            final JsonNode result = connected.await("blockchain.transaction.get", futures.get(i));
+            final JsonNode result = connected.await("blockchain.transaction.get", inFlight.poll());
+            final int bytes = checkSize(connected.server(), txid, result);
             final TxInfo tx = parseTransaction(connected.server(), txid, result);
-            txCache.put(txid, tx);
-            transactions.put(txid, tx);
+            cache(txid, tx, bytes);
+            transactions.put(txid, tx.forScript(script));
         }
         return transactions;
     }
@@ -185,6 +216,30 @@ final class TransactionFetcher
         catch (final CharacterCodingException | RuntimeException ex)
         {
             return "";
+        }
+    }
+
+    private int checkSize(final ServerAddress server, final String txid, final JsonNode result) throws ElectrumException
+    {
+        final long bytes = result.isTextual() ? result.asText().length() / 2 : 0;
+        if (bytes > limits.maxTransactionBytes())
+        {
+            throw ElectrumException.limitExceeded(LimitCounters.MAX_TRANSACTION_BYTES, server + " sent transaction " +
+                txid + " of " + bytes + " bytes: over the " + limits.maxTransactionBytes() +
+                "-byte limit (wallet.electrum.maxTransactionBytes)");
+        }
+        return (int)bytes;
+    }
+
+    private void cache(final String txid, final TxInfo tx, final int bytes)
+    {
+        final Cached previous = txCache.put(txid, new Cached(tx, bytes));
+        cachedBytes += bytes - (null == previous ? 0 : previous.bytes());
+        final Iterator<Cached> eldest = txCache.values().iterator();
+        while ((txCache.size() > TX_CACHE_SIZE || cachedBytes > limits.txCacheBytes()) && eldest.hasNext())
+        {
+            cachedBytes -= eldest.next().bytes();
+            eldest.remove();
         }
     }
 

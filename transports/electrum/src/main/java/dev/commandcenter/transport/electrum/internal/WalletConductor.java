@@ -27,9 +27,12 @@ import java.util.List;
  * engine accepted it; a changed ledger is saved to its file at the end of the duty cycle that changed it.
  * <p>
  * Connection readers (virtual threads) and the notify endpoint only hand messages to the bounded
- * {@link ConductorInbox}; a full inbox drops the connection (a reconnect resubscribes and reconciles what
- * changed) or, for notify triggers, reconciles every script. Requests to the server are awaited inside
- * {@link #doWork()}, each bounded by the request timeout.
+ * {@link ConductorInbox}: header notifications coalesce to the latest tip, script notifications to the set of
+ * changed watched scripts, and a full trigger queue reconciles every script. Requests to the server are awaited
+ * inside {@link #doWork()}, each bounded by the request timeout, at most {@code maxRequestsInFlight} at a time;
+ * a server passing a bound (line length, history length, transaction size) is dropped and the next one tried.
+ * Any other failure of a duty cycle, an Error included, restarts the conductor: the connection is dropped, the
+ * failure reported and counted, and after the backoff every script is reconciled on the next server.
  * <p>
  * <b>Note:</b> all state is confined to the agent's thread, except the inbox, the status snapshot,
  * the counters and the watch list's concurrent look-ups.
@@ -48,6 +51,8 @@ public final class WalletConductor implements Agent
     private final ReconnectBackoff backoff;
     private final long keepaliveIntervalMs;
     private final AtomicCounter reconnectsCounter;
+    private final AtomicCounter restartsCounter;
+    private final LimitCounters limits;
     private final ConductorInbox inbox;
     private final ChainTip tip;
     private final WalletHealth health;
@@ -61,6 +66,7 @@ public final class WalletConductor implements Agent
     private long nextConnectMs;
     private long nextPingMs;
     private boolean connectedOnce;
+    private boolean reconcileAllOnConnect;
 
     /**
      * A conductor for a concluded context.
@@ -75,9 +81,11 @@ public final class WalletConductor implements Agent
         this.clock = ctx.epochClock();
         this.errorHandler = ctx.errorHandler();
         this.keepaliveIntervalMs = ctx.keepaliveIntervalMs();
-        this.inbox = new ConductorInbox(ctx.inboxCapacity());
         final AtomicCounter stateCounter = ctx.counterAllocator().allocate(CounterType.WALLET_STATE, "");
         this.reconnectsCounter = ctx.counterAllocator().allocate(CounterType.WALLET_RECONNECTS, "");
+        this.restartsCounter = ctx.counterAllocator().allocate(CounterType.WALLET_CONDUCTOR_RESTARTS, "");
+        this.limits = new LimitCounters(ctx.counterAllocator());
+        this.inbox = new ConductorInbox(ctx.inboxCapacity(), watchList, limits, errorHandler);
         final AtomicCounter requestsInFlightCounter =
             ctx.counterAllocator().allocate(CounterType.WALLET_REQUESTS_IN_FLIGHT, "");
         final AtomicCounter eventsCounter = ctx.counterAllocator().allocate(CounterType.WALLET_EVENTS, "");
@@ -86,9 +94,11 @@ public final class WalletConductor implements Agent
         this.backoff = new ReconnectBackoff(ctx.backoffMinMs(), ctx.backoffMaxMs(), ctx.random());
         this.ledgerSaver = new LedgerSaver(ledger, ctx.ledgerFile(), clock, errorHandler);
         this.tip = new ChainTip(ledger);
-        this.health = new WalletHealth(watchList, tip, stateCounter, eventsCounter);
+        this.health = new WalletHealth(watchList, tip, stateCounter, eventsCounter, restartsCounter);
         this.emitter = new WalletEmitter(ctx.publisher(), ledger, errorHandler, tip, health);
-        this.reconciler = new ScriptReconciler(watchList, ledger, tip, emitter, clock, ctx.confirmations());
+        this.reconciler = new ScriptReconciler(watchList, ledger, tip, emitter, clock, ctx.confirmations(),
+            new ServerLimits(ctx.maxHistoryItems(), ctx.maxRequestsInFlight(), ctx.maxTransactionBytes(),
+            ctx.txCacheBytes(), limits));
         health.update(NetworkState.DISCONNECTED, servers.getFirst().toString(), "not connected yet");
     }
 
@@ -120,6 +130,27 @@ public final class WalletConductor implements Agent
     public long inboxOverflows()
     {
         return inbox.overflows();
+    }
+
+    /**
+     * Trips of one of the bounds held against servers, since start.
+     *
+     * @param limit name of the bound, such as {@code maxHistoryItems} or {@code notificationsCoalesced}.
+     * @return the count, 0 for an unknown name.
+     */
+    public long limitTrips(final String limit)
+    {
+        return limits.trips(limit);
+    }
+
+    /**
+     * Messages the inbox holds now, bounded whatever a server sends.
+     *
+     * @return the count.
+     */
+    public int inboxSize()
+    {
+        return inbox.size();
     }
 
     /**
@@ -199,14 +230,21 @@ public final class WalletConductor implements Agent
                 }
                 throw ex;
             }
-            catch (final RuntimeException ex)
+            catch (final RuntimeException | Error ex)
             {
-                onSessionEnd(new ElectrumException(ElectrumException.Kind.PROTOCOL,
-                    "unexpected failure with " + servers.get(serverIndex) + ": " + ex, ex));
+                onConductorFailure(ex);
                 workCount++;
             }
         }
-        ledgerSaver.saveIfChanged(false);
+        try
+        {
+            ledgerSaver.saveIfChanged(false);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            onConductorFailure(ex);
+            workCount++;
+        }
         return workCount;
     }
 
@@ -245,6 +283,7 @@ public final class WalletConductor implements Agent
     private void connect(final ServerAddress server) throws ElectrumException, InterruptedException
     {
         inbox.clearOverflow();
+        inbox.discardNotices();
         final ElectrumClient connected = ElectrumClient.connect(server, clientOptions, inbox);
         client = connected;
         if (connectedOnce)
@@ -261,6 +300,12 @@ public final class WalletConductor implements Agent
         final JsonNode header = connected.call("blockchain.headers.subscribe");
         tip.reset(connected, ElectrumReplies.tipHeight(server, header), header.path("hex").asText(""));
         reconciler.subscribeAll(connected);
+        if (reconcileAllOnConnect)
+        {
+            // after a failure of the conductor a script may have been left half reconciled: check them all
+            reconciler.enqueueAll();
+            reconcileAllOnConnect = false;
+        }
         drainWork(connected);
         reconciler.updateConfirmations();
         backoff.reset();
@@ -284,6 +329,17 @@ public final class WalletConductor implements Agent
         }
         ConductorInbox.Message message;
         while (workCount < INBOX_DRAIN_LIMIT && null != (message = inbox.poll()))
+        {
+            handle(connected, message);
+            workCount++;
+        }
+        final ConductorInbox.TipNotice tipNotice = inbox.takeTip();
+        if (null != tipNotice)
+        {
+            handle(connected, tipNotice);
+            workCount++;
+        }
+        while (workCount < INBOX_DRAIN_LIMIT && null != (message = inbox.takeScriptNotice()))
         {
             handle(connected, message);
             workCount++;
@@ -361,8 +417,41 @@ public final class WalletConductor implements Agent
         nextConnectMs = clock.time() + backoff.nextDelayMs();
     }
 
+    /**
+     * Anything else the duty cycle threw, an Error included: the conductor is restarted. The connection is
+     * dropped, the failure is reported (naming the server) and counted, the status says so, and after the
+     * backoff the next server is tried and every script is reconciled again.
+     */
+    private void onConductorFailure(final Throwable ex)
+    {
+        final ServerAddress server = servers.get(serverIndex);
+        closeClient();
+        if (!running)
+        {
+            return;
+        }
+        restartsCounter.increment();
+        reconcileAllOnConnect = true;
+        final long delayMs = backoff.nextDelayMs();
+        final ElectrumException failure = new ElectrumException(ElectrumException.Kind.PROTOCOL,
+            "wallet conductor failed with " + server + " (" + oneLine(ex) + "): restarting in " + delayMs + " ms", ex);
+        onFailure(server, failure);
+        serverIndex = (serverIndex + 1) % servers.size();
+        nextConnectMs = clock.time() + delayMs;
+    }
+
+    private static String oneLine(final Throwable ex)
+    {
+        final String text = String.valueOf(ex).replace('\n', ' ').replace('\r', ' ');
+        return text.length() <= 200 ? text : text.substring(0, 200) + "...";
+    }
+
     private void onFailure(final ServerAddress server, final ElectrumException ex)
     {
+        if (null != ex.limit())
+        {
+            limits.trip(ex.limit());
+        }
         errorHandler.onError(ex);
         final NetworkState state = switch (ex.kind())
         {

@@ -21,24 +21,31 @@ final class WalletHealth
     private final ChainTip tip;
     private final AtomicCounter stateCounter;
     private final AtomicCounter eventsCounter;
+    private final AtomicCounter restartsCounter;
     private final AtomicLong eventsPublished = new AtomicLong();
     private volatile ElectrumWalletSource.Status status;
 
     /**
      * Health of a wallet, with no status until the first {@link #update}.
      *
-     * @param watchList     the watch list, whose size the status reports.
-     * @param tip           the chain tip, whose height the status reports.
-     * @param stateCounter  counter of the network state (its ordinal), labelled with the state and server.
-     * @param eventsCounter counter of events published.
+     * @param watchList       the watch list, whose size the status reports.
+     * @param tip             the chain tip, whose height the status reports.
+     * @param stateCounter    counter of the network state (its ordinal), labelled with the state and server.
+     * @param eventsCounter   counter of events published.
+     * @param restartsCounter counter of conductor restarts, which the status reports.
      */
     WalletHealth(
-        final WatchList watchList, final ChainTip tip, final AtomicCounter stateCounter, final AtomicCounter eventsCounter)
+        final WatchList watchList,
+        final ChainTip tip,
+        final AtomicCounter stateCounter,
+        final AtomicCounter eventsCounter,
+        final AtomicCounter restartsCounter)
     {
         this.watchList = watchList;
         this.tip = tip;
         this.stateCounter = stateCounter;
         this.eventsCounter = eventsCounter;
+        this.restartsCounter = restartsCounter;
     }
 
     /**
@@ -61,7 +68,8 @@ final class WalletHealth
     void update(final NetworkState state, final String server, final String reason)
     {
         final ElectrumWalletSource.Status previous = status;
-        status = new ElectrumWalletSource.Status(state, server, tip.height(), reason, watchList.size(), eventsPublished.get());
+        status = new ElectrumWalletSource.Status(state, server, tip.height(), reason, watchList.size(), eventsPublished.get(),
+            restartsCounter.get());
         if (null == previous || previous.state() != state || !previous.server().equals(server))
         {
             stateCounter.setRelease(state.ordinal());
@@ -86,6 +94,6 @@ final class WalletHealth
     {
         final ElectrumWalletSource.Status current = status;
         status = new ElectrumWalletSource.Status(current.state(), current.server(), tip.height(), current.reason(),
-            watchList.size(), eventsPublished.get());
+            watchList.size(), eventsPublished.get(), restartsCounter.get());
     }
 }
