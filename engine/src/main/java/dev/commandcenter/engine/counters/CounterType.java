@@ -105,7 +105,10 @@ public enum CounterType
         Kind.GAUGE, "commandcenter_wallet_requests_in_flight", null),
     /** Wallet events published (payments seen, confirmations, reorgs). */
     WALLET_EVENTS(43, "wallet events",
-        Kind.COUNTER, "commandcenter_wallet_events_total", null);
+        Kind.COUNTER, "commandcenter_wallet_events_total", null),
+    /** Electrum servers caught lying: a block header or merkle proof that failed validation. */
+    WALLET_SERVER_LIES(49, "wallet server lies",
+        Kind.COUNTER, "commandcenter_wallet_server_lies_total", null);
 
     /**
      * Whether a counter only ever increases (until the engine restarts) or goes up and down.

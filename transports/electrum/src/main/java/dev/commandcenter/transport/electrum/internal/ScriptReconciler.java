@@ -56,6 +56,7 @@ final class ScriptReconciler
     private final ChainTip tip;
     private final WalletEmitter emitter;
     private final TransactionFetcher fetcher;
+    private final MerkleProofs proofs;
     private final EpochClock clock;
     private final int depth;
     private final Map<String, ScriptState> states = new LinkedHashMap<>();
@@ -71,6 +72,7 @@ final class ScriptReconciler
      * @param emitter   publishes events and records them in the ledger.
      * @param clock     clock of retries.
      * @param depth     confirmations up to which TransactionConfirmed is emitted.
+     * @param proofs    merkle proofs: a payment counts as confirmed only once proven.
      */
     ScriptReconciler(
         final WatchList watchList,
@@ -78,8 +80,10 @@ final class ScriptReconciler
         final ChainTip tip,
         final WalletEmitter emitter,
         final EpochClock clock,
-        final int depth)
+        final int depth,
+        final MerkleProofs proofs)
     {
+        this.proofs = proofs;
         this.watchList = watchList;
         this.ledger = ledger;
         this.tip = tip;
@@ -164,6 +168,25 @@ final class ScriptReconciler
             for (final HistoryItem item : state.history)
             {
                 if (item.confirmed())
+                {
+                    enqueue(state);
+                    break;
+                }
+            }
+        }
+    }
+
+    /**
+     * Queue every script with a payment reported confirmed but not proven yet (its header was not held).
+     */
+    void enqueueUnproven()
+    {
+        for (final ScriptState state : states.values())
+        {
+            for (final HistoryItem item : state.history)
+            {
+                if (item.confirmed() && !proofs.isProven(item.txid(), item.height()) &&
+                    null != ledger.entry(item.txid(), state.script.scriptHash()))
                 {
                     enqueue(state);
                     break;
@@ -274,10 +297,6 @@ final class ScriptReconciler
         final String scriptHash = state.script.scriptHash();
         final List<HistoryItem> history = ElectrumReplies.history(connected,
             connected.call("blockchain.scripthash.get_history", scriptHash));
-        for (final HistoryItem item : history)
-        {
-            tip.raiseTo(item.height());
-        }
         final Map<String, TransactionFetcher.TxInfo> transactions = fetcher.fetch(connected, scriptHash, history);
 
         boolean complete = true;
@@ -308,11 +327,14 @@ final class ScriptReconciler
                 complete &= emitter.reorged(entry);
                 entry = ledger.entry(item.txid(), scriptHash);
             }
+            // a confirmation counts only once a merkle proof backs it; until then the server is trusted
+            final boolean proven = item.confirmed() &&
+                MerkleProofs.Result.PROVEN == proofs.prove(connected, item.txid(), item.height());
             if (null == entry || !entry.received())
             {
-                final int confirmations = item.confirmed() ? Math.max(1, tip.height() - item.height() + 1) : 0;
+                final int confirmations = proven ? Math.max(1, tip.height() - item.height() + 1) : 0;
                 if (!emitter.received(item.txid(), scriptHash, state.script.address(), amount,
-                    Math.max(0, item.height()), confirmations, memo))
+                    proven ? item.height() : 0, confirmations, memo, proven))
                 {
                     complete = false;
                     continue;
@@ -365,6 +387,10 @@ final class ScriptReconciler
         final String scriptHash = state.script.scriptHash();
         final WalletLedger.Entry entry = ledger.entry(item.txid(), scriptHash);
         if (null == entry || !entry.received())
+        {
+            return true;
+        }
+        if (!proofs.isProven(item.txid(), item.height()))
         {
             return true;
         }
