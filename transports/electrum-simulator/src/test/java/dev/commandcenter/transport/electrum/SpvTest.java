@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Simplified payment verification against lying servers: a liar listed first, an honest server on the same
@@ -149,6 +150,35 @@ class SpvTest
         assertThat(harness.source.status().tipHeight()).isEqualTo(105);
         assertThat(simulator.requestCount("blockchain.block.headers")).isGreaterThan(headerRequests);
         assertThat(harness.publisher.confirmed().getLast().confirmations()).isEqualTo(5);
+    }
+
+    @Test
+    void shouldRefuseAReorgDeeperThanTheConfiguredDepth() throws Exception
+    {
+        final ElectrumSimulator liar = harness.simulator();
+        final ElectrumSimulator honest = honestServer();
+        harness.start(harness.context().addresses(List.of(address)).servers(List.of(liar.url(), honest.url()))
+            .counterAllocator(allocator).maxReorgDepth(2));
+        harness.awaitConnected(1);
+
+        liar.reorg(3, false);
+
+        awaitFailedOverTo(honest);
+        assertThat(harness.errors).anyMatch((error) -> error.equals(liar.url() + " lied: announced a tip at height 101 " +
+            "whose chain does not join the one held within 2 blocks (wallet.electrum.maxReorgDepth)"));
+        assertThat(harness.source.status().tipHeight()).isEqualTo(100);
+        assertThat(allocated.get(CounterType.WALLET_SERVER_LIES).get()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldRejectBadSpvSettingsInOneLine() throws Exception
+    {
+        assertThatThrownBy(() -> ElectrumWalletSource.create(harness.context().addresses(List.of(address)).headerWindow(10)))
+            .hasMessage("wallet.electrum.headerWindow: expected 144 to 100000, got 10");
+        assertThatThrownBy(() -> ElectrumWalletSource.create(harness.context().addresses(List.of(address)).maxReorgDepth(2016)))
+            .hasMessage("wallet.electrum.maxReorgDepth: expected 1 to 2015, got 2016");
+        assertThatThrownBy(() -> ElectrumWalletSource.create(harness.context().addresses(List.of(address)).headersPerRequest(0)))
+            .hasMessage("wallet.electrum.headersPerRequest: expected 1 to 2016, got 0");
     }
 
     private ElectrumSimulator honestServer() throws IOException
