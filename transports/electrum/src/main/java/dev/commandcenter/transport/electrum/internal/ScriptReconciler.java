@@ -185,8 +185,9 @@ final class ScriptReconciler
         {
             for (final HistoryItem item : state.history)
             {
-                if (item.confirmed() && !proofs.isProven(item.txid(), item.height()) &&
-                    null != ledger.entry(item.txid(), state.script.scriptHash()))
+                final WalletLedger.Entry entry = item.confirmed() ? ledger.entry(item.txid(), state.script.scriptHash()) : null;
+                if (null != entry && entry.received() && entry.confirmations() < depth &&
+                    !proofs.isProven(item.txid(), item.height()))
                 {
                     enqueue(state);
                     break;
@@ -328,7 +329,7 @@ final class ScriptReconciler
                 entry = ledger.entry(item.txid(), scriptHash);
             }
             // a confirmation counts only once a merkle proof backs it; until then the server is trusted
-            final boolean proven = item.confirmed() &&
+            final boolean proven = item.confirmed() && (null == entry || !entry.received() || entry.confirmations() < depth) &&
                 MerkleProofs.Result.PROVEN == proofs.prove(connected, item.txid(), item.height());
             if (null == entry || !entry.received())
             {
