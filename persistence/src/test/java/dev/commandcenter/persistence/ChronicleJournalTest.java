@@ -1,5 +1,6 @@
 package dev.commandcenter.persistence;
 
+import dev.commandcenter.codecs.MessageSchema;
 import dev.commandcenter.engine.Sources;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
@@ -266,7 +267,7 @@ class ChronicleJournalTest
         final TestEvent event = new TestEvent();
         try (ChronicleJournal journal = ChronicleJournal.open(new ChronicleJournal.Context().dataDir(dataDir)))
         {
-            journal.append(event.chat(0, T0, 1, "gina", "from the future").schemaVersion(2));
+            journal.append(event.chat(0, T0, 1, "gina", "from the future").schemaVersion(MessageSchema.SCHEMA_VERSION + 1));
         }
         final Path journalDir = dataDir.resolve("journal");
         final Map<Path, Long> before = snapshot(journalDir);
@@ -274,7 +275,8 @@ class ChronicleJournalTest
         assertThatThrownBy(() -> ChronicleJournal.open(new ChronicleJournal.Context().dataDir(dataDir)))
             .isInstanceOf(JournalException.class)
             .hasMessageStartingWith("cannot open journal " + journalDir + " for append: journal record at index 0x")
-            .hasMessageEndingWith(": schema version 2 is newer than this build reads (1): upgrade Command Center");
+            .hasMessageEndingWith(": schema version " + (MessageSchema.SCHEMA_VERSION + 1) + " is newer than this build reads (" +
+                MessageSchema.SCHEMA_VERSION + "): upgrade Command Center");
         assertThat(snapshot(journalDir)).isEqualTo(before);
     }
 

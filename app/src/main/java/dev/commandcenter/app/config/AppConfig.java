@@ -229,6 +229,12 @@ public final class AppConfig
         public int maxTransactionBytes = 400_000;
         /** Raw bytes of fetched transactions kept for reuse. */
         public long txCacheBytes = 16L * 1024 * 1024;
+        /** Validated block headers kept (SPV); payments first seen deeper than this stay unverified. */
+        public int headerWindow = 2016;
+        /** Deepest fork a replacing chain may have; deeper ones are refused as lies. */
+        public int maxReorgDepth = 100;
+        /** Most headers asked for in one blockchain.block.headers request (fewer if the line limit needs it). */
+        public int headersPerRequest = 2016;
         /** Reconnect backoff bounds. */
         public Backoff backoff = new Backoff();
         /** TLS trust. */

@@ -73,6 +73,11 @@ final class JsonTokenListener extends AbstractTokenListener
     public void onEncoding(
         final Token fieldToken, final DirectBuffer buffer, final int index, final Token typeToken, final int actingVersion)
     {
+        if (fieldToken.version() > actingVersion)
+        {
+            // added after the message was written: its bytes belong to whatever follows the old block
+            return;
+        }
         try
         {
             writeName(fieldToken);
@@ -124,6 +129,10 @@ final class JsonTokenListener extends AbstractTokenListener
         final int toIndex,
         final int actingVersion)
     {
+        if (fieldToken.version() > actingVersion)
+        {
+            return;
+        }
         final Token typeToken = tokens.get(fromIndex);
         final long raw = Types.getLong(buffer, bufferIndex, typeToken.encoding());
         String name = null;

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.commandcenter.codecs.MessageSchema;
+import dev.commandcenter.codecs.sbe.BooleanType;
 import dev.commandcenter.codecs.sbe.MessageHeaderEncoder;
 import dev.commandcenter.codecs.sbe.OverlayAlertDecoder;
 import dev.commandcenter.codecs.sbe.TelemetrySnapshotEncoder;
+import dev.commandcenter.codecs.sbe.TransactionReceivedDecoder;
 import dev.commandcenter.codecs.sbe.TransactionReceivedEncoder;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -30,7 +32,8 @@ class JsonViewTest
     @ParameterizedTest
     @ValueSource(strings = {
         "{\"type\":\"TransactionReceived\",\"amountSats\":12345,\"height\":0,\"confirmations\":0," +
-            "\"txid\":\"" + TXID + "\",\"scriptHash\":\"" + TXID + "\",\"address\":\"bcrt1qxyz\",\"memo\":\"gg ✨\"}",
+            "\"txid\":\"" + TXID + "\",\"scriptHash\":\"" + TXID + "\",\"verified\":\"TRUE\",\"address\":\"bcrt1qxyz\"," +
+            "\"memo\":\"gg ✨\"}",
         "{\"type\":\"TransactionConfirmed\",\"amountSats\":1,\"height\":812345,\"confirmations\":3," +
             "\"txid\":\"" + TXID + "\",\"scriptHash\":\"" + TXID + "\",\"address\":\"a\",\"memo\":\"\"}",
         "{\"type\":\"WalletBalance\",\"confirmedSats\":100,\"unconfirmedSats\":-5,\"address\":\"\"}",
@@ -38,7 +41,8 @@ class JsonViewTest
             "\"reason\":\"timeout\"}",
         "{\"type\":\"ChatMessage\",\"messageId\":7,\"channel\":\"main\",\"user\":\"ann\",\"text\":\"hi \\\"there\\\"\"}",
         "{\"type\":\"OverlayAlert\",\"alertId\":9,\"amountSats\":5000,\"showAtEpochMs\":1700000000000," +
-            "\"durationMs\":8000,\"queued\":2,\"kind\":\"PAYMENT\",\"txid\":\"" + TXID + "\",\"title\":\"New tip!\"," +
+            "\"durationMs\":8000,\"queued\":2,\"kind\":\"PAYMENT\",\"txid\":\"" + TXID + "\",\"verified\":\"FALSE\"," +
+            "\"title\":\"New tip!\"," +
             "\"message\":\"5000 sats\"}",
         "{\"type\":\"PluginStatus\",\"state\":\"QUARANTINED\",\"processed\":10,\"errors\":5,\"lag\":0,\"p50Nanos\":100," +
             "\"p99Nanos\":900,\"pluginId\":\"x\",\"version\":\"1.0.0\",\"reason\":\"boom\"}",
@@ -94,6 +98,33 @@ class JsonViewTest
         assertThat(node.get("txid").asText()).isEqualTo(TXID);
         assertThat(node.get("address").asText()).isEqualTo("bcrt1qexample");
         assertThat(node.get("memo").asText()).isEqualTo("thanks");
+    }
+
+    @Test
+    void shouldReadAPaymentJournaledBeforeTheVerifiedFlagExisted() throws Exception
+    {
+        final int length = view.fromJson("{\"type\":\"TransactionReceived\",\"amountSats\":7,\"height\":0," +
+            "\"confirmations\":0,\"txid\":\"" + TXID + "\",\"scriptHash\":\"" + TXID + "\",\"verified\":\"TRUE\"," +
+            "\"address\":\"bcrt1qold\",\"memo\":\"from v1\"}", other, 0);
+        final int oldBlockLength = TransactionReceivedDecoder.BLOCK_LENGTH - 1;
+        final int header = MessageSchema.HEADER_LENGTH;
+        buffer.putBytes(0, other, 0, header + oldBlockLength);
+        buffer.putBytes(header + oldBlockLength, other, header + TransactionReceivedDecoder.BLOCK_LENGTH,
+            length - header - TransactionReceivedDecoder.BLOCK_LENGTH);
+        buffer.putShort(0, (short)oldBlockLength, java.nio.ByteOrder.LITTLE_ENDIAN);
+        buffer.putShort(6, (short)1, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+        final TransactionReceivedDecoder decoder = new TransactionReceivedDecoder()
+            .wrapAndApplyHeader(buffer, 0, new dev.commandcenter.codecs.sbe.MessageHeaderDecoder());
+        assertThat(decoder.verified()).isEqualTo(BooleanType.NULL_VAL);
+        assertThat(decoder.address()).isEqualTo("bcrt1qold");
+        assertThat(decoder.memo()).isEqualTo("from v1");
+
+        final JsonNode node = MAPPER.readTree(view.toJson(buffer, 0));
+        assertThat(node.has("verified")).isFalse();
+        assertThat(node.get("address").asText()).isEqualTo("bcrt1qold");
+        assertThat(node.get("memo").asText()).isEqualTo("from v1");
+        assertThat(node.get("amountSats").asLong()).isEqualTo(7);
     }
 
     @Test

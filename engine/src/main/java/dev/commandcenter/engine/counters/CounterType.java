@@ -111,7 +111,10 @@ public enum CounterType
         Kind.COUNTER, "commandcenter_wallet_limit_trips_total", "limit"),
     /** Times the wallet conductor failed and was restarted. */
     WALLET_CONDUCTOR_RESTARTS(49, "wallet conductor restarts",
-        Kind.COUNTER, "commandcenter_wallet_conductor_restarts_total", null);
+        Kind.COUNTER, "commandcenter_wallet_conductor_restarts_total", null),
+    /** Electrum servers caught lying: a block header or merkle proof that failed validation. */
+    WALLET_SERVER_LIES(50, "wallet server lies",
+        Kind.COUNTER, "commandcenter_wallet_server_lies_total", null);
 
     /**
      * Whether a counter only ever increases (until the engine restarts) or goes up and down.

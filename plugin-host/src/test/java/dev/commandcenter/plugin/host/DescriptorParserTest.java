@@ -89,7 +89,7 @@ class DescriptorParserTest
             "field 'subscribes[0].type': expected a message type, one of [ChatMessage, NetworkStatus");
         bad(VALID.replace("amountSats >= 1000", "amount >= 1000"),
             "field 'subscribes[0].where': TransactionReceived has no field 'amount', expected one of [amountSats, height, " +
-            "confirmations, address, memo]");
+            "confirmations, verified, address, memo]");
         bad(VALID.replace("amountSats >= 1000", "amountSats >= lots"),
             "field 'subscribes[0].where': expected a whole number for 'amountSats' of TransactionReceived (int64), got 'lots'");
         bad(VALID.replace("amountSats >= 1000", "amountSats about 1000"),

@@ -1,9 +1,11 @@
 package dev.commandcenter.plugin.streambridge;
 
 import dev.commandcenter.codecs.sbe.AlertKind;
+import dev.commandcenter.codecs.sbe.BooleanType;
 import dev.commandcenter.codecs.sbe.MessageHeaderDecoder;
 import dev.commandcenter.codecs.sbe.MessageHeaderEncoder;
 import dev.commandcenter.codecs.sbe.OverlayAlertEncoder;
+import dev.commandcenter.codecs.sbe.TransactionConfirmedDecoder;
 import dev.commandcenter.codecs.sbe.TransactionReceivedDecoder;
 import dev.commandcenter.engine.Event;
 import dev.commandcenter.engine.MessageWriter;
@@ -17,13 +19,20 @@ import org.agrona.collections.LongArrayQueue;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Turns received payments into overlay alerts for OBS browser sources. For each
  * {@code TransactionReceived} of at least {@code minAmountSats} not seen before (same txid and
  * script hash), it emits one {@code OverlayAlert} with its title and message rendered from templates,
  * scheduled one at a time: it shows at the later of the payment's event time and the end of the
- * alert before it, and carries how many earlier alerts are still pending or showing.
+ * alert before it, and carries how many earlier alerts are still pending or showing, and whether a merkle
+ * proof backs the payment ({@code verified}).
+ * <p>
+ * With {@code alertOn: mempool} (the default) a payment alerts when first seen, in the mempool on the
+ * server's word; with {@code alertOn: confirmed} only once proven confirmed: a {@code TransactionReceived}
+ * marked verified, or the first {@code TransactionConfirmed} of a payment (the wallet emits those only with
+ * a proof). The wallet journals every sighting either way; this plugin decides what is worth an alert.
  * <p>
  * The schedule depends only on event timestamps and sequences, never on a wall clock, so replaying
  * a journal reproduces the same alerts byte for byte. Its overlay page is served from
@@ -33,7 +42,8 @@ import java.util.List;
  * Configuration keys ({@code plugins.stream-bridge.*}): {@value #MIN_AMOUNT_SATS_KEY} (default
  * {@value #MIN_AMOUNT_SATS_DEFAULT}), {@value #ALERT_DURATION_MS_KEY} (default
  * {@value #ALERT_DURATION_MS_DEFAULT}), {@value #TITLE_KEY} (default {@value #TITLE_DEFAULT}),
- * {@value #MESSAGE_KEY} (default {@value #MESSAGE_DEFAULT}). Templates take the placeholders
+ * {@value #MESSAGE_KEY} (default {@value #MESSAGE_DEFAULT}), {@value #ALERT_ON_KEY} ({@code mempool} or
+ * {@code confirmed}, default {@code mempool}). Templates take the placeholders
  * {@code {amount}} (as {@code 0.00012345 BTC}), {@code {sats}} (as {@code 12345}), {@code {address}},
  * {@code {memo}} and {@code {txid}} (hex); <code>{{</code> and <code>}}</code> are literal braces.
  * <p>
@@ -76,11 +86,18 @@ public final class StreamBridgePlugin implements Plugin
     /** How many payments are remembered to ignore repeated reports of the same one. */
     public static final int SEEN_PAYMENTS_CAPACITY = 8192;
 
-    private static final List<String> KNOWN_KEYS = List.of(MIN_AMOUNT_SATS_KEY, ALERT_DURATION_MS_KEY, TITLE_KEY, MESSAGE_KEY);
+    /** Key: {@code mempool} to alert on payments when first seen, {@code confirmed} only once proven confirmed. */
+    public static final String ALERT_ON_KEY = "alertOn";
+    /** Default of {@value #ALERT_ON_KEY}. */
+    public static final String ALERT_ON_DEFAULT = "mempool";
+
+    private static final List<String> KNOWN_KEYS =
+        List.of(MIN_AMOUNT_SATS_KEY, ALERT_DURATION_MS_KEY, TITLE_KEY, MESSAGE_KEY, ALERT_ON_KEY);
     private static final MessageWriter<StreamBridgePlugin> ALERT_WRITER = StreamBridgePlugin::writeAlert;
 
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final TransactionReceivedDecoder received = new TransactionReceivedDecoder();
+    private final TransactionConfirmedDecoder confirmed = new TransactionConfirmedDecoder();
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final OverlayAlertEncoder alertEncoder = new OverlayAlertEncoder();
     private final Payment payment = new Payment();
@@ -96,6 +113,8 @@ public final class StreamBridgePlugin implements Plugin
     private AlertTemplate titleTemplate;
     private AlertTemplate messageTemplate;
     private long lastEndMs = Long.MIN_VALUE;
+    private boolean alertOnConfirmed;
+    private boolean verified;
 
     private long alertId;
     private long showAtMs;
@@ -130,13 +149,14 @@ public final class StreamBridgePlugin implements Plugin
     }
 
     /**
-     * Only {@code TransactionReceived}: confirmations of a payment already alerted raise nothing.
+     * {@code TransactionReceived}, and {@code TransactionConfirmed} for {@code alertOn: confirmed}; a payment
+     * already alerted raises nothing more.
      *
      * @return the subscription.
      */
     public Subscription subscription()
     {
-        return Subscription.of(TransactionReceivedDecoder.TEMPLATE_ID);
+        return Subscription.of(TransactionReceivedDecoder.TEMPLATE_ID, TransactionConfirmedDecoder.TEMPLATE_ID);
     }
 
     /**
@@ -157,30 +177,52 @@ public final class StreamBridgePlugin implements Plugin
     /**
      * Alert on a payment: filter by amount and duplicates, schedule it, render it and emit it.
      *
-     * @param event a {@code TransactionReceived}.
+     * @param event a {@code TransactionReceived} or {@code TransactionConfirmed}.
      */
     public void onEvent(final Event event)
     {
-        if (TransactionReceivedDecoder.TEMPLATE_ID != event.templateId())
+        final long amountSats;
+        final int txidOffset;
+        final int scriptHashOffset;
+        if (TransactionReceivedDecoder.TEMPLATE_ID == event.templateId())
+        {
+            final TransactionReceivedDecoder decoder = received.wrapAndApplyHeader(event.buffer(), event.offset(), headerDecoder);
+            verified = BooleanType.TRUE == decoder.verified();
+            if (alertOnConfirmed && !verified)
+            {
+                return;
+            }
+            amountSats = decoder.amountSats();
+            txidOffset = decoder.offset() + TransactionReceivedDecoder.txidEncodingOffset();
+            scriptHashOffset = decoder.offset() + TransactionReceivedDecoder.scriptHashEncodingOffset();
+            if (!isNewAndLargeEnough(event, amountSats, txidOffset, scriptHashOffset))
+            {
+                return;
+            }
+            payment.set(amountSats, event.buffer(), txidOffset);
+            decoder.wrapAddress(payment.address);
+            decoder.wrapMemo(payment.memo);
+        }
+        else if (TransactionConfirmedDecoder.TEMPLATE_ID == event.templateId() && alertOnConfirmed)
+        {
+            final TransactionConfirmedDecoder decoder =
+                confirmed.wrapAndApplyHeader(event.buffer(), event.offset(), headerDecoder);
+            verified = true;
+            amountSats = decoder.amountSats();
+            txidOffset = decoder.offset() + TransactionConfirmedDecoder.txidEncodingOffset();
+            scriptHashOffset = decoder.offset() + TransactionConfirmedDecoder.scriptHashEncodingOffset();
+            if (!isNewAndLargeEnough(event, amountSats, txidOffset, scriptHashOffset))
+            {
+                return;
+            }
+            payment.set(amountSats, event.buffer(), txidOffset);
+            decoder.wrapAddress(payment.address);
+            decoder.wrapMemo(payment.memo);
+        }
+        else
         {
             return;
         }
-        final TransactionReceivedDecoder decoder = received.wrapAndApplyHeader(event.buffer(), event.offset(), headerDecoder);
-        final long amountSats = decoder.amountSats();
-        if (amountSats < minAmountSats || amountSats <= 0)
-        {
-            return;
-        }
-        final int txidOffset = decoder.offset() + TransactionReceivedDecoder.txidEncodingOffset();
-        final int scriptHashOffset = decoder.offset() + TransactionReceivedDecoder.scriptHashEncodingOffset();
-        if (seen.contains(event.buffer(), txidOffset, scriptHashOffset))
-        {
-            return;
-        }
-
-        payment.set(amountSats, event.buffer(), txidOffset);
-        decoder.wrapAddress(payment.address);
-        decoder.wrapMemo(payment.memo);
 
         final long eventMs = Math.floorDiv(event.timestampNs(), 1_000_000L);
         while (!pendingEndsMs.isEmpty() && pendingEndsMs.peekLong() <= eventMs)
@@ -199,6 +241,12 @@ public final class StreamBridgePlugin implements Plugin
             lastEndMs = showAtMs + durationMs;
             pendingEndsMs.addLong(lastEndMs);
         }
+    }
+
+    private boolean isNewAndLargeEnough(
+        final Event event, final long amountSats, final int txidOffset, final int scriptHashOffset)
+    {
+        return amountSats >= minAmountSats && amountSats > 0 && !seen.contains(event.buffer(), txidOffset, scriptHashOffset);
     }
 
     /**
@@ -229,7 +277,15 @@ public final class StreamBridgePlugin implements Plugin
         final AlertTemplate title = AlertTemplate.compile(key(TITLE_KEY), config.getString(TITLE_KEY, TITLE_DEFAULT));
         final AlertTemplate message = AlertTemplate.compile(key(MESSAGE_KEY), config.getString(MESSAGE_KEY, MESSAGE_DEFAULT));
 
+        final String alertOn = config.getString(ALERT_ON_KEY, ALERT_ON_DEFAULT).trim().toLowerCase(Locale.ROOT);
+        if (!"mempool".equals(alertOn) && !"confirmed".equals(alertOn))
+        {
+            throw new IllegalArgumentException(key(ALERT_ON_KEY) + ": expected mempool or confirmed, got '" +
+                config.getString(ALERT_ON_KEY, ALERT_ON_DEFAULT) + "'");
+        }
+
         minAmountSats = minAmount;
+        alertOnConfirmed = "confirmed".equals(alertOn);
         durationMs = (int)duration;
         titleTemplate = title;
         messageTemplate = message;
@@ -251,6 +307,7 @@ public final class StreamBridgePlugin implements Plugin
             .queued(plugin.queued)
             .kind(AlertKind.PAYMENT)
             .putTxid(payment.txidBuffer, payment.txidOffset, Payment.TXID_LENGTH)
+            .verified(plugin.verified ? BooleanType.TRUE : BooleanType.FALSE)
             .putTitle(plugin.titleBuffer, 0, plugin.titleLength)
             .putMessage(plugin.messageBuffer, 0, plugin.messageLength);
 

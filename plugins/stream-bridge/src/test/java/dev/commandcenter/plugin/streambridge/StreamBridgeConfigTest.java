@@ -42,7 +42,9 @@ class StreamBridgeConfigTest
                 "plugins.stream-bridge.title: expected a string, got '42'"),
             arguments(Map.of("colour", "red"),
                 "plugins.stream-bridge: unknown key 'colour', expected one of " +
-                "[alertDurationMs, message, minAmountSats, title]"));
+                "[alertDurationMs, alertOn, message, minAmountSats, title]"),
+            arguments(Map.of("alertOn", "blocks"),
+                "plugins.stream-bridge.alertOn: expected mempool or confirmed, got 'blocks'"));
     }
 
     @ParameterizedTest

@@ -80,6 +80,7 @@ class StreamBridgePluginTest
         assertThat(json.get("type").asText()).isEqualTo("OverlayAlert");
         assertThat(json.get("txid").asText()).isEqualTo(payment.txidHex());
         assertThat(json.get("kind").asText()).isEqualTo("PAYMENT");
+        assertThat(json.get("verified").asText()).isEqualTo("FALSE");
         assertThat(json.get("message").asText()).isEqualTo("0.00012345 BTC from " + TestPayment.ADDRESS);
     }
 
@@ -224,6 +225,62 @@ class StreamBridgePluginTest
     }
 
     @Test
+    void shouldAlertOnlyOnProvenPaymentsWhenAlertOnIsConfirmed() throws Exception
+    {
+        final CapturingEgress egress = new CapturingEgress();
+        final Engine engine = launch("run", Map.of("alertOn", "confirmed"), egress, clockNs);
+        final TestPayment mempool = TestPayment.of(5_000, 1);
+        final TestPayment firstSeenConfirmed = TestPayment.of(6_000, 2).asVerified();
+
+        publish(engine, mempool);
+        await().atMost(WAIT).until(engine::isDrained);
+        assertThat(egress.size()).isZero();
+
+        final long confirmedSequence = engine.publisher().publish(Sources.WALLET, TestPayment.CONFIRMED_WRITER, mempool);
+        publish(engine, firstSeenConfirmed);
+        engine.publisher().publish(Sources.WALLET, TestPayment.CONFIRMED_WRITER, firstSeenConfirmed);
+        engine.publisher().publish(Sources.WALLET, TestPayment.CONFIRMED_WRITER, mempool);
+
+        await().atMost(WAIT).until(() -> egress.size() >= 2 && engine.isDrained());
+        assertThat(egress.outputs()).hasSize(2);
+        assertThat(egress.outputs()).extracting((output) -> output.alert().txidHex())
+            .containsExactly(mempool.txidHex(), firstSeenConfirmed.txidHex());
+        assertThat(egress.outputs().getFirst().alert().alertId()).isEqualTo(confirmedSequence);
+        for (final CapturingEgress.Output output : egress.outputs())
+        {
+            final JsonNode json = new ObjectMapper().readTree(JsonView.instance().toJson(new UnsafeBuffer(output.bytes()), 0));
+            assertThat(json.get("verified").asText()).isEqualTo("TRUE");
+        }
+    }
+
+    @Test
+    void shouldAlertOnceOnAMempoolPaymentAndIgnoreItsConfirmationsByDefault()
+    {
+        final CapturingEgress egress = new CapturingEgress();
+        final Engine engine = launch("run", Map.of(), egress, clockNs);
+        final TestPayment payment = TestPayment.of(5_000, 1);
+
+        publish(engine, payment);
+        engine.publisher().publish(Sources.WALLET, TestPayment.CONFIRMED_WRITER, payment);
+
+        await().atMost(WAIT).until(() -> egress.size() >= 1 && engine.isDrained());
+        assertThat(egress.outputs()).singleElement()
+            .satisfies((output) -> assertThat(output.alert().txidHex()).isEqualTo(payment.txidHex()));
+    }
+
+    @Test
+    void shouldRefuseAnUnknownAlertOnWithAOneLineReason()
+    {
+        final CapturingEgress egress = new CapturingEgress();
+        final Engine engine = launch("run", Map.of("alertOn", "sometimes"), egress, clockNs);
+
+        await().atMost(WAIT).until(() -> engine.pluginState("stream-bridge") == PluginState.FAILED);
+        assertThat(engine.pluginHealth().get(0).reason())
+            .contains("plugins.stream-bridge.alertOn: expected mempool or confirmed, got 'sometimes'")
+            .doesNotContain("\n");
+    }
+
+    @Test
     void shouldFailToStartWithAOneLineReasonOnBadConfiguration()
     {
         final CapturingEgress egress = new CapturingEgress();
@@ -253,7 +310,8 @@ class StreamBridgePluginTest
             assertThat(plugin.id()).isEqualTo("stream-bridge");
             assertThat(plugin.webResourceRoot()).isEqualTo("stream-bridge/web");
             assertThat(plugin.subscription().admitsType(1)).isTrue();
-            assertThat(plugin.subscription().admitsType(2)).isFalse();
+            assertThat(plugin.subscription().admitsType(2)).isTrue();
+            assertThat(plugin.subscription().admitsType(3)).isFalse();
         });
     }
 

@@ -1,6 +1,8 @@
 package dev.commandcenter.plugin.streambridge;
 
+import dev.commandcenter.codecs.sbe.BooleanType;
 import dev.commandcenter.codecs.sbe.MessageHeaderEncoder;
+import dev.commandcenter.codecs.sbe.TransactionConfirmedEncoder;
 import dev.commandcenter.codecs.sbe.TransactionReceivedEncoder;
 import dev.commandcenter.engine.MessageWriter;
 import org.agrona.MutableDirectBuffer;
@@ -17,16 +19,31 @@ import java.util.HexFormat;
  * @param scriptHash 32 bytes.
  * @param address    receiving address.
  * @param memo       memo, may be empty.
+ * @param verified   whether a merkle proof backs it.
  */
-record TestPayment(long amountSats, byte[] txid, byte[] scriptHash, String address, String memo)
+record TestPayment(long amountSats, byte[] txid, byte[] scriptHash, String address, String memo, boolean verified)
 {
     static final String ADDRESS = "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq";
 
     static final MessageWriter<TestPayment> WRITER = (buffer, offset, payment) -> payment.encode(buffer, offset);
 
+    static final MessageWriter<TestPayment> CONFIRMED_WRITER = (buffer, offset, payment) ->
+    {
+        final TransactionConfirmedEncoder encoder = new TransactionConfirmedEncoder();
+        encoder.wrapAndApplyHeader(buffer, offset, new MessageHeaderEncoder())
+            .amountSats(payment.amountSats)
+            .height(101)
+            .confirmations(1)
+            .putTxid(payment.txid, 0, payment.txid.length)
+            .putScriptHash(payment.scriptHash, 0, payment.scriptHash.length)
+            .address(payment.address)
+            .memo(payment.memo);
+        return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
+    };
+
     static TestPayment of(final long amountSats, final int txidSeed)
     {
-        return new TestPayment(amountSats, hash(txidSeed), hash(1000 + txidSeed % 7), ADDRESS, "");
+        return new TestPayment(amountSats, hash(txidSeed), hash(1000 + txidSeed % 7), ADDRESS, "", false);
     }
 
     static byte[] hash(final int seed)
@@ -43,12 +60,17 @@ record TestPayment(long amountSats, byte[] txid, byte[] scriptHash, String addre
 
     TestPayment withScriptHash(final byte[] newScriptHash)
     {
-        return new TestPayment(amountSats, txid, newScriptHash, address, memo);
+        return new TestPayment(amountSats, txid, newScriptHash, address, memo, verified);
     }
 
     TestPayment withMemo(final String newMemo)
     {
-        return new TestPayment(amountSats, txid, scriptHash, address, newMemo);
+        return new TestPayment(amountSats, txid, scriptHash, address, newMemo, verified);
+    }
+
+    TestPayment asVerified()
+    {
+        return new TestPayment(amountSats, txid, scriptHash, address, memo, true);
     }
 
     String txidHex()
@@ -65,6 +87,7 @@ record TestPayment(long amountSats, byte[] txid, byte[] scriptHash, String addre
             .confirmations(0)
             .putTxid(txid, 0, txid.length)
             .putScriptHash(scriptHash, 0, scriptHash.length)
+            .verified(verified ? BooleanType.TRUE : BooleanType.FALSE)
             .address(address)
             .memo(memo);
         return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
@@ -80,7 +103,7 @@ record TestPayment(long amountSats, byte[] txid, byte[] scriptHash, String addre
     {
         return other instanceof TestPayment that && amountSats == that.amountSats &&
             Arrays.equals(txid, that.txid) && Arrays.equals(scriptHash, that.scriptHash) &&
-            address.equals(that.address) && memo.equals(that.memo);
+            address.equals(that.address) && memo.equals(that.memo) && verified == that.verified;
     }
 
     public int hashCode()

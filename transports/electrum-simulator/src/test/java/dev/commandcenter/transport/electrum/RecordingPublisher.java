@@ -1,5 +1,6 @@
 package dev.commandcenter.transport.electrum;
 
+import dev.commandcenter.codecs.sbe.BooleanType;
 import dev.commandcenter.codecs.sbe.MessageHeaderDecoder;
 import dev.commandcenter.codecs.sbe.NetworkState;
 import dev.commandcenter.codecs.sbe.NetworkStatusDecoder;
@@ -152,6 +153,25 @@ final class RecordingPublisher implements EventPublisher
     long receivedCount(final String txid)
     {
         return received().stream().filter((event) -> event.txid().equals(txid)).count();
+    }
+
+    /**
+     * The verified flag of each TransactionReceived of a transaction, in publication order.
+     */
+    List<BooleanType> receivedFlags(final String txid)
+    {
+        final List<BooleanType> flags = new ArrayList<>();
+        for (final byte[] message : messages)
+        {
+            final UnsafeBuffer buffer = new UnsafeBuffer(message);
+            final MessageHeaderDecoder header = new MessageHeaderDecoder().wrap(buffer, 0);
+            if (header.templateId() == TransactionReceivedDecoder.TEMPLATE_ID && decode(message).txid().equals(txid))
+            {
+                flags.add(new TransactionReceivedDecoder()
+                    .wrap(buffer, MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version()).verified());
+            }
+        }
+        return flags;
     }
 
     static Decoded decode(final byte[] message)

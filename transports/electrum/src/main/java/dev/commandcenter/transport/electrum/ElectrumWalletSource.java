@@ -272,6 +272,12 @@ public final class ElectrumWalletSource implements AutoCloseable
     {
         /** Default confirmations after which updates stop ({@code wallet.confirmations}). */
         public static final int CONFIRMATIONS_DEFAULT = 6;
+        /** Default count of validated block headers kept ({@code wallet.electrum.headerWindow}): one retarget period. */
+        public static final int HEADER_WINDOW_DEFAULT = 2016;
+        /** Default deepest fork a replacing chain may have ({@code wallet.electrum.maxReorgDepth}). */
+        public static final int MAX_REORG_DEPTH_DEFAULT = 100;
+        /** Default and most headers asked for in one {@code blockchain.block.headers} request (the protocol's limit). */
+        public static final int HEADERS_PER_REQUEST_DEFAULT = 2016;
         /** Default capacity of the conductor's queue of closes and reconcile triggers (notifications coalesce beside it). */
         public static final int INBOX_CAPACITY_DEFAULT = 4096;
         /** Longest park of the default idle strategy, in nanoseconds (1 ms). */
@@ -283,6 +289,9 @@ public final class ElectrumWalletSource implements AutoCloseable
         private List<String> xpubs = new ArrayList<>();
         private int gapLimit = WatchList.GAP_LIMIT_DEFAULT;
         private int confirmations = CONFIRMATIONS_DEFAULT;
+        private int headerWindow = HEADER_WINDOW_DEFAULT;
+        private int maxReorgDepth = MAX_REORG_DEPTH_DEFAULT;
+        private int headersPerRequest = HEADERS_PER_REQUEST_DEFAULT;
         private EventPublisher publisher;
         private WalletLedger ledger;
         private Path ledgerFile;
@@ -329,6 +338,9 @@ public final class ElectrumWalletSource implements AutoCloseable
                     "or extended public key (wallet.watch.xpubs)");
             }
             requireRange("wallet.confirmations", confirmations, 1, 1000);
+            requireRange("wallet.electrum.headerWindow", headerWindow, 144, 100_000);
+            requireRange("wallet.electrum.maxReorgDepth", maxReorgDepth, 1, headerWindow - 1);
+            requireRange("wallet.electrum.headersPerRequest", headersPerRequest, 1, HEADERS_PER_REQUEST_DEFAULT);
             concludeConnection();
             watchList = WatchList.create(network, null == addresses ? List.of() : addresses,
                 null == xpubs ? List.of() : xpubs, gapLimit);
@@ -475,6 +487,76 @@ public final class ElectrumWalletSource implements AutoCloseable
         public int confirmations()
         {
             return confirmations;
+        }
+
+        /**
+         * Validated block headers kept ({@code wallet.electrum.headerWindow}): payments confirmed deeper than this
+         * below the tip when first seen cannot be proven and stay reported unverified.
+         *
+         * @param headers 144 to 100000.
+         * @return this.
+         */
+        public Context headerWindow(final int headers)
+        {
+            this.headerWindow = headers;
+            return this;
+        }
+
+        /**
+         * Validated block headers kept.
+         *
+         * @return the count.
+         */
+        public int headerWindow()
+        {
+            return headerWindow;
+        }
+
+        /**
+         * Deepest fork a chain announced by a server may have to replace the headers held
+         * ({@code wallet.electrum.maxReorgDepth}); a deeper one is refused as a lie (or, on connecting, the wallet
+         * starts over from the new server's tip).
+         *
+         * @param depth 1 to headerWindow - 1.
+         * @return this.
+         */
+        public Context maxReorgDepth(final int depth)
+        {
+            this.maxReorgDepth = depth;
+            return this;
+        }
+
+        /**
+         * Deepest fork a replacing chain may have.
+         *
+         * @return the depth in blocks.
+         */
+        public int maxReorgDepth()
+        {
+            return maxReorgDepth;
+        }
+
+        /**
+         * Most headers asked for in one {@code blockchain.block.headers} request
+         * ({@code wallet.electrum.headersPerRequest}).
+         *
+         * @param count 1 to 2016.
+         * @return this.
+         */
+        public Context headersPerRequest(final int count)
+        {
+            this.headersPerRequest = count;
+            return this;
+        }
+
+        /**
+         * Most headers asked for in one request.
+         *
+         * @return the count.
+         */
+        public int headersPerRequest()
+        {
+            return headersPerRequest;
         }
 
         /**

@@ -26,9 +26,9 @@ class WalletLedgerFileTest
     @Test
     void shouldLoadWhatWasSaved()
     {
-        replay(encoder.received(TXID, SCRIPT_HASH, "addr", 5_000, 0, 0, "for the cat"));
+        replay(encoder.received(TXID, SCRIPT_HASH, "addr", 5_000, 0, 0, "for the cat", false));
         replay(encoder.confirmed(TXID, SCRIPT_HASH, "addr", 5_000, 101, 2, "for the cat"));
-        replay(encoder.received(OTHER_TXID, SCRIPT_HASH, "addr", 7_000, 0, 0, ""));
+        replay(encoder.received(OTHER_TXID, SCRIPT_HASH, "addr", 7_000, 0, 0, "", false));
         replay(encoder.reorged(OTHER_TXID, SCRIPT_HASH, "addr", 7_000, 0));
         replay(encoder.balance("addr", 5_000, 0));
         replay(encoder.balance(WalletLedger.WALLET_TOTAL, 5_000, 0));
@@ -50,9 +50,9 @@ class WalletLedgerFileTest
     void shouldReplaceTheFileWholeOnEverySave()
     {
         final Path file = WalletLedgerFile.in(dir);
-        replay(encoder.received(TXID, SCRIPT_HASH, "addr", 5_000, 0, 0, ""));
+        replay(encoder.received(TXID, SCRIPT_HASH, "addr", 5_000, 0, 0, "", false));
         WalletLedgerFile.save(ledger, file);
-        replay(encoder.received(OTHER_TXID, SCRIPT_HASH, "addr", 7_000, 0, 0, ""));
+        replay(encoder.received(OTHER_TXID, SCRIPT_HASH, "addr", 7_000, 0, 0, "", false));
         WalletLedgerFile.save(ledger, file);
 
         assertThat(WalletLedgerFile.load(file).size()).isEqualTo(2);
@@ -62,7 +62,7 @@ class WalletLedgerFileTest
     void shouldCountEveryChangeInItsVersion()
     {
         final long before = ledger.version();
-        replay(encoder.received(TXID, SCRIPT_HASH, "addr", 5_000, 0, 0, ""));
+        replay(encoder.received(TXID, SCRIPT_HASH, "addr", 5_000, 0, 0, "", false));
         final long afterPayment = ledger.version();
         ledger.tipHeight(5);
         ledger.tipHeight(5);

@@ -18,7 +18,7 @@ class WalletLedgerTest
     @Test
     void shouldRebuildPaymentStateFromJournaledEvents()
     {
-        replay(encoder.received(TXID, SCRIPT_HASH, "addr", 5_000, 0, 0, "memo"));
+        replay(encoder.received(TXID, SCRIPT_HASH, "addr", 5_000, 0, 0, "memo", false));
         assertThat(ledger.isReceived(TXID, SCRIPT_HASH)).isTrue();
         assertThat(ledger.confirmations(TXID, SCRIPT_HASH)).isZero();
 
@@ -43,7 +43,7 @@ class WalletLedgerTest
     @Test
     void shouldNotTakeConfirmationsFromAReceivedEvent()
     {
-        replay(encoder.received(TXID, SCRIPT_HASH, "addr", 5_000, 101, 4, ""));
+        replay(encoder.received(TXID, SCRIPT_HASH, "addr", 5_000, 101, 4, "", false));
 
         assertThat(ledger.confirmations(TXID, SCRIPT_HASH)).isZero();
         assertThat(ledger.entry(TXID, SCRIPT_HASH).height()).isEqualTo(101);

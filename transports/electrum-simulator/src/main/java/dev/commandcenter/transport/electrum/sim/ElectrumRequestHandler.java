@@ -32,6 +32,8 @@ final class ElectrumRequestHandler
     static final ObjectMapper MAPPER = new ObjectMapper();
 
     private static final long MEMPOOL_FEE_SATS = 141;
+    /** Most headers one {@code blockchain.block.headers} answer holds, as ElectrumX serves. */
+    static final int MAX_HEADERS = 2016;
 
     private final SimulatedChain chain;
     private final SimulatorSessions sessions;
@@ -169,6 +171,8 @@ final class ElectrumRequestHandler
                 }
                 yield MAPPER.valueToTree(block.headerHex());
             }
+            case "blockchain.block.headers" -> headers(params);
+            case "blockchain.transaction.get_merkle" -> merkle(params);
             case "blockchain.scripthash.subscribe" ->
             {
                 final String scriptHash = scriptHashParam(params);
@@ -185,6 +189,62 @@ final class ElectrumRequestHandler
             case "blockchain.transaction.get" -> transaction(params);
             default -> throw new RequestError(METHOD_NOT_FOUND, "unknown method '" + method + "'");
         };
+    }
+
+    private JsonNode headers(final JsonNode params)
+    {
+        final int start = params.path(0).asInt(-1);
+        final int count = params.path(1).asInt(-1);
+        if (start < 0 || count < 0)
+        {
+            throw new RequestError(INVALID_PARAMS, "expected [start_height, count], got " + params);
+        }
+        final StringBuilder hex = new StringBuilder();
+        int served = 0;
+        for (int height = start; served < Math.min(count, MAX_HEADERS) && null != chain.block(height); height++)
+        {
+            hex.append(chain.block(height).headerHex());
+            served++;
+        }
+        final ObjectNode result = MAPPER.createObjectNode();
+        result.put("count", served);
+        result.put("hex", hex.toString());
+        result.put("max", MAX_HEADERS);
+        return result;
+    }
+
+    private JsonNode merkle(final JsonNode params)
+    {
+        final String txid = params.path(0).asText("");
+        final int height = params.path(1).asInt(-1);
+        SimulatedChain.MerkleBranch branch = chain.merkleBranch(txid, height);
+        if (faults.invented(txid))
+        {
+            // the lie behind an invented confirmation: a branch of made-up hashes
+            final java.util.List<String> madeUp = new java.util.ArrayList<>();
+            for (int i = 0; i < 2; i++)
+            {
+                madeUp.add(org.bitcoinj.base.Sha256Hash.of((txid + i).getBytes(StandardCharsets.US_ASCII)).toString());
+            }
+            branch = new SimulatedChain.MerkleBranch(height, 1, madeUp);
+        }
+        else if (null != branch && faults.lieAboutProofs())
+        {
+            final java.util.List<String> corrupted = new java.util.ArrayList<>(branch.merkle());
+            final String first = corrupted.getFirst();
+            corrupted.set(0, (first.charAt(0) == '0' ? "1" : "0") + first.substring(1));
+            branch = new SimulatedChain.MerkleBranch(branch.height(), branch.position(), corrupted);
+        }
+        if (null == branch)
+        {
+            throw new RequestError(2, "daemon error: transaction " + txid + " is not in the block at height " + height);
+        }
+        final ObjectNode result = MAPPER.createObjectNode();
+        result.put("block_height", branch.height());
+        final ArrayNode merkle = result.putArray("merkle");
+        branch.merkle().forEach(merkle::add);
+        result.put("pos", branch.position());
+        return result;
     }
 
     private JsonNode version(final SimulatorSession session, final JsonNode params)

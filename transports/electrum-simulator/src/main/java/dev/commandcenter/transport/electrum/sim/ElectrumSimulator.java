@@ -303,6 +303,78 @@ public final class ElectrumSimulator implements AutoCloseable
     }
 
     /**
+     * Headers a lying server announces as the next tip.
+     */
+    public enum ForgedHeader
+    {
+        /** 79 bytes instead of 80. */
+        SHORT,
+        /** Meets its target but names a previous block that is not the tip. */
+        UNLINKED,
+        /** Links to the tip but its hash misses the target its bits encode. */
+        LOW_WORK,
+        /** Links to the tip and meets its bits, but the bits are easier than the network's proof-of-work limit. */
+        ABOVE_POW_LIMIT
+    }
+
+    /**
+     * A lying server: report a payment to an address as confirmed in the tip block although no block holds
+     * it; asked for its merkle proof, the server answers with made-up hashes.
+     *
+     * @param address recipient.
+     * @param sats    amount.
+     * @return the invented payment.
+     */
+    public synchronized Payment inventConfirmedPayment(final String address, final long sats)
+    {
+        final byte[] scriptPubKey = WatchList.parseAddress(address, ctx.network()).scriptPubKey();
+        final String txid = chain.inventConfirmed(scriptPubKey, sats);
+        faults.invent(txid);
+        notifyChanges();
+        return new Payment(txid, ScriptHashes.scriptHash(scriptPubKey));
+    }
+
+    /**
+     * A lying server: while set, merkle proofs of real confirmed transactions come back corrupted.
+     *
+     * @param lie true to corrupt proofs.
+     */
+    public synchronized void lieAboutMerkleProofs(final boolean lie)
+    {
+        faults.lieAboutProofs(lie);
+    }
+
+    /**
+     * A lying server: announce a forged header as the next tip to every client subscribed to headers; the
+     * chain itself does not change.
+     *
+     * @param forged what is wrong with the header.
+     * @return the header sent, as hex.
+     */
+    public synchronized String announceForgedHeader(final ForgedHeader forged)
+    {
+        final SimulatedChain.Block tip = chain.tip();
+        final byte[] previous = org.bitcoinj.base.Sha256Hash.wrap(tip.hash()).serialize();
+        final byte[] merkle = new byte[32];
+        final byte[] header = switch (forged)
+        {
+            case SHORT -> java.util.Arrays.copyOf(chain.mineHeader(previous, merkle, SimulatedChain.BITS_REGTEST, true), 79);
+            case UNLINKED ->
+            {
+                final byte[] elsewhere = previous.clone();
+                elsewhere[0] ^= 0x5a;
+                yield chain.mineHeader(elsewhere, merkle, SimulatedChain.BITS_REGTEST, true);
+            }
+            case LOW_WORK -> chain.mineHeader(previous, merkle, SimulatedChain.BITS_REGTEST, false);
+            case ABOVE_POW_LIMIT -> chain.mineHeader(previous, merkle, 0x2100ffff, true);
+        };
+        final String hex = java.util.HexFormat.of().formatHex(header);
+        sendRaw("{\"jsonrpc\": \"2.0\", \"method\": \"blockchain.headers.subscribe\", \"params\": [{\"hex\": \"" + hex +
+            "\", \"height\": " + (tip.height() + 1) + "}]}");
+        return hex;
+    }
+
+    /**
      * Send a line that is not valid JSON to every client.
      */
     public void sendMalformedJson()

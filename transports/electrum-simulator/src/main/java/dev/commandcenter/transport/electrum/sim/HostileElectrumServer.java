@@ -48,6 +48,8 @@ public final class HostileElectrumServer implements AutoCloseable
     public static final String SERVER_VERSION = "HostileElectrumServer 0.1";
     /** Height of the tip announced at subscription. */
     public static final int INITIAL_HEIGHT = 100;
+    /** Most headers one {@code blockchain.block.headers} answer holds, as ElectrumX serves. */
+    static final int MAX_HEADERS = 2016;
 
     /**
      * What the server does to its clients.
@@ -249,6 +251,11 @@ public final class HostileElectrumServer implements AutoCloseable
         return headers.get(height);
     }
 
+    private synchronized int highestHeight()
+    {
+        return Math.max(INITIAL_HEIGHT, headers.size() - 1);
+    }
+
     /**
      * Stop listening and drop every client.
      */
@@ -332,6 +339,19 @@ public final class HostileElectrumServer implements AutoCloseable
             case "blockchain.headers.subscribe" ->
                 response.putObject("result").put("height", INITIAL_HEIGHT).put("hex", header(INITIAL_HEIGHT));
             case "blockchain.block.header" -> response.put("result", header(Math.max(0, params.path(0).asInt())));
+            case "blockchain.block.headers" ->
+            {
+                final int start = Math.max(0, params.path(0).asInt());
+                final int count = Math.max(0, Math.min(MAX_HEADERS, params.path(1).asInt()));
+                final StringBuilder hex = new StringBuilder();
+                final int last = Math.min(start + count - 1, highestHeight());
+                for (int height = start; height <= last; height++)
+                {
+                    hex.append(header(height));
+                }
+                response.putObject("result").put("count", Math.max(0, last - start + 1)).put("hex", hex.toString())
+                    .put("max", MAX_HEADERS);
+            }
             case "blockchain.scripthash.subscribe" ->
             {
                 final String scriptHash = params.path(0).asText("");

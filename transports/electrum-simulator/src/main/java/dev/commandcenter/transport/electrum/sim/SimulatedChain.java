@@ -5,6 +5,7 @@ import dev.commandcenter.transport.electrum.client.HistoryItem;
 import org.agrona.concurrent.EpochClock;
 import org.bitcoinj.base.Coin;
 import org.bitcoinj.base.Sha256Hash;
+import org.bitcoinj.base.internal.ByteUtils;
 import org.bitcoinj.core.Transaction;
 import org.bitcoinj.core.TransactionInput;
 import org.bitcoinj.core.TransactionOutPoint;
@@ -12,6 +13,7 @@ import org.bitcoinj.core.TransactionOutput;
 import org.bitcoinj.script.Script;
 import org.bitcoinj.script.ScriptBuilder;
 
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +39,8 @@ import java.util.SplittableRandom;
  */
 final class SimulatedChain
 {
-    private static final int BITS_REGTEST = 0x207fffff;
+    /** Compact proof-of-work target of regtest blocks (the network's limit). */
+    static final int BITS_REGTEST = 0x207fffff;
 
     private final EpochClock clock;
     private final SplittableRandom random;
@@ -346,28 +349,140 @@ final class SimulatedChain
     {
         final int height = blocks.size();
         final byte[] previous = blocks.isEmpty() ? new byte[32] : Sha256Hash.wrap(blocks.getLast().hash()).serialize();
-        final byte[] merkle = new byte[32];
-        if (!txids.isEmpty())
-        {
-            final StringBuilder all = new StringBuilder();
-            txids.forEach(all::append);
-            System.arraycopy(Sha256Hash.hashTwice(HexFormat.of().parseHex(all.toString())), 0, merkle, 0, 32);
-        }
-        final ByteBuffer header = ByteBuffer.allocate(80).order(ByteOrder.LITTLE_ENDIAN);
-        header.putInt(0x20000000);
-        header.put(previous);
-        header.put(merkle);
-        header.putInt((int)(clock.time() / 1000));
-        header.putInt(BITS_REGTEST);
-        header.putInt(nonce++);
-        final byte[] bytes = header.array();
-        final String hash = Sha256Hash.wrapReversed(Sha256Hash.hashTwice(bytes)).toString();
-        blocks.add(new Block(height, hash, HexFormat.of().formatHex(bytes), List.copyOf(txids)));
+        final byte[] header = mineHeader(previous, merkleRoot(leaves(height, txids)), BITS_REGTEST, true);
+        final String hash = Sha256Hash.wrapReversed(Sha256Hash.hashTwice(header)).toString();
+        blocks.add(new Block(height, hash, HexFormat.of().formatHex(header), List.copyOf(txids)));
         for (int i = 0; i < txids.size(); i++)
         {
             txHeight.put(txids.get(i), height);
             txPosition.put(txids.get(i), i + 1);
         }
+    }
+
+    /**
+     * An 80-byte header on a previous block whose nonce meets (or, for a lying server, misses) the
+     * target its bits encode; on regtest about every other nonce meets it.
+     *
+     * @param previous   hash of the previous block, internal byte order.
+     * @param merkleRoot merkle root, internal byte order.
+     * @param bits       compact target.
+     * @param meet       whether the hash must meet the target or miss it.
+     * @return the header.
+     */
+    byte[] mineHeader(final byte[] previous, final byte[] merkleRoot, final int bits, final boolean meet)
+    {
+        final BigInteger target = ByteUtils.decodeCompactBits(bits & 0xFFFFFFFFL);
+        final ByteBuffer header = ByteBuffer.allocate(80).order(ByteOrder.LITTLE_ENDIAN);
+        header.putInt(0x20000000);
+        header.put(previous);
+        header.put(merkleRoot);
+        header.putInt((int)(clock.time() / 1000));
+        header.putInt(bits);
+        while (true)
+        {
+            header.putInt(76, nonce++);
+            final BigInteger hash = Sha256Hash.wrapReversed(Sha256Hash.hashTwice(header.array())).toBigInteger();
+            if ((hash.compareTo(target) <= 0) == meet)
+            {
+                return header.array();
+            }
+        }
+    }
+
+    /**
+     * The merkle branch proving a transaction is in the block at a height, as
+     * {@code blockchain.transaction.get_merkle} returns it.
+     *
+     * @param txid   display hex.
+     * @param height of the block.
+     * @return the branch, or null when the transaction is not in that block.
+     */
+    MerkleBranch merkleBranch(final String txid, final int height)
+    {
+        final Block block = block(height);
+        if (null == block)
+        {
+            return null;
+        }
+        final int index = block.txids().indexOf(txid);
+        if (index < 0)
+        {
+            return null;
+        }
+        List<byte[]> level = leaves(height, block.txids());
+        int position = index + 1;
+        final List<String> branch = new ArrayList<>();
+        int at = position;
+        while (level.size() > 1)
+        {
+            final int sibling = (at ^ 1) < level.size() ? at ^ 1 : at;
+            branch.add(Sha256Hash.wrapReversed(level.get(sibling)).toString());
+            level = nextLevel(level);
+            at >>= 1;
+        }
+        return new MerkleBranch(height, position, branch);
+    }
+
+    /**
+     * A merkle branch: sibling hashes from the leaf up, in display hex.
+     *
+     * @param height   block height.
+     * @param position of the transaction in the block, the coinbase being 0.
+     * @param merkle   sibling hashes.
+     */
+    record MerkleBranch(int height, int position, List<String> merkle)
+    {
+    }
+
+    /**
+     * Put a transaction paying a script into the history at the tip's height although no block holds it,
+     * as a lying server would to make a payment look confirmed.
+     *
+     * @param scriptPubKey recipient script.
+     * @param sats         amount.
+     * @return the txid.
+     */
+    String inventConfirmed(final byte[] scriptPubKey, final long sats)
+    {
+        final String txid = pay(scriptPubKey, sats, null);
+        mempool.remove(txid);
+        txHeight.put(txid, height());
+        txPosition.put(txid, 1);
+        return txid;
+    }
+
+    private static List<byte[]> leaves(final int height, final List<String> txids)
+    {
+        final List<byte[]> leaves = new ArrayList<>(txids.size() + 1);
+        // the simulator's blocks have no real coinbase: a stand-in leaf takes position 0
+        leaves.add(Sha256Hash.hashTwice(("coinbase " + height).getBytes(StandardCharsets.US_ASCII)));
+        for (final String txid : txids)
+        {
+            leaves.add(Sha256Hash.wrap(txid).getReversedBytes());
+        }
+        return leaves;
+    }
+
+    private static byte[] merkleRoot(final List<byte[]> leaves)
+    {
+        List<byte[]> level = leaves;
+        while (level.size() > 1)
+        {
+            level = nextLevel(level);
+        }
+        return level.getFirst();
+    }
+
+    private static List<byte[]> nextLevel(final List<byte[]> level)
+    {
+        final List<byte[]> next = new ArrayList<>((level.size() + 1) / 2);
+        for (int i = 0; i < level.size(); i += 2)
+        {
+            final byte[] left = level.get(i);
+            final byte[] right = i + 1 < level.size() ? level.get(i + 1) : left;
+            next.add(Sha256Hash.hashTwice(left, 0, 32, right, 0, 32));
+        }
+        return next;
     }
 
     private void fill(final byte[] bytes)

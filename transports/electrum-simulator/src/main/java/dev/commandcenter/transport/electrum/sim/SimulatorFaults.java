@@ -16,6 +16,8 @@ final class SimulatorFaults
     private final Map<String, Fault> failNext = new HashMap<>();
     private boolean rejectConnections;
     private boolean muteNotifications;
+    private boolean lieAboutProofs;
+    private final java.util.Set<String> invented = new java.util.HashSet<>();
 
     /**
      * A JSON-RPC error to answer a request with.
@@ -122,5 +124,46 @@ final class SimulatorFaults
     boolean muteNotifications()
     {
         return muteNotifications;
+    }
+
+    /**
+     * Answer merkle proof requests with a corrupted branch or not (a lying server).
+     *
+     * @param lie true to lie.
+     */
+    void lieAboutProofs(final boolean lie)
+    {
+        this.lieAboutProofs = lie;
+    }
+
+    /**
+     * Whether merkle proofs are corrupted.
+     *
+     * @return true while lying.
+     */
+    boolean lieAboutProofs()
+    {
+        return lieAboutProofs;
+    }
+
+    /**
+     * Remember a transaction the server claims confirmed although no block holds it.
+     *
+     * @param txid display hex.
+     */
+    void invent(final String txid)
+    {
+        invented.add(txid);
+    }
+
+    /**
+     * Whether a transaction's confirmation was invented.
+     *
+     * @param txid display hex.
+     * @return true when invented.
+     */
+    boolean invented(final String txid)
+    {
+        return invented.contains(txid);
     }
 }

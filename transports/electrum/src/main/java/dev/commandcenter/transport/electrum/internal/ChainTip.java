@@ -1,17 +1,14 @@
 package dev.commandcenter.transport.electrum.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.commandcenter.transport.electrum.WalletLedger;
 import dev.commandcenter.transport.electrum.client.ElectrumClient;
 import dev.commandcenter.transport.electrum.client.ElectrumException;
 
-import java.util.Arrays;
-import java.util.HexFormat;
-
 /**
- * The chain tip as the wallet knows it: height and block hash, kept in the ledger's tip height too. A new
- * tip announced by a server either extends the known one (confirmations advance) or replaces blocks (a
- * reorganisation, which the conductor answers by reconciling every script with confirmed history).
+ * The chain tip as the wallet knows it: the tip of the {@link HeaderChain} of validated headers, kept in the
+ * ledger's tip height too. A new tip announced by a server either extends the known one (confirmations
+ * advance) or replaces blocks (a reorganisation, which the conductor answers by reconciling every script with
+ * confirmed history); a header that fails validation is a lie that fails the connection over.
  * <p>
  * <b>Note:</b> not thread safe; owned by the conductor's thread.
  */
@@ -29,38 +26,38 @@ final class ChainTip
     }
 
     private final WalletLedger ledger;
-    private int height;
-    private byte[] hash = new byte[32];
+    private final HeaderChain headers;
 
     /**
-     * A tip starting at the ledger's height, its hash unknown.
+     * A tip starting at the ledger's height until the first server answers.
      *
-     * @param ledger the wallet ledger.
+     * @param ledger  the wallet ledger.
+     * @param headers the validated headers.
      */
-    ChainTip(final WalletLedger ledger)
+    ChainTip(final WalletLedger ledger, final HeaderChain headers)
     {
         this.ledger = ledger;
-        this.height = ledger.tipHeight();
+        this.headers = headers;
     }
 
     /**
-     * Last known height.
+     * Last known height: of the validated tip, or the ledger's before any.
      *
      * @return the height.
      */
     int height()
     {
-        return height;
+        return headers.isEmpty() ? ledger.tipHeight() : headers.tipHeight();
     }
 
     /**
-     * Raise the height to one seen in a script's history (a server may announce blocks late).
+     * The validated headers.
      *
-     * @param seen a height from a history.
+     * @return the header chain.
      */
-    void raiseTo(final int seen)
+    HeaderChain headers()
     {
-        height = Math.max(height, seen);
+        return headers;
     }
 
     /**
@@ -69,24 +66,24 @@ final class ChainTip
      * @param connected  connection it came on.
      * @param tipHeight  its height.
      * @param headerHex  its header.
-     * @throws ElectrumException when the header is not 80 bytes of hex.
+     * @return how it relates to the tip known before.
+     * @throws ElectrumException    when the server lied about a header or a request failed.
+     * @throws InterruptedException when interrupted while awaiting the server.
      */
-    void reset(final ElectrumClient connected, final int tipHeight, final String headerHex) throws ElectrumException
+    Move reset(final ElectrumClient connected, final int tipHeight, final String headerHex)
+        throws ElectrumException, InterruptedException
     {
-        height = tipHeight;
-        ledger.tipHeight(tipHeight);
-        hash = ElectrumReplies.headerHash(connected, headerHex);
+        return move(headers.connect(connected, tipHeight, headerHex, true));
     }
 
     /**
-     * Move to a tip a server announced, asking it for the header at the known height when blocks were
-     * skipped, to tell an extension from a replacement.
+     * Move to a tip a server announced, fetching and validating the headers between it and the known one.
      *
      * @param connected connection it came on.
      * @param newHeight its height.
      * @param headerHex its header.
      * @return how it relates to the known tip.
-     * @throws ElectrumException    when it has no height, a header is malformed or the request fails.
+     * @throws ElectrumException    when it has no height, the server lied about a header or a request failed.
      * @throws InterruptedException when interrupted while awaiting the server.
      */
     Move advance(final ElectrumClient connected, final int newHeight, final String headerHex)
@@ -97,28 +94,17 @@ final class ChainTip
             throw new ElectrumException(ElectrumException.Kind.PROTOCOL,
                 connected.server() + " sent a header notification without a height");
         }
-        final byte[] newHash = ElectrumReplies.headerHash(connected, headerHex);
-        if (Arrays.equals(newHash, hash))
+        return move(headers.connect(connected, newHeight, headerHex, false));
+    }
+
+    private Move move(final HeaderChain.Move move)
+    {
+        ledger.tipHeight(headers.tipHeight());
+        return switch (move)
         {
-            return Move.SAME;
-        }
-        final boolean extension;
-        if (newHeight == height + 1)
-        {
-            extension = Arrays.equals(Arrays.copyOfRange(HexFormat.of().parseHex(headerHex), 4, 36), hash);
-        }
-        else if (newHeight > height + 1)
-        {
-            final JsonNode old = connected.call("blockchain.block.header", height);
-            extension = old.isTextual() && Arrays.equals(ElectrumReplies.headerHash(connected, old.asText()), hash);
-        }
-        else
-        {
-            extension = false;
-        }
-        height = newHeight;
-        ledger.tipHeight(newHeight);
-        hash = newHash;
-        return extension ? Move.EXTENDED : Move.REPLACED;
+            case SAME -> Move.SAME;
+            case EXTENDED -> Move.EXTENDED;
+            case REPLACED -> Move.REPLACED;
+        };
     }
 }

@@ -56,6 +56,7 @@ final class ScriptReconciler
     private final ChainTip tip;
     private final WalletEmitter emitter;
     private final TransactionFetcher fetcher;
+    private final MerkleProofs proofs;
     private final EpochClock clock;
     private final int depth;
     private final ServerLimits limits;
@@ -73,6 +74,7 @@ final class ScriptReconciler
      * @param clock     clock of retries.
      * @param depth     confirmations up to which TransactionConfirmed is emitted.
      * @param limits    bounds the server is held to.
+     * @param proofs    merkle proofs: a payment counts as confirmed only once proven.
      */
     ScriptReconciler(
         final WatchList watchList,
@@ -81,8 +83,10 @@ final class ScriptReconciler
         final WalletEmitter emitter,
         final EpochClock clock,
         final int depth,
-        final ServerLimits limits)
+        final ServerLimits limits,
+        final MerkleProofs proofs)
     {
+        this.proofs = proofs;
         this.watchList = watchList;
         this.ledger = ledger;
         this.tip = tip;
@@ -168,6 +172,26 @@ final class ScriptReconciler
             for (final HistoryItem item : state.history)
             {
                 if (item.confirmed())
+                {
+                    enqueue(state);
+                    break;
+                }
+            }
+        }
+    }
+
+    /**
+     * Queue every script with a payment reported confirmed but not proven yet (its header was not held).
+     */
+    void enqueueUnproven()
+    {
+        for (final ScriptState state : states.values())
+        {
+            for (final HistoryItem item : state.history)
+            {
+                final WalletLedger.Entry entry = item.confirmed() ? ledger.entry(item.txid(), state.script.scriptHash()) : null;
+                if (null != entry && entry.received() && entry.confirmations() < depth &&
+                    !proofs.isProven(item.txid(), item.height()))
                 {
                     enqueue(state);
                     break;
@@ -281,10 +305,6 @@ final class ScriptReconciler
         final String scriptHash = state.script.scriptHash();
         final List<HistoryItem> history = ElectrumReplies.history(connected, scriptHash,
             connected.call("blockchain.scripthash.get_history", scriptHash), limits.maxHistoryItems());
-        for (final HistoryItem item : history)
-        {
-            tip.raiseTo(item.height());
-        }
         final Map<String, TransactionFetcher.TxInfo> transactions =
             fetcher.fetch(connected, scriptHash, state.script.scriptPubKey(), history);
 
@@ -316,11 +336,14 @@ final class ScriptReconciler
                 complete &= emitter.reorged(entry);
                 entry = ledger.entry(item.txid(), scriptHash);
             }
+            // a confirmation counts only once a merkle proof backs it; until then the server is trusted
+            final boolean proven = item.confirmed() && (null == entry || !entry.received() || entry.confirmations() < depth) &&
+                MerkleProofs.Result.PROVEN == proofs.prove(connected, item.txid(), item.height());
             if (null == entry || !entry.received())
             {
-                final int confirmations = item.confirmed() ? Math.max(1, tip.height() - item.height() + 1) : 0;
+                final int confirmations = proven ? Math.max(1, tip.height() - item.height() + 1) : 0;
                 if (!emitter.received(item.txid(), scriptHash, state.script.address(), amount,
-                    Math.max(0, item.height()), confirmations, memo))
+                    proven ? item.height() : 0, confirmations, memo, proven))
                 {
                     complete = false;
                     continue;
@@ -373,6 +396,10 @@ final class ScriptReconciler
         final String scriptHash = state.script.scriptHash();
         final WalletLedger.Entry entry = ledger.entry(item.txid(), scriptHash);
         if (null == entry || !entry.received())
+        {
+            return true;
+        }
+        if (!proofs.isProven(item.txid(), item.height()))
         {
             return true;
         }

@@ -43,6 +43,8 @@ public final class WalletConductor implements Agent
     public static final String AGENT_NAME = "cc-wallet-electrum";
 
     private static final int INBOX_DRAIN_LIMIT = 256;
+    /** Merkle proofs remembered; one is proven again when forgotten. */
+    private static final int PROOFS_CAPACITY = 65_536;
 
     private final List<ServerAddress> servers;
     private final WatchList watchList;
@@ -93,12 +95,16 @@ public final class WalletConductor implements Agent
             ctx.requestTimeoutMs(), ctx.maxLineLength(), clock, ctx.tlsOptions(), requestsInFlightCounter);
         this.backoff = new ReconnectBackoff(ctx.backoffMinMs(), ctx.backoffMaxMs(), ctx.random());
         this.ledgerSaver = new LedgerSaver(ledger, ctx.ledgerFile(), clock, errorHandler);
-        this.tip = new ChainTip(ledger);
+        final AtomicCounter liesCounter = ctx.counterAllocator().allocate(CounterType.WALLET_SERVER_LIES, "");
+        final HeaderChain headers = new HeaderChain(ctx.network(), ctx.headerWindow(), ctx.maxReorgDepth(),
+            Math.max(1, Math.min(ctx.headersPerRequest(), (ctx.maxLineLength() - 256) / (HeaderChain.HEADER_LENGTH * 2))),
+            liesCounter, errorHandler);
+        this.tip = new ChainTip(ledger, headers);
         this.health = new WalletHealth(watchList, tip, stateCounter, eventsCounter, restartsCounter);
         this.emitter = new WalletEmitter(ctx.publisher(), ledger, errorHandler, tip, health);
         this.reconciler = new ScriptReconciler(watchList, ledger, tip, emitter, clock, ctx.confirmations(),
             new ServerLimits(ctx.maxHistoryItems(), ctx.maxRequestsInFlight(), ctx.maxTransactionBytes(),
-            ctx.txCacheBytes(), limits));
+            ctx.txCacheBytes(), limits), new MerkleProofs(headers, PROOFS_CAPACITY));
         health.update(NetworkState.DISCONNECTED, servers.getFirst().toString(), "not connected yet");
     }
 
@@ -298,7 +304,10 @@ public final class WalletConductor implements Agent
         ElectrumReplies.checkVersion(server,
             connected.call("server.version", ElectrumWalletSource.CLIENT_NAME, ElectrumClient.PROTOCOL_VERSION));
         final JsonNode header = connected.call("blockchain.headers.subscribe");
-        tip.reset(connected, ElectrumReplies.tipHeight(server, header), header.path("hex").asText(""));
+        if (ChainTip.Move.REPLACED == tip.reset(connected, ElectrumReplies.tipHeight(server, header), header.path("hex").asText("")))
+        {
+            reconciler.enqueueConfirmed();
+        }
         reconciler.subscribeAll(connected);
         if (reconcileAllOnConnect)
         {
@@ -388,8 +397,9 @@ public final class WalletConductor implements Agent
         if (ChainTip.Move.REPLACED == move)
         {
             reconciler.enqueueConfirmed();
-            drainWork(connected);
         }
+        reconciler.enqueueUnproven();
+        drainWork(connected);
         reconciler.updateConfirmations();
         health.refresh();
     }

@@ -59,13 +59,14 @@ final class WalletEmitter
      * @param height        block height, 0 while unconfirmed.
      * @param confirmations count, 0 while unconfirmed.
      * @param memo          memo, empty if none.
+     * @param verified      whether a merkle proof backs it (false: the server's word, as for a mempool payment).
      * @return true when the engine accepted it.
      */
     boolean received(
         final String txid, final String scriptHash, final String address, final long amountSats,
-        final int height, final int confirmations, final String memo)
+        final int height, final int confirmations, final String memo, final boolean verified)
     {
-        return publish(encoder.received(txid, scriptHash, address, amountSats, height, confirmations, memo));
+        return publish(encoder.received(txid, scriptHash, address, amountSats, height, confirmations, memo, verified));
     }
 
     /**

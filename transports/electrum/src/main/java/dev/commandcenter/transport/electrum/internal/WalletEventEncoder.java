@@ -1,5 +1,6 @@
 package dev.commandcenter.transport.electrum.internal;
 
+import dev.commandcenter.codecs.sbe.BooleanType;
 import dev.commandcenter.codecs.sbe.MessageHeaderEncoder;
 import dev.commandcenter.codecs.sbe.NetworkState;
 import dev.commandcenter.codecs.sbe.NetworkStatusEncoder;
@@ -52,11 +53,12 @@ public final class WalletEventEncoder
      * @param height        block height, 0 while unconfirmed.
      * @param confirmations count, 0 while unconfirmed.
      * @param memo          memo, empty if none.
+     * @param verified      whether a merkle proof against a validated header backs it.
      * @return length of the message.
      */
     public int received(
         final String txid, final String scriptHash, final String address, final long amountSats,
-        final int height, final int confirmations, final String memo)
+        final int height, final int confirmations, final String memo, final boolean verified)
     {
         received.wrapAndApplyHeader(buffer, 0, header)
             .amountSats(amountSats)
@@ -64,6 +66,7 @@ public final class WalletEventEncoder
             .confirmations(confirmations)
             .putTxid(hash(txid), 0, 32)
             .putScriptHash(hash(scriptHash), 0, 32)
+            .verified(verified ? BooleanType.TRUE : BooleanType.FALSE)
             .address(clip(address))
             .memo(clip(memo));
         return MessageHeaderEncoder.ENCODED_LENGTH + received.encodedLength();

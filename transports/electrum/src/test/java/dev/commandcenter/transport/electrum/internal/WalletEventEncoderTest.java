@@ -22,7 +22,7 @@ class WalletEventEncoderTest
     void shouldPutHashesInDisplayOrder()
     {
         final WalletEventEncoder encoder = new WalletEventEncoder();
-        final int length = encoder.received(TXID, SCRIPT_HASH, "bc1q...", 1_000, 0, 0, "hi");
+        final int length = encoder.received(TXID, SCRIPT_HASH, "bc1q...", 1_000, 0, 0, "hi", false);
 
         assertThat(MessageSchema.validate(encoder.buffer(), 0, length)).isNull();
         assertThat(MessageSchema.templateId(encoder.buffer(), 0)).isEqualTo(TransactionReceivedDecoder.TEMPLATE_ID);
@@ -44,7 +44,7 @@ class WalletEventEncoderTest
         final String huge = "🔥".repeat(5_000);
 
         assertThat(encoder.networkStatus(NetworkState.DEGRADED, 1, huge, huge)).isLessThanOrEqualTo(EventPublisher.MAX_MESSAGE_LENGTH);
-        assertThat(encoder.received(TXID, SCRIPT_HASH, huge, 1, 1, 1, huge)).isLessThanOrEqualTo(EventPublisher.MAX_MESSAGE_LENGTH);
+        assertThat(encoder.received(TXID, SCRIPT_HASH, huge, 1, 1, 1, huge, false)).isLessThanOrEqualTo(EventPublisher.MAX_MESSAGE_LENGTH);
         assertThat(WalletEventEncoder.clip(huge).getBytes(StandardCharsets.UTF_8).length)
             .isLessThanOrEqualTo(WalletEventEncoder.MAX_TEXT_BYTES);
         assertThat(WalletEventEncoder.clip(huge)).doesNotContain("\uFFFD");
