@@ -166,6 +166,14 @@ final class NettyServer
     }
 
     /**
+     * Open HTTP and WebSocket connections themselves.
+     */
+    ChannelGroup channels()
+    {
+        return channels;
+    }
+
+    /**
      * The listening channel.
      */
     Channel serverChannel()

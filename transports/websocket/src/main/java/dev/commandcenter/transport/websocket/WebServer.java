@@ -254,6 +254,14 @@ public final class WebServer implements AutoCloseable
     }
 
     /**
+     * Open HTTP and WebSocket connections themselves.
+     */
+    io.netty.channel.group.ChannelGroup channels()
+    {
+        return nettyServer.channels();
+    }
+
+    /**
      * The listening channel.
      */
     Channel serverChannel()
