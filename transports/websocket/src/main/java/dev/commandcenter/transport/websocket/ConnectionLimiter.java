@@ -37,10 +37,10 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter
             final WebLimits.Limit refused = limits.acquire(address);
             if (null != refused)
             {
-                child.unsafe().closeForcibly();
                 limits.trip(refused, remote, WebLimits.Limit.MAX_CONNECTIONS == refused ?
                     "refused: " + limits.maxConnections + " connections open" :
                     "refused: " + limits.maxConnectionsPerAddress + " connections open from its address");
+                child.unsafe().closeForcibly();
                 return;
             }
             child.closeFuture().addListener((closed) -> limits.release(address));

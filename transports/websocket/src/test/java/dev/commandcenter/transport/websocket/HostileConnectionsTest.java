@@ -146,6 +146,33 @@ class HostileConnectionsTest
     }
 
     @Test
+    void shouldNotAnswerPingsWhileTheConnectionIsNotWritableNorReadMore() throws Exception
+    {
+        final int highWaterMark = 64 * 1024;
+        try (WebServer server = launch((ctx) -> ctx.maxControlFramesPerSecond(1_000_000)
+            .writeBufferHighWaterMark(highWaterMark).writeBufferLowWaterMark(highWaterMark / 2)
+            .socketSendBufferLength(8 * 1024));
+            Socket attacker = new Socket())
+        {
+            SlowConsumerTest.connectWithoutReading(attacker, server.port());
+            final Channel channel = serverSide(server, attacker);
+            final byte[] ping = maskedFrame(0x9, new byte[100]);
+            final ByteArrayOutputStream flood = new ByteArrayOutputStream();
+            for (int i = 0; i < 20_000; i++)
+            {
+                flood.writeBytes(ping);
+            }
+            final Thread writer = Thread.ofVirtual().start(() -> writeQuietly(attacker, flood.toByteArray(), 1));
+
+            await().atMost(BOUND).until(() -> !channel.isWritable() && !channel.config().isAutoRead());
+            assertThat(pendingBytes(channel)).isLessThanOrEqualTo(highWaterMark + 1024);
+            assertThat(channel.isOpen()).isTrue();
+            assertThat(trips(WebLimits.Limit.QUEUED_BYTES)).isZero();
+            writer.interrupt();
+        }
+    }
+
+    @Test
     void shouldCloseHalfSentHeadersAfterTheHeaderTimeout() throws Exception
     {
         final int attackers = 500;
