@@ -173,6 +173,34 @@ class HostileConnectionsTest
     }
 
     @Test
+    void shouldBoundTheBytesQueuedForAFeedClientThatNeverReadsNotOnlyItsFrames() throws Exception
+    {
+        final int cap = 64 * 1024;
+        final WebSocketEgress egress = new WebSocketEgress(0);
+        try (WebServer server = launch((ctx) -> ctx.egress(egress)
+            .writeBufferHighWaterMark(cap).writeBufferLowWaterMark(cap / 2).maxQueuedBytesPerConnection(cap)
+            .socketSendBufferLength(8 * 1024).slowConsumerDropLimit(1_000_000));
+            Socket slow = new Socket())
+        {
+            SlowConsumerTest.connectWithoutReading(slow, server.port());
+            await().atMost(BOUND).until(() -> egress.connectedClients() == 1);
+            final Channel channel = serverSide(server, slow);
+
+            final SlowConsumerTest.Output output = new SlowConsumerTest.Output();
+            for (int i = 0; i < 2_000 && channel.isOpen(); i++)
+            {
+                output.sequence(i);
+                egress.onOutput(output, 0 == (i + 1) % 100);
+            }
+
+            await().atMost(BOUND).until(() -> !channel.isOpen());
+            assertThat(trips(WebLimits.Limit.QUEUED_BYTES)).isEqualTo(1);
+            assertThat(egress.slowConsumerCloses()).isZero();
+            await().atMost(BOUND).until(() -> egress.connectedClients() == 0);
+        }
+    }
+
+    @Test
     void shouldCloseHalfSentHeadersAfterTheHeaderTimeout() throws Exception
     {
         final int attackers = 500;
