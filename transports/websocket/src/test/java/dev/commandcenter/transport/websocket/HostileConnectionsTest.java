@@ -67,7 +67,7 @@ class HostileConnectionsTest
     @Test
     void shouldStopReadingAPipeliningClientThatNeverReadsAndKeepQueuedBytesUnderTheCap() throws Exception
     {
-        final int requests = 20_000;
+        final int requests = 50_000;
         final ClassLoader pages = webRoot("overlay.js", 300);
         try (WebServer server = launch((ctx) -> ctx.webRoot("pages", pages, "")
             .maxQueuedBytesPerConnection(1024 * 1024));
@@ -80,11 +80,11 @@ class HostileConnectionsTest
             final Thread writer = Thread.ofVirtual().start(() -> writeQuietly(attacker, one, requests));
             final Channel channel = serverSide(server, attacker);
 
-            await().atMost(BOUND).until(() -> !channel.config().isAutoRead() || !channel.isOpen());
+            await().atMost(BOUND).until(() -> !channel.isOpen() || !channel.config().isAutoRead());
             assertThat(pendingBytes(channel)).isLessThanOrEqualTo(1024 * 1024);
             assertThat(healthStatus(server)).isEqualTo(200);
             assertThat(pendingBytes(channel)).isLessThanOrEqualTo(1024 * 1024);
-            assertThat(channel.isOpen() ? channel.config().isAutoRead() : false).isFalse();
+            assertThat(server.httpStatusCounters().value(200)).isLessThan(requests);
             writer.interrupt();
         }
     }
@@ -246,7 +246,7 @@ class HostileConnectionsTest
             assertThat(readToEnd(attacker)).isEmpty();
             assertThat(trips(WebLimits.Limit.BODY_TIMEOUT)).isEqualTo(1);
             assertThat(trips(WebLimits.Limit.HEADER_TIMEOUT)).isZero();
-            assertThat(server.limits().aggregatingBytes()).isZero();
+            await().atMost(BOUND).until(() -> server.limits().aggregatingBytes() == 0);
         }
     }
 
