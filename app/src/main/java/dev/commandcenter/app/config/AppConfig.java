@@ -187,8 +187,8 @@ public final class AppConfig
         public int httpThreads = 1;
         /** Event loop threads carrying upgraded WebSocket connections and their fan-out writes. */
         public int fanoutThreads = 1;
-        /** Open connections in all; more are closed at accept. */
-        public int maxConnections = 4096;
+        /** Open connections in all; more are closed at accept. 0: 4096, or 3/4 of the open file limit when lower. */
+        public int maxConnections = 0;
         /** Open connections from one remote address; more are closed at accept. */
         public int maxConnectionsPerAddress = 256;
         /** Bytes queued for one connection that its client has not read; past it the connection is closed. */

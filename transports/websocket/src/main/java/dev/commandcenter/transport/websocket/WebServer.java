@@ -329,8 +329,11 @@ public final class WebServer implements AutoCloseable
         public static final int MISSED_PONGS_DEFAULT = 2;
         /** Default pings, pongs and text pings a WebSocket client may send a second; more closes it with 1008. */
         public static final int MAX_CONTROL_FRAMES_PER_SECOND_DEFAULT = 20;
-        /** Default open connections in all. */
-        public static final int MAX_CONNECTIONS_DEFAULT = 4096;
+        /** Default open connections in all: 0, resolved by {@link #conclude()} to {@link #MAX_CONNECTIONS_AUTO_CAP} or
+         *  three quarters of the process's open file limit, whichever is lower. */
+        public static final int MAX_CONNECTIONS_DEFAULT = 0;
+        /** The most connections a {@link #MAX_CONNECTIONS_DEFAULT 0} ("auto") connection limit resolves to. */
+        public static final int MAX_CONNECTIONS_AUTO_CAP = 4096;
         /** Default open connections from one remote address. */
         public static final int MAX_CONNECTIONS_PER_ADDRESS_DEFAULT = 256;
         /** Default request body bytes being aggregated at once, server wide; past it a request gets 503. */
@@ -442,7 +445,11 @@ public final class WebServer implements AutoCloseable
             requireAtLeast("websocket.pingIntervalMs", pingIntervalMs, 0);
             requireAtLeast("websocket.missedPongs", missedPongs, 1);
             requireAtLeast("websocket.maxControlFramesPerSecond", maxControlFramesPerSecond, 1);
-            requireAtLeast("websocket.maxConnections", maxConnections, 1);
+            requireAtLeast("websocket.maxConnections", maxConnections, 0);
+            if (0 == maxConnections)
+            {
+                maxConnections = autoMaxConnections();
+            }
             requireAtLeast("websocket.maxConnectionsPerAddress", maxConnectionsPerAddress, 1);
             if (maxAggregatingBytes < maxRequestBodyLength)
             {
@@ -479,6 +486,20 @@ public final class WebServer implements AutoCloseable
                 egress = new WebSocketEgress();
             }
             return this;
+        }
+
+        /**
+         * {@link #MAX_CONNECTIONS_AUTO_CAP}, or three quarters of the open file limit when that is lower, so the
+         * limit trips before accepting fails for want of file descriptors (journal, counters and clients need some).
+         */
+        static int autoMaxConnections()
+        {
+            final java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            if (os instanceof com.sun.management.UnixOperatingSystemMXBean unix && unix.getMaxFileDescriptorCount() > 0)
+            {
+                return (int)Math.max(1, Math.min(MAX_CONNECTIONS_AUTO_CAP, unix.getMaxFileDescriptorCount() * 3 / 4));
+            }
+            return MAX_CONNECTIONS_AUTO_CAP;
         }
 
         private static void requireAtLeast(final String name, final long value, final long min)
@@ -989,9 +1010,10 @@ public final class WebServer implements AutoCloseable
         }
 
         /**
-         * Open connections in all; a connection past it is closed at accept, before anything is read, counted.
+         * Open connections in all; a connection past it is closed at accept, before anything is read, counted. 0 (the
+         * default) means 4096, or three quarters of the process's open file limit when that is lower.
          *
-         * @param maxConnections connections, 1 or more.
+         * @param maxConnections connections, 1 or more, or 0 for the default.
          * @return this.
          */
         public Context maxConnections(final int maxConnections)

@@ -459,10 +459,23 @@ class HostileConnectionsTest
         assertRefused((ctx) -> ctx.pingIntervalMs(-1), "websocket.pingIntervalMs");
         assertRefused((ctx) -> ctx.missedPongs(0), "websocket.missedPongs");
         assertRefused((ctx) -> ctx.maxControlFramesPerSecond(0), "websocket.maxControlFramesPerSecond");
-        assertRefused((ctx) -> ctx.maxConnections(0), "websocket.maxConnections");
+        assertRefused((ctx) -> ctx.maxConnections(-1), "websocket.maxConnections");
         assertRefused((ctx) -> ctx.maxConnectionsPerAddress(0), "websocket.maxConnectionsPerAddress");
         assertRefused((ctx) -> ctx.maxAggregatingBytes(10), "websocket.maxAggregatingBytes");
         assertRefused((ctx) -> ctx.limitLogIntervalMs(0), "websocket.limitLogIntervalMs");
+    }
+
+    @Test
+    void shouldResolveTheDefaultConnectionLimitBelowTheOpenFileLimit()
+    {
+        final WebServer.Context ctx = counters.apply(new WebServer.Context()).port(0).token(Fixture.TOKEN).conclude();
+
+        assertThat(ctx.maxConnections()).isEqualTo(WebServer.Context.autoMaxConnections()).isBetween(1, 4096);
+        final var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.UnixOperatingSystemMXBean unix)
+        {
+            assertThat((long)ctx.maxConnections()).isLessThan(unix.getMaxFileDescriptorCount());
+        }
     }
 
     private void assertRefused(final Consumer<WebServer.Context> setting, final String key)
