@@ -110,7 +110,8 @@ final class HttpFlowGuard extends ChannelDuplexHandler implements Runnable
             ReferenceCountUtil.release(msg);
             return;
         }
-        if (msg instanceof HttpObject object && object.decoderResult().isFailure())
+        // A connection closed mid-request also yields a failed message (premature closure): not worth a line.
+        if (msg instanceof HttpObject object && object.decoderResult().isFailure() && ctx.channel().isActive())
         {
             final Throwable cause = object.decoderResult().cause();
             limits.trip(WebLimits.Limit.DECODER_FAILURE, ctx.channel().remoteAddress(), "sent a request Netty cannot decode: " +

@@ -46,7 +46,7 @@ final class WebLimits
         /** Closed with 1001: no frame from the client for {@code websocket.missedPongs} ping intervals. */
         MISSED_PONGS("missed_pongs", "websocket.missedPongs"),
         /** Closed by Netty's decoders: malformed or too long request line, header or WebSocket frame. */
-        DECODER_FAILURE("decoder_failure", "websocket.maxFrameLength");
+        DECODER_FAILURE("decoder_failure", "malformed, or longer than Netty's HTTP limits or websocket.maxFrameLength");
 
         final String suffix;
         final String key;
@@ -130,7 +130,7 @@ final class WebLimits
             return;
         }
         final String who = describe(remote);
-        log.warn(who + " " + limit.suffix, "WARN web connection " + who + " " + detail + " (" + limit.key + ")");
+        log.warn(host(remote) + " " + limit.suffix, "WARN web connection " + who + " " + detail + " (" + limit.key + ")");
     }
 
     /**
@@ -150,7 +150,7 @@ final class WebLimits
     void warn(final SocketAddress remote, final String kind, final String detail)
     {
         final String who = describe(remote);
-        log.warn(who + " " + kind, "WARN web connection " + who + " " + detail);
+        log.warn(host(remote) + " " + kind, "WARN web connection " + who + " " + detail);
     }
 
     /**
@@ -228,6 +228,21 @@ final class WebLimits
         return aggregatingBytes.get();
     }
 
+    /**
+     * The address part of a remote, which rate limits its log lines: one per address, whatever its ports.
+     */
+    static String host(final SocketAddress remote)
+    {
+        if (remote instanceof InetSocketAddress inet)
+        {
+            return null == inet.getAddress() ? inet.getHostString() : inet.getAddress().getHostAddress();
+        }
+        return String.valueOf(remote);
+    }
+
+    /**
+     * A remote as logged: address and port.
+     */
     static String describe(final SocketAddress remote)
     {
         if (remote instanceof InetSocketAddress inet)

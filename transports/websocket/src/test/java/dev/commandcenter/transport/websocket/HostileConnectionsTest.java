@@ -223,6 +223,8 @@ class HostileConnectionsTest
                 assertThat(readToEnd(socket)).isEmpty();
             }
             assertThat(metrics(server)).contains("commandcenter_web_limit_trips_total{limit=\"header_timeout\"} " + attackers);
+            assertThat(warnings).as("one line per address and limit per interval").hasSize(1);
+            assertThat(warnings.get(0)).contains("127.0.0.1:").contains("websocket.headerTimeoutMs");
         }
         finally
         {
