@@ -99,6 +99,7 @@ public class EgressBenchmark
             .counters(allocator)
             .countersReader(counters)
             .errorHandler(Throwable::printStackTrace)
+            .pingIntervalMs(0)
             .feed("bench"));
         for (int i = 0; i < clients; i++)
         {

@@ -167,6 +167,9 @@ final class BenchRun implements AutoCloseable
         config.wallet.source = "none";
         config.websocket.port = 0;
         config.websocket.bind = "127.0.0.1";
+        // Every bench client and REST connection comes from loopback: the connection limits must let them all in.
+        config.websocket.maxConnections = Math.max(4096, settings.clients() + 1024);
+        config.websocket.maxConnectionsPerAddress = config.websocket.maxConnections;
         config.journal.enabled = true;
         config.telemetry.enabled = false;
         config.engine.waitStrategy = settings.profile().waitStrategy();

@@ -187,6 +187,28 @@ public final class AppConfig
         public int httpThreads = 1;
         /** Event loop threads carrying upgraded WebSocket connections and their fan-out writes. */
         public int fanoutThreads = 1;
+        /** Open connections in all; more are closed at accept. 0: 4096, or 3/4 of the open file limit when lower. */
+        public int maxConnections = 0;
+        /** Open connections from one remote address; more are closed at accept. */
+        public int maxConnectionsPerAddress = 256;
+        /** Bytes queued for one connection that its client has not read; past it the connection is closed. */
+        public int maxQueuedBytesPerConnection = 4 * 1024 * 1024;
+        /** HTTP requests read from one connection and not yet answered; at the limit it reads no more. */
+        public int maxPipelinedRequests = 16;
+        /** Time for a request's headers to arrive, ms. */
+        public long headerTimeoutMs = 10_000;
+        /** Time for a request's body to arrive after its headers, ms. */
+        public long bodyTimeoutMs = 10_000;
+        /** Time a kept-alive HTTP connection may wait for its next request, ms. */
+        public long idleTimeoutMs = 60_000;
+        /** Interval of the server's WebSocket pings, ms; 0 sends none. */
+        public long pingIntervalMs = 15_000;
+        /** Ping intervals without a frame from a WebSocket client before it is closed with 1001. */
+        public int missedPongs = 2;
+        /** Pings, pongs and text pings a WebSocket client may send a second; more closes it with 1008. */
+        public int maxControlFramesPerSecond = 20;
+        /** Request body bytes being read at once, server wide; past it a request gets 503. */
+        public long maxAggregatingBytes = 16L * 1024 * 1024;
     }
 
     /** {@code wallet:} section. */

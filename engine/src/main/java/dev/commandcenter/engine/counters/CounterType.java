@@ -94,6 +94,9 @@ public enum CounterType
     /** Web connections that ended with a reset or broken pipe: an ordinary client disconnect, counted, not an error. */
     WEB_PEER_RESETS(36, "web connections reset by peer",
         Kind.COUNTER, "commandcenter_web_peer_resets_total", null),
+    /** Web connections a hardening limit closed or refused, one counter per limit (label suffix). */
+    WEB_LIMITS(38, "web limits tripped",
+        Kind.COUNTER, "commandcenter_web_limit_trips_total", "limit"),
     /** Wallet connection state, the ordinal of the wallet's state enum (label carries its name). */
     WALLET_STATE(40, "wallet state",
         Kind.GAUGE, "commandcenter_wallet_state", "state"),

@@ -27,8 +27,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * The Netty side of the web server: one acceptor thread, {@link WebServer.Context#httpThreads(int)} HTTP
  * threads that carry every connection until it upgrades, {@link WebServer.Context#fanoutThreads(int)} fan-out
- * threads that WebSocket connections move to once their handshake is written, the listening socket, and the
- * pipeline of each connection (HTTP codec, status counters, body limit, {@link HttpRequestHandler}). REST
+ * threads that WebSocket connections move to once their handshake is written, the listening socket (with the
+ * {@link ConnectionLimiter} refusing connections past the limits at accept), and the pipeline of each connection
+ * ({@link ConnectionGuard} for back-pressure and the queued bytes cap, HTTP codec, {@link HttpFlowGuard} for
+ * timeouts and pipelining, status counters, body limit, {@link HttpRequestHandler}). REST
  * requests are never queued behind fan-out writes: those run on other threads. Tracks open connections so
  * shutdown can say goodbye (1001) to WebSocket clients and close them all.
  * <p>
@@ -52,6 +54,7 @@ final class NettyServer
      * @param address            resolved address to bind.
      * @param httpStatusCounters shared handler counting responses.
      * @param endpoints          shared endpoints for each connection's request handler.
+     * @param limits             connection limits, timeouts and back-pressure settings with their counters.
      * @throws IllegalStateException with a one-line reason when the address cannot be bound.
      */
     NettyServer(
@@ -59,7 +62,8 @@ final class NettyServer
         final EventLoopGroup fanoutGroup,
         final InetAddress address,
         final HttpStatusCounters httpStatusCounters,
-        final HttpEndpoints endpoints)
+        final HttpEndpoints endpoints,
+        final WebLimits limits)
     {
         closeTimeoutMs = ctx.closeTimeoutMs();
         bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("cc-web-accept", true), NioIoHandler.newFactory());
@@ -71,7 +75,15 @@ final class NettyServer
         final ServerBootstrap bootstrap = new ServerBootstrap()
             .group(bossGroup, httpGroup)
             .channel(NioServerSocketChannel.class)
-            .handler(new AcceptErrorHandler(ctx.errorHandler()))
+            .handler(new ChannelInitializer<Channel>()
+            {
+                protected void initChannel(final Channel channel)
+                {
+                    channel.pipeline()
+                        .addLast("accept-errors", new AcceptErrorHandler(ctx.errorHandler()))
+                        .addLast("connection-limits", new ConnectionLimiter(limits));
+                }
+            })
             .childOption(ChannelOption.TCP_NODELAY, true)
             // Netty 4.2's default (adaptive) allocator hands out buffers whose NIO view is a new slice on each
             // socket write; pooled buffers keep theirs, so a fan-out write allocates nothing.
@@ -83,8 +95,11 @@ final class NettyServer
                 protected void initChannel(final SocketChannel channel)
                 {
                     channels.add(channel);
+                    final ConnectionGuard guard = new ConnectionGuard(limits);
                     channel.pipeline()
+                        .addLast("conn-guard", guard)
                         .addLast("http-codec", new HttpServerCodec())
+                        .addLast("http-flow", new HttpFlowGuard(limits, guard))
                         .addLast("http-status", httpStatusCounters)
                         .addLast("http-aggregator", new BodyLimitAggregator(maxRequestBodyLength))
                         .addLast("http-handler", new HttpRequestHandler(endpoints));
@@ -148,6 +163,14 @@ final class NettyServer
     int openConnections()
     {
         return channels.size();
+    }
+
+    /**
+     * Open HTTP and WebSocket connections themselves.
+     */
+    ChannelGroup channels()
+    {
+        return channels;
     }
 
     /**

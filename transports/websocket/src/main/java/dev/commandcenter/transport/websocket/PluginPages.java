@@ -1,6 +1,11 @@
 package dev.commandcenter.transport.websocket;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -9,8 +14,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static dev.commandcenter.transport.websocket.HttpRequestHandler.PLUGINS_PREFIX;
 
@@ -20,11 +28,20 @@ import static dev.commandcenter.transport.websocket.HttpRequestHandler.PLUGINS_P
  * folder ({@code ..}, {@code .}, empty segments, {@code \}, {@code :}, NUL) are refused with 400. No token:
  * pages read it from their own URL.
  * <p>
+ * Each file is read once and kept in a direct buffer per plugin and path; every response sends a duplicate of
+ * it, so a flood of requests for a page costs no copy of the file each. The cached bytes are read again when the
+ * plugin's web root changes (a reload gives it a new class loader, see
+ * {@link WebServer.Context#webRootLookup(java.util.function.Function)}).
+ * <p>
  * <b>Note:</b> shared by every connection; thread safe when the web root lookup is.
  */
 final class PluginPages
 {
+    /** Files cached at most; later ones are read at each request until the server restarts. */
+    static final int MAX_CACHED_FILES = 1024;
+
     private final WebServer.Context ctx;
+    private final Map<String, CachedFile> cache = new ConcurrentHashMap<>();
 
     /**
      * @param ctx concluded context, with the web roots and their lookup.
@@ -80,20 +97,58 @@ final class PluginPages
             final String rawQuery = query.rawQuery();
             return HttpResponses.redirect(path + "/" + (rawQuery.isEmpty() ? "" : "?" + rawQuery));
         }
-        final byte[] bytes;
-        try (InputStream in = url.openStream())
+        final String key = pluginId + '/' + file;
+        CachedFile cached = cache.get(key);
+        if (null == cached || !cached.root.equals(root))
         {
-            bytes = in.readAllBytes();
+            if (null != cached)
+            {
+                // A reload: drop every file of the old class loader, so the cache does not keep it alive.
+                final String prefix = pluginId + '/';
+                cache.entrySet().removeIf((entry) -> entry.getKey().startsWith(prefix) && !entry.getValue().root.equals(root));
+            }
+            final byte[] bytes;
+            try (InputStream in = url.openStream())
+            {
+                bytes = in.readAllBytes();
+            }
+            catch (final IOException ex)
+            {
+                return HttpResponses.error(HttpResponseStatus.NOT_FOUND, "cannot read " + file + " of plugin '" + pluginId +
+                    "': " + ex.getMessage());
+            }
+            cached = new CachedFile(root, HttpResponses.contentType(file), Unpooled.unreleasableBuffer(
+                Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(bytes.length).put(bytes).flip())));
+            if (null != cache.get(key) || cache.size() < MAX_CACHED_FILES)
+            {
+                cache.put(key, cached);
+            }
         }
-        catch (final IOException ex)
-        {
-            return HttpResponses.error(HttpResponseStatus.NOT_FOUND, "cannot read " + file + " of plugin '" + pluginId +
-                "': " + ex.getMessage());
-        }
-        final FullHttpResponse response = HttpResponses.bytes(HttpResponseStatus.OK, HttpResponses.contentType(file),
-            head ? new byte[0] : bytes);
-        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+        final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+            head ? Unpooled.EMPTY_BUFFER : cached.content.retainedDuplicate());
+        response.headers()
+            .set(HttpHeaderNames.CONTENT_TYPE, cached.contentType)
+            .setInt(HttpHeaderNames.CONTENT_LENGTH, cached.content.readableBytes())
+            .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
+            .set("X-Content-Type-Options", "nosniff");
         return response;
+    }
+
+    /**
+     * Files held in the cache now.
+     */
+    int cachedFiles()
+    {
+        return cache.size();
+    }
+
+    /**
+     * A file's bytes read once from a web root: in a direct buffer that is never released (its memory goes with
+     * the buffer when the entry is replaced and the last response using it is written), whose duplicates are
+     * written without a copy.
+     */
+    private record CachedFile(WebRoot root, String contentType, ByteBuf content)
+    {
     }
 
     /**

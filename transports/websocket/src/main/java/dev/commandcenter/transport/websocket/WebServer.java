@@ -71,6 +71,7 @@ public final class WebServer implements AutoCloseable
     private final InetSocketAddress localAddress;
     private final HttpStatusCounters httpStatusCounters;
     private final ServerErrorPath errorPath;
+    private final WebLimits limits;
     private volatile boolean closed;
 
     private WebServer(final Context ctx)
@@ -101,13 +102,23 @@ public final class WebServer implements AutoCloseable
             throw ex;
         }
         errorPath = new ServerErrorPath(ctx.errorHandler, peerResets);
+        try
+        {
+            limits = new WebLimits(ctx, ctx.counters);
+        }
+        catch (final RuntimeException ex)
+        {
+            ctx.egress.unbindCounters();
+            peerResets.close();
+            throw ex;
+        }
 
         publishExecutor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("cc-web-rest-", 0).factory());
         final EventLoopGroup fanoutGroup = NettyServer.newFanoutGroup(ctx);
         final HttpEndpoints endpoints = new HttpEndpoints(ctx, accessPolicy, errorPath, publishExecutor, fanoutGroup);
         try
         {
-            nettyServer = new NettyServer(ctx, fanoutGroup, address, httpStatusCounters, endpoints);
+            nettyServer = new NettyServer(ctx, fanoutGroup, address, httpStatusCounters, endpoints, limits);
         }
         catch (final RuntimeException ex)
         {
@@ -227,11 +238,27 @@ public final class WebServer implements AutoCloseable
     }
 
     /**
+     * The hardening limits, their counters and the connections they hold.
+     */
+    WebLimits limits()
+    {
+        return limits;
+    }
+
+    /**
      * Connections that ended with a reset or broken pipe.
      */
     long peerResets()
     {
         return errorPath.peerResets();
+    }
+
+    /**
+     * Open HTTP and WebSocket connections themselves.
+     */
+    io.netty.channel.group.ChannelGroup channels()
+    {
+        return nettyServer.channels();
     }
 
     /**
@@ -286,6 +313,33 @@ public final class WebServer implements AutoCloseable
         public static final long CLOSE_TIMEOUT_MS_DEFAULT = 2000;
         /** Default socket send buffer: 0 leaves the operating system's. */
         public static final int SOCKET_SEND_BUFFER_LENGTH_DEFAULT = 0;
+        /** Default bytes queued for one connection (HTTP responses or WebSocket frames) past which it is closed. */
+        public static final int MAX_QUEUED_BYTES_PER_CONNECTION_DEFAULT = 4 * 1024 * 1024;
+        /** Default HTTP requests read from one connection and not yet answered; at the limit it reads no more. */
+        public static final int MAX_PIPELINED_REQUESTS_DEFAULT = 16;
+        /** Default time for a request's headers to arrive, from the connection or the request's first byte. */
+        public static final long HEADER_TIMEOUT_MS_DEFAULT = 10_000;
+        /** Default time for a request's body to arrive after its headers. */
+        public static final long BODY_TIMEOUT_MS_DEFAULT = 10_000;
+        /** Default time a kept-alive HTTP connection may wait without a request. */
+        public static final long IDLE_TIMEOUT_MS_DEFAULT = 60_000;
+        /** Default interval of the server's WebSocket pings; 0 sends none. */
+        public static final long PING_INTERVAL_MS_DEFAULT = 15_000;
+        /** Default ping intervals without any frame from a WebSocket client before it is closed with 1001. */
+        public static final int MISSED_PONGS_DEFAULT = 2;
+        /** Default pings, pongs and text pings a WebSocket client may send a second; more closes it with 1008. */
+        public static final int MAX_CONTROL_FRAMES_PER_SECOND_DEFAULT = 20;
+        /** Default open connections in all: 0, resolved by {@link #conclude()} to {@link #MAX_CONNECTIONS_AUTO_CAP} or
+         *  three quarters of the process's open file limit, whichever is lower. */
+        public static final int MAX_CONNECTIONS_DEFAULT = 0;
+        /** The most connections a {@link #MAX_CONNECTIONS_DEFAULT 0} ("auto") connection limit resolves to. */
+        public static final int MAX_CONNECTIONS_AUTO_CAP = 4096;
+        /** Default open connections from one remote address. */
+        public static final int MAX_CONNECTIONS_PER_ADDRESS_DEFAULT = 256;
+        /** Default request body bytes being aggregated at once, server wide; past it a request gets 503. */
+        public static final long MAX_AGGREGATING_BYTES_DEFAULT = 16L * 1024 * 1024;
+        /** Default interval within which one offender's warnings of one kind are logged once. */
+        public static final long LIMIT_LOG_INTERVAL_MS_DEFAULT = 10_000;
 
         private boolean concluded;
         private String bindAddress = BIND_ADDRESS_DEFAULT;
@@ -301,6 +355,19 @@ public final class WebServer implements AutoCloseable
         private int fanoutThreads = FANOUT_THREADS_DEFAULT;
         private long closeTimeoutMs = CLOSE_TIMEOUT_MS_DEFAULT;
         private int socketSendBufferLength = SOCKET_SEND_BUFFER_LENGTH_DEFAULT;
+        private int maxQueuedBytesPerConnection = MAX_QUEUED_BYTES_PER_CONNECTION_DEFAULT;
+        private int maxPipelinedRequests = MAX_PIPELINED_REQUESTS_DEFAULT;
+        private long headerTimeoutMs = HEADER_TIMEOUT_MS_DEFAULT;
+        private long bodyTimeoutMs = BODY_TIMEOUT_MS_DEFAULT;
+        private long idleTimeoutMs = IDLE_TIMEOUT_MS_DEFAULT;
+        private long pingIntervalMs = PING_INTERVAL_MS_DEFAULT;
+        private int missedPongs = MISSED_PONGS_DEFAULT;
+        private int maxControlFramesPerSecond = MAX_CONTROL_FRAMES_PER_SECOND_DEFAULT;
+        private int maxConnections = MAX_CONNECTIONS_DEFAULT;
+        private int maxConnectionsPerAddress = MAX_CONNECTIONS_PER_ADDRESS_DEFAULT;
+        private long maxAggregatingBytes = MAX_AGGREGATING_BYTES_DEFAULT;
+        private long limitLogIntervalMs = LIMIT_LOG_INTERVAL_MS_DEFAULT;
+        private java.util.function.Consumer<String> warningLog;
         private EventPublisher eventPublisher;
         private Supplier<?> statusSupplier;
         private WebSocketEgress egress;
@@ -366,6 +433,35 @@ public final class WebServer implements AutoCloseable
             {
                 throw new IllegalArgumentException("websocket.closeTimeoutMs: expected 1 or more, got " + closeTimeoutMs);
             }
+            if (maxQueuedBytesPerConnection < writeBufferHighWaterMark)
+            {
+                throw new IllegalArgumentException("websocket.maxQueuedBytesPerConnection: expected at least the high " +
+                    "water mark (" + writeBufferHighWaterMark + "), got " + maxQueuedBytesPerConnection);
+            }
+            requireAtLeast("websocket.maxPipelinedRequests", maxPipelinedRequests, 1);
+            requireAtLeast("websocket.headerTimeoutMs", headerTimeoutMs, 1);
+            requireAtLeast("websocket.bodyTimeoutMs", bodyTimeoutMs, 1);
+            requireAtLeast("websocket.idleTimeoutMs", idleTimeoutMs, 1);
+            requireAtLeast("websocket.pingIntervalMs", pingIntervalMs, 0);
+            requireAtLeast("websocket.missedPongs", missedPongs, 1);
+            requireAtLeast("websocket.maxControlFramesPerSecond", maxControlFramesPerSecond, 1);
+            requireAtLeast("websocket.maxConnections", maxConnections, 0);
+            if (0 == maxConnections)
+            {
+                maxConnections = autoMaxConnections();
+            }
+            requireAtLeast("websocket.maxConnectionsPerAddress", maxConnectionsPerAddress, 1);
+            if (maxAggregatingBytes < maxRequestBodyLength)
+            {
+                throw new IllegalArgumentException("websocket.maxAggregatingBytes: expected at least " +
+                    "websocket.maxRequestBodyLength (" + maxRequestBodyLength + "), got " + maxAggregatingBytes);
+            }
+            requireAtLeast("websocket.limitLogIntervalMs", limitLogIntervalMs, 1);
+            if (null == warningLog)
+            {
+                final System.Logger logger = System.getLogger(WebServer.class.getName());
+                warningLog = (line) -> logger.log(System.Logger.Level.WARNING, line);
+            }
             final List<String> origins = new ArrayList<>(allowedOrigins.size());
             for (final String origin : allowedOrigins)
             {
@@ -390,6 +486,20 @@ public final class WebServer implements AutoCloseable
                 egress = new WebSocketEgress();
             }
             return this;
+        }
+
+        /**
+         * {@link #MAX_CONNECTIONS_AUTO_CAP}, or three quarters of the open file limit when that is lower, so the
+         * limit trips before accepting fails for want of file descriptors (journal, counters and clients need some).
+         */
+        static int autoMaxConnections()
+        {
+            final java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            if (os instanceof com.sun.management.UnixOperatingSystemMXBean unix && unix.getMaxFileDescriptorCount() > 0)
+            {
+                return (int)Math.max(1, Math.min(MAX_CONNECTIONS_AUTO_CAP, unix.getMaxFileDescriptorCount() * 3 / 4));
+            }
+            return MAX_CONNECTIONS_AUTO_CAP;
         }
 
         private static void requireAtLeast(final String name, final long value, final long min)
@@ -720,6 +830,300 @@ public final class WebServer implements AutoCloseable
         }
 
         /**
+         * Bytes queued for one connection (HTTP responses or WebSocket frames the client has not read) past which
+         * it is closed, counted; at least the high water mark. Holds a client that pipelines requests and never reads.
+         *
+         * @param maxQueuedBytesPerConnection bytes.
+         * @return this.
+         */
+        public Context maxQueuedBytesPerConnection(final int maxQueuedBytesPerConnection)
+        {
+            this.maxQueuedBytesPerConnection = maxQueuedBytesPerConnection;
+            return this;
+        }
+
+        /**
+         * Queued bytes limit per connection.
+         *
+         * @return bytes.
+         */
+        public int maxQueuedBytesPerConnection()
+        {
+            return maxQueuedBytesPerConnection;
+        }
+
+        /**
+         * HTTP requests read from one connection and not yet answered (written and flushed); at the limit the
+         * connection reads no more until a response is written.
+         *
+         * @param maxPipelinedRequests requests, 1 or more.
+         * @return this.
+         */
+        public Context maxPipelinedRequests(final int maxPipelinedRequests)
+        {
+            this.maxPipelinedRequests = maxPipelinedRequests;
+            return this;
+        }
+
+        /**
+         * Pipelined requests limit.
+         *
+         * @return requests.
+         */
+        public int maxPipelinedRequests()
+        {
+            return maxPipelinedRequests;
+        }
+
+        /**
+         * Time for a request's headers to arrive, from the connection opening or from the first byte of a later
+         * request on a kept-alive connection; past it the connection is closed, counted.
+         *
+         * @param headerTimeoutMs milliseconds, 1 or more.
+         * @return this.
+         */
+        public Context headerTimeoutMs(final long headerTimeoutMs)
+        {
+            this.headerTimeoutMs = headerTimeoutMs;
+            return this;
+        }
+
+        /**
+         * Header timeout.
+         *
+         * @return milliseconds.
+         */
+        public long headerTimeoutMs()
+        {
+            return headerTimeoutMs;
+        }
+
+        /**
+         * Time for a request's body to arrive after its headers; past it the connection is closed, counted.
+         *
+         * @param bodyTimeoutMs milliseconds, 1 or more.
+         * @return this.
+         */
+        public Context bodyTimeoutMs(final long bodyTimeoutMs)
+        {
+            this.bodyTimeoutMs = bodyTimeoutMs;
+            return this;
+        }
+
+        /**
+         * Body timeout.
+         *
+         * @return milliseconds.
+         */
+        public long bodyTimeoutMs()
+        {
+            return bodyTimeoutMs;
+        }
+
+        /**
+         * Time a kept-alive HTTP connection may wait for its next request; past it the connection is closed.
+         *
+         * @param idleTimeoutMs milliseconds, 1 or more.
+         * @return this.
+         */
+        public Context idleTimeoutMs(final long idleTimeoutMs)
+        {
+            this.idleTimeoutMs = idleTimeoutMs;
+            return this;
+        }
+
+        /**
+         * Idle timeout.
+         *
+         * @return milliseconds.
+         */
+        public long idleTimeoutMs()
+        {
+            return idleTimeoutMs;
+        }
+
+        /**
+         * Interval of the pings the server sends each WebSocket client once subscribed; 0 sends none.
+         *
+         * @param pingIntervalMs milliseconds, 0 or more.
+         * @return this.
+         */
+        public Context pingIntervalMs(final long pingIntervalMs)
+        {
+            this.pingIntervalMs = pingIntervalMs;
+            return this;
+        }
+
+        /**
+         * Ping interval.
+         *
+         * @return milliseconds.
+         */
+        public long pingIntervalMs()
+        {
+            return pingIntervalMs;
+        }
+
+        /**
+         * Ping intervals without any frame from a WebSocket client (browsers answer pings by themselves) after which
+         * it is closed with 1001 "no pong".
+         *
+         * @param missedPongs intervals, 1 or more.
+         * @return this.
+         */
+        public Context missedPongs(final int missedPongs)
+        {
+            this.missedPongs = missedPongs;
+            return this;
+        }
+
+        /**
+         * Missed pongs limit.
+         *
+         * @return intervals.
+         */
+        public int missedPongs()
+        {
+            return missedPongs;
+        }
+
+        /**
+         * Pings, pongs and text pings a WebSocket client may send in a second; the next one closes it with 1008.
+         *
+         * @param maxControlFramesPerSecond frames, 1 or more.
+         * @return this.
+         */
+        public Context maxControlFramesPerSecond(final int maxControlFramesPerSecond)
+        {
+            this.maxControlFramesPerSecond = maxControlFramesPerSecond;
+            return this;
+        }
+
+        /**
+         * Control frame limit.
+         *
+         * @return frames a second.
+         */
+        public int maxControlFramesPerSecond()
+        {
+            return maxControlFramesPerSecond;
+        }
+
+        /**
+         * Open connections in all; a connection past it is closed at accept, before anything is read, counted. 0 (the
+         * default) means 4096, or three quarters of the process's open file limit when that is lower.
+         *
+         * @param maxConnections connections, 1 or more, or 0 for the default.
+         * @return this.
+         */
+        public Context maxConnections(final int maxConnections)
+        {
+            this.maxConnections = maxConnections;
+            return this;
+        }
+
+        /**
+         * Connection limit.
+         *
+         * @return connections.
+         */
+        public int maxConnections()
+        {
+            return maxConnections;
+        }
+
+        /**
+         * Open connections from one remote address; a connection past it is closed at accept, counted.
+         *
+         * @param maxConnectionsPerAddress connections, 1 or more.
+         * @return this.
+         */
+        public Context maxConnectionsPerAddress(final int maxConnectionsPerAddress)
+        {
+            this.maxConnectionsPerAddress = maxConnectionsPerAddress;
+            return this;
+        }
+
+        /**
+         * Connection limit per address.
+         *
+         * @return connections.
+         */
+        public int maxConnectionsPerAddress()
+        {
+            return maxConnectionsPerAddress;
+        }
+
+        /**
+         * Request body bytes being read and aggregated at once, over all connections; a request that passes it is
+         * answered 503 and its connection closed, counted. At least {@link #maxRequestBodyLength(int)}.
+         *
+         * @param maxAggregatingBytes bytes.
+         * @return this.
+         */
+        public Context maxAggregatingBytes(final long maxAggregatingBytes)
+        {
+            this.maxAggregatingBytes = maxAggregatingBytes;
+            return this;
+        }
+
+        /**
+         * Aggregating bytes limit.
+         *
+         * @return bytes.
+         */
+        public long maxAggregatingBytes()
+        {
+            return maxAggregatingBytes;
+        }
+
+        /**
+         * Warnings about one offender (remote address) and one limit are logged at most once within this interval.
+         *
+         * @param limitLogIntervalMs milliseconds, 1 or more.
+         * @return this.
+         */
+        public Context limitLogIntervalMs(final long limitLogIntervalMs)
+        {
+            this.limitLogIntervalMs = limitLogIntervalMs;
+            return this;
+        }
+
+        /**
+         * Log interval of limit warnings.
+         *
+         * @return milliseconds.
+         */
+        public long limitLogIntervalMs()
+        {
+            return limitLogIntervalMs;
+        }
+
+        /**
+         * Where warnings about hostile or broken connections go (a limit tripped, a request Netty could not decode):
+         * one line naming the remote and what it did, never a token. Rate limited. By default the
+         * {@code System.Logger} of this class at {@code WARNING}.
+         *
+         * @param sink of warning lines.
+         * @return this.
+         */
+        public Context warningLog(final java.util.function.Consumer<String> sink)
+        {
+            this.warningLog = sink;
+            return this;
+        }
+
+        /**
+         * Where warnings go.
+         *
+         * @return the sink, or null before {@link #conclude()} when none was set.
+         */
+        public java.util.function.Consumer<String> warningLog()
+        {
+            return warningLog;
+        }
+
+        /**
          * Where {@code POST /api/events} publishes, with source {@code Sources.REST}; without one it answers 503.
          *
          * @param publisher the engine's publisher.
@@ -980,7 +1384,13 @@ public final class WebServer implements AutoCloseable
                 ", allowedOrigins=" + allowedOrigins + ", maxFrameLength=" + maxFrameLength +
                 ", maxRequestBodyLength=" + maxRequestBodyLength + ", highWaterMark=" + writeBufferHighWaterMark +
                 ", lowWaterMark=" + writeBufferLowWaterMark + ", slowConsumerDropLimit=" + slowConsumerDropLimit +
-                ", httpThreads=" + httpThreads + ", fanoutThreads=" + fanoutThreads + ", feeds=" + feeds + ", webRoots=" + webRoots.keySet() + "}";
+                ", httpThreads=" + httpThreads + ", fanoutThreads=" + fanoutThreads +
+                ", maxQueuedBytesPerConnection=" + maxQueuedBytesPerConnection + ", maxPipelinedRequests=" + maxPipelinedRequests +
+                ", headerTimeoutMs=" + headerTimeoutMs + ", bodyTimeoutMs=" + bodyTimeoutMs + ", idleTimeoutMs=" + idleTimeoutMs +
+                ", pingIntervalMs=" + pingIntervalMs + ", missedPongs=" + missedPongs +
+                ", maxControlFramesPerSecond=" + maxControlFramesPerSecond + ", maxConnections=" + maxConnections +
+                ", maxConnectionsPerAddress=" + maxConnectionsPerAddress + ", maxAggregatingBytes=" + maxAggregatingBytes +
+                ", feeds=" + feeds + ", webRoots=" + webRoots.keySet() + "}";
         }
     }
 }

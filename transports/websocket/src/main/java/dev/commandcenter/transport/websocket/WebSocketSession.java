@@ -1,5 +1,6 @@
 package dev.commandcenter.transport.websocket;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -26,6 +27,14 @@ import java.util.concurrent.TimeUnit;
  * refused (browsers can read close reasons, not HTTP statuses). Inbound, it answers pings (control frames, and
  * the text {@code "ping"} with {@code "pong"}), ignores other data and completes the closing handshake.
  * <p>
+ * Hardening, with the server's {@link WebLimits} (from the connection's {@link ConnectionGuard}): pings, pongs and
+ * text pings together are limited to {@link WebServer.Context#maxControlFramesPerSecond(int)} a second, past
+ * which the session closes with 1008; a ping is not answered while the connection is not writable (the guard
+ * also stops reading then), so a client that never reads cannot make the server queue pongs. Once subscribed,
+ * the server pings every {@link WebServer.Context#pingIntervalMs(long)} and closes with 1001 "no pong" when
+ * {@link WebServer.Context#missedPongs(int)} intervals pass without any frame from the client (browsers answer
+ * pings by themselves; 1001 rather than 1006, which is never sent on the wire, so overlays reconnect).
+ * <p>
  * The move is safe: nothing is written to the connection between the handshake and the subscription (the
  * subscription happens on the new event loop, after the move), and the connection reads nothing while it
  * belongs to no event loop, so no frame is lost or reordered.
@@ -44,6 +53,8 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
     /** Longest close reason a control frame carries, in UTF-8 bytes. */
     static final int MAX_REASON_LENGTH = 123;
 
+    private static final long SECOND_NS = 1_000_000_000L;
+
     final String feed;
     final boolean sbe;
     final boolean trace;
@@ -58,6 +69,11 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
     private boolean subscribed;
     private boolean closeSent;
     private ScheduledFuture<?> forceClose;
+    private WebLimits limits;
+    private ScheduledFuture<?> heartbeat;
+    private int missedPongs;
+    private long controlWindowStartNs;
+    private int controlFramesInWindow;
 
     /** Egress state: set once the session must get no more messages. */
     volatile boolean closing;
@@ -119,6 +135,9 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
     public void handlerAdded(final ChannelHandlerContext ctx)
     {
         channel = ctx.channel();
+        final ConnectionGuard guard = ctx.pipeline().get(ConnectionGuard.class);
+        limits = null == guard ? null : guard.limits();
+        controlWindowStartNs = System.nanoTime();
     }
 
     /**
@@ -186,6 +205,67 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
     {
         subscribed = true;
         egress.subscribe(this);
+        if (null != limits && limits.pingIntervalMs > 0)
+        {
+            heartbeat = channel.eventLoop().scheduleAtFixedRate(
+                this::heartbeat, limits.pingIntervalMs, limits.pingIntervalMs, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * Every ping interval, on the event loop: close when the client sent nothing for the allowed number of
+     * intervals, else ping it (unless it is not reading what it is sent already).
+     */
+    private void heartbeat()
+    {
+        if (closeSent || !channel.isActive())
+        {
+            return;
+        }
+        if (missedPongs >= limits.missedPongs)
+        {
+            final long silentMs = limits.pingIntervalMs * missedPongs;
+            limits.trip(WebLimits.Limit.MISSED_PONGS, channel.remoteAddress(),
+                "closed with 1001: no pong for " + silentMs + " ms");
+            closeWith(GOING_AWAY, "no pong for " + silentMs + " ms");
+            return;
+        }
+        missedPongs++;
+        if (channel.isWritable())
+        {
+            channel.writeAndFlush(new PingWebSocketFrame(Unpooled.EMPTY_BUFFER), channel.voidPromise());
+        }
+    }
+
+    /**
+     * Count a ping or pong against the rate limit; close with 1008 past it.
+     *
+     * @return true when the frame may be answered: within the limit and the connection writable.
+     */
+    private boolean admitControlFrame(final ChannelHandlerContext ctx)
+    {
+        if (null == limits)
+        {
+            return true;
+        }
+        final long nowNs = System.nanoTime();
+        if (nowNs - controlWindowStartNs >= SECOND_NS)
+        {
+            controlWindowStartNs = nowNs;
+            controlFramesInWindow = 0;
+        }
+        if (++controlFramesInWindow > limits.maxControlFramesPerSecond)
+        {
+            if (!closeSent)
+            {
+                limits.trip(WebLimits.Limit.CONTROL_FRAMES, ctx.channel().remoteAddress(),
+                    "closed with 1008: more than " + limits.maxControlFramesPerSecond + " pings a second");
+                closeWith(POLICY_VIOLATION, "too many pings: more than " + limits.maxControlFramesPerSecond +
+                    " a second (websocket.maxControlFramesPerSecond)");
+            }
+            return false;
+        }
+        return !closeSent && ctx.channel().isWritable();
     }
 
     /**
@@ -214,6 +294,7 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
 
     protected void channelRead0(final ChannelHandlerContext ctx, final WebSocketFrame frame)
     {
+        missedPongs = 0;
         if (frame instanceof CloseWebSocketFrame close)
         {
             if (closeSent)
@@ -229,11 +310,21 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
         }
         else if (frame instanceof PingWebSocketFrame)
         {
-            ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
+            if (admitControlFrame(ctx))
+            {
+                ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
+            }
+        }
+        else if (frame instanceof PongWebSocketFrame)
+        {
+            admitControlFrame(ctx);
         }
         else if (frame instanceof TextWebSocketFrame text && !closeSent && "ping".equals(text.text()))
         {
-            ctx.writeAndFlush(new TextWebSocketFrame("pong"));
+            if (admitControlFrame(ctx))
+            {
+                ctx.writeAndFlush(new TextWebSocketFrame("pong"));
+            }
         }
     }
 
@@ -243,6 +334,10 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
         if (null != forceClose)
         {
             forceClose.cancel(false);
+        }
+        if (null != heartbeat)
+        {
+            heartbeat.cancel(false);
         }
         if (subscribed)
         {
@@ -255,7 +350,15 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
     {
         // The frame decoder has already sent 1009 or 1002 and closes after it: the client's fault, not an error.
-        if (!(cause instanceof CorruptedWebSocketFrameException))
+        if (cause instanceof CorruptedWebSocketFrameException)
+        {
+            if (null != limits)
+            {
+                limits.trip(WebLimits.Limit.DECODER_FAILURE, ctx.channel().remoteAddress(), "closed by the frame decoder: " +
+                    HttpResponses.oneLine(String.valueOf(cause.getMessage())));
+            }
+        }
+        else
         {
             errorHandler.onError(cause);
             ctx.close();

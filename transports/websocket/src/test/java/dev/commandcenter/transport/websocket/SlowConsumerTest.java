@@ -133,7 +133,7 @@ class SlowConsumerTest
     /**
      * An output as the engine's output ring presents it: an OverlayAlert of about 2 KB.
      */
-    private static final class Output implements OutputEvent
+    static final class Output implements OutputEvent
     {
         private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[4096]);
         private final int length;

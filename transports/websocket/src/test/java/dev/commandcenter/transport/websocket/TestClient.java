@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A WebSocket client built on the JDK's, collecting whole text and binary messages and the close.
@@ -25,6 +26,7 @@ final class TestClient implements WebSocket.Listener
     final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
     final BlockingQueue<byte[]> binaries = new LinkedBlockingQueue<>();
     final CompletableFuture<Close> closed = new CompletableFuture<>();
+    final AtomicInteger pings = new AtomicInteger();
     private final StringBuilder text = new StringBuilder();
     private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
     WebSocket webSocket;
@@ -88,6 +90,13 @@ final class TestClient implements WebSocket.Listener
             binaries.add(binary.toByteArray());
             binary.reset();
         }
+        webSocket.request(1);
+        return null;
+    }
+
+    public CompletionStage<?> onPing(final WebSocket webSocket, final ByteBuffer message)
+    {
+        pings.incrementAndGet();
         webSocket.request(1);
         return null;
     }
