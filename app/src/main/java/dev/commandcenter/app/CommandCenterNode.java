@@ -64,6 +64,7 @@ public final class CommandCenterNode implements AutoCloseable
     private PluginManager pluginManager;
     private PluginControlRoute controlRoute;
     private boolean controlFileWritten;
+    private WalletNotifyRoute notifyRoute;
 
     private CommandCenterNode(final Context ctx)
     {
@@ -219,6 +220,12 @@ public final class CommandCenterNode implements AutoCloseable
                 // A replay runs the same plugins without a control channel: the live node's channel stays its own.
                 controlRoute = new PluginControlRoute(pluginManager);
                 web.apiRoute(PluginControlRoute.PATH, true, controlRoute);
+                if (config.wallet.notify.enabled)
+                {
+                    // The daemon's notify callback carries its own secret (wallet.notify.token), not the server's.
+                    notifyRoute = new WalletNotifyRoute();
+                    web.apiRoute(WalletNotifyRoute.PATH, false, notifyRoute);
+                }
             }
             webServer = WebServer.launch(web);
             if (null != controlRoute)
@@ -239,7 +246,8 @@ public final class CommandCenterNode implements AutoCloseable
 
         if (!replay)
         {
-            wallet = WalletSources.start(config, dataDir, engine, engine.errorHandler());
+            wallet = WalletSources.start(config, dataDir, engine, engine.errorHandler(), notifyRoute,
+                null == webServer ? null : webServer.baseUrl());
         }
     }
 

@@ -100,9 +100,23 @@ public final class HttpApi
         routes.put(prefix, new Entry(prefix, requiresToken, route));
     }
 
-    boolean isEmpty()
+    private Entry find(final String path)
     {
-        return routes.isEmpty();
+        if (!path.startsWith("/api/"))
+        {
+            return null;
+        }
+        Entry found = null;
+        for (final Entry entry : routes.values())
+        {
+            final String prefix = entry.prefix;
+            if (path.startsWith(prefix) && (path.length() == prefix.length() || path.charAt(prefix.length()) == '/') &&
+                (null == found || prefix.length() > found.prefix.length()))
+            {
+                found = entry;
+            }
+        }
+        return found;
     }
 
     /**
@@ -120,8 +134,7 @@ public final class HttpApi
         final AccessPolicy access)
     {
         final String path = query.path();
-        final int second = path.indexOf('/', "/api/".length());
-        final Entry entry = routes.get(second < 0 ? path : path.substring(0, second));
+        final Entry entry = find(path);
         if (null == entry)
         {
             return false;
