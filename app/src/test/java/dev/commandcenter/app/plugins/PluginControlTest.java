@@ -102,7 +102,8 @@ class PluginControlTest
         assertThat(tagger.emits()).containsExactly("ChatMessage");
         final String info = PluginTable.info(tagger);
         assertThat(info).contains("id:            tagger").contains("status:        RUNNING")
-            .contains("processed:     1").contains("network:       refused");
+            .contains("processed:     1").contains("network:       refused")
+            .contains("files:         refused");
     }
 
     @Test
@@ -203,6 +204,22 @@ class PluginControlTest
             final PluginControlClient client = PluginControlClient.connect(dataDir, Duration.ofSeconds(5));
             assertThat(client.list()).extracting(PluginView::id).contains("tagger");
         }
+    }
+
+    @Test
+    void shouldRefuseARequestBodyPastTheWebServersLimitBeforeTheChannelReadsIt() throws Exception
+    {
+        start();
+        final URI enable = URI.create(new ObjectMapper().readTree(dataDir.resolve(PluginControlRoute.FILE_NAME).toFile())
+            .get("url").asText() + "/tagger/disable");
+
+        final HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(enable)
+            .header("Authorization", "Bearer " + server.token())
+            .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[1024 * 1024])).build(),
+            HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(engine.pluginState("tagger").name()).isEqualTo("RUNNING");
     }
 
     @Test
