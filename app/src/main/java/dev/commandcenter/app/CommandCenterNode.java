@@ -1,7 +1,7 @@
 package dev.commandcenter.app;
 
 import dev.commandcenter.app.config.AppConfig;
-import dev.commandcenter.app.plugins.PluginControlServer;
+import dev.commandcenter.app.plugins.PluginControlRoute;
 import dev.commandcenter.engine.Journal;
 import dev.commandcenter.engine.ThreadingMode;
 import dev.commandcenter.engine.core.Engine;
@@ -62,7 +62,9 @@ public final class CommandCenterNode implements AutoCloseable
     private final List<Plugin> plugins = new ArrayList<>();
     private WalletSourceHandle wallet;
     private PluginManager pluginManager;
-    private PluginControlServer controlServer;
+    private PluginControlRoute controlRoute;
+    private boolean controlFileWritten;
+    private WalletNotifyRoute notifyRoute;
 
     private CommandCenterNode(final Context ctx)
     {
@@ -187,11 +189,6 @@ public final class CommandCenterNode implements AutoCloseable
             throw ex;
         }
         pluginManager.attach(engine);
-        if (!replay)
-        {
-            // A replay runs the same plugins without a control channel: the live node's channel stays its own.
-            controlServer = PluginControlServer.start(dataDir, pluginManager);
-        }
 
         if (serve)
         {
@@ -229,12 +226,39 @@ public final class CommandCenterNode implements AutoCloseable
                 web.plugin(plugin);
             }
             web.webRootLookup(this::webRoot);
+            if (!replay)
+            {
+                // A replay runs the same plugins without a control channel: the live node's channel stays its own.
+                controlRoute = new PluginControlRoute(pluginManager);
+                web.apiRoute(PluginControlRoute.PATH, true, controlRoute);
+                if (config.wallet.notify.enabled)
+                {
+                    // The daemon's notify callback carries its own secret (wallet.notify.token), not the server's.
+                    notifyRoute = new WalletNotifyRoute();
+                    web.apiRoute(WalletNotifyRoute.PATH, false, notifyRoute);
+                }
+            }
             webServer = WebServer.launch(web);
+            if (null != controlRoute)
+            {
+                final String host = webServer.localAddress().getAddress().isAnyLocalAddress() ? "127.0.0.1" :
+                    webServer.baseUrl().substring("http://".length(), webServer.baseUrl().lastIndexOf(':'));
+                PluginControlRoute.writeControlFile(dataDir,
+                    "http://" + host + ":" + webServer.port() + PluginControlRoute.PATH, null);
+                controlFileWritten = true;
+            }
+        }
+        else if (!replay)
+        {
+            PluginControlRoute.writeControlFile(dataDir, null, "the web server is disabled (websocket.enabled: " +
+                "false) and the plugin control channel is one of its routes; enable it to use 'commandcenter plugins'");
+            controlFileWritten = true;
         }
 
         if (!replay)
         {
-            wallet = WalletSources.start(config, dataDir, engine, engine.errorHandler());
+            wallet = WalletSources.start(config, dataDir, engine, engine.errorHandler(), notifyRoute,
+                null == webServer ? null : webServer.baseUrl());
         }
     }
 
@@ -375,7 +399,11 @@ public final class CommandCenterNode implements AutoCloseable
     public void close()
     {
         CloseHelper.quietClose(wallet);
-        CloseHelper.quietClose(controlServer);
+        if (controlFileWritten)
+        {
+            PluginControlRoute.deleteControlFile(dataDir);
+        }
+        CloseHelper.quietClose(controlRoute);
         CloseHelper.quietClose(webServer);
         CloseHelper.quietClose(engine);
         CloseHelper.quietClose(pluginManager);

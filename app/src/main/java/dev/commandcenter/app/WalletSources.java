@@ -77,13 +77,19 @@ final class WalletSources
      * @param engine       the running engine: its publisher, error handler and counters are used.
      * @param errorHandler the node's own handler; not used directly, as the engine's error handler (the one
      *                     error path the wallet reports to) already forwards to it.
+     * @param notifyRoute  the web server's route of the daemon's notify callback, or null when the server does not
+     *                     run (then {@code wallet.notify.enabled} is refused).
+     * @param baseUrl      the web server's base URL for the notify URL shown to the user, or null.
      * @return the running source, or null when none is configured.
+     * @throws IllegalArgumentException when notify is enabled without the web server.
      */
     static WalletSourceHandle start(
         final AppConfig config,
         final Path dataDir,
         final Engine engine,
-        final ErrorHandler errorHandler)
+        final ErrorHandler errorHandler,
+        final WalletNotifyRoute notifyRoute,
+        final String baseUrl)
     {
         final AppConfig.Wallet wallet = config.wallet;
         final Kind kind = Kind.parse(wallet.source);
@@ -120,9 +126,12 @@ final class WalletSources
             .backoff(wallet.electrum.backoff.minMs, wallet.electrum.backoff.maxMs)
             .pinnedCertSha256(wallet.electrum.tls.pinnedCertSha256)
             .allowInsecureTls(wallet.electrum.tls.allowInsecure)
-            .notifyEnabled(wallet.notify.enabled)
-            .notifyBindAddress(wallet.notify.bindAddress)
-            .notifyPort(wallet.notify.port);
+            .notifyEnabled(wallet.notify.enabled);
+        if (wallet.notify.enabled && null == notifyRoute)
+        {
+            throw new IllegalArgumentException("wallet.notify.enabled: true needs the web server, which serves " +
+                WalletNotifyRoute.PATH + ": expected websocket.enabled: true, or wallet.notify.enabled: false");
+        }
         if (null != wallet.notify.token && !wallet.notify.token.isEmpty())
         {
             ctx.notifyToken(wallet.notify.token);
@@ -153,7 +162,11 @@ final class WalletSources
             CloseHelper.quietClose(demo);
             throw ex;
         }
-        return new Handle(source, demo);
+        if (wallet.notify.enabled)
+        {
+            notifyRoute.source(source);
+        }
+        return new Handle(source, demo, wallet.notify.enabled ? notifyRoute : null, baseUrl);
     }
 
     /**
@@ -218,7 +231,8 @@ final class WalletSources
             templateId == NetworkStatusDecoder.TEMPLATE_ID;
     }
 
-    private record Handle(ElectrumWalletSource source, DemoWallet demo) implements WalletSourceHandle
+    private record Handle(ElectrumWalletSource source, DemoWallet demo, WalletNotifyRoute notifyRoute, String baseUrl)
+        implements WalletSourceHandle
     {
         public Map<String, String> urls()
         {
@@ -227,9 +241,10 @@ final class WalletSources
             {
                 urls.put("electrum simulator", demo.serverUrl());
             }
-            if (source.notifyPort() > 0)
+            final String notifyUrl = null == baseUrl ? null : source.notifyUrl(baseUrl, WalletNotifyRoute.PATH);
+            if (null != notifyUrl)
             {
-                urls.put("electrum notify", source.notifyUrl());
+                urls.put("electrum notify", notifyUrl);
             }
             return urls;
         }
@@ -250,6 +265,10 @@ final class WalletSources
 
         public void close()
         {
+            if (null != notifyRoute)
+            {
+                notifyRoute.source(null);
+            }
             CloseHelper.quietClose(source);
             CloseHelper.quietClose(demo);
         }

@@ -297,12 +297,8 @@ public final class AppConfig
     /** {@code wallet.notify:} section. */
     public static final class Notify
     {
-        /** Listen for the Electrum wallet daemon's notify POSTs. */
+        /** Accept the Electrum wallet daemon's notify POSTs at the web server's /api/wallet/notify. */
         public boolean enabled = false;
-        /** Address to bind. */
-        public String bindAddress = "127.0.0.1";
-        /** Port. */
-        public int port = 7780;
         /** Token in the notify URL; random when empty. */
         public String token = "";
     }

@@ -79,7 +79,6 @@ public final class ConfigLoader
         oneOf(source, "wallet.source", config.wallet.source, "electrum", "simulator", "none");
         oneOf(source, "wallet.network", config.wallet.network, "mainnet", "testnet", "signet", "regtest");
         range(source, "websocket.port", config.websocket.port, 0, 65535);
-        range(source, "wallet.notify.port", config.wallet.notify.port, 0, 65535);
         range(source, "wallet.gapLimit", config.wallet.gapLimit, 1, 10_000);
         range(source, "wallet.confirmations", config.wallet.confirmations, 1, 1_000);
         range(source, "engine.quarantineAfterFailures", config.engine.quarantineAfterFailures, 1, Integer.MAX_VALUE);

@@ -3,6 +3,7 @@ package dev.commandcenter.app.plugins;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.commandcenter.app.TokenStore;
 import dev.commandcenter.plugin.host.PluginView;
 
 import java.io.IOException;
@@ -11,15 +12,17 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
 /**
- * Talks to a running engine's plugin control channel, found through {@code control.json} in its data dir:
- * what {@code commandcenter plugins list|info|enable|disable|reload} use. Errors are one line naming what is
- * wrong.
+ * Talks to a running engine's plugin control channel, served by its web server and found through
+ * {@code control.json} in its data dir, with the engine's token read from the data dir: what
+ * {@code commandcenter plugins list|info|enable|disable|reload} use. Errors are one line naming what is wrong;
+ * none of them contains the token.
  * <p>
  * <b>Note:</b> thread safe.
  */
@@ -30,17 +33,36 @@ public final class PluginControlClient
 
     private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,254}");
 
+    /**
+     * Where the client finds the token the channel expects.
+     */
+    @FunctionalInterface
+    public interface TokenSource
+    {
+        /**
+         * The token of the engine running on a data dir.
+         *
+         * @param dataDir the engine's data dir.
+         * @return the token.
+         * @throws IllegalStateException naming the file when there is none.
+         */
+        String token(Path dataDir);
+    }
+
     private final Path dataDir;
     private final URI base;
     private final String authorization;
+    private final String tokenFile;
     private final HttpClient http;
     private final Duration timeout;
 
-    private PluginControlClient(final Path dataDir, final int port, final String token, final Duration timeout)
+    private PluginControlClient(
+        final Path dataDir, final URI base, final String token, final String tokenFile, final Duration timeout)
     {
         this.dataDir = dataDir;
-        this.base = URI.create("http://127.0.0.1:" + port + PluginControlServer.PATH);
+        this.base = base;
         this.authorization = "Bearer " + token;
+        this.tokenFile = tokenFile;
         this.timeout = timeout;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).proxy(HttpClient.Builder.NO_PROXY).build();
     }
@@ -68,7 +90,7 @@ public final class PluginControlClient
     }
 
     /**
-     * Connect to the engine running on a data dir.
+     * Connect to the engine running on a data dir with the token of its data dir.
      *
      * @param dataDir the engine's data dir.
      * @param timeout for each request.
@@ -77,7 +99,21 @@ public final class PluginControlClient
      */
     public static PluginControlClient connect(final Path dataDir, final Duration timeout)
     {
-        final Path file = dataDir.resolve(PluginControlServer.FILE_NAME);
+        return connect(dataDir, timeout, PluginControlClient::dataDirToken);
+    }
+
+    /**
+     * Connect to the engine running on a data dir.
+     *
+     * @param dataDir the engine's data dir.
+     * @param timeout for each request.
+     * @param tokens  where the token comes from.
+     * @return the client.
+     * @throws IllegalStateException when no engine's control file is there, or it says why there is no channel.
+     */
+    public static PluginControlClient connect(final Path dataDir, final Duration timeout, final TokenSource tokens)
+    {
+        final Path file = dataDir.resolve(PluginControlRoute.FILE_NAME);
         if (!Files.isRegularFile(file))
         {
             throw new IllegalStateException("no engine is running on data dir " + dataDir + " (expected its " +
@@ -92,22 +128,68 @@ public final class PluginControlClient
         {
             throw new IllegalStateException("cannot read " + file + ": " + ex.getMessage());
         }
-        if (null == control || !control.path("port").isInt() || !control.path("token").isTextual())
+        if (null == control || !control.isObject())
         {
-            throw new IllegalStateException(file + " is not a control file: expected port and token");
+            throw new IllegalStateException(file + " is not a control file: expected a JSON object with url");
         }
-        if (control.path("version").asInt() != PluginControlServer.PROTOCOL_VERSION)
+        if (control.path("version").asInt() != PluginControlRoute.PROTOCOL_VERSION)
         {
             throw new IllegalStateException(file + " has control protocol version " + control.path("version").asInt() +
-                ", expected " + PluginControlServer.PROTOCOL_VERSION);
+                ", expected " + PluginControlRoute.PROTOCOL_VERSION + " (an engine of another version runs there)");
         }
-        final String host = control.path("host").asText("127.0.0.1");
-        if (!"127.0.0.1".equals(host))
+        if (control.path("error").isTextual())
         {
-            throw new IllegalStateException(file + " names host " + host + ", expected 127.0.0.1: the control channel " +
-                "is local only");
+            throw new IllegalStateException("the engine on data dir " + dataDir + " serves no control channel: " +
+                control.get("error").asText());
         }
-        return new PluginControlClient(dataDir, control.get("port").asInt(), control.get("token").asText(), timeout);
+        if (!control.path("url").isTextual())
+        {
+            throw new IllegalStateException(file + " is not a control file: expected url");
+        }
+        final URI base;
+        try
+        {
+            base = URI.create(control.get("url").asText());
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalStateException(file + " names url '" + control.get("url").asText() +
+                "', expected http://127.0.0.1:<port>" + PluginControlRoute.PATH);
+        }
+        if (!"http".equals(base.getScheme()) || null == base.getHost() || base.getPort() < 1 ||
+            !base.getPath().equals(PluginControlRoute.PATH))
+        {
+            throw new IllegalStateException(file + " names url '" + base + "', expected http://<host>:<port>" +
+                PluginControlRoute.PATH);
+        }
+        return new PluginControlClient(dataDir, base, tokens.token(dataDir),
+            dataDir.resolve(TokenStore.FILE_NAME).toString(), timeout);
+    }
+
+    /**
+     * The token an engine keeps in its data dir ({@code <data-dir>/token}), without making one.
+     *
+     * @param dataDir the engine's data dir.
+     * @return the token.
+     * @throws IllegalStateException naming the file when it is missing or unreadable.
+     */
+    public static String dataDirToken(final Path dataDir)
+    {
+        final Path file = dataDir.resolve(TokenStore.FILE_NAME);
+        try
+        {
+            final String token = Files.readString(file, StandardCharsets.US_ASCII).trim();
+            if (token.isEmpty())
+            {
+                throw new IllegalStateException(file + " is empty: expected the engine's token");
+            }
+            return token;
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalStateException("cannot read the engine's token from " + file + " (" +
+                ex.getClass().getSimpleName() + "): expected the file the engine writes at start");
+        }
     }
 
     /**
@@ -192,7 +274,12 @@ public final class PluginControlClient
         catch (final ConnectException ex)
         {
             throw new IllegalStateException("no engine answers on data dir " + dataDir + " (its control channel at " +
-                "127.0.0.1:" + base.getPort() + " refused the connection: is the engine still running?)");
+                base.getHost() + ":" + base.getPort() + " refused the connection: is the engine still running?)");
+        }
+        catch (final java.net.http.HttpTimeoutException ex)
+        {
+            throw new IllegalStateException("the control channel of data dir " + dataDir + " did not answer within " +
+                timeout.toMillis() + " ms");
         }
         catch (final IOException ex)
         {
@@ -211,6 +298,11 @@ public final class PluginControlClient
         catch (final IOException ex)
         {
             throw new IllegalStateException("control channel answered " + response.statusCode() + " with no JSON");
+        }
+        if (response.statusCode() == 401)
+        {
+            throw new IllegalStateException("the engine on data dir " + dataDir + " refused the token of " + tokenFile +
+                " (401): expected the token the engine runs with (websocket.token, else that file)");
         }
         if (response.statusCode() == 404)
         {

@@ -80,6 +80,7 @@ public final class PluginTable
         line(out, "may emit", view.emits().isEmpty() ? "nothing" : String.join(", ", view.emits()));
         line(out, "outputs", view.outputs().isEmpty() ? "none" : String.join(", ", view.outputs()));
         line(out, "network", view.network() ? "allowed" : "refused");
+        line(out, "files", view.files() ? "allowed" : "refused");
         return out.toString();
     }
 

@@ -1,6 +1,6 @@
 package dev.commandcenter.app.cli;
 
-import dev.commandcenter.app.plugins.PluginControlServer;
+import dev.commandcenter.app.plugins.ControlChannel;
 
 import dev.commandcenter.engine.core.Engine;
 import dev.commandcenter.plugin.host.PluginManager;
@@ -25,7 +25,7 @@ class PluginsCommandTest
 
     private Engine engine;
     private PluginManager manager;
-    private PluginControlServer server;
+    private ControlChannel server;
 
     record Result(int code, String out, String err)
     {
@@ -56,7 +56,7 @@ class PluginsCommandTest
         manager.configure(ctx);
         engine = Engine.launch(ctx);
         manager.attach(engine);
-        server = PluginControlServer.start(dataDir, manager);
+        server = ControlChannel.start(dataDir, engine, manager);
     }
 
     @Test

@@ -16,16 +16,24 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.commandcenter.plugin.host.PluginOperations;
+
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -41,7 +49,7 @@ class PluginControlTest
 
     private Engine engine;
     private PluginManager manager;
-    private PluginControlServer server;
+    private ControlChannel server;
 
     @AfterEach
     void close()
@@ -65,7 +73,7 @@ class PluginControlTest
         manager.configure(ctx);
         engine = Engine.launch(ctx);
         manager.attach(engine);
-        server = PluginControlServer.start(dataDir, manager);
+        server = ControlChannel.start(dataDir, engine, manager);
     }
 
     @Test
@@ -94,7 +102,8 @@ class PluginControlTest
         assertThat(tagger.emits()).containsExactly("ChatMessage");
         final String info = PluginTable.info(tagger);
         assertThat(info).contains("id:            tagger").contains("status:        RUNNING")
-            .contains("processed:     1").contains("network:       refused");
+            .contains("processed:     1").contains("network:       refused")
+            .contains("files:         refused");
     }
 
     @Test
@@ -130,24 +139,30 @@ class PluginControlTest
     void shouldRefuseARequestWithoutTheTokenAndKeepTheFilePrivate() throws Exception
     {
         start();
-        final Path file = dataDir.resolve(PluginControlServer.FILE_NAME);
+        final Path file = dataDir.resolve(PluginControlRoute.FILE_NAME);
         assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
         final JsonNode control = new ObjectMapper().readTree(file.toFile());
-        assertThat(control.get("host").asText()).isEqualTo("127.0.0.1");
+        assertThat(control.get("url").asText()).isEqualTo("http://127.0.0.1:" + server.server().port() + "/api/plugins");
+        assertThat(control.has("token")).isFalse();
         final HttpClient http = HttpClient.newHttpClient();
-        final URI uri = URI.create("http://127.0.0.1:" + control.get("port").asInt() + "/v1/plugins");
+        final URI uri = URI.create(control.get("url").asText());
 
         final HttpResponse<String> none = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
         final HttpResponse<String> wrong = http.send(HttpRequest.newBuilder(uri)
-            .header("Authorization", "Bearer " + "0".repeat(64)).build(), HttpResponse.BodyHandlers.ofString());
+            .header("Authorization", "Bearer " + "0".repeat(32)).build(), HttpResponse.BodyHandlers.ofString());
         final HttpResponse<String> right = http.send(HttpRequest.newBuilder(uri)
-            .header("Authorization", "Bearer " + control.get("token").asText()).build(), HttpResponse.BodyHandlers.ofString());
+            .header("Authorization", "Bearer " + server.token()).build(), HttpResponse.BodyHandlers.ofString());
 
         assertThat(none.statusCode()).isEqualTo(401);
         assertThat(wrong.statusCode()).isEqualTo(401);
-        assertThat(wrong.body()).doesNotContain(control.get("token").asText());
+        assertThat(wrong.body()).doesNotContain(server.token());
         assertThat(right.statusCode()).isEqualTo(200);
         assertThat(right.body()).contains("\"id\":\"tagger\"");
+
+        Files.writeString(dataDir.resolve("token"), "a-token-the-engine-does-not-run-with\n");
+        assertThatThrownBy(() -> PluginControlClient.connect(dataDir).list()).isInstanceOf(IllegalStateException.class)
+            .hasMessage("the engine on data dir " + dataDir + " refused the token of " + dataDir.resolve("token") +
+                " (401): expected the token the engine runs with (websocket.token, else that file)");
     }
 
     @Test
@@ -158,11 +173,114 @@ class PluginControlTest
 
         start();
         final PluginControlClient client = PluginControlClient.connect(dataDir);
-        final int port = server.port();
+        final int port = server.server().port();
         server.close();
         assertThatThrownBy(client::list).isInstanceOf(IllegalStateException.class)
             .hasMessage("no engine answers on data dir " + dataDir + " (its control channel at 127.0.0.1:" + port +
                 " refused the connection: is the engine still running?)");
-        assertThat(dataDir.resolve(PluginControlServer.FILE_NAME)).doesNotExist();
+        assertThat(dataDir.resolve(PluginControlRoute.FILE_NAME)).doesNotExist();
+    }
+
+    @Test
+    void shouldSayWhyWhenTheEngineServesNoChannel()
+    {
+        PluginControlRoute.writeControlFile(dataDir, null, "the web server is disabled (websocket.enabled: false)");
+
+        assertThatThrownBy(() -> PluginControlClient.connect(dataDir)).isInstanceOf(IllegalStateException.class)
+            .hasMessage("the engine on data dir " + dataDir + " serves no control channel: the web server is disabled " +
+                "(websocket.enabled: false)");
+    }
+
+    @Test
+    void shouldServeListWhileAnotherLocalConnectionStallsMidRequest() throws Exception
+    {
+        start();
+        final URI url = URI.create(new ObjectMapper().readTree(dataDir.resolve(PluginControlRoute.FILE_NAME).toFile())
+            .get("url").asText());
+        try (Socket stalled = new Socket("127.0.0.1", url.getPort()))
+        {
+            stalled.getOutputStream().write("GET /api/plu".getBytes(StandardCharsets.US_ASCII));
+            stalled.getOutputStream().flush();
+            final PluginControlClient client = PluginControlClient.connect(dataDir, Duration.ofSeconds(5));
+            assertThat(client.list()).extracting(PluginView::id).contains("tagger");
+        }
+    }
+
+    @Test
+    void shouldRefuseARequestBodyPastTheWebServersLimitBeforeTheChannelReadsIt() throws Exception
+    {
+        start();
+        final URI enable = URI.create(new ObjectMapper().readTree(dataDir.resolve(PluginControlRoute.FILE_NAME).toFile())
+            .get("url").asText() + "/tagger/disable");
+
+        final HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(enable)
+            .header("Authorization", "Bearer " + server.token())
+            .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[1024 * 1024])).build(),
+            HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(engine.pluginState("tagger").name()).isEqualTo("RUNNING");
+    }
+
+    @Test
+    void shouldAnswerOtherRequestsWhileAReloadBlocks() throws Exception
+    {
+        start();
+        final CountDownLatch reloading = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final PluginOperations slowReload = new PluginOperations()
+        {
+            public List<PluginView> list()
+            {
+                return manager.list();
+            }
+
+            public PluginView info(final String id)
+            {
+                return manager.info(id);
+            }
+
+            public PluginView enable(final String id)
+            {
+                return manager.enable(id);
+            }
+
+            public PluginView disable(final String id)
+            {
+                return manager.disable(id);
+            }
+
+            public PluginView reload(final String id)
+            {
+                reloading.countDown();
+                try
+                {
+                    release.await();
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                }
+                return manager.info(id);
+            }
+        };
+        server.close();
+        server = ControlChannel.start(dataDir, engine, slowReload);
+        final PluginControlClient client = PluginControlClient.connect(dataDir, Duration.ofSeconds(5));
+
+        final CompletableFuture<PluginControlClient.Outcome> reload = CompletableFuture.supplyAsync(
+            () -> client.reload("tagger"), Executors.newVirtualThreadPerTaskExecutor());
+        assertThat(reloading.await(10, TimeUnit.SECONDS)).isTrue();
+        try
+        {
+            assertThat(client.list()).extracting(PluginView::id).contains("tagger");
+            assertThat(client.info("tagger").state()).isEqualTo("RUNNING");
+            assertThat(reload).isNotDone();
+        }
+        finally
+        {
+            release.countDown();
+        }
+        assertThat(reload.get(10, TimeUnit.SECONDS).message()).isEqualTo("tagger reloaded: RUNNING");
     }
 }

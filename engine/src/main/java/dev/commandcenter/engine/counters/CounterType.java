@@ -55,6 +55,9 @@ public enum CounterType
     /** Emits refused: a message type the plugin's permissions do not list, or an invalid message. */
     PLUGIN_EMITS_REFUSED(18, "plugin emits refused",
         Kind.COUNTER, "commandcenter_plugin_emits_refused_total", "plugin"),
+    /** Writes to a plugin's storage refused: a bad entry name, an entry or a count past the cap. */
+    PLUGIN_STORAGE_REFUSED(25, "plugin storage refused",
+        Kind.COUNTER, "commandcenter_plugin_storage_refused_total", "plugin"),
     /** Plugin state as the value (a PluginState); the label carries id, version, state and reason. */
     PLUGIN_STATUS(19, "plugin status",
         Kind.GAUGE, "commandcenter_plugin_status", "plugin"),

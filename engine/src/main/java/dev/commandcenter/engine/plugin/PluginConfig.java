@@ -13,17 +13,47 @@ public final class PluginConfig
 {
     private final String pluginId;
     private final Map<String, Object> values;
+    private final PluginStorage storage;
 
     /**
-     * Wrap a plugin's section.
+     * Wrap a plugin's section, without storage.
      *
      * @param pluginId for error messages.
      * @param values   as parsed from configuration.
      */
     public PluginConfig(final String pluginId, final Map<String, ?> values)
     {
+        this(pluginId, values, null);
+    }
+
+    /**
+     * Wrap a plugin's section with the storage the host gives the plugin.
+     *
+     * @param pluginId for error messages.
+     * @param values   as parsed from configuration.
+     * @param storage  the plugin's own folder, or null when the host gives none.
+     */
+    public PluginConfig(final String pluginId, final Map<String, ?> values, final PluginStorage storage)
+    {
         this.pluginId = pluginId;
         this.values = null == values ? Map.of() : Map.copyOf(new TreeMap<>(values));
+        this.storage = storage;
+    }
+
+    /**
+     * The plugin's own folder of named entries, kept by the host ({@link PluginContext#storage()}).
+     *
+     * @return the storage.
+     * @throws IllegalStateException when the host gives this plugin none.
+     */
+    public PluginStorage storage()
+    {
+        if (null == storage)
+        {
+            throw new IllegalStateException("plugin '" + pluginId + "' has no storage: the host that runs it keeps " +
+                "no data dir for it");
+        }
+        return storage;
     }
 
     /**

@@ -3,7 +3,7 @@ package dev.commandcenter.engine.plugin;
 import org.agrona.concurrent.EpochClock;
 
 /**
- * What the engine gives a plugin: its configuration, a way to emit, a clock.
+ * What the engine gives a plugin: its configuration, a way to emit, a clock, a folder of its own.
  */
 public interface PluginContext
 {
@@ -27,4 +27,16 @@ public interface PluginContext
      * @return the clock.
      */
     EpochClock epochClock();
+
+    /**
+     * The plugin's own folder of named entries, kept by the host under {@code <data-dir>/plugins-data/<plugin-id>/}:
+     * where a plugin without the {@code files} permission keeps what must survive a restart.
+     *
+     * @return the storage.
+     * @throws IllegalStateException when the host gives the plugin none.
+     */
+    default PluginStorage storage()
+    {
+        return config().storage();
+    }
 }

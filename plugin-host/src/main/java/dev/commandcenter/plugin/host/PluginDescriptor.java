@@ -232,11 +232,12 @@ public record PluginDescriptor(
      * @param emits   message types it may emit, null for any ({@code *}).
      * @param outputs outputs (egress names) its messages may go to, null for any ({@code *}).
      * @param network whether it may reach the network.
+     * @param files   whether it may use files, processes and native code: trusting it fully.
      */
-    public record Permissions(List<String> emits, List<String> outputs, boolean network)
+    public record Permissions(List<String> emits, List<String> outputs, boolean network, boolean files)
     {
         /** Nothing permitted: the default when a descriptor has no permissions section. */
-        public static final Permissions NONE = new Permissions(List.of(), List.of(), false);
+        public static final Permissions NONE = new Permissions(List.of(), List.of(), false, false);
 
         /**
          * Bind the {@code permissions} section.
@@ -244,6 +245,7 @@ public record PluginDescriptor(
          * @param emits   message types, one or a list, {@code *} for any.
          * @param outputs output names, one or a list, {@code *} for any.
          * @param network true when it may reach the network.
+         * @param files   true when it may use files, processes and native code.
          * @return the permissions.
          */
         @JsonCreator
@@ -252,7 +254,8 @@ public record PluginDescriptor(
             final List<String> emits,
             @JsonProperty("outputs") @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
             final List<String> outputs,
-            @JsonProperty("network") final Boolean network)
+            @JsonProperty("network") final Boolean network,
+            @JsonProperty("files") final Boolean files)
         {
             final List<String> emitted = null == emits ? List.of() : List.copyOf(emits);
             for (final String type : emitted)
@@ -265,7 +268,7 @@ public record PluginDescriptor(
             }
             final List<String> outputNames = null == outputs ? List.of() : List.copyOf(outputs);
             return new Permissions(emitted.contains("*") ? null : emitted, outputNames.contains("*") ? null : outputNames,
-                null != network && network);
+                null != network && network, null != files && files);
         }
     }
 

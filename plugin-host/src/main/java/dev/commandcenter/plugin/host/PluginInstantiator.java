@@ -86,7 +86,7 @@ final class PluginInstantiator
             final String yaml = Files.isDirectory(source) ? readFolder(source, urls) : readJar(source, urls);
             descriptor = DescriptorParser.parse(label, yaml, true);
             loader = new PluginClassLoader(descriptor.id(), urls.toArray(new URL[0]), Plugin.class.getClassLoader(),
-                descriptor.permissions().network());
+                descriptor.permissions().network(), descriptor.permissions().files());
             final Supplier<Plugin> factory = factory(label, descriptor.main(), loader);
             final Plugin instance = factory.get();
             if (!descriptor.id().equals(instance.id()))
@@ -227,6 +227,10 @@ final class PluginInstantiator
         }
         return () ->
         {
+            // The plugin's constructor is plugin code: it sees its own loader as the context class loader.
+            final Thread thread = Thread.currentThread();
+            final ClassLoader previous = thread.getContextClassLoader();
+            thread.setContextClassLoader(loader);
             try
             {
                 return (Plugin)constructor.newInstance();
@@ -238,6 +242,10 @@ final class PluginInstantiator
             catch (final ReflectiveOperationException ex)
             {
                 throw new IllegalStateException("cannot create " + main + ": " + describe(ex), ex);
+            }
+            finally
+            {
+                thread.setContextClassLoader(previous);
             }
         };
     }

@@ -63,14 +63,17 @@ public final class PluginManager implements PluginOperations, AutoCloseable
     private volatile Engine engine;
     private AgentRunner watcherRunner;
     private boolean closed;
+    private final FilePluginStorage.Shared storage;
 
     private PluginManager(final Context ctx)
     {
         this.ctx = ctx;
+        this.storage = new FilePluginStorage.Shared(ctx.dataDir.resolve(FilePluginStorage.DIR_NAME),
+            ctx.settings.storage().maxEntryBytes(), ctx.settings.storage().maxEntries());
         this.sources = new PluginSources(ctx.pluginsDir, ctx.cacheDir, ctx.builtIns, ctx.serviceLoader,
             ctx.builtInClassLoader);
         this.instantiator = new PluginInstantiator(new JarStaging(ctx.cacheDir), new PluginSpecs(ctx.settings,
-            BackPressure.BLOCK, PluginSpec.LAG_LIMIT_DEFAULT, PluginSpec.STALL_TIMEOUT_MS_DEFAULT, 0),
+            BackPressure.BLOCK, PluginSpec.LAG_LIMIT_DEFAULT, PluginSpec.STALL_TIMEOUT_MS_DEFAULT, 0, storage),
             ctx.builtInClassLoader);
         this.reloads = new PluginReloads(slots, retired, instantiator, sources);
     }
@@ -114,6 +117,8 @@ public final class PluginManager implements PluginOperations, AutoCloseable
     public synchronized void attach(final Engine engine)
     {
         this.engine = engine;
+        storage.counters = engine.counters();
+        storage.errorHandler = engine.errorHandler();
         for (final PluginSlot slot : slots.values())
         {
             if (slot.isFailed())

@@ -21,14 +21,17 @@ final class PluginSpecs
     private final int lagLimit;
     private final long stallTimeoutMs;
     private final int quarantineAfterFailures;
+    private final FilePluginStorage.Shared storage;
 
     PluginSpecs(
         final PluginsSettings settings,
         final BackPressure backPressure,
         final int lagLimit,
         final long stallTimeoutMs,
-        final int quarantineAfterFailures)
+        final int quarantineAfterFailures,
+        final FilePluginStorage.Shared storage)
     {
+        this.storage = storage;
         final PluginsSettings.Defaults defaults = settings.defaults();
         this.settings = settings;
         this.backPressure = null == defaults.backPressure() ? backPressure : defaults.backPressure();
@@ -36,6 +39,21 @@ final class PluginSpecs
         this.stallTimeoutMs = null == defaults.stallTimeoutMs() ? stallTimeoutMs : defaults.stallTimeoutMs();
         this.quarantineAfterFailures = null == defaults.quarantineAfterFailures() ? quarantineAfterFailures :
             defaults.quarantineAfterFailures();
+    }
+
+    /**
+     * The storage of a plugin, or none when its id cannot name a folder.
+     */
+    private FilePluginStorage storage(final String id)
+    {
+        try
+        {
+            return new FilePluginStorage(storage, id);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            return null;
+        }
     }
 
     PluginSpec spec(
@@ -52,7 +70,7 @@ final class PluginSpecs
             .origin(origin)
             .version(null == descriptor ? instance.version() : descriptor.version().toString())
             .name(null == descriptor ? id : descriptor.name())
-            .config(new PluginConfig(id, section.config()))
+            .config(new PluginConfig(id, section.config(), storage(id)))
             .enabled(section.isEnabled());
         BackPressure policy = backPressure;
         int limit = lagLimit;

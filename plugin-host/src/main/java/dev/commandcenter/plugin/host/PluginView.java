@@ -33,6 +33,7 @@ import java.util.Map;
  * @param emits          message types it may emit ({@code *} for any).
  * @param outputs        outputs its messages may go to ({@code *} for any).
  * @param network        whether it may reach the network.
+ * @param files          whether it may use files, processes and native code (built-in plugins always may).
  */
 public record PluginView(
     String id,
@@ -58,6 +59,7 @@ public record PluginView(
     List<String> subscribes,
     List<String> emits,
     List<String> outputs,
-    boolean network)
+    boolean network,
+    boolean files)
 {
 }

@@ -34,6 +34,8 @@ final class PluginViews
         List<String> emits = List.of("*");
         List<String> outputs = List.of("*");
         boolean network = spec.network();
+        // Built-in plugins run with the application's class loader: the guard is for external ones.
+        boolean files = PluginSpec.BUILT_IN.equals(spec.origin());
         if (null != descriptor)
         {
             descriptor.requires().forEach((id, range) -> requires.put(id, range.toString()));
@@ -41,6 +43,7 @@ final class PluginViews
             emits = null == descriptor.permissions().emits() ? List.of("*") : descriptor.permissions().emits();
             outputs = null == descriptor.permissions().outputs() ? List.of("*") : descriptor.permissions().outputs();
             network = descriptor.permissions().network();
+            files = files || descriptor.permissions().files();
         }
         else if (null == spec.failure())
         {
@@ -58,6 +61,6 @@ final class PluginViews
             null == health ? 0 : health.emitted(), null == health ? 0 : health.refused(),
             null == health ? 0 : health.dropped(), null == health ? 0 : health.lag(),
             null == health ? 0 : health.p50Ns(), null == health ? 0 : health.p99Ns(),
-            null == health ? "" : health.lastError(), requires, subscribes, emits, outputs, network);
+            null == health ? "" : health.lastError(), requires, subscribes, emits, outputs, network, files);
     }
 }

@@ -19,6 +19,7 @@ import java.util.Map;
  *   dir: /srv/cc/plugins
  *   watchDebounceMs: 500
  *   defaults: { backPressure: detach, lagLimit: 4096 }
+ *   storage: { maxEntryBytes: 1048576, maxEntries: 1024 }
  *   tip-alerts: { enabled: true, backPressure: block, minAmountSats: 1000 }
  * </pre>
  * <b>Note:</b> immutable.
@@ -26,16 +27,18 @@ import java.util.Map;
  * @param dir             the plugins dir, null for {@code <data-dir>/plugins}.
  * @param watchDebounceMs quiet time in dev mode before a change is acted on, null for the default.
  * @param defaults        hosting defaults of every plugin.
+ * @param storage         caps of every plugin's storage ({@code PluginContext.storage()}).
  * @param plugins         sections by plugin id.
  */
 public record PluginsSettings(
     String dir,
     Long watchDebounceMs,
     Defaults defaults,
+    Storage storage,
     @JsonAnySetter Map<String, Section> plugins)
 {
     /** No settings: every default. */
-    public static final PluginsSettings NONE = new PluginsSettings(null, null, null, null);
+    public static final PluginsSettings NONE = new PluginsSettings(null, null, null, null, null);
 
     /**
      * Validate and fill in the defaults.
@@ -48,6 +51,7 @@ public record PluginsSettings(
         }
         atLeast("watchDebounceMs", watchDebounceMs, 0);
         defaults = null == defaults ? Defaults.NONE : defaults;
+        storage = null == storage ? Storage.DEFAULT : storage;
         final Map<String, Section> sections = new LinkedHashMap<>();
         if (null != plugins)
         {
@@ -108,6 +112,38 @@ public record PluginsSettings(
             atLeast("lagLimit", lagLimit, 1);
             atLeast("stallTimeoutMs", stallTimeoutMs, 0);
             atLeast("quarantineAfterFailures", quarantineAfterFailures, 1);
+        }
+    }
+
+    /**
+     * Caps of every plugin's storage ({@code plugins.storage}): what a plugin can put in the data dir.
+     *
+     * @param maxEntryBytes largest entry, bytes, 1 or more (default {@value #MAX_ENTRY_BYTES_DEFAULT}).
+     * @param maxEntries    entries per plugin, 1 or more (default {@value #MAX_ENTRIES_DEFAULT}).
+     */
+    public record Storage(Long maxEntryBytes, Integer maxEntries)
+    {
+        /** Default largest entry: 1 MiB. */
+        public static final long MAX_ENTRY_BYTES_DEFAULT = 1024 * 1024;
+        /** Default entries per plugin. */
+        public static final int MAX_ENTRIES_DEFAULT = 1024;
+        /** Every default. */
+        public static final Storage DEFAULT = new Storage(null, null);
+
+        /**
+         * Validate and fill in the defaults.
+         */
+        public Storage
+        {
+            atLeast("maxEntryBytes", maxEntryBytes, 1);
+            atLeast("maxEntries", maxEntries, 1);
+            if (null != maxEntryBytes && maxEntryBytes > Integer.MAX_VALUE - 8)
+            {
+                throw new InvalidValueException("maxEntryBytes", "expected at most " + (Integer.MAX_VALUE - 8) +
+                    ", got '" + maxEntryBytes + "'");
+            }
+            maxEntryBytes = null == maxEntryBytes ? MAX_ENTRY_BYTES_DEFAULT : maxEntryBytes;
+            maxEntries = null == maxEntries ? MAX_ENTRIES_DEFAULT : maxEntries;
         }
     }
 

@@ -43,6 +43,7 @@ public final class PluginHarness implements PluginContext, Emitter, AutoCloseabl
     private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[MAX_MESSAGE_LENGTH]);
     private final List<byte[]> emitted = new ArrayList<>();
     private PluginConfig config;
+    private final MemoryPluginStorage storage = new MemoryPluginStorage();
     private EpochClock epochClock = new CachedEpochClock();
     private BitSet permitted;
     private Subscription subscription;
@@ -57,7 +58,7 @@ public final class PluginHarness implements PluginContext, Emitter, AutoCloseabl
     public PluginHarness(final Plugin plugin)
     {
         this.plugin = plugin;
-        this.config = PluginConfig.empty(plugin.id());
+        this.config = new PluginConfig(plugin.id(), Map.of(), storage);
     }
 
     /**
@@ -68,7 +69,7 @@ public final class PluginHarness implements PluginContext, Emitter, AutoCloseabl
      */
     public PluginHarness config(final Map<String, ?> values)
     {
-        this.config = new PluginConfig(plugin.id(), values);
+        this.config = new PluginConfig(plugin.id(), values, storage);
         return this;
     }
 

@@ -44,10 +44,6 @@ public abstract class ElectrumConnectionContext<T extends ElectrumConnectionCont
     public static final int MAX_TRANSACTION_BYTES_DEFAULT = 400_000;
     /** Default raw bytes of fetched transactions kept for reuse ({@code wallet.electrum.txCacheBytes}). */
     public static final long TX_CACHE_BYTES_DEFAULT = 16L * 1024 * 1024;
-    /** Default bind address of the notify endpoint ({@code wallet.notify.bindAddress}). */
-    public static final String NOTIFY_BIND_ADDRESS_DEFAULT = "127.0.0.1";
-    /** Default port of the notify endpoint ({@code wallet.notify.port}). */
-    public static final int NOTIFY_PORT_DEFAULT = 7780;
 
     private List<String> servers = new ArrayList<>();
     private long requestTimeoutMs = REQUEST_TIMEOUT_MS_DEFAULT;
@@ -64,8 +60,6 @@ public abstract class ElectrumConnectionContext<T extends ElectrumConnectionCont
     private List<String> pinnedCertSha256 = new ArrayList<>();
     private boolean allowInsecureTls;
     private boolean notifyEnabled;
-    private String notifyBindAddress = NOTIFY_BIND_ADDRESS_DEFAULT;
-    private int notifyPort = NOTIFY_PORT_DEFAULT;
     private String notifyToken;
     private List<ServerAddress> serverAddresses;
     private TlsOptions tlsOptions;
@@ -97,7 +91,7 @@ public abstract class ElectrumConnectionContext<T extends ElectrumConnectionCont
     }
 
     /**
-     * Check the limits, the notify port and the TLS settings, and make a random notify token when the
+     * Check the limits and the TLS settings, and make a random notify token when the
      * endpoint is enabled without one.
      *
      * @throws IllegalArgumentException naming the first wrong setting and what was expected.
@@ -113,7 +107,6 @@ public abstract class ElectrumConnectionContext<T extends ElectrumConnectionCont
         requireRange("wallet.electrum.maxRequestsInFlight", maxRequestsInFlight, 1, 1024);
         requireRange("wallet.electrum.maxTransactionBytes", maxTransactionBytes, 100, 4_000_000);
         requireRange("wallet.electrum.txCacheBytes", txCacheBytes, 0, 1024L * 1024 * 1024);
-        requireRange("wallet.notify.port", notifyPort, 0, 65535);
         try
         {
             tlsOptions = new TlsOptions(trustStore, trustStorePassword, pinnedCertSha256, allowInsecureTls);
@@ -421,7 +414,7 @@ public abstract class ElectrumConnectionContext<T extends ElectrumConnectionCont
     }
 
     /**
-     * Serve the Electrum daemon's notify callback ({@code wallet.notify.enabled}, default false).
+     * Accept the Electrum daemon's notify callback, routed by the web server ({@code wallet.notify.enabled}, default false).
      *
      * @param enabled true to serve it.
      * @return this.
@@ -440,50 +433,6 @@ public abstract class ElectrumConnectionContext<T extends ElectrumConnectionCont
     public boolean notifyEnabled()
     {
         return notifyEnabled;
-    }
-
-    /**
-     * Address the notify endpoint binds ({@code wallet.notify.bindAddress}).
-     *
-     * @param bindAddress host, 127.0.0.1 by default.
-     * @return this.
-     */
-    public T notifyBindAddress(final String bindAddress)
-    {
-        this.notifyBindAddress = bindAddress;
-        return self();
-    }
-
-    /**
-     * Bind address of the notify endpoint.
-     *
-     * @return the host.
-     */
-    public String notifyBindAddress()
-    {
-        return notifyBindAddress;
-    }
-
-    /**
-     * Port of the notify endpoint ({@code wallet.notify.port}); 0 for an ephemeral one.
-     *
-     * @param port port.
-     * @return this.
-     */
-    public T notifyPort(final int port)
-    {
-        this.notifyPort = port;
-        return self();
-    }
-
-    /**
-     * Port of the notify endpoint.
-     *
-     * @return the port.
-     */
-    public int notifyPort()
-    {
-        return notifyPort;
     }
 
     /**

@@ -21,6 +21,8 @@ import org.agrona.concurrent.status.CountersReader;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,9 +83,9 @@ public final class ElectrumWalletSource implements AutoCloseable
     private final Context ctx;
     private final WalletConductor conductor;
     private final ConductorRunner runner;
-    private NotifyEndpoint notifyEndpoint;
+    private volatile NotifyEndpoint notifyEndpoint;
     private boolean started;
-    private boolean closed;
+    private volatile boolean closed;
 
     private ElectrumWalletSource(final Context ctx)
     {
@@ -119,10 +121,8 @@ public final class ElectrumWalletSource implements AutoCloseable
     }
 
     /**
-     * Start connecting (and the notify endpoint when enabled). The ledger should hold every
+     * Start connecting (and judging notify callbacks when enabled). The ledger should hold every
      * journaled wallet event before this is called.
-     *
-     * @throws UncheckedIOException when the notify endpoint cannot bind its port.
      */
     public void start()
     {
@@ -133,16 +133,7 @@ public final class ElectrumWalletSource implements AutoCloseable
         started = true;
         if (ctx.notifyEnabled())
         {
-            try
-            {
-                notifyEndpoint = new NotifyEndpoint(ctx.notifyBindAddress(), ctx.notifyPort(), ctx.notifyToken(),
-                    conductor::requestReconcile);
-            }
-            catch (final IOException ex)
-            {
-                throw new UncheckedIOException("wallet.notify: cannot listen on " + ctx.notifyBindAddress() + ":" +
-                    ctx.notifyPort() + ": " + ex.getMessage(), ex);
-            }
+            notifyEndpoint = new NotifyEndpoint(ctx.notifyToken(), conductor::requestReconcile);
         }
         runner.start();
     }
@@ -225,29 +216,49 @@ public final class ElectrumWalletSource implements AutoCloseable
     }
 
     /**
+     * What a notify callback gets back.
+     *
+     * @param status  HTTP status: 200, or 400, 401, 404, 405, 413 with the reason.
+     * @param message one line; never contains the token.
+     */
+    public record NotifyReply(int status, String message)
+    {
+    }
+
+    /**
+     * Judge one notify callback of the Electrum daemon, as the application's web server received it: a POST with the
+     * notify secret as its {@code token} query parameter and {@code {"address": "…", "status": "…"}} as its body.
+     * A good one queues a reconcile of the address.
+     *
+     * @param method HTTP method.
+     * @param token  the {@code token} query parameter, or null.
+     * @param body   the body.
+     * @return the status and message to answer with; 404 when notify is disabled or the source not started.
+     */
+    public NotifyReply onNotifyRequest(final String method, final String token, final byte[] body)
+    {
+        final NotifyEndpoint endpoint = notifyEndpoint;
+        return null == endpoint || closed ?
+            new NotifyReply(404, "the wallet notify callback is disabled: expected wallet.notify.enabled: true") :
+            endpoint.handle(method, token, body);
+    }
+
+    /**
      * URL to give the Electrum daemon's {@code notify} command, token included (a secret: show it
      * to the user, do not log it).
      *
-     * @return the URL, or null when the endpoint is disabled or not started.
+     * @param baseUrl where the application's web server serves {@code path}, such as {@code http://127.0.0.1:7300}.
+     * @param path    the path it routes to {@link #onNotifyRequest}.
+     * @return the URL, or null when notify is disabled or the source not started.
      */
-    public String notifyUrl()
+    public String notifyUrl(final String baseUrl, final String path)
     {
         return null == notifyEndpoint ? null :
-            "http://" + ctx.notifyBindAddress() + ":" + notifyEndpoint.port() + NotifyEndpoint.PATH + "?token=" + ctx.notifyToken();
+            baseUrl + path + "?token=" + URLEncoder.encode(ctx.notifyToken(), StandardCharsets.UTF_8);
     }
 
     /**
-     * Port of the notify endpoint.
-     *
-     * @return the bound port, or -1 when disabled or not started.
-     */
-    public int notifyPort()
-    {
-        return null == notifyEndpoint ? -1 : notifyEndpoint.port();
-    }
-
-    /**
-     * Stop: close the connection and the notify endpoint and wait (bounded) for the thread to end.
+     * Stop: close the connection, refuse notify callbacks and wait (bounded) for the thread to end.
      */
     public void close()
     {
@@ -256,10 +267,6 @@ public final class ElectrumWalletSource implements AutoCloseable
             return;
         }
         closed = true;
-        if (null != notifyEndpoint)
-        {
-            notifyEndpoint.close();
-        }
         runner.close();
     }
 

@@ -22,6 +22,7 @@ final class HttpEndpoints
     final MetricsEndpoint metrics;
     final EventIngest eventIngest;
     final WebSocketUpgrade webSocketUpgrade;
+    final HttpApi httpApi;
 
     /**
      * @param ctx             concluded context.
@@ -47,5 +48,6 @@ final class HttpEndpoints
         this.metrics = new MetricsEndpoint(ctx.countersReader());
         this.eventIngest = new EventIngest(ctx.eventPublisher(), publishExecutor, errorPath, sender);
         this.webSocketUpgrade = new WebSocketUpgrade(ctx, accessPolicy, feedCatalog, errorPath, sender, fanoutGroup);
+        this.httpApi = ctx.httpApi();
     }
 }

@@ -101,6 +101,10 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
             sender.send(channel, response, keepAlive, corsOrigin);
             return;
         }
+        if (endpoints.httpApi.dispatch(channel, request, query, keepAlive, corsOrigin, sender, access))
+        {
+            return;
+        }
         if (!access.hasValidToken(query, headers))
         {
             sender.send(channel, HttpResponses.error(HttpResponseStatus.UNAUTHORIZED,

@@ -377,6 +377,7 @@ public final class WebServer implements AutoCloseable
         private final Map<String, WebRoot> webRoots = new LinkedHashMap<>();
         private java.util.function.Function<String, WebRoot> webRootLookup;
         private final Set<String> feeds = new LinkedHashSet<>();
+        private final HttpApi httpApi = new HttpApi();
 
         /**
          * Validate the configuration and fill in what was left out (an egress of its own when none was given).
@@ -1320,6 +1321,28 @@ public final class WebServer implements AutoCloseable
         {
             final WebRoot found = null == webRootLookup ? null : webRootLookup.apply(pluginId);
             return null != found ? found : webRoots.get(pluginId);
+        }
+
+        /**
+         * Serve every request under a path prefix with a route of another part of the application
+         * ({@link HttpApi}).
+         *
+         * @param prefix        such as {@code /api/plugins}: the path itself and everything below it.
+         * @param requiresToken true to answer 401 before the route sees a request without the server's token;
+         *                      false when the route checks a secret of its own.
+         * @param route         the handler, called on event loops.
+         * @return this.
+         * @throws IllegalArgumentException when the prefix is not {@code /api/<name>}.
+         */
+        public Context apiRoute(final String prefix, final boolean requiresToken, final HttpApi.Route route)
+        {
+            httpApi.add(prefix, requiresToken, route);
+            return this;
+        }
+
+        HttpApi httpApi()
+        {
+            return httpApi;
         }
 
         /**

@@ -62,6 +62,8 @@ public final class PluginActivation implements PluginContext, Emitter
     private long batchStartNs;
     private boolean timingBatch;
     private int handledInBatch;
+    private ClassLoader pluginLoader;
+    private ClassLoader previousLoader;
 
     /**
      * An activation that has not started.
@@ -173,6 +175,8 @@ public final class PluginActivation implements PluginContext, Emitter
             {
                 throw new IllegalStateException("the factory made no instance");
             }
+            pluginLoader = instance.getClass().getClassLoader();
+            enterPlugin();
             if (!res.id().equals(instance.id()))
             {
                 throw new IllegalStateException(
@@ -191,6 +195,10 @@ public final class PluginActivation implements PluginContext, Emitter
             record(ex);
             health.apply(HealthTransition.START_FAILED, "start failed: " + PluginException.describe(ex));
         }
+        finally
+        {
+            leavePlugin();
+        }
     }
 
     /**
@@ -198,6 +206,7 @@ public final class PluginActivation implements PluginContext, Emitter
      */
     public void beginBatch()
     {
+        enterPlugin();
         handledNs = res.epochNanoClock().nanoTime();
         handledInBatch = 0;
         timingBatch = 0 == (batches++ & (LATENCY_SAMPLE_EVERY - 1));
@@ -212,6 +221,7 @@ public final class PluginActivation implements PluginContext, Emitter
      */
     public void endBatch()
     {
+        leavePlugin();
         if (timingBatch)
         {
             timingBatch = false;
@@ -271,6 +281,7 @@ public final class PluginActivation implements PluginContext, Emitter
         if (started)
         {
             started = false;
+            enterPlugin();
             try
             {
                 plugin.onStop();
@@ -278,6 +289,10 @@ public final class PluginActivation implements PluginContext, Emitter
             catch (final Throwable ex)
             {
                 record(ex);
+            }
+            finally
+            {
+                leavePlugin();
             }
         }
     }
@@ -364,6 +379,29 @@ public final class PluginActivation implements PluginContext, Emitter
             res.counters().emitted.incrementRelease();
         }
         return 0 != length;
+    }
+
+    // Plugin code runs with its own class loader as the thread's context class loader, so what looks classes up
+    // through it (ServiceLoader, frameworks) sees what the plugin sees, not the engine. In shared threading modes one
+    // thread runs several plugins: set per batch, restored after, a field write each way.
+    private void enterPlugin()
+    {
+        final ClassLoader loader = pluginLoader;
+        if (null != loader)
+        {
+            final Thread thread = Thread.currentThread();
+            previousLoader = thread.getContextClassLoader();
+            thread.setContextClassLoader(loader);
+        }
+    }
+
+    private void leavePlugin()
+    {
+        if (null != pluginLoader)
+        {
+            Thread.currentThread().setContextClassLoader(previousLoader);
+            previousLoader = null;
+        }
     }
 
     private void failed(final Throwable ex)
