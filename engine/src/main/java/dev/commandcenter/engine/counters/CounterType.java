@@ -105,7 +105,10 @@ public enum CounterType
         Kind.GAUGE, "commandcenter_wallet_requests_in_flight", null),
     /** Wallet events published (payments seen, confirmations, reorgs). */
     WALLET_EVENTS(43, "wallet events",
-        Kind.COUNTER, "commandcenter_wallet_events_total", null);
+        Kind.COUNTER, "commandcenter_wallet_events_total", null),
+    /** Web requests and sessions refused by the access checks, one counter per reason (label suffix). */
+    WEB_REQUESTS_REFUSED(60, "web requests refused",
+        Kind.COUNTER, "commandcenter_web_requests_refused_total", "reason");
 
     /**
      * Whether a counter only ever increases (until the engine restarts) or goes up and down.

@@ -86,6 +86,7 @@ final class NettyServer
                     channel.pipeline()
                         .addLast("http-codec", new HttpServerCodec())
                         .addLast("http-status", httpStatusCounters)
+                        .addLast("request-gate", new RequestGate(endpoints.accessPolicy, endpoints.refusals))
                         .addLast("http-aggregator", new BodyLimitAggregator(maxRequestBodyLength))
                         .addLast("http-handler", new HttpRequestHandler(endpoints));
                 }
