@@ -7,6 +7,7 @@ import dev.commandcenter.codecs.sbe.OverlayAlertEncoder;
 import dev.commandcenter.codecs.sbe.TransactionReceivedDecoder;
 import dev.commandcenter.engine.Event;
 import dev.commandcenter.engine.MessageWriter;
+import dev.commandcenter.engine.Sources;
 import dev.commandcenter.engine.plugin.Emitter;
 import dev.commandcenter.engine.plugin.Plugin;
 import dev.commandcenter.engine.plugin.PluginConfig;
@@ -16,6 +17,8 @@ import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.LongArrayQueue;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -36,6 +39,10 @@ import java.util.List;
  * {@value #MESSAGE_KEY} (default {@value #MESSAGE_DEFAULT}). Templates take the placeholders
  * {@code {amount}} (as {@code 0.00012345 BTC}), {@code {sats}} (as {@code 12345}), {@code {address}},
  * {@code {memo}} and {@code {txid}} (hex); <code>{{</code> and <code>}}</code> are literal braces.
+ * {@value #ACCEPT_PAYMENTS_FROM_KEY} (default {@value #ACCEPT_PAYMENTS_FROM_DEFAULT}) lists the event sources whose
+ * payments raise alerts, as a list or a comma-separated string of source names ({@code wallet}, {@code rest},
+ * {@code websocket}, {@code aeron}, {@code cli}, ...): a payment from any other source (a fake posted with a leaked
+ * token) is ignored and counted in {@link #ignoredPayments()}.
  * <p>
  * <b>Note:</b> all state is owned by the plugin's thread; nothing is allocated per event once warm.
  */
@@ -76,7 +83,14 @@ public final class StreamBridgePlugin implements Plugin
     /** How many payments are remembered to ignore repeated reports of the same one. */
     public static final int SEEN_PAYMENTS_CAPACITY = 8192;
 
-    private static final List<String> KNOWN_KEYS = List.of(MIN_AMOUNT_SATS_KEY, ALERT_DURATION_MS_KEY, TITLE_KEY, MESSAGE_KEY);
+    /** Key: sources whose payments raise alerts, a list or comma-separated source names. */
+    public static final String ACCEPT_PAYMENTS_FROM_KEY = "acceptPaymentsFrom";
+    /** Default: payments the wallet source reported, nothing else. */
+    public static final String ACCEPT_PAYMENTS_FROM_DEFAULT = "wallet";
+
+    private static final int MAX_SOURCE_ID = 63;
+    private static final List<String> KNOWN_KEYS =
+        List.of(MIN_AMOUNT_SATS_KEY, ALERT_DURATION_MS_KEY, TITLE_KEY, MESSAGE_KEY, ACCEPT_PAYMENTS_FROM_KEY);
     private static final MessageWriter<StreamBridgePlugin> ALERT_WRITER = StreamBridgePlugin::writeAlert;
 
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
@@ -96,6 +110,8 @@ public final class StreamBridgePlugin implements Plugin
     private AlertTemplate titleTemplate;
     private AlertTemplate messageTemplate;
     private long lastEndMs = Long.MIN_VALUE;
+    private final boolean[] acceptedSources = new boolean[MAX_SOURCE_ID + 1];
+    private long ignoredPayments;
 
     private long alertId;
     private long showAtMs;
@@ -165,6 +181,12 @@ public final class StreamBridgePlugin implements Plugin
         {
             return;
         }
+        final int source = event.source();
+        if (source < 0 || source > MAX_SOURCE_ID || !acceptedSources[source])
+        {
+            ignoredPayments++;
+            return;
+        }
         final TransactionReceivedDecoder decoder = received.wrapAndApplyHeader(event.buffer(), event.offset(), headerDecoder);
         final long amountSats = decoder.amountSats();
         if (amountSats < minAmountSats || amountSats <= 0)
@@ -202,6 +224,18 @@ public final class StreamBridgePlugin implements Plugin
     }
 
     /**
+     * Payments ignored because their source is not in {@value #ACCEPT_PAYMENTS_FROM_KEY}.
+     * <p>
+     * <b>Note:</b> written by the plugin's thread; read it from another thread only after the engine has drained.
+     *
+     * @return the count since start.
+     */
+    public long ignoredPayments()
+    {
+        return ignoredPayments;
+    }
+
+    /**
      * The overlay page: {@code index.html}, {@code overlay.js} and {@code overlay.css}.
      *
      * @return {@value #WEB_RESOURCE_ROOT}.
@@ -229,10 +263,68 @@ public final class StreamBridgePlugin implements Plugin
         final AlertTemplate title = AlertTemplate.compile(key(TITLE_KEY), config.getString(TITLE_KEY, TITLE_DEFAULT));
         final AlertTemplate message = AlertTemplate.compile(key(MESSAGE_KEY), config.getString(MESSAGE_KEY, MESSAGE_DEFAULT));
 
+        final boolean[] sources = acceptedSources(config.asMap().get(ACCEPT_PAYMENTS_FROM_KEY));
+
+        System.arraycopy(sources, 0, acceptedSources, 0, acceptedSources.length);
         minAmountSats = minAmount;
         durationMs = (int)duration;
         titleTemplate = title;
         messageTemplate = message;
+    }
+
+    private static boolean[] acceptedSources(final Object value)
+    {
+        final List<String> names = new ArrayList<>();
+        if (null == value)
+        {
+            names.add(ACCEPT_PAYMENTS_FROM_DEFAULT);
+        }
+        else if (value instanceof String text)
+        {
+            names.addAll(Arrays.asList(text.split(",")));
+        }
+        else if (value instanceof List<?> list)
+        {
+            for (final Object item : list)
+            {
+                names.add(String.valueOf(item));
+            }
+        }
+        else
+        {
+            throw new IllegalArgumentException(key(ACCEPT_PAYMENTS_FROM_KEY) +
+                ": expected source names such as wallet or [wallet, rest], got '" + value + "'");
+        }
+        final boolean[] sources = new boolean[MAX_SOURCE_ID + 1];
+        for (final String raw : names)
+        {
+            final String name = raw.trim();
+            final int source = sourceId(name);
+            if (source <= 0)
+            {
+                throw new IllegalArgumentException(key(ACCEPT_PAYMENTS_FROM_KEY) + ": unknown source '" + name +
+                    "', expected wallet, websocket, aeron, timer, cli, rest or engine");
+            }
+            sources[source] = true;
+        }
+        return sources;
+    }
+
+    private static int sourceId(final String name)
+    {
+        for (int source = 1; source <= MAX_SOURCE_ID; source++)
+        {
+            final String known = Sources.name(source);
+            if ("unknown".equals(known))
+            {
+                break;
+            }
+            if (known.equals(name))
+            {
+                return source;
+            }
+        }
+        return 0;
     }
 
     private static String key(final String name)
