@@ -34,14 +34,18 @@ import java.util.function.Supplier;
  * {@code POST} is never queued behind fan-out writes.
  * <ul>
  *   <li>{@code GET /plugins/<pluginId>/<path>}: a plugin's web pages, no token (pages read it from their own URL).</li>
- *   <li>{@code GET /?token=}: index of plugin pages and feeds.</li>
- *   <li>{@code GET /api/health}: JSON from the status supplier.</li>
- *   <li>{@code GET /metrics}: every counter of the counters file as Prometheus text ({@link PrometheusText}).</li>
- *   <li>{@code POST /api/events}: one message in the JSON view, published into the engine (202 {"receipt":N}).</li>
+ *   <li>{@code GET /?token=}: index of plugin pages and feeds (overlay).</li>
+ *   <li>{@code GET /api/health}: JSON from the status supplier (admin: it reveals state).</li>
+ *   <li>{@code GET /metrics}: every counter of the counters file as Prometheus text ({@link PrometheusText}) (admin).</li>
+ *   <li>{@code POST /api/events}: one message in the JSON view, published into the engine (202 {"receipt":N}) (admin);
+ *   wallet events are refused with 422.</li>
  *   <li>{@code GET /ws/<feed>?token=&format=json|sbe&types=A,B}: WebSocket feed of a plugin's output, or {@code all}.</li>
  * </ul>
- * Everything but plugin pages needs the token, as {@code ?token=} or {@code Authorization: Bearer}. Browser
- * requests are accepted from the server's own origin and from {@link Context#allowedOrigins(List)}.
+ * Everything but plugin pages needs a token, as {@code ?token=} or {@code Authorization: Bearer}: the overlay
+ * token ({@link Scope#OVERLAY}) opens feeds and the index, the admin token ({@link Scope#ADMIN}) everything,
+ * including health, metrics and posting events. Browser requests are accepted from the server's own origin and
+ * from {@link Context#allowedOrigins(List)}; the Host header must name this server ({@link Context#allowedHosts(List)}).
+ * Host, Origin, token and scope are checked before a request's body is read ({@link RequestGate}).
  * <p>
  * Metrics are counters of the engine's counters file: WebSocket clients, frames, bytes, drops and 1013
  * closes (through the egress), responses by status code ({@link HttpStatusCounters}) and connections reset
@@ -54,7 +58,7 @@ import java.util.function.Supplier;
  * socket, each connection's {@link HttpRequestHandler} checks origin, token and method and picks one of the
  * shared {@link HttpEndpoints}, and {@link ServerErrorPath} is the error path they all report to.
  * <pre>{@code
- * try (WebServer server = WebServer.launch(new WebServer.Context().token(token).egress(egress)
+ * try (WebServer server = WebServer.launch(new WebServer.Context().token(overlayToken).adminToken(adminToken).egress(egress)
  *     .eventPublisher(engine.publisher()).counters(engine.counters()).countersReader(engine.countersReader())
  *     .errorHandler(engine.errorHandler())))
  * {
