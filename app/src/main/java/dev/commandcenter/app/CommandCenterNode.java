@@ -17,8 +17,10 @@ import dev.commandcenter.transport.websocket.WebServer;
 import dev.commandcenter.transport.websocket.WebSocketEgress;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
+import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +56,9 @@ public final class CommandCenterNode implements AutoCloseable
     private final Context ctx;
     private final AppConfig config;
     private final Path dataDir;
-    private String token;
+    private volatile String overlayToken;
+    private volatile String adminToken;
+    private AgentRunner secretsWatcher;
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private Engine engine;
     private WebServer webServer;
@@ -192,13 +196,18 @@ public final class CommandCenterNode implements AutoCloseable
 
         if (serve)
         {
-            token = null == config.websocket.token || config.websocket.token.isEmpty() ?
-                TokenStore.loadOrCreate(dataDir) : config.websocket.token;
+            final SecretsStore secrets = SecretsStore.open(dataDir);
+            overlayToken = overlayTokenOf(secrets);
+            adminToken = adminTokenOf(secrets);
             final WebServer.Context web = new WebServer.Context()
                 .bindAddress(config.websocket.bind)
                 .port(config.websocket.port)
-                .token(token)
+                .token(overlayToken)
+                .adminToken(adminToken)
                 .allowedOrigins(config.websocket.allowedOrigins)
+                .allowedHosts(config.websocket.allowedHosts)
+                .rotationGraceMs(config.websocket.rotationGraceMs)
+                .acceptWalletEventsOverRest(config.websocket.acceptWalletEventsOverRest)
                 .httpThreads(config.websocket.httpThreads)
                 .fanoutThreads(config.websocket.fanoutThreads)
                 .maxConnections(config.websocket.maxConnections)
@@ -239,6 +248,9 @@ public final class CommandCenterNode implements AutoCloseable
                 }
             }
             webServer = WebServer.launch(web);
+            secretsWatcher = new AgentRunner(new SleepingMillisIdleStrategy(SecretsWatcher.POLL_INTERVAL_MS),
+                engine.errorHandler(), null, new SecretsWatcher(dataDir, SecretsStore.version(dataDir), this::applySecrets));
+            AgentRunner.startOnThread(secretsWatcher);
             if (null != controlRoute)
             {
                 final String host = webServer.localAddress().getAddress().isAnyLocalAddress() ? "127.0.0.1" :
@@ -286,7 +298,8 @@ public final class CommandCenterNode implements AutoCloseable
     }
 
     /**
-     * The URLs this node serves, each with the token, by name.
+     * The URLs this node serves by name: pages and feeds with the overlay token, the admin endpoints without a
+     * token (they take the admin token, which is never printed with them).
      *
      * @return name to URL, in display order.
      */
@@ -297,7 +310,7 @@ public final class CommandCenterNode implements AutoCloseable
         {
             final String http = webServer.baseUrl();
             final String ws = http.replaceFirst("^http", "ws");
-            final String query = "?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
+            final String query = "?token=" + URLEncoder.encode(overlayToken, StandardCharsets.UTF_8);
             for (final Plugin plugin : plugins)
             {
                 if (null != plugin.webResourceRoot())
@@ -307,8 +320,9 @@ public final class CommandCenterNode implements AutoCloseable
                 }
             }
             urls.put("all events", ws + "/ws/all" + query);
-            urls.put("health", http + "/api/health" + query);
-            urls.put("post events", http + "/api/events" + query);
+            // The admin token is not printed with the URLs: commandcenter token show --scope admin prints it.
+            urls.put("health", http + "/api/health");
+            urls.put("post events", http + "/api/events");
         }
         if (null != wallet)
         {
@@ -374,13 +388,78 @@ public final class CommandCenterNode implements AutoCloseable
     }
 
     /**
-     * The access token of this node, or null when it serves nothing.
+     * The overlay token of this node (pages, feeds, the index), or null when it serves nothing.
      *
      * @return the token.
      */
     public String token()
     {
-        return token;
+        return overlayToken;
+    }
+
+    /**
+     * The admin token of this node (REST posting, health, metrics, plugin control), or null when it serves nothing.
+     *
+     * @return the token.
+     */
+    public String adminToken()
+    {
+        return adminToken;
+    }
+
+    /**
+     * Apply the tokens of a changed secrets store: the web server checks the new ones at once and closes feeds
+     * opened with a rotated-out token after the grace period. Tokens set in the configuration stay as they are. A
+     * store holding a weak token is reported and ignored.
+     *
+     * @param secrets the store as now on disk.
+     */
+    void applySecrets(final SecretsStore secrets)
+    {
+        final WebServer server = webServer;
+        if (null == server)
+        {
+            return;
+        }
+        final String overlay = overlayTokenOf(secrets);
+        final String admin = adminTokenOf(secrets);
+        if (null == overlay || null == admin)
+        {
+            engine.errorHandler().onError(new IllegalStateException(secrets.file() +
+                ": a token is missing, expected overlayToken and adminToken (the running tokens stay)"));
+            return;
+        }
+        if (overlay.equals(overlayToken) && admin.equals(adminToken))
+        {
+            return;
+        }
+        try
+        {
+            server.tokens(overlay, admin);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            engine.errorHandler().onError(new IllegalStateException(secrets.file() + ": " + ex.getMessage() +
+                " (the running tokens stay)"));
+            return;
+        }
+        overlayToken = overlay;
+        adminToken = admin;
+        System.getLogger("dev.commandcenter.app.secrets").log(System.Logger.Level.INFO,
+            "applied the changed tokens of " + secrets.file() + "; feeds opened with a rotated-out token close in " +
+            config.websocket.rotationGraceMs + " ms");
+    }
+
+    private String overlayTokenOf(final SecretsStore secrets)
+    {
+        return null == config.websocket.token || config.websocket.token.isEmpty() ?
+            secrets.overlayToken() : config.websocket.token;
+    }
+
+    private String adminTokenOf(final SecretsStore secrets)
+    {
+        return null == config.websocket.adminToken || config.websocket.adminToken.isEmpty() ?
+            secrets.adminToken() : config.websocket.adminToken;
     }
 
     /**
@@ -404,6 +483,7 @@ public final class CommandCenterNode implements AutoCloseable
             PluginControlRoute.deleteControlFile(dataDir);
         }
         CloseHelper.quietClose(controlRoute);
+        CloseHelper.quietClose(secretsWatcher);
         CloseHelper.quietClose(webServer);
         CloseHelper.quietClose(engine);
         CloseHelper.quietClose(pluginManager);
@@ -434,11 +514,12 @@ public final class CommandCenterNode implements AutoCloseable
     {
         try
         {
-            Files.createDirectories(dataDir);
+            // Owner only (0700): the journal, counters and secrets are not for other users of the machine.
+            SecretsStore.createPrivateDirectory(dataDir);
         }
-        catch (final java.io.IOException ex)
+        catch (final java.io.UncheckedIOException ex)
         {
-            throw new IllegalStateException("data dir " + dataDir + " cannot be created: " + describe(ex));
+            throw new IllegalStateException("data dir " + dataDir + " cannot be created: " + describe(ex.getCause()));
         }
         if (!Files.isDirectory(dataDir) || !Files.isWritable(dataDir))
         {
@@ -447,7 +528,7 @@ public final class CommandCenterNode implements AutoCloseable
         }
     }
 
-    private static String describe(final Exception ex)
+    private static String describe(final Throwable ex)
     {
         return ex.getClass().getSimpleName() + (null == ex.getMessage() ? "" : " " + ex.getMessage());
     }

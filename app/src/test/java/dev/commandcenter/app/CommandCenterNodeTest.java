@@ -98,7 +98,8 @@ class CommandCenterNodeTest
             assertThat(node.urls()).containsKey("stream-bridge feed");
 
             final HttpResponse<String> post = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(node.urls().get("post events"))).POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                URI.create(node.urls().get("post events"))).header("Authorization", "Bearer " + node.adminToken())
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
                 HttpResponse.BodyHandlers.ofString());
             assertThat(post.statusCode()).isEqualTo(503);
             assertThat(node.engine().nextSequence()).isZero();

@@ -86,8 +86,10 @@ class DemoProcessTest
             assertThat(page.body()).contains("overlay.js");
 
             // The real Electrum client connects to the simulator and journals its status.
+            final String adminToken = SecretsStore.load(dataDir).adminToken();
             await().atMost(Duration.ofSeconds(60)).until(() -> http.send(HttpRequest.newBuilder(
-                URI.create(urls.get("health"))).build(), HttpResponse.BodyHandlers.ofString()).body()
+                URI.create(urls.get("health"))).header("Authorization", "Bearer " + adminToken).build(),
+                HttpResponse.BodyHandlers.ofString()).body()
                 .contains("\"state\":\"CONNECTED\""));
 
             // SIGTERM through the handle: Process.destroy() would also close our end of the pipes.

@@ -81,6 +81,7 @@ class JournalHaltAppTest
         breakJournal(dataDir);
         final HttpResponse<String> posted = HttpClient.newHttpClient().send(
             HttpRequest.newBuilder(URI.create(events.group(1)))
+                .header("Authorization", "Bearer " + SecretsStore.load(dataDir).adminToken())
                 .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"ChatMessage\",\"text\":\"hello\"}")).build(),
             HttpResponse.BodyHandlers.ofString());
         assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);

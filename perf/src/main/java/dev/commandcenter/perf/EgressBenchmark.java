@@ -58,7 +58,8 @@ import java.util.concurrent.atomic.AtomicLong;
 @State(Scope.Benchmark)
 public class EgressBenchmark
 {
-    private static final String TOKEN = "egress-benchmark-token";
+    private static final String TOKEN = "egress-benchmark-overlay-token";
+    private static final String ADMIN_TOKEN = "egress-benchmark-admin-token";
     private static final int WINDOW = 64;
 
     /** WebSocket clients subscribed to the feed. */
@@ -95,6 +96,7 @@ public class EgressBenchmark
         server = WebServer.launch(new WebServer.Context()
             .port(0)
             .token(TOKEN)
+            .adminToken(ADMIN_TOKEN)
             .egress(egress)
             .counters(allocator)
             .countersReader(counters)

@@ -64,7 +64,8 @@ public final class BenchCommand implements Callable<Integer>
         description = "Base URL of a running engine or the Node.js peer (http://127.0.0.1:7300); default: embedded.")
     String url;
 
-    @Option(names = "--token", paramLabel = "TOKEN", description = "Access token of the engine at --url.")
+    @Option(names = "--token", paramLabel = "TOKEN", description = "Admin token of the engine at --url (it posts " +
+        "payments, and the engine needs websocket.acceptWalletEventsOverRest: true).")
     String token;
 
     @Option(names = "--profile", paramLabel = "P", defaultValue = "default",
@@ -160,7 +161,7 @@ public final class BenchCommand implements Callable<Integer>
             }
             if (null == token || token.isBlank())
             {
-                throw usage("--url needs --token (the access token of the engine or peer at " + base + ")");
+                throw usage("--url needs --token (the admin token of the engine or peer at " + base + ")");
             }
             if (Profile.DEFAULT != parsedProfile)
             {

@@ -133,7 +133,8 @@ final class BenchRun implements AutoCloseable
                 new EgressReceiver(sink, clock, epochClock);
             node = launchEmbedded(egress);
             base = URI.create(node.webServer().baseUrl());
-            token = node.token();
+            // The admin token opens the feeds too, so one token serves the posts and the clients.
+            token = node.adminToken();
             result.target = "embedded engine (stream-bridge, journal on, profile " + settings.profile().label() +
                 ": wait strategy " + settings.profile().waitStrategy().label() + ", threading mode " +
                 settings.profile().threadingMode().label() + ")";
@@ -173,8 +174,12 @@ final class BenchRun implements AutoCloseable
         config.journal.enabled = true;
         config.telemetry.enabled = false;
         config.engine.waitStrategy = settings.profile().waitStrategy();
+        // Payments are posted over REST (or published in process) to measure payment to overlay frame: this private
+        // node accepts them, which a live node never does.
+        config.websocket.acceptWalletEventsOverRest = true;
         // Short alerts: the schedule of alerts is the overlay's business, not the benchmark's.
-        config.plugins = PluginsSettings.of(Map.of("stream-bridge", Map.of("alertDurationMs", 1)));
+        config.plugins = PluginsSettings.of(Map.of("stream-bridge", Map.of("alertDurationMs", 1,
+            "acceptPaymentsFrom", List.of("wallet", "rest", "cli"))));
         final CommandCenterNode.Context ctx = new CommandCenterNode.Context()
             .config(config)
             .dataDir(tempDir)

@@ -122,7 +122,7 @@ public final class StatCommand implements Callable<Integer>
             {
                 return JOURNAL;
             }
-            if (typeId >= 30 && typeId <= 39)
+            if (typeId >= 30 && typeId <= 39 || typeId == CounterType.WEB_REQUESTS_REFUSED.id())
             {
                 return WEB;
             }

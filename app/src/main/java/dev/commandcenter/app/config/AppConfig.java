@@ -177,10 +177,26 @@ public final class AppConfig
         public String bind = "127.0.0.1";
         /** TCP port; 0 picks a free one. */
         public int port = 7300;
-        /** Access token; generated once and kept in the data dir when empty. */
+        /**
+         * Overlay token (plugin pages' feeds, the index; what OBS URLs carry), at least 22 random characters;
+         * empty: the one in the data dir's secrets store ({@code commandcenter token show}).
+         */
         public String token = "";
+        /**
+         * Admin token (REST posting, health, metrics, plugin control), at least 22 random characters, different from
+         * the overlay token; empty: the one in the data dir's secrets store.
+         */
+        public String adminToken = "";
         /** Browser origins allowed besides the server's own. */
         public List<String> allowedOrigins = new ArrayList<>();
+        /**
+         * Host names the server answers to besides localhost, IP literals and the bind address (DNS rebinding guard).
+         */
+        public List<String> allowedHosts = new ArrayList<>();
+        /** How long feeds opened with a rotated-out token stay open before they are closed with 1008, ms. */
+        public long rotationGraceMs = 30_000;
+        /** Accept wallet events (payments) posted over REST: for benchmarks only, never on a live stream. */
+        public boolean acceptWalletEventsOverRest = false;
         /** Messages kept per feed for clients that connect later. */
         public int retain = 32;
         /** Event loop threads for HTTP: REST, pages and upgrade requests, never behind fan-out writes. */

@@ -79,6 +79,23 @@ public final class ConfigLoader
         oneOf(source, "wallet.source", config.wallet.source, "electrum", "simulator", "none");
         oneOf(source, "wallet.network", config.wallet.network, "mainnet", "testnet", "signet", "regtest");
         range(source, "websocket.port", config.websocket.port, 0, 65535);
+        range(source, "websocket.rotationGraceMs", config.websocket.rotationGraceMs, 0, Long.MAX_VALUE);
+        strongToken(source, "websocket.token", config.websocket.token);
+        strongToken(source, "websocket.adminToken", config.websocket.adminToken);
+        if (null != config.websocket.token && !config.websocket.token.isEmpty() &&
+            config.websocket.token.equals(config.websocket.adminToken))
+        {
+            throw new ConfigException(source + ": 'websocket.adminToken' expected a secret different from " +
+                "'websocket.token', got the same one");
+        }
+        for (final String host : config.websocket.allowedHosts)
+        {
+            if (null == host || host.isBlank() || host.indexOf('/') >= 0 || host.indexOf(' ') >= 0)
+            {
+                throw new ConfigException(source + ": 'websocket.allowedHosts' expected host names such as obs.lan or " +
+                    "192.168.1.20, got '" + host + "'");
+            }
+        }
         range(source, "wallet.gapLimit", config.wallet.gapLimit, 1, 10_000);
         range(source, "wallet.confirmations", config.wallet.confirmations, 1, 1_000);
         range(source, "engine.quarantineAfterFailures", config.engine.quarantineAfterFailures, 1, Integer.MAX_VALUE);
@@ -103,6 +120,20 @@ public final class ConfigLoader
         {
             throw new ConfigException(source + ": 'wallet.watch' is empty: expected addresses or xpubs to watch " +
                 "on " + config.wallet.electrum.servers);
+        }
+    }
+
+    private static void strongToken(final String source, final String key, final String token)
+    {
+        if (null == token || token.isEmpty())
+        {
+            return;
+        }
+        final String weakness = dev.commandcenter.transport.websocket.Tokens.weakness(token);
+        if (null != weakness)
+        {
+            throw new ConfigException(source + ": '" + key + "' " + weakness +
+                " (or leave it empty to use the data dir's secrets store)");
         }
     }
 

@@ -8,6 +8,7 @@ import dev.commandcenter.app.cli.Console;
 import dev.commandcenter.app.cli.RunCommand;
 import dev.commandcenter.app.cli.StatCommand;
 import dev.commandcenter.app.cli.TelemetryCommand;
+import dev.commandcenter.app.cli.TokenCommand;
 import dev.commandcenter.app.cli.PluginsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,7 +30,7 @@ import java.nio.charset.StandardCharsets;
     description = "Low-latency event engine for live-stream creators: wallet payments become overlay alerts.",
     subcommands = {
         DemoCommand.class, RunCommand.class, StatCommand.class, JournalCommand.class, ReplayCommand.class,
-        TelemetryCommand.class, PluginsCommand.class, BenchCommand.class,
+        TelemetryCommand.class, PluginsCommand.class, BenchCommand.class, TokenCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class CommandCenter implements Runnable

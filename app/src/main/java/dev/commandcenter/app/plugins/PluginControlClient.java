@@ -3,7 +3,7 @@ package dev.commandcenter.app.plugins;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.commandcenter.app.TokenStore;
+import dev.commandcenter.app.SecretsStore;
 import dev.commandcenter.plugin.host.PluginView;
 
 import java.io.IOException;
@@ -163,33 +163,35 @@ public final class PluginControlClient
                 PluginControlRoute.PATH);
         }
         return new PluginControlClient(dataDir, base, tokens.token(dataDir),
-            dataDir.resolve(TokenStore.FILE_NAME).toString(), timeout);
+            dataDir.resolve(SecretsStore.FILE_NAME).toString(), timeout);
     }
 
     /**
-     * The token an engine keeps in its data dir ({@code <data-dir>/token}), without making one.
+     * The admin token an engine keeps in its data dir's secrets store ({@code <data-dir>/secrets.json}), without
+     * making one.
      *
      * @param dataDir the engine's data dir.
      * @return the token.
-     * @throws IllegalStateException naming the file when it is missing or unreadable.
+     * @throws IllegalStateException naming the file when it is missing, unreadable or holds no admin token.
      */
     public static String dataDirToken(final Path dataDir)
     {
-        final Path file = dataDir.resolve(TokenStore.FILE_NAME);
+        final Path file = dataDir.resolve(SecretsStore.FILE_NAME);
+        final String token;
         try
         {
-            final String token = Files.readString(file, StandardCharsets.US_ASCII).trim();
-            if (token.isEmpty())
-            {
-                throw new IllegalStateException(file + " is empty: expected the engine's token");
-            }
-            return token;
+            token = SecretsStore.load(dataDir).adminToken();
         }
-        catch (final IOException ex)
+        catch (final RuntimeException ex)
         {
-            throw new IllegalStateException("cannot read the engine's token from " + file + " (" +
+            throw new IllegalStateException("cannot read the engine's admin token from " + file + " (" +
                 ex.getClass().getSimpleName() + "): expected the file the engine writes at start");
         }
+        if (null == token || token.isEmpty())
+        {
+            throw new IllegalStateException(file + " holds no admin token: expected the file the engine writes at start");
+        }
+        return token;
     }
 
     /**

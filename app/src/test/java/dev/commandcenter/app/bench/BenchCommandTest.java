@@ -3,6 +3,7 @@ package dev.commandcenter.app.bench;
 import dev.commandcenter.app.CommandCenterNode;
 import dev.commandcenter.app.config.AppConfig;
 import dev.commandcenter.app.main.CommandCenter;
+import dev.commandcenter.plugin.host.PluginsSettings;
 import org.HdrHistogram.EncodableHistogram;
 import org.HdrHistogram.HistogramLogReader;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,8 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -60,11 +63,14 @@ class BenchCommandTest
         final AppConfig config = new AppConfig();
         config.wallet.source = "none";
         config.websocket.port = 0;
+        // As perf/peers-* configure the engine they measure: payments posted over REST are accepted and alerted.
+        config.websocket.acceptWalletEventsOverRest = true;
+        config.plugins = PluginsSettings.of(Map.of("stream-bridge", Map.of("acceptPaymentsFrom", List.of("wallet", "rest"))));
         try (CommandCenterNode node = CommandCenterNode.start(config, dir.resolve("data"), null))
         {
             final Path out = dir.resolve("url");
 
-            final Result result = bench("bench", "--url", node.webServer().baseUrl(), "--token", node.token(),
+            final Result result = bench("bench", "--url", node.webServer().baseUrl(), "--token", node.adminToken(),
                 "--clients", "3", "--rate", "50", "--duration", "1s", "--warmup", "200ms", "--format", "svg",
                 "--out", out.toString());
 

@@ -1,6 +1,6 @@
 package dev.commandcenter.app.plugins;
 
-import dev.commandcenter.app.TokenStore;
+import dev.commandcenter.app.SecretsStore;
 import dev.commandcenter.engine.core.Engine;
 import dev.commandcenter.plugin.host.PluginOperations;
 import dev.commandcenter.transport.websocket.WebServer;
@@ -22,9 +22,10 @@ public final class ControlChannel implements AutoCloseable
     private ControlChannel(final Path dataDir, final Engine engine, final PluginOperations operations)
     {
         this.dataDir = dataDir;
-        this.token = TokenStore.loadOrCreate(dataDir);
+        final SecretsStore secrets = SecretsStore.open(dataDir);
+        this.token = secrets.adminToken();
         this.route = new PluginControlRoute(operations);
-        this.server = WebServer.launch(new WebServer.Context().port(0).token(token).counters(engine.counters())
+        this.server = WebServer.launch(new WebServer.Context().port(0).token(secrets.overlayToken()).adminToken(token).counters(engine.counters())
             .countersReader(engine.countersReader()).errorHandler(engine.errorHandler())
             .apiRoute(PluginControlRoute.PATH, true, route));
         PluginControlRoute.writeControlFile(dataDir, server.baseUrl() + PluginControlRoute.PATH, null);

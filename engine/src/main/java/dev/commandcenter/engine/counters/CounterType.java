@@ -120,7 +120,10 @@ public enum CounterType
         Kind.COUNTER, "commandcenter_wallet_conductor_restarts_total", null),
     /** Electrum servers caught lying: a block header or merkle proof that failed validation. */
     WALLET_SERVER_LIES(50, "wallet server lies",
-        Kind.COUNTER, "commandcenter_wallet_server_lies_total", null);
+        Kind.COUNTER, "commandcenter_wallet_server_lies_total", null),
+    /** Web requests and sessions refused by the access checks, one counter per reason (label suffix). */
+    WEB_REQUESTS_REFUSED(60, "web requests refused",
+        Kind.COUNTER, "commandcenter_web_requests_refused_total", "reason");
 
     /**
      * Whether a counter only ever increases (until the engine restarts) or goes up and down.

@@ -7,9 +7,16 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.CountersReader;
 
 import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
 
 /**
  * A memory-mapped file holding the engine's counters and distinct error log, readable live by
@@ -105,7 +112,7 @@ public final class CountersFile implements AutoCloseable
         final int valuesLength = maxCounters * CountersReader.COUNTER_LENGTH;
         final long total = (long)HEADER_LENGTH + metadataLength + valuesLength + errorLogLength;
         IoUtil.deleteIfExists(file.toFile());
-        final MappedByteBuffer mapped = IoUtil.mapNewFile(file.toFile(), total, true);
+        final MappedByteBuffer mapped = mapNewPrivateFile(file, total);
         final UnsafeBuffer all = new UnsafeBuffer(mapped);
         all.putInt(METADATA_LENGTH_OFFSET, metadataLength);
         all.putInt(VALUES_LENGTH_OFFSET, valuesLength);
@@ -115,6 +122,27 @@ public final class CountersFile implements AutoCloseable
         all.putLongRelease(HEARTBEAT_OFFSET, nowMs);
         all.putIntRelease(VERSION_OFFSET, VERSION);
         return new CountersFile(mapped);
+    }
+
+    /**
+     * Create and map a zero-filled file readable and writable by its owner only (0600) from the start: the counters
+     * and the error log (which may quote what clients sent) are not for other users of the machine.
+     */
+    private static MappedByteBuffer mapNewPrivateFile(final Path file, final long length)
+    {
+        final FileAttribute<?>[] attributes = file.getFileSystem().supportedFileAttributeViews().contains("posix") ?
+            new FileAttribute<?>[]{ PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")) } :
+            new FileAttribute<?>[0];
+        try (FileChannel channel = FileChannel.open(file,
+            EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE), attributes))
+        {
+            IoUtil.fill(channel, 0, length, (byte)0);
+            return channel.map(FileChannel.MapMode.READ_WRITE, 0, length);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot create the counters file " + file + ": " + ex.getMessage(), ex);
+        }
     }
 
     /**

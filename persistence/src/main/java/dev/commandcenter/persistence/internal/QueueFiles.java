@@ -17,6 +17,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -60,6 +61,11 @@ public final class QueueFiles
         final Path dir = ctx.queueDir();
         try
         {
+            if (!Files.isDirectory(dir) && dir.getFileSystem().supportedFileAttributeViews().contains("posix"))
+            {
+                // Owner only: Chronicle creates its queue files with the default umask, so the folder guards them.
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
             Files.createDirectories(dir);
         }
         catch (final IOException ex)

@@ -9,6 +9,7 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Holds the data dir for one engine: an exclusive lock on {@value #FILE_NAME}, so a second engine (in this
@@ -42,6 +43,11 @@ public final class DataDirLock implements AutoCloseable
         final FileChannel channel;
         try
         {
+            if (!Files.isDirectory(dataDir) && dataDir.getFileSystem().supportedFileAttributeViews().contains("posix"))
+            {
+                // Owner only: the data dir holds the journal, counters and secrets (Chronicle makes its own files).
+                Files.createDirectories(dataDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
             Files.createDirectories(dataDir);
             channel = FileChannel.open(dataDir.resolve(FILE_NAME), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         }

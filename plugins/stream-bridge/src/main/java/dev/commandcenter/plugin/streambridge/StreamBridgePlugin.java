@@ -9,6 +9,7 @@ import dev.commandcenter.codecs.sbe.TransactionConfirmedDecoder;
 import dev.commandcenter.codecs.sbe.TransactionReceivedDecoder;
 import dev.commandcenter.engine.Event;
 import dev.commandcenter.engine.MessageWriter;
+import dev.commandcenter.engine.Sources;
 import dev.commandcenter.engine.plugin.Emitter;
 import dev.commandcenter.engine.plugin.Plugin;
 import dev.commandcenter.engine.plugin.PluginConfig;
@@ -18,6 +19,8 @@ import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.LongArrayQueue;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -46,6 +49,10 @@ import java.util.Locale;
  * {@code confirmed}, default {@code mempool}). Templates take the placeholders
  * {@code {amount}} (as {@code 0.00012345 BTC}), {@code {sats}} (as {@code 12345}), {@code {address}},
  * {@code {memo}} and {@code {txid}} (hex); <code>{{</code> and <code>}}</code> are literal braces.
+ * {@value #ACCEPT_PAYMENTS_FROM_KEY} (default {@value #ACCEPT_PAYMENTS_FROM_DEFAULT}) lists the event sources whose
+ * payments raise alerts, as a list or a comma-separated string of source names ({@code wallet}, {@code rest},
+ * {@code websocket}, {@code aeron}, {@code cli}, ...): a payment from any other source (a fake posted with a leaked
+ * token) is ignored and counted in {@link #ignoredPayments()}.
  * <p>
  * <b>Note:</b> all state is owned by the plugin's thread; nothing is allocated per event once warm.
  */
@@ -91,8 +98,16 @@ public final class StreamBridgePlugin implements Plugin
     /** Default of {@value #ALERT_ON_KEY}. */
     public static final String ALERT_ON_DEFAULT = "mempool";
 
+
+    /** Key: sources whose payments raise alerts, a list or comma-separated source names. */
+    public static final String ACCEPT_PAYMENTS_FROM_KEY = "acceptPaymentsFrom";
+    /** Default: payments the wallet source reported, nothing else. */
+    public static final String ACCEPT_PAYMENTS_FROM_DEFAULT = "wallet";
+
+    private static final int MAX_SOURCE_ID = 63;
     private static final List<String> KNOWN_KEYS =
-        List.of(MIN_AMOUNT_SATS_KEY, ALERT_DURATION_MS_KEY, TITLE_KEY, MESSAGE_KEY, ALERT_ON_KEY);
+        List.of(MIN_AMOUNT_SATS_KEY, ALERT_DURATION_MS_KEY, TITLE_KEY, MESSAGE_KEY, ALERT_ON_KEY,
+            ACCEPT_PAYMENTS_FROM_KEY);
     private static final MessageWriter<StreamBridgePlugin> ALERT_WRITER = StreamBridgePlugin::writeAlert;
 
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
@@ -115,6 +130,8 @@ public final class StreamBridgePlugin implements Plugin
     private long lastEndMs = Long.MIN_VALUE;
     private boolean alertOnConfirmed;
     private boolean verified;
+    private final boolean[] acceptedSources = new boolean[MAX_SOURCE_ID + 1];
+    private long ignoredPayments;
 
     private long alertId;
     private long showAtMs;
@@ -181,6 +198,12 @@ public final class StreamBridgePlugin implements Plugin
      */
     public void onEvent(final Event event)
     {
+        final int source = event.source();
+        if (source < 0 || source > MAX_SOURCE_ID || !acceptedSources[source])
+        {
+            ignoredPayments++;
+            return;
+        }
         final long amountSats;
         final int txidOffset;
         final int scriptHashOffset;
@@ -250,6 +273,18 @@ public final class StreamBridgePlugin implements Plugin
     }
 
     /**
+     * Payments ignored because their source is not in {@value #ACCEPT_PAYMENTS_FROM_KEY}.
+     * <p>
+     * <b>Note:</b> written by the plugin's thread; read it from another thread only after the engine has drained.
+     *
+     * @return the count since start.
+     */
+    public long ignoredPayments()
+    {
+        return ignoredPayments;
+    }
+
+    /**
      * The overlay page: {@code index.html}, {@code overlay.js} and {@code overlay.css}.
      *
      * @return {@value #WEB_RESOURCE_ROOT}.
@@ -284,11 +319,69 @@ public final class StreamBridgePlugin implements Plugin
                 config.getString(ALERT_ON_KEY, ALERT_ON_DEFAULT) + "'");
         }
 
+        final boolean[] sources = acceptedSources(config.asMap().get(ACCEPT_PAYMENTS_FROM_KEY));
+
+        System.arraycopy(sources, 0, acceptedSources, 0, acceptedSources.length);
         minAmountSats = minAmount;
         alertOnConfirmed = "confirmed".equals(alertOn);
         durationMs = (int)duration;
         titleTemplate = title;
         messageTemplate = message;
+    }
+
+    private static boolean[] acceptedSources(final Object value)
+    {
+        final List<String> names = new ArrayList<>();
+        if (null == value)
+        {
+            names.add(ACCEPT_PAYMENTS_FROM_DEFAULT);
+        }
+        else if (value instanceof String text)
+        {
+            names.addAll(Arrays.asList(text.split(",")));
+        }
+        else if (value instanceof List<?> list)
+        {
+            for (final Object item : list)
+            {
+                names.add(String.valueOf(item));
+            }
+        }
+        else
+        {
+            throw new IllegalArgumentException(key(ACCEPT_PAYMENTS_FROM_KEY) +
+                ": expected source names such as wallet or [wallet, rest], got '" + value + "'");
+        }
+        final boolean[] sources = new boolean[MAX_SOURCE_ID + 1];
+        for (final String raw : names)
+        {
+            final String name = raw.trim();
+            final int source = sourceId(name);
+            if (source <= 0)
+            {
+                throw new IllegalArgumentException(key(ACCEPT_PAYMENTS_FROM_KEY) + ": unknown source '" + name +
+                    "', expected wallet, websocket, aeron, timer, cli, rest or engine");
+            }
+            sources[source] = true;
+        }
+        return sources;
+    }
+
+    private static int sourceId(final String name)
+    {
+        for (int source = 1; source <= MAX_SOURCE_ID; source++)
+        {
+            final String known = Sources.name(source);
+            if ("unknown".equals(known))
+            {
+                break;
+            }
+            if (known.equals(name))
+            {
+                return source;
+            }
+        }
+        return 0;
     }
 
     private static String key(final String name)

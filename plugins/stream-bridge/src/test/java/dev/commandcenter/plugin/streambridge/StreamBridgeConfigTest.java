@@ -42,9 +42,14 @@ class StreamBridgeConfigTest
                 "plugins.stream-bridge.title: expected a string, got '42'"),
             arguments(Map.of("colour", "red"),
                 "plugins.stream-bridge: unknown key 'colour', expected one of " +
-                "[alertDurationMs, alertOn, message, minAmountSats, title]"),
+                "[acceptPaymentsFrom, alertDurationMs, alertOn, message, minAmountSats, title]"),
             arguments(Map.of("alertOn", "blocks"),
-                "plugins.stream-bridge.alertOn: expected mempool or confirmed, got 'blocks'"));
+                "plugins.stream-bridge.alertOn: expected mempool or confirmed, got 'blocks'"),
+            arguments(Map.of("acceptPaymentsFrom", "wallet, bank"),
+                "plugins.stream-bridge.acceptPaymentsFrom: unknown source 'bank', expected wallet, websocket, aeron, " +
+                "timer, cli, rest or engine"),
+            arguments(Map.of("acceptPaymentsFrom", 42),
+                "plugins.stream-bridge.acceptPaymentsFrom: expected source names such as wallet or [wallet, rest], got '42'"));
     }
 
     @ParameterizedTest

@@ -125,6 +125,37 @@ class StreamBridgePluginTest
     }
 
     @Test
+    void shouldIgnoreAPaymentFromAnotherSourceThanTheWalletByDefault()
+    {
+        final CapturingEgress egress = new CapturingEgress();
+        final Engine engine = launch("run", Map.of(), egress, clockNs);
+
+        // A 21M BTC payment posted over REST (a leaked token) or from any other source: no alert.
+        publishFrom(engine, Sources.REST, TestPayment.of(2_100_000_000_000_000L, 1));
+        publishFrom(engine, Sources.WEBSOCKET, TestPayment.of(50_000, 2));
+        final long sequence = publish(engine, TestPayment.of(5000, 3));
+
+        await().atMost(WAIT).until(() -> egress.size() >= 1);
+        await().atMost(WAIT).until(engine::isDrained);
+        assertThat(egress.alerts()).singleElement().satisfies((alert) -> assertThat(alert.alertId()).isEqualTo(sequence));
+    }
+
+    @Test
+    void shouldAlertOnPaymentsFromTheConfiguredSources()
+    {
+        final CapturingEgress egress = new CapturingEgress();
+        final Engine engine = launch("run", Map.of("acceptPaymentsFrom", List.of("wallet", "rest")), egress, clockNs);
+
+        publishFrom(engine, Sources.REST, TestPayment.of(7000, 1));
+        publishFrom(engine, Sources.CLI, TestPayment.of(8000, 2));
+        publish(engine, TestPayment.of(9000, 3));
+
+        await().atMost(WAIT).until(() -> egress.size() >= 2);
+        await().atMost(WAIT).until(engine::isDrained);
+        assertThat(egress.alerts()).extracting(Alert::amountSats).containsExactly(7000L, 9000L);
+    }
+
+    @Test
     void shouldApplyTheDefaultMinimumOf1000Sats()
     {
         final CapturingEgress egress = new CapturingEgress();
@@ -354,7 +385,12 @@ class StreamBridgePluginTest
 
     private static long publish(final Engine engine, final TestPayment payment)
     {
-        final long sequence = engine.publisher().publish(Sources.WALLET, TestPayment.WRITER, payment);
+        return publishFrom(engine, Sources.WALLET, payment);
+    }
+
+    private static long publishFrom(final Engine engine, final int source, final TestPayment payment)
+    {
+        final long sequence = engine.publisher().publish(source, TestPayment.WRITER, payment);
         assertThat(sequence).as("publish %s", payment).isNotIn(EventPublisher.REJECTED, EventPublisher.INVALID);
         return sequence;
     }

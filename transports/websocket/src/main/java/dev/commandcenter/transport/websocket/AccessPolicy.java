@@ -14,10 +14,12 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Who may use the server: the shared token, compared in constant time (as SHA-256 digests, so not
- * even its length leaks), and the browser origins allowed besides the server's own.
+ * Who may use the server: the overlay and admin tokens, compared in constant time (as SHA-256 digests, so not
+ * even their length leaks), the Host names the server answers to (a guard against DNS rebinding), and the
+ * browser origins allowed besides the server's own. The tokens can be replaced while the server runs
+ * ({@link #tokens(String, String)}).
  * <p>
- * <b>Note:</b> immutable and thread safe; the token itself is not kept.
+ * <b>Note:</b> thread safe; the tokens themselves are not kept, only their digests.
  */
 final class AccessPolicy
 {
@@ -25,16 +27,42 @@ final class AccessPolicy
     static final String TOKEN_PARAM = "token";
     /** Allowed-origins entry that admits every origin. */
     static final String ANY_ORIGIN = "*";
+    /** Allowed-hosts entry that admits every Host name (not recommended: it turns the DNS rebinding guard off). */
+    static final String ANY_HOST = "*";
 
     private static final String BEARER = "bearer ";
 
-    private final byte[] tokenDigest;
+    /** Digests of the current tokens, replaced as a whole on rotation. */
+    private record Digests(byte[] overlay, byte[] admin)
+    {
+    }
+
+    private volatile Digests digests;
     private final Set<String> allowedOrigins = new HashSet<>();
     private final boolean anyOrigin;
+    private final Set<String> allowedHosts = new HashSet<>();
+    private final boolean anyHost;
 
-    AccessPolicy(final String token, final List<String> allowedOrigins)
+    AccessPolicy(final String overlayToken, final String adminToken, final List<String> allowedOrigins)
     {
-        this.tokenDigest = digest(token);
+        this(overlayToken, adminToken, allowedOrigins, List.of(), null);
+    }
+
+    /**
+     * @param overlayToken   secret of the overlay scope.
+     * @param adminToken     secret of the admin scope.
+     * @param allowedOrigins browser origins allowed besides the server's own.
+     * @param allowedHosts   Host names allowed besides loopback names and IP literals.
+     * @param bindAddress    the address the server binds, also allowed as a Host name; may be null.
+     */
+    AccessPolicy(
+        final String overlayToken,
+        final String adminToken,
+        final List<String> allowedOrigins,
+        final List<String> allowedHosts,
+        final String bindAddress)
+    {
+        tokens(overlayToken, adminToken);
         boolean any = false;
         for (final String origin : allowedOrigins)
         {
@@ -45,13 +73,38 @@ final class AccessPolicy
             this.allowedOrigins.add(normaliseOrigin(origin));
         }
         this.anyOrigin = any;
+        boolean anyHostName = false;
+        for (final String name : allowedHosts)
+        {
+            if (ANY_HOST.equals(name.trim()))
+            {
+                anyHostName = true;
+            }
+            this.allowedHosts.add(stripBrackets(name.trim().toLowerCase(Locale.ROOT)));
+        }
+        if (null != bindAddress && !bindAddress.isBlank())
+        {
+            this.allowedHosts.add(stripBrackets(bindAddress.trim().toLowerCase(Locale.ROOT)));
+        }
+        this.anyHost = anyHostName;
     }
 
     /**
-     * Whether the request carries the right token, in the {@code token} query parameter or an
-     * {@code Authorization: Bearer} header.
+     * Replace both tokens; requests and upgrades from now on are checked against the new ones.
+     *
+     * @param overlayToken secret of the overlay scope.
+     * @param adminToken   secret of the admin scope.
      */
-    boolean hasValidToken(final QueryStringDecoder query, final HttpHeaders headers)
+    void tokens(final String overlayToken, final String adminToken)
+    {
+        digests = new Digests(digest(overlayToken), digest(adminToken));
+    }
+
+    /**
+     * The token a request carries, in the {@code token} query parameter or an {@code Authorization: Bearer}
+     * header, or null.
+     */
+    static String candidate(final QueryStringDecoder query, final HttpHeaders headers)
     {
         final List<String> values = query.parameters().get(TOKEN_PARAM);
         String candidate = null == values || values.isEmpty() ? null : values.get(0);
@@ -63,7 +116,136 @@ final class AccessPolicy
                 candidate = authorization.substring(BEARER.length()).trim();
             }
         }
-        return null != candidate && MessageDigest.isEqual(tokenDigest, digest(candidate));
+        return candidate;
+    }
+
+    /**
+     * The widest scope the request's token grants, or null when it carries no valid token.
+     */
+    Scope scopeOf(final QueryStringDecoder query, final HttpHeaders headers)
+    {
+        final String candidate = candidate(query, headers);
+        return null == candidate ? null : scopeOfDigest(digest(candidate));
+    }
+
+    /**
+     * The scope a token digest grants now, or null when it is not a current token.
+     */
+    Scope scopeOfDigest(final byte[] candidateDigest)
+    {
+        final Digests current = digests;
+        // Both compared, in constant time, so the time taken does not say which one matched.
+        final boolean admin = MessageDigest.isEqual(current.admin, candidateDigest);
+        final boolean overlay = MessageDigest.isEqual(current.overlay, candidateDigest);
+        return admin ? Scope.ADMIN : overlay ? Scope.OVERLAY : null;
+    }
+
+    /**
+     * Whether the request carries a token of the required scope or a wider one: the check other endpoints
+     * (such as plugin control under {@code /api/plugins}, admin) use.
+     *
+     * @param query    decoded request line.
+     * @param headers  request headers.
+     * @param required scope the endpoint needs.
+     * @return true when allowed.
+     */
+    boolean allows(final QueryStringDecoder query, final HttpHeaders headers, final Scope required)
+    {
+        final Scope granted = scopeOf(query, headers);
+        return null != granted && granted.includes(required);
+    }
+
+    /**
+     * Whether the request carries a valid token of any scope.
+     */
+    boolean hasValidToken(final QueryStringDecoder query, final HttpHeaders headers)
+    {
+        return null != scopeOf(query, headers);
+    }
+
+    /**
+     * Whether the server answers to a Host header: a loopback name ({@code localhost}, {@code *.localhost}), an IP
+     * literal (a rebinding attack needs a DNS name), the bind address, or an allowed host; any port.
+     *
+     * @param host value of the Host header, or null.
+     */
+    boolean isHostAllowed(final String host)
+    {
+        if (anyHost)
+        {
+            return true;
+        }
+        final String name = hostName(host);
+        if (null == name || name.isEmpty())
+        {
+            return false;
+        }
+        return "localhost".equals(name) || name.endsWith(".localhost") || isIpLiteral(name) || allowedHosts.contains(name);
+    }
+
+    /**
+     * The name part of a Host header: lower case, without the port and the brackets of an IPv6 literal; null
+     * when it cannot be parsed.
+     */
+    static String hostName(final String host)
+    {
+        if (null == host)
+        {
+            return null;
+        }
+        final String value = host.trim().toLowerCase(Locale.ROOT);
+        if (value.startsWith("["))
+        {
+            final int close = value.indexOf(']');
+            return close < 0 ? null : value.substring(1, close);
+        }
+        final int colon = value.indexOf(':');
+        String name = colon < 0 ? value : value.substring(0, colon);
+        while (name.endsWith("."))
+        {
+            name = name.substring(0, name.length() - 1);
+        }
+        return name;
+    }
+
+    private static boolean isIpLiteral(final String name)
+    {
+        if (name.indexOf(':') >= 0)
+        {
+            for (int i = 0; i < name.length(); i++)
+            {
+                final char c = name.charAt(i);
+                if (Character.digit(c, 16) < 0 && ':' != c && '.' != c)
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+        final String[] parts = name.split("\\.", -1);
+        if (4 != parts.length)
+        {
+            return false;
+        }
+        for (final String part : parts)
+        {
+            if (part.isEmpty() || part.length() > 3)
+            {
+                return false;
+            }
+            for (int i = 0; i < part.length(); i++)
+            {
+                if (!Character.isDigit(part.charAt(i)))
+                {
+                    return false;
+                }
+            }
+            if (Integer.parseInt(part) > 255)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -164,7 +346,10 @@ final class AccessPolicy
         return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     }
 
-    private static byte[] digest(final String value)
+    /**
+     * SHA-256 of a token, as compared.
+     */
+    static byte[] digest(final String value)
     {
         try
         {

@@ -1,5 +1,6 @@
 package dev.commandcenter.transport.websocket;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
@@ -20,6 +21,8 @@ final class ConnectionGuard extends ChannelDuplexHandler
     static final int UNWRITABLE = 1;
     /** Reason to stop reading: as many HTTP requests in flight as allowed. */
     static final int PIPELINE_FULL = 2;
+    /** Reason to stop reading: a response is being made off the event loop, and later ones must wait for it. */
+    static final int AWAITING_RESPONSE = 4;
 
     private final WebLimits limits;
     private ChannelHandlerContext ctx;
@@ -81,6 +84,50 @@ final class ConnectionGuard extends ChannelDuplexHandler
             limits.trip(WebLimits.Limit.QUEUED_BYTES, ctx.channel().remoteAddress(),
                 "closed: more than " + limits.maxQueuedBytesPerConnection + " bytes queued and not read by the client");
             ctx.close();
+        }
+    }
+
+    /**
+     * Stop reading a connection for a reason, through its guard when it has one (event loop).
+     *
+     * @param channel the connection.
+     * @param reason  {@link #AWAITING_RESPONSE}.
+     */
+    static void pause(final Channel channel, final int reason)
+    {
+        final ConnectionGuard guard = channel.pipeline().get(ConnectionGuard.class);
+        if (null == guard || null == guard.ctx)
+        {
+            channel.config().setAutoRead(false);
+        }
+        else
+        {
+            guard.pause(reason);
+        }
+    }
+
+    /**
+     * A reason to stop reading a connection is gone (any thread): it reads again, on its event loop, unless another
+     * reason (such as a client not reading its responses) still holds.
+     *
+     * @param channel the connection.
+     * @param reason  {@link #AWAITING_RESPONSE}.
+     */
+    static void resume(final Channel channel, final int reason)
+    {
+        if (!channel.eventLoop().inEventLoop())
+        {
+            channel.eventLoop().execute(() -> resume(channel, reason));
+            return;
+        }
+        final ConnectionGuard guard = channel.pipeline().get(ConnectionGuard.class);
+        if (null == guard || null == guard.ctx)
+        {
+            channel.config().setAutoRead(true);
+        }
+        else
+        {
+            guard.resume(reason);
         }
     }
 

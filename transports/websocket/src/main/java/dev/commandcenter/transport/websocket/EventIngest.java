@@ -1,6 +1,12 @@
 package dev.commandcenter.transport.websocket;
 
 import dev.commandcenter.codecs.json.JsonView;
+import dev.commandcenter.codecs.sbe.MessageHeaderDecoder;
+import dev.commandcenter.codecs.sbe.NetworkStatusDecoder;
+import dev.commandcenter.codecs.sbe.TransactionConfirmedDecoder;
+import dev.commandcenter.codecs.sbe.TransactionReceivedDecoder;
+import dev.commandcenter.codecs.sbe.TransactionReorgedDecoder;
+import dev.commandcenter.codecs.sbe.WalletBalanceDecoder;
 import dev.commandcenter.engine.EventPublisher;
 import dev.commandcenter.engine.Sources;
 import io.netty.channel.Channel;
@@ -19,8 +25,9 @@ import java.util.function.LongSupplier;
 
 /**
  * {@code POST /api/events}: one message in the JSON view, encoded and published into the engine with source
- * {@link Sources#REST}, answered 202 {@code {"receipt":N}}, or 400 (bad JSON, too long, invalid), or 503 (no
- * engine, ring full, journal halted, shutting down).
+ * {@link Sources#REST}, answered 202 {@code {"receipt":N}}, or 400 (bad JSON, too long, invalid), or 422 (a wallet
+ * event: those come from the wallet source only, unless {@link WebServer.Context#acceptWalletEventsOverRest(boolean)}
+ * is on for benchmarks), or 503 (no engine, ring full, journal halted, shutting down).
  * <p>
  * <b>Note:</b> shared by every connection. An event is published on the event loop when the ring has room
  * ({@link EventPublisher#tryPublish}), so the answer needs no thread hand-off; when the ring is full under the
@@ -36,19 +43,27 @@ final class EventIngest
     private final Executor publishExecutor;
     private final ServerErrorPath errorPath;
     private final ResponseSender sender;
+    private final boolean acceptWalletEvents;
+    private final Refusals refusals;
 
     /**
      * @param publisher       the engine's publisher, or null when no engine is attached (503).
      * @param publishExecutor runs each publish off the event loop.
      * @param errorPath       where a failing publish is reported.
      * @param sender          writes the answer.
+     * @param acceptWalletEvents whether wallet events may be posted (benchmarks only).
+     * @param refusals        counts and logs refused wallet events.
      */
     EventIngest(
         final EventPublisher publisher,
         final Executor publishExecutor,
         final ServerErrorPath errorPath,
-        final ResponseSender sender)
+        final ResponseSender sender,
+        final boolean acceptWalletEvents,
+        final Refusals refusals)
     {
+        this.acceptWalletEvents = acceptWalletEvents;
+        this.refusals = refusals;
         this.publisher = publisher;
         this.publishExecutor = publishExecutor;
         this.errorPath = errorPath;
@@ -83,6 +98,15 @@ final class EventIngest
             sender.send(channel, HttpResponses.error(HttpResponseStatus.BAD_REQUEST, ex.getMessage()), keepAlive, corsOrigin);
             return;
         }
+        final int templateId = buffer.getShort(MessageHeaderDecoder.templateIdEncodingOffset(), MessageHeaderDecoder.BYTE_ORDER) & 0xFFFF;
+        if (!acceptWalletEvents && isWalletMessage(templateId))
+        {
+            final String type = JsonView.instance().messageName(templateId);
+            refusals.refused(Refusals.Reason.WALLET_EVENT_OVER_REST, channel.remoteAddress(), "posted " + type);
+            sender.send(channel, HttpResponses.error(HttpResponseStatus.UNPROCESSABLE_ENTITY, "wallet event " + type +
+                " cannot be posted over REST: wallet events come from the wallet source only"), keepAlive, corsOrigin);
+            return;
+        }
         if (length > EventPublisher.MAX_MESSAGE_LENGTH)
         {
             sender.send(channel, HttpResponses.error(HttpResponseStatus.BAD_REQUEST, "message encodes to " + length +
@@ -104,7 +128,7 @@ final class EventIngest
         }
         // Stop reading this connection until the event is published, so responses keep request order.
         waiting.set(Boolean.TRUE);
-        channel.config().setAutoRead(false);
+        ConnectionGuard.pause(channel, ConnectionGuard.AWAITING_RESPONSE);
         try
         {
             publishExecutor.execute(() -> publish(channel, buffer, length, keepAlive, corsOrigin));
@@ -112,7 +136,7 @@ final class EventIngest
         catch (final RejectedExecutionException ex)
         {
             waiting.set(Boolean.FALSE);
-            channel.config().setAutoRead(true);
+            ConnectionGuard.resume(channel, ConnectionGuard.AWAITING_RESPONSE);
             sender.send(channel, HttpResponses.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "server is shutting down"),
                 keepAlive, corsOrigin);
         }
@@ -130,7 +154,7 @@ final class EventIngest
         channel.eventLoop().execute(() ->
         {
             channel.attr(WAITING).set(Boolean.FALSE);
-            channel.config().setAutoRead(true);
+            ConnectionGuard.resume(channel, ConnectionGuard.AWAITING_RESPONSE);
         });
     }
 
@@ -167,5 +191,16 @@ final class EventIngest
             errorPath.onError(ex);
             return HttpResponses.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "cannot publish: " + ex.getMessage());
         }
+    }
+
+    /**
+     * Whether a message type is one only the wallet source reports: payments, confirmations, reorgs, balances and
+     * the wallet's connection state.
+     */
+    static boolean isWalletMessage(final int templateId)
+    {
+        return TransactionReceivedDecoder.TEMPLATE_ID == templateId || TransactionConfirmedDecoder.TEMPLATE_ID == templateId ||
+            TransactionReorgedDecoder.TEMPLATE_ID == templateId || WalletBalanceDecoder.TEMPLATE_ID == templateId ||
+            NetworkStatusDecoder.TEMPLATE_ID == templateId;
     }
 }

@@ -120,6 +120,18 @@ public final class HttpApi
     }
 
     /**
+     * Whether a path belongs to a route that checks its own secret instead of the server's tokens.
+     *
+     * @param path of the request.
+     * @return true for such a route.
+     */
+    boolean isOpenRoute(final String path)
+    {
+        final Entry entry = find(path);
+        return null != entry && !entry.requiresToken;
+    }
+
+    /**
      * Hand a request to the route of its path, if any (event loop).
      *
      * @return false when no route serves the path.
@@ -139,24 +151,33 @@ public final class HttpApi
         {
             return false;
         }
-        if (entry.requiresToken && !access.hasValidToken(query, request.headers())) // admin scope
+        if (entry.requiresToken)
         {
-            sender.send(channel, HttpResponses.error(HttpResponseStatus.UNAUTHORIZED,
-                "unauthorized: missing or invalid token (pass ?token=<token> or Authorization: Bearer <token>)"),
-                keepAlive, corsOrigin);
-            return true;
+            final Scope granted = access.scopeOf(query, request.headers());
+            if (null == granted)
+            {
+                sender.send(channel, HttpResponses.error(HttpResponseStatus.UNAUTHORIZED,
+                    RequestGate.unauthorizedMessage(Scope.ADMIN)), keepAlive, corsOrigin);
+                return true;
+            }
+            if (!granted.includes(Scope.ADMIN))
+            {
+                sender.send(channel, HttpResponses.error(HttpResponseStatus.FORBIDDEN,
+                    RequestGate.forbiddenScopeMessage(granted, Scope.ADMIN)), keepAlive, corsOrigin);
+                return true;
+            }
         }
         final SocketAddress remote = channel.remoteAddress();
         final Request apiRequest = new Request(request.method().name(), path, query.parameters(),
             ByteBufUtil.getBytes(request.content()), remote instanceof InetSocketAddress inet ? inet : null);
         final AtomicBoolean answered = new AtomicBoolean();
-        channel.config().setAutoRead(false);
+        ConnectionGuard.pause(channel, ConnectionGuard.AWAITING_RESPONSE);
         entry.route.handle(apiRequest, (status, body) ->
         {
             if (answered.compareAndSet(false, true))
             {
                 sender.send(channel, HttpResponses.json(HttpResponseStatus.valueOf(status), body), keepAlive, corsOrigin);
-                channel.config().setAutoRead(true);
+                ConnectionGuard.resume(channel, ConnectionGuard.AWAITING_RESPONSE);
             }
         });
         return true;

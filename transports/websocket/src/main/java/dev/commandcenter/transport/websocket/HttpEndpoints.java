@@ -23,6 +23,9 @@ final class HttpEndpoints
     final EventIngest eventIngest;
     final WebSocketUpgrade webSocketUpgrade;
     final HttpApi httpApi;
+    final Refusals refusals;
+    final TokenSessions tokenSessions;
+    private final WebServer.Context ctx;
 
     /**
      * @param ctx             concluded context.
@@ -30,14 +33,21 @@ final class HttpEndpoints
      * @param errorPath       the server's error path.
      * @param publishExecutor runs REST publishes off the event loops.
      * @param fanoutGroup     event loops that upgraded WebSocket connections move to.
+     * @param refusals        counts and logs what the access checks refuse.
+     * @param tokenSessions   WebSocket sessions by the token they authenticated with, for rotation.
      */
     HttpEndpoints(
         final WebServer.Context ctx,
         final AccessPolicy accessPolicy,
         final ServerErrorPath errorPath,
         final Executor publishExecutor,
-        final EventLoopGroup fanoutGroup)
+        final EventLoopGroup fanoutGroup,
+        final Refusals refusals,
+        final TokenSessions tokenSessions)
     {
+        this.ctx = ctx;
+        this.refusals = refusals;
+        this.tokenSessions = tokenSessions;
         final FeedCatalog feedCatalog = new FeedCatalog(ctx);
         this.accessPolicy = accessPolicy;
         this.errorPath = errorPath;
@@ -46,8 +56,18 @@ final class HttpEndpoints
         this.indexPage = new IndexPage(ctx, feedCatalog);
         this.health = new HealthEndpoint(ctx, errorPath);
         this.metrics = new MetricsEndpoint(ctx.countersReader());
-        this.eventIngest = new EventIngest(ctx.eventPublisher(), publishExecutor, errorPath, sender);
-        this.webSocketUpgrade = new WebSocketUpgrade(ctx, accessPolicy, feedCatalog, errorPath, sender, fanoutGroup);
+        this.eventIngest = new EventIngest(ctx.eventPublisher(), publishExecutor, errorPath, sender,
+            ctx.acceptWalletEventsOverRest(), refusals);
+        this.webSocketUpgrade = new WebSocketUpgrade(
+            ctx, accessPolicy, feedCatalog, errorPath, sender, fanoutGroup, refusals, tokenSessions);
         this.httpApi = ctx.httpApi();
+    }
+
+    /**
+     * The web root serving a plugin's pages now, or null.
+     */
+    WebRoot webRoot(final String pluginId)
+    {
+        return ctx.webRoot(pluginId);
     }
 }

@@ -17,9 +17,10 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
 
 /**
- * Routes one connection's HTTP requests: plugin pages (no token), the index page, the health and
- * events API and the Prometheus metrics (token required), and WebSocket upgrades to feeds, after which
- * it hands the connection to a {@link WebSocketSession}. An exception it throws goes to the server's
+ * Routes one connection's HTTP requests: plugin pages (no token), the index page (overlay token), the health and
+ * events API and the Prometheus metrics (admin token), and WebSocket upgrades to feeds (overlay token), after which
+ * it hands the connection to a {@link WebSocketSession}. The {@link RequestGate} before it has already refused
+ * requests with a wrong Host, Origin or token before their body was read. An exception it throws goes to the server's
  * error path and is answered with 500 before the connection is closed.
  * <p>
  * The endpoints themselves ({@link HttpEndpoints}) are shared; this class only checks origin, token and
@@ -73,6 +74,16 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
                 sender.send(channel, HttpResponses.methodNotAllowed(method, path, "GET, HEAD"), keepAlive, null);
                 return;
             }
+            final String rest = path.length() > PLUGINS_PREFIX.length() ? path.substring(PLUGINS_PREFIX.length()) : "";
+            final int slash = rest.indexOf('/');
+            final String pluginId = slash < 0 ? rest : rest.substring(0, slash);
+            if (pluginId.isEmpty() || null == endpoints.webRoot(pluginId))
+            {
+                // No listing of the plugins here: pages need no token, and the ids say what runs.
+                sender.send(channel, HttpResponses.error(HttpResponseStatus.NOT_FOUND, "no web pages for plugin '" +
+                    HttpResponses.clientText(pluginId) + "' (the index at /?token=<overlay token> lists them)"), keepAlive, null);
+                return;
+            }
             final boolean head = HttpMethod.HEAD.equals(method);
             sender.send(channel, endpoints.pluginPages.respond(query, path, head), keepAlive, null);
             return;
@@ -87,8 +98,8 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         }
         if (!originAllowed)
         {
-            sender.send(channel, HttpResponses.error(HttpResponseStatus.FORBIDDEN, "forbidden origin: " + origin +
-                " (add it to websocket.allowedOrigins)"), keepAlive, null);
+            sender.send(channel, HttpResponses.error(HttpResponseStatus.FORBIDDEN, "forbidden origin: " +
+                HttpResponses.clientText(origin) + " (add it to websocket.allowedOrigins)"), keepAlive, null);
             return;
         }
         if (HttpMethod.OPTIONS.equals(method))
@@ -105,11 +116,19 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         {
             return;
         }
-        if (!access.hasValidToken(query, headers))
+        // The request gate has checked this already, before the body was read; checked again here as it is cheap.
+        final Scope required = RequestGate.requiredScope(path);
+        final Scope granted = access.scopeOf(query, headers);
+        if (null == granted)
         {
-            sender.send(channel, HttpResponses.error(HttpResponseStatus.UNAUTHORIZED,
-                "unauthorized: missing or invalid token (pass ?token=<token> or Authorization: Bearer <token>)"),
+            sender.send(channel, HttpResponses.error(HttpResponseStatus.UNAUTHORIZED, RequestGate.unauthorizedMessage(required)),
                 keepAlive, corsOrigin);
+            return;
+        }
+        if (!granted.includes(required))
+        {
+            sender.send(channel, HttpResponses.error(HttpResponseStatus.FORBIDDEN,
+                RequestGate.forbiddenScopeMessage(granted, required)), keepAlive, corsOrigin);
             return;
         }
 
@@ -159,7 +178,8 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
                     sender.send(channel, HttpResponses.methodNotAllowed(method, path, "POST"), keepAlive, corsOrigin);
                 }
             }
-            default -> sender.send(channel, HttpResponses.error(HttpResponseStatus.NOT_FOUND, "no such endpoint: " + path +
+            default -> sender.send(channel, HttpResponses.error(HttpResponseStatus.NOT_FOUND, "no such endpoint: " +
+                HttpResponses.clientText(path) +
                 " (expected /, /api/health, /api/events, /metrics, /plugins/<id>/ or /ws/<feed>)"), keepAlive, corsOrigin);
         }
     }

@@ -29,6 +29,9 @@ final class HttpResponses
         .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
         .build());
 
+    /** Longest client-supplied string echoed back in an error, in characters. */
+    static final int MAX_ECHO_LENGTH = 120;
+
     private static final String JSON = "application/json; charset=utf-8";
 
     private HttpResponses()
@@ -77,19 +80,25 @@ final class HttpResponses
         response.headers()
             .set(HttpHeaderNames.CONTENT_TYPE, contentType)
             .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
-            .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
+            // no-store, not no-cache: responses may carry tokens (index links) or state (health, metrics).
+            .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE)
             .set("X-Content-Type-Options", "nosniff");
         return response;
     }
 
     /**
-     * A redirect to another path of this server.
+     * A redirect to another path of this server: 302, never cached (the location may carry the token), so a
+     * browser or proxy keeps no permanent copy of it.
      */
     static FullHttpResponse redirect(final String location)
     {
         final FullHttpResponse response = new DefaultFullHttpResponse(
-            HttpVersion.HTTP_1_1, HttpResponseStatus.MOVED_PERMANENTLY, Unpooled.EMPTY_BUFFER);
-        response.headers().set(HttpHeaderNames.LOCATION, location).setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+            HttpVersion.HTTP_1_1, HttpResponseStatus.FOUND, Unpooled.EMPTY_BUFFER);
+        response.headers()
+            .set(HttpHeaderNames.LOCATION, location)
+            .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE)
+            .set("Referrer-Policy", "no-referrer")
+            .setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
         return response;
     }
 
@@ -99,7 +108,7 @@ final class HttpResponses
     static FullHttpResponse methodNotAllowed(final HttpMethod method, final String path, final String allowed)
     {
         final FullHttpResponse response = error(HttpResponseStatus.METHOD_NOT_ALLOWED,
-            "method " + method + " not allowed on " + path + ", expected " + allowed);
+            "method " + clientText(method.name()) + " not allowed on " + clientText(path) + ", expected " + allowed);
         response.headers().set(HttpHeaderNames.ALLOW, allowed);
         return response;
     }
@@ -155,6 +164,42 @@ final class HttpResponses
             return "unknown error";
         }
         return message.strip().replaceAll("\\s*[\\r\\n]+\\s*", " ");
+    }
+
+    /**
+     * A client-supplied string made safe to echo in an error or a log line: control characters (terminal escape
+     * codes, line breaks) and other non-printing characters become {@code \\uXXXX}, and anything past
+     * {@value #MAX_ECHO_LENGTH} characters is cut and marked with an ellipsis. Null becomes "(none)".
+     *
+     * @param text from the client.
+     * @return printable text of bounded length.
+     */
+    static String clientText(final String text)
+    {
+        if (null == text)
+        {
+            return "(none)";
+        }
+        final int length = Math.min(text.length(), MAX_ECHO_LENGTH);
+        final StringBuilder builder = new StringBuilder(length + 8);
+        for (int i = 0; i < length; i++)
+        {
+            final char c = text.charAt(i);
+            if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || Character.isISOControl(c) ||
+                Character.getType(c) == Character.FORMAT || Character.isSurrogate(c))
+            {
+                builder.append(String.format("\\u%04x", (int)c));
+            }
+            else
+            {
+                builder.append(c);
+            }
+        }
+        if (text.length() > MAX_ECHO_LENGTH)
+        {
+            builder.append("...");
+        }
+        return builder.toString();
     }
 
     /**

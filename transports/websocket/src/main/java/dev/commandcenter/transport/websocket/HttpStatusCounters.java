@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 final class HttpStatusCounters extends ChannelOutboundHandlerAdapter
 {
     /** Status codes the server and its handshaker answer, each counted under its own code. */
-    static final int[] CODES = { 101, 200, 202, 204, 301, 400, 401, 403, 404, 405, 413, 426, 500, 503 };
+    static final int[] CODES = { 101, 200, 202, 204, 301, 302, 400, 401, 403, 404, 405, 413, 421, 422, 426, 500, 503 };
 
     private static final int CLASSES = 5;
 

@@ -101,6 +101,7 @@ final class NettyServer
                         .addLast("http-codec", new HttpServerCodec())
                         .addLast("http-flow", new HttpFlowGuard(limits, guard))
                         .addLast("http-status", httpStatusCounters)
+                        .addLast("request-gate", new RequestGate(endpoints.accessPolicy, endpoints.refusals, endpoints.httpApi))
                         .addLast("http-aggregator", new BodyLimitAggregator(maxRequestBodyLength))
                         .addLast("http-handler", new HttpRequestHandler(endpoints));
                 }

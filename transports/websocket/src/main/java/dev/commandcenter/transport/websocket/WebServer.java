@@ -34,14 +34,18 @@ import java.util.function.Supplier;
  * {@code POST} is never queued behind fan-out writes.
  * <ul>
  *   <li>{@code GET /plugins/<pluginId>/<path>}: a plugin's web pages, no token (pages read it from their own URL).</li>
- *   <li>{@code GET /?token=}: index of plugin pages and feeds.</li>
- *   <li>{@code GET /api/health}: JSON from the status supplier.</li>
- *   <li>{@code GET /metrics}: every counter of the counters file as Prometheus text ({@link PrometheusText}).</li>
- *   <li>{@code POST /api/events}: one message in the JSON view, published into the engine (202 {"receipt":N}).</li>
+ *   <li>{@code GET /?token=}: index of plugin pages and feeds (overlay).</li>
+ *   <li>{@code GET /api/health}: JSON from the status supplier (admin: it reveals state).</li>
+ *   <li>{@code GET /metrics}: every counter of the counters file as Prometheus text ({@link PrometheusText}) (admin).</li>
+ *   <li>{@code POST /api/events}: one message in the JSON view, published into the engine (202 {"receipt":N}) (admin);
+ *   wallet events are refused with 422.</li>
  *   <li>{@code GET /ws/<feed>?token=&format=json|sbe&types=A,B}: WebSocket feed of a plugin's output, or {@code all}.</li>
  * </ul>
- * Everything but plugin pages needs the token, as {@code ?token=} or {@code Authorization: Bearer}. Browser
- * requests are accepted from the server's own origin and from {@link Context#allowedOrigins(List)}.
+ * Everything but plugin pages needs a token, as {@code ?token=} or {@code Authorization: Bearer}: the overlay
+ * token ({@link Scope#OVERLAY}) opens feeds and the index, the admin token ({@link Scope#ADMIN}) everything,
+ * including health, metrics and posting events. Browser requests are accepted from the server's own origin and
+ * from {@link Context#allowedOrigins(List)}; the Host header must name this server ({@link Context#allowedHosts(List)}).
+ * Host, Origin, token and scope are checked before a request's body is read ({@link RequestGate}).
  * <p>
  * Metrics are counters of the engine's counters file: WebSocket clients, frames, bytes, drops and 1013
  * closes (through the egress), responses by status code ({@link HttpStatusCounters}) and connections reset
@@ -54,7 +58,7 @@ import java.util.function.Supplier;
  * socket, each connection's {@link HttpRequestHandler} checks origin, token and method and picks one of the
  * shared {@link HttpEndpoints}, and {@link ServerErrorPath} is the error path they all report to.
  * <pre>{@code
- * try (WebServer server = WebServer.launch(new WebServer.Context().token(token).egress(egress)
+ * try (WebServer server = WebServer.launch(new WebServer.Context().token(overlayToken).adminToken(adminToken).egress(egress)
  *     .eventPublisher(engine.publisher()).counters(engine.counters()).countersReader(engine.countersReader())
  *     .errorHandler(engine.errorHandler())))
  * {
@@ -72,12 +76,15 @@ public final class WebServer implements AutoCloseable
     private final HttpStatusCounters httpStatusCounters;
     private final ServerErrorPath errorPath;
     private final WebLimits limits;
+    private final AccessPolicy accessPolicy;
+    private final Refusals refusals;
+    private final TokenSessions tokenSessions;
     private volatile boolean closed;
 
     private WebServer(final Context ctx)
     {
         this.ctx = ctx;
-        final AccessPolicy accessPolicy = new AccessPolicy(ctx.token, ctx.allowedOrigins);
+        accessPolicy = new AccessPolicy(ctx.token, ctx.adminToken, ctx.allowedOrigins, ctx.allowedHosts, ctx.bindAddress);
 
         final InetAddress address;
         try
@@ -112,10 +119,19 @@ public final class WebServer implements AutoCloseable
             peerResets.close();
             throw ex;
         }
+        refusals = new Refusals(ctx.counters);
+        tokenSessions = new TokenSessions(refusals);
+        if (ctx.acceptWalletEventsOverRest)
+        {
+            System.getLogger("dev.commandcenter.transport.websocket.access").log(System.Logger.Level.WARNING,
+                "websocket.acceptWalletEventsOverRest is on: anyone with the admin token can post payments " +
+                "(for benchmarks only, never on a live stream)");
+        }
 
         publishExecutor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("cc-web-rest-", 0).factory());
         final EventLoopGroup fanoutGroup = NettyServer.newFanoutGroup(ctx);
-        final HttpEndpoints endpoints = new HttpEndpoints(ctx, accessPolicy, errorPath, publishExecutor, fanoutGroup);
+        final HttpEndpoints endpoints = new HttpEndpoints(
+            ctx, accessPolicy, errorPath, publishExecutor, fanoutGroup, refusals, tokenSessions);
         try
         {
             nettyServer = new NettyServer(ctx, fanoutGroup, address, httpStatusCounters, endpoints, limits);
@@ -230,6 +246,50 @@ public final class WebServer implements AutoCloseable
     }
 
     /**
+     * Replace the overlay and admin tokens while the server runs: requests and upgrades are checked against the
+     * new ones at once, and WebSocket sessions authenticated with a token that is no longer valid are closed with
+     * 1008 "token rotated" after {@link Context#rotationGraceMs(long)}, so an overlay can reconnect with its new URL.
+     *
+     * @param overlayToken the new overlay token, at least {@value Tokens#MIN_LENGTH} random characters.
+     * @param adminToken   the new admin token, likewise, different from the overlay token.
+     * @throws IllegalArgumentException naming the token that is too weak (never its value).
+     */
+    public void tokens(final String overlayToken, final String adminToken)
+    {
+        Context.requireTokens(overlayToken, adminToken);
+        accessPolicy.tokens(overlayToken, adminToken);
+        if (closed)
+        {
+            return;
+        }
+        try
+        {
+            nettyServer.httpGroup().next().schedule(
+                () -> tokenSessions.closeRotatedOut(accessPolicy), ctx.rotationGraceMs, TimeUnit.MILLISECONDS);
+        }
+        catch (final RuntimeException ex)
+        {
+            // Shutting down: the sessions are being closed anyway.
+        }
+    }
+
+    /**
+     * Counts of refusals by the access checks.
+     */
+    Refusals refusals()
+    {
+        return refusals;
+    }
+
+    /**
+     * Open WebSocket sessions tracked for token rotation.
+     */
+    TokenSessions tokenSessions()
+    {
+        return tokenSessions;
+    }
+
+    /**
      * Responses counted by status code.
      */
     HttpStatusCounters httpStatusCounters()
@@ -311,6 +371,8 @@ public final class WebServer implements AutoCloseable
         public static final int FANOUT_THREADS_DEFAULT = 1;
         /** Default time to wait for a client's close frame, and for shutdown steps. */
         public static final long CLOSE_TIMEOUT_MS_DEFAULT = 2000;
+        /** Default time sessions authenticated with a rotated-out token stay open: time to reload the overlay. */
+        public static final long ROTATION_GRACE_MS_DEFAULT = 30_000;
         /** Default socket send buffer: 0 leaves the operating system's. */
         public static final int SOCKET_SEND_BUFFER_LENGTH_DEFAULT = 0;
         /** Default bytes queued for one connection (HTTP responses or WebSocket frames) past which it is closed. */
@@ -345,7 +407,11 @@ public final class WebServer implements AutoCloseable
         private String bindAddress = BIND_ADDRESS_DEFAULT;
         private int port = PORT_DEFAULT;
         private String token;
+        private String adminToken;
         private List<String> allowedOrigins = new ArrayList<>();
+        private List<String> allowedHosts = new ArrayList<>();
+        private long rotationGraceMs = ROTATION_GRACE_MS_DEFAULT;
+        private boolean acceptWalletEventsOverRest;
         private int maxFrameLength = MAX_FRAME_LENGTH_DEFAULT;
         private int maxRequestBodyLength = MAX_REQUEST_BODY_LENGTH_DEFAULT;
         private int writeBufferHighWaterMark = WRITE_BUFFER_HIGH_WATER_MARK_DEFAULT;
@@ -394,9 +460,19 @@ public final class WebServer implements AutoCloseable
                 throw new IllegalStateException("context already concluded");
             }
             concluded = true;
-            if (null == token || token.isBlank())
+            requireTokens(token, adminToken);
+            for (final String host : allowedHosts)
             {
-                throw new IllegalArgumentException("websocket.token: required, expected a non-empty secret");
+                if (null == host || host.isBlank() || host.indexOf('/') >= 0 || host.indexOf(' ') >= 0)
+                {
+                    throw new IllegalArgumentException("websocket.allowedHosts: expected host names such as " +
+                        "obs.lan or 192.168.1.20, got '" + HttpResponses.clientText(host) + "'");
+                }
+            }
+            allowedHosts = List.copyOf(allowedHosts);
+            if (rotationGraceMs < 0)
+            {
+                throw new IllegalArgumentException("websocket.rotationGraceMs: expected 0 or more, got " + rotationGraceMs);
             }
             if (null == bindAddress || bindAddress.isBlank())
             {
@@ -503,6 +579,17 @@ public final class WebServer implements AutoCloseable
             return MAX_CONNECTIONS_AUTO_CAP;
         }
 
+        static void requireTokens(final String overlayToken, final String adminToken)
+        {
+            Tokens.requireStrong("websocket.token", overlayToken);
+            Tokens.requireStrong("websocket.adminToken", adminToken);
+            if (overlayToken.equals(adminToken))
+            {
+                throw new IllegalArgumentException(
+                    "websocket.adminToken: expected a secret different from websocket.token, got the same one");
+            }
+        }
+
         private static void requireAtLeast(final String name, final long value, final long min)
         {
             if (value < min)
@@ -564,15 +651,99 @@ public final class WebServer implements AutoCloseable
         }
 
         /**
-         * Secret every request but plugin pages must carry. Required.
+         * Secret of the overlay scope: plugin pages' feeds, the index; what OBS URLs carry. Required.
          *
-         * @param token non-empty secret.
+         * @param token at least {@value Tokens#MIN_LENGTH} random characters.
          * @return this.
          */
         public Context token(final String token)
         {
             this.token = token;
             return this;
+        }
+
+        /**
+         * Secret of the admin scope: REST posting, health, metrics, plugin control. Required, different from the
+         * overlay {@link #token(String)}; it also opens everything the overlay token does.
+         *
+         * @param adminToken at least {@value Tokens#MIN_LENGTH} random characters.
+         * @return this.
+         */
+        public Context adminToken(final String adminToken)
+        {
+            this.adminToken = adminToken;
+            return this;
+        }
+
+        /**
+         * Host names the server answers to besides loopback names ({@code localhost}), IP literals and the bind
+         * address: a request with any other Host header is refused with 421, which stops DNS rebinding. Add the
+         * names other machines use to reach the server, such as {@code obs.lan}; {@code *} allows any (not recommended).
+         *
+         * @param hosts host names, without port.
+         * @return this.
+         */
+        public Context allowedHosts(final List<String> hosts)
+        {
+            this.allowedHosts = new ArrayList<>(Objects.requireNonNull(hosts, "hosts"));
+            return this;
+        }
+
+        /**
+         * Allowed Host names.
+         *
+         * @return the names.
+         */
+        public List<String> allowedHosts()
+        {
+            return allowedHosts;
+        }
+
+        /**
+         * How long WebSocket sessions authenticated with a token that was rotated out stay open before they are
+         * closed with 1008 "token rotated".
+         *
+         * @param graceMs milliseconds, 0 or more.
+         * @return this.
+         */
+        public Context rotationGraceMs(final long graceMs)
+        {
+            this.rotationGraceMs = graceMs;
+            return this;
+        }
+
+        /**
+         * Grace period of rotated-out sessions.
+         *
+         * @return milliseconds.
+         */
+        public long rotationGraceMs()
+        {
+            return rotationGraceMs;
+        }
+
+        /**
+         * Accept wallet events (payments, confirmations, reorgs, balances, wallet state) posted over REST. Off by
+         * default: they come from the wallet source only, so a leaked token cannot fake a payment. Benchmarks turn
+         * it on to measure payment to overlay frame; a WARNING is logged at launch when on.
+         *
+         * @param accept true to accept them.
+         * @return this.
+         */
+        public Context acceptWalletEventsOverRest(final boolean accept)
+        {
+            this.acceptWalletEventsOverRest = accept;
+            return this;
+        }
+
+        /**
+         * Whether wallet events may be posted over REST.
+         *
+         * @return true when accepted.
+         */
+        public boolean acceptWalletEventsOverRest()
+        {
+            return acceptWalletEventsOverRest;
         }
 
         /**
@@ -1404,6 +1575,9 @@ public final class WebServer implements AutoCloseable
         public String toString()
         {
             return "WebServer.Context{bind=" + bindAddress + ", port=" + port + ", token=" + (hasToken() ? "<set>" : "<unset>") +
+                ", adminToken=" + (null != adminToken && !adminToken.isBlank() ? "<set>" : "<unset>") +
+                ", allowedHosts=" + allowedHosts + ", rotationGraceMs=" + rotationGraceMs +
+                ", acceptWalletEventsOverRest=" + acceptWalletEventsOverRest +
                 ", allowedOrigins=" + allowedOrigins + ", maxFrameLength=" + maxFrameLength +
                 ", maxRequestBodyLength=" + maxRequestBodyLength + ", highWaterMark=" + writeBufferHighWaterMark +
                 ", lowWaterMark=" + writeBufferLowWaterMark + ", slowConsumerDropLimit=" + slowConsumerDropLimit +

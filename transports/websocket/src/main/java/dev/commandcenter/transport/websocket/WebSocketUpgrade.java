@@ -38,6 +38,8 @@ final class WebSocketUpgrade
     private final ResponseSender sender;
     private final WebSocketDecoderConfig decoderConfig;
     private final EventLoopGroup fanoutGroup;
+    private final Refusals refusals;
+    private final TokenSessions tokenSessions;
 
     /**
      * @param ctx          concluded context: frame limit, slow-consumer policy, close timeout, egress.
@@ -46,6 +48,8 @@ final class WebSocketUpgrade
      * @param errorPath    where session errors go.
      * @param sender       writes refusals that come before the handshake.
      * @param fanoutGroup  event loops a subscribed connection moves to once its handshake is written.
+     * @param refusals      counts and logs refused upgrades.
+     * @param tokenSessions where accepted sessions are tracked by token, for rotation.
      */
     WebSocketUpgrade(
         final WebServer.Context ctx,
@@ -53,9 +57,13 @@ final class WebSocketUpgrade
         final FeedCatalog feedCatalog,
         final ServerErrorPath errorPath,
         final ResponseSender sender,
-        final EventLoopGroup fanoutGroup)
+        final EventLoopGroup fanoutGroup,
+        final Refusals refusals,
+        final TokenSessions tokenSessions)
     {
         this.fanoutGroup = fanoutGroup;
+        this.refusals = refusals;
+        this.tokenSessions = tokenSessions;
         this.ctx = ctx;
         this.accessPolicy = accessPolicy;
         this.feedCatalog = feedCatalog;
@@ -108,25 +116,35 @@ final class WebSocketUpgrade
         final String traceParameter = parameter(query, "trace", "0");
         String rejection = null;
         BitSet types = null;
+        byte[] tokenDigest = null;
+        final String candidate = AccessPolicy.candidate(query, request.headers());
+        if (null != candidate)
+        {
+            tokenDigest = AccessPolicy.digest(candidate);
+        }
         if (!originAllowed)
         {
-            rejection = "forbidden origin: " + origin;
+            rejection = "forbidden origin: " + HttpResponses.clientText(origin);
+            refusals.refused(Refusals.Reason.FORBIDDEN_ORIGIN, context.channel().remoteAddress(), rejection);
         }
-        else if (!accessPolicy.hasValidToken(query, request.headers()))
+        else if (null == tokenDigest || null == accessPolicy.scopeOfDigest(tokenDigest))
         {
             rejection = "unauthorized: missing or invalid token";
+            refusals.refused(Refusals.Reason.UNAUTHORIZED, context.channel().remoteAddress(),
+                "upgrade to " + HttpResponses.clientText(path) + " without a valid token");
         }
         else if (!feedCatalog.isKnownFeed(feed))
         {
-            rejection = "unknown feed '" + feed + "', expected one of " + String.join(", ", feedCatalog.feedNames());
+            rejection = "unknown feed '" + HttpResponses.clientText(feed) + "', expected one of " +
+                String.join(", ", feedCatalog.feedNames());
         }
         else if (!"json".equals(format) && !"sbe".equals(format))
         {
-            rejection = "unknown format '" + format + "', expected json or sbe";
+            rejection = "unknown format '" + HttpResponses.clientText(format) + "', expected json or sbe";
         }
         else if (!"0".equals(traceParameter) && !"1".equals(traceParameter))
         {
-            rejection = "unknown trace '" + traceParameter + "', expected 0 or 1";
+            rejection = "unknown trace '" + HttpResponses.clientText(traceParameter) + "', expected 0 or 1";
         }
         else if (!typesParameter.isBlank())
         {
@@ -141,7 +159,7 @@ final class WebSocketUpgrade
                 final int templateId = JsonView.instance().templateId(type);
                 if (templateId < 0)
                 {
-                    rejection = "unknown type '" + type + "', expected message names such as OverlayAlert,ChatMessage";
+                    rejection = "unknown type '" + HttpResponses.clientText(type) + "', expected message names such as OverlayAlert,ChatMessage";
                     break;
                 }
                 types.set(templateId);
@@ -167,10 +185,14 @@ final class WebSocketUpgrade
         catch (final WebSocketHandshakeException ex)
         {
             sender.send(context.channel(), HttpResponses.error(HttpResponseStatus.BAD_REQUEST, "bad WebSocket handshake: " +
-                ex.getMessage()), false, null);
+                HttpResponses.clientText(ex.getMessage())), false, null);
             return;
         }
         context.pipeline().replace(httpHandler, "ws-session", session);
+        if (null == rejection)
+        {
+            tokenSessions.add(session, context.channel(), tokenDigest);
+        }
         handshake.addListener(session);
     }
 

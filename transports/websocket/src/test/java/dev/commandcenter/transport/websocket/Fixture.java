@@ -24,7 +24,10 @@ import static org.awaitility.Awaitility.await;
  */
 final class Fixture implements AutoCloseable
 {
-    static final String TOKEN = "s3cret-token";
+    /** The admin token: opens everything, so most tests use it. */
+    static final String TOKEN = "admin-Q7x2Lm9Pz4Rk8Wv3Nb6Td1";
+    /** The overlay token: pages, feeds and the index only. */
+    static final String OVERLAY_TOKEN = "overlay-H5c8Jf2Ks7Yq4Ue9Ga3Ro6";
 
     final AlertPlugin plugin = new AlertPlugin();
     final WebSocketEgress egress;
@@ -45,7 +48,10 @@ final class Fixture implements AutoCloseable
         engine = Engine.launch(engineContext);
         final WebServer.Context serverContext = new WebServer.Context()
             .port(0)
-            .token(TOKEN)
+            .token(OVERLAY_TOKEN)
+            .adminToken(TOKEN)
+            // These tests post payments to exercise REST ingest; the refusal by default has its own tests.
+            .acceptWalletEventsOverRest(true)
             .egress(egress)
             .eventPublisher(engine.publisher())
             .counters(engine.counters())

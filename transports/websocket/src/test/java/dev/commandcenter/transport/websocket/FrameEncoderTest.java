@@ -84,7 +84,7 @@ class FrameEncoderTest
         try (HttpClient http = HttpClient.newHttpClient();
             WebServer server = WebServer.launch(counters.apply(new WebServer.Context())
                 .port(0)
-                .token(Fixture.TOKEN)
+                .token(Fixture.OVERLAY_TOKEN).adminToken(Fixture.TOKEN)
                 .egress(egress)
                 .feed("chat")))
         {

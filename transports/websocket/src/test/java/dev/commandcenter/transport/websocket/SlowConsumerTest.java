@@ -36,7 +36,7 @@ class SlowConsumerTest
         try (HttpClient http = HttpClient.newHttpClient();
             WebServer server = WebServer.launch(counters.apply(new WebServer.Context())
                 .port(0)
-                .token(Fixture.TOKEN)
+                .token(Fixture.OVERLAY_TOKEN).adminToken(Fixture.TOKEN)
                 .egress(egress)
                 .writeBufferHighWaterMark(64 * 1024)
                 .writeBufferLowWaterMark(32 * 1024)

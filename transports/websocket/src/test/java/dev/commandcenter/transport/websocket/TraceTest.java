@@ -32,7 +32,7 @@ class TraceTest
         try (HttpClient http = HttpClient.newHttpClient();
             WebServer server = WebServer.launch(counters.apply(new WebServer.Context())
                 .port(0)
-                .token(Fixture.TOKEN)
+                .token(Fixture.OVERLAY_TOKEN).adminToken(Fixture.TOKEN)
                 .egress(egress)
                 .feed("bot")))
         {
@@ -76,7 +76,7 @@ class TraceTest
         try (HttpClient http = HttpClient.newHttpClient();
             WebServer server = WebServer.launch(counters.apply(new WebServer.Context())
                 .port(0)
-                .token(Fixture.TOKEN)
+                .token(Fixture.OVERLAY_TOKEN).adminToken(Fixture.TOKEN)
                 .egress(egress)))
         {
             final TestClient client = TestClient.connect(
@@ -95,7 +95,7 @@ class TraceTest
     {
         final TestCounters counters = new TestCounters();
         try (HttpClient http = HttpClient.newHttpClient();
-            WebServer server = WebServer.launch(counters.apply(new WebServer.Context()).port(0).token(Fixture.TOKEN)))
+            WebServer server = WebServer.launch(counters.apply(new WebServer.Context()).port(0).token(Fixture.OVERLAY_TOKEN).adminToken(Fixture.TOKEN)))
         {
             final TestClient client = TestClient.connect(http, URI.create(
                 "ws://127.0.0.1:" + server.port() + "/ws/all?trace=yes&token=" + Fixture.TOKEN), null);

@@ -71,11 +71,12 @@ class WebServerTest
         assertThat(noPlugin.statusCode()).isEqualTo(404);
 
         final HttpResponse<String> folder = fixture.get("/plugins/alerts?token=abc");
-        assertThat(folder.statusCode()).isEqualTo(301);
+        assertThat(folder.statusCode()).isEqualTo(302);
+        assertThat(folder.headers().firstValue("cache-control")).hasValue("no-store");
         assertThat(folder.headers().firstValue("location")).hasValue("/plugins/alerts/?token=abc");
 
         final HttpResponse<String> subFolder = fixture.get("/plugins/alerts/css");
-        assertThat(subFolder.statusCode()).isEqualTo(301);
+        assertThat(subFolder.statusCode()).isEqualTo(302);
         assertThat(subFolder.headers().firstValue("location")).hasValue("/plugins/alerts/css/");
     }
 
@@ -285,7 +286,7 @@ class WebServerTest
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1")))
         {
             final int port = taken.getLocalPort();
-            assertThatThrownBy(() -> WebServer.launch(new TestCounters().apply(new WebServer.Context()).port(port).token("t")))
+            assertThatThrownBy(() -> WebServer.launch(new TestCounters().apply(new WebServer.Context()).port(port).token(Fixture.OVERLAY_TOKEN).adminToken(Fixture.TOKEN)))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("cannot listen on 127.0.0.1:" + port + ": address already in use (set websocket.port to a free port)");
         }
@@ -296,14 +297,14 @@ class WebServerTest
     {
         assertThatThrownBy(() -> new WebServer.Context().conclude())
             .isInstanceOf(IllegalArgumentException.class)
-            .hasMessage("websocket.token: required, expected a non-empty secret");
-        assertThatThrownBy(() -> new TestCounters().apply(new WebServer.Context()).token("t").port(70000).conclude())
+            .hasMessage("websocket.token: expected a secret of 22 or more characters, got none");
+        assertThatThrownBy(() -> new TestCounters().apply(new WebServer.Context()).token(Fixture.OVERLAY_TOKEN).adminToken(Fixture.TOKEN).port(70000).conclude())
             .hasMessage("websocket.port: expected 0..65535 (0 for any free port), got 70000");
-        assertThatThrownBy(() -> new TestCounters().apply(new WebServer.Context()).token("t").writeBufferLowWaterMark(10).writeBufferHighWaterMark(5).conclude())
+        assertThatThrownBy(() -> new TestCounters().apply(new WebServer.Context()).token(Fixture.OVERLAY_TOKEN).adminToken(Fixture.TOKEN).writeBufferLowWaterMark(10).writeBufferHighWaterMark(5).conclude())
             .hasMessage("websocket.highWaterMark: expected at least websocket.lowWaterMark (10), got 5");
-        assertThatThrownBy(() -> new TestCounters().apply(new WebServer.Context()).token("t").httpThreads(0).conclude())
+        assertThatThrownBy(() -> new TestCounters().apply(new WebServer.Context()).token(Fixture.OVERLAY_TOKEN).adminToken(Fixture.TOKEN).httpThreads(0).conclude())
             .hasMessage("websocket.httpThreads: expected 1 or more, got 0");
-        assertThatThrownBy(() -> new TestCounters().apply(new WebServer.Context()).token("t").fanoutThreads(0).conclude())
+        assertThatThrownBy(() -> new TestCounters().apply(new WebServer.Context()).token(Fixture.OVERLAY_TOKEN).adminToken(Fixture.TOKEN).fanoutThreads(0).conclude())
             .hasMessage("websocket.fanoutThreads: expected 1 or more, got 0");
         assertThat(new WebServer.Context().token("do-not-print").toString()).doesNotContain("do-not-print");
     }
@@ -311,7 +312,7 @@ class WebServerTest
     @Test
     void shouldListenOnEphemeralPortAndReportIt()
     {
-        try (WebServer server = WebServer.launch(new TestCounters().apply(new WebServer.Context()).port(0).token("t")))
+        try (WebServer server = WebServer.launch(new TestCounters().apply(new WebServer.Context()).port(0).token(Fixture.OVERLAY_TOKEN).adminToken(Fixture.TOKEN)))
         {
             assertThat(server.port()).isPositive();
             assertThat(server.baseUrl()).isEqualTo("http://127.0.0.1:" + server.port());
