@@ -52,7 +52,7 @@ class HostileConnectionsTest
     {
         final WebServer.Context ctx = counters.apply(new WebServer.Context())
             .port(0)
-            .token(Fixture.TOKEN)
+            .token(Fixture.OVERLAY_TOKEN).adminToken(Fixture.TOKEN)
             .closeTimeoutMs(200)
             .warningLog(warnings::add);
         settings.accept(ctx);
@@ -470,7 +470,7 @@ class HostileConnectionsTest
     @Test
     void shouldResolveTheDefaultConnectionLimitBelowTheOpenFileLimit()
     {
-        final WebServer.Context ctx = counters.apply(new WebServer.Context()).port(0).token(Fixture.TOKEN).conclude();
+        final WebServer.Context ctx = counters.apply(new WebServer.Context()).port(0).token(Fixture.OVERLAY_TOKEN).adminToken(Fixture.TOKEN).conclude();
 
         assertThat(ctx.maxConnections()).isEqualTo(WebServer.Context.autoMaxConnections()).isBetween(1, 4096);
         final var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
@@ -482,7 +482,7 @@ class HostileConnectionsTest
 
     private void assertRefused(final Consumer<WebServer.Context> setting, final String key)
     {
-        final WebServer.Context ctx = counters.apply(new WebServer.Context()).port(0).token(Fixture.TOKEN);
+        final WebServer.Context ctx = counters.apply(new WebServer.Context()).port(0).token(Fixture.OVERLAY_TOKEN).adminToken(Fixture.TOKEN);
         setting.accept(ctx);
         org.assertj.core.api.Assertions.assertThatThrownBy(ctx::conclude)
             .isInstanceOf(IllegalArgumentException.class)
