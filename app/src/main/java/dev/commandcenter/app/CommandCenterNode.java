@@ -1,5 +1,7 @@
 package dev.commandcenter.app;
 
+import dev.commandcenter.app.secrets.SecretsWatcher;
+import dev.commandcenter.app.secrets.SecretsStore;
 import dev.commandcenter.app.config.AppConfig;
 import dev.commandcenter.app.plugins.PluginControlRoute;
 import dev.commandcenter.engine.Journal;

@@ -1,5 +1,6 @@
 package dev.commandcenter.app;
 
+import dev.commandcenter.app.secrets.SecretsStore;
 import dev.commandcenter.app.main.CommandCenter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -1,5 +1,6 @@
 package dev.commandcenter.app;
 
+import dev.commandcenter.app.secrets.SecretsStore;
 import dev.commandcenter.app.config.AppConfig;
 import dev.commandcenter.app.config.ConfigException;
 import dev.commandcenter.app.config.ConfigLoader;

@@ -1,6 +1,6 @@
 package dev.commandcenter.app.cli;
 
-import dev.commandcenter.app.SecretsStore;
+import dev.commandcenter.app.secrets.SecretsStore;
 import dev.commandcenter.app.config.AppConfig;
 import dev.commandcenter.app.config.ConfigLoader;
 import dev.commandcenter.transport.websocket.Scope;

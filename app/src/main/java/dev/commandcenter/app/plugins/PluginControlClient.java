@@ -3,7 +3,7 @@ package dev.commandcenter.app.plugins;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.commandcenter.app.SecretsStore;
+import dev.commandcenter.app.secrets.SecretsStore;
 import dev.commandcenter.plugin.host.PluginView;
 
 import java.io.IOException;
@@ -304,7 +304,7 @@ public final class PluginControlClient
         if (response.statusCode() == 401)
         {
             throw new IllegalStateException("the engine on data dir " + dataDir + " refused the token of " + tokenFile +
-                " (401): expected the token the engine runs with (websocket.token, else that file)");
+                " (401): expected the admin token the engine runs with (websocket.adminToken, else that file's)");
         }
         if (response.statusCode() == 404)
         {

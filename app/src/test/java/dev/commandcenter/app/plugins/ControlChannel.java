@@ -1,6 +1,6 @@
 package dev.commandcenter.app.plugins;
 
-import dev.commandcenter.app.SecretsStore;
+import dev.commandcenter.app.secrets.SecretsStore;
 import dev.commandcenter.engine.core.Engine;
 import dev.commandcenter.plugin.host.PluginOperations;
 import dev.commandcenter.transport.websocket.WebServer;

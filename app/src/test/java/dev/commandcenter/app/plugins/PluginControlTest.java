@@ -1,5 +1,6 @@
 package dev.commandcenter.app.plugins;
 
+import dev.commandcenter.app.secrets.SecretsStore;
 import dev.commandcenter.engine.plugin.Messages;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -159,10 +160,10 @@ class PluginControlTest
         assertThat(right.statusCode()).isEqualTo(200);
         assertThat(right.body()).contains("\"id\":\"tagger\"");
 
-        Files.writeString(dataDir.resolve("token"), "a-token-the-engine-does-not-run-with\n");
+        SecretsStore.load(dataDir).with(SecretsStore.ADMIN_TOKEN, "a-token-the-engine-does-not-run-with");
         assertThatThrownBy(() -> PluginControlClient.connect(dataDir).list()).isInstanceOf(IllegalStateException.class)
-            .hasMessage("the engine on data dir " + dataDir + " refused the token of " + dataDir.resolve("token") +
-                " (401): expected the token the engine runs with (websocket.token, else that file)");
+            .hasMessage("the engine on data dir " + dataDir + " refused the token of " + dataDir.resolve("secrets.json") +
+                " (401): expected the admin token the engine runs with (websocket.adminToken, else that file's)");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.commandcenter.app;
+package dev.commandcenter.app.secrets;
 
 import dev.commandcenter.transport.websocket.Scope;
 import org.junit.jupiter.api.Test;

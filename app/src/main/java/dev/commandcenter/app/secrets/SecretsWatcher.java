@@ -1,4 +1,4 @@
-package dev.commandcenter.app;
+package dev.commandcenter.app.secrets;
 
 import org.agrona.concurrent.Agent;
 
@@ -12,10 +12,10 @@ import java.util.function.Consumer;
  * <p>
  * <b>Note:</b> runs on its own agent thread; the listener is called there.
  */
-final class SecretsWatcher implements Agent
+public final class SecretsWatcher implements Agent
 {
     /** Time between two looks at the store, in milliseconds. */
-    static final long POLL_INTERVAL_MS = 250;
+    public static final long POLL_INTERVAL_MS = 250;
 
     private final Path dataDir;
     private final Consumer<SecretsStore> listener;
@@ -26,7 +26,7 @@ final class SecretsWatcher implements Agent
      * @param version  the version already applied, from {@link SecretsStore#version(Path)}.
      * @param listener told of each new version.
      */
-    SecretsWatcher(final Path dataDir, final String version, final Consumer<SecretsStore> listener)
+    public SecretsWatcher(final Path dataDir, final String version, final Consumer<SecretsStore> listener)
     {
         this.dataDir = dataDir;
         this.version = version;

@@ -1,4 +1,4 @@
-package dev.commandcenter.app;
+package dev.commandcenter.app.secrets;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
