@@ -142,7 +142,11 @@ class JsonViewFuzzTest
             case 2:
                 return nodes.numberNode(data.consumeDouble());
             case 3:
-                return nodes.numberNode(new BigInteger(data.consumeBytes(12)).shiftLeft(data.consumeInt(0, 64)));
+            {
+                final byte[] magnitude = data.consumeBytes(12);
+                final BigInteger number = 0 == magnitude.length ? BigInteger.ZERO : new BigInteger(magnitude);
+                return nodes.numberNode(number.shiftLeft(data.consumeInt(0, 64)));
+            }
             case 4:
                 return nodes.textNode(data.consumeString(80));
             case 5:
