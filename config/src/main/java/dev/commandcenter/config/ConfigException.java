@@ -39,7 +39,7 @@ public class ConfigException extends IllegalArgumentException
     protected ConfigException(
         final String source, final String key, final int line, final String message, final boolean formatted)
     {
-        super(message);
+        super(oneLine(message));
         this.source = source;
         this.key = key;
         this.line = line;
@@ -116,6 +116,32 @@ public class ConfigException extends IllegalArgumentException
     public int line()
     {
         return line;
+    }
+
+    /**
+     * A message with its control characters (line breaks from a multi-line key or value of the file among them)
+     * escaped, so it stays one line.
+     */
+    private static String oneLine(final String message)
+    {
+        if (null == message || message.chars().noneMatch(Character::isISOControl))
+        {
+            return message;
+        }
+        final StringBuilder builder = new StringBuilder(message.length() + 16);
+        for (int i = 0; i < message.length(); i++)
+        {
+            final char c = message.charAt(i);
+            if (Character.isISOControl(c))
+            {
+                builder.append(String.format("\\u%04x", (int)c));
+            }
+            else
+            {
+                builder.append(c);
+            }
+        }
+        return builder.toString();
     }
 
     static String firstLine(final String text)

@@ -230,6 +230,7 @@ final class JsonTokenListener extends AbstractTokenListener
 
     private void writeHex(final DirectBuffer buffer, final int index, final int length) throws IOException
     {
+        buffer.boundsCheck(index, length);
         ensureCapacity(length);
         final char[] chars = this.chars;
         for (int i = 0, j = 0; i < length; i++)
@@ -246,6 +247,8 @@ final class JsonTokenListener extends AbstractTokenListener
      */
     private void writeUtf8(final DirectBuffer buffer, final int index, final int length) throws IOException
     {
+        // The length comes from the message: check it against the buffer before growing scratch space for it.
+        buffer.boundsCheck(index, length);
         ensureCapacity(length);
         final byte[] bytes = this.bytes;
         final char[] chars = this.chars;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.commandcenter.codecs.MessageSchema;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -47,6 +48,7 @@ public final class JsonView
     public static final String TYPE_FIELD = "type";
 
     private static final HexFormat HEX = HexFormat.of();
+    private static final int MAX_QUOTED_CHARS = 80;
     private static final JsonFactory JSON_FACTORY = JsonFactory.builder()
         .disable(com.fasterxml.jackson.core.StreamWriteFeature.AUTO_CLOSE_TARGET)
         // Views are used on virtual threads (REST ingest): a shared buffer pool instead of one per thread.
@@ -290,7 +292,7 @@ public final class JsonView
         if (null == tokens)
         {
             throw new IllegalArgumentException(
-                "unknown type \"" + typeNode.asText() + "\": expected one of " + messagesByName.keySet());
+                "unknown type " + quote(typeNode.asText()) + ": expected one of " + messagesByName.keySet());
         }
 
         final Token begin = tokens.get(0);
@@ -318,6 +320,16 @@ public final class JsonView
          * @throws IOException from the generator.
          */
         void write(JsonGenerator generator) throws IOException;
+    }
+
+    /**
+     * A value taken from the JSON, for an error message: quoted and escaped as JSON (so it stays on one line) and
+     * cut to a readable length.
+     */
+    private static String quote(final String text)
+    {
+        return new TextNode(text.length() <= MAX_QUOTED_CHARS ? text : text.substring(0, MAX_QUOTED_CHARS) + "...")
+            .toString();
     }
 
     private static boolean isHex(final Token typeToken)
@@ -385,7 +397,7 @@ public final class JsonView
                 if (!known.contains(name) && !(from == 1 && isEnvelopeField(name)))
                 {
                     throw new IllegalArgumentException(
-                        path + ": unknown field \"" + name + "\", expected one of " + known);
+                        path + ": unknown field " + quote(name) + ", expected one of " + known);
                 }
             }
             return position;
@@ -424,7 +436,7 @@ public final class JsonView
                             }
                             catch (final IllegalArgumentException ex)
                             {
-                                throw new IllegalArgumentException(path + ": expected hex digits, got \"" + text + "\"");
+                                throw new IllegalArgumentException(path + ": expected hex digits, got " + quote(text));
                             }
                         }
                         else

@@ -48,7 +48,7 @@ final class FieldTests
         final Matcher matcher = TEST.matcher(null == text ? "" : text);
         if (!matcher.matches())
         {
-            throw new IllegalArgumentException("expected " + EXPECTED_TEST + ", got '" + text + "'");
+            throw new IllegalArgumentException("expected " + EXPECTED_TEST + ", got '" + escape(text) + "'");
         }
         final String fieldName = matcher.group(1);
         final int op = Arrays.asList(OPS).indexOf(matcher.group(2));
@@ -163,7 +163,7 @@ final class FieldTests
             if (null == value)
             {
                 throw new IllegalArgumentException("expected one of " + values.keySet() + " for '" + fieldName +
-                    "' of " + messageName + ", got '" + literal + "'");
+                    "' of " + messageName + ", got '" + escape(literal) + "'");
             }
             return new NumberTest(fieldOffset, type, op, value, 0);
         }
@@ -191,7 +191,7 @@ final class FieldTests
         {
             throw new IllegalArgumentException("expected " + (floating ? "a number" : type == PrimitiveType.CHAR ?
                 "a single character" : "a whole number") + " for '" + fieldName + "' of " + messageName + " (" +
-                type.primitiveName() + "), got '" + literal + "'");
+                type.primitiveName() + "), got '" + escape(literal) + "'");
         }
     }
 
@@ -209,6 +209,31 @@ final class FieldTests
                 messageName + ", got '" + OPS[op] + "'");
         }
         return new StringTest(varIndex, lengthSize, op == EQ, unquote(literal).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A test's text for a message, control characters escaped so the message stays one line.
+     */
+    private static String escape(final String text)
+    {
+        if (null == text)
+        {
+            return null;
+        }
+        final StringBuilder builder = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++)
+        {
+            final char c = text.charAt(i);
+            if (Character.isISOControl(c))
+            {
+                builder.append(String.format("\\u%04x", (int)c));
+            }
+            else
+            {
+                builder.append(c);
+            }
+        }
+        return builder.toString();
     }
 
     private static String unquote(final String literal)

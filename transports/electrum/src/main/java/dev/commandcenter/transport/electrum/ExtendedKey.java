@@ -102,7 +102,7 @@ public final class ExtendedKey
             }
             if (null == override)
             {
-                throw new IllegalArgumentException("wallet.watch.xpubs: '" + abbreviate(value) + "' has prefix '" + prefix +
+                throw new IllegalArgumentException("wallet.watch.xpubs: '" + abbreviate(value) + "' has prefix '" + WatchList.oneLine(prefix) +
                     "': expected p2pkh:, p2sh-p2wpkh: or p2wpkh: before the key, or none");
             }
             text = text.substring(colon + 1).trim();
@@ -115,7 +115,7 @@ public final class ExtendedKey
         catch (final AddressFormatException ex)
         {
             throw new IllegalArgumentException("wallet.watch.xpubs: '" + abbreviate(value) + "' is not a valid extended key (" +
-                ex.getMessage() + "): " + expected);
+                WatchList.oneLine(String.valueOf(ex.getMessage())) + "): " + expected);
         }
         if (bytes.length != SERIALIZED_LENGTH)
         {
@@ -153,7 +153,7 @@ public final class ExtendedKey
         catch (final RuntimeException ex)
         {
             throw new IllegalArgumentException("wallet.watch.xpubs: '" + abbreviate(value) + "' is not a valid extended key (" +
-                ex.getMessage() + "): " + expected);
+                WatchList.oneLine(String.valueOf(ex.getMessage())) + "): " + expected);
         }
         return new ExtendedKey(value.trim(), key, null == override ? kind : override, network);
     }
@@ -251,7 +251,7 @@ public final class ExtendedKey
 
     private static String abbreviate(final String value)
     {
-        final String trimmed = value.trim();
+        final String trimmed = WatchList.oneLine(value.trim());
         return trimmed.length() <= 24 ? trimmed : trimmed.substring(0, 12) + "…" + trimmed.substring(trimmed.length() - 8);
     }
 }

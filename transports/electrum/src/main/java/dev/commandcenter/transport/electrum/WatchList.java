@@ -133,7 +133,8 @@ public final class WatchList
                     try
                     {
                         AddressParser.getDefault(other.bitcoinNetwork()).parseAddress(text);
-                        throw new IllegalArgumentException(key + ": '" + text + "' is a " + other.id() + " address: " + expected);
+                        throw new IllegalArgumentException(oneLine(key + ": '" + text + "' is a " + other.id() + " address: " +
+                            expected));
                     }
                     catch (final AddressFormatException ignore)
                     {
@@ -141,9 +142,18 @@ public final class WatchList
                     }
                 }
             }
-            throw new IllegalArgumentException(key + ": '" + text + "' is not a valid Bitcoin address (" + ex.getMessage() +
-                "): " + expected);
+            throw new IllegalArgumentException(oneLine(key + ": '" + text + "' is not a valid Bitcoin address (" +
+                ex.getMessage() + "): " + expected));
         }
+    }
+
+    /**
+     * A message quoting configured text, control characters (line breaks inside the value) shown as '?' so it stays
+     * one line.
+     */
+    static String oneLine(final String message)
+    {
+        return message.replaceAll("\\p{Cntrl}", "?");
     }
 
     /**

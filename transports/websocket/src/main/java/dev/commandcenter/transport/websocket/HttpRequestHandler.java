@@ -57,7 +57,19 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         }
 
         final QueryStringDecoder query = new QueryStringDecoder(request.uri());
-        final String path = query.path();
+        final String path;
+        try
+        {
+            // Decoded here, once, so a bad percent escape in the path or query is the client's 400, not a 500.
+            path = query.path();
+            query.parameters();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            endpoints.sender.send(ctx.channel(), HttpResponses.error(HttpResponseStatus.BAD_REQUEST,
+                "malformed request URI: expected percent escapes of two hex digits"), HttpUtil.isKeepAlive(request), null);
+            return;
+        }
         final HttpMethod method = request.method();
         final HttpHeaders headers = request.headers();
         final boolean keepAlive = HttpUtil.isKeepAlive(request);

@@ -3,6 +3,7 @@ package dev.commandcenter.transport.websocket;
 import dev.commandcenter.engine.counters.CounterType;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.status.AtomicCounter;
 
@@ -50,13 +51,14 @@ final class ServerErrorPath
     }
 
     /**
-     * Whether a failure only says that the client went away: a connection reset or broken pipe, or a
-     * write to a channel already closed.
+     * Whether a failure only says that the client went away: a connection reset or broken pipe, a write to a
+     * channel already closed, or a close while a request was still arriving.
      */
     static boolean isPeerDisconnect(final Throwable cause)
     {
-        if (cause instanceof ClosedChannelException)
+        if (cause instanceof ClosedChannelException || cause instanceof PrematureChannelClosureException)
         {
+            // The second: the client closed while its request was still arriving.
             return true;
         }
         if (cause instanceof IOException && null != cause.getMessage())

@@ -28,6 +28,8 @@ public record ServerAddress(String host, int port, boolean tls)
         {
             throw new IllegalArgumentException("electrum server URL is empty: " + expected);
         }
+        // Quoted in messages with control characters (line breaks inside the value) shown as '?', so they stay one line.
+        final String shown = url.replaceAll("\\p{Cntrl}", "?");
         final URI uri;
         try
         {
@@ -35,20 +37,20 @@ public record ServerAddress(String host, int port, boolean tls)
         }
         catch (final URISyntaxException ex)
         {
-            throw new IllegalArgumentException("electrum server '" + url + "' is not a URL: " + expected);
+            throw new IllegalArgumentException("electrum server '" + shown + "' is not a URL: " + expected);
         }
         final String scheme = null == uri.getScheme() ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("tcp") && !scheme.equals("ssl"))
         {
-            throw new IllegalArgumentException("electrum server '" + url + "' has scheme '" + scheme + "': " + expected);
+            throw new IllegalArgumentException("electrum server '" + shown + "' has scheme '" + scheme + "': " + expected);
         }
         if (null == uri.getHost() || uri.getPort() < 1 || uri.getPort() > 65535)
         {
-            throw new IllegalArgumentException("electrum server '" + url + "' lacks a host or port: " + expected);
+            throw new IllegalArgumentException("electrum server '" + shown + "' lacks a host or port: " + expected);
         }
         if (null != uri.getRawPath() && !uri.getRawPath().isEmpty() && !uri.getRawPath().equals("/"))
         {
-            throw new IllegalArgumentException("electrum server '" + url + "' has a path: " + expected);
+            throw new IllegalArgumentException("electrum server '" + shown + "' has a path: " + expected);
         }
         String host = uri.getHost();
         if (host.startsWith("[") && host.endsWith("]"))

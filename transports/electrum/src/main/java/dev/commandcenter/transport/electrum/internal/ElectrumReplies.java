@@ -39,8 +39,8 @@ final class ElectrumReplies
     {
         if (!version.isArray() || version.size() < 2 || !ElectrumClient.PROTOCOL_VERSION.equals(version.get(1).asText()))
         {
-            throw new ElectrumException(ElectrumException.Kind.PROTOCOL, server + " negotiated protocol " + version +
-                ": expected [server, \"" + ElectrumClient.PROTOCOL_VERSION + "\"]");
+            throw new ElectrumException(ElectrumException.Kind.PROTOCOL, server + " negotiated protocol " +
+                abbreviate(version.toString()) + ": expected [server, \"" + ElectrumClient.PROTOCOL_VERSION + "\"]");
         }
     }
 
@@ -172,8 +172,26 @@ final class ElectrumReplies
         return true;
     }
 
+    /**
+     * What a server sent, for a message: at most {@link #ABBREVIATE_CHARS} characters, control characters escaped so
+     * the message stays on one line.
+     */
     private static String abbreviate(final String text)
     {
-        return text.length() <= ABBREVIATE_CHARS ? text : text.substring(0, ABBREVIATE_CHARS) + "...";
+        final String head = text.length() <= ABBREVIATE_CHARS ? text : text.substring(0, ABBREVIATE_CHARS);
+        final StringBuilder builder = new StringBuilder(head.length() + 8);
+        for (int i = 0; i < head.length(); i++)
+        {
+            final char c = head.charAt(i);
+            if (Character.isISOControl(c))
+            {
+                builder.append(String.format("\\u%04x", (int)c));
+            }
+            else
+            {
+                builder.append(c);
+            }
+        }
+        return head.length() < text.length() ? builder.append("...").toString() : builder.toString();
     }
 }

@@ -258,7 +258,8 @@ final class TransactionFetcher
         catch (final RuntimeException ex)
         {
             throw new ElectrumException(ElectrumException.Kind.PROTOCOL, server + " sent transaction " + txid +
-                " that does not parse (" + ex.getMessage() + "): expected raw transaction hex");
+                " that does not parse (" +
+                String.valueOf(ex.getMessage()).replaceAll("\\p{Cntrl}", "?") + "): expected raw transaction hex");
         }
         if (!tx.getTxId().toString().equals(txid))
         {
