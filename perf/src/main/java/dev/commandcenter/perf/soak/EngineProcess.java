@@ -35,13 +35,16 @@ final class EngineProcess implements AutoCloseable
 
     private final Process process;
     private final String token;
+    private final String overlayToken;
     private final Path dataDir;
     private final int port;
 
-    private EngineProcess(final Process process, final String token, final Path dataDir, final int port)
+    private EngineProcess(
+        final Process process, final String token, final String overlayToken, final Path dataDir, final int port)
     {
         this.process = process;
         this.token = token;
+        this.overlayToken = overlayToken;
         this.dataDir = dataDir;
         this.port = port;
     }
@@ -49,27 +52,33 @@ final class EngineProcess implements AutoCloseable
     /**
      * The engine's config file.
      *
-     * @param token       the access token.
-     * @param electrumUrl the wallet's Electrum server, or null for no wallet.
+     * @param overlayToken the overlay token (pages and feeds).
+     * @param token        the admin token (REST posting, health).
+     * @param electrumUrl  the wallet's Electrum server, or null for no wallet.
+     * @param maxConnectionsPerAddress the engine's limit, above the honest clients (all from loopback).
      * @return the YAML.
      */
-    static String config(final String token, final String electrumUrl)
+    static String config(
+        final String overlayToken, final String token, final String electrumUrl, final int maxConnectionsPerAddress)
     {
         final StringBuilder yaml = new StringBuilder();
         yaml.append("# written by perf/soak\n");
         yaml.append("websocket:\n");
         yaml.append("  bind: 127.0.0.1\n");
         yaml.append("  port: 0\n");
-        yaml.append("  token: ").append(token).append('\n');
-        // The benchmark's payments are posted over REST. Once wallet event types are refused over REST by default,
-        // their opt-in for benchmarks goes on the next line (one line, under websocket:).
-        yaml.append("  # (opt-in to wallet events over REST for benchmarks)\n");
+        yaml.append("  token: ").append(overlayToken).append('\n');
+        yaml.append("  adminToken: ").append(token).append('\n');
+        // The benchmark's payments are posted over REST, which refuses wallet events unless a benchmark opts in.
+        yaml.append("  acceptWalletEventsOverRest: true\n");
+        // Every honest client comes from 127.0.0.1 here, where viewers would come from addresses of their own.
+        yaml.append("  maxConnectionsPerAddress: ").append(maxConnectionsPerAddress).append('\n');
         yaml.append("telemetry:\n");
         yaml.append("  enabled: false\n");
         yaml.append("plugins:\n");
         yaml.append("  stream-bridge:\n");
         // Alerts follow each other without waiting: frames go out as payments come.
         yaml.append("    alertDurationMs: 1\n");
+        yaml.append("    acceptPaymentsFrom: [wallet, rest]\n");
         yaml.append("wallet:\n");
         if (null == electrumUrl)
         {
@@ -95,24 +104,29 @@ final class EngineProcess implements AutoCloseable
      * @param root        the project root (the launcher).
      * @param out         the report directory.
      * @param electrumUrl the wallet's Electrum server, or null.
+     * @param maxConnectionsPerAddress the engine's per-address connection limit (honest clients all use loopback).
      * @param console     where progress goes.
      * @return the running engine.
      * @throws IllegalStateException when it does not start in time (the process is killed).
      */
-    static EngineProcess start(final Path root, final Path out, final String electrumUrl, final PrintWriter console)
+    static EngineProcess start(
+        final Path root, final Path out, final String electrumUrl, final int maxConnectionsPerAddress,
+        final PrintWriter console)
     {
         final byte[] random = new byte[24];
         new SecureRandom().nextBytes(random);
         final String token = HexFormat.of().formatHex(random);
+        new SecureRandom().nextBytes(random);
+        final String overlayToken = HexFormat.of().formatHex(random);
         final Path dataDir;
         final Path config;
         try
         {
             dataDir = Files.createTempDirectory("commandcenter-soak-");
             config = dataDir.resolve("soak.yaml");
-            Files.writeString(config, config(token, electrumUrl), StandardCharsets.UTF_8);
+            Files.writeString(config, config(overlayToken, token, electrumUrl, maxConnectionsPerAddress), StandardCharsets.UTF_8);
             // The report keeps the config without the token.
-            Files.writeString(out.resolve("engine.yaml"), config("...", electrumUrl), StandardCharsets.UTF_8);
+            Files.writeString(out.resolve("engine.yaml"), config("...", "...", electrumUrl, maxConnectionsPerAddress), StandardCharsets.UTF_8);
         }
         catch (final IOException ex)
         {
@@ -133,13 +147,13 @@ final class EngineProcess implements AutoCloseable
             throw new UncheckedIOException("cannot start " + command.getFirst() + ": " + ex.getMessage(), ex);
         }
         final CompletableFuture<Integer> port = new CompletableFuture<>();
-        Thread.ofPlatform().daemon().name("soak-engine-log").start(() -> copyLog(process, out, token, port));
+        Thread.ofPlatform().daemon().name("soak-engine-log").start(() -> copyLog(process, out, token, overlayToken, port));
         try
         {
             final int engine = port.get(START_TIMEOUT_S, TimeUnit.SECONDS);
             console.println("engine: pid " + process.pid() + ", http://127.0.0.1:" + engine + ", data dir " + dataDir);
             console.flush();
-            return new EngineProcess(process, token, dataDir, engine);
+            return new EngineProcess(process, token, overlayToken, dataDir, engine);
         }
         catch (final ExecutionException | TimeoutException ex)
         {
@@ -155,7 +169,7 @@ final class EngineProcess implements AutoCloseable
         }
     }
 
-    private static void copyLog(final Process process, final Path out, final String token,
+    private static void copyLog(final Process process, final Path out, final String token, final String overlayToken,
         final CompletableFuture<Integer> port)
     {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
@@ -164,7 +178,7 @@ final class EngineProcess implements AutoCloseable
             String line;
             while (null != (line = in.readLine()))
             {
-                log.println(line.replace(token, "..."));
+                log.println(line.replace(token, "...").replace(overlayToken, "..."));
                 log.flush();
                 if (!port.isDone())
                 {
@@ -224,7 +238,17 @@ final class EngineProcess implements AutoCloseable
     }
 
     /**
-     * The access token (never printed).
+     * The overlay token, what OBS holds (never printed).
+     *
+     * @return the token.
+     */
+    String overlayToken()
+    {
+        return overlayToken;
+    }
+
+    /**
+     * The admin token (never printed).
      *
      * @return the token.
      */

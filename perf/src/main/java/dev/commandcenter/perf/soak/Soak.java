@@ -113,7 +113,8 @@ public final class Soak
             {
                 electrum = new HostileElectrumServer(ELECTRUM_NOTIFICATION_BYTES, ELECTRUM_MAX_BYTES, 100);
             }
-            engine = EngineProcess.start(options.root(), options.out(), null == electrum ? null : electrum.url(), console);
+            engine = EngineProcess.start(options.root(), options.out(), null == electrum ? null : electrum.url(),
+                options.clients() + 512, console);
             final EngineProcess started = engine;
             final HostileElectrumServer server = electrum;
             final Thread kill = new Thread(() ->
@@ -132,7 +133,7 @@ public final class Soak
                 options.out().resolve("samples.csv"), console);
             final List<PhaseResult> results = new ArrayList<>();
             results.add(phase(HONEST, options, engine, sampler, List.of(), console));
-            attackers.addAll(attackers(options, target, engine.token(), electrum, console));
+            attackers.addAll(attackers(options, target, engine.overlayToken(), electrum, console));
             results.add(phase(ATTACK, options, engine, sampler, attackers, console));
             sampler.close();
             final String summary = SoakReport.summary(options, results, engine);
