@@ -17,6 +17,12 @@ import java.util.concurrent.TimeUnit;
  */
 abstract class AbstractAttacker implements Attacker
 {
+    /**
+     * Where attackers connect from: 127.0.0.2 (Linux routes all of 127/8 to loopback), so that, as on a real
+     * network, they have an address of their own, apart from the honest clients and the health probe on 127.0.0.1.
+     */
+    static final InetSocketAddress ATTACKER_ADDRESS = new InetSocketAddress("127.0.0.2", 0);
+
     /** Longest wait to establish a connection. */
     static final int CONNECT_TIMEOUT_MS = 2_000;
     /** Longest wait for a read. */
@@ -123,6 +129,7 @@ abstract class AbstractAttacker implements Attacker
         hold(socket);
         try
         {
+            socket.bind(ATTACKER_ADDRESS);
             socket.setSoTimeout(READ_TIMEOUT_MS);
             socket.connect(target, CONNECT_TIMEOUT_MS);
             stats.onConnected();

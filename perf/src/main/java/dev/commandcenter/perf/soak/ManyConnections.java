@@ -159,6 +159,7 @@ abstract class ManyConnections extends AbstractAttacker
             try
             {
                 channel = SocketChannel.open();
+                channel.bind(ATTACKER_ADDRESS);
                 channel.configureBlocking(false);
                 final Connection connection = new Connection(channel, System.nanoTime() + CONNECT_TIMEOUT_NS);
                 hold(channel);
