@@ -130,7 +130,7 @@ final class WebLimits
             return;
         }
         final String who = describe(remote);
-        log.warn(host(remote) + " " + limit.suffix, "WARN web connection " + who + " " + detail + " (" + limit.key + ")");
+        log.warn(host(remote) + " " + limit.suffix, "web connection " + who + " " + detail + " (" + limit.key + ")");
     }
 
     /**
@@ -150,7 +150,7 @@ final class WebLimits
     void warn(final SocketAddress remote, final String kind, final String detail)
     {
         final String who = describe(remote);
-        log.warn(host(remote) + " " + kind, "WARN web connection " + who + " " + detail);
+        log.warn(host(remote) + " " + kind, "web connection " + who + " " + detail);
     }
 
     /**
