@@ -11,6 +11,7 @@ import dev.commandcenter.engine.egress.EgressHandler;
 import dev.commandcenter.engine.plugin.Plugin;
 import dev.commandcenter.engine.plugin.PluginHealth;
 import dev.commandcenter.plugin.host.PluginManager;
+import dev.commandcenter.plugin.host.PluginsSettings;
 import dev.commandcenter.persistence.ChronicleJournal;
 import dev.commandcenter.persistence.Retention;
 import dev.commandcenter.persistence.TelemetryRecorder;
@@ -149,8 +150,10 @@ public final class CommandCenterNode implements AutoCloseable
         {
             engineCtx.threadingMode(ctx.threadingMode());
         }
+        // wallet.alertOn is the stream bridge's alertOn unless its own section sets one
+        final PluginsSettings pluginSettings = config.plugins.withPluginDefault("stream-bridge", "alertOn", config.wallet.alertOn);
         pluginManager = PluginManager.discover(new PluginManager.Context()
-            .dataDir(dataDir).settings(config.plugins).devMode(ctx.devMode()));
+            .dataDir(dataDir).settings(pluginSettings).devMode(ctx.devMode()));
         pluginManager.configure(engineCtx);
         plugins.addAll(pluginManager.plugins());
 

@@ -113,6 +113,21 @@ class ConfigLoaderTest
     }
 
     @Test
+    void shouldGiveTheStreamBridgeTheWalletsAlertOnUnlessItsSectionSetsIt() throws Exception
+    {
+        final AppConfig confirmed = ConfigLoader.load(write("wallet:\n  alertOn: confirmed\n"));
+        assertThat(confirmed.plugins.withPluginDefault("stream-bridge", "alertOn", confirmed.wallet.alertOn)
+            .section("stream-bridge").config()).containsEntry("alertOn", "confirmed");
+
+        final AppConfig own = ConfigLoader.load(write(
+            "wallet:\n  alertOn: confirmed\nplugins:\n  stream-bridge:\n    alertOn: mempool\n    minAmountSats: 5\n"));
+        assertThat(own.plugins.withPluginDefault("stream-bridge", "alertOn", own.wallet.alertOn)
+            .section("stream-bridge").config()).containsEntry("alertOn", "mempool").containsEntry("minAmountSats", 5);
+
+        assertThat(ConfigLoader.load(write("")).wallet.alertOn).isEqualTo("mempool");
+    }
+
+    @Test
     void shouldNameABadValueAndWhatWasExpected() throws Exception
     {
         assertThatThrownBy(() -> ConfigLoader.load(write("engine:\n  backPressure: drop\n")))
@@ -123,6 +138,8 @@ class ConfigLoaderTest
             .hasMessageContaining("'websocket.port' expected 0..65535, got 70000");
         assertThatThrownBy(() -> ConfigLoader.load(write("wallet:\n  network: moonnet\n")))
             .hasMessageContaining("'wallet.network' expected one of mainnet | testnet | signet | regtest");
+        assertThatThrownBy(() -> ConfigLoader.load(write("wallet:\n  alertOn: blocks\n")))
+            .hasMessageContaining("'wallet.alertOn' expected one of mempool | confirmed, got 'blocks'");
         assertThatThrownBy(() -> ConfigLoader.load(write("journal:\n  retention: someday\n")))
             .hasMessageContaining("retention");
         assertThatThrownBy(() -> ConfigLoader.load(write("wallet:\n  watch:\n    addresses: [x]\n")))

@@ -120,9 +120,12 @@ public class ConfigException extends IllegalArgumentException
 
     /**
      * A message with its control characters (line breaks from a multi-line key or value of the file among them)
-     * escaped, so it stays one line.
+     * escaped as {@code \\uXXXX}, so it stays one line.
+     *
+     * @param message the message, or null.
+     * @return the message on one line.
      */
-    private static String oneLine(final String message)
+    public static String oneLine(final String message)
     {
         if (null == message || message.chars().noneMatch(Character::isISOControl))
         {

@@ -234,6 +234,11 @@ public final class AppConfig
         public String source = "electrum";
         /** mainnet | testnet | signet | regtest. */
         public String network = "mainnet";
+        /**
+         * mempool | confirmed: whether alerts (the stream bridge's {@code alertOn}, unless its section sets it) come
+         * when a payment is first seen, on the server's word, or only once a merkle proof backs it.
+         */
+        public String alertOn = "mempool";
         /** Electrum servers. */
         public Electrum electrum = new Electrum();
         /** What to watch. */

@@ -87,6 +87,30 @@ public record PluginsSettings(
     }
 
     /**
+     * These settings with one key of a plugin's section set when the section does not set it, as a setting outside
+     * the plugins section (such as {@code wallet.alertOn} for the stream bridge) gives a plugin its default.
+     *
+     * @param id    plugin id.
+     * @param key   key of the plugin's own configuration.
+     * @param value its value when the section has none.
+     * @return the settings.
+     */
+    public PluginsSettings withPluginDefault(final String id, final String key, final Object value)
+    {
+        final Section section = section(id);
+        if (null != section.config() && section.config().containsKey(key))
+        {
+            return this;
+        }
+        final Map<String, Object> config = new LinkedHashMap<>(null == section.config() ? Map.of() : section.config());
+        config.put(key, value);
+        final Map<String, Section> sections = new LinkedHashMap<>(plugins);
+        sections.put(id, new Section(section.enabled(), section.backPressure(), section.lagLimit(), section.stallTimeoutMs(),
+            section.quarantineAfterFailures(), config));
+        return new PluginsSettings(dir, watchDebounceMs, defaults, storage, sections);
+    }
+
+    /**
      * Hosting defaults of every plugin ({@code plugins.defaults}); a plugin's descriptor and then its section
      * override them.
      *
