@@ -328,6 +328,8 @@ public final class CommandCenterNode implements AutoCloseable
             // The admin token is not printed with the URLs: commandcenter token show --scope admin prints it.
             urls.put("health", http + "/api/health");
             urls.put("post events", http + "/api/events");
+            urls.put("admin token", "commandcenter token show --scope admin --data-dir " + dataDir +
+                " (for health, posting events, metrics and plugin control)");
         }
         if (null != wallet)
         {

@@ -66,6 +66,8 @@ class NodeHardeningTest
             assertThat(node.token()).isEqualTo(legacy);
             assertThat(node.urls().get("stream-bridge page")).endsWith("?token=" + legacy);
             assertThat(node.urls().get("health")).doesNotContain("token");
+            assertThat(node.urls().get("admin token")).startsWith("commandcenter token show --scope admin --data-dir ")
+                .doesNotContain(node.adminToken());
             assertThat(dataDir.resolve("token")).doesNotExist();
 
             final String base = node.webServer().baseUrl();
