@@ -100,6 +100,25 @@ final class Fixture implements AutoCloseable
     }
 
     /**
+     * Connect offering subprotocols, in order of preference.
+     */
+    TestClient connect(final String pathAndQuery, final String... subprotocols) throws Exception
+    {
+        return TestClient.connect(http, ws(pathAndQuery), null, subprotocols);
+    }
+
+    /**
+     * Connect offering subprotocols and wait until the server has subscribed the client.
+     */
+    TestClient subscribe(final String pathAndQuery, final String... subprotocols) throws Exception
+    {
+        final int before = egress.connectedClients();
+        final TestClient client = connect(pathAndQuery, subprotocols);
+        await().atMost(Duration.ofSeconds(10)).until(() -> egress.connectedClients() > before);
+        return client;
+    }
+
+    /**
      * Connect and wait until the server has subscribed the client.
      */
     TestClient subscribe(final String pathAndQuery) throws Exception
