@@ -61,6 +61,8 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
     final boolean sbe;
     final boolean trace;
     final int dropLimit;
+    /** Output sequence the client resumes after, or -1 when it does not resume. */
+    final long since;
     private final BitSet types;
     private final String rejection;
     private final int rejectionCode;
@@ -113,7 +115,8 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
         final ErrorHandler errorHandler,
         final EventLoopGroup fanoutGroup)
     {
-        this(feed, sbe, trace, types, rejection, POLICY_VIOLATION, dropLimit, closeTimeoutMs, egress, errorHandler, fanoutGroup);
+        this(feed, sbe, trace, types, rejection, POLICY_VIOLATION, -1, dropLimit, closeTimeoutMs, egress, errorHandler,
+            fanoutGroup);
     }
 
     /**
@@ -123,6 +126,7 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
      * @param types          template ids to deliver, or null for all.
      * @param rejection      close reason when the request is refused, null to subscribe.
      * @param rejectionCode  close status sent with the rejection.
+     * @param since          output sequence the client resumes after, or -1 when it does not resume.
      * @param dropLimit      unwritable messages in a row before closing with 1013.
      * @param closeTimeoutMs how long to wait for the client's close frame before closing the connection.
      * @param egress         the fan-out to subscribe to.
@@ -136,6 +140,7 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
         final BitSet types,
         final String rejection,
         final int rejectionCode,
+        final long since,
         final int dropLimit,
         final long closeTimeoutMs,
         final WebSocketEgress egress,
@@ -143,6 +148,7 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
         final EventLoopGroup fanoutGroup)
     {
         this.rejectionCode = rejectionCode;
+        this.since = since;
         this.fanoutGroup = fanoutGroup;
         this.feed = feed;
         this.sbe = sbe;
@@ -236,8 +242,13 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
 
     private void subscribe()
     {
+        final String refusal = egress.subscribe(this);
+        if (null != refusal)
+        {
+            closeWith(POLICY_VIOLATION, refusal);
+            return;
+        }
         subscribed = true;
-        egress.subscribe(this);
         if (null != limits && limits.pingIntervalMs > 0)
         {
             heartbeat = channel.eventLoop().scheduleAtFixedRate(

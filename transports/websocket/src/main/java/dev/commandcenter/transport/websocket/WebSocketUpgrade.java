@@ -23,8 +23,8 @@ import java.util.Locale;
 import static dev.commandcenter.transport.websocket.HttpRequestHandler.WS_PREFIX;
 
 /**
- * {@code GET /ws/<feed>?token=&format=json|sbe&types=A,B&trace=0|1}: checks the upgrade request (origin, token,
- * feed, subprotocol, format, types, trace), completes the WebSocket handshake and hands the connection to a
+ * {@code GET /ws/<feed>?token=&format=json|sbe&types=A,B&trace=0|1&since=SEQ}: checks the upgrade request (origin,
+ * token, feed, subprotocol, format, trace, since, types), completes the WebSocket handshake and hands the connection to a
  * {@link WebSocketSession}. A refused subscription still completes the handshake; the session then closes with the reason.
  * <p>
  * The rendering is chosen by the {@code Sec-WebSocket-Protocol} header ({@value #JSON_V1} or {@value #SBE_V1}, the
@@ -128,6 +128,8 @@ final class WebSocketUpgrade
             SBE_V1.equals(subprotocol) ? "sbe" : "json";
         final String typesParameter = parameter(query, "types", "");
         final String traceParameter = parameter(query, "trace", "0");
+        final String sinceParameter = parameter(query, "since", null);
+        final long since = null == sinceParameter ? -1 : parseSince(sinceParameter);
         String rejection = null;
         int rejectionCode = WebSocketSession.POLICY_VIOLATION;
         BitSet types = null;
@@ -171,6 +173,11 @@ final class WebSocketUpgrade
         {
             rejection = "unknown trace '" + HttpResponses.clientText(traceParameter) + "', expected 0 or 1";
         }
+        else if (null != sinceParameter && since < 0)
+        {
+            rejection = "invalid since '" + HttpResponses.clientText(sinceParameter) +
+                "', expected the seq of the last output received (0 or more)";
+        }
         else if (!typesParameter.isBlank())
         {
             types = new BitSet();
@@ -201,7 +208,7 @@ final class WebSocketUpgrade
         }
 
         final WebSocketSession session = new WebSocketSession(feed, "sbe".equals(format), "1".equals(traceParameter), types, rejection,
-            rejectionCode, ctx.slowConsumerDropLimit(), ctx.closeTimeoutMs(), ctx.egress(), errorPath::onError, fanoutGroup);
+            rejectionCode, since, ctx.slowConsumerDropLimit(), ctx.closeTimeoutMs(), ctx.egress(), errorPath::onError, fanoutGroup);
         final ChannelFuture handshake;
         try
         {
@@ -259,6 +266,28 @@ final class WebSocketUpgrade
             }
         }
         return null;
+    }
+
+    /**
+     * A {@code since=} value: a decimal output sequence.
+     *
+     * @return the sequence, or -1 when it is not a decimal number of 0 or more.
+     */
+    static long parseSince(final String value)
+    {
+        if (value.isEmpty() || value.length() > 18)
+        {
+            return -1;
+        }
+        for (int i = 0; i < value.length(); i++)
+        {
+            final char c = value.charAt(i);
+            if (c < '0' || c > '9')
+            {
+                return -1;
+            }
+        }
+        return Long.parseLong(value);
     }
 
     private static String parameter(final QueryStringDecoder query, final String name, final String defaultValue)

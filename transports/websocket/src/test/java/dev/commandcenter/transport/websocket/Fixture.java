@@ -42,7 +42,18 @@ final class Fixture implements AutoCloseable
     Fixture(final Path dataDir, final int retain, final Consumer<Engine.Context> engineSettings,
         final Consumer<WebServer.Context> serverSettings)
     {
-        egress = new WebSocketEgress(retain);
+        this(dataDir, new WebSocketEgress(retain), engineSettings, serverSettings);
+    }
+
+    Fixture(final Path dataDir, final int retain, final int resumeHistory)
+    {
+        this(dataDir, new WebSocketEgress(retain, resumeHistory), (ctx) -> {}, (ctx) -> {});
+    }
+
+    private Fixture(final Path dataDir, final WebSocketEgress egress, final Consumer<Engine.Context> engineSettings,
+        final Consumer<WebServer.Context> serverSettings)
+    {
+        this.egress = egress;
         final Engine.Context engineContext = new Engine.Context().dataDir(dataDir).plugin(plugin).egress("websocket", egress);
         engineSettings.accept(engineContext);
         engine = Engine.launch(engineContext);
