@@ -681,7 +681,7 @@ public final class WebSocketEgress implements EgressHandler
                         break;
                     }
                 }
-                if (retained.lastEvictedSequence() > since)
+                if (retained.lastEvictedSequence() > since || (0 == retained.capacity() && lastOutputSequence > since))
                 {
                     final long from = first < retained.size() ? retained.sequence(first) : lastOutputSequence + 1;
                     final String gap = "{\"type\":\"gap\",\"missed\":" + (from - since - 1) + ",\"from\":" + from + "}";

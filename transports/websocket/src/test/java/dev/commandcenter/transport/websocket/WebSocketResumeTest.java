@@ -125,6 +125,23 @@ class WebSocketResumeTest
     }
 
     @Test
+    void shouldSendTheGapWhenNoHistoryIsKept() throws Exception
+    {
+        fixture = new Fixture(dataDir, 0, 0);
+        for (int i = 1; i <= 3; i++)
+        {
+            fixture.publishPayment(i);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> fixture.egress.outputs() == 3);
+
+        final TestClient client = fixture.subscribe(FEED + "&since=0");
+
+        assertThat(client.nextText()).isEqualTo("{\"type\":\"gap\",\"missed\":2,\"from\":3}");
+        fixture.publishPayment(4);
+        assertThat(seq(client.nextText())).isEqualTo(3);
+    }
+
+    @Test
     void shouldReplayOnlyTheRetainedMessagesToAClientThatDoesNotResume() throws Exception
     {
         fixture = new Fixture(dataDir, 2, 8);
