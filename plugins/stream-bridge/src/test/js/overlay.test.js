@@ -256,6 +256,43 @@ test('reconnects with a growing backoff that resets once connected', () =>
     assert.equal(p.elements.error.hidden, true);
 });
 
+test('reconnects with since= the seq of the last message received, so a blip loses no alert', () =>
+{
+    const p = page('?token=t');
+    p.sockets[0].open();
+    p.sockets[0].send(overlayAlert(1, { seq: 41 }));
+    p.sockets[0].send(overlayAlert(2, { seq: 42 }));
+    p.sockets[0].close(1006, '');
+
+    p.advance(500);
+    assert.equal(p.sockets.length, 2);
+    assert.equal(p.sockets[1].url, 'ws://127.0.0.1:7300/ws/stream-bridge?token=t&since=42');
+    p.sockets[1].open();
+    p.sockets[1].send({ type: 'gap', missed: 3, from: 46 });
+    p.sockets[1].send(overlayAlert(3, { seq: 46 }));
+    p.sockets[1].close(1006, '');
+
+    p.advance(500);
+    assert.equal(p.sockets[2].url, 'ws://127.0.0.1:7300/ws/stream-bridge?token=t&since=46');
+});
+
+test('reconnects without since when the server refuses the seq after a restart', () =>
+{
+    const p = page('?token=t');
+    p.sockets[0].open();
+    p.sockets[0].send(overlayAlert(1, { seq: 900 }));
+    p.sockets[0].close(1006, '');
+    p.advance(500);
+    assert.equal(p.sockets[1].url, 'ws://127.0.0.1:7300/ws/stream-bridge?token=t&since=900');
+
+    p.sockets[1].close(1008, 'since 900 is ahead of the newest output 3: reconnect without since');
+
+    assert.equal(p.elements.error.hidden, true);
+    p.advance(1000);
+    assert.equal(p.sockets.length, 3);
+    assert.equal(p.sockets[2].url, 'ws://127.0.0.1:7300/ws/stream-bridge?token=t');
+});
+
 test('on a policy close shows the reason and stops reconnecting', () =>
 {
     const p = page('?token=wrong');

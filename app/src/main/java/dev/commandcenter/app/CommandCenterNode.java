@@ -184,7 +184,7 @@ public final class CommandCenterNode implements AutoCloseable
         final boolean serve = config.websocket.enabled && (!replay || ctx.liveActions());
         if (serve)
         {
-            egress = new WebSocketEgress(config.websocket.retain);
+            egress = new WebSocketEgress(config.websocket.retain, config.websocket.resumeHistory);
             engineCtx.egress("websocket", egress);
         }
 

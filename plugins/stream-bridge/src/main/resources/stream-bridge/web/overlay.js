@@ -2,7 +2,9 @@
  * Command Center stream alerts: shows OverlayAlert messages from the stream-bridge plugin one at a
  * time, in arrival order, each for its durationMs. None is dropped; repeats (the server re-sends its
  * last few messages to a new connection) are recognised by alertId; alerts whose showing ended more
- * than a minute ago are skipped.
+ * than a minute ago are skipped. It remembers the seq of the last message it received and reconnects
+ * with since=SEQ, so the server sends every message missed during a network blip (or one gap message
+ * when too many were missed); when the server refuses that seq (it restarted), it reconnects without it.
  *
  * Query options: token=TOKEN (required to connect), debug=1 (show the connection state),
  * test=1 (show a sample alert at once, without connecting).
@@ -37,6 +39,7 @@
     var seenOrder = [];
     var current = null;
     var backoffMs = BACKOFF_MIN_MS;
+    var lastSeq = null;
 
     function setStatus(text)
     {
@@ -135,7 +138,8 @@
     function socketUrl()
     {
         var scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
-        return scheme + '//' + window.location.host + '/ws/stream-bridge?token=' + encodeURIComponent(token);
+        var url = scheme + '//' + window.location.host + '/ws/stream-bridge?token=' + encodeURIComponent(token);
+        return lastSeq === null ? url : url + '&since=' + lastSeq;
     }
 
     function connect()
@@ -173,6 +177,10 @@
             {
                 return;
             }
+            if (message && typeof message.seq === 'number')
+            {
+                lastSeq = message.seq;
+            }
             if (message && message.type === 'OverlayAlert')
             {
                 accept(message);
@@ -182,6 +190,12 @@
         {
             var reason = event.reason || ('code ' + event.code);
             setStatus('closed: ' + reason);
+            if (event.code === CLOSE_POLICY_VIOLATION && lastSeq !== null && /^since /.test(event.reason || ''))
+            {
+                lastSeq = null;
+                reconnectLater();
+                return;
+            }
             if (event.code === CLOSE_POLICY_VIOLATION)
             {
                 showError('Alerts not connected: ' + reason + '. Check the token in this page\'s address.');

@@ -199,6 +199,8 @@ public final class AppConfig
         public boolean acceptWalletEventsOverRest = false;
         /** Messages kept per feed for clients that connect later. */
         public int retain = 32;
+        /** Outputs kept per feed for clients reconnecting with {@code ?since=<seq>}; older ones are reported as a gap. */
+        public int resumeHistory = 1024;
         /** Event loop threads for HTTP: REST, pages and upgrade requests, never behind fan-out writes. */
         public int httpThreads = 1;
         /** Event loop threads carrying upgraded WebSocket connections and their fan-out writes. */

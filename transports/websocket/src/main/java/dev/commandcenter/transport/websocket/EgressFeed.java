@@ -13,19 +13,24 @@ final class EgressFeed
     private static final WebSocketSession[] NO_SESSIONS = new WebSocketSession[0];
 
     final String name;
+    /** Recent messages: the newest {@link #retain} are replayed to a new subscriber, all of them serve resumes. */
     final RetainedMessages retained;
+    /** Messages replayed to a new subscriber that does not resume. */
+    final int retain;
     WebSocketSession[] sessions = NO_SESSIONS;
     /** Subscribed sessions that asked for traced JSON frames. */
     int tracedSessions;
 
     /**
      * @param name   of the feed.
-     * @param retain messages kept for new subscribers; 0 for none.
+     * @param retain  messages replayed to new subscribers; 0 for none.
+     * @param history messages kept for clients resuming with {@code since=}; the ring keeps the larger of both.
      */
-    EgressFeed(final String name, final int retain)
+    EgressFeed(final String name, final int retain, final int history)
     {
         this.name = name;
-        this.retained = new RetainedMessages(retain);
+        this.retain = retain;
+        this.retained = new RetainedMessages(Math.max(retain, history));
     }
 
     /**

@@ -21,7 +21,7 @@ import java.time.Instant;
 /**
  * Renders an output once into buffers holding the payloads of its WebSocket frames, which
  * {@link FrameEncoder} then encodes once for every client: the JSON text clients read, with the leading
- * {@code sequence}, {@code timestamp} and {@code plugin} properties; the same JSON with a trailing {@code trace}
+ * {@code sequence}, {@code timestamp}, {@code plugin} and {@code seq} (output sequence) properties; the same JSON with a trailing {@code trace}
  * object of the stage stamps, for traced clients; and a copy of its SBE bytes.
  * <p>
  * One Jackson generator is kept open over a reusable stream for the renderer's lifetime, the message's fields
@@ -34,6 +34,8 @@ final class JsonRenderer
 {
     /** Property carrying the engine sequence of the input event that caused the output. */
     static final String SEQUENCE_FIELD = "sequence";
+    /** Property carrying the output sequence, which a client resumes from with {@code since=}. */
+    static final String SEQ_FIELD = "seq";
     /** Property carrying the input event's timestamp as ISO-8601. */
     static final String TIMESTAMP_FIELD = "timestamp";
     /** Property carrying the id of the emitting plugin. */
@@ -45,6 +47,7 @@ final class JsonRenderer
         .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
         .build();
     private static final SerializableString SEQUENCE = new SerializedString(SEQUENCE_FIELD);
+    private static final SerializableString SEQ = new SerializedString(SEQ_FIELD);
     private static final SerializableString TIMESTAMP = new SerializedString(TIMESTAMP_FIELD);
     private static final SerializableString PLUGIN = new SerializedString(PLUGIN_FIELD);
     private static final byte[] TRACE_INGRESS = ",\"trace\":{\"ingressNs\":".getBytes(StandardCharsets.US_ASCII);
@@ -93,6 +96,8 @@ final class JsonRenderer
             }
             generator.writeFieldName(PLUGIN);
             generator.writeString(event.pluginId());
+            generator.writeFieldName(SEQ);
+            generator.writeNumber(event.outputSequence());
             fields.writeFields(event.buffer(), event.offset(), generator);
             generator.writeEndObject();
             generator.flush();

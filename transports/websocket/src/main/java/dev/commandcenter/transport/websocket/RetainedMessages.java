@@ -3,7 +3,7 @@ package dev.commandcenter.transport.websocket;
 import io.netty.buffer.ByteBuf;
 
 /**
- * The last N messages of one feed, oldest first, each as its encoded JSON and SBE frames with their payload lengths.
+ * The last N messages of one feed, oldest first, each with its output sequence, each as its encoded JSON and SBE frames with their payload lengths.
  * The ring holds one reference to each buffer and releases it when the entry is overwritten.
  * <p>
  * <b>Note:</b> not thread safe; guarded by the egress lock.
@@ -12,17 +12,20 @@ final class RetainedMessages
 {
     private final int capacity;
     private final int[] templateIds;
+    private final long[] sequences;
     private final ByteBuf[] json;
     private final ByteBuf[] sbe;
     private final int[] jsonLengths;
     private final int[] sbeLengths;
     private int head;
     private int size;
+    private long lastEvictedSequence = -1;
 
     RetainedMessages(final int capacity)
     {
         this.capacity = capacity;
         this.templateIds = new int[capacity];
+        this.sequences = new long[capacity];
         this.json = new ByteBuf[capacity];
         this.sbe = new ByteBuf[capacity];
         this.jsonLengths = new int[capacity];
@@ -33,15 +36,18 @@ final class RetainedMessages
      * Keep a message, evicting the oldest when full; takes a new reference to each buffer.
      */
     void add(
+        final long sequence,
         final int templateId, final ByteBuf jsonBuffer, final int jsonLength, final ByteBuf sbeBuffer, final int sbeLength)
     {
         if (0 == capacity)
         {
+            lastEvictedSequence = sequence;
             return;
         }
         final int index = head;
         if (size == capacity)
         {
+            lastEvictedSequence = sequences[index];
             release(index);
         }
         else
@@ -49,6 +55,7 @@ final class RetainedMessages
             size++;
         }
         templateIds[index] = templateId;
+        sequences[index] = sequence;
         json[index] = jsonBuffer.retain();
         sbe[index] = sbeBuffer.retain();
         jsonLengths[index] = jsonLength;
@@ -59,6 +66,24 @@ final class RetainedMessages
     int size()
     {
         return size;
+    }
+
+    int capacity()
+    {
+        return capacity;
+    }
+
+    /**
+     * Output sequence of the newest entry evicted to make room, or -1 when none was.
+     */
+    long lastEvictedSequence()
+    {
+        return lastEvictedSequence;
+    }
+
+    long sequence(final int i)
+    {
+        return sequences[slot(i)];
     }
 
     /** Index into the arrays of the i-th oldest entry. */
@@ -104,6 +129,7 @@ final class RetainedMessages
         }
         head = 0;
         size = 0;
+        lastEvictedSequence = -1;
     }
 
     private void release(final int index)

@@ -39,7 +39,8 @@ import java.util.function.Supplier;
  *   <li>{@code GET /metrics}: every counter of the counters file as Prometheus text ({@link PrometheusText}) (admin).</li>
  *   <li>{@code POST /api/events}: one message in the JSON view, published into the engine (202 {"receipt":N}) (admin);
  *   wallet events are refused with 422.</li>
- *   <li>{@code GET /ws/<feed>?token=&format=json|sbe&types=A,B}: WebSocket feed of a plugin's output, or {@code all}.</li>
+ *   <li>{@code GET /ws/<feed>?token=&format=json|sbe&types=A,B}: WebSocket feed of a plugin's output, or {@code all};
+ *   subprotocol {@code cc.json.v1} or {@code cc.sbe.v1} selects the rendering ahead of {@code format=}.</li>
  * </ul>
  * Everything but plugin pages needs a token, as {@code ?token=} or {@code Authorization: Bearer}: the overlay
  * token ({@link Scope#OVERLAY}) opens feeds and the index, the admin token ({@link Scope#ADMIN}) everything,

@@ -10,6 +10,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.SystemEpochNanoClock;
 
@@ -65,6 +66,10 @@ public final class WebSocketEgress implements EgressHandler
 
     private final Object lock = new Object();
     private final int retainPerFeed;
+    private final int resumeHistory;
+    private long lastOutputSequence = -1;
+    private final AtomicLong resumesServed = new AtomicLong();
+    private final AtomicLong gapsSent = new AtomicLong();
     private final ByteBufAllocator allocator;
     private final JsonRenderer renderer = new JsonRenderer(JsonView.instance());
     private final FrameEncoder frames;
@@ -113,6 +118,19 @@ public final class WebSocketEgress implements EgressHandler
     }
 
     /**
+     * An egress keeping the given numbers of messages per feed for new subscribers and for resuming clients,
+     * rendering into Netty's pooled allocator.
+     *
+     * @param retainPerFeed messages each feed replays to a new subscriber first; 0 for none.
+     * @param resumeHistory messages each feed keeps for clients resuming with {@code since=}; 0 for none.
+     * @throws IllegalArgumentException when either is negative.
+     */
+    public WebSocketEgress(final int retainPerFeed, final int resumeHistory)
+    {
+        this(retainPerFeed, resumeHistory, PooledByteBufAllocator.DEFAULT, new SystemEpochNanoClock());
+    }
+
+    /**
      * An egress keeping the given number of messages per feed, rendering into the given allocator.
      *
      * @param retainPerFeed messages each feed keeps and replays to a new subscriber first; 0 for none.
@@ -135,15 +153,66 @@ public final class WebSocketEgress implements EgressHandler
      */
     public WebSocketEgress(final int retainPerFeed, final ByteBufAllocator allocator, final EpochNanoClock clock)
     {
+        this(retainPerFeed, retainPerFeed, allocator, clock);
+    }
+
+    /**
+     * An egress keeping the given number of messages per feed for new subscribers and for resuming clients.
+     *
+     * @param retainPerFeed messages each feed replays to a new subscriber first; 0 for none.
+     * @param resumeHistory messages each feed keeps for clients resuming with {@code since=}; 0 for none
+     *                      (the feed keeps the larger of both).
+     * @param allocator     for the rendered buffers, normally pooled.
+     * @param clock         epoch nanoseconds for the {@code egressNs} stamp of traced frames.
+     * @throws IllegalArgumentException when retainPerFeed or resumeHistory is negative.
+     */
+    public WebSocketEgress(
+        final int retainPerFeed, final int resumeHistory, final ByteBufAllocator allocator, final EpochNanoClock clock)
+    {
         this.clock = clock;
         if (retainPerFeed < 0)
         {
             throw new IllegalArgumentException("websocket.retain: expected 0 or more, got " + retainPerFeed);
         }
+        if (resumeHistory < 0)
+        {
+            throw new IllegalArgumentException("websocket.resumeHistory: expected 0 or more, got " + resumeHistory);
+        }
         this.retainPerFeed = retainPerFeed;
+        this.resumeHistory = resumeHistory;
         this.allocator = allocator;
         this.frames = new FrameEncoder(allocator);
-        this.allFeed = new EgressFeed(ALL_FEED, retainPerFeed);
+        this.allFeed = new EgressFeed(ALL_FEED, retainPerFeed, resumeHistory);
+    }
+
+    /**
+     * Messages each feed keeps for clients resuming with {@code since=}.
+     *
+     * @return the count.
+     */
+    public int resumeHistory()
+    {
+        return resumeHistory;
+    }
+
+    /**
+     * Clients that resumed with {@code since=}.
+     *
+     * @return the count.
+     */
+    public long resumesServed()
+    {
+        return resumesServed.get();
+    }
+
+    /**
+     * Gap messages sent to resuming clients whose {@code since=} was older than the history.
+     *
+     * @return the count.
+     */
+    public long gapsSent()
+    {
+        return gapsSent.get();
     }
 
     /**
@@ -349,7 +418,12 @@ public final class WebSocketEgress implements EgressHandler
     {
         outputs.lazySet(outputs.get() + 1);
         final EgressFeed feed = pluginFeed(event.pluginId());
-        final boolean retain = retainPerFeed > 0;
+        final long outputSequence = event.outputSequence();
+        if (outputSequence > lastOutputSequence)
+        {
+            lastOutputSequence = outputSequence;
+        }
+        final boolean retain = allFeed.retained.capacity() > 0;
         if (!retain && 0 == feed.sessions.length && 0 == allFeed.sessions.length)
         {
             return;
@@ -393,8 +467,8 @@ public final class WebSocketEgress implements EgressHandler
             final int templateId = event.templateId();
             if (retain)
             {
-                feed.retained.add(templateId, json, jsonLength, sbe, sbeLength);
-                allFeed.retained.add(templateId, json, jsonLength, sbe, sbeLength);
+                feed.retained.add(outputSequence, templateId, json, jsonLength, sbe, sbeLength);
+                allFeed.retained.add(outputSequence, templateId, json, jsonLength, sbe, sbeLength);
             }
             jsonEntries = 0;
             tracedEntries = 0;
@@ -545,7 +619,7 @@ public final class WebSocketEgress implements EgressHandler
         EgressFeed feed = feeds.get(pluginId);
         if (null == feed)
         {
-            feed = new EgressFeed(pluginId, retainPerFeed);
+            feed = new EgressFeed(pluginId, retainPerFeed, resumeHistory);
             feeds.put(pluginId, feed);
         }
         lastPluginId = pluginId;
@@ -573,21 +647,53 @@ public final class WebSocketEgress implements EgressHandler
     }
 
     /**
-     * Subscribe a session to its feed: replay the feed's retained messages, then deliver live ones.
-     * Called on the session's event loop once its handshake is complete: the replay is written right away, and
-     * live messages are queued to the same event loop after it.
+     * Subscribe a session to its feed: replay the feed's retained messages (or, when it resumes with
+     * {@code since=}, every kept message after that sequence, preceded by a gap message when older ones were
+     * evicted), then deliver live ones. Called on the session's event loop once its handshake is complete: the
+     * replay is written right away, and live messages are queued to the same event loop after it.
+     *
+     * @return null when subscribed, else why the session's {@code since=} is refused.
      */
-    void subscribe(final WebSocketSession session)
+    String subscribe(final WebSocketSession session)
     {
         synchronized (lock)
         {
             final EgressFeed feed = ALL_FEED.equals(session.feed) ? allFeed : pluginFeed(session.feed);
             final Channel channel = session.channel();
-            session.fanoutLoop = fanoutLoop(channel.eventLoop());
             final RetainedMessages retained = feed.retained;
+            final long since = session.since;
+            int first = Math.max(0, retained.size() - feed.retain);
             int sent = 0;
             long bytes = 0;
-            for (int i = 0, size = retained.size(); i < size; i++)
+            if (since >= 0)
+            {
+                if (since > lastOutputSequence)
+                {
+                    return "since " + since + " is ahead of the newest output " + lastOutputSequence +
+                        ": reconnect without since (the server may have restarted)";
+                }
+                first = retained.size();
+                for (int i = 0, size = retained.size(); i < size; i++)
+                {
+                    if (retained.sequence(i) > since)
+                    {
+                        first = i;
+                        break;
+                    }
+                }
+                if (retained.lastEvictedSequence() > since || (0 == retained.capacity() && lastOutputSequence > since))
+                {
+                    final long from = first < retained.size() ? retained.sequence(first) : lastOutputSequence + 1;
+                    final String gap = "{\"type\":\"gap\",\"missed\":" + (from - since - 1) + ",\"from\":" + from + "}";
+                    channel.write(new TextWebSocketFrame(gap), channel.voidPromise());
+                    sent++;
+                    bytes += gap.length();
+                    gapsSent.incrementAndGet();
+                }
+                resumesServed.incrementAndGet();
+            }
+            session.fanoutLoop = fanoutLoop(channel.eventLoop());
+            for (int i = first, size = retained.size(); i < size; i++)
             {
                 if (session.accepts(retained.templateId(i)))
                 {
@@ -612,6 +718,7 @@ public final class WebSocketEgress implements EgressHandler
                 jsonSessions++;
             }
             counters.clients.setRelease(++connectedClients);
+            return null;
         }
     }
 

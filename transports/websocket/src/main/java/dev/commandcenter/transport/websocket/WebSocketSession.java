@@ -46,6 +46,8 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
 {
     /** Close status: policy violation (bad token, origin, feed or parameters). */
     static final int POLICY_VIOLATION = 1008;
+    /** Close status: protocol error (no subprotocol the server speaks). */
+    static final int PROTOCOL_ERROR = 1002;
     /** Close status: try again later (slow consumer). */
     static final int TRY_AGAIN_LATER = 1013;
     /** Close status: going away (server shutting down). */
@@ -59,8 +61,11 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
     final boolean sbe;
     final boolean trace;
     final int dropLimit;
+    /** Output sequence the client resumes after, or -1 when it does not resume. */
+    final long since;
     private final BitSet types;
     private final String rejection;
+    private final int rejectionCode;
     private final long closeTimeoutMs;
     private final WebSocketEgress egress;
     private final ErrorHandler errorHandler;
@@ -110,6 +115,40 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
         final ErrorHandler errorHandler,
         final EventLoopGroup fanoutGroup)
     {
+        this(feed, sbe, trace, types, rejection, POLICY_VIOLATION, -1, dropLimit, closeTimeoutMs, egress, errorHandler,
+            fanoutGroup);
+    }
+
+    /**
+     * @param feed           feed name.
+     * @param sbe            binary SBE frames rather than JSON text.
+     * @param trace          JSON frames carry the stage stamps (ignored for SBE).
+     * @param types          template ids to deliver, or null for all.
+     * @param rejection      close reason when the request is refused, null to subscribe.
+     * @param rejectionCode  close status sent with the rejection.
+     * @param since          output sequence the client resumes after, or -1 when it does not resume.
+     * @param dropLimit      unwritable messages in a row before closing with 1013.
+     * @param closeTimeoutMs how long to wait for the client's close frame before closing the connection.
+     * @param egress         the fan-out to subscribe to.
+     * @param errorHandler   the server's error path: counts client disconnects, reports anything else.
+     * @param fanoutGroup    event loops the connection moves to before subscribing, or null to stay where it is.
+     */
+    WebSocketSession(
+        final String feed,
+        final boolean sbe,
+        final boolean trace,
+        final BitSet types,
+        final String rejection,
+        final int rejectionCode,
+        final long since,
+        final int dropLimit,
+        final long closeTimeoutMs,
+        final WebSocketEgress egress,
+        final ErrorHandler errorHandler,
+        final EventLoopGroup fanoutGroup)
+    {
+        this.rejectionCode = rejectionCode;
+        this.since = since;
         this.fanoutGroup = fanoutGroup;
         this.feed = feed;
         this.sbe = sbe;
@@ -153,7 +192,7 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
         }
         else if (null != rejection)
         {
-            closeWith(POLICY_VIOLATION, rejection);
+            closeWith(rejectionCode, rejection);
         }
         else if (future.channel().isActive())
         {
@@ -203,8 +242,13 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
 
     private void subscribe()
     {
+        final String refusal = egress.subscribe(this);
+        if (null != refusal)
+        {
+            closeWith(POLICY_VIOLATION, refusal);
+            return;
+        }
         subscribed = true;
-        egress.subscribe(this);
         if (null != limits && limits.pingIntervalMs > 0)
         {
             heartbeat = channel.eventLoop().scheduleAtFixedRate(

@@ -23,14 +23,24 @@ import java.util.Locale;
 import static dev.commandcenter.transport.websocket.HttpRequestHandler.WS_PREFIX;
 
 /**
- * {@code GET /ws/<feed>?token=&format=json|sbe&types=A,B&trace=0|1}: checks the upgrade request (origin, token,
- * feed, format, types, trace), completes the WebSocket handshake and hands the connection to a {@link WebSocketSession}.
- * A refused subscription still completes the handshake; the session then closes with the reason.
+ * {@code GET /ws/<feed>?token=&format=json|sbe&types=A,B&trace=0|1&since=SEQ}: checks the upgrade request (origin,
+ * token, feed, subprotocol, format, trace, since, types), completes the WebSocket handshake and hands the connection to a
+ * {@link WebSocketSession}. A refused subscription still completes the handshake; the session then closes with the reason.
+ * <p>
+ * The rendering is chosen by the {@code Sec-WebSocket-Protocol} header ({@value #JSON_V1} or {@value #SBE_V1}, the
+ * first one the client offers that the server knows, answered in the 101 response), else by {@code format=}, else JSON.
+ * A client offering only unknown subprotocols is closed with 1002; a {@code format=} that disagrees with the chosen
+ * subprotocol is closed with 1008.
  * <p>
  * <b>Note:</b> shared by every connection; each call runs on the connection's event loop.
  */
 final class WebSocketUpgrade
 {
+    /** Subprotocol selecting JSON text frames. */
+    static final String JSON_V1 = "cc.json.v1";
+    /** Subprotocol selecting SBE binary frames. */
+    static final String SBE_V1 = "cc.sbe.v1";
+
     private final WebServer.Context ctx;
     private final AccessPolicy accessPolicy;
     private final FeedCatalog feedCatalog;
@@ -111,10 +121,17 @@ final class WebSocketUpgrade
         }
 
         final String feed = path.substring(WS_PREFIX.length());
-        final String format = parameter(query, "format", "json").toLowerCase(Locale.ROOT);
+        final String offered = offeredSubprotocols(request);
+        final String subprotocol = selectSubprotocol(offered);
+        final String formatParameter = parameter(query, "format", null);
+        final String format = null != formatParameter ? formatParameter.toLowerCase(Locale.ROOT) :
+            SBE_V1.equals(subprotocol) ? "sbe" : "json";
         final String typesParameter = parameter(query, "types", "");
         final String traceParameter = parameter(query, "trace", "0");
+        final String sinceParameter = parameter(query, "since", null);
+        final long since = null == sinceParameter ? -1 : parseSince(sinceParameter);
         String rejection = null;
+        int rejectionCode = WebSocketSession.POLICY_VIOLATION;
         BitSet types = null;
         byte[] tokenDigest = null;
         final String candidate = AccessPolicy.candidate(query, request.headers());
@@ -138,13 +155,28 @@ final class WebSocketUpgrade
             rejection = "unknown feed '" + HttpResponses.clientText(feed) + "', expected one of " +
                 String.join(", ", feedCatalog.feedNames());
         }
+        else if (null != offered && null == subprotocol)
+        {
+            rejection = "unsupported subprotocol " + HttpResponses.clientText(offered) + ": expected " + JSON_V1 + " or " + SBE_V1;
+            rejectionCode = WebSocketSession.PROTOCOL_ERROR;
+        }
         else if (!"json".equals(format) && !"sbe".equals(format))
         {
             rejection = "unknown format '" + HttpResponses.clientText(format) + "', expected json or sbe";
         }
+        else if (null != subprotocol && !subprotocol.equals("sbe".equals(format) ? SBE_V1 : JSON_V1))
+        {
+            rejection = "subprotocol " + subprotocol + " disagrees with format=" + format +
+                ": drop format= or make them agree";
+        }
         else if (!"0".equals(traceParameter) && !"1".equals(traceParameter))
         {
             rejection = "unknown trace '" + HttpResponses.clientText(traceParameter) + "', expected 0 or 1";
+        }
+        else if (null != sinceParameter && since < 0)
+        {
+            rejection = "invalid since '" + HttpResponses.clientText(sinceParameter) +
+                "', expected the seq of the last output received (0 or more)";
         }
         else if (!typesParameter.isBlank())
         {
@@ -168,7 +200,7 @@ final class WebSocketUpgrade
 
         final String host = request.headers().get(HttpHeaderNames.HOST, "localhost");
         final WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
-            "ws://" + host + path, null, decoderConfig).newHandshaker(request);
+            "ws://" + host + path, subprotocol, decoderConfig).newHandshaker(request);
         if (null == handshaker)
         {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(context.channel());
@@ -176,7 +208,7 @@ final class WebSocketUpgrade
         }
 
         final WebSocketSession session = new WebSocketSession(feed, "sbe".equals(format), "1".equals(traceParameter), types, rejection,
-            ctx.slowConsumerDropLimit(), ctx.closeTimeoutMs(), ctx.egress(), errorPath::onError, fanoutGroup);
+            rejectionCode, since, ctx.slowConsumerDropLimit(), ctx.closeTimeoutMs(), ctx.egress(), errorPath::onError, fanoutGroup);
         final ChannelFuture handshake;
         try
         {
@@ -194,6 +226,68 @@ final class WebSocketUpgrade
             tokenSessions.add(session, context.channel(), tokenDigest);
         }
         handshake.addListener(session);
+    }
+
+    /**
+     * The subprotocols a request offers, as sent (comma separated across all its {@code Sec-WebSocket-Protocol} headers).
+     *
+     * @param request the upgrade request.
+     * @return the offered subprotocols, or null when it offers none.
+     */
+    static String offeredSubprotocols(final FullHttpRequest request)
+    {
+        final List<String> headers = request.headers().getAll(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
+        if (headers.isEmpty())
+        {
+            return null;
+        }
+        final String offered = String.join(", ", headers).trim();
+        return offered.isEmpty() ? null : offered;
+    }
+
+    /**
+     * The first known subprotocol of an offer, in the client's order of preference.
+     *
+     * @param offered comma separated subprotocols, or null.
+     * @return {@link #JSON_V1}, {@link #SBE_V1}, or null when none is offered or none is known.
+     */
+    static String selectSubprotocol(final String offered)
+    {
+        if (null == offered)
+        {
+            return null;
+        }
+        for (final String candidate : offered.split(","))
+        {
+            final String name = candidate.trim();
+            if (JSON_V1.equals(name) || SBE_V1.equals(name))
+            {
+                return name;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A {@code since=} value: a decimal output sequence.
+     *
+     * @return the sequence, or -1 when it is not a decimal number of 0 or more.
+     */
+    static long parseSince(final String value)
+    {
+        if (value.isEmpty() || value.length() > 18)
+        {
+            return -1;
+        }
+        for (int i = 0; i < value.length(); i++)
+        {
+            final char c = value.charAt(i);
+            if (c < '0' || c > '9')
+            {
+                return -1;
+            }
+        }
+        return Long.parseLong(value);
     }
 
     private static String parameter(final QueryStringDecoder query, final String name, final String defaultValue)

@@ -42,7 +42,18 @@ final class Fixture implements AutoCloseable
     Fixture(final Path dataDir, final int retain, final Consumer<Engine.Context> engineSettings,
         final Consumer<WebServer.Context> serverSettings)
     {
-        egress = new WebSocketEgress(retain);
+        this(dataDir, new WebSocketEgress(retain), engineSettings, serverSettings);
+    }
+
+    Fixture(final Path dataDir, final int retain, final int resumeHistory)
+    {
+        this(dataDir, new WebSocketEgress(retain, resumeHistory), (ctx) -> {}, (ctx) -> {});
+    }
+
+    private Fixture(final Path dataDir, final WebSocketEgress egress, final Consumer<Engine.Context> engineSettings,
+        final Consumer<WebServer.Context> serverSettings)
+    {
+        this.egress = egress;
         final Engine.Context engineContext = new Engine.Context().dataDir(dataDir).plugin(plugin).egress("websocket", egress);
         engineSettings.accept(engineContext);
         engine = Engine.launch(engineContext);
@@ -97,6 +108,25 @@ final class Fixture implements AutoCloseable
     TestClient connect(final String pathAndQuery) throws Exception
     {
         return TestClient.connect(http, ws(pathAndQuery), null);
+    }
+
+    /**
+     * Connect offering subprotocols, in order of preference.
+     */
+    TestClient connect(final String pathAndQuery, final String... subprotocols) throws Exception
+    {
+        return TestClient.connect(http, ws(pathAndQuery), null, subprotocols);
+    }
+
+    /**
+     * Connect offering subprotocols and wait until the server has subscribed the client.
+     */
+    TestClient subscribe(final String pathAndQuery, final String... subprotocols) throws Exception
+    {
+        final int before = egress.connectedClients();
+        final TestClient client = connect(pathAndQuery, subprotocols);
+        await().atMost(Duration.ofSeconds(10)).until(() -> egress.connectedClients() > before);
+        return client;
     }
 
     /**

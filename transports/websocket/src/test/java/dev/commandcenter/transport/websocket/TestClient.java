@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -33,11 +34,21 @@ final class TestClient implements WebSocket.Listener
 
     static TestClient connect(final HttpClient http, final URI uri, final String origin) throws Exception
     {
+        return connect(http, uri, origin, new String[0]);
+    }
+
+    static TestClient connect(final HttpClient http, final URI uri, final String origin, final String... subprotocols)
+        throws Exception
+    {
         final TestClient client = new TestClient();
         final WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
         if (null != origin)
         {
             builder.header("Origin", origin);
+        }
+        if (subprotocols.length > 0)
+        {
+            builder.subprotocols(subprotocols[0], Arrays.copyOfRange(subprotocols, 1, subprotocols.length));
         }
         client.webSocket = builder.buildAsync(uri, client).get(10, TimeUnit.SECONDS);
         return client;
