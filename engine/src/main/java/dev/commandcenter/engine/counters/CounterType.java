@@ -97,6 +97,12 @@ public enum CounterType
     /** Web connections that ended with a reset or broken pipe: an ordinary client disconnect, counted, not an error. */
     WEB_PEER_RESETS(36, "web connections reset by peer",
         Kind.COUNTER, "commandcenter_web_peer_resets_total", null),
+    /** WebSocket clients that reconnected with {@code since=} and were sent what they missed from the history. */
+    WS_RESUMES(37, "websocket resumes",
+        Kind.COUNTER, "commandcenter_websocket_resumes_total", null),
+    /** Resuming WebSocket clients sent a {@code gap} message: what they asked for was older than the history. */
+    WS_GAPS(39, "websocket gaps",
+        Kind.COUNTER, "commandcenter_websocket_gaps_total", null),
     /** Web connections a hardening limit closed or refused, one counter per limit (label suffix). */
     WEB_LIMITS(38, "web limits tripped",
         Kind.COUNTER, "commandcenter_web_limit_trips_total", "limit"),

@@ -24,19 +24,25 @@ final class EgressCounters
     final AtomicCounter bytesSent;
     final AtomicCounter drops;
     final AtomicCounter slowCloses;
+    final AtomicCounter resumes;
+    final AtomicCounter gaps;
 
     private EgressCounters(
         final AtomicCounter clients,
         final AtomicCounter framesSent,
         final AtomicCounter bytesSent,
         final AtomicCounter drops,
-        final AtomicCounter slowCloses)
+        final AtomicCounter slowCloses,
+        final AtomicCounter resumes,
+        final AtomicCounter gaps)
     {
         this.clients = clients;
         this.framesSent = framesSent;
         this.bytesSent = bytesSent;
         this.drops = drops;
         this.slowCloses = slowCloses;
+        this.resumes = resumes;
+        this.gaps = gaps;
     }
 
     /**
@@ -49,23 +55,29 @@ final class EgressCounters
             allocator.allocate(CounterType.WS_FRAMES_SENT, ""),
             allocator.allocate(CounterType.WS_BYTES_SENT, ""),
             allocator.allocate(CounterType.WS_DROPS, ""),
-            allocator.allocate(CounterType.WS_SLOW_CLOSES, ""));
+            allocator.allocate(CounterType.WS_SLOW_CLOSES, ""),
+            allocator.allocate(CounterType.WS_RESUMES, ""),
+            allocator.allocate(CounterType.WS_GAPS, ""));
     }
 
     /**
      * Counters in a small buffer of their own, outside any counters file.
      */
     static EgressCounters detached(
-        final long clients, final long framesSent, final long bytesSent, final long drops, final long slowCloses)
+        final long clients, final long framesSent, final long bytesSent, final long drops, final long slowCloses,
+        final long resumes, final long gaps)
     {
-        final UnsafeBuffer values = new UnsafeBuffer(ByteBuffer.allocateDirect(5 * CountersReader.COUNTER_LENGTH));
+        final UnsafeBuffer values = new UnsafeBuffer(ByteBuffer.allocateDirect(7 * CountersReader.COUNTER_LENGTH));
         final EgressCounters counters = new EgressCounters(new AtomicCounter(values, 0), new AtomicCounter(values, 1),
-            new AtomicCounter(values, 2), new AtomicCounter(values, 3), new AtomicCounter(values, 4));
+            new AtomicCounter(values, 2), new AtomicCounter(values, 3), new AtomicCounter(values, 4),
+            new AtomicCounter(values, 5), new AtomicCounter(values, 6));
         counters.clients.set(clients);
         counters.framesSent.set(framesSent);
         counters.bytesSent.set(bytesSent);
         counters.drops.set(drops);
         counters.slowCloses.set(slowCloses);
+        counters.resumes.set(resumes);
+        counters.gaps.set(gaps);
         return counters;
     }
 
@@ -74,7 +86,8 @@ final class EgressCounters
      */
     EgressCounters detachedCopy()
     {
-        return detached(clients.get(), framesSent.get(), bytesSent.get(), drops.get(), slowCloses.get());
+        return detached(clients.get(), framesSent.get(), bytesSent.get(), drops.get(), slowCloses.get(), resumes.get(),
+            gaps.get());
     }
 
     /**
@@ -87,6 +100,8 @@ final class EgressCounters
         bytesSent.setRelease(other.bytesSent.get());
         drops.setRelease(other.drops.get());
         slowCloses.setRelease(other.slowCloses.get());
+        resumes.setRelease(other.resumes.get());
+        gaps.setRelease(other.gaps.get());
     }
 
     /**
@@ -99,5 +114,7 @@ final class EgressCounters
         bytesSent.close();
         drops.close();
         slowCloses.close();
+        resumes.close();
+        gaps.close();
     }
 }

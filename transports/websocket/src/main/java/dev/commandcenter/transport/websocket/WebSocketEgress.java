@@ -68,8 +68,6 @@ public final class WebSocketEgress implements EgressHandler
     private final int retainPerFeed;
     private final int resumeHistory;
     private long lastOutputSequence = -1;
-    private final AtomicLong resumesServed = new AtomicLong();
-    private final AtomicLong gapsSent = new AtomicLong();
     private final ByteBufAllocator allocator;
     private final JsonRenderer renderer = new JsonRenderer(JsonView.instance());
     private final FrameEncoder frames;
@@ -94,7 +92,7 @@ public final class WebSocketEgress implements EgressHandler
 
     private int connectedClients;
     private final AtomicLong outputs = new AtomicLong();
-    private volatile EgressCounters counters = EgressCounters.detached(0, 0, 0, 0, 0);
+    private volatile EgressCounters counters = EgressCounters.detached(0, 0, 0, 0, 0, 0, 0);
     private boolean bound;
 
     /**
@@ -202,7 +200,7 @@ public final class WebSocketEgress implements EgressHandler
      */
     public long resumesServed()
     {
-        return resumesServed.get();
+        return counters.resumes.get();
     }
 
     /**
@@ -212,7 +210,7 @@ public final class WebSocketEgress implements EgressHandler
      */
     public long gapsSent()
     {
-        return gapsSent.get();
+        return counters.gaps.get();
     }
 
     /**
@@ -688,9 +686,9 @@ public final class WebSocketEgress implements EgressHandler
                     channel.write(new TextWebSocketFrame(gap), channel.voidPromise());
                     sent++;
                     bytes += gap.length();
-                    gapsSent.incrementAndGet();
+                    counters.gaps.increment();
                 }
-                resumesServed.incrementAndGet();
+                counters.resumes.increment();
             }
             session.fanoutLoop = fanoutLoop(channel.eventLoop());
             for (int i = first, size = retained.size(); i < size; i++)
