@@ -2,6 +2,7 @@ package dev.commandcenter.perf.soak;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -142,6 +143,36 @@ abstract class AbstractAttacker implements Attacker
             release(socket);
             return null;
         }
+    }
+
+    /**
+     * Write the same chunk to a socket, never reading, until the phase ends or the attacker's byte bound is reached;
+     * at the bound the socket is held open until the phase ends.
+     *
+     * @param socket   connected socket.
+     * @param chunk    bytes written each time.
+     * @param perChunk requests or frames in one chunk, for the statistics.
+     * @param maxBytes the attacker's byte bound.
+     * @return true when the bound was reached (the attacker stops), false when the phase ended first.
+     * @throws IOException when the engine closes the connection.
+     */
+    final boolean flood(final Socket socket, final byte[] chunk, final int perChunk, final long maxBytes)
+        throws IOException
+    {
+        final OutputStream out = socket.getOutputStream();
+        while (running && stats.bytesSent.get() < maxBytes)
+        {
+            out.write(chunk);
+            stats.bytesSent.addAndGet(chunk.length);
+            stats.requests.addAndGet(perChunk);
+        }
+        if (stats.bytesSent.get() >= maxBytes)
+        {
+            stats.note("byte bound reached; holding the socket until the phase ends");
+            hold(socket);
+            return true;
+        }
+        return false;
     }
 
     /**

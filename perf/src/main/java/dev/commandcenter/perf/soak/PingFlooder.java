@@ -98,17 +98,8 @@ final class PingFlooder extends AbstractAttacker
                     ended(socket, true);
                     continue;
                 }
-                final OutputStream out = socket.getOutputStream();
-                while (running && stats.bytesSent.get() < maxBytes)
+                if (flood(socket, chunk, FRAMES_PER_WRITE, maxBytes))
                 {
-                    out.write(chunk);
-                    stats.bytesSent.addAndGet(chunk.length);
-                    stats.requests.addAndGet(FRAMES_PER_WRITE);
-                }
-                if (stats.bytesSent.get() >= maxBytes)
-                {
-                    stats.note("byte bound reached; holding the socket until the phase ends");
-                    hold(socket);
                     return;
                 }
                 ended(socket, false);

@@ -1,7 +1,6 @@
 package dev.commandcenter.perf.soak;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -57,17 +56,8 @@ final class Pipeliner extends AbstractAttacker
             }
             try
             {
-                final OutputStream out = socket.getOutputStream();
-                while (running && stats.bytesSent.get() < maxBytes)
+                if (flood(socket, chunk, REQUESTS_PER_WRITE, maxBytes))
                 {
-                    out.write(chunk);
-                    stats.bytesSent.addAndGet(chunk.length);
-                    stats.requests.addAndGet(REQUESTS_PER_WRITE);
-                }
-                if (stats.bytesSent.get() >= maxBytes)
-                {
-                    stats.note("byte bound reached; holding the socket until the phase ends");
-                    hold(socket);
                     return;
                 }
                 ended(socket, false);
