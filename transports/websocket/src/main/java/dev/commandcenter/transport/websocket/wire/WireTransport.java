@@ -1,0 +1,122 @@
+package dev.commandcenter.transport.websocket.wire;
+
+import org.agrona.DirectBuffer;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+
+/**
+ * A transport that owns the listening socket and the connections on it, parses HTTP requests and WebSocket frames
+ * itself (handshake, masking, fragments, control frames, UTF-8 validation of text) and exchanges whole requests,
+ * whole messages and connection events with the server. Connections are named by ids the transport hands out,
+ * never reused while the transport runs.
+ * <p>
+ * <b>Note:</b> {@link #start(WireSettings, WireListener)} and {@link #close()} are called by one thread; every
+ * other method is thread safe (event loops of the server call them concurrently) and never blocks.
+ */
+public interface WireTransport extends AutoCloseable
+{
+    /** {@link #send} queued the message. */
+    int SENT = 0;
+
+    /** {@link #send} did not queue the message: the connection is closed or unknown. */
+    int GONE = -1;
+
+    /**
+     * {@link #send} did not queue the message: the connection's queue holds {@link
+     * WireSettings#maxQueuedBytesPerConnection()} or more, or the transport's command ring is full. The message is
+     * dropped; the server applies its slow-client policy.
+     */
+    int FULL = -2;
+
+    /**
+     * Name of the backend for the start log line, e.g. {@code native}.
+     *
+     * @return the name.
+     */
+    String name();
+
+    /**
+     * Version of what runs underneath, e.g. {@code libwebsockets 4.1.6}.
+     *
+     * @return the version text.
+     */
+    String version();
+
+    /**
+     * Bind and start serving; from now on the listener is called from the transport's own thread.
+     *
+     * @param settings what to bind and the limits to apply.
+     * @param listener told of requests, messages and connection events.
+     * @return the address bound (the port is the real one when settings asked for 0).
+     * @throws IOException when the address cannot be bound; the message names the address.
+     */
+    InetSocketAddress start(WireSettings settings, WireListener listener) throws IOException;
+
+    /**
+     * Answer an HTTP request given to {@link WireListener#onRequest(long, WireRequest)}, once.
+     *
+     * @param connection  the connection the request came on.
+     * @param status      HTTP status code.
+     * @param headers     response header names and values, alternating ({@code content-length} is added).
+     * @param body        the body, read from offset to offset + length.
+     * @param offset      of the body in the buffer.
+     * @param length      of the body; 0 for none.
+     * @param closeAfter  close the connection once the response is written, else keep it alive.
+     * @return {@link #SENT}, {@link #GONE} or {@link #FULL}.
+     */
+    int respond(
+        long connection, int status, String[] headers, DirectBuffer body, int offset, int length, boolean closeAfter);
+
+    /**
+     * Queue one whole WebSocket message on an open connection.
+     *
+     * @param connection an open WebSocket connection.
+     * @param binary     binary message, else text (UTF-8).
+     * @param buffer     the payload, read from offset to offset + length before this returns.
+     * @param offset     of the payload in the buffer.
+     * @param length     of the payload.
+     * @return {@link #SENT}, {@link #GONE} or {@link #FULL}.
+     */
+    int send(long connection, boolean binary, DirectBuffer buffer, int offset, int length);
+
+    /**
+     * Send a ping on an open WebSocket connection (the pong comes to {@link WireListener#onPong(long)}).
+     *
+     * @param connection an open WebSocket connection.
+     * @return {@link #SENT}, {@link #GONE} or {@link #FULL}.
+     */
+    int ping(long connection);
+
+    /**
+     * Start the close handshake on a WebSocket connection, after what is queued for it; the transport drops the
+     * connection when the peer does not answer in time. {@link WireListener#onClosed} follows.
+     *
+     * @param connection a WebSocket connection.
+     * @param code       close code, e.g. 1008.
+     * @param reason     close reason, at most 123 bytes of UTF-8 (longer is cut).
+     */
+    void close(long connection, int code, String reason);
+
+    /**
+     * Drop a connection (HTTP or WebSocket) now, without a close handshake and without writing what is queued.
+     *
+     * @param connection the connection.
+     */
+    void abort(long connection);
+
+    /**
+     * Stop reading from a connection (back-pressure towards the peer) or start again.
+     *
+     * @param connection the connection.
+     * @param read       true to read, false to stop reading.
+     */
+    void read(long connection, boolean read);
+
+    /**
+     * Stop serving: close the listening socket and every connection, stop the transport's threads, free its
+     * memory. Idempotent.
+     */
+    @Override
+    void close();
+}
