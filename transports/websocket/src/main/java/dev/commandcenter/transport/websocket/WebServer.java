@@ -158,6 +158,11 @@ public final class WebServer implements AutoCloseable
     public static WebServer launch(final Context ctx)
     {
         ctx.conclude();
+        if (null != ctx.wireTransport())
+        {
+            throw new UnsupportedOperationException("websocket backend " + ctx.wireTransport().name() +
+                ": serving through a wire transport is not built yet");
+        }
         return new WebServer(ctx);
     }
 
@@ -352,6 +357,7 @@ public final class WebServer implements AutoCloseable
      */
     public static final class Context
     {
+        private dev.commandcenter.transport.websocket.wire.WireTransport wireTransport;
         /** Default address to listen on: loopback only. */
         public static final String BIND_ADDRESS_DEFAULT = "127.0.0.1";
         /** Default port. */
@@ -1549,6 +1555,27 @@ public final class WebServer implements AutoCloseable
         public Set<String> feeds()
         {
             return feeds;
+        }
+
+        /**
+         * Serve through a transport that owns the socket (the native backend) instead of Netty's listening socket;
+         * null (the default) for Netty.
+         *
+         * @param wireTransport a transport not yet started, or null.
+         * @return this for a fluent API.
+         */
+        public Context wireTransport(final dev.commandcenter.transport.websocket.wire.WireTransport wireTransport)
+        {
+            this.wireTransport = wireTransport;
+            return this;
+        }
+
+        /**
+         * @return the transport that owns the socket, or null for Netty.
+         */
+        public dev.commandcenter.transport.websocket.wire.WireTransport wireTransport()
+        {
+            return wireTransport;
         }
 
         /**
