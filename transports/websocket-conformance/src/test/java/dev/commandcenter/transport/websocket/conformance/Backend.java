@@ -28,6 +28,8 @@ final class Backend
     static final String NETTY = "netty";
     /** System property: {@code false} when the native backend was not built, so an unavailable one is skipped. */
     static final String NATIVE_BUILT_PROP_NAME = "cc.native.built";
+    /** System property: names of the backends to run, comma separated, e.g. {@code netty}; all found when unset. */
+    static final String BACKENDS_PROP_NAME = "cc.conformance.backends";
 
     /**
      * Where a backend knowingly departs from the protocol the issue describes; the case asserts what the backend
@@ -58,6 +60,31 @@ final class Backend
     }
 
     /**
+     * The backends to run: every one found, or those named by {@value #BACKENDS_PROP_NAME}; a name not found is a
+     * backend that fails with the names that were found.
+     *
+     * @return the backends.
+     */
+    static List<Backend> selected()
+    {
+        final String names = System.getProperty(BACKENDS_PROP_NAME, "").trim();
+        final List<Backend> found = all();
+        if (names.isEmpty())
+        {
+            return found;
+        }
+        final List<Backend> selected = new ArrayList<>();
+        for (final String name : names.split(","))
+        {
+            final Backend backend = found.stream().filter((candidate) -> candidate.name.equals(name.trim())).findFirst()
+                .orElseGet(() -> new Backend(name.trim(), null, "not found; " + BACKENDS_PROP_NAME + " may name " +
+                    String.join(", ", found.stream().map(Backend::name).toList()), EnumSet.noneOf(Deviation.class)));
+            selected.add(backend);
+        }
+        return selected;
+    }
+
+    /**
      * Every backend: Netty, then each provider on the class path in the order {@link ServiceLoader} finds them.
      *
      * @return the backends, Netty first.
@@ -70,8 +97,7 @@ final class Backend
         {
             for (final WireTransportProvider provider : ServiceLoader.load(WireTransportProvider.class))
             {
-                backends.add(new Backend(
-                    provider.name(), provider, provider.unavailableReason(), EnumSet.noneOf(Deviation.class)));
+                backends.add(of(provider));
             }
         }
         catch (final ServiceConfigurationError ex)
@@ -80,6 +106,17 @@ final class Backend
                 EnumSet.noneOf(Deviation.class)));
         }
         return backends;
+    }
+
+    /**
+     * The backend of a wire transport provider, asking it once whether it can run here.
+     *
+     * @param provider the provider.
+     * @return the backend.
+     */
+    static Backend of(final WireTransportProvider provider)
+    {
+        return new Backend(provider.name(), provider, provider.unavailableReason(), EnumSet.noneOf(Deviation.class));
     }
 
     /**

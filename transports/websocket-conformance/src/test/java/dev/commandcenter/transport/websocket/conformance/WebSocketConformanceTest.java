@@ -66,7 +66,7 @@ class WebSocketConformanceTest
 
     static List<Backend> backends()
     {
-        return Backend.all();
+        return Backend.selected();
     }
 
     /**
