@@ -488,7 +488,7 @@ class WebSocketConformanceTest
                 .socketSendBufferLength(8 * 1024)
                 .slowConsumerDropLimit(8)
                 .closeTimeoutMs(BOUND.toMillis()));
-            RawConnection slow = RawConnection.open(serverPort(server), null, 4096))
+            RawConnection slow = RawConnection.open(server.port(), null, 4096))
         {
             final WsClient fast = server.subscribe("/ws/all?token=" + ADMIN_TOKEN);
             final int before = server.egress.connectedClients();
@@ -549,7 +549,7 @@ class WebSocketConformanceTest
     void shouldPingClientsAndCloseOneThatNeverAnswersWith1001(final Backend backend) throws Exception
     {
         try (ConformanceServer server = dedicated(backend, 0, 0, (ctx) -> ctx.pingIntervalMs(100).missedPongs(2));
-            RawConnection silent = RawConnection.open(serverPort(server)))
+            RawConnection silent = RawConnection.open(server.port()))
         {
             final WsClient answering = server.subscribe("/ws/all?token=" + ADMIN_TOKEN);
             silent.upgraded("/ws/all?token=" + ADMIN_TOKEN);
@@ -681,7 +681,7 @@ class WebSocketConformanceTest
     void shouldCloseAConnectionWhoseHeadersAreNotCompleteBeforeTheHeaderTimeout(final Backend backend) throws Exception
     {
         try (ConformanceServer server = dedicated(backend, 0, 0, (ctx) -> ctx.headerTimeoutMs(300));
-            RawConnection slowloris = RawConnection.open(serverPort(server)))
+            RawConnection slowloris = RawConnection.open(server.port()))
         {
             slowloris.write(("GET /api/health?token=" + ADMIN_TOKEN + " HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
                 .getBytes(StandardCharsets.US_ASCII));
@@ -825,11 +825,6 @@ class WebSocketConformanceTest
     }
 
     // ---------------------------------------------------------------------------------------------------------------
-
-    private static int serverPort(final ConformanceServer server)
-    {
-        return server.port();
-    }
 
     private static String healthOnNewConnection(final ConformanceServer server) throws IOException
     {
