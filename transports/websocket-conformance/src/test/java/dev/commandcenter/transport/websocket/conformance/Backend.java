@@ -1,0 +1,179 @@
+package dev.commandcenter.transport.websocket.conformance;
+
+import dev.commandcenter.transport.websocket.WebServer;
+import dev.commandcenter.transport.websocket.wire.WireTransportProvider;
+import org.junit.jupiter.api.Assumptions;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * One backend the suite runs against: the Netty server {@link WebServer} launches by itself, or a wire transport
+ * from a {@link WireTransportProvider} found with {@link ServiceLoader}, handed to the server with
+ * {@link WebServer.Context#wireTransport}.
+ * <p>
+ * A provider found but unavailable fails every case with its reason, unless the system property
+ * {@value #NATIVE_BUILT_PROP_NAME} is {@code false} (the build skipped the native backend), when the cases are
+ * skipped with that reason.
+ */
+final class Backend
+{
+    /** Name of the backend {@link WebServer} runs without a wire transport. */
+    static final String NETTY = "netty";
+    /** System property: {@code false} when the native backend was not built, so an unavailable one is skipped. */
+    static final String NATIVE_BUILT_PROP_NAME = "cc.native.built";
+    /** System property: names of the backends to run, comma separated, e.g. {@code netty}; all found when unset. */
+    static final String BACKENDS_PROP_NAME = "cc.conformance.backends";
+
+    /**
+     * Where a backend knowingly departs from the protocol the issue describes; the case asserts what the backend
+     * does instead, so a change in either direction is noticed.
+     */
+    enum Deviation
+    {
+        /**
+         * Text messages are not validated as UTF-8: one that is not is ignored like any other client text, where
+         * RFC 6455 (8.1) closes with 1007. Netty validates only when its {@code WebSocketServerProtocolHandler}
+         * (which adds {@code Utf8FrameValidator}) runs, and the server completes the handshake itself.
+         */
+        TEXT_NOT_VALIDATED_AS_UTF8
+    }
+
+    private final String name;
+    private final WireTransportProvider provider;
+    private final String problem;
+    private final Set<Deviation> deviations;
+
+    private Backend(
+        final String name, final WireTransportProvider provider, final String problem, final Set<Deviation> deviations)
+    {
+        this.name = name;
+        this.provider = provider;
+        this.problem = problem;
+        this.deviations = deviations;
+    }
+
+    /**
+     * The backends to run: every one found, or those named by {@value #BACKENDS_PROP_NAME}; a name not found is a
+     * backend that fails with the names that were found.
+     *
+     * @return the backends.
+     */
+    static List<Backend> selected()
+    {
+        final String names = System.getProperty(BACKENDS_PROP_NAME, "").trim();
+        final List<Backend> found = all();
+        if (names.isEmpty())
+        {
+            return found;
+        }
+        final List<Backend> selected = new ArrayList<>();
+        for (final String name : names.split(","))
+        {
+            final Backend backend = found.stream().filter((candidate) -> candidate.name.equals(name.trim())).findFirst()
+                .orElseGet(() -> new Backend(name.trim(), null, "not found; " + BACKENDS_PROP_NAME + " may name " +
+                    String.join(", ", found.stream().map(Backend::name).toList()), EnumSet.noneOf(Deviation.class)));
+            selected.add(backend);
+        }
+        return selected;
+    }
+
+    /**
+     * Every backend: Netty, then each provider on the class path in the order {@link ServiceLoader} finds them.
+     *
+     * @return the backends, Netty first.
+     */
+    static List<Backend> all()
+    {
+        final List<Backend> backends = new ArrayList<>();
+        backends.add(new Backend(NETTY, null, null, EnumSet.of(Deviation.TEXT_NOT_VALIDATED_AS_UTF8)));
+        try
+        {
+            for (final WireTransportProvider provider : ServiceLoader.load(WireTransportProvider.class))
+            {
+                backends.add(of(provider));
+            }
+        }
+        catch (final ServiceConfigurationError ex)
+        {
+            backends.add(new Backend("broken-provider", null, "cannot load a WireTransportProvider: " + ex.getMessage(),
+                EnumSet.noneOf(Deviation.class)));
+        }
+        return backends;
+    }
+
+    /**
+     * The backend of a wire transport provider, asking it once whether it can run here.
+     *
+     * @param provider the provider.
+     * @return the backend.
+     */
+    static Backend of(final WireTransportProvider provider)
+    {
+        return new Backend(provider.name(), provider, provider.unavailableReason(), EnumSet.noneOf(Deviation.class));
+    }
+
+    /**
+     * @return the backend's name, as the suite's display names show it.
+     */
+    String name()
+    {
+        return name;
+    }
+
+    /**
+     * Whether this backend knowingly departs from the protocol in one respect.
+     *
+     * @param deviation the respect.
+     * @return true when it does.
+     */
+    boolean deviates(final Deviation deviation)
+    {
+        return deviations.contains(deviation);
+    }
+
+    /**
+     * Fail (or skip, when the native backend was not built) a case run on a backend that cannot run here.
+     */
+    void requireAvailable()
+    {
+        if (null == problem)
+        {
+            return;
+        }
+        final String message = "websocket backend " + name + " cannot run here: " + problem;
+        if (null != provider && "false".equals(System.getProperty(NATIVE_BUILT_PROP_NAME)))
+        {
+            Assumptions.abort(message + " (skipped: " + NATIVE_BUILT_PROP_NAME + "=false)");
+        }
+        fail(message);
+    }
+
+    /**
+     * Make a server context serve through this backend.
+     *
+     * @param ctx the server's context, not concluded.
+     * @return the context.
+     */
+    WebServer.Context apply(final WebServer.Context ctx)
+    {
+        requireAvailable();
+        if (null != provider)
+        {
+            ctx.wireTransport(provider.create());
+        }
+        return ctx;
+    }
+
+    @Override
+    public String toString()
+    {
+        return null == provider || null == problem ? name : name + " (unavailable)";
+    }
+}
