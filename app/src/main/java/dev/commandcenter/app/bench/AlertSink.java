@@ -99,6 +99,7 @@ final class AlertSink
         final long index = PaymentIds.index(txid, recorder.tag());
         if (PaymentIds.NOT_OURS != index)
         {
+            recorder.onFrameBytes(text.length());
             recorder.onReceived(index, nowNs, trace);
         }
     }

@@ -20,8 +20,8 @@ final class LatencyRecorder
     private static final int SIGNIFICANT_DIGITS = 3;
 
     private final long tag;
-    private final FixedRateSchedule schedule;
-    private final long expectedReceives;
+    private final Schedule schedule;
+    private final int receivers;
     private final Recorder endToEnd = new Recorder(SIGNIFICANT_DIGITS);
     private final Map<Stage, ConcurrentHistogram> stages = new EnumMap<>(Stage.class);
     private final ConcurrentHistogram accepted = new ConcurrentHistogram(SIGNIFICANT_DIGITS);
@@ -29,6 +29,7 @@ final class LatencyRecorder
     private final LongAdder received = new LongAdder();
     private final LongAdder sendErrors = new LongAdder();
     private final LongAdder ignored = new LongAdder();
+    private final LongAdder frameBytes = new LongAdder();
     private volatile String firstError;
 
     /**
@@ -36,11 +37,11 @@ final class LatencyRecorder
      * @param schedule  the intended send times.
      * @param receivers how many clients receive each alert.
      */
-    LatencyRecorder(final long tag, final FixedRateSchedule schedule, final int receivers)
+    LatencyRecorder(final long tag, final Schedule schedule, final int receivers)
     {
         this.tag = tag;
         this.schedule = schedule;
-        this.expectedReceives = schedule.count() * receivers;
+        this.receivers = receivers;
         for (final Stage stage : Stage.values())
         {
             stages.put(stage, new ConcurrentHistogram(SIGNIFICANT_DIGITS));
@@ -62,7 +63,7 @@ final class LatencyRecorder
      *
      * @return the schedule.
      */
-    FixedRateSchedule schedule()
+    Schedule schedule()
     {
         return schedule;
     }
@@ -183,13 +184,43 @@ final class LatencyRecorder
     }
 
     /**
-     * Alerts expected: events in the schedule times receiving clients.
+     * Alerts expected: events in the schedule (paced) or sent so far (saturating) times receiving clients.
      *
      * @return the count.
      */
     long expectedReceives()
     {
-        return expectedReceives;
+        return (schedule.paced() ? schedule.count() : sent()) * receivers;
+    }
+
+    /**
+     * How many clients receive each alert.
+     *
+     * @return the count.
+     */
+    int receivers()
+    {
+        return receivers;
+    }
+
+    /**
+     * A client received a frame of this phase of so many bytes (characters: the frames are ASCII JSON).
+     *
+     * @param length of the frame.
+     */
+    void onFrameBytes(final int length)
+    {
+        frameBytes.add(length);
+    }
+
+    /**
+     * Bytes of the frames of this phase received so far.
+     *
+     * @return the sum.
+     */
+    long frameBytes()
+    {
+        return frameBytes.sum();
     }
 
     /**
