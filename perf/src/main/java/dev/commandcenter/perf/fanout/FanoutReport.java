@@ -206,7 +206,7 @@ public final class FanoutReport
                 .append(lostCell(saturated)).append(saturated.stalled() ? " (stalled)" : "").append(" | ")
                 .append(micros(saturated.cpuUsPerFrame())).append(" | ")
                 .append(micros(paced.cpuUsPerFrame())).append(" | ")
-                .append(Double.isNaN(paced.bytesPerFrame()) ? "-" : String.format(Locale.ROOT, "%.0f", paced.bytesPerFrame()))
+                .append(bytesCell(paced, saturated))
                 .append(" |\n");
         }
         text.append('\n');
@@ -242,6 +242,13 @@ public final class FanoutReport
                 .append(target.measured()).append(" | ").append(target.verdict().text()).append(" |\n");
         }
         return text.toString();
+    }
+
+    private static String bytesCell(final BenchFigures paced, final BenchFigures saturated)
+    {
+        final BenchFigures figures = paced.received() > 0 ? paced : saturated;
+        return figures.received() > 0 && !Double.isNaN(figures.bytesPerFrame()) ?
+            String.format(Locale.ROOT, "%.0f", figures.bytesPerFrame()) : "-";
     }
 
     private static String lostCell(final BenchFigures figures)

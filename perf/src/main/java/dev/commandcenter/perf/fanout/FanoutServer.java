@@ -32,6 +32,7 @@ final class FanoutServer implements AutoCloseable
     /** The key the engine's config names its WebSocket backend with. */
     static final String BACKEND_KEY = "websocket.backend";
 
+    private static final Pattern TOKEN_PARAMETER = Pattern.compile("token=[^&\\s]+");
     private static final Pattern URL = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)");
     private static final long START_TIMEOUT_S = 120;
     private static final long STOP_TIMEOUT_S = 5;
@@ -263,7 +264,8 @@ final class FanoutServer implements AutoCloseable
             String line;
             while (null != (line = in.readLine()))
             {
-                final String safe = line.replace(token, "...");
+                // The engine prints its overlay token in the feed URLs: no token goes to the log.
+                final String safe = TOKEN_PARAMETER.matcher(line.replace(token, "...")).replaceAll("token=...");
                 log.println(safe);
                 log.flush();
                 synchronized (lines)
