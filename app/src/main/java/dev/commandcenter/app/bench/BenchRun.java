@@ -208,7 +208,7 @@ final class BenchRun implements AutoCloseable
             final WindowedSchedule schedule = new WindowedSchedule(startNs, length.toNanos(), settings.window(),
                 saturationCapacity(length), settings.timeout().toNanos());
             recorder = new LatencyRecorder(tag, schedule, settings.receivers());
-            schedule.track(recorder, settings.receivers());
+            schedule.receivers(settings.receivers());
         }
         else
         {

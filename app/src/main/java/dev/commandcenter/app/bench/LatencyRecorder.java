@@ -88,6 +88,21 @@ final class LatencyRecorder
     }
 
     /**
+     * Sending an event failed, or the engine refused it: no client will receive it.
+     *
+     * @param index  of the event.
+     * @param reason one line, kept for the first error.
+     */
+    void onSendError(final long index, final String reason)
+    {
+        if (index >= 0 && index < schedule.count())
+        {
+            schedule.refused(index);
+        }
+        onSendError(reason);
+    }
+
+    /**
      * Sending an event failed, or the engine refused it.
      *
      * @param reason one line, kept for the first error.
@@ -118,6 +133,7 @@ final class LatencyRecorder
         }
         endToEnd.recordValue(Math.max(0, nowNs - schedule.intendedNs(index)));
         received.increment();
+        schedule.received(index);
         if (null != trace)
         {
             for (final Stage stage : Stage.values())

@@ -94,11 +94,11 @@ final class RestSender implements FixedRateSchedule.Sender
             inFlight.release();
             if (null != ex)
             {
-                recorder.onSendError("POST " + events.getPath() + ": " + WebSocketClients.reason(ex));
+                recorder.onSendError(index, "POST " + events.getPath() + ": " + WebSocketClients.reason(ex));
             }
             else if (202 != response.statusCode())
             {
-                recorder.onSendError("POST " + events.getPath() + " answered " + response.statusCode() + " " +
+                recorder.onSendError(index, "POST " + events.getPath() + " answered " + response.statusCode() + " " +
                     response.body().lines().findFirst().orElse(""));
             }
             else

@@ -57,4 +57,22 @@ interface Schedule
      * @return events sent by this thread.
      */
     long run(int thread, int threads, NanoClock clock, IdleStrategy idle, FixedRateSchedule.Sender sender);
+
+    /**
+     * A client received the frame of an event.
+     *
+     * @param index of the event, below {@link #count()}.
+     */
+    default void received(final long index)
+    {
+    }
+
+    /**
+     * An event was refused or failed to send: no client will receive it.
+     *
+     * @param index of the event, below {@link #count()}.
+     */
+    default void refused(final long index)
+    {
+    }
 }

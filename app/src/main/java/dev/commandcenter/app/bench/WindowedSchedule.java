@@ -3,12 +3,15 @@ package dev.commandcenter.app.bench;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * A saturating schedule: events go out as fast as the server takes them, with at most a window of them in
- * flight (sent, and not yet received by every client nor refused), until the end time or the capacity. Latency is
+ * flight, until the end time or the capacity: event {@code i} goes out only once every event up to
+ * {@code i - window} was received by every client (or refused), so no client is ever more than the window behind
+ * and a server's slow-client policy never has cause to drop a frame. Latency is
  * measured from each event's actual send time. When the window stays full for longer than the stall timeout
  * (frames lost, or a server that stopped), sending ends and the schedule says it stalled.
  * <p>
@@ -21,10 +24,11 @@ final class WindowedSchedule implements Schedule
     private final int window;
     private final long stallTimeoutNs;
     private final AtomicLongArray sentNs;
+    private final AtomicIntegerArray deliveries;
     private final AtomicLong next = new AtomicLong();
+    private final AtomicLong complete = new AtomicLong();
     private volatile boolean stalled;
-    private LatencyRecorder recorder;
-    private int receivers = 1;
+    private volatile int receivers = 1;
 
     /**
      * @param startNs        when the first event may go out.
@@ -49,18 +53,27 @@ final class WindowedSchedule implements Schedule
         this.window = window;
         this.stallTimeoutNs = stallTimeoutNs;
         this.sentNs = new AtomicLongArray(capacity);
+        this.deliveries = new AtomicIntegerArray(capacity);
     }
 
     /**
-     * Follow the recorder of this phase: its received frames and send errors move the window.
+     * How many clients receive each event: an event is complete once that many received it.
      *
-     * @param recorder  of this phase, built on this schedule.
      * @param receivers clients receiving each event.
      */
-    void track(final LatencyRecorder recorder, final int receivers)
+    void receivers(final int receivers)
     {
-        this.recorder = recorder;
         this.receivers = Math.max(1, receivers);
+    }
+
+    public void received(final long index)
+    {
+        deliveries.incrementAndGet((int)index);
+    }
+
+    public void refused(final long index)
+    {
+        deliveries.set((int)index, Integer.MAX_VALUE);
     }
 
     public long intendedNs(final long index)
@@ -94,20 +107,27 @@ final class WindowedSchedule implements Schedule
     }
 
     /**
-     * Events in flight: sent, less those refused, less those every client received (frames received over the
-     * clients, so a client behind the others holds the window with the frames it has not received yet).
+     * Events in flight: from the oldest event some client has not received yet (and that was not refused) to the
+     * last sent.
      *
      * @return the count.
      */
     long inFlight()
     {
         final long issued = Math.min(next.get(), sentNs.length());
-        final LatencyRecorder recorder = this.recorder;
-        if (null == recorder)
+        long oldest = complete.get();
+        while (oldest < issued && deliveries.get((int)oldest) >= receivers)
         {
-            return issued;
+            if (complete.compareAndSet(oldest, oldest + 1))
+            {
+                oldest++;
+            }
+            else
+            {
+                oldest = complete.get();
+            }
         }
-        return issued - recorder.sendErrors() - recorder.received() / receivers;
+        return issued - oldest;
     }
 
     /**

@@ -31,7 +31,7 @@ class WindowedScheduleTest
     {
         final WindowedSchedule schedule = new WindowedSchedule(0, DURATION_NS, WINDOW, 1 << 16, DURATION_NS);
         final LatencyRecorder recorder = new LatencyRecorder(7, schedule, CLIENTS);
-        schedule.track(recorder, CLIENTS);
+        schedule.receivers(CLIENTS);
         final ArrayDeque<Long> inFlight = new ArrayDeque<>();
         final long[] mostInFlight = new long[1];
 
@@ -53,12 +53,34 @@ class WindowedScheduleTest
     }
 
     @Test
+    void shouldHoldTheWindowForTheSlowestClientEvenWhenTheOthersAreAhead()
+    {
+        final WindowedSchedule schedule = new WindowedSchedule(0, DURATION_NS, WINDOW, 1 << 16,
+            TimeUnit.MILLISECONDS.toNanos(1));
+        final LatencyRecorder recorder = new LatencyRecorder(7, schedule, CLIENTS);
+        schedule.receivers(CLIENTS);
+
+        // Every client but one receives each event at once; the last one never does.
+        final long sent = schedule.run(0, 1, clock, advancing(), (index, sentNs) ->
+        {
+            recorder.onSent();
+            for (int i = 0; i < CLIENTS - 1; i++)
+            {
+                recorder.onReceived(index, sentNs, null);
+            }
+        });
+
+        assertThat(sent).isEqualTo(WINDOW);
+        assertThat(schedule.stalled()).isTrue();
+    }
+
+    @Test
     void shouldEndWhenTheWindowStopsMoving()
     {
         final long stallNs = TimeUnit.MILLISECONDS.toNanos(1);
         final WindowedSchedule schedule = new WindowedSchedule(0, DURATION_NS, WINDOW, 1 << 16, stallNs);
         final LatencyRecorder recorder = new LatencyRecorder(7, schedule, CLIENTS);
-        schedule.track(recorder, CLIENTS);
+        schedule.receivers(CLIENTS);
 
         final long sent = schedule.run(0, 1, clock, advancing(), (index, sentNs) -> recorder.onSent());
 
@@ -72,12 +94,12 @@ class WindowedScheduleTest
     {
         final WindowedSchedule schedule = new WindowedSchedule(0, DURATION_NS, WINDOW, 100, DURATION_NS);
         final LatencyRecorder recorder = new LatencyRecorder(7, schedule, CLIENTS);
-        schedule.track(recorder, CLIENTS);
+        schedule.receivers(CLIENTS);
 
         final long sent = schedule.run(0, 1, clock, advancing(), (index, sentNs) ->
         {
             recorder.onSent();
-            recorder.onSendError("refused");
+            recorder.onSendError(index, "refused");
         });
 
         assertThat(sent).isEqualTo(100);
