@@ -153,8 +153,9 @@ public final class Fanout
                 final int open = first.indexOf('(');
                 nodeVersion[0] = open < 0 ? "" : ", Node.js peer " + first.substring(open + 1).replace(")", "");
             }
+            final long[] before = process.webSocketDrops();
             final BenchFigures paced = BenchProcess.run(options.root(), process, clients, Long.toString(rate),
-                options.paced(), options.warmup(), options.window(), dir.resolve("paced"),
+                options.paced(), options.warmup(), options.window(clients), dir.resolve("paced"),
                 rate * options.paced().toMillis() / 1000 * clients, console);
             if (ServerKind.NATIVE == server && process.alive() && !process.mapsLibrary(NATIVE_LIBRARY))
             {
@@ -162,14 +163,30 @@ public final class Fanout
                     FanoutServer.BACKEND_KEY + ": native but has no " + NATIVE_LIBRARY + " loaded (the backend did not " +
                     "take effect)");
             }
+            final long[] afterPaced = process.webSocketDrops();
             final BenchFigures saturated = BenchProcess.run(options.root(), process, clients, "max",
-                options.saturation(), options.saturationWarmup(), options.window(), dir.resolve("saturated"), 0, console);
+                options.saturation(), options.saturationWarmup(), options.window(clients), dir.resolve("saturated"), 0,
+                console);
+            final long[] afterSaturated = process.webSocketDrops();
+            dropNote(server, clients, "paced", before, afterPaced, notes);
+            dropNote(server, clients, "saturation", afterPaced, afterSaturated, notes);
             if (!process.alive())
             {
                 notes.add(server.label() + " x " + clients + ": the server exited during the run (see " +
                     dir.resolve("server.log") + ")");
             }
             return new FanoutRow(server, clients, rate, paced, saturated, null);
+        }
+    }
+
+    private static void dropNote(final ServerKind server, final int clients, final String phase, final long[] before,
+        final long[] after, final List<String> notes)
+    {
+        if (null != before && null != after && (after[0] > before[0] || after[1] > before[1]))
+        {
+            notes.add(String.format(Locale.ROOT, "%s x %,d, %s phase: the engine counted %,d WebSocket frames dropped " +
+                "and %,d slow clients closed (/metrics)", server.label(), clients, phase, after[0] - before[0],
+                after[1] - before[1]));
         }
     }
 
@@ -224,6 +241,9 @@ public final class Fanout
 
     private static String settings(final FanoutOptions options)
     {
+        final String window = options.window() > 0 ? "at most " + options.window() + " events in flight" :
+            "at most " + FanoutOptions.FRAMES_IN_FLIGHT + " frames over the clients in flight (" +
+            FanoutOptions.WINDOW_MIN + " to " + FanoutOptions.WINDOW_MAX + " events)";
         final StringBuilder rates = new StringBuilder();
         if (options.rate() > 0)
         {
@@ -235,10 +255,10 @@ public final class Fanout
                 .append(" clients, ").append(FanoutOptions.RATE_MANY).append(" from there");
         }
         return String.format(Locale.ROOT, "paced %s for %.1f s after %.1f s of warm-up; saturation (as fast as " +
-            "accepted, at most %d events in flight) for %.1f s after %.1f s; payments posted over REST, one frame per " +
+            "accepted, %s) for %.1f s after %.1f s; payments posted over REST, one frame per " +
             "payment per client, plain frames (no trace); each server in its own process, the load generator " +
             "(commandcenter bench, JDK WebSocket clients) in another, loopback only",
-            rates, options.paced().toMillis() / 1e3, options.warmup().toMillis() / 1e3, options.window(),
+            rates, options.paced().toMillis() / 1e3, options.warmup().toMillis() / 1e3, window,
             options.saturation().toMillis() / 1e3, options.saturationWarmup().toMillis() / 1e3);
     }
 

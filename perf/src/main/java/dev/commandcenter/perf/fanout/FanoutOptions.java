@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * @param saturation       length of the saturation phase's measured run.
  * @param saturationWarmup warm-up before the saturation phase.
  * @param rate             paced events per second, or 0 for the default by client count.
- * @param window           most events in flight in the saturation phase.
+ * @param window           most events in flight in the saturation phase, or 0 for the default by client count.
  * @param root             the project root.
  * @param out              the report directory.
  */
@@ -48,13 +48,21 @@ public record FanoutOptions(
     /** Paced events per second from {@value #MANY_CLIENTS} clients. */
     public static final long RATE_MANY = 100;
 
+    /** Most events in flight when saturating, with few clients. */
+    public static final int WINDOW_MAX = 128;
+    /** Fewest events in flight when saturating, with many clients. */
+    public static final int WINDOW_MIN = 4;
+    /** Frames in flight (events times clients) the default window keeps to, above {@value #WINDOW_MIN} events. */
+    public static final int FRAMES_IN_FLIGHT = 16_384;
+
     /** The usage text. */
     public static final String USAGE = String.join("\n",
         "usage: perf/peers-fanout [--servers netty,native,node] [--large] [--out DIR] [N ...]",
         "  N: client counts (default 1 100 1000; at most " + MAX_CLIENTS + ", above " + MAX_CLIENTS_WITHOUT_LARGE +
             " only with --large)",
         "  environment: PACED (10s), WARMUP (5s), SATURATION (10s), SATURATION_WARMUP (2s), RATE (paced events/s;",
-        "  default 500, 100 from 1000 clients), WINDOW (128 events in flight when saturating)");
+        "  default 500, 100 from 1000 clients), WINDOW (events in flight when saturating; default 16384 frames over the",
+        "  clients, 4 to 128 events)");
 
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m)?");
 
@@ -115,7 +123,7 @@ public record FanoutOptions(
                 throw new IllegalArgumentException(name + "='" + env.get(name) + "' must be more than 0");
             }
         }
-        final int window = (int)positiveLong(env, "WINDOW", 128);
+        final int window = (int)positiveLong(env, "WINDOW", 0);
         return new FanoutOptions(List.copyOf(clients), servers, duration(env, "PACED", "10s"),
             duration(env, "WARMUP", "5s"), duration(env, "SATURATION", "10s"),
             duration(env, "SATURATION_WARMUP", "2s"), rate, window, root,
@@ -136,6 +144,22 @@ public record FanoutOptions(
             return rate;
         }
         return clients >= MANY_CLIENTS ? RATE_MANY : RATE_FEW;
+    }
+
+    /**
+     * The saturation window at a client count.
+     *
+     * @param clients the client count.
+     * @return {@code WINDOW} when set, else {@value #FRAMES_IN_FLIGHT} frames over the clients, within
+     * {@value #WINDOW_MIN} to {@value #WINDOW_MAX} events.
+     */
+    public int window(final int clients)
+    {
+        if (window > 0)
+        {
+            return window;
+        }
+        return Math.max(WINDOW_MIN, Math.min(WINDOW_MAX, FRAMES_IN_FLIGHT / Math.max(1, clients)));
     }
 
     private static String value(final String[] args, final int index, final String option)

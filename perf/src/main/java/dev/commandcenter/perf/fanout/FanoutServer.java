@@ -5,10 +5,15 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -33,6 +38,9 @@ final class FanoutServer implements AutoCloseable
     static final String BACKEND_KEY = "websocket.backend";
 
     private static final Pattern TOKEN_PARAMETER = Pattern.compile("token=[^&\\s]+");
+    private static final Pattern DROPS = Pattern.compile("(?m)^commandcenter_websocket_drops_total (\\d+)");
+    private static final Pattern SLOW_CLOSES =
+        Pattern.compile("(?m)^commandcenter_websocket_slow_client_closes_total (\\d+)");
     private static final Pattern URL = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)");
     private static final long START_TIMEOUT_S = 120;
     private static final long STOP_TIMEOUT_S = 5;
@@ -369,6 +377,54 @@ final class FanoutServer implements AutoCloseable
         {
             return false;
         }
+    }
+
+    /**
+     * The engine's count of WebSocket frames dropped (a fan-out ring or a client's socket full) and of slow clients
+     * closed, from its {@code /metrics}: what tells a frame the engine dropped from one the load generator missed.
+     *
+     * @return { drops, slow-client closes }, or null for the Node server or when the engine does not answer.
+     */
+    long[] webSocketDrops()
+    {
+        if (!kind.engine())
+        {
+            return null;
+        }
+        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build())
+        {
+            final HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/metrics"))
+                .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(10)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+            return 200 == response.statusCode() ? drops(response.body()) : null;
+        }
+        catch (final IOException ex)
+        {
+            return null;
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /**
+     * Read the drop counters from the engine's metrics text.
+     *
+     * @param metrics the Prometheus text.
+     * @return { drops, slow-client closes }, or null when either is missing.
+     */
+    static long[] drops(final String metrics)
+    {
+        final Matcher drops = DROPS.matcher(metrics);
+        final Matcher closes = SLOW_CLOSES.matcher(metrics);
+        if (!drops.find() || !closes.find())
+        {
+            return null;
+        }
+        return new long[] { Long.parseLong(drops.group(1)), Long.parseLong(closes.group(1)) };
     }
 
     /**

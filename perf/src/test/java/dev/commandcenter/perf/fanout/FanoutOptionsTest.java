@@ -28,7 +28,10 @@ class FanoutOptionsTest
         assertThat(options.warmup()).isEqualTo(Duration.ofSeconds(5));
         assertThat(options.saturation()).isEqualTo(Duration.ofSeconds(10));
         assertThat(options.saturationWarmup()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(options.window()).isEqualTo(128);
+        assertThat(options.window(1)).isEqualTo(128);
+        assertThat(options.window(100)).isEqualTo(128);
+        assertThat(options.window(1000)).isEqualTo(16);
+        assertThat(options.window(10_000)).isEqualTo(4);
         assertThat(options.pacedRate(100)).isEqualTo(500);
         assertThat(options.pacedRate(1000)).isEqualTo(100);
         assertThat(options.out()).isEqualTo(ROOT.resolve("perf/target/fanout/20261201-220000"));
@@ -46,7 +49,7 @@ class FanoutOptionsTest
         assertThat(options.paced()).isEqualTo(Duration.ofSeconds(20));
         assertThat(options.saturation()).isEqualTo(Duration.ofMillis(500));
         assertThat(options.pacedRate(10_000)).isEqualTo(200);
-        assertThat(options.window()).isEqualTo(16);
+        assertThat(options.window(10_000)).isEqualTo(16);
         assertThat(options.out()).isEqualTo(Path.of("/tmp/x"));
     }
 

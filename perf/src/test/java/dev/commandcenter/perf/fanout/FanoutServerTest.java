@@ -23,6 +23,17 @@ class FanoutServerTest
     }
 
     @Test
+    void shouldReadTheEnginesDropCountersFromItsMetrics()
+    {
+        final String metrics = "# TYPE commandcenter_websocket_drops_total counter\n" +
+            "commandcenter_websocket_drops_total 67464\n" +
+            "commandcenter_websocket_slow_client_closes_total 3\n";
+
+        assertThat(FanoutServer.drops(metrics)).containsExactly(67_464L, 3L);
+        assertThat(FanoutServer.drops("commandcenter_websocket_drops_total 1\n")).isNull();
+    }
+
+    @Test
     void shouldKeepTheEnginesLastLineWithoutTheTemporaryPathOrTheListOfKeys()
     {
         final String reason = FanoutServer.lastWords(List.of("starting", "commandcenter: /tmp/x/fanout.yaml: unknown key " +
