@@ -168,8 +168,8 @@ public final class Fanout
                 options.saturation(), options.saturationWarmup(), options.window(clients), dir.resolve("saturated"), 0,
                 console);
             final long[] afterSaturated = process.webSocketDrops();
-            dropNote(server, clients, "paced", before, afterPaced, notes);
-            dropNote(server, clients, "saturation", afterPaced, afterSaturated, notes);
+            dropNote(server, clients, "paced phase (its warm-up included)", before, afterPaced, notes);
+            dropNote(server, clients, "saturation phase (its warm-up included)", afterPaced, afterSaturated, notes);
             if (!process.alive())
             {
                 notes.add(server.label() + " x " + clients + ": the server exited during the run (see " +
@@ -184,7 +184,7 @@ public final class Fanout
     {
         if (null != before && null != after && (after[0] > before[0] || after[1] > before[1]))
         {
-            notes.add(String.format(Locale.ROOT, "%s x %,d, %s phase: the engine counted %,d WebSocket frames dropped " +
+            notes.add(String.format(Locale.ROOT, "%s x %,d, %s: the engine counted %,d WebSocket frames dropped " +
                 "and %,d slow clients closed (/metrics)", server.label(), clients, phase, after[0] - before[0],
                 after[1] - before[1]));
         }
