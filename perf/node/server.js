@@ -3,14 +3,28 @@
 // benchmark uses, doing the same work as the engine's stream bridge (parse the payment, skip small or repeated
 // ones, build the overlay alert JSON, broadcast it to every client of the overlay feed).
 //
-//   node server.js [--port N] [--token T]     (or PORT / TOKEN in the environment; port 0 picks a free one)
+//   node server.js [--port N] [--token T] [--alert-duration-ms MS]
+//       (or PORT / TOKEN / ALERT_DURATION_MS in the environment; port 0 picks a free one; alerts last 8000 ms
+//       unless told, as the stream bridge's do; perf/peers-fanout gives 1, as it configures the engine)
 //
 //   POST /api/events?token=T (or Authorization: Bearer T)   {"type":"TransactionReceived",...} -> 202 {"receipt":N}
 //   GET  /api/health?token=T                                 -> 200 {"status":"running",...}
 //   ws://host:port/ws/stream-bridge?token=T[&trace=1]        overlay alerts as JSON text frames
 //
+// Each alert is rendered once (one JSON.stringify, one Buffer) and the same Buffer is sent to every client as a
+// text frame, with the fields the engine's frames carry (its output "seq" and "verified" included), so the
+// frames are the same size as the engine's.
+//
 // With trace=1 a frame carries "trace":{"ingressNs":..,"egressNs":..} (epoch ns; stages a single process does
 // not have are absent), as the engine's trace does for its own stages.
+function option(name, fallback) {
+  const index = process.argv.indexOf('--' + name);
+  if (index >= 0 && index + 1 < process.argv.length) {
+    return process.argv[index + 1];
+  }
+  return process.env[name.toUpperCase().replace(/-/g, '_')] || fallback;
+}
+
 const http = require('http');
 const crypto = require('crypto');
 const { performance } = require('perf_hooks');
@@ -21,16 +35,9 @@ const EVENTS_PATH = '/api/events';
 const HEALTH_PATH = '/api/health';
 const MAX_BODY = 64 * 1024;
 const MIN_AMOUNT_SATS = 1000;
-const ALERT_DURATION_MS = 8000;
+const ALERT_DURATION_MS = Number(option('alert-duration-ms', '8000'));
 const SEEN_CAPACITY = 8192;
 
-function option(name, fallback) {
-  const index = process.argv.indexOf('--' + name);
-  if (index >= 0 && index + 1 < process.argv.length) {
-    return process.argv[index + 1];
-  }
-  return process.env[name.toUpperCase()] || fallback;
-}
 
 const port = Number(option('port', '7400'));
 const token = option('token', crypto.randomBytes(24).toString('base64url'));
@@ -55,6 +62,7 @@ function epochNs() {
 
 // The stream bridge's state: sequence, repeated payments, the one-at-a-time alert schedule.
 let sequence = 0;
+let outputSeq = 0;
 const seen = new Set();
 const seenOrder = [];
 const pendingEndsMs = [];
@@ -91,6 +99,7 @@ function alertFor(payment, nowMs) {
     sequence: alertId,
     timestamp: new Date(nowMs).toISOString(),
     plugin: 'stream-bridge',
+    seq: outputSeq++,
     type: 'OverlayAlert',
     alertId: alertId,
     amountSats: amountSats,
@@ -99,6 +108,7 @@ function alertFor(payment, nowMs) {
     queued: pendingEndsMs.length,
     kind: 'PAYMENT',
     txid: txid,
+    verified: 'FALSE',
     title: 'New tip!',
     message: btc(amountSats) + ' from ' + String(payment.address || ''),
   };
@@ -110,8 +120,11 @@ function alertFor(payment, nowMs) {
 
 const feed = new WebSocketServer({ noServer: true, perMessageDeflate: false });
 
+const TEXT_FRAME = { binary: false };
+
 function broadcast(text, ingressNs) {
   const egressNs = epochNs();
+  let plain = null;
   let traced = null;
   for (const client of feed.clients) {
     if (client.readyState !== client.OPEN) {
@@ -119,12 +132,15 @@ function broadcast(text, ingressNs) {
     }
     if (client.trace) {
       if (traced === null) {
-        traced = text.substring(0, text.length - 1) +
-          ',"trace":{"ingressNs":' + ingressNs + ',"egressNs":' + egressNs + '}}';
+        traced = Buffer.from(text.substring(0, text.length - 1) +
+          ',"trace":{"ingressNs":' + ingressNs + ',"egressNs":' + egressNs + '}}');
       }
-      client.send(traced);
+      client.send(traced, TEXT_FRAME);
     } else {
-      client.send(text);
+      if (plain === null) {
+        plain = Buffer.from(text);
+      }
+      client.send(plain, TEXT_FRAME);
     }
   }
 }

@@ -16,6 +16,8 @@ import java.io.IOException;
 final class AlertSink
 {
     private static final JsonFactory JSON = new JsonFactory();
+    private static final String TXID_FIELD = "\"txid\":\"";
+    private static final String TRACE_FIELD = "\"trace\"";
 
     private volatile LatencyRecorder current;
 
@@ -56,6 +58,20 @@ final class AlertSink
             return;
         }
         trace.clear().received(receivedNs);
+        if (!text.contains(TRACE_FIELD))
+        {
+            // A plain frame (no trace asked): find the txid without a parser, the client's cost per frame being what
+            // bounds a fan-out run; anything unexpected takes the parser below.
+            final int field = text.indexOf(TXID_FIELD);
+            final long index = field < 0 ? PaymentIds.NOT_OURS :
+                PaymentIds.index(text, field + TXID_FIELD.length(), recorder.tag());
+            if (PaymentIds.NOT_OURS != index)
+            {
+                recorder.onFrameBytes(text.length());
+                recorder.onReceived(index, nowNs, trace);
+                return;
+            }
+        }
         String txid = null;
         try (JsonParser parser = JSON.createParser(text))
         {
@@ -99,6 +115,7 @@ final class AlertSink
         final long index = PaymentIds.index(txid, recorder.tag());
         if (PaymentIds.NOT_OURS != index)
         {
+            recorder.onFrameBytes(text.length());
             recorder.onReceived(index, nowNs, trace);
         }
     }

@@ -40,8 +40,22 @@ public final class BenchCommand implements Callable<Integer>
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
     @Option(names = "--rate", paramLabel = "N", defaultValue = "500",
-        description = "Events per second, sent on a fixed schedule. Default: ${DEFAULT-VALUE}")
-    long rate;
+        description = "Events per second, sent on a fixed schedule; max sends as fast as the server takes them, " +
+            "--window in flight (latency then from the actual send time). Default: ${DEFAULT-VALUE}")
+    String rate;
+
+    @Option(names = "--window", paramLabel = "N", defaultValue = "128",
+        description = "With --rate max: most events in flight (sent and not yet received by every client). " +
+            "Default: ${DEFAULT-VALUE}")
+    int window;
+
+    @Option(names = "--no-trace",
+        description = "Receive plain frames, without the trace stamps (per-stage latency) asked for by default.")
+    boolean noTrace;
+
+    @Option(names = "--server-pid", paramLabel = "PID",
+        description = "Process id of the server at --url: its CPU time over the run, per frame delivered, is reported.")
+    Long serverPid;
 
     @Option(names = "--duration", paramLabel = "T", defaultValue = "10s",
         description = "Length of the measured run: 10s, 500ms, 2m. Default: ${DEFAULT-VALUE}")
@@ -130,9 +144,18 @@ public final class BenchCommand implements Callable<Integer>
 
     private BenchSettings settings()
     {
-        if (rate <= 0)
+        final long parsedRate = rate(rate);
+        if (window < 1)
         {
-            throw usage("--rate must be more than 0 events per second, got " + rate);
+            throw usage("--window must be 1 or more events in flight, got " + window);
+        }
+        if (null != serverPid && serverPid <= 0)
+        {
+            throw usage("--server-pid must be a process id (1 or more), got " + serverPid);
+        }
+        if (null != serverPid && null == url)
+        {
+            throw usage("--server-pid measures the server at --url; the embedded engine shares this process");
         }
         if (clients < 1)
         {
@@ -178,8 +201,32 @@ public final class BenchCommand implements Callable<Integer>
         }
         final Path report = null != out ? out :
             Path.of(RESULTS_DIR, LocalDateTime.now().format(STAMP));
-        return new BenchSettings(rate, runFor, duration("--warmup", warmup), clients, parsedTransport, base, token,
-            parsedProfile, parsedFormat, threads, duration("--timeout", timeout), report);
+        return new BenchSettings(parsedRate, runFor, duration("--warmup", warmup), clients, parsedTransport, base, token,
+            parsedProfile, parsedFormat, threads, duration("--timeout", timeout), report, window, !noTrace,
+            null == serverPid ? 0 : serverPid);
+    }
+
+    private long rate(final String text)
+    {
+        final String trimmed = null == text ? "" : text.trim();
+        if ("max".equalsIgnoreCase(trimmed))
+        {
+            return 0;
+        }
+        final long parsed;
+        try
+        {
+            parsed = Long.parseLong(trimmed);
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw usage("--rate '" + text + "' is not a rate, expected events per second (such as 500) or max");
+        }
+        if (parsed <= 0)
+        {
+            throw usage("--rate must be more than 0 events per second, got " + parsed);
+        }
+        return parsed;
     }
 
     private CommandLine.ParameterException usage(final String message)

@@ -62,7 +62,7 @@ final class BenchReport
         {
             throw new UncheckedIOException("cannot write the report in " + out + ": " + ex.getMessage(), ex);
         }
-        final String what = settings.transport().label() + ", " + settings.rate() + " events/s, " +
+        final String what = settings.transport().label() + ", " + rateLabel(settings) + ", " +
             settings.receivers() + (1 == settings.receivers() ? " client" : " clients");
         Charts.percentiles(out.resolve(PERCENTILES_PLOT + "." + settings.format().extension()), settings.format(),
             "End-to-end latency by percentile (" + what + ")",
@@ -81,16 +81,31 @@ final class BenchReport
         line(text, "target", result.target);
         line(text, "transport", settings.transport().label() + ", " + settings.receivers() +
             (settings.transport().usesWebSocketClients() ? " WebSocket client(s) receiving" : " egress handler receiving"));
-        line(text, "load", String.format(Locale.ROOT, "%d events/s for %.1f s after a %.1f s warm-up, %d sender thread(s)",
-            settings.rate(), settings.duration().toMillis() / 1e3, settings.warmup().toMillis() / 1e3, settings.threads()));
+        line(text, "load", String.format(Locale.ROOT, "%s for %.1f s after a %.1f s warm-up, %d sender thread(s)%s",
+            rateLabel(settings), settings.duration().toMillis() / 1e3, settings.warmup().toMillis() / 1e3,
+            settings.threads(), settings.saturate() ? ", latency from the actual send time" : ""));
         line(text, "machine", Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name") +
             " " + System.getProperty("os.arch") + ", Java " + Runtime.version() + String.format(Locale.ROOT,
             ", load average %.2f at the end", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
         line(text, "sent", String.format(Locale.ROOT, "%,d events in %.2f s (%.1f events/s), %,d send errors%s",
             result.sent, sendSeconds, result.sent / sendSeconds, result.sendErrors,
             null == result.firstError ? "" : " (first: " + result.firstError + ")"));
-        line(text, "received", String.format(Locale.ROOT, "%,d of %,d alerts (%.1f alerts/s), %,d timeouts",
-            result.received, result.expected, result.received / runSeconds, result.timeouts()));
+        line(text, "received", String.format(Locale.ROOT, "%,d of %,d alerts (%.1f alerts/s), %,d timeouts, %.1f bytes per frame",
+            result.received, result.expected, result.received / runSeconds, result.timeouts(),
+            0 == result.received ? 0.0 : (double)result.frameBytes / result.received));
+        if (result.stalled)
+        {
+            line(text, "stalled", "the window of " + settings.window() + " events in flight did not move for " +
+                settings.timeout().toMillis() + " ms: sending ended early");
+        }
+        if (settings.serverPid() > 0)
+        {
+            line(text, "server", result.serverCpuNs < 0 ?
+                "pid " + settings.serverPid() + ": CPU time not available" :
+                String.format(Locale.ROOT, "pid %d: %.1f ms CPU over the run, %.2f us per frame received",
+                    settings.serverPid(), result.serverCpuNs / 1e6,
+                    0 == result.received ? Double.NaN : result.serverCpuNs / 1e3 / result.received));
+        }
         text.append('\n');
         text.append(String.format(Locale.ROOT, ROW, "latency, ms", "p50", "p90", "p99", "p99.9", "max", "count"));
         row(text, "end to end (intended send -> frame)", result.endToEnd);
@@ -111,6 +126,12 @@ final class BenchReport
             text.append("  (no stage stamps in the frames: per-stage latency needs a server that traces)\n");
         }
         return text.toString();
+    }
+
+    private static String rateLabel(final BenchSettings settings)
+    {
+        return settings.saturate() ? "as fast as accepted, at most " + settings.window() + " events in flight" :
+            settings.rate() + " events/s";
     }
 
     private static void line(final StringBuilder text, final String name, final String value)

@@ -38,6 +38,9 @@ final class BenchResult
     long sendSpanNs;
     long runSpanNs;
     String target;
+    long frameBytes;
+    long serverCpuNs = -1;
+    boolean stalled;
 
     /**
      * Alerts that never arrived within the timeout.

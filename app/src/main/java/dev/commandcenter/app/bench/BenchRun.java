@@ -50,6 +50,8 @@ final class BenchRun implements AutoCloseable
     private static final long REPORT_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
     private static final long START_DELAY_NS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
+    private static final long SATURATION_EVENTS_PER_SECOND = 400_000;
+    private static final long SATURATION_MAX_EVENTS = 1 << 23;
 
     private final BenchSettings settings;
     private final PrintWriter out;
@@ -89,12 +91,12 @@ final class BenchRun implements AutoCloseable
         // Ctrl-C still stops the embedded engine and deletes its temporary data dir.
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         start(result);
-        if (settings.warmupEvents() > 0)
+        if (settings.saturate() ? !settings.warmup().isZero() : settings.warmupEvents() > 0)
         {
-            final LatencyRecorder warmup = phase(settings.warmupEvents());
+            final LatencyRecorder warmup = phase(settings.warmup(), settings.warmupEvents());
             runPhase("warm-up", warmup, null, null);
         }
-        final LatencyRecorder measured = phase(settings.events());
+        final LatencyRecorder measured = phase(settings.duration(), settings.events());
         try (PrintStream log = new PrintStream(Files.newOutputStream(settings.out().resolve(HLOG_FILE)), false,
             StandardCharsets.UTF_8))
         {
@@ -117,6 +119,11 @@ final class BenchRun implements AutoCloseable
         result.sendErrors = measured.sendErrors();
         result.firstError = measured.firstError();
         result.accepted = measured.accepted().copy();
+        result.frameBytes = measured.frameBytes();
+        if (measured.schedule() instanceof WindowedSchedule windowed)
+        {
+            result.stalled = windowed.stalled();
+        }
         for (final Stage stage : Stage.values())
         {
             result.stages.put(stage, measured.stage(stage).copy());
@@ -149,7 +156,7 @@ final class BenchRun implements AutoCloseable
         if (transport.usesWebSocketClients())
         {
             final URI feed = URI.create(base.toString().replaceFirst("^http", "ws") + FEED_PATH + "?token=" +
-                URLEncoder.encode(token, StandardCharsets.UTF_8) + "&trace=1");
+                URLEncoder.encode(token, StandardCharsets.UTF_8) + (settings.trace() ? "&trace=1" : ""));
             clients = WebSocketClients.connect(http, feed, settings.clients(), sink, clock, epochClock, CONNECT_TIMEOUT);
         }
     }
@@ -191,19 +198,43 @@ final class BenchRun implements AutoCloseable
         return CommandCenterNode.launch(ctx);
     }
 
-    private LatencyRecorder phase(final long events)
+    private LatencyRecorder phase(final Duration length, final long events)
     {
         final long tag = ThreadLocalRandom.current().nextLong() | 1L;
-        final FixedRateSchedule schedule = new FixedRateSchedule(clock.nanoTime() + START_DELAY_NS, settings.rate(), events);
-        final LatencyRecorder recorder = new LatencyRecorder(tag, schedule, settings.receivers());
+        final long startNs = clock.nanoTime() + START_DELAY_NS;
+        final LatencyRecorder recorder;
+        if (settings.saturate())
+        {
+            final WindowedSchedule schedule = new WindowedSchedule(startNs, length.toNanos(), settings.window(),
+                saturationCapacity(length), settings.timeout().toNanos());
+            recorder = new LatencyRecorder(tag, schedule, settings.receivers());
+            schedule.receivers(settings.receivers());
+        }
+        else
+        {
+            recorder = new LatencyRecorder(tag, new FixedRateSchedule(startNs, settings.rate(), events),
+                settings.receivers());
+        }
         sink.current(recorder);
         return recorder;
+    }
+
+    /**
+     * Most events a saturating phase may send: one send time is kept for each.
+     *
+     * @param length of the phase.
+     * @return {@value #SATURATION_EVENTS_PER_SECOND} a second of it, within bounds.
+     */
+    static int saturationCapacity(final Duration length)
+    {
+        final long events = SATURATION_EVENTS_PER_SECOND * Math.max(1, length.toMillis()) / 1000;
+        return (int)Math.max(1024, Math.min(SATURATION_MAX_EVENTS, events));
     }
 
     private void runPhase(
         final String name, final LatencyRecorder recorder, final HistogramLogWriter writer, final BenchResult result)
     {
-        final FixedRateSchedule schedule = recorder.schedule();
+        final Schedule schedule = recorder.schedule();
         final List<Thread> senders = new ArrayList<>();
         final long[] lastSentNs = new long[settings.threads()];
         for (int t = 0; t < settings.threads(); t++)
@@ -222,6 +253,7 @@ final class BenchRun implements AutoCloseable
         final long totalNs = schedule.endNs() - schedule.startNs();
         final long deadlineNs = schedule.endNs() + settings.timeout().toNanos();
         Histogram interval = null;
+        final long cpuBeforeNs = null == result ? -1 : serverCpuNs();
         long nextReportNs = schedule.startNs() + REPORT_INTERVAL_NS;
         boolean sending = true;
         while (true)
@@ -271,13 +303,32 @@ final class BenchRun implements AutoCloseable
             }
             result.sendSpanNs = Math.max(1, lastNs - schedule.startNs());
             result.runSpanNs = Math.max(1, clock.nanoTime() - schedule.startNs());
+            final long cpuAfterNs = serverCpuNs();
+            result.serverCpuNs = cpuBeforeNs < 0 || cpuAfterNs < 0 ? -1 : cpuAfterNs - cpuBeforeNs;
         }
     }
 
     private static long expectedLost(final LatencyRecorder recorder)
     {
         // A refused event never becomes an alert: stop waiting for those.
-        return recorder.sendErrors() * Math.max(1, recorder.expectedReceives() / Math.max(1, recorder.schedule().count()));
+        return recorder.sendErrors() * recorder.receivers();
+    }
+
+    /**
+     * CPU time (user and system) the server at {@code --server-pid} has used so far.
+     *
+     * @return nanoseconds, or -1 with no server pid or when the system does not tell.
+     */
+    private long serverCpuNs()
+    {
+        if (settings.serverPid() <= 0)
+        {
+            return -1;
+        }
+        return ProcessHandle.of(settings.serverPid())
+            .flatMap((handle) -> handle.info().totalCpuDuration())
+            .map(Duration::toNanos)
+            .orElse(-1L);
     }
 
     private static boolean anyAlive(final List<Thread> threads)

@@ -7,7 +7,7 @@ import java.time.Duration;
 /**
  * What one {@code bench} run does, validated by {@code BenchCommand}.
  *
- * @param rate      events per second.
+ * @param rate      events per second, or 0 to saturate (as fast as the server takes them, a window in flight).
  * @param duration  of the measured run.
  * @param warmup    of the warm-up before it (not recorded).
  * @param clients   WebSocket clients receiving every alert.
@@ -19,6 +19,9 @@ import java.time.Duration;
  * @param threads   sending threads.
  * @param timeout   longest wait for the last alerts after the last send.
  * @param out       the report directory.
+ * @param window    most events in flight when saturating.
+ * @param trace     whether clients ask for trace stamps in the frames ({@code trace=1}).
+ * @param serverPid process id of the server whose CPU time is measured over the run, or 0 for none.
  */
 record BenchSettings(
     long rate,
@@ -32,8 +35,21 @@ record BenchSettings(
     Charts.Format format,
     int threads,
     Duration timeout,
-    Path out)
+    Path out,
+    int window,
+    boolean trace,
+    long serverPid)
 {
+    /**
+     * Whether events go out as fast as the server takes them rather than at a fixed rate.
+     *
+     * @return true for {@code --rate max}.
+     */
+    boolean saturate()
+    {
+        return 0 == rate;
+    }
+
     /**
      * Events in the measured run.
      *

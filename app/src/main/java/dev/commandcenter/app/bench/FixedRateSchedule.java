@@ -10,7 +10,7 @@ import org.agrona.concurrent.NanoClock;
  * <p>
  * <b>Note:</b> immutable; {@link #run} may be called from several threads, each taking every n-th event.
  */
-final class FixedRateSchedule
+final class FixedRateSchedule implements Schedule
 {
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
@@ -56,7 +56,7 @@ final class FixedRateSchedule
      * @param index of the event.
      * @return its intended send time.
      */
-    long intendedNs(final long index)
+    public long intendedNs(final long index)
     {
         return startNs + (index * NANOS_PER_SECOND) / ratePerSecond;
     }
@@ -66,7 +66,7 @@ final class FixedRateSchedule
      *
      * @return the start.
      */
-    long startNs()
+    public long startNs()
     {
         return startNs;
     }
@@ -76,7 +76,7 @@ final class FixedRateSchedule
      *
      * @return the end.
      */
-    long endNs()
+    public long endNs()
     {
         return intendedNs(count);
     }
@@ -86,9 +86,19 @@ final class FixedRateSchedule
      *
      * @return the count.
      */
-    long count()
+    public long count()
     {
         return count;
+    }
+
+    /**
+     * Every event of a fixed-rate schedule is sent, each when due.
+     *
+     * @return true.
+     */
+    public boolean paced()
+    {
+        return true;
     }
 
     /**
@@ -101,7 +111,7 @@ final class FixedRateSchedule
      * @param sender  sends an event.
      * @return events sent.
      */
-    long run(final int thread, final int threads, final NanoClock clock, final IdleStrategy idle, final Sender sender)
+    public long run(final int thread, final int threads, final NanoClock clock, final IdleStrategy idle, final Sender sender)
     {
         long sent = 0;
         for (long i = thread; i < count; i += threads)

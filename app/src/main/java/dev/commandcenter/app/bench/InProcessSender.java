@@ -45,7 +45,7 @@ final class InProcessSender implements FixedRateSchedule.Sender
         final long result = publisher.publish(Sources.CLI, WRITER, this);
         if (result < 0)
         {
-            recorder.onSendError(EventPublisher.REJECTED == result ? "ring full" :
+            recorder.onSendError(index, EventPublisher.REJECTED == result ? "ring full" :
                 EventPublisher.HALTED == result ? "journal halted: " + publisher.haltReason() : "invalid message");
         }
         else

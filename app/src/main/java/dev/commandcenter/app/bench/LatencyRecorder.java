@@ -20,8 +20,8 @@ final class LatencyRecorder
     private static final int SIGNIFICANT_DIGITS = 3;
 
     private final long tag;
-    private final FixedRateSchedule schedule;
-    private final long expectedReceives;
+    private final Schedule schedule;
+    private final int receivers;
     private final Recorder endToEnd = new Recorder(SIGNIFICANT_DIGITS);
     private final Map<Stage, ConcurrentHistogram> stages = new EnumMap<>(Stage.class);
     private final ConcurrentHistogram accepted = new ConcurrentHistogram(SIGNIFICANT_DIGITS);
@@ -29,6 +29,7 @@ final class LatencyRecorder
     private final LongAdder received = new LongAdder();
     private final LongAdder sendErrors = new LongAdder();
     private final LongAdder ignored = new LongAdder();
+    private final LongAdder frameBytes = new LongAdder();
     private volatile String firstError;
 
     /**
@@ -36,11 +37,11 @@ final class LatencyRecorder
      * @param schedule  the intended send times.
      * @param receivers how many clients receive each alert.
      */
-    LatencyRecorder(final long tag, final FixedRateSchedule schedule, final int receivers)
+    LatencyRecorder(final long tag, final Schedule schedule, final int receivers)
     {
         this.tag = tag;
         this.schedule = schedule;
-        this.expectedReceives = schedule.count() * receivers;
+        this.receivers = receivers;
         for (final Stage stage : Stage.values())
         {
             stages.put(stage, new ConcurrentHistogram(SIGNIFICANT_DIGITS));
@@ -62,7 +63,7 @@ final class LatencyRecorder
      *
      * @return the schedule.
      */
-    FixedRateSchedule schedule()
+    Schedule schedule()
     {
         return schedule;
     }
@@ -84,6 +85,21 @@ final class LatencyRecorder
     void onAccepted(final long index, final long nowNs)
     {
         accepted.recordValue(Math.max(0, nowNs - schedule.intendedNs(index)));
+    }
+
+    /**
+     * Sending an event failed, or the engine refused it: no client will receive it.
+     *
+     * @param index  of the event.
+     * @param reason one line, kept for the first error.
+     */
+    void onSendError(final long index, final String reason)
+    {
+        if (index >= 0 && index < schedule.count())
+        {
+            schedule.refused(index);
+        }
+        onSendError(reason);
     }
 
     /**
@@ -117,6 +133,7 @@ final class LatencyRecorder
         }
         endToEnd.recordValue(Math.max(0, nowNs - schedule.intendedNs(index)));
         received.increment();
+        schedule.received(index);
         if (null != trace)
         {
             for (final Stage stage : Stage.values())
@@ -183,13 +200,43 @@ final class LatencyRecorder
     }
 
     /**
-     * Alerts expected: events in the schedule times receiving clients.
+     * Alerts expected: events in the schedule (paced) or sent so far (saturating) times receiving clients.
      *
      * @return the count.
      */
     long expectedReceives()
     {
-        return expectedReceives;
+        return (schedule.paced() ? schedule.count() : sent()) * receivers;
+    }
+
+    /**
+     * How many clients receive each alert.
+     *
+     * @return the count.
+     */
+    int receivers()
+    {
+        return receivers;
+    }
+
+    /**
+     * A client received a frame of this phase of so many bytes (characters: the frames are ASCII JSON).
+     *
+     * @param length of the frame.
+     */
+    void onFrameBytes(final int length)
+    {
+        frameBytes.add(length);
+    }
+
+    /**
+     * Bytes of the frames of this phase received so far.
+     *
+     * @return the sum.
+     */
+    long frameBytes()
+    {
+        return frameBytes.sum();
     }
 
     /**

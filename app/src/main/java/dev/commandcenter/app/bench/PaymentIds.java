@@ -80,6 +80,42 @@ final class PaymentIds
      * @param tag  of the run.
      * @return the index, or {@link #NOT_OURS}.
      */
+    /**
+     * The index of the event named by a hex txid inside a JSON text, followed by its closing quote.
+     *
+     * @param text   the JSON.
+     * @param offset of the txid's first hex digit.
+     * @param tag    of the run.
+     * @return the index, or {@link #NOT_OURS}.
+     */
+    static long index(final CharSequence text, final int offset, final long tag)
+    {
+        final int end = offset + TXID_HEX_LENGTH;
+        if (offset < 0 || end >= text.length() || '"' != text.charAt(end))
+        {
+            return NOT_OURS;
+        }
+        try
+        {
+            if (Long.parseUnsignedLong(text, offset, offset + 16, 16) != tag)
+            {
+                return NOT_OURS;
+            }
+            return Long.parseUnsignedLong(text, offset + INDEX_HEX_OFFSET, end, 16);
+        }
+        catch (final NumberFormatException ex)
+        {
+            return NOT_OURS;
+        }
+    }
+
+    /**
+     * The index of the event a hex txid names.
+     *
+     * @param txid 64 hex digits.
+     * @param tag  of the run.
+     * @return the index, or {@link #NOT_OURS}.
+     */
     static long index(final CharSequence txid, final long tag)
     {
         if (null == txid || TXID_HEX_LENGTH != txid.length())

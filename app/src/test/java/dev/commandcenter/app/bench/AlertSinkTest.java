@@ -62,6 +62,24 @@ class AlertSinkTest
     }
 
     @Test
+    void shouldFindTheTxidOfAPlainFrameWhereverItIsAndCountItsBytes()
+    {
+        sink.current(recorder);
+        final String first = "{\"txid\":\"" + PaymentIds.hex(TAG, 4) + "\",\"title\":\"New tip!\"}";
+        final String nestedFirst = "{\"nested\":{\"txid\":\"" + PaymentIds.hex(TAG + 2, 1) + "\"},\"txid\":\"" +
+            PaymentIds.hex(TAG, 5) + "\"}";
+        final String truncated = "{\"txid\":\"" + PaymentIds.hex(TAG, 6).substring(0, 40) + "\"}";
+
+        sink.onFrame(first, schedule.intendedNs(4) + 1_000, 0, trace);
+        sink.onFrame(nestedFirst, schedule.intendedNs(5) + 2_000, 0, trace);
+        sink.onFrame(truncated, schedule.intendedNs(6), 0, trace);
+
+        assertThat(recorder.received()).isEqualTo(2);
+        assertThat(recorder.frameBytes()).isEqualTo(first.length() + nestedFirst.length());
+        assertThat(recorder.sampleInterval(null).getMaxValue()).isCloseTo(2_000L, withinPercentage(0.2));
+    }
+
+    @Test
     void shouldCarryTheTagAndIndexThroughBothTxidForms()
     {
         final org.agrona.concurrent.UnsafeBuffer buffer = new org.agrona.concurrent.UnsafeBuffer(new byte[40]);

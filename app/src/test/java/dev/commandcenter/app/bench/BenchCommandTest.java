@@ -88,6 +88,40 @@ class BenchCommandTest
     }
 
     @Test
+    void shouldSaturateARunningEngineWithABoundedWindowLosingNothingAndReportTheServersCpu() throws Exception
+    {
+        final AppConfig config = new AppConfig();
+        config.wallet.source = "none";
+        config.websocket.port = 0;
+        config.websocket.acceptWalletEventsOverRest = true;
+        config.plugins = PluginsSettings.of(Map.of("stream-bridge", Map.of("alertDurationMs", 1,
+            "acceptPaymentsFrom", List.of("wallet", "rest"))));
+        try (CommandCenterNode node = CommandCenterNode.start(config, dir.resolve("data"), null))
+        {
+            final Path out = dir.resolve("saturated");
+
+            // The server runs in this JVM here: its pid is this process's.
+            final Result result = bench("bench", "--url", node.webServer().baseUrl(), "--token", node.adminToken(),
+                "--clients", "2", "--rate", "max", "--window", "8", "--duration", "1s", "--warmup", "200ms",
+                "--no-trace", "--server-pid", Long.toString(ProcessHandle.current().pid()), "--out", out.toString());
+
+            assertThat(result.code).as(result.err).isZero();
+            assertThat(result.out).contains("as fast as accepted, at most 8 events in flight")
+                .contains("latency from the actual send time").doesNotContain("stalled");
+            final Matcher received = Pattern.compile("received   ([\\d,]+) of ([\\d,]+) alerts \\(([\\d.]+) alerts/s\\), " +
+                "0 timeouts, ([\\d.]+) bytes per frame").matcher(result.out);
+            assertThat(received.find()).as(result.out).isTrue();
+            assertThat(received.group(1)).isEqualTo(received.group(2));
+            assertThat(Long.parseLong(received.group(1).replace(",", ""))).isGreaterThan(16);
+            assertThat(Double.parseDouble(received.group(4))).isGreaterThan(100);
+            final Matcher cpu = Pattern.compile("server     pid \\d+: ([\\d.]+) ms CPU over the run, ([\\d.]+) us per " +
+                "frame received").matcher(result.out);
+            assertThat(cpu.find()).as(result.out).isTrue();
+            assertThat(Double.parseDouble(cpu.group(1))).isGreaterThan(0);
+        }
+    }
+
+    @Test
     void shouldMeasureInProcessAtAnEgressHandler() throws Exception
     {
         final Path out = dir.resolve("in-process");
@@ -138,6 +172,12 @@ class BenchCommandTest
         assertOneLineError(bench("bench", "--transport", "in-process", "--url", "http://127.0.0.1:7300", "--token", "t"),
             "--transport in-process publishes in process and needs the embedded engine");
         assertOneLineError(bench("bench", "--format", "gif"), "unknown format 'gif', expected png or svg");
+        assertOneLineError(bench("bench", "--rate", "fast"),
+            "--rate 'fast' is not a rate, expected events per second (such as 500) or max");
+        assertOneLineError(bench("bench", "--rate", "max", "--window", "0"),
+            "--window must be 1 or more events in flight, got 0");
+        assertOneLineError(bench("bench", "--server-pid", "42"),
+            "--server-pid measures the server at --url; the embedded engine shares this process");
         assertOneLineError(bench("bench", "compare", dir.toString(), dir.toString()),
             "no latency.hlog in " + dir);
 
