@@ -72,7 +72,7 @@ public final class WebServer implements AutoCloseable
 {
     private final Context ctx;
     private final ExecutorService publishExecutor;
-    private final NettyServer nettyServer;
+    private final ServerBackend backend;
     private final InetSocketAddress localAddress;
     private final HttpStatusCounters httpStatusCounters;
     private final ServerErrorPath errorPath;
@@ -135,7 +135,9 @@ public final class WebServer implements AutoCloseable
             ctx, accessPolicy, errorPath, publishExecutor, fanoutGroup, refusals, tokenSessions);
         try
         {
-            nettyServer = new NettyServer(ctx, fanoutGroup, address, httpStatusCounters, endpoints, limits);
+            backend = null == ctx.wireTransport ?
+                new NettyServer(ctx, fanoutGroup, address, httpStatusCounters, endpoints, limits) :
+                new WireBridge(ctx, fanoutGroup, httpStatusCounters, endpoints, limits);
         }
         catch (final RuntimeException ex)
         {
@@ -144,7 +146,8 @@ public final class WebServer implements AutoCloseable
             peerResets.close();
             throw ex;
         }
-        localAddress = nettyServer.localAddress();
+        localAddress = backend.localAddress();
+        System.getLogger(WebServer.class.getName()).log(System.Logger.Level.INFO, "websocket backend: " + backend.description());
     }
 
     /**
@@ -158,11 +161,6 @@ public final class WebServer implements AutoCloseable
     public static WebServer launch(final Context ctx)
     {
         ctx.conclude();
-        if (null != ctx.wireTransport())
-        {
-            throw new UnsupportedOperationException("websocket backend " + ctx.wireTransport().name() +
-                ": serving through a wire transport is not built yet");
-        }
         return new WebServer(ctx);
     }
 
@@ -198,6 +196,17 @@ public final class WebServer implements AutoCloseable
     }
 
     /**
+     * The backend serving the sockets, for the start log line: {@code netty 4.2.x}, or the wire transport's name and
+     * version, e.g. {@code native (libwebsockets 4.1.6)}.
+     *
+     * @return the description.
+     */
+    public String backend()
+    {
+        return backend.description();
+    }
+
+    /**
      * The concluded context.
      *
      * @return the context.
@@ -224,7 +233,7 @@ public final class WebServer implements AutoCloseable
      */
     public int openConnections()
     {
-        return nettyServer.openConnections();
+        return backend.openConnections();
     }
 
     /**
@@ -238,9 +247,9 @@ public final class WebServer implements AutoCloseable
             return;
         }
         closed = true;
-        nettyServer.closeConnections();
+        backend.closeConnections();
         publishExecutor.shutdownNow();
-        nettyServer.shutdownEventLoops();
+        backend.shutdownEventLoops();
         try
         {
             publishExecutor.awaitTermination(ctx.closeTimeoutMs, TimeUnit.MILLISECONDS);
@@ -270,7 +279,7 @@ public final class WebServer implements AutoCloseable
         }
         try
         {
-            nettyServer.httpGroup().next().schedule(
+            backend.httpGroup().next().schedule(
                 () -> tokenSessions.closeRotatedOut(accessPolicy), ctx.rotationGraceMs, TimeUnit.MILLISECONDS);
         }
         catch (final RuntimeException ex)
@@ -324,7 +333,7 @@ public final class WebServer implements AutoCloseable
      */
     io.netty.channel.group.ChannelGroup channels()
     {
-        return nettyServer.channels();
+        return backend.channels();
     }
 
     /**
@@ -332,7 +341,7 @@ public final class WebServer implements AutoCloseable
      */
     Channel serverChannel()
     {
-        return nettyServer.serverChannel();
+        return backend.serverChannel();
     }
 
     /**
@@ -340,7 +349,7 @@ public final class WebServer implements AutoCloseable
      */
     EventLoopGroup httpGroup()
     {
-        return nettyServer.httpGroup();
+        return backend.httpGroup();
     }
 
     /**
@@ -348,7 +357,7 @@ public final class WebServer implements AutoCloseable
      */
     EventLoopGroup fanoutGroup()
     {
-        return nettyServer.fanoutGroup();
+        return backend.fanoutGroup();
     }
 
     /**
