@@ -56,8 +56,10 @@ import java.util.function.Supplier;
  * {@link CounterType#WEB_PEER_RESETS}, not reported as an error.
  * <p>
  * This class assembles and owns the parts: {@link NettyServer} runs the event loops and the listening
- * socket, each connection's {@link HttpRequestHandler} checks origin, token and method and picks one of the
- * shared {@link HttpEndpoints}, and {@link ServerErrorPath} is the error path they all report to.
+ * socket (or, when {@link Context#wireTransport} names a transport that owns the socket, {@link WireBridge} serves
+ * its connections as channels on the same event loops with the same handlers; one line at launch names the
+ * backend, through {@link Context#infoLog}), each connection's {@link HttpRequestHandler} checks origin, token
+ * and method and picks one of the shared {@link HttpEndpoints}, and {@link ServerErrorPath} is the error path they all report to.
  * <pre>{@code
  * try (WebServer server = WebServer.launch(new WebServer.Context().token(overlayToken).adminToken(adminToken).egress(egress)
  *     .eventPublisher(engine.publisher()).counters(engine.counters()).countersReader(engine.countersReader())
@@ -147,11 +149,11 @@ public final class WebServer implements AutoCloseable
             throw ex;
         }
         localAddress = backend.localAddress();
-        System.getLogger(WebServer.class.getName()).log(System.Logger.Level.INFO, "websocket backend: " + backend.description());
+        ctx.infoLog.accept("websocket backend: " + backend.description());
     }
 
     /**
-     * Start a server: bind, then serve until closed.
+     * Start a server: bind (Netty's listening socket, or the context's wire transport), then serve until closed.
      *
      * @param ctx configuration; concluded here.
      * @return the running server.
@@ -450,6 +452,7 @@ public final class WebServer implements AutoCloseable
         private long maxAggregatingBytes = MAX_AGGREGATING_BYTES_DEFAULT;
         private long limitLogIntervalMs = LIMIT_LOG_INTERVAL_MS_DEFAULT;
         private java.util.function.Consumer<String> warningLog;
+        private java.util.function.Consumer<String> infoLog;
         private EventPublisher eventPublisher;
         private Supplier<?> statusSupplier;
         private WebSocketEgress egress;
@@ -554,6 +557,11 @@ public final class WebServer implements AutoCloseable
             {
                 final System.Logger logger = System.getLogger(WebServer.class.getName());
                 warningLog = (line) -> logger.log(System.Logger.Level.WARNING, line);
+            }
+            if (null == infoLog)
+            {
+                final System.Logger logger = System.getLogger(WebServer.class.getName());
+                infoLog = (line) -> logger.log(System.Logger.Level.INFO, line);
             }
             final List<String> origins = new ArrayList<>(allowedOrigins.size());
             for (final String origin : allowedOrigins)
@@ -1302,6 +1310,29 @@ public final class WebServer implements AutoCloseable
         }
 
         /**
+         * Where the start line naming the backend goes ({@code websocket backend: netty 4.2.x}, or the wire
+         * transport's name and version). By default the {@code System.Logger} of this class at {@code INFO}.
+         *
+         * @param sink of start lines.
+         * @return this.
+         */
+        public Context infoLog(final java.util.function.Consumer<String> sink)
+        {
+            this.infoLog = sink;
+            return this;
+        }
+
+        /**
+         * Where the start line goes.
+         *
+         * @return the sink, or null before {@link #conclude()} when none was set.
+         */
+        public java.util.function.Consumer<String> infoLog()
+        {
+            return infoLog;
+        }
+
+        /**
          * Where warnings go.
          *
          * @return the sink, or null before {@link #conclude()} when none was set.
@@ -1568,7 +1599,9 @@ public final class WebServer implements AutoCloseable
 
         /**
          * Serve through a transport that owns the socket (the native backend) instead of Netty's listening socket;
-         * null (the default) for Netty.
+         * null (the default) for Netty. The server starts it at launch with {@link
+         * dev.commandcenter.transport.websocket.wire.WireSettings} from this context and closes it with the server;
+         * the URLs, checks, sessions and counters are the same.
          *
          * @param wireTransport a transport not yet started, or null.
          * @return this for a fluent API.
