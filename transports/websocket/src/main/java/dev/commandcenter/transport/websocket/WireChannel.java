@@ -254,7 +254,17 @@ final class WireChannel extends AbstractChannel
     {
         try
         {
-            eventLoop().execute(task);
+            eventLoop().execute(() ->
+            {
+                // Moving to a fan-out loop: deregistered from the old loop, not yet on the new one. Wait for the
+                // move, as a socket is not read while it belongs to no loop, so nothing runs on the wrong thread.
+                if (open && !isRegistered())
+                {
+                    execute(task, message);
+                    return;
+                }
+                task.run();
+            });
         }
         catch (final RuntimeException ex)
         {

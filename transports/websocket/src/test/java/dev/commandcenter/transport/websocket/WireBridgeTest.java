@@ -74,7 +74,8 @@ class WireBridgeTest
     @Test
     void shouldStartTheTransportWithTheServersLimitsAndNameItAsTheBackend()
     {
-        launch((ctx) -> ctx.maxFrameLength(4096).maxRequestBodyLength(2048).maxQueuedBytesPerConnection(65536)
+        final List<String> lines = new CopyOnWriteArrayList<>();
+        launch((ctx) -> ctx.infoLog(lines::add).maxFrameLength(4096).maxRequestBodyLength(2048).maxQueuedBytesPerConnection(65536)
             .writeBufferHighWaterMark(32768).writeBufferLowWaterMark(16384).maxConnections(100).closeTimeoutMs(300));
 
         final WireSettings settings = transport.settings;
@@ -88,7 +89,40 @@ class WireBridgeTest
         assertThat(settings.closeTimeoutMs()).isEqualTo(300);
         assertThat(settings.maxHeaderBytes()).isEqualTo(WireBridge.MAX_HEADER_BYTES);
         assertThat(fixture.server.backend()).isEqualTo("test (netty test transport)");
+        assertThat(lines).containsExactly("websocket backend: test (netty test transport)");
         assertThat(fixture.server.port()).isPositive();
+    }
+
+    @Test
+    void shouldNameNettyAndItsVersionAsTheBackendWithoutATransport()
+    {
+        final List<String> lines = new CopyOnWriteArrayList<>();
+        try (WebServer server = WebServer.launch(new TestCounters().apply(new WebServer.Context())
+            .port(0).token(Fixture.OVERLAY_TOKEN).adminToken(Fixture.TOKEN).infoLog(lines::add)))
+        {
+            assertThat(server.backend()).matches("netty 4\\.2\\.\\d+\\.Final");
+            assertThat(lines).containsExactly("websocket backend: " + server.backend());
+        }
+        assertThat(transport.settings).isNull();
+    }
+
+    @Test
+    void shouldAnswerTextPingsAndCloseAPingFloodWith1008ThroughTheTransport() throws Exception
+    {
+        launch((ctx) -> ctx.maxControlFramesPerSecond(5));
+        final TestClient client = fixture.subscribe(FEED);
+
+        client.webSocket.sendText("ping", true).get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(client.nextText()).isEqualTo("pong");
+        for (int i = 0; i < 10; i++)
+        {
+            client.webSocket.sendText("ping", true).get(5, java.util.concurrent.TimeUnit.SECONDS);
+        }
+
+        final TestClient.Close close = client.awaitClose();
+        assertThat(close.code()).isEqualTo(1008);
+        assertThat(close.reason()).startsWith("too many pings: more than 5 a second");
+        assertThat(fixture.server.limits().trips(WebLimits.Limit.CONTROL_FRAMES)).isEqualTo(1);
     }
 
     @Test
