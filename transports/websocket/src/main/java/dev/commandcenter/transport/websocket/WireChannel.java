@@ -53,7 +53,7 @@ import java.util.concurrent.TimeUnit;
  * close} header asks the transport to close after it); on a WebSocket connection the {@code 101} written by the
  * upgrade is swallowed (the transport has answered the handshake) and any other status becomes a close with 1008 and
  * the response's error. The egress's whole pre-encoded frames ({@link FrameEncoder}) are sent without their
- * header, straight from the pooled buffer; {@link WebSocketFrame}s become {@link WireTransport#send}, {@link
+ * header (each of them when a buffer holds several), straight from the pooled buffer; {@link WebSocketFrame}s become {@link WireTransport#send}, {@link
  * WireTransport#ping} or {@link WireTransport#close}. Closing the channel aborts the connection unless a close was
  * already asked of the transport.
  * <p>
@@ -302,7 +302,7 @@ final class WireChannel extends AbstractChannel
     {
         if (msg instanceof ByteBuf frame)
         {
-            sendEncodedFrame(frame);
+            sendEncodedFrames(frame);
         }
         else if (msg instanceof WebSocketFrame frame)
         {
@@ -421,31 +421,37 @@ final class WireChannel extends AbstractChannel
     }
 
     /**
-     * A whole frame as Netty's encoder wrote it (server to client: unmasked): send its payload.
+     * Whole frames as Netty's encoder wrote them (server to client: unmasked), one or more back to back: send the
+     * payload of each.
      */
-    private void sendEncodedFrame(final ByteBuf frame)
+    private void sendEncodedFrames(final ByteBuf frames)
     {
-        final int index = frame.readerIndex();
-        final int opcode = frame.getByte(index) & 0x0F;
-        final int lengthCode = frame.getByte(index + 1) & 0x7F;
-        final int headerLength;
-        final int length;
-        if (lengthCode < 126)
+        int index = frames.readerIndex();
+        final int end = frames.writerIndex();
+        while (end - index >= 2)
         {
-            headerLength = 2;
-            length = lengthCode;
+            final int opcode = frames.getByte(index) & 0x0F;
+            final int lengthCode = frames.getByte(index + 1) & 0x7F;
+            final int headerLength;
+            final int length;
+            if (lengthCode < 126)
+            {
+                headerLength = 2;
+                length = lengthCode;
+            }
+            else if (126 == lengthCode)
+            {
+                headerLength = 4;
+                length = frames.getUnsignedShort(index + 2);
+            }
+            else
+            {
+                headerLength = 10;
+                length = (int)frames.getLong(index + 2);
+            }
+            send(2 == opcode, frames, index + headerLength, length);
+            index += headerLength + length;
         }
-        else if (126 == lengthCode)
-        {
-            headerLength = 4;
-            length = frame.getUnsignedShort(index + 2);
-        }
-        else
-        {
-            headerLength = 10;
-            length = (int)frame.getLong(index + 2);
-        }
-        send(2 == opcode, frame, index + headerLength, length);
     }
 
     private void sendFrame(final WebSocketFrame frame)

@@ -67,7 +67,7 @@ class WireChannelTest
     }
 
     @Test
-    void shouldNameThePeerAndSendThePayloadsOfEncodedFramesOfEveryLengthWithoutTheirHeaders() throws Exception
+    void shouldNameThePeerAndSendThePayloadsOfEncodedFramesOfEveryLengthAndBatchWithoutTheirHeaders() throws Exception
     {
         register();
         assertThat(channel.remoteAddress()).isEqualTo(REMOTE);
@@ -91,6 +91,16 @@ class WireChannelTest
                 assertThat(transport.sent.get(1)).isEqualTo(new Sent(true, payload));
                 transport.sent.clear();
             }
+        }
+        try (FrameEncoder encoder = new FrameEncoder(PooledByteBufAllocator.DEFAULT))
+        {
+            final ByteBuf both = Unpooled.wrappedBuffer(
+                encoder.text(Unpooled.copiedBuffer("first", StandardCharsets.UTF_8)),
+                encoder.binary(Unpooled.wrappedBuffer(new byte[300])));
+            channel.writeAndFlush(both).get(5, TimeUnit.SECONDS);
+            assertThat(transport.sent).containsExactly(
+                new Sent(false, "first".getBytes(StandardCharsets.UTF_8)), new Sent(true, new byte[300]));
+            transport.sent.clear();
         }
         channel.writeAndFlush(new TextWebSocketFrame("pong")).get(5, TimeUnit.SECONDS);
         assertThat(transport.sent).containsExactly(new Sent(false, "pong".getBytes(StandardCharsets.UTF_8)));
