@@ -72,6 +72,8 @@ public final class CommandCenterNode implements AutoCloseable
     private PluginControlRoute controlRoute;
     private boolean controlFileWritten;
     private WalletNotifyRoute notifyRoute;
+    private WebSocketBackend webBackend;
+    private final List<String> startLines = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private CommandCenterNode(final Context ctx)
     {
@@ -135,6 +137,11 @@ public final class CommandCenterNode implements AutoCloseable
     private void startAll()
     {
         final boolean replay = ctx.replay();
+        if (config.websocket.enabled && (!replay || ctx.liveActions()))
+        {
+            // First, so a backend that cannot run stops the start before anything is opened.
+            webBackend = WebSocketBackend.choose(config.websocket.backend, ctx.environment());
+        }
         final Path engineDir = replay ? dataDir.resolve(REPLAY_DIR_NAME) : dataDir;
         final Engine.Context engineCtx = new Engine.Context()
             .dataDir(engineDir)
@@ -226,6 +233,8 @@ public final class CommandCenterNode implements AutoCloseable
                 .missedPongs(config.websocket.missedPongs)
                 .maxControlFramesPerSecond(config.websocket.maxControlFramesPerSecond)
                 .maxAggregatingBytes(config.websocket.maxAggregatingBytes)
+                .wireTransport(webBackend.transport())
+                .infoLog(startLines::add)
                 .statusSupplier(this::health)
                 .egress(egress)
                 .counters(engine.counters())
@@ -492,12 +501,38 @@ public final class CommandCenterNode implements AutoCloseable
         CloseHelper.quietClose(controlRoute);
         CloseHelper.quietClose(secretsWatcher);
         CloseHelper.quietClose(webServer);
+        if (null == webServer && null != webBackend && null != webBackend.transport())
+        {
+            // Created and never started by a server: free what it holds.
+            CloseHelper.quietClose(webBackend.transport());
+        }
         CloseHelper.quietClose(engine);
         CloseHelper.quietClose(pluginManager);
         for (int i = closeables.size() - 1; i >= 0; i--)
         {
             CloseHelper.quietClose(closeables.get(i));
         }
+    }
+
+    /**
+     * The backend chosen for the web server's sockets, or null when the node serves nothing.
+     *
+     * @return the choice, with why {@code auto} fell back to Netty when it did.
+     */
+    public WebSocketBackend webBackend()
+    {
+        return webBackend;
+    }
+
+    /**
+     * Lines the node's parts logged while starting, for the console: the web server's
+     * {@code websocket backend: ...} line.
+     *
+     * @return the lines, in order.
+     */
+    public List<String> startLines()
+    {
+        return startLines;
     }
 
     /**
@@ -554,6 +589,7 @@ public final class CommandCenterNode implements AutoCloseable
         private boolean replay;
         private boolean liveActions;
         private ThreadingMode threadingMode;
+        private Map<String, String> environment = System.getenv();
         private final Map<String, EgressHandler> egressHandlers = new LinkedHashMap<>();
 
         /**
@@ -594,6 +630,28 @@ public final class CommandCenterNode implements AutoCloseable
                 throw new IllegalArgumentException("node: live actions apply to a replay (a live node always acts)");
             }
             return this;
+        }
+
+        /**
+         * The environment the node reads its overrides from ({@code CC_NATIVE}); the process's by default.
+         *
+         * @param environment variable names and values.
+         * @return this.
+         */
+        public Context environment(final Map<String, String> environment)
+        {
+            this.environment = environment;
+            return this;
+        }
+
+        /**
+         * The environment the node reads its overrides from.
+         *
+         * @return variable names and values.
+         */
+        public Map<String, String> environment()
+        {
+            return environment;
         }
 
         /**

@@ -49,6 +49,7 @@ class ConfigLoaderTest
             telemetry:
               intervalMs: 5000
             websocket:
+              backend: netty
               bind: 127.0.0.1
               port: 0
               token: secret-token-for-tests
@@ -75,6 +76,7 @@ class ConfigLoaderTest
         assertThat(config.journal.durability).isEqualTo(dev.commandcenter.persistence.Durability.SYNC);
         assertThat(config.journal.rollCycle).isEqualTo(net.openhft.chronicle.queue.RollCycles.FAST_HOURLY);
         assertThat(config.websocket.allowedOrigins).containsExactly("http://localhost:8080");
+        assertThat(config.websocket.backend).isEqualTo("netty");
         assertThat(config.wallet.electrum.servers).hasSize(2);
         assertThat(config.wallet.watch.addresses).hasSize(1);
         assertThat(config.plugins.section("stream-bridge").config()).isEqualTo(java.util.Map.of("minAmountSats", 5000));
@@ -87,6 +89,7 @@ class ConfigLoaderTest
 
         assertThat(config.websocket.port).isEqualTo(7300);
         assertThat(config.websocket.bind).isEqualTo("127.0.0.1");
+        assertThat(config.websocket.backend).isEqualTo("auto");
     }
 
     @Test
@@ -136,6 +139,9 @@ class ConfigLoaderTest
             .hasMessageContaining("'engine.inputRingSize' expected a power of two");
         assertThatThrownBy(() -> ConfigLoader.load(write("websocket:\n  port: 70000\n")))
             .hasMessageContaining("'websocket.port' expected 0..65535, got 70000");
+        assertThatThrownBy(() -> ConfigLoader.load(write("websocket:\n  backend: lws\n")))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageEndingWith("'websocket.backend' expected one of auto | netty | native, got 'lws'");
         assertThatThrownBy(() -> ConfigLoader.load(write("wallet:\n  network: moonnet\n")))
             .hasMessageContaining("'wallet.network' expected one of mainnet | testnet | signet | regtest");
         assertThatThrownBy(() -> ConfigLoader.load(write("wallet:\n  alertOn: blocks\n")))

@@ -33,7 +33,7 @@ public final class DemoCommand implements Callable<Integer>
     public Integer call()
     {
         return NodeRunner.runUntilInterrupted(demoConfig(port, seed), common.dataDir, false, "Command Center demo",
-            spec.commandLine().getOut(), spec.commandLine().getErr());
+            common.verbose, spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 
     /**

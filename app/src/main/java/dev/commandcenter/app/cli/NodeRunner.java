@@ -1,6 +1,7 @@
 package dev.commandcenter.app.cli;
 
 import dev.commandcenter.app.CommandCenterNode;
+import dev.commandcenter.app.WebSocketBackend;
 import dev.commandcenter.app.config.AppConfig;
 
 import java.io.PrintWriter;
@@ -26,7 +27,7 @@ final class NodeRunner
     }
 
     static int runUntilInterrupted(final AppConfig config, final Path dataDir, final boolean devMode, final String title,
-        final PrintWriter out, final PrintWriter err)
+        final boolean verbose, final PrintWriter out, final PrintWriter err)
     {
         final CommandCenterNode node = CommandCenterNode.launch(new CommandCenterNode.Context()
             .config(config).dataDir(dataDir).devMode(devMode).errorListener(new FirstErrorLine(err, dataDir)));
@@ -43,6 +44,7 @@ final class NodeRunner
         Runtime.getRuntime().addShutdownHook(hook);
 
         out.println(title + " running on data dir " + dataDir.toAbsolutePath().normalize());
+        printBackend(node, verbose || WebSocketBackend.debug(System.getenv()), out);
         for (final Map.Entry<String, String> url : node.urls().entrySet())
         {
             out.printf("  %-22s %s%n", url.getKey(), url.getValue());
@@ -77,5 +79,22 @@ final class NodeRunner
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /**
+     * The web server's backend line, and why {@code auto} chose Netty when asked ({@code --verbose} or
+     * {@code CC_DEBUG_NATIVE=1}).
+     */
+    static void printBackend(final CommandCenterNode node, final boolean debug, final PrintWriter out)
+    {
+        for (final String line : node.startLines())
+        {
+            out.println(line);
+        }
+        final WebSocketBackend backend = node.webBackend();
+        if (debug && null != backend && null != backend.fallbackReason())
+        {
+            out.println("websocket backend: auto chose netty: " + backend.fallbackReason());
+        }
     }
 }

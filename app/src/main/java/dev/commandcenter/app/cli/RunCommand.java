@@ -31,6 +31,6 @@ public final class RunCommand implements Callable<Integer>
     public Integer call()
     {
         return NodeRunner.runUntilInterrupted(ConfigLoader.load(config), common.dataDir, dev, "Command Center",
-            spec.commandLine().getOut(), spec.commandLine().getErr());
+            common.verbose, spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 }

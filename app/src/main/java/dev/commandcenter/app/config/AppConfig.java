@@ -173,6 +173,11 @@ public final class AppConfig
     {
         /** Serve overlays, feeds and REST. */
         public boolean enabled = true;
+        /**
+         * Which backend owns the sockets: auto (native libwebsockets when built in and able to run here, else Netty),
+         * netty, or native (an error when it cannot run). The environment variable CC_NATIVE=0|1 overrides it.
+         */
+        public String backend = "auto";
         /** Address to bind; loopback unless you mean to expose it. */
         public String bind = "127.0.0.1";
         /** TCP port; 0 picks a free one. */

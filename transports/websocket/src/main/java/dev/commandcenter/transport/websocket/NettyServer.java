@@ -36,7 +36,7 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * <b>Note:</b> bind and close from one thread; {@link #openConnections()} is thread safe.
  */
-final class NettyServer
+final class NettyServer implements ServerBackend
 {
     private final long closeTimeoutMs;
     private final EventLoopGroup bossGroup;
@@ -137,7 +137,7 @@ final class NettyServer
     /**
      * Event loops of the HTTP connections (REST, pages, upgrade requests).
      */
-    EventLoopGroup httpGroup()
+    public EventLoopGroup httpGroup()
     {
         return httpGroup;
     }
@@ -145,7 +145,7 @@ final class NettyServer
     /**
      * Event loops of the upgraded WebSocket connections.
      */
-    EventLoopGroup fanoutGroup()
+    public EventLoopGroup fanoutGroup()
     {
         return fanoutGroup;
     }
@@ -153,7 +153,7 @@ final class NettyServer
     /**
      * The bound address, with the port chosen when port 0 was asked for.
      */
-    InetSocketAddress localAddress()
+    public InetSocketAddress localAddress()
     {
         return (InetSocketAddress)serverChannel.localAddress();
     }
@@ -161,7 +161,7 @@ final class NettyServer
     /**
      * Open HTTP and WebSocket connections.
      */
-    int openConnections()
+    public int openConnections()
     {
         return channels.size();
     }
@@ -169,7 +169,7 @@ final class NettyServer
     /**
      * Open HTTP and WebSocket connections themselves.
      */
-    ChannelGroup channels()
+    public ChannelGroup channels()
     {
         return channels;
     }
@@ -177,7 +177,7 @@ final class NettyServer
     /**
      * The listening channel.
      */
-    Channel serverChannel()
+    public Channel serverChannel()
     {
         return serverChannel;
     }
@@ -186,7 +186,7 @@ final class NettyServer
      * Close the listening socket, tell WebSocket clients the server is going away (1001) and close every
      * connection, each step waiting at most the close timeout.
      */
-    void closeConnections()
+    public void closeConnections()
     {
         serverChannel.close().awaitUninterruptibly(closeTimeoutMs);
         for (final Channel channel : channels)
@@ -202,7 +202,7 @@ final class NettyServer
     /**
      * Stop the acceptor, HTTP and fan-out event loops, waiting at most the close timeout for each.
      */
-    void shutdownEventLoops()
+    public void shutdownEventLoops()
     {
         final var boss = bossGroup.shutdownGracefully(0, closeTimeoutMs, TimeUnit.MILLISECONDS);
         final var http = httpGroup.shutdownGracefully(0, closeTimeoutMs, TimeUnit.MILLISECONDS);
@@ -210,6 +210,23 @@ final class NettyServer
         boss.awaitUninterruptibly(closeTimeoutMs);
         http.awaitUninterruptibly(closeTimeoutMs);
         fanout.awaitUninterruptibly(closeTimeoutMs);
+    }
+
+    /**
+     * Netty and its version, e.g. {@code netty 4.2.20.Final}.
+     */
+    public String description()
+    {
+        return nettyDescription();
+    }
+
+    /**
+     * Netty and the version of its transport on the class path.
+     */
+    static String nettyDescription()
+    {
+        final io.netty.util.Version version = io.netty.util.Version.identify().get("netty-transport");
+        return "netty " + (null == version ? "4.2" : version.artifactVersion());
     }
 
     /**

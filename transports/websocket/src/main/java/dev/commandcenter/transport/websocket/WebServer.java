@@ -56,8 +56,10 @@ import java.util.function.Supplier;
  * {@link CounterType#WEB_PEER_RESETS}, not reported as an error.
  * <p>
  * This class assembles and owns the parts: {@link NettyServer} runs the event loops and the listening
- * socket, each connection's {@link HttpRequestHandler} checks origin, token and method and picks one of the
- * shared {@link HttpEndpoints}, and {@link ServerErrorPath} is the error path they all report to.
+ * socket (or, when {@link Context#wireTransport} names a transport that owns the socket, {@link WireBridge} serves
+ * its connections as channels on the same event loops with the same handlers; one line at launch names the
+ * backend, through {@link Context#infoLog}), each connection's {@link HttpRequestHandler} checks origin, token
+ * and method and picks one of the shared {@link HttpEndpoints}, and {@link ServerErrorPath} is the error path they all report to.
  * <pre>{@code
  * try (WebServer server = WebServer.launch(new WebServer.Context().token(overlayToken).adminToken(adminToken).egress(egress)
  *     .eventPublisher(engine.publisher()).counters(engine.counters()).countersReader(engine.countersReader())
@@ -72,7 +74,7 @@ public final class WebServer implements AutoCloseable
 {
     private final Context ctx;
     private final ExecutorService publishExecutor;
-    private final NettyServer nettyServer;
+    private final ServerBackend backend;
     private final InetSocketAddress localAddress;
     private final HttpStatusCounters httpStatusCounters;
     private final ServerErrorPath errorPath;
@@ -135,7 +137,9 @@ public final class WebServer implements AutoCloseable
             ctx, accessPolicy, errorPath, publishExecutor, fanoutGroup, refusals, tokenSessions);
         try
         {
-            nettyServer = new NettyServer(ctx, fanoutGroup, address, httpStatusCounters, endpoints, limits);
+            backend = null == ctx.wireTransport ?
+                new NettyServer(ctx, fanoutGroup, address, httpStatusCounters, endpoints, limits) :
+                new WireBridge(ctx, fanoutGroup, httpStatusCounters, endpoints, limits);
         }
         catch (final RuntimeException ex)
         {
@@ -144,11 +148,12 @@ public final class WebServer implements AutoCloseable
             peerResets.close();
             throw ex;
         }
-        localAddress = nettyServer.localAddress();
+        localAddress = backend.localAddress();
+        ctx.infoLog.accept("websocket backend: " + backend.description());
     }
 
     /**
-     * Start a server: bind, then serve until closed.
+     * Start a server: bind (Netty's listening socket, or the context's wire transport), then serve until closed.
      *
      * @param ctx configuration; concluded here.
      * @return the running server.
@@ -158,11 +163,6 @@ public final class WebServer implements AutoCloseable
     public static WebServer launch(final Context ctx)
     {
         ctx.conclude();
-        if (null != ctx.wireTransport())
-        {
-            throw new UnsupportedOperationException("websocket backend " + ctx.wireTransport().name() +
-                ": serving through a wire transport is not built yet");
-        }
         return new WebServer(ctx);
     }
 
@@ -198,6 +198,17 @@ public final class WebServer implements AutoCloseable
     }
 
     /**
+     * The backend serving the sockets, for the start log line: {@code netty 4.2.x}, or the wire transport's name and
+     * version, e.g. {@code native (libwebsockets 4.1.6)}.
+     *
+     * @return the description.
+     */
+    public String backend()
+    {
+        return backend.description();
+    }
+
+    /**
      * The concluded context.
      *
      * @return the context.
@@ -224,7 +235,7 @@ public final class WebServer implements AutoCloseable
      */
     public int openConnections()
     {
-        return nettyServer.openConnections();
+        return backend.openConnections();
     }
 
     /**
@@ -238,9 +249,9 @@ public final class WebServer implements AutoCloseable
             return;
         }
         closed = true;
-        nettyServer.closeConnections();
+        backend.closeConnections();
         publishExecutor.shutdownNow();
-        nettyServer.shutdownEventLoops();
+        backend.shutdownEventLoops();
         try
         {
             publishExecutor.awaitTermination(ctx.closeTimeoutMs, TimeUnit.MILLISECONDS);
@@ -270,7 +281,7 @@ public final class WebServer implements AutoCloseable
         }
         try
         {
-            nettyServer.httpGroup().next().schedule(
+            backend.httpGroup().next().schedule(
                 () -> tokenSessions.closeRotatedOut(accessPolicy), ctx.rotationGraceMs, TimeUnit.MILLISECONDS);
         }
         catch (final RuntimeException ex)
@@ -324,7 +335,7 @@ public final class WebServer implements AutoCloseable
      */
     io.netty.channel.group.ChannelGroup channels()
     {
-        return nettyServer.channels();
+        return backend.channels();
     }
 
     /**
@@ -332,7 +343,7 @@ public final class WebServer implements AutoCloseable
      */
     Channel serverChannel()
     {
-        return nettyServer.serverChannel();
+        return backend.serverChannel();
     }
 
     /**
@@ -340,7 +351,7 @@ public final class WebServer implements AutoCloseable
      */
     EventLoopGroup httpGroup()
     {
-        return nettyServer.httpGroup();
+        return backend.httpGroup();
     }
 
     /**
@@ -348,7 +359,7 @@ public final class WebServer implements AutoCloseable
      */
     EventLoopGroup fanoutGroup()
     {
-        return nettyServer.fanoutGroup();
+        return backend.fanoutGroup();
     }
 
     /**
@@ -441,6 +452,7 @@ public final class WebServer implements AutoCloseable
         private long maxAggregatingBytes = MAX_AGGREGATING_BYTES_DEFAULT;
         private long limitLogIntervalMs = LIMIT_LOG_INTERVAL_MS_DEFAULT;
         private java.util.function.Consumer<String> warningLog;
+        private java.util.function.Consumer<String> infoLog;
         private EventPublisher eventPublisher;
         private Supplier<?> statusSupplier;
         private WebSocketEgress egress;
@@ -545,6 +557,11 @@ public final class WebServer implements AutoCloseable
             {
                 final System.Logger logger = System.getLogger(WebServer.class.getName());
                 warningLog = (line) -> logger.log(System.Logger.Level.WARNING, line);
+            }
+            if (null == infoLog)
+            {
+                final System.Logger logger = System.getLogger(WebServer.class.getName());
+                infoLog = (line) -> logger.log(System.Logger.Level.INFO, line);
             }
             final List<String> origins = new ArrayList<>(allowedOrigins.size());
             for (final String origin : allowedOrigins)
@@ -1293,6 +1310,29 @@ public final class WebServer implements AutoCloseable
         }
 
         /**
+         * Where the start line naming the backend goes ({@code websocket backend: netty 4.2.x}, or the wire
+         * transport's name and version). By default the {@code System.Logger} of this class at {@code INFO}.
+         *
+         * @param sink of start lines.
+         * @return this.
+         */
+        public Context infoLog(final java.util.function.Consumer<String> sink)
+        {
+            this.infoLog = sink;
+            return this;
+        }
+
+        /**
+         * Where the start line goes.
+         *
+         * @return the sink, or null before {@link #conclude()} when none was set.
+         */
+        public java.util.function.Consumer<String> infoLog()
+        {
+            return infoLog;
+        }
+
+        /**
          * Where warnings go.
          *
          * @return the sink, or null before {@link #conclude()} when none was set.
@@ -1559,7 +1599,9 @@ public final class WebServer implements AutoCloseable
 
         /**
          * Serve through a transport that owns the socket (the native backend) instead of Netty's listening socket;
-         * null (the default) for Netty.
+         * null (the default) for Netty. The server starts it at launch with {@link
+         * dev.commandcenter.transport.websocket.wire.WireSettings} from this context and closes it with the server;
+         * the URLs, checks, sessions and counters are the same.
          *
          * @param wireTransport a transport not yet started, or null.
          * @return this for a fluent API.

@@ -32,6 +32,9 @@ import static dev.commandcenter.transport.websocket.HttpRequestHandler.WS_PREFIX
  * A client offering only unknown subprotocols is closed with 1002; a {@code format=} that disagrees with the chosen
  * subprotocol is closed with 1008.
  * <p>
+ * On a {@link WireChannel} the transport has already completed the handshake: the same checks run and the same
+ * session is installed, and the {@code 101} is written through the pipeline instead of by a handshaker.
+ * <p>
  * <b>Note:</b> shared by every connection; each call runs on the connection's event loop.
  */
 final class WebSocketUpgrade
@@ -198,10 +201,17 @@ final class WebSocketUpgrade
             }
         }
 
+        // A wire transport owns the socket and has answered the handshake: no handshaker, the same session.
+        final WireChannel wire = context.channel() instanceof WireChannel channel ? channel : null;
+        if (null != wire && null == rejection && null != wire.subprotocol() && !wire.subprotocol().equals(subprotocol))
+        {
+            rejection = "subprotocol " + wire.subprotocol() + " agreed by the transport, expected " + subprotocol;
+            rejectionCode = WebSocketSession.PROTOCOL_ERROR;
+        }
         final String host = request.headers().get(HttpHeaderNames.HOST, "localhost");
-        final WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
+        final WebSocketServerHandshaker handshaker = null != wire ? null : new WebSocketServerHandshakerFactory(
             "ws://" + host + path, subprotocol, decoderConfig).newHandshaker(request);
-        if (null == handshaker)
+        if (null == wire && null == handshaker)
         {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(context.channel());
             return;
@@ -212,7 +222,7 @@ final class WebSocketUpgrade
         final ChannelFuture handshake;
         try
         {
-            handshake = handshaker.handshake(context.channel(), request);
+            handshake = null != wire ? WireChannel.switchingProtocols(wire) : handshaker.handshake(context.channel(), request);
         }
         catch (final WebSocketHandshakeException ex)
         {

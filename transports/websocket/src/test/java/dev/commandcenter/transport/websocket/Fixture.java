@@ -50,7 +50,7 @@ final class Fixture implements AutoCloseable
         this(dataDir, new WebSocketEgress(retain, resumeHistory), (ctx) -> {}, (ctx) -> {});
     }
 
-    private Fixture(final Path dataDir, final WebSocketEgress egress, final Consumer<Engine.Context> engineSettings,
+    Fixture(final Path dataDir, final WebSocketEgress egress, final Consumer<Engine.Context> engineSettings,
         final Consumer<WebServer.Context> serverSettings)
     {
         this.egress = egress;
