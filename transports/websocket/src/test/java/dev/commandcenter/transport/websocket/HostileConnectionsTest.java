@@ -93,7 +93,10 @@ class HostileConnectionsTest
     void shouldCloseAndCountAConnectionWhoseQueuedResponsesPassTheCap() throws Exception
     {
         final ClassLoader pages = webRoot("big.js", 64 * 1024);
+        // A fixed socket send buffer: with kernel autotuning (up to net.ipv4.tcp_wmem's maximum) the 3.2 MB of
+        // answers could all sit in the kernel and never queue in the server.
         try (WebServer server = launch((ctx) -> ctx.webRoot("pages", pages, "")
+            .socketSendBufferLength(64 * 1024)
             .maxQueuedBytesPerConnection(512 * 1024));
             Socket attacker = new Socket())
         {
