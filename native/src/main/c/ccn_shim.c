@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #define CCN_COMMAND_READ_LIMIT 256
 #define CCN_WRITE_CHUNK (64 * 1024)
@@ -500,13 +501,23 @@ static int32_t ccn_build_request(ccn_shim_t *shim, ccn_conn_t *conn, struct lws 
     }
     if (args_length > 0)
     {
-        uri[written++] = '?';
-        const int copied = lws_hdr_copy(wsi, uri + written, args_length + 1, WSI_TOKEN_HTTP_URI_ARGS);
-        if (copied < 0)
+        /* lws keeps each argument as a fragment; joined with '&' as they were received */
+        for (int fragment = 0; ; fragment++)
         {
-            return -1;
+            const int fragment_length = lws_hdr_fragment_length(wsi, WSI_TOKEN_HTTP_URI_ARGS, fragment);
+            if (fragment_length <= 0 || written + 1 + fragment_length > uri_length)
+            {
+                break;
+            }
+            uri[written++] = 0 == fragment ? '?' : '&';
+            const int copied = lws_hdr_copy_fragment(wsi, uri + written, fragment_length + 1,
+                WSI_TOKEN_HTTP_URI_ARGS, fragment);
+            if (copied < 0)
+            {
+                return -1;
+            }
+            written += copied;
         }
-        written += copied;
     }
     ccn_put_i32(shim->scratch + offset, written);
     offset += 4 + written;
@@ -680,16 +691,23 @@ static int ccn_prepare_response(ccn_conn_t *conn, struct lws *wsi, int32_t statu
     return 0;
 }
 
+/*
+ * Answer now with a one-line body (413, 400, 404, 431): written at once, as the response is small; the connection
+ * stops being read.
+ */
 static void ccn_reject(ccn_shim_t *shim, ccn_conn_t *conn, struct lws *wsi, int32_t status, const char *text)
 {
     (void)shim;
     conn->rejecting = 1;
     conn->awaiting_response = 0;
     ccn_set_rx(conn);
-    if (ccn_prepare_response(conn, wsi, status, NULL, 0, text, NULL, 0, 1) < 0)
+    if (ccn_prepare_response(conn, wsi, status, NULL, 0, text, NULL, 0, 1) < 0 ||
+        lws_write(wsi, conn->out.data + LWS_PRE, conn->out.length - LWS_PRE, LWS_WRITE_HTTP_HEADERS) < 0)
     {
         lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
     }
+    conn->out_ready = 0;
+    conn->out.length = 0;
 }
 
 static void ccn_emit_request(ccn_shim_t *shim, ccn_conn_t *conn, struct lws *wsi)
@@ -700,6 +718,7 @@ static void ccn_emit_request(ccn_shim_t *shim, ccn_conn_t *conn, struct lws *wsi
     if (length < 0 || length > shim->events.max_msg_length)
     {
         ccn_reject(shim, conn, wsi, 431, "request head too large for the event ring\n");
+        lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, 1);
         return;
     }
     conn->awaiting_response = 1;
@@ -1044,6 +1063,7 @@ static int ccn_callback(struct lws *wsi, enum lws_callback_reasons reason, void 
                 snprintf(text, sizeof(text), "request body too large: %lld bytes, expected at most %lld\n",
                     (long long)conn->body_expected, (long long)shim->settings[CCN_SET_MAX_BODY]);
                 ccn_reject(shim, conn, wsi, 413, text);
+                lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, 1);
                 return 0;
             }
             if (conn->body_expected > 0 || chunked)
@@ -1066,6 +1086,7 @@ static int ccn_callback(struct lws *wsi, enum lws_callback_reasons reason, void 
                 snprintf(text, sizeof(text), "request body too large: expected at most %lld bytes\n",
                     (long long)shim->settings[CCN_SET_MAX_BODY]);
                 ccn_reject(shim, conn, wsi, 413, text);
+                lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, 1);
                 return 0;
             }
             if (ccn_bytes_append(&conn->body, in, len) < 0)
@@ -1100,22 +1121,60 @@ static int ccn_callback(struct lws *wsi, enum lws_callback_reasons reason, void 
             }
             char path[8];
             const int path_length = lws_hdr_copy(wsi, path, sizeof(path), WSI_TOKEN_GET_URI);
-            if (NULL == in || 0 != strcmp((const char *)in, "websocket"))
+            if (NULL != in && 0 == strcasecmp((const char *)in, "h2c"))
+            {
+                /* HTTP/2 is not offered: serve the request as HTTP/1.1, as if the upgrade was not asked for */
+                if (lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0 ||
+                    lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0)
+                {
+                    ccn_reject(shim, conn, wsi, 400, "h2c upgrade with a body: expected HTTP/1.1 without Upgrade\n");
+                    return -1;
+                }
+                /*
+                 * lws would switch to HTTP/2 on return 0 and closes after the transaction on return 1, so the
+                 * answer is awaited here (bounded), written, and the connection closes after it.
+                 */
+                conn->rejecting = 0;
+                ccn_emit_request(shim, conn, wsi);
+                const lws_usec_t deadline = lws_now_usecs() + 2 * LWS_US_PER_SEC;
+                while (conn->awaiting_response && !conn->out_ready && lws_now_usecs() < deadline)
+                {
+                    ccn_flush_stalled(shim);
+                    if (0 == ccn_drain_commands(shim))
+                    {
+                        const struct timespec pause = { 0, 20000 };
+                        nanosleep(&pause, NULL);
+                    }
+                }
+                if (conn->out_ready)
+                {
+                    conn->out_ready = 0;
+                    if (lws_write(wsi, conn->out.data + LWS_PRE, conn->out.length - LWS_PRE,
+                        LWS_WRITE_HTTP_HEADERS) < 0)
+                    {
+                        return -1;
+                    }
+                    conn->out.length = 0;
+                }
+                conn->awaiting_response = 0;
+                return 1;
+            }
+            if (NULL == in || 0 != strcasecmp((const char *)in, "websocket"))
             {
                 ccn_reject(shim, conn, wsi, 400, "unsupported upgrade: expected websocket\n");
-                return 1;
+                return -1;
             }
             if (path_length < 4 || 0 != strncmp(path, "/ws/", 4))
             {
                 ccn_reject(shim, conn, wsi, 404, "no websocket endpoint here: expected a path under /ws/\n");
-                return 1;
+                return -1;
             }
             int offered = 0;
             if (!ccn_offers_known_subprotocol(wsi, &offered) && offered)
             {
                 ccn_reject(shim, conn, wsi, 400,
                     "unsupported websocket subprotocol: expected cc.json.v1 or cc.sbe.v1, or none\n");
-                return 1;
+                return -1;
             }
             return 0;
         }
