@@ -802,7 +802,7 @@ static int ccn_write_queue(ccn_shim_t *shim, ccn_conn_t *conn, struct lws *wsi)
         int result;
         if (CCN_CHUNK_PING == chunk->kind)
         {
-            result = lws_write(wsi, chunk->data + LWS_PRE, 0, LWS_WRITE_PING);
+            result = lws_write(wsi, chunk->data + LWS_PRE, (size_t)chunk->length, LWS_WRITE_PING);
         }
         else
         {
@@ -818,9 +818,12 @@ static int ccn_write_queue(ccn_shim_t *shim, ccn_conn_t *conn, struct lws *wsi)
         {
             conn->queue_tail = NULL;
         }
-        conn->queued -= chunk->length;
-        atomic_fetch_sub_explicit(ccn_slot_long(shim, conn->slot, CCN_SLOT_QUEUED_OFFSET), chunk->length,
-            memory_order_release);
+        if (CCN_CHUNK_DATA == chunk->kind)
+        {
+            conn->queued -= chunk->length;
+            atomic_fetch_sub_explicit(ccn_slot_long(shim, conn->slot, CCN_SLOT_QUEUED_OFFSET), chunk->length,
+                memory_order_release);
+        }
         free(chunk);
     }
 
@@ -853,8 +856,11 @@ static void ccn_enqueue(ccn_shim_t *shim, ccn_conn_t *conn, int kind, int binary
     ccn_chunk_t *chunk = malloc(sizeof(ccn_chunk_t) + LWS_PRE + (size_t)length);
     if (NULL == chunk)
     {
-        atomic_fetch_sub_explicit(ccn_slot_long(shim, conn->slot, CCN_SLOT_QUEUED_OFFSET), length,
-            memory_order_release);
+        if (CCN_CHUNK_DATA == kind)
+        {
+            atomic_fetch_sub_explicit(ccn_slot_long(shim, conn->slot, CCN_SLOT_QUEUED_OFFSET), length,
+                memory_order_release);
+        }
         return;
     }
     chunk->next = NULL;
@@ -874,7 +880,10 @@ static void ccn_enqueue(ccn_shim_t *shim, ccn_conn_t *conn, int kind, int binary
         conn->queue_tail->next = chunk;
     }
     conn->queue_tail = chunk;
-    conn->queued += length;
+    if (CCN_CHUNK_DATA == kind)
+    {
+        conn->queued += length;
+    }
     if (conn->writable && conn->queued > shim->settings[CCN_SET_HIGH_WATER])
     {
         ccn_emit_writability(shim, conn, 0);
@@ -922,7 +931,9 @@ static void ccn_on_ping(void *clientd, int64_t id)
     ccn_conn_t *conn = ccn_conn_by_id(shim, id);
     if (NULL != conn && conn->is_ws && !conn->close_pending)
     {
-        ccn_enqueue(shim, conn, CCN_CHUNK_PING, 0, NULL, 0);
+        /* lws 4.1 does not report an empty pong, so pings carry a payload for the peer to echo */
+        static const uint8_t payload[] = { 'c', 'c', 'p', 'i', 'n', 'g' };
+        ccn_enqueue(shim, conn, CCN_CHUNK_PING, 0, payload, (int32_t)sizeof(payload));
     }
 }
 
@@ -943,8 +954,9 @@ static void ccn_on_close(void *clientd, int64_t id, int32_t code, const uint8_t 
     conn->close_code = code;
     conn->close_reason_length = reason_length;
     memcpy(conn->close_reason, reason, (size_t)reason_length);
-    lws_set_timeout_us(conn->wsi, PENDING_TIMEOUT_USER_OK,
-        (lws_usec_t)shim->settings[CCN_SET_CLOSE_TIMEOUT_MS] * LWS_US_PER_MS);
+    /* lws 4.1 exports only whole-second timeouts */
+    lws_set_timeout(conn->wsi, PENDING_TIMEOUT_USER_OK,
+        (int)((shim->settings[CCN_SET_CLOSE_TIMEOUT_MS] + 999) / 1000));
     lws_callback_on_writable(conn->wsi);
 }
 
@@ -1188,8 +1200,8 @@ static int ccn_callback(struct lws *wsi, enum lws_callback_reasons reason, void 
             }
             conn->is_ws = 1;
             const struct lws_protocols *protocol = lws_get_protocol(wsi);
-            const char *subprotocol =
-                (NULL != protocol && protocol != &shim->protocols[0]) ? protocol->name : NULL;
+            const char *subprotocol = (NULL != protocol && NULL != protocol->name &&
+                0 != strcmp(protocol->name, shim->protocols[0].name)) ? protocol->name : NULL;
             const int32_t length = ccn_build_request(shim, conn, wsi, subprotocol, NULL, 0);
             if (length < 0 || length > shim->events.max_msg_length)
             {
