@@ -1506,7 +1506,9 @@ void *ccn_start(const char *bind_address, const int64_t *settings,
         shim->protocols[i].rx_buffer_size = 16 * 1024;
     }
 
-    lws_set_log_level(LLL_ERR, NULL);
+    /* libwebsockets logs nothing unless CC_NATIVE_LWS_LOG names its level bits (1 errors, 3 with warnings...) */
+    const char *log_level = getenv("CC_NATIVE_LWS_LOG");
+    lws_set_log_level(NULL == log_level ? 0 : atoi(log_level), NULL);
 
     struct lws_context_creation_info info;
     memset(&info, 0, sizeof(info));
