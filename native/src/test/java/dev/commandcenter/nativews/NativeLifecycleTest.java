@@ -83,6 +83,23 @@ class NativeLifecycleTest
     }
 
     @Test
+    void shouldLoadWhenBuiltAndSayWhyNotWhenTheBuildSkippedIt()
+    {
+        final java.util.Properties record = NativeLibrary.buildRecord();
+        org.junit.jupiter.api.Assumptions.assumeTrue(null == NativeLibrary.configuredPath(), "CC_NATIVE_LIBRARY is set");
+        final String reason = NativeLibrary.load(null).unavailableReason();
+        if (Boolean.parseBoolean(record.getProperty("cc.native.built")))
+        {
+            assertThat(reason).isNull();
+        }
+        else
+        {
+            assertThat(reason).isEqualTo("library missing: libccnative.so was not built into this jar (" +
+                record.getProperty("cc.native.reason") + ")");
+        }
+    }
+
+    @Test
     void shouldSayLibraryMissingForABogusPath()
     {
         final NativeWireTransportProvider provider = new NativeWireTransportProvider("/no/such/libccnative.so");

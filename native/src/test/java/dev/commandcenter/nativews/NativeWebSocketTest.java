@@ -419,6 +419,7 @@ class NativeWebSocketTest
                 assertThat(c.readToEnd()).isEmpty();
             }
         }
+        await().atMost(Duration.ofSeconds(10)).until(() -> listener.of("closed").size() == 2);
         assertThat(listener.of("open")).hasSize(2);
         assertThat(listener.of("request")).isEmpty();
     }
