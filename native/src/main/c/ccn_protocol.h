@@ -29,8 +29,12 @@
 #define CCN_ID_LENGTH 8
 #define CCN_REQUEST_FIXED_FIELDS 5
 #define CCN_MAX_CLOSE_REASON 123
+#define CCN_PING_PAYLOAD_LENGTH 6 /* a ping frame counts 2 + 6 queued bytes */
 
-/* Shared connection table: one slot of 16 bytes per connection (id i64 release-stored, queued bytes i64). */
+/*
+ * Shared connection table: one slot of 16 bytes per connection (id i64 release-stored, queued bytes i64: whole
+ * frames, header included, as Java adds them for SEND and PING and the shim subtracts them once written).
+ */
 #define CCN_SLOT_LENGTH 16
 #define CCN_SLOT_ID_OFFSET 0
 #define CCN_SLOT_QUEUED_OFFSET 8

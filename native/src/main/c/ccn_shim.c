@@ -21,20 +21,12 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#define CCN_COMMAND_READ_LIMIT 256
+#define CCN_COMMAND_READ_LIMIT 4096
 #define CCN_WRITE_CHUNK (64 * 1024)
-#define CCN_CHUNK_DATA 0
-#define CCN_CHUNK_PING 1
-
-typedef struct ccn_chunk_stct
-{
-    struct ccn_chunk_stct *next;
-    int32_t length;
-    int32_t kind;
-    int32_t binary;
-    uint8_t data[];
-}
-ccn_chunk_t;
+#define CCN_WRITE_BATCH (64 * 1024)
+#define CCN_TX_OPCODE_TEXT 0x81
+#define CCN_TX_OPCODE_BINARY 0x82
+#define CCN_TX_OPCODE_PING 0x89
 
 typedef struct ccn_bytes_stct
 {
@@ -71,9 +63,12 @@ typedef struct ccn_conn_stct
     int listed;
     struct ccn_conn_stct *next_stalled;
 
-    /* Send queue. */
-    ccn_chunk_t *queue_head;
-    ccn_chunk_t *queue_tail;
+    /*
+     * Send queue: whole server frames (unmasked, header then payload), written raw in batches; bytes
+     * [tx_position, tx.length) are queued.
+     */
+    ccn_bytes_t tx;
+    size_t tx_position;
     int64_t queued;
     int writable;
 
@@ -242,13 +237,7 @@ static int ccn_emit(ccn_shim_t *shim, ccn_conn_t *conn, int32_t type, const uint
 
 static void ccn_conn_free(ccn_conn_t *conn)
 {
-    ccn_chunk_t *chunk = conn->queue_head;
-    while (NULL != chunk)
-    {
-        ccn_chunk_t *next = chunk->next;
-        free(chunk);
-        chunk = next;
-    }
+    ccn_bytes_free(&conn->tx);
     ccn_bytes_free(&conn->body);
     ccn_bytes_free(&conn->out);
     ccn_bytes_free(&conn->rx);
@@ -370,14 +359,8 @@ static void ccn_conn_closed(ccn_shim_t *shim, struct lws *wsi)
     shim->open--;
     atomic_store_explicit(ccn_control_long(shim, CCN_CONTROL_OPEN_OFFSET), shim->open, memory_order_release);
 
-    ccn_chunk_t *chunk = conn->queue_head;
-    while (NULL != chunk)
-    {
-        ccn_chunk_t *next = chunk->next;
-        free(chunk);
-        chunk = next;
-    }
-    conn->queue_head = conn->queue_tail = NULL;
+    ccn_bytes_free(&conn->tx);
+    conn->tx_position = 0;
     ccn_bytes_free(&conn->body);
     ccn_bytes_free(&conn->out);
     ccn_bytes_free(&conn->rx);
@@ -794,37 +777,68 @@ static void ccn_emit_writability(ccn_shim_t *shim, ccn_conn_t *conn, int writabl
     ccn_emit(shim, conn, CCN_EVT_WRITABILITY, event, sizeof(event));
 }
 
+/* Length of a queued server frame (this shim wrote its header). */
+static size_t ccn_frame_length(const uint8_t *frame)
+{
+    const uint8_t length7 = frame[1] & 0x7f;
+    if (length7 < 126)
+    {
+        return 2 + (size_t)length7;
+    }
+    if (126 == length7)
+    {
+        return 4 + (((size_t)frame[2] << 8) | frame[3]);
+    }
+    return 10 + (((size_t)frame[6] << 24) | ((size_t)frame[7] << 16) | ((size_t)frame[8] << 8) | frame[9]);
+}
+
 static int ccn_write_queue(ccn_shim_t *shim, ccn_conn_t *conn, struct lws *wsi)
 {
-    while (NULL != conn->queue_head && !lws_send_pipe_choked(wsi))
+    /*
+     * The queue holds whole frames, so it goes out as raw bytes (lws writes LWS_WRITE_HTTP untouched on a ws
+     * connection): one send for many small messages instead of one each.
+     */
+    while (conn->tx_position < conn->tx.length && !lws_partial_buffered(wsi))
     {
-        ccn_chunk_t *chunk = conn->queue_head;
-        int result;
-        if (CCN_CHUNK_PING == chunk->kind)
+        /*
+         * Whole frames only: lws may put a pong or close frame of its own between two writes, never inside a
+         * frame. A frame larger than the batch goes alone; lws keeps what the socket did not take and sends it
+         * before anything else.
+         */
+        const size_t available = conn->tx.length - conn->tx_position;
+        size_t length = 0;
+        while (length < available)
         {
-            result = lws_write(wsi, chunk->data + LWS_PRE, (size_t)chunk->length, LWS_WRITE_PING);
+            const size_t frame = ccn_frame_length(conn->tx.data + conn->tx_position + length);
+            if (length > 0 && length + frame > CCN_WRITE_BATCH)
+            {
+                break;
+            }
+            length += frame;
         }
-        else
-        {
-            result = lws_write(wsi, chunk->data + LWS_PRE, (size_t)chunk->length,
-                chunk->binary ? LWS_WRITE_BINARY : LWS_WRITE_TEXT);
-        }
-        if (result < 0)
+        if (lws_write(wsi, conn->tx.data + conn->tx_position, length, LWS_WRITE_HTTP) < 0)
         {
             return -1;
         }
-        conn->queue_head = chunk->next;
-        if (NULL == conn->queue_head)
+        conn->tx_position += length;
+        conn->queued -= (int64_t)length;
+        atomic_fetch_sub_explicit(ccn_slot_long(shim, conn->slot, CCN_SLOT_QUEUED_OFFSET), (int64_t)length,
+            memory_order_release);
+        if (lws_send_pipe_choked(wsi))
         {
-            conn->queue_tail = NULL;
+            break;
         }
-        if (CCN_CHUNK_DATA == chunk->kind)
+    }
+
+    if (conn->tx_position == conn->tx.length)
+    {
+        conn->tx.length = LWS_PRE;
+        conn->tx_position = LWS_PRE;
+        if (conn->tx.capacity > 4 * 1024 * 1024)
         {
-            conn->queued -= chunk->length;
-            atomic_fetch_sub_explicit(ccn_slot_long(shim, conn->slot, CCN_SLOT_QUEUED_OFFSET), chunk->length,
-                memory_order_release);
+            ccn_bytes_free(&conn->tx);
+            conn->tx_position = 0;
         }
-        free(chunk);
     }
 
     if (!conn->writable && conn->queued < shim->settings[CCN_SET_LOW_WATER])
@@ -832,7 +846,7 @@ static int ccn_write_queue(ccn_shim_t *shim, ccn_conn_t *conn, struct lws *wsi)
         ccn_emit_writability(shim, conn, 1);
     }
 
-    if (NULL != conn->queue_head || lws_partial_buffered(wsi))
+    if (conn->tx_position < conn->tx.length || lws_partial_buffered(wsi))
     {
         lws_callback_on_writable(wsi);
         return 0;
@@ -850,46 +864,72 @@ static int ccn_write_queue(ccn_shim_t *shim, ccn_conn_t *conn, struct lws *wsi)
     return 0;
 }
 
-static void ccn_enqueue(ccn_shim_t *shim, ccn_conn_t *conn, int kind, int binary, const uint8_t *payload,
-    int32_t length)
+/* Frame header length of a server frame (unmasked) with this payload length; Java computes the same. */
+static int32_t ccn_frame_header_length(int32_t length)
 {
-    ccn_chunk_t *chunk = malloc(sizeof(ccn_chunk_t) + LWS_PRE + (size_t)length);
-    if (NULL == chunk)
+    return length < 126 ? 2 : (length < 65536 ? 4 : 10);
+}
+
+static void ccn_enqueue(ccn_shim_t *shim, ccn_conn_t *conn, int opcode, const uint8_t *payload, int32_t length)
+{
+    const int32_t header_length = ccn_frame_header_length(length);
+    if (NULL == conn->tx.data || conn->tx.length < LWS_PRE)
     {
-        if (CCN_CHUNK_DATA == kind)
-        {
-            atomic_fetch_sub_explicit(ccn_slot_long(shim, conn->slot, CCN_SLOT_QUEUED_OFFSET), length,
-                memory_order_release);
-        }
+        conn->tx.length = LWS_PRE;
+        conn->tx_position = LWS_PRE;
+    }
+    else if (conn->tx_position > LWS_PRE && conn->tx_position - LWS_PRE > (conn->tx.capacity >> 1))
+    {
+        /* compact: keep the unsent bytes at the front */
+        const size_t unsent = conn->tx.length - conn->tx_position;
+        memmove(conn->tx.data + LWS_PRE, conn->tx.data + conn->tx_position, unsent);
+        conn->tx_position = LWS_PRE;
+        conn->tx.length = LWS_PRE + unsent;
+    }
+
+    if (ccn_bytes_reserve(&conn->tx, (size_t)header_length + (size_t)length) < 0)
+    {
+        atomic_fetch_sub_explicit(ccn_slot_long(shim, conn->slot, CCN_SLOT_QUEUED_OFFSET),
+            header_length + length, memory_order_release);
         return;
     }
-    chunk->next = NULL;
-    chunk->length = length;
-    chunk->kind = kind;
-    chunk->binary = binary;
-    if (length > 0)
+
+    uint8_t *p = conn->tx.data + conn->tx.length;
+    p[0] = (uint8_t)opcode;
+    if (length < 126)
     {
-        memcpy(chunk->data + LWS_PRE, payload, (size_t)length);
+        p[1] = (uint8_t)length;
     }
-    if (NULL == conn->queue_tail)
+    else if (length < 65536)
     {
-        conn->queue_head = chunk;
+        p[1] = 126;
+        p[2] = (uint8_t)(length >> 8);
+        p[3] = (uint8_t)length;
     }
     else
     {
-        conn->queue_tail->next = chunk;
+        p[1] = 127;
+        p[2] = p[3] = p[4] = p[5] = 0;
+        p[6] = (uint8_t)((uint32_t)length >> 24);
+        p[7] = (uint8_t)(length >> 16);
+        p[8] = (uint8_t)(length >> 8);
+        p[9] = (uint8_t)length;
     }
-    conn->queue_tail = chunk;
-    if (CCN_CHUNK_DATA == kind)
+    if (length > 0)
     {
-        conn->queued += length;
+        memcpy(p + header_length, payload, (size_t)length);
     }
+    conn->tx.length += (size_t)header_length + (size_t)length;
+    conn->queued += header_length + length;
+
     if (conn->writable && conn->queued > shim->settings[CCN_SET_HIGH_WATER])
     {
         ccn_emit_writability(shim, conn, 0);
     }
     lws_callback_on_writable(conn->wsi);
 }
+
+static const uint8_t ccn_ping_payload[CCN_PING_PAYLOAD_LENGTH] = { 'c', 'c', 'p', 'i', 'n', 'g' };
 
 /* Command sink: the service thread carries out what Java asked. */
 static void ccn_on_response(void *clientd, int64_t id, int32_t status, int close_after,
@@ -917,23 +957,31 @@ static void ccn_on_send(void *clientd, int64_t id, int binary, const uint8_t *pa
     {
         if (NULL != conn)
         {
-            atomic_fetch_sub_explicit(ccn_slot_long(shim, conn->slot, CCN_SLOT_QUEUED_OFFSET), length,
-                memory_order_release);
+            atomic_fetch_sub_explicit(ccn_slot_long(shim, conn->slot, CCN_SLOT_QUEUED_OFFSET),
+                ccn_frame_header_length(length) + length, memory_order_release);
         }
         return;
     }
-    ccn_enqueue(shim, conn, CCN_CHUNK_DATA, binary, payload, length);
+    ccn_enqueue(shim, conn, binary ? CCN_TX_OPCODE_BINARY : CCN_TX_OPCODE_TEXT, payload, length);
 }
 
 static void ccn_on_ping(void *clientd, int64_t id)
 {
     ccn_shim_t *shim = clientd;
     ccn_conn_t *conn = ccn_conn_by_id(shim, id);
-    if (NULL != conn && conn->is_ws && !conn->close_pending)
+    if (NULL == conn)
+    {
+        return;
+    }
+    if (conn->is_ws && !conn->close_pending)
     {
         /* lws 4.1 does not report an empty pong, so pings carry a payload for the peer to echo */
-        static const uint8_t payload[] = { 'c', 'c', 'p', 'i', 'n', 'g' };
-        ccn_enqueue(shim, conn, CCN_CHUNK_PING, 0, payload, (int32_t)sizeof(payload));
+        ccn_enqueue(shim, conn, CCN_TX_OPCODE_PING, ccn_ping_payload, CCN_PING_PAYLOAD_LENGTH);
+    }
+    else
+    {
+        atomic_fetch_sub_explicit(ccn_slot_long(shim, conn->slot, CCN_SLOT_QUEUED_OFFSET),
+            2 + CCN_PING_PAYLOAD_LENGTH, memory_order_release);
     }
 }
 
@@ -997,13 +1045,24 @@ static void ccn_command_handler(void *clientd, int32_t msg_type_id, const uint8_
 
 static int ccn_drain_commands(ccn_shim_t *shim)
 {
-    int corrupt = 0;
-    const int read = ccn_ring_read(&shim->commands, ccn_command_handler, shim, CCN_COMMAND_READ_LIMIT, &corrupt);
-    if (corrupt)
+    int total = 0;
+    while (total < CCN_COMMAND_READ_LIMIT)
     {
-        atomic_fetch_add_explicit(ccn_control_long(shim, CCN_CONTROL_CORRUPT_OFFSET), 1, memory_order_relaxed);
+        int corrupt = 0;
+        const int read = ccn_ring_read(
+            &shim->commands, ccn_command_handler, shim, CCN_COMMAND_READ_LIMIT - total, &corrupt);
+        if (corrupt)
+        {
+            atomic_fetch_add_explicit(ccn_control_long(shim, CCN_CONTROL_CORRUPT_OFFSET), 1, memory_order_relaxed);
+            break;
+        }
+        total += read;
+        if (0 == read && !ccn_ring_has_record(&shim->commands))
+        {
+            break;
+        }
     }
-    return read;
+    return total;
 }
 
 static int ccn_offers_known_subprotocol(struct lws *wsi, int *offered)
@@ -1383,6 +1442,7 @@ int32_t ccn_protocol_constant(const char *name)
     CCN_CONSTANT(CCN_CMD_READ)
     CCN_CONSTANT(CCN_REQUEST_FIXED_FIELDS)
     CCN_CONSTANT(CCN_MAX_CLOSE_REASON)
+    CCN_CONSTANT(CCN_PING_PAYLOAD_LENGTH)
     CCN_CONSTANT(CCN_SLOT_LENGTH)
     CCN_CONSTANT(CCN_SLOT_ID_OFFSET)
     CCN_CONSTANT(CCN_SLOT_QUEUED_OFFSET)

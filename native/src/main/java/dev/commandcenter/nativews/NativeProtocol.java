@@ -14,7 +14,7 @@ package dev.commandcenter.nativews;
  * Commands, Java to C (ManyToOne ring):
  *   RESPONSE        id, status i32, close after i32, header count i32, body length i32, headers [length i32,
  *                   bytes] alternating names and values, body
- *   SEND            id, binary i32, reserved i32, payload
+ *   SEND            id, binary i32, reserved i32, payload (queued as a whole frame: header and payload)
  *   PING / ABORT    id
  *   CLOSE           id, code i32, reason length i32, reason
  *   READ            id, read i32, reserved i32
@@ -55,6 +55,9 @@ public final class NativeProtocol
     public static final int REQUEST_FIXED_FIELDS = 5;
     /** Longest close reason in bytes. */
     public static final int MAX_CLOSE_REASON = 123;
+
+    /** Payload of the pings the shim sends (lws 4.1 does not report empty pongs); a ping queues 2 + this bytes. */
+    public static final int PING_PAYLOAD_LENGTH = 6;
 
     /** Bytes per connection slot in the shared table. */
     public static final int SLOT_LENGTH = 16;

@@ -326,8 +326,8 @@ public final class NativeWireTransport implements WireTransport
             {
                 return FULL;
             }
-            // counted before the commit, so the service thread's subtraction for this message never comes first
-            table.getAndAddLong(slotOffset + SLOT_QUEUED_OFFSET, length);
+            // counted (as the whole frame) before the commit, so the service thread's subtraction never comes first
+            table.getAndAddLong(slotOffset + SLOT_QUEUED_OFFSET, frameLength(length));
             final UnsafeBuffer command = commandBuffer;
             command.putLong(index, connection, ByteOrder.LITTLE_ENDIAN);
             command.putInt(index + 8, binary ? 1 : 0, ByteOrder.LITTLE_ENDIAN);
@@ -358,11 +358,21 @@ public final class NativeWireTransport implements WireTransport
         }
         try
         {
-            if (!isOpen(connection))
+            final int slot = slotOf(connection);
+            if (slot < 0 || table.getLongVolatile(slot * SLOT_LENGTH + SLOT_ID_OFFSET) != connection)
             {
                 return GONE;
             }
-            return smallCommand(CMD_PING, connection, 0, 8) ? SENT : FULL;
+            final int index = commands.tryClaim(CMD_PING, 8);
+            if (index < 0)
+            {
+                return FULL;
+            }
+            table.getAndAddLong(slot * SLOT_LENGTH + SLOT_QUEUED_OFFSET, 2 + PING_PAYLOAD_LENGTH);
+            commandBuffer.putLong(index, connection, ByteOrder.LITTLE_ENDIAN);
+            commands.commit(index);
+            wakeIfSleeping();
+            return SENT;
         }
         finally
         {
@@ -571,6 +581,17 @@ public final class NativeWireTransport implements WireTransport
         {
             library.wake(handle);
         }
+    }
+
+    /**
+     * Bytes a server frame with this payload takes in the send queue: header (2, 4 or 10 bytes) and payload.
+     *
+     * @param payloadLength of the message.
+     * @return the frame's length.
+     */
+    static long frameLength(final int payloadLength)
+    {
+        return payloadLength + (payloadLength < 126 ? 2 : payloadLength < 65536 ? 4 : 10);
     }
 
     static byte[] truncatedUtf8(final String text, final int maxBytes)

@@ -242,6 +242,63 @@ class NativeWebSocketTest
     }
 
     @Test
+    void shouldKeepFramesWholeWhenPingsAndPongsMeetLargeMessages() throws Exception
+    {
+        start(NativeTestSupport.settings(0, 8 << 20, 4 << 20, 2 << 20, 10_000));
+        try (RawClient client = new RawClient(address, 8192))
+        {
+            assertThat(client.upgrade("/ws/all", null)).startsWith("HTTP/1.1 101");
+            final long connection = listener.await("open").connection();
+            final byte[] big = new byte[200_000];
+            for (int i = 0; i < big.length; i++)
+            {
+                big[i] = (byte)(i * 7);
+            }
+            final byte[] small = "tiny".getBytes(StandardCharsets.UTF_8);
+            for (int i = 0; i < 5; i++)
+            {
+                assertThat(transport.send(connection, true, new UnsafeBuffer(big), 0, big.length))
+                    .isEqualTo(WireTransport.SENT);
+                assertThat(transport.ping(connection)).isEqualTo(WireTransport.SENT);
+                assertThat(transport.send(connection, false, new UnsafeBuffer(small), 0, small.length))
+                    .isEqualTo(WireTransport.SENT);
+            }
+            client.frame(0x9, true, "are you there".getBytes(StandardCharsets.UTF_8));
+
+            int binaries = 0;
+            int texts = 0;
+            int pings = 0;
+            int pongs = 0;
+            while (binaries < 5 || texts < 5 || pings < 5 || pongs < 1)
+            {
+                final byte[] frame = client.readFrame();
+                assertThat(frame).isNotNull();
+                switch (frame[0])
+                {
+                    case 0x2 ->
+                    {
+                        assertThat(java.util.Arrays.copyOfRange(frame, 1, frame.length)).isEqualTo(big);
+                        binaries++;
+                    }
+                    case 0x1 ->
+                    {
+                        assertThat(new String(frame, 1, frame.length - 1, StandardCharsets.UTF_8)).isEqualTo("tiny");
+                        texts++;
+                    }
+                    case 0x9 -> pings++;
+                    case 0xA ->
+                    {
+                        assertThat(new String(frame, 1, frame.length - 1, StandardCharsets.UTF_8))
+                            .isEqualTo("are you there");
+                        pongs++;
+                    }
+                    default -> throw new AssertionError("unexpected opcode " + frame[0]);
+                }
+            }
+        }
+    }
+
+    @Test
     void shouldCloseFromTheServerAfterWhatIsQueued() throws Exception
     {
         start(NativeTestSupport.settings());
