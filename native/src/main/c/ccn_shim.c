@@ -873,6 +873,7 @@ static int32_t ccn_frame_header_length(int32_t length)
 static void ccn_enqueue(ccn_shim_t *shim, ccn_conn_t *conn, int opcode, const uint8_t *payload, int32_t length)
 {
     const int32_t header_length = ccn_frame_header_length(length);
+    const int was_empty = NULL == conn->tx.data || conn->tx.length <= conn->tx_position;
     if (NULL == conn->tx.data || conn->tx.length < LWS_PRE)
     {
         conn->tx.length = LWS_PRE;
@@ -926,7 +927,11 @@ static void ccn_enqueue(ccn_shim_t *shim, ccn_conn_t *conn, int opcode, const ui
     {
         ccn_emit_writability(shim, conn, 0);
     }
-    lws_callback_on_writable(conn->wsi);
+    if (was_empty)
+    {
+        /* a queue with bytes in it already asked; the writable callback asks again while bytes remain */
+        lws_callback_on_writable(conn->wsi);
+    }
 }
 
 static const uint8_t ccn_ping_payload[CCN_PING_PAYLOAD_LENGTH] = { 'c', 'c', 'p', 'i', 'n', 'g' };

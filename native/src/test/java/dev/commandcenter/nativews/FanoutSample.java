@@ -67,16 +67,22 @@ final class FanoutSample
             long full = 0;
             while (System.nanoTime() < end)
             {
+                boolean any = false;
                 for (final long id : ids)
                 {
                     if (WireTransport.SENT == transport.send(id, true, payload, 0, payloadLength))
                     {
                         sent++;
+                        any = true;
                     }
                     else
                     {
                         full++;
                     }
+                }
+                if (!any)
+                {
+                    Thread.yield(); // every queue is full: leave the cores to the shim and the readers
                 }
             }
             final int frame = payloadLength + (payloadLength < 126 ? 2 : 4);
