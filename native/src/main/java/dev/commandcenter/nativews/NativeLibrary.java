@@ -135,6 +135,7 @@ public final class NativeLibrary
      * @param path library file, or null for the jar's.
      * @return the library, possibly unavailable with the reason.
      */
+    @SuppressWarnings("restricted") // binding the shim is what this class is for
     public static NativeLibrary load(final String path)
     {
         final String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
@@ -243,6 +244,7 @@ public final class NativeLibrary
         }
     }
 
+    @SuppressWarnings("restricted")
     private static MethodHandle bind(
         final Linker linker, final SymbolLookup lookup, final String name, final FunctionDescriptor descriptor)
     {
