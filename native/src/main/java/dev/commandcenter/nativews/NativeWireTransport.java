@@ -31,7 +31,41 @@ import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static dev.commandcenter.nativews.NativeProtocol.*;
+import static dev.commandcenter.nativews.NativeProtocol.CMD_ABORT;
+import static dev.commandcenter.nativews.NativeProtocol.CMD_CLOSE;
+import static dev.commandcenter.nativews.NativeProtocol.CMD_PING;
+import static dev.commandcenter.nativews.NativeProtocol.CMD_READ;
+import static dev.commandcenter.nativews.NativeProtocol.CMD_RESPONSE;
+import static dev.commandcenter.nativews.NativeProtocol.CMD_SEND;
+import static dev.commandcenter.nativews.NativeProtocol.CONTROL_CORRUPT_OFFSET;
+import static dev.commandcenter.nativews.NativeProtocol.CONTROL_LENGTH;
+import static dev.commandcenter.nativews.NativeProtocol.CONTROL_OPEN_OFFSET;
+import static dev.commandcenter.nativews.NativeProtocol.CONTROL_SLEEPING_OFFSET;
+import static dev.commandcenter.nativews.NativeProtocol.EVT_CLOSED;
+import static dev.commandcenter.nativews.NativeProtocol.EVT_MESSAGE;
+import static dev.commandcenter.nativews.NativeProtocol.EVT_OPEN;
+import static dev.commandcenter.nativews.NativeProtocol.EVT_PONG;
+import static dev.commandcenter.nativews.NativeProtocol.EVT_REQUEST;
+import static dev.commandcenter.nativews.NativeProtocol.EVT_WRITABILITY;
+import static dev.commandcenter.nativews.NativeProtocol.MAX_CLOSE_REASON;
+import static dev.commandcenter.nativews.NativeProtocol.PING_PAYLOAD_LENGTH;
+import static dev.commandcenter.nativews.NativeProtocol.REQUEST_FIXED_FIELDS;
+import static dev.commandcenter.nativews.NativeProtocol.SET_CLOSE_TIMEOUT_MS;
+import static dev.commandcenter.nativews.NativeProtocol.SET_COUNT;
+import static dev.commandcenter.nativews.NativeProtocol.SET_HEADER_TIMEOUT_MS;
+import static dev.commandcenter.nativews.NativeProtocol.SET_HIGH_WATER;
+import static dev.commandcenter.nativews.NativeProtocol.SET_IDLE_TIMEOUT_MS;
+import static dev.commandcenter.nativews.NativeProtocol.SET_LOW_WATER;
+import static dev.commandcenter.nativews.NativeProtocol.SET_MAX_BODY;
+import static dev.commandcenter.nativews.NativeProtocol.SET_MAX_CONNECTIONS;
+import static dev.commandcenter.nativews.NativeProtocol.SET_MAX_FRAME;
+import static dev.commandcenter.nativews.NativeProtocol.SET_MAX_HEADER;
+import static dev.commandcenter.nativews.NativeProtocol.SET_MAX_QUEUED;
+import static dev.commandcenter.nativews.NativeProtocol.SET_PORT;
+import static dev.commandcenter.nativews.NativeProtocol.SET_SLOTS;
+import static dev.commandcenter.nativews.NativeProtocol.SLOT_ID_OFFSET;
+import static dev.commandcenter.nativews.NativeProtocol.SLOT_LENGTH;
+import static dev.commandcenter.nativews.NativeProtocol.SLOT_QUEUED_OFFSET;
 
 /**
  * The libwebsockets backend: the C shim runs the lws service loop on its own thread and exchanges records with this

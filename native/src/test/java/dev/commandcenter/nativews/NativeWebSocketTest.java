@@ -226,6 +226,37 @@ class NativeWebSocketTest
     }
 
     @Test
+    void shouldStopReadingWhenAskedAndDeliverWhatWaitedOnceReadingResumes() throws Exception
+    {
+        start(NativeTestSupport.settings());
+        try (RawClient paused = new RawClient(address); RawClient other = new RawClient(address))
+        {
+            assertThat(paused.upgrade("/ws/all", null)).startsWith("HTTP/1.1 101");
+            final long pausedId = listener.await("open").connection();
+            assertThat(other.upgrade("/ws/all", null)).startsWith("HTTP/1.1 101");
+            final long otherId = listener.await("open", event -> event.connection() != pausedId).connection();
+
+            transport.read(pausedId, false);
+            // a ping round trip proves the service thread took the READ command before the client sends
+            assertThat(transport.ping(pausedId)).isEqualTo(WireTransport.SENT);
+            final byte[] ping = paused.readFrame();
+            assertThat(ping[0]).isEqualTo((byte)0x9);
+
+            paused.frame(0x1, true, "held".getBytes(StandardCharsets.UTF_8));
+            other.frame(0x1, true, "first".getBytes(StandardCharsets.UTF_8));
+            listener.await("message", event -> event.connection() == otherId);
+            other.frame(0x1, true, "second".getBytes(StandardCharsets.UTF_8));
+            listener.await("message", event -> event.connection() == otherId &&
+                new String(event.payload(), StandardCharsets.UTF_8).equals("second"));
+            assertThat(listener.of("message")).noneMatch(event -> event.connection() == pausedId);
+
+            transport.read(pausedId, true);
+            final RecordingListener.Event held = listener.await("message", event -> event.connection() == pausedId);
+            assertThat(new String(held.payload(), StandardCharsets.UTF_8)).isEqualTo("held");
+        }
+    }
+
+    @Test
     void shouldPingAndHearThePong() throws Exception
     {
         start(NativeTestSupport.settings());
