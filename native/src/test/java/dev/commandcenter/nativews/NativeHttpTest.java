@@ -178,6 +178,24 @@ class NativeHttpTest
     }
 
     @Test
+    void shouldCloseAKeptAliveConnectionThatSitsIdle() throws Exception
+    {
+        start(new dev.commandcenter.transport.websocket.wire.WireSettings(
+            "127.0.0.1", 0, 65536, 65536, 8192, 1 << 20, 1 << 18, 1 << 17, 0, 10_000, 1_000, 2_000));
+        try (RawClient client = new RawClient(address))
+        {
+            client.write("GET /once HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            final String head = client.readHead();
+            assertThat(head).startsWith("HTTP/1.1 200");
+            assertThat(client.readBody(head)).isEqualTo("echo GET /once ");
+            final long started = System.nanoTime();
+            assertThat(client.readToEnd()).isEmpty();
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(14));
+        }
+        assertThat(listener.await("closed").code()).isZero();
+    }
+
+    @Test
     void shouldDropAResponseForAConnectionThatIsGone() throws Exception
     {
         start(NativeTestSupport.settings());
