@@ -148,11 +148,39 @@ final class Backend
             return;
         }
         final String message = "websocket backend " + name + " cannot run here: " + problem;
-        if (null != provider && "false".equals(System.getProperty(NATIVE_BUILT_PROP_NAME)))
+        if (null != provider && !nativeBuilt())
         {
             Assumptions.abort(message + " (skipped: " + NATIVE_BUILT_PROP_NAME + "=false)");
         }
         fail(message);
+    }
+
+    /**
+     * Whether the native backend was built: the system property when set, else what the native module's build
+     * recorded in its jar ({@code native-build.properties}); false when neither says.
+     */
+    static boolean nativeBuilt()
+    {
+        final String property = System.getProperty(NATIVE_BUILT_PROP_NAME, "");
+        if (!property.isBlank())
+        {
+            return Boolean.parseBoolean(property.trim());
+        }
+        try (java.io.InputStream in = Backend.class.getClassLoader()
+            .getResourceAsStream("dev/commandcenter/nativews/native-build.properties"))
+        {
+            if (null == in)
+            {
+                return false;
+            }
+            final java.util.Properties recorded = new java.util.Properties();
+            recorded.load(in);
+            return Boolean.parseBoolean(recorded.getProperty(NATIVE_BUILT_PROP_NAME, "false").trim());
+        }
+        catch (final java.io.IOException ex)
+        {
+            throw new java.io.UncheckedIOException(ex);
+        }
     }
 
     /**
