@@ -20,7 +20,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * included, as Netty's frame encoder wrote it once for every client of the output: see {@link FrameEncoder});
  * the event loop writes a copy of it in a buffer of its own pool (a retained duplicate when it is longer than
  * {@link #COPY_MAX_LENGTH}), which the channel's own frame encoder passes through
- * untouched, and then gives the entry's reference back.
+ * untouched, and then gives the entry's reference back. For a batching session the frame's payload is copied into
+ * the session's {@link SessionBatch} instead, which sends it with the others of its window as one frame; each
+ * entry carries its output's seq for the batch frame.
  * <p>
  * <b>Note:</b> {@link #offer}, {@link #publish} and {@link #schedule} are called by the egress thread only (under
  * the egress lock); {@link #run()} runs on the event loop only. The head is handed back with a release store and
@@ -39,6 +41,7 @@ final class FanoutLoop implements Runnable
     final EventLoop eventLoop;
     private final WebSocketSession[] sessions = new WebSocketSession[CAPACITY];
     private final ByteBuf[] frames = new ByteBuf[CAPACITY];
+    private final long[] sequences = new long[CAPACITY];
     private final AtomicLong publishedTail = new AtomicLong();
     private final AtomicLong consumedHead = new AtomicLong();
     private final AtomicBoolean scheduled = new AtomicBoolean();
@@ -69,6 +72,17 @@ final class FanoutLoop implements Runnable
      */
     boolean offer(final WebSocketSession session, final ByteBuf frame)
     {
+        return offer(session, frame, -1);
+    }
+
+    /**
+     * Queue a frame of an output for a session; the caller has already taken the reference the entry will own.
+     *
+     * @param seq output sequence of the frame's message, which a batching session's batch frame carries.
+     * @return false when the ring is full (the event loop is far behind); the reference is then the caller's.
+     */
+    boolean offer(final WebSocketSession session, final ByteBuf frame, final long seq)
+    {
         final long tail = this.tail;
         if (tail - headCache >= CAPACITY)
         {
@@ -81,6 +95,7 @@ final class FanoutLoop implements Runnable
         final int index = (int)tail & MASK;
         sessions[index] = session;
         frames[index] = frame;
+        sequences[index] = seq;
         this.tail = tail + 1;
         return true;
     }
@@ -129,7 +144,7 @@ final class FanoutLoop implements Runnable
                 sessions[index] = null;
                 frames[index] = null;
                 head++;
-                write(session, frame);
+                write(session, frame, sequences[index]);
             }
             consumedHead.setRelease(head);
             flushDirty();
@@ -142,12 +157,21 @@ final class FanoutLoop implements Runnable
         }
     }
 
-    private void write(final WebSocketSession session, final ByteBuf frame)
+    private void write(final WebSocketSession session, final ByteBuf frame, final long seq)
     {
         final Channel channel = session.channel();
         try
         {
-            if (!session.closing && channel.isActive())
+            final SessionBatch batch = session.batch;
+            if (session.closing || !channel.isActive())
+            {
+                return;
+            }
+            if (null != batch)
+            {
+                batch.append(frame, seq);
+            }
+            else
             {
                 channel.write(perChannel(channel, frame), channel.voidPromise());
                 addDirty(session);

@@ -90,9 +90,10 @@ public final class WebSocketEgress implements EgressHandler
     private int jsonSessions;
     private int sbeSessions;
 
+    private final Map<String, Integer> batchWindows = new HashMap<>();
     private int connectedClients;
     private final AtomicLong outputs = new AtomicLong();
-    private volatile EgressCounters counters = EgressCounters.detached(0, 0, 0, 0, 0, 0, 0);
+    private volatile EgressCounters counters = EgressCounters.detached(0, 0, 0, 0, 0, 0, 0, 0, 0);
     private boolean bound;
 
     /**
@@ -211,6 +212,79 @@ public final class WebSocketEgress implements EgressHandler
     public long gapsSent()
     {
         return counters.gaps.get();
+    }
+
+    /**
+     * Batch frames sent to clients that batch.
+     *
+     * @return the count.
+     */
+    public long batchesSent()
+    {
+        return counters.batchesSent.get();
+    }
+
+    /**
+     * Messages sent inside batch frames.
+     *
+     * @return the count.
+     */
+    public long messagesBatched()
+    {
+        return counters.messagesBatched.get();
+    }
+
+    /**
+     * Batch the outputs of feeds for their clients that do not say otherwise with {@code batch=}: a client of a
+     * feed with a window gets the outputs of each window in one frame ({@code batch=0} opts out). Replaces the
+     * windows set before; takes effect for clients that subscribe afterwards.
+     *
+     * @param windows feed name ({@value #ALL_FEED} or a plugin id) to window in ms, 1 to 1000; 0 for none.
+     * @return this.
+     * @throws IllegalArgumentException naming the feed when a name is blank or a window is out of range.
+     */
+    public WebSocketEgress batchWindows(final Map<String, Integer> windows)
+    {
+        final Map<String, Integer> checked = new HashMap<>();
+        for (final Map.Entry<String, Integer> entry : windows.entrySet())
+        {
+            final String feed = entry.getKey();
+            final Integer window = entry.getValue();
+            if (null == feed || feed.isBlank())
+            {
+                throw new IllegalArgumentException("websocket.batching: expected feed names such as all or stream-bridge, " +
+                    "got a blank one");
+            }
+            if (null == window || window < 0 || window > SessionBatch.MAX_WINDOW_MS)
+            {
+                throw new IllegalArgumentException("websocket.batching." + feed + ": expected a window of 1 to " +
+                    SessionBatch.MAX_WINDOW_MS + " ms (0: none), got " + window);
+            }
+            if (window > 0)
+            {
+                checked.put(feed, window);
+            }
+        }
+        synchronized (lock)
+        {
+            batchWindows.clear();
+            batchWindows.putAll(checked);
+        }
+        return this;
+    }
+
+    /**
+     * Batch window of a feed for clients that do not choose one.
+     *
+     * @param feed name.
+     * @return ms, 0 when the feed does not batch.
+     */
+    public int batchWindowMs(final String feed)
+    {
+        synchronized (lock)
+        {
+            return batchWindows.getOrDefault(feed, 0);
+        }
     }
 
     /**
@@ -407,6 +481,14 @@ public final class WebSocketEgress implements EgressHandler
         }
     }
 
+    /**
+     * The counters counted into now; event loops closing batches count into them too.
+     */
+    EgressCounters counters()
+    {
+        return counters;
+    }
+
     private void detach()
     {
         counters = counters.detachedCopy();
@@ -471,8 +553,8 @@ public final class WebSocketEgress implements EgressHandler
             jsonEntries = 0;
             tracedEntries = 0;
             sbeEntries = 0;
-            fanOut(feed, templateId, json, jsonLength, traced, tracedLength, sbe, sbeLength);
-            fanOut(allFeed, templateId, json, jsonLength, traced, tracedLength, sbe, sbeLength);
+            fanOut(feed, outputSequence, templateId, json, jsonLength, traced, tracedLength, sbe, sbeLength);
+            fanOut(allFeed, outputSequence, templateId, json, jsonLength, traced, tracedLength, sbe, sbeLength);
             // Each queued entry owns a reference; taken before any event loop can see an entry.
             if (jsonEntries > 0)
             {
@@ -505,6 +587,7 @@ public final class WebSocketEgress implements EgressHandler
 
     private void fanOut(
         final EgressFeed feed,
+        final long outputSequence,
         final int templateId,
         final ByteBuf json,
         final int jsonLength,
@@ -528,7 +611,9 @@ public final class WebSocketEgress implements EgressHandler
                 continue;
             }
             final Channel channel = session.channel();
-            if (channel.isWritable())
+            // A batching session is judged per batch frame, on its event loop, when the batch is sent.
+            final boolean batching = null != session.batch;
+            if (batching || channel.isWritable())
             {
                 final ByteBuf frame;
                 if (session.sbe)
@@ -544,25 +629,31 @@ public final class WebSocketEgress implements EgressHandler
                     frame = json;
                 }
                 final FanoutLoop loop = session.fanoutLoop;
-                if (loop.offer(session, frame))
+                if (loop.offer(session, frame, outputSequence))
                 {
                     session.consecutiveDrops = 0;
+                    final int length;
                     if (session.sbe)
                     {
                         sbeEntries++;
-                        bytes += sbeLength;
+                        length = sbeLength;
                     }
                     else if (session.trace)
                     {
                         tracedEntries++;
-                        bytes += tracedLength;
+                        length = tracedLength;
                     }
                     else
                     {
                         jsonEntries++;
-                        bytes += jsonLength;
+                        length = jsonLength;
                     }
-                    sent++;
+                    // A batch frame is counted when its event loop sends it.
+                    if (!batching)
+                    {
+                        bytes += length;
+                        sent++;
+                    }
                     if (!loop.pending)
                     {
                         loop.pending = true;
@@ -572,16 +663,16 @@ public final class WebSocketEgress implements EgressHandler
                 else
                 {
                     // The event loop is a whole ring behind: a drop, but not the client's fault.
-                    counters.drops.incrementRelease();
+                    counters.drops.increment();
                 }
             }
             else if (channel.isActive())
             {
-                counters.drops.incrementRelease();
+                counters.drops.increment();
                 if (++session.consecutiveDrops > session.dropLimit)
                 {
                     session.closing = true;
-                    counters.slowCloses.incrementRelease();
+                    counters.slowCloses.increment();
                     remove(feed, session);
                     session.closeSlowConsumer();
                 }
@@ -589,8 +680,8 @@ public final class WebSocketEgress implements EgressHandler
         }
         if (sent > 0)
         {
-            counters.framesSent.getAndAddRelease(sent);
-            counters.bytesSent.getAndAddRelease(bytes);
+            counters.framesSent.getAndAdd(sent);
+            counters.bytesSent.getAndAdd(bytes);
         }
     }
 
@@ -703,9 +794,11 @@ public final class WebSocketEgress implements EgressHandler
             }
             channel.flush();
             final EgressCounters counters = this.counters;
-            counters.framesSent.getAndAddRelease(sent);
-            counters.bytesSent.getAndAddRelease(bytes);
+            counters.framesSent.getAndAdd(sent);
+            counters.bytesSent.getAndAdd(bytes);
 
+            final int batchMs = session.batchMs >= 0 ? session.batchMs : batchWindows.getOrDefault(session.feed, 0);
+            session.batch = batchMs > 0 ? new SessionBatch(session, this, batchMs) : null;
             feed.add(session);
             if (session.sbe)
             {
