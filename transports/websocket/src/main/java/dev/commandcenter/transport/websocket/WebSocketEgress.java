@@ -33,8 +33,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * drop) and, after the {@link WebServer.Context#slowConsumerDropLimit(int) drop limit} in a row, is closed
  * with 1013.
  * <p>
+ * A client that batches ({@code batch=<ms>}, or the {@link #batchWindows(Map) window of its feed}) is queued the
+ * same shared frames, whatever its writability; its event loop copies their payloads into the client's
+ * {@link SessionBatch} and sends each window's outputs as one frame, judging writability per batch frame.
+ * <p>
  * Clients, frames and bytes sent, drops and 1013 closes are counters in the engine's counters file
- * ({@link CounterType#WS_CLIENTS} ... {@link CounterType#WS_SLOW_CLOSES}), allocated through the
+ * ({@link CounterType#WS_CLIENTS} ... {@link CounterType#WS_MESSAGES_BATCHED}), allocated through the
  * {@link WebServer.Context#counters(CounterAllocator) allocator of the web server} when the server
  * launches: the egress is built before the engine, and it has no clients to count before a server serves
  * it. Until then, and once the engine has shut down (its counters file unmapped), it counts into counters
