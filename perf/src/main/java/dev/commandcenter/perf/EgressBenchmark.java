@@ -248,8 +248,22 @@ public class EgressBenchmark
                         if (headerLength >= 2 && headerLength == needed)
                         {
                             final int length7 = header[1] & 0x7F;
-                            skip = length7 < 126 ? length7 : length7 == 126 ?
-                                ((header[2] & 0xFF) << 8 | (header[3] & 0xFF)) : Long.MAX_VALUE;
+                            if (length7 < 126)
+                            {
+                                skip = length7;
+                            }
+                            else if (length7 == 126)
+                            {
+                                skip = (header[2] & 0xFF) << 8 | (header[3] & 0xFF);
+                            }
+                            else
+                            {
+                                skip = 0;
+                                for (int i = 2; i < 10; i++)
+                                {
+                                    skip = skip << 8 | (header[i] & 0xFF);
+                                }
+                            }
                             headerLength = 0;
                             needed = 2;
                             frames.lazySet(++count);

@@ -53,6 +53,12 @@ final class FanoutLoop implements Runnable
     /** Egress thread: in the egress's list of loops to publish at the end of the batch. */
     boolean pending;
 
+    /** Most per-channel copies a loop keeps for reuse; past it a copy is an ordinary pooled buffer. */
+    static final int COPIES_KEPT = 8192;
+
+    /** Event loop: the buffers per-channel copies are written into, created with the first. */
+    private ReusableBuffers copies;
+
     /** Event loop: sessions written in the current drain and not yet flushed. */
     private WebSocketSession[] dirty = new WebSocketSession[64];
     private int dirtyCount;
@@ -189,21 +195,50 @@ final class FanoutLoop implements Runnable
     }
 
     /**
-     * What to write to one channel: a copy of a small frame in a buffer of the loop's own pool, or a retained
-     * duplicate of a large one. A pooled buffer taken and released on its event loop is recycled with its cached
-     * NIO view, so the socket write allocates nothing; a duplicate costs the NIO transport two {@code ByteBuffer}
-     * views per write, which only pays off against copying a large frame.
+     * What to write to one channel: a copy of a small frame in a buffer the loop reuses ({@link ReusableBuffers}:
+     * the buffer object and its cached NIO view live on, so the socket write allocates nothing, however many copies
+     * are in flight), or a retained duplicate of a large one. A duplicate costs the NIO transport two
+     * {@code ByteBuffer} views per write, which only pays off against copying a large frame.
      */
-    private static ByteBuf perChannel(final Channel channel, final ByteBuf frame)
+    private ByteBuf perChannel(final Channel channel, final ByteBuf frame)
     {
         final int length = frame.readableBytes();
         if (length > COPY_MAX_LENGTH)
         {
             return frame.retainedDuplicate();
         }
-        final ByteBuf copy = channel.alloc().directBuffer(length, length);
+        ReusableBuffers copies = this.copies;
+        if (null == copies)
+        {
+            copies = new ReusableBuffers(channel.alloc(), COPIES_KEPT, 512);
+            this.copies = copies;
+        }
+        final ByteBuf copy = copies.take(length);
         copy.writeBytes(frame, frame.readerIndex(), length);
         return copy;
+    }
+
+    /**
+     * Give back the buffers kept for per-channel copies, on the event loop (or here when it has stopped).
+     */
+    void close()
+    {
+        try
+        {
+            eventLoop.execute(this::closeCopies);
+        }
+        catch (final RejectedExecutionException ex)
+        {
+            closeCopies();
+        }
+    }
+
+    private void closeCopies()
+    {
+        if (null != copies)
+        {
+            copies.close();
+        }
     }
 
     private void addDirty(final WebSocketSession session)

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * the payloads of the shared frames the {@link FanoutLoop} drains for it are copied, as they were rendered once for
  * every client, into one pooled buffer, which is sent as ONE frame when the window that the first of them opened
  * ends (one {@code EventLoop.schedule} per window), or earlier when it holds {@value #MAX_MESSAGES} messages or
- * about {@value #MAX_BYTES} bytes.
+ * the next message would take it past {@value #MAX_BYTES} bytes of messages.
  * <p>
  * A JSON batch is a text frame:
  * <pre>
@@ -48,8 +48,12 @@ final class SessionBatch implements Runnable
     /** Messages after which a batch is sent before its window ends. */
     static final int MAX_MESSAGES = 256;
 
-    /** Payload bytes after which a batch is sent before its window ends; a batch of one message may be longer. */
-    static final int MAX_BYTES = 64 * 1024;
+    /**
+     * Bytes of messages a batch holds at most: with its envelope the frame's payload stays under 64 KiB (a 16-bit
+     * length in the frame header). A message that would take the batch past it goes into the next batch; a
+     * message longer than this is sent in a batch of its own.
+     */
+    static final int MAX_BYTES = 65_000;
 
     /** Offset of the seq of the last message in an SBE batch frame. */
     static final int SBE_SEQ_OFFSET = 0;
@@ -138,7 +142,7 @@ final class SessionBatch implements Runnable
     {
         final int payloadOffset = payloadOffset(frame);
         final int payloadLength = frame.readableBytes() - payloadOffset;
-        if (count > 0 && buffer.writerIndex() - reserved + payloadLength + 1 > MAX_BYTES)
+        if (count > 0 && buffer.writerIndex() - reserved + 1 + payloadLength > MAX_BYTES)
         {
             send();
         }

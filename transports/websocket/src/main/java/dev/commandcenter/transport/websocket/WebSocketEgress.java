@@ -68,12 +68,19 @@ public final class WebSocketEgress implements EgressHandler
     /** Outputs within one batch after which the queued writes are handed to the event loops anyway. */
     static final int PUBLISH_EVERY = 16;
 
+    /** Frame buffers kept for reuse beyond those the retained rings hold. */
+    private static final int FRAME_BUFFERS_SPARE = 4096;
+
+    /** Initial capacity of a frame buffer, enough for a typical overlay message and its header. */
+    private static final int FRAME_BUFFER_MIN_CAPACITY = 512;
+
     private final Object lock = new Object();
     private final int retainPerFeed;
     private final int resumeHistory;
     private long lastOutputSequence = -1;
     private final ByteBufAllocator allocator;
     private final JsonRenderer renderer = new JsonRenderer(JsonView.instance());
+    private final ReusableBuffers frameBuffers;
     private final FrameEncoder frames;
     private final Payload jsonPayload = new Payload();
     private final Payload tracedPayload = new Payload();
@@ -184,7 +191,11 @@ public final class WebSocketEgress implements EgressHandler
         this.retainPerFeed = retainPerFeed;
         this.resumeHistory = resumeHistory;
         this.allocator = allocator;
-        this.frames = new FrameEncoder(allocator);
+        // Frame buffers are reused rather than freed: the egress thread is not Netty's, whose recycler would not pool
+        // the buffer objects, so each output would leave two behind.
+        this.frameBuffers = new ReusableBuffers(
+            allocator, 4 * Math.max(retainPerFeed, resumeHistory) + FRAME_BUFFERS_SPARE, FRAME_BUFFER_MIN_CAPACITY);
+        this.frames = new FrameEncoder(frameBuffers.allocator());
         this.allFeed = new EgressFeed(ALL_FEED, retainPerFeed, resumeHistory);
     }
 
@@ -482,6 +493,11 @@ public final class WebSocketEgress implements EgressHandler
             jsonPayload.free();
             tracedPayload.free();
             sbePayload.free();
+            frameBuffers.close();
+            for (int i = 0; i < loopCount; i++)
+            {
+                loops[i].close();
+            }
         }
     }
 
