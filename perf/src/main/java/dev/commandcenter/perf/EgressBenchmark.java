@@ -50,7 +50,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * With {@code batchMs} above 0 the clients connect with {@code batch=<ms>}: each client's outputs are coalesced
  * on its event loop into batch frames of up to 256 messages (or one window), and the benchmark keeps at most
  * {@value #BATCH_WINDOW} outputs per client in flight, waiting for the event loops to have batched all but those
- * and for the clients to have read all but two batch frames each.
+ * and for the clients to have read all but one batch frame each.
  * <pre>
  * perf/bench EgressBenchmark -prof gc
  * </pre>
@@ -66,7 +66,7 @@ public class EgressBenchmark
     private static final String TOKEN = "egress-benchmark-overlay-token";
     private static final String ADMIN_TOKEN = "egress-benchmark-admin-token";
     private static final int WINDOW = 64;
-    private static final int BATCH_WINDOW = 512;
+    private static final int BATCH_WINDOW = 128;
 
     /** WebSocket clients subscribed to the feed. */
     @Param({ "1", "100" })
@@ -171,8 +171,7 @@ public class EgressBenchmark
         else if (sent % BATCH_WINDOW == 0)
         {
             final long batched = (sent - BATCH_WINDOW) * clients;
-            while (egress.messagesBatched() + egress.drops() < batched ||
-                receivedFrames() < egress.messagesSent() - 2L * clients)
+            while (egress.messagesBatched() + egress.drops() < batched || receivedFrames() < egress.messagesSent() - clients)
             {
                 Thread.yield();
             }

@@ -56,8 +56,13 @@ final class FanoutLoop implements Runnable
     /** Most per-channel copies a loop keeps for reuse; past it a copy is an ordinary pooled buffer. */
     static final int COPIES_KEPT = 8192;
 
+    /** Most batch buffers a loop keeps for reuse; past it a batch is an ordinary pooled buffer. */
+    static final int BATCHES_KEPT = 1024;
+
     /** Event loop: the buffers per-channel copies are written into, created with the first. */
     private ReusableBuffers copies;
+    /** Event loop: the buffers batches are built in, created with the first. */
+    private ReusableBuffers batchBuffers;
 
     /** Event loop: sessions written in the current drain and not yet flushed. */
     private WebSocketSession[] dirty = new WebSocketSession[64];
@@ -219,7 +224,26 @@ final class FanoutLoop implements Runnable
     }
 
     /**
-     * Give back the buffers kept for per-channel copies, on the event loop (or here when it has stopped).
+     * A buffer to build a batch in, from those the loop reuses. Called on the event loop.
+     *
+     * @param channel   whose allocator the buffers come from.
+     * @param capacity  bytes needed at first.
+     * @return the buffer, with one reference owned by the caller.
+     */
+    ByteBuf batchBuffer(final Channel channel, final int capacity)
+    {
+        ReusableBuffers batchBuffers = this.batchBuffers;
+        if (null == batchBuffers)
+        {
+            batchBuffers = new ReusableBuffers(channel.alloc(), BATCHES_KEPT, 8192);
+            this.batchBuffers = batchBuffers;
+        }
+        return batchBuffers.take(capacity);
+    }
+
+    /**
+     * Give back the buffers kept for per-channel copies and batches, on the event loop (or here when it has
+     * stopped).
      */
     void close()
     {
@@ -238,6 +262,10 @@ final class FanoutLoop implements Runnable
         if (null != copies)
         {
             copies.close();
+        }
+        if (null != batchBuffers)
+        {
+            batchBuffers.close();
         }
     }
 

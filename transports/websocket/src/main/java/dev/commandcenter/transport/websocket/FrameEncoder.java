@@ -157,9 +157,10 @@ final class FrameEncoder implements AutoCloseable
     }
 
     /**
-     * A text frame whose payload is set for each encoding; its reference counting is its payload's.
+     * A text frame whose payload is set for each encoding; its reference counting is its payload's. Reuse it only
+     * once the encoder it was written to has released it (an encoder on the caller's thread does so at once).
      */
-    private static final class ReusableTextFrame extends TextWebSocketFrame
+    static final class ReusableTextFrame extends TextWebSocketFrame
     {
         ByteBuf payload;
 
@@ -212,9 +213,10 @@ final class FrameEncoder implements AutoCloseable
     }
 
     /**
-     * A binary frame whose payload is set for each encoding; its reference counting is its payload's.
+     * A binary frame whose payload is set for each encoding; its reference counting is its payload's. Reuse it
+     * only once the encoder it was written to has released it (an encoder on the caller's thread does so at once).
      */
-    private static final class ReusableBinaryFrame extends BinaryWebSocketFrame
+    static final class ReusableBinaryFrame extends BinaryWebSocketFrame
     {
         ByteBuf payload;
 

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.charset.StandardCharsets;
@@ -35,6 +36,9 @@ import java.util.concurrent.TimeUnit;
  *  |             N SBE messages, each with its message header     ...
  *  +---------------------------------------------------------------+
  * </pre>
+ * The batch buffers come from those the client's {@link FanoutLoop} reuses, and the frame object handed to the
+ * channel's encoder is reused, so a batch allocates nothing in steady state but its window's timer task.
+ * <p>
  * Slow clients are handled per batch frame: a batch that finds the connection unwritable is dropped whole (its
  * messages counted as drops) and, past the drop limit of batches in a row, the client is closed with 1013.
  * <p>
@@ -76,6 +80,10 @@ final class SessionBatch implements Runnable
     private final long windowNs;
     private final int reserved;
     private final UnsafeBuffer digits = new UnsafeBuffer(new byte[24]);
+    private final FrameEncoder.ReusableTextFrame textFrame = new FrameEncoder.ReusableTextFrame();
+    private final FrameEncoder.ReusableBinaryFrame binaryFrame = new FrameEncoder.ReusableBinaryFrame();
+    /** Whether the channel's pipeline encodes frames, releasing them before a write returns: then they are reused. */
+    private final boolean reuseFrames;
     private ByteBuf buffer;
     private int count;
     private long lastSeq;
@@ -94,6 +102,7 @@ final class SessionBatch implements Runnable
         this.egress = egress;
         this.windowNs = TimeUnit.MILLISECONDS.toNanos(windowMs);
         this.reserved = session.sbe ? SBE_HEADER_LENGTH : JSON_RESERVED;
+        this.reuseFrames = null != session.channel().pipeline().get(WebSocketFrameEncoder.class);
     }
 
     /**
@@ -216,8 +225,24 @@ final class SessionBatch implements Runnable
         }
         consecutiveDrops = 0;
         final int length = batch.readableBytes();
-        channel.writeAndFlush(
-            session.sbe ? new BinaryWebSocketFrame(batch) : new TextWebSocketFrame(batch), channel.voidPromise());
+        // The channel's frame encoder runs on this thread and releases the frame before this returns: reuse it.
+        if (!reuseFrames)
+        {
+            channel.writeAndFlush(session.sbe ? new BinaryWebSocketFrame(batch) : new TextWebSocketFrame(batch),
+                channel.voidPromise());
+        }
+        else if (session.sbe)
+        {
+            binaryFrame.payload = batch;
+            channel.writeAndFlush(binaryFrame, channel.voidPromise());
+            binaryFrame.payload = null;
+        }
+        else
+        {
+            textFrame.payload = batch;
+            channel.writeAndFlush(textFrame, channel.voidPromise());
+            textFrame.payload = null;
+        }
         counters.framesSent.increment();
         counters.bytesSent.getAndAdd(length);
         counters.batchesSent.increment();
@@ -249,7 +274,9 @@ final class SessionBatch implements Runnable
 
     private void open(final int firstLength)
     {
-        buffer = session.channel().alloc().directBuffer(reserved + Math.max(1024, 2 * firstLength + JSON_END.length));
+        final int capacity = reserved + Math.max(1024, 2 * firstLength + JSON_END.length);
+        final FanoutLoop loop = session.fanoutLoop;
+        buffer = null == loop ? session.channel().alloc().directBuffer(capacity) : loop.batchBuffer(session.channel(), capacity);
         buffer.writerIndex(reserved);
         openedNs = System.nanoTime();
         if (!timerArmed)

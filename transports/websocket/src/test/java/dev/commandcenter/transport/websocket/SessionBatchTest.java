@@ -9,6 +9,8 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocket08FrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocket08FrameEncoder;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -65,6 +67,42 @@ class SessionBatchTest
         assertThat(nextText()).isEqualTo("{\"type\":\"batch\",\"seq\":10,\"count\":1,\"messages\":[{\"seq\":10}]}");
         assertThat(egress.batchesSent()).isEqualTo(2);
         assertThat(egress.messagesBatched()).isEqualTo(4);
+    }
+
+    @Test
+    void shouldReuseItsFrameObjectThroughTheChannelsFrameEncoderAndSendEveryBatchIntact()
+    {
+        final WebSocketSession session = new WebSocketSession(
+            "all", false, false, null, null, 8, 1000, egress, (error) -> {}, null);
+        channel = new EmbeddedChannel(new WebSocket08FrameEncoder(false), session);
+        final SessionBatch batch = new SessionBatch(session, egress, 1000);
+        final EmbeddedChannel client = new EmbeddedChannel(new WebSocket08FrameDecoder(false, false, 1 << 20));
+        final String large = "{\"pad\":\"" + "z".repeat(2000) + "\"}";
+
+        append(batch, text("{\"seq\":1}"), 1);
+        batch.send();
+        append(batch, text(large), 2);
+        batch.send();
+        append(batch, text("{\"seq\":3}"), 3);
+        batch.send();
+
+        ByteBuf bytes;
+        while (null != (bytes = channel.readOutbound()))
+        {
+            client.writeInbound(bytes);
+        }
+        final List<String> texts = new ArrayList<>();
+        TextWebSocketFrame frame;
+        while (null != (frame = client.readInbound()))
+        {
+            texts.add(frame.text());
+            frame.release();
+        }
+        assertThat(texts).containsExactly(
+            "{\"type\":\"batch\",\"seq\":1,\"count\":1,\"messages\":[{\"seq\":1}]}",
+            "{\"type\":\"batch\",\"seq\":2,\"count\":1,\"messages\":[" + large + "]}",
+            "{\"type\":\"batch\",\"seq\":3,\"count\":1,\"messages\":[{\"seq\":3}]}");
+        client.finishAndReleaseAll();
     }
 
     @Test
