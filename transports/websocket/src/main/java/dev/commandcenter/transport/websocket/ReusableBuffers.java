@@ -3,6 +3,7 @@ package dev.commandcenter.transport.websocket;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.UnpooledByteBufAllocator;
 
 import java.util.Arrays;
 
@@ -27,6 +28,12 @@ final class ReusableBuffers
     /** Buffers looked at for a free one before a new one is added. */
     static final int SCAN = 16;
 
+    /**
+     * Where kept buffers come from: allocated once and freed by {@link #close()}, they need no pool of Netty's, and
+     * no leak tracking (a tracked buffer handed out again would record a trace at every release of a sampled one).
+     */
+    private static final ByteBufAllocator KEPT = new UnpooledByteBufAllocator(true, true, true);
+
     private final ByteBufAllocator allocator;
     private final int limit;
     private final int minCapacity;
@@ -36,7 +43,7 @@ final class ReusableBuffers
     private boolean closed;
 
     /**
-     * @param allocator   of the buffers, normally pooled.
+     * @param allocator   of the buffers handed out past the limit or after {@link #close()}, normally pooled.
      * @param limit       most buffers kept.
      * @param minCapacity initial capacity of a new buffer; a buffer grows when a larger one is asked for.
      */
@@ -69,11 +76,11 @@ final class ReusableBuffers
                 return buffer.retain();
             }
         }
-        final ByteBuf fresh = allocator.directBuffer(Math.max(capacity, minCapacity));
         if (closed || count == limit)
         {
-            return fresh;
+            return allocator.directBuffer(capacity);
         }
+        final ByteBuf fresh = KEPT.directBuffer(Math.max(capacity, minCapacity));
         if (count == buffers.length)
         {
             this.buffers = Arrays.copyOf(buffers, count * 2);
