@@ -6,6 +6,8 @@ import io.netty.channel.EventLoop;
 
 import java.util.Arrays;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -63,6 +65,17 @@ final class FanoutLoop implements Runnable
     private ReusableBuffers copies;
     /** Event loop: the buffers batches are built in, created with the first. */
     private ReusableBuffers batchBuffers;
+
+    /** Period of the batch ticker, which sends the batches whose window has ended. */
+    static final int BATCH_TICK_MS = 1;
+
+    private final Runnable batchTick = this::tickBatches;
+    /** Event loop: batches being built, each knowing its index. */
+    private SessionBatch[] openBatches = new SessionBatch[16];
+    private int openBatchCount;
+    /** Event loop: subscribed sessions that batch; the ticker runs while there are any. */
+    private int batchingSessions;
+    private ScheduledFuture<?> batchTicker;
 
     /** Event loop: sessions written in the current drain and not yet flushed. */
     private WebSocketSession[] dirty = new WebSocketSession[64];
@@ -239,6 +252,82 @@ final class FanoutLoop implements Runnable
             this.batchBuffers = batchBuffers;
         }
         return batchBuffers.take(capacity);
+    }
+
+    /**
+     * A session that batches subscribed on this loop: start the batch ticker with the first. Called on the event
+     * loop.
+     */
+    void addBatchingSession()
+    {
+        if (0 == batchingSessions++)
+        {
+            try
+            {
+                batchTicker = eventLoop.scheduleAtFixedRate(batchTick, BATCH_TICK_MS, BATCH_TICK_MS, TimeUnit.MILLISECONDS);
+            }
+            catch (final RejectedExecutionException ex)
+            {
+                // The event loop is shutting down with the server: its channels are closing and will get nothing.
+                batchTicker = null;
+            }
+        }
+    }
+
+    /**
+     * A session that batches went away: stop the batch ticker with the last. Called on the event loop.
+     */
+    void removeBatchingSession()
+    {
+        if (0 == --batchingSessions && null != batchTicker)
+        {
+            batchTicker.cancel(false);
+            batchTicker = null;
+        }
+    }
+
+    /**
+     * A batch opened: the ticker sends it when its window ends. Called on the event loop.
+     */
+    void opened(final SessionBatch batch)
+    {
+        if (openBatchCount == openBatches.length)
+        {
+            openBatches = Arrays.copyOf(openBatches, openBatchCount * 2);
+        }
+        batch.openIndex = openBatchCount;
+        openBatches[openBatchCount++] = batch;
+    }
+
+    /**
+     * A batch was sent or dropped, if it was open. Called on the event loop.
+     */
+    void closed(final SessionBatch batch)
+    {
+        final int index = batch.openIndex;
+        if (index < 0)
+        {
+            return;
+        }
+        final int last = --openBatchCount;
+        final SessionBatch moved = openBatches[last];
+        openBatches[index] = moved;
+        moved.openIndex = index;
+        openBatches[last] = null;
+        batch.openIndex = -1;
+    }
+
+    private void tickBatches()
+    {
+        final long nowNs = System.nanoTime();
+        // From the end: a batch sent here is replaced by the last one, already looked at.
+        for (int i = openBatchCount - 1; i >= 0; i--)
+        {
+            if (i < openBatchCount)
+            {
+                openBatches[i].sendIfDue(nowNs);
+            }
+        }
     }
 
     /**

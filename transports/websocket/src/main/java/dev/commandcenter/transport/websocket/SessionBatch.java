@@ -8,15 +8,16 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The batch a batching WebSocket client ({@code batch=<ms>}, or its feed's window) is building on its event loop:
  * the payloads of the shared frames the {@link FanoutLoop} drains for it are copied, as they were rendered once for
  * every client, into one pooled buffer, which is sent as ONE frame when the window that the first of them opened
- * ends (one {@code EventLoop.schedule} per window), or earlier when it holds {@value #MAX_MESSAGES} messages or
- * the next message would take it past {@value #MAX_BYTES} bytes of messages.
+ * ends (at the first tick of its {@link FanoutLoop}'s batch ticker after that: one periodic task per event loop
+ * while it carries batching clients, every {@link FanoutLoop#BATCH_TICK_MS} ms, so no timer is scheduled per window),
+ * or earlier when it holds {@value #MAX_MESSAGES} messages or the next message would take it past
+ * {@value #MAX_BYTES} bytes of messages.
  * <p>
  * A JSON batch is a text frame:
  * <pre>
@@ -37,14 +38,14 @@ import java.util.concurrent.TimeUnit;
  *  +---------------------------------------------------------------+
  * </pre>
  * The batch buffers come from those the client's {@link FanoutLoop} reuses, and the frame object handed to the
- * channel's encoder is reused, so a batch allocates nothing in steady state but its window's timer task.
+ * channel's encoder is reused, so a batch allocates nothing in steady state.
  * <p>
  * Slow clients are handled per batch frame: a batch that finds the connection unwritable is dropped whole (its
  * messages counted as drops) and, past the drop limit of batches in a row, the client is closed with 1013.
  * <p>
  * <b>Note:</b> not thread safe; used on the session's event loop only.
  */
-final class SessionBatch implements Runnable
+final class SessionBatch
 {
     /** Longest batch window a client or a feed may ask for, ms. */
     static final int MAX_WINDOW_MS = 1000;
@@ -88,11 +89,14 @@ final class SessionBatch implements Runnable
     private int count;
     private long lastSeq;
     private long openedNs;
-    private boolean timerArmed;
+    private boolean released;
+    private final FanoutLoop loop;
+    /** Index in its loop's list of open batches, -1 when no batch is open. */
+    int openIndex = -1;
     private int consecutiveDrops;
 
     /**
-     * @param session  the batching client.
+     * @param session  the batching client, subscribed: its {@link FanoutLoop} is set.
      * @param egress   whose counters the batches are counted in.
      * @param windowMs batch window, 1 to {@value #MAX_WINDOW_MS} ms.
      */
@@ -103,6 +107,8 @@ final class SessionBatch implements Runnable
         this.windowNs = TimeUnit.MILLISECONDS.toNanos(windowMs);
         this.reserved = session.sbe ? SBE_HEADER_LENGTH : JSON_RESERVED;
         this.reuseFrames = null != session.channel().pipeline().get(WebSocketFrameEncoder.class);
+        this.loop = session.fanoutLoop;
+        loop.addBatchingSession();
     }
 
     /**
@@ -173,22 +179,13 @@ final class SessionBatch implements Runnable
     }
 
     /**
-     * The window timer: send the batch when its window has ended, or wait for the rest of the window of a batch
-     * opened after the one the timer was armed for.
+     * Send the batch when its window has ended; called by the loop's batch ticker.
+     *
+     * @param nowNs {@link System#nanoTime()} of the tick.
      */
-    public void run()
+    void sendIfDue(final long nowNs)
     {
-        timerArmed = false;
-        if (0 == count)
-        {
-            return;
-        }
-        final long remainingNs = openedNs + windowNs - System.nanoTime();
-        if (remainingNs > 0)
-        {
-            arm(remainingNs);
-        }
-        else
+        if (count > 0 && nowNs - openedNs >= windowNs)
         {
             send();
         }
@@ -204,6 +201,7 @@ final class SessionBatch implements Runnable
             return;
         }
         final int messages = count;
+        loop.closed(this);
         final ByteBuf batch = finish();
         final Channel channel = session.channel();
         final EgressCounters counters = egress.counters();
@@ -254,12 +252,19 @@ final class SessionBatch implements Runnable
      */
     void release()
     {
+        if (released)
+        {
+            return;
+        }
+        released = true;
         if (null != buffer)
         {
+            loop.closed(this);
             buffer.release();
             buffer = null;
         }
         count = 0;
+        loop.removeBatchingSession();
     }
 
     /**
@@ -275,28 +280,10 @@ final class SessionBatch implements Runnable
     private void open(final int firstLength)
     {
         final int capacity = reserved + Math.max(1024, 2 * firstLength + JSON_END.length);
-        final FanoutLoop loop = session.fanoutLoop;
-        buffer = null == loop ? session.channel().alloc().directBuffer(capacity) : loop.batchBuffer(session.channel(), capacity);
+        buffer = loop.batchBuffer(session.channel(), capacity);
         buffer.writerIndex(reserved);
         openedNs = System.nanoTime();
-        if (!timerArmed)
-        {
-            arm(windowNs);
-        }
-    }
-
-    private void arm(final long delayNs)
-    {
-        try
-        {
-            session.channel().eventLoop().schedule(this, delayNs, TimeUnit.NANOSECONDS);
-            timerArmed = true;
-        }
-        catch (final RejectedExecutionException ex)
-        {
-            // The event loop is shutting down with the server: its channels are closing and will get nothing.
-            timerArmed = false;
-        }
+        loop.opened(this);
     }
 
     /**

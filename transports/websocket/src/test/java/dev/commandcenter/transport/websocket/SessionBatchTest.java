@@ -75,6 +75,7 @@ class SessionBatchTest
         final WebSocketSession session = new WebSocketSession(
             "all", false, false, null, null, 8, 1000, egress, (error) -> {}, null);
         channel = new EmbeddedChannel(new WebSocket08FrameEncoder(false), session);
+        session.fanoutLoop = new FanoutLoop(channel.eventLoop());
         final SessionBatch batch = new SessionBatch(session, egress, 1000);
         final EmbeddedChannel client = new EmbeddedChannel(new WebSocket08FrameDecoder(false, false, 1 << 20));
         final String large = "{\"pad\":\"" + "z".repeat(2000) + "\"}";
@@ -212,6 +213,7 @@ class SessionBatchTest
         final WebSocketSession session = new WebSocketSession(
             "all", sbe, false, null, null, dropLimit, 1000, egress, (error) -> {}, null);
         channel = new EmbeddedChannel(session);
+        session.fanoutLoop = new FanoutLoop(channel.eventLoop());
         final SessionBatch batch = new SessionBatch(session, egress, 1000);
         session.batch = batch;
         return batch;
