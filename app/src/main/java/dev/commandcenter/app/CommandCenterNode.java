@@ -191,7 +191,8 @@ public final class CommandCenterNode implements AutoCloseable
         final boolean serve = config.websocket.enabled && (!replay || ctx.liveActions());
         if (serve)
         {
-            egress = new WebSocketEgress(config.websocket.retain, config.websocket.resumeHistory);
+            egress = new WebSocketEgress(config.websocket.retain, config.websocket.resumeHistory)
+                .batchWindows(config.websocket.batching);
             engineCtx.egress("websocket", egress);
         }
 

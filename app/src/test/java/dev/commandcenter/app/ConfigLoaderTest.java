@@ -131,6 +131,24 @@ class ConfigLoaderTest
     }
 
     @Test
+    void shouldReadTheBatchWindowsOfFeedsAndRefuseOnesOutOfRange() throws Exception
+    {
+        final AppConfig config = ConfigLoader.load(write("websocket:\n  batching:\n    all: 50\n    stream-bridge: 0\n"));
+
+        assertThat(config.websocket.batching).containsExactly(
+            java.util.Map.entry("all", 50), java.util.Map.entry("stream-bridge", 0));
+        assertThat(ConfigLoader.load(write("")).websocket.batching).isEmpty();
+        assertThatThrownBy(() -> ConfigLoader.load(write("websocket:\n  batching:\n    all: 1001\n")))
+            .hasMessageEndingWith("'websocket.batching.all' expected 0..1000, got 1001");
+        assertThatThrownBy(() -> ConfigLoader.load(write("websocket:\n  batching:\n    chat: -1\n")))
+            .hasMessageEndingWith("'websocket.batching.chat' expected 0..1000, got -1");
+        assertThatThrownBy(() -> ConfigLoader.load(write("websocket:\n  batching:\n    all:\n")))
+            .hasMessageEndingWith("'websocket.batching.all' expected a window of 1..1000 ms (0: none), got nothing");
+        assertThatThrownBy(() -> ConfigLoader.load(write("websocket:\n  batching:\n    all: soon\n")))
+            .hasMessageContaining("websocket.batching");
+    }
+
+    @Test
     void shouldNameABadValueAndWhatWasExpected() throws Exception
     {
         assertThatThrownBy(() -> ConfigLoader.load(write("engine:\n  backPressure: drop\n")))

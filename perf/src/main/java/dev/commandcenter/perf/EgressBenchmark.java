@@ -46,6 +46,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * queued, so no client becomes unwritable and every output is written to every client; the tear-down prints
  * frames sent and dropped to show it. On a 2-core machine the 100 reader threads compete with the server for
  * the cores, so read the time per output as an upper bound and the bytes per output as the result.
+ * <p>
+ * With {@code batchMs} above 0 the clients connect with {@code batch=<ms>}: each client's outputs are coalesced
+ * on its event loop into batch frames of up to 256 messages (or one window), and the benchmark keeps at most
+ * {@value #BATCH_WINDOW} outputs per client in flight, waiting for the event loops to have batched all but those
+ * and for the clients to have read all but one batch frame each.
  * <pre>
  * perf/bench EgressBenchmark -prof gc
  * </pre>
@@ -61,10 +66,15 @@ public class EgressBenchmark
     private static final String TOKEN = "egress-benchmark-overlay-token";
     private static final String ADMIN_TOKEN = "egress-benchmark-admin-token";
     private static final int WINDOW = 64;
+    private static final int BATCH_WINDOW = 128;
 
     /** WebSocket clients subscribed to the feed. */
     @Param({ "1", "100" })
     public int clients;
+
+    /** Batch window of every client, ms; 0 for one frame per output. */
+    @Param({ "0", "1" })
+    public int batchMs;
 
     private final Output output = new Output();
     private final List<Socket> sockets = new ArrayList<>();
@@ -129,6 +139,7 @@ public class EgressBenchmark
     {
         System.out.println();
         System.out.println("outputs=" + egress.outputs() + " framesSent=" + egress.messagesSent() +
+            " batchesSent=" + egress.batchesSent() + " messagesBatched=" + egress.messagesBatched() +
             " drops=" + egress.drops() + " slowCloses=" + egress.slowConsumerCloses() + " received=" + receivedFrames());
         for (final Socket socket : sockets)
         {
@@ -145,10 +156,22 @@ public class EgressBenchmark
     {
         output.next();
         egress.onOutput(output, true);
-        if (++sent % WINDOW == 0)
+        ++sent;
+        if (0 == batchMs)
         {
-            final long expected = egress.messagesSent() - (long)WINDOW * clients;
-            while (receivedFrames() < expected)
+            if (sent % WINDOW == 0)
+            {
+                final long expected = egress.messagesSent() - (long)WINDOW * clients;
+                while (receivedFrames() < expected)
+                {
+                    Thread.yield();
+                }
+            }
+        }
+        else if (sent % BATCH_WINDOW == 0)
+        {
+            final long batched = (sent - BATCH_WINDOW) * clients;
+            while (egress.messagesBatched() + egress.drops() < batched || receivedFrames() < egress.messagesSent() - clients)
             {
                 Thread.yield();
             }
@@ -172,7 +195,7 @@ public class EgressBenchmark
         socket.setTcpNoDelay(true);
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
         final OutputStream out = socket.getOutputStream();
-        out.write(("GET /ws/all?token=" + TOKEN + " HTTP/1.1\r\n" +
+        out.write(("GET /ws/all?token=" + TOKEN + "&batch=" + batchMs + " HTTP/1.1\r\n" +
             "Host: 127.0.0.1:" + port + "\r\n" +
             "Upgrade: websocket\r\n" +
             "Connection: Upgrade\r\n" +
@@ -224,8 +247,22 @@ public class EgressBenchmark
                         if (headerLength >= 2 && headerLength == needed)
                         {
                             final int length7 = header[1] & 0x7F;
-                            skip = length7 < 126 ? length7 : length7 == 126 ?
-                                ((header[2] & 0xFF) << 8 | (header[3] & 0xFF)) : Long.MAX_VALUE;
+                            if (length7 < 126)
+                            {
+                                skip = length7;
+                            }
+                            else if (length7 == 126)
+                            {
+                                skip = (header[2] & 0xFF) << 8 | (header[3] & 0xFF);
+                            }
+                            else
+                            {
+                                skip = 0;
+                                for (int i = 2; i < 10; i++)
+                                {
+                                    skip = skip << 8 | (header[i] & 0xFF);
+                                }
+                            }
                             headerLength = 0;
                             needed = 2;
                             frames.lazySet(++count);

@@ -16,8 +16,10 @@ import net.openhft.chronicle.queue.RollCycle;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The YAML configuration of {@code commandcenter run}, bound by {@link ConfigLoader}. Every key has a default,
@@ -206,6 +208,11 @@ public final class AppConfig
         public int retain = 32;
         /** Outputs kept per feed for clients reconnecting with {@code ?since=<seq>}; older ones are reported as a gap. */
         public int resumeHistory = 1024;
+        /**
+         * Batch windows per feed ({@code all} or a plugin id), ms, 1 to 1000: clients of the feed that do not ask
+         * otherwise with {@code ?batch=<ms>} ({@code batch=0} opts out) get the outputs of each window in one frame.
+         */
+        public Map<String, Integer> batching = new LinkedHashMap<>();
         /** Event loop threads for HTTP: REST, pages and upgrade requests, never behind fan-out writes. */
         public int httpThreads = 1;
         /** Event loop threads carrying upgraded WebSocket connections and their fan-out writes. */

@@ -98,6 +98,15 @@ public final class ConfigLoader
                     "192.168.1.20, got '" + host + "'");
             }
         }
+        for (final java.util.Map.Entry<String, Integer> window : config.websocket.batching.entrySet())
+        {
+            final String key = "websocket.batching." + window.getKey();
+            if (null == window.getValue())
+            {
+                throw new ConfigException(source + ": '" + key + "' expected a window of 1..1000 ms (0: none), got nothing");
+            }
+            range(source, key, window.getValue(), 0, 1000);
+        }
         range(source, "wallet.gapLimit", config.wallet.gapLimit, 1, 10_000);
         range(source, "wallet.confirmations", config.wallet.confirmations, 1, 1_000);
         range(source, "engine.quarantineAfterFailures", config.engine.quarantineAfterFailures, 1, Integer.MAX_VALUE);

@@ -103,6 +103,12 @@ public enum CounterType
     /** Resuming WebSocket clients sent a {@code gap} message: what they asked for was older than the history. */
     WS_GAPS(39, "websocket gaps",
         Kind.COUNTER, "commandcenter_websocket_gaps_total", null),
+    /** Batch frames sent to WebSocket clients that asked for batching ({@code batch=<ms>} or the feed's window). */
+    WS_BATCHES_SENT(51, "websocket batches sent",
+        Kind.COUNTER, "commandcenter_websocket_batches_sent_total", null),
+    /** Messages sent to WebSocket clients inside batch frames (the batch frames themselves count in frames sent). */
+    WS_MESSAGES_BATCHED(52, "websocket messages batched",
+        Kind.COUNTER, "commandcenter_websocket_batched_messages_total", null),
     /** Web connections a hardening limit closed or refused, one counter per limit (label suffix). */
     WEB_LIMITS(38, "web limits tripped",
         Kind.COUNTER, "commandcenter_web_limit_trips_total", "limit"),

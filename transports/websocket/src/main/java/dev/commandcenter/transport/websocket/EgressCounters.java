@@ -9,13 +9,16 @@ import org.agrona.concurrent.status.CountersReader;
 import java.nio.ByteBuffer;
 
 /**
- * The five counters of a {@link WebSocketEgress}: clients, frames and bytes sent, drops and 1013 closes.
+ * The counters of a {@link WebSocketEgress}: clients, frames and bytes sent, drops, 1013 closes, resumes, gaps,
+ * batch frames sent and the messages they carried.
  * Either allocated in the engine's counters file ({@link CounterType#WS_CLIENTS} ...
  * {@link CounterType#WS_SLOW_CLOSES}) or detached, in a small buffer of their own, for when no counters file
  * is there to count into.
  * <p>
- * <b>Note:</b> the egress swaps a whole set under its lock and reads the reference once per output; each
- * counter is written with release semantics and may be read from any thread.
+ * <b>Note:</b> the egress swaps a whole set under its lock and reads the reference once per output. Clients, resumes
+ * and gaps are written under the egress lock; frames, bytes, drops, 1013 closes and the batch counters are also
+ * written by the event loops that close batches, so those are only ever added to atomically. Any counter may be
+ * read from any thread.
  */
 final class EgressCounters
 {
@@ -26,6 +29,8 @@ final class EgressCounters
     final AtomicCounter slowCloses;
     final AtomicCounter resumes;
     final AtomicCounter gaps;
+    final AtomicCounter batchesSent;
+    final AtomicCounter messagesBatched;
 
     private EgressCounters(
         final AtomicCounter clients,
@@ -34,7 +39,9 @@ final class EgressCounters
         final AtomicCounter drops,
         final AtomicCounter slowCloses,
         final AtomicCounter resumes,
-        final AtomicCounter gaps)
+        final AtomicCounter gaps,
+        final AtomicCounter batchesSent,
+        final AtomicCounter messagesBatched)
     {
         this.clients = clients;
         this.framesSent = framesSent;
@@ -43,6 +50,8 @@ final class EgressCounters
         this.slowCloses = slowCloses;
         this.resumes = resumes;
         this.gaps = gaps;
+        this.batchesSent = batchesSent;
+        this.messagesBatched = messagesBatched;
     }
 
     /**
@@ -57,7 +66,9 @@ final class EgressCounters
             allocator.allocate(CounterType.WS_DROPS, ""),
             allocator.allocate(CounterType.WS_SLOW_CLOSES, ""),
             allocator.allocate(CounterType.WS_RESUMES, ""),
-            allocator.allocate(CounterType.WS_GAPS, ""));
+            allocator.allocate(CounterType.WS_GAPS, ""),
+            allocator.allocate(CounterType.WS_BATCHES_SENT, ""),
+            allocator.allocate(CounterType.WS_MESSAGES_BATCHED, ""));
     }
 
     /**
@@ -65,12 +76,13 @@ final class EgressCounters
      */
     static EgressCounters detached(
         final long clients, final long framesSent, final long bytesSent, final long drops, final long slowCloses,
-        final long resumes, final long gaps)
+        final long resumes, final long gaps, final long batchesSent, final long messagesBatched)
     {
-        final UnsafeBuffer values = new UnsafeBuffer(ByteBuffer.allocateDirect(7 * CountersReader.COUNTER_LENGTH));
+        final UnsafeBuffer values = new UnsafeBuffer(ByteBuffer.allocateDirect(9 * CountersReader.COUNTER_LENGTH));
         final EgressCounters counters = new EgressCounters(new AtomicCounter(values, 0), new AtomicCounter(values, 1),
             new AtomicCounter(values, 2), new AtomicCounter(values, 3), new AtomicCounter(values, 4),
-            new AtomicCounter(values, 5), new AtomicCounter(values, 6));
+            new AtomicCounter(values, 5), new AtomicCounter(values, 6), new AtomicCounter(values, 7),
+            new AtomicCounter(values, 8));
         counters.clients.set(clients);
         counters.framesSent.set(framesSent);
         counters.bytesSent.set(bytesSent);
@@ -78,6 +90,8 @@ final class EgressCounters
         counters.slowCloses.set(slowCloses);
         counters.resumes.set(resumes);
         counters.gaps.set(gaps);
+        counters.batchesSent.set(batchesSent);
+        counters.messagesBatched.set(messagesBatched);
         return counters;
     }
 
@@ -87,7 +101,7 @@ final class EgressCounters
     EgressCounters detachedCopy()
     {
         return detached(clients.get(), framesSent.get(), bytesSent.get(), drops.get(), slowCloses.get(), resumes.get(),
-            gaps.get());
+            gaps.get(), batchesSent.get(), messagesBatched.get());
     }
 
     /**
@@ -102,6 +116,8 @@ final class EgressCounters
         slowCloses.setRelease(other.slowCloses.get());
         resumes.setRelease(other.resumes.get());
         gaps.setRelease(other.gaps.get());
+        batchesSent.setRelease(other.batchesSent.get());
+        messagesBatched.setRelease(other.messagesBatched.get());
     }
 
     /**
@@ -116,5 +132,7 @@ final class EgressCounters
         slowCloses.close();
         resumes.close();
         gaps.close();
+        batchesSent.close();
+        messagesBatched.close();
     }
 }

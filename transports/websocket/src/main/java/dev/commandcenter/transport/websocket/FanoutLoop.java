@@ -6,6 +6,8 @@ import io.netty.channel.EventLoop;
 
 import java.util.Arrays;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -20,7 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * included, as Netty's frame encoder wrote it once for every client of the output: see {@link FrameEncoder});
  * the event loop writes a copy of it in a buffer of its own pool (a retained duplicate when it is longer than
  * {@link #COPY_MAX_LENGTH}), which the channel's own frame encoder passes through
- * untouched, and then gives the entry's reference back.
+ * untouched, and then gives the entry's reference back. For a batching session the frame's payload is copied into
+ * the session's {@link SessionBatch} instead, which sends it with the others of its window as one frame; each
+ * entry carries its output's seq for the batch frame.
  * <p>
  * <b>Note:</b> {@link #offer}, {@link #publish} and {@link #schedule} are called by the egress thread only (under
  * the egress lock); {@link #run()} runs on the event loop only. The head is handed back with a release store and
@@ -39,6 +43,7 @@ final class FanoutLoop implements Runnable
     final EventLoop eventLoop;
     private final WebSocketSession[] sessions = new WebSocketSession[CAPACITY];
     private final ByteBuf[] frames = new ByteBuf[CAPACITY];
+    private final long[] sequences = new long[CAPACITY];
     private final AtomicLong publishedTail = new AtomicLong();
     private final AtomicLong consumedHead = new AtomicLong();
     private final AtomicBoolean scheduled = new AtomicBoolean();
@@ -49,6 +54,28 @@ final class FanoutLoop implements Runnable
     private long headCache;
     /** Egress thread: in the egress's list of loops to publish at the end of the batch. */
     boolean pending;
+
+    /** Most per-channel copies a loop keeps for reuse; past it a copy is an ordinary pooled buffer. */
+    static final int COPIES_KEPT = 8192;
+
+    /** Most batch buffers a loop keeps for reuse; past it a batch is an ordinary pooled buffer. */
+    static final int BATCHES_KEPT = 1024;
+
+    /** Event loop: the buffers per-channel copies are written into, created with the first. */
+    private ReusableBuffers copies;
+    /** Event loop: the buffers batches are built in, created with the first. */
+    private ReusableBuffers batchBuffers;
+
+    /** Period of the batch ticker, which sends the batches whose window has ended. */
+    static final int BATCH_TICK_MS = 1;
+
+    private final Runnable batchTick = this::tickBatches;
+    /** Event loop: batches being built, each knowing its index. */
+    private SessionBatch[] openBatches = new SessionBatch[16];
+    private int openBatchCount;
+    /** Event loop: subscribed sessions that batch; the ticker runs while there are any. */
+    private int batchingSessions;
+    private ScheduledFuture<?> batchTicker;
 
     /** Event loop: sessions written in the current drain and not yet flushed. */
     private WebSocketSession[] dirty = new WebSocketSession[64];
@@ -69,6 +96,17 @@ final class FanoutLoop implements Runnable
      */
     boolean offer(final WebSocketSession session, final ByteBuf frame)
     {
+        return offer(session, frame, -1);
+    }
+
+    /**
+     * Queue a frame of an output for a session; the caller has already taken the reference the entry will own.
+     *
+     * @param seq output sequence of the frame's message, which a batching session's batch frame carries.
+     * @return false when the ring is full (the event loop is far behind); the reference is then the caller's.
+     */
+    boolean offer(final WebSocketSession session, final ByteBuf frame, final long seq)
+    {
         final long tail = this.tail;
         if (tail - headCache >= CAPACITY)
         {
@@ -81,6 +119,7 @@ final class FanoutLoop implements Runnable
         final int index = (int)tail & MASK;
         sessions[index] = session;
         frames[index] = frame;
+        sequences[index] = seq;
         this.tail = tail + 1;
         return true;
     }
@@ -129,7 +168,7 @@ final class FanoutLoop implements Runnable
                 sessions[index] = null;
                 frames[index] = null;
                 head++;
-                write(session, frame);
+                write(session, frame, sequences[index]);
             }
             consumedHead.setRelease(head);
             flushDirty();
@@ -142,12 +181,21 @@ final class FanoutLoop implements Runnable
         }
     }
 
-    private void write(final WebSocketSession session, final ByteBuf frame)
+    private void write(final WebSocketSession session, final ByteBuf frame, final long seq)
     {
         final Channel channel = session.channel();
         try
         {
-            if (!session.closing && channel.isActive())
+            final SessionBatch batch = session.batch;
+            if (session.closing || !channel.isActive())
+            {
+                return;
+            }
+            if (null != batch)
+            {
+                batch.append(frame, seq);
+            }
+            else
             {
                 channel.write(perChannel(channel, frame), channel.voidPromise());
                 addDirty(session);
@@ -165,21 +213,149 @@ final class FanoutLoop implements Runnable
     }
 
     /**
-     * What to write to one channel: a copy of a small frame in a buffer of the loop's own pool, or a retained
-     * duplicate of a large one. A pooled buffer taken and released on its event loop is recycled with its cached
-     * NIO view, so the socket write allocates nothing; a duplicate costs the NIO transport two {@code ByteBuffer}
-     * views per write, which only pays off against copying a large frame.
+     * What to write to one channel: a copy of a small frame in a buffer the loop reuses ({@link ReusableBuffers}:
+     * the buffer object and its cached NIO view live on, so the socket write allocates nothing, however many copies
+     * are in flight), or a retained duplicate of a large one. A duplicate costs the NIO transport two
+     * {@code ByteBuffer} views per write, which only pays off against copying a large frame.
      */
-    private static ByteBuf perChannel(final Channel channel, final ByteBuf frame)
+    private ByteBuf perChannel(final Channel channel, final ByteBuf frame)
     {
         final int length = frame.readableBytes();
         if (length > COPY_MAX_LENGTH)
         {
             return frame.retainedDuplicate();
         }
-        final ByteBuf copy = channel.alloc().directBuffer(length, length);
+        ReusableBuffers copies = this.copies;
+        if (null == copies)
+        {
+            copies = new ReusableBuffers(channel.alloc(), COPIES_KEPT, 512);
+            this.copies = copies;
+        }
+        final ByteBuf copy = copies.take(length);
         copy.writeBytes(frame, frame.readerIndex(), length);
         return copy;
+    }
+
+    /**
+     * A buffer to build a batch in, from those the loop reuses. Called on the event loop.
+     *
+     * @param channel   whose allocator the buffers come from.
+     * @param capacity  bytes needed at first.
+     * @return the buffer, with one reference owned by the caller.
+     */
+    ByteBuf batchBuffer(final Channel channel, final int capacity)
+    {
+        ReusableBuffers batchBuffers = this.batchBuffers;
+        if (null == batchBuffers)
+        {
+            batchBuffers = new ReusableBuffers(channel.alloc(), BATCHES_KEPT, 8192);
+            this.batchBuffers = batchBuffers;
+        }
+        return batchBuffers.take(capacity);
+    }
+
+    /**
+     * A session that batches subscribed on this loop: start the batch ticker with the first. Called on the event
+     * loop.
+     */
+    void addBatchingSession()
+    {
+        if (0 == batchingSessions++)
+        {
+            try
+            {
+                batchTicker = eventLoop.scheduleAtFixedRate(batchTick, BATCH_TICK_MS, BATCH_TICK_MS, TimeUnit.MILLISECONDS);
+            }
+            catch (final RejectedExecutionException ex)
+            {
+                // The event loop is shutting down with the server: its channels are closing and will get nothing.
+                batchTicker = null;
+            }
+        }
+    }
+
+    /**
+     * A session that batches went away: stop the batch ticker with the last. Called on the event loop.
+     */
+    void removeBatchingSession()
+    {
+        if (0 == --batchingSessions && null != batchTicker)
+        {
+            batchTicker.cancel(false);
+            batchTicker = null;
+        }
+    }
+
+    /**
+     * A batch opened: the ticker sends it when its window ends. Called on the event loop.
+     */
+    void opened(final SessionBatch batch)
+    {
+        if (openBatchCount == openBatches.length)
+        {
+            openBatches = Arrays.copyOf(openBatches, openBatchCount * 2);
+        }
+        batch.openIndex = openBatchCount;
+        openBatches[openBatchCount++] = batch;
+    }
+
+    /**
+     * A batch was sent or dropped, if it was open. Called on the event loop.
+     */
+    void closed(final SessionBatch batch)
+    {
+        final int index = batch.openIndex;
+        if (index < 0)
+        {
+            return;
+        }
+        final int last = --openBatchCount;
+        final SessionBatch moved = openBatches[last];
+        openBatches[index] = moved;
+        moved.openIndex = index;
+        openBatches[last] = null;
+        batch.openIndex = -1;
+    }
+
+    private void tickBatches()
+    {
+        final long nowNs = System.nanoTime();
+        // From the end: a batch sent here is replaced by the last one, already looked at.
+        for (int i = openBatchCount - 1; i >= 0; i--)
+        {
+            if (i < openBatchCount)
+            {
+                openBatches[i].sendIfDue(nowNs);
+            }
+        }
+    }
+
+    /**
+     * Give back the buffers kept for per-channel copies and batches, on the event loop (or here when it has
+     * stopped).
+     */
+    void close()
+    {
+        try
+        {
+            eventLoop.execute(this::closeCopies);
+        }
+        catch (final RejectedExecutionException ex)
+        {
+            closeCopies();
+        }
+    }
+
+    private void closeCopies()
+    {
+        if (null != copies)
+        {
+            copies.close();
+        }
+        if (null != batchBuffers)
+        {
+            batchBuffers.close();
+        }
     }
 
     private void addDirty(final WebSocketSession session)

@@ -3,6 +3,7 @@ package dev.commandcenter.transport.websocket;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
@@ -23,12 +24,17 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
  * one buffer. A handler between the encoder and the head of the channel's pipeline takes what the encoder writes,
  * so nothing is queued in the channel's outbound buffer.
  * <p>
+ * The frame handed to the encoder is one reused object per kind, whose payload is set for each call (the encoder
+ * reads it and releases it), so encoding allocates no frame object.
+ * <p>
  * <b>Note:</b> not thread safe; used by the egress thread.
  */
 final class FrameEncoder implements AutoCloseable
 {
     private final ByteBufAllocator allocator;
     private final EmbeddedChannel channel;
+    private final ReusableTextFrame textFrame = new ReusableTextFrame();
+    private final ReusableBinaryFrame binaryFrame = new ReusableBinaryFrame();
     private ByteBuf first;
     private ByteBuf second;
 
@@ -50,7 +56,15 @@ final class FrameEncoder implements AutoCloseable
      */
     ByteBuf text(final ByteBuf payload)
     {
-        return encode(new TextWebSocketFrame(payload));
+        textFrame.payload = payload;
+        try
+        {
+            return encode(textFrame);
+        }
+        finally
+        {
+            textFrame.payload = null;
+        }
     }
 
     /**
@@ -61,7 +75,15 @@ final class FrameEncoder implements AutoCloseable
      */
     ByteBuf binary(final ByteBuf payload)
     {
-        return encode(new BinaryWebSocketFrame(payload));
+        binaryFrame.payload = payload;
+        try
+        {
+            return encode(binaryFrame);
+        }
+        finally
+        {
+            binaryFrame.payload = null;
+        }
     }
 
     /**
@@ -131,6 +153,118 @@ final class FrameEncoder implements AutoCloseable
                 buffer.release();
                 throw new IllegalStateException("websocket frame encoder: more than two buffers for one frame");
             }
+        }
+    }
+
+    /**
+     * A text frame whose payload is set for each encoding; its reference counting is its payload's. Reuse it only
+     * once the encoder it was written to has released it (an encoder on the caller's thread does so at once).
+     */
+    static final class ReusableTextFrame extends TextWebSocketFrame
+    {
+        ByteBuf payload;
+
+        ReusableTextFrame()
+        {
+            super(Unpooled.EMPTY_BUFFER);
+        }
+
+        public ByteBuf content()
+        {
+            return payload;
+        }
+
+        public int refCnt()
+        {
+            return payload.refCnt();
+        }
+
+        public TextWebSocketFrame retain()
+        {
+            payload.retain();
+            return this;
+        }
+
+        public TextWebSocketFrame retain(final int increment)
+        {
+            payload.retain(increment);
+            return this;
+        }
+
+        public TextWebSocketFrame touch()
+        {
+            return this;
+        }
+
+        public TextWebSocketFrame touch(final Object hint)
+        {
+            return this;
+        }
+
+        public boolean release()
+        {
+            return payload.release();
+        }
+
+        public boolean release(final int decrement)
+        {
+            return payload.release(decrement);
+        }
+    }
+
+    /**
+     * A binary frame whose payload is set for each encoding; its reference counting is its payload's. Reuse it
+     * only once the encoder it was written to has released it (an encoder on the caller's thread does so at once).
+     */
+    static final class ReusableBinaryFrame extends BinaryWebSocketFrame
+    {
+        ByteBuf payload;
+
+        ReusableBinaryFrame()
+        {
+            super(Unpooled.EMPTY_BUFFER);
+        }
+
+        public ByteBuf content()
+        {
+            return payload;
+        }
+
+        public int refCnt()
+        {
+            return payload.refCnt();
+        }
+
+        public BinaryWebSocketFrame retain()
+        {
+            payload.retain();
+            return this;
+        }
+
+        public BinaryWebSocketFrame retain(final int increment)
+        {
+            payload.retain(increment);
+            return this;
+        }
+
+        public BinaryWebSocketFrame touch()
+        {
+            return this;
+        }
+
+        public BinaryWebSocketFrame touch(final Object hint)
+        {
+            return this;
+        }
+
+        public boolean release()
+        {
+            return payload.release();
+        }
+
+        public boolean release(final int decrement)
+        {
+            return payload.release(decrement);
         }
     }
 }

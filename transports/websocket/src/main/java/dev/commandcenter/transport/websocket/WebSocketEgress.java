@@ -33,8 +33,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * drop) and, after the {@link WebServer.Context#slowConsumerDropLimit(int) drop limit} in a row, is closed
  * with 1013.
  * <p>
+ * A client that batches ({@code batch=<ms>}, or the {@link #batchWindows(Map) window of its feed}) is queued the
+ * same shared frames, whatever its writability; its event loop copies their payloads into the client's
+ * {@link SessionBatch} and sends each window's outputs as one frame, judging writability per batch frame.
+ * <p>
  * Clients, frames and bytes sent, drops and 1013 closes are counters in the engine's counters file
- * ({@link CounterType#WS_CLIENTS} ... {@link CounterType#WS_SLOW_CLOSES}), allocated through the
+ * ({@link CounterType#WS_CLIENTS} ... {@link CounterType#WS_MESSAGES_BATCHED}), allocated through the
  * {@link WebServer.Context#counters(CounterAllocator) allocator of the web server} when the server
  * launches: the egress is built before the engine, and it has no clients to count before a server serves
  * it. Until then, and once the engine has shut down (its counters file unmapped), it counts into counters
@@ -64,12 +68,19 @@ public final class WebSocketEgress implements EgressHandler
     /** Outputs within one batch after which the queued writes are handed to the event loops anyway. */
     static final int PUBLISH_EVERY = 16;
 
+    /** Frame buffers kept for reuse beyond those the retained rings hold. */
+    private static final int FRAME_BUFFERS_SPARE = 4096;
+
+    /** Initial capacity of a frame buffer, enough for a typical overlay message and its header. */
+    private static final int FRAME_BUFFER_MIN_CAPACITY = 512;
+
     private final Object lock = new Object();
     private final int retainPerFeed;
     private final int resumeHistory;
     private long lastOutputSequence = -1;
     private final ByteBufAllocator allocator;
     private final JsonRenderer renderer = new JsonRenderer(JsonView.instance());
+    private final ReusableBuffers frameBuffers;
     private final FrameEncoder frames;
     private final Payload jsonPayload = new Payload();
     private final Payload tracedPayload = new Payload();
@@ -90,9 +101,10 @@ public final class WebSocketEgress implements EgressHandler
     private int jsonSessions;
     private int sbeSessions;
 
+    private final Map<String, Integer> batchWindows = new HashMap<>();
     private int connectedClients;
     private final AtomicLong outputs = new AtomicLong();
-    private volatile EgressCounters counters = EgressCounters.detached(0, 0, 0, 0, 0, 0, 0);
+    private volatile EgressCounters counters = EgressCounters.detached(0, 0, 0, 0, 0, 0, 0, 0, 0);
     private boolean bound;
 
     /**
@@ -179,7 +191,11 @@ public final class WebSocketEgress implements EgressHandler
         this.retainPerFeed = retainPerFeed;
         this.resumeHistory = resumeHistory;
         this.allocator = allocator;
-        this.frames = new FrameEncoder(allocator);
+        // Frame buffers are reused rather than freed: the egress thread is not Netty's, whose recycler would not pool
+        // the buffer objects, so each output would leave two behind.
+        this.frameBuffers = new ReusableBuffers(
+            allocator, 4 * Math.max(retainPerFeed, resumeHistory) + FRAME_BUFFERS_SPARE, FRAME_BUFFER_MIN_CAPACITY);
+        this.frames = new FrameEncoder(frameBuffers.allocator());
         this.allFeed = new EgressFeed(ALL_FEED, retainPerFeed, resumeHistory);
     }
 
@@ -211,6 +227,79 @@ public final class WebSocketEgress implements EgressHandler
     public long gapsSent()
     {
         return counters.gaps.get();
+    }
+
+    /**
+     * Batch frames sent to clients that batch.
+     *
+     * @return the count.
+     */
+    public long batchesSent()
+    {
+        return counters.batchesSent.get();
+    }
+
+    /**
+     * Messages sent inside batch frames.
+     *
+     * @return the count.
+     */
+    public long messagesBatched()
+    {
+        return counters.messagesBatched.get();
+    }
+
+    /**
+     * Batch the outputs of feeds for their clients that do not say otherwise with {@code batch=}: a client of a
+     * feed with a window gets the outputs of each window in one frame ({@code batch=0} opts out). Replaces the
+     * windows set before; takes effect for clients that subscribe afterwards.
+     *
+     * @param windows feed name ({@value #ALL_FEED} or a plugin id) to window in ms, 1 to 1000; 0 for none.
+     * @return this.
+     * @throws IllegalArgumentException naming the feed when a name is blank or a window is out of range.
+     */
+    public WebSocketEgress batchWindows(final Map<String, Integer> windows)
+    {
+        final Map<String, Integer> checked = new HashMap<>();
+        for (final Map.Entry<String, Integer> entry : windows.entrySet())
+        {
+            final String feed = entry.getKey();
+            final Integer window = entry.getValue();
+            if (null == feed || feed.isBlank())
+            {
+                throw new IllegalArgumentException("websocket.batching: expected feed names such as all or stream-bridge, " +
+                    "got a blank one");
+            }
+            if (null == window || window < 0 || window > SessionBatch.MAX_WINDOW_MS)
+            {
+                throw new IllegalArgumentException("websocket.batching." + feed + ": expected a window of 1 to " +
+                    SessionBatch.MAX_WINDOW_MS + " ms (0: none), got " + window);
+            }
+            if (window > 0)
+            {
+                checked.put(feed, window);
+            }
+        }
+        synchronized (lock)
+        {
+            batchWindows.clear();
+            batchWindows.putAll(checked);
+        }
+        return this;
+    }
+
+    /**
+     * Batch window of a feed for clients that do not choose one.
+     *
+     * @param feed name.
+     * @return ms, 0 when the feed does not batch.
+     */
+    public int batchWindowMs(final String feed)
+    {
+        synchronized (lock)
+        {
+            return batchWindows.getOrDefault(feed, 0);
+        }
     }
 
     /**
@@ -404,7 +493,20 @@ public final class WebSocketEgress implements EgressHandler
             jsonPayload.free();
             tracedPayload.free();
             sbePayload.free();
+            frameBuffers.close();
+            for (int i = 0; i < loopCount; i++)
+            {
+                loops[i].close();
+            }
         }
+    }
+
+    /**
+     * The counters counted into now; event loops closing batches count into them too.
+     */
+    EgressCounters counters()
+    {
+        return counters;
     }
 
     private void detach()
@@ -471,8 +573,8 @@ public final class WebSocketEgress implements EgressHandler
             jsonEntries = 0;
             tracedEntries = 0;
             sbeEntries = 0;
-            fanOut(feed, templateId, json, jsonLength, traced, tracedLength, sbe, sbeLength);
-            fanOut(allFeed, templateId, json, jsonLength, traced, tracedLength, sbe, sbeLength);
+            fanOut(feed, outputSequence, templateId, json, jsonLength, traced, tracedLength, sbe, sbeLength);
+            fanOut(allFeed, outputSequence, templateId, json, jsonLength, traced, tracedLength, sbe, sbeLength);
             // Each queued entry owns a reference; taken before any event loop can see an entry.
             if (jsonEntries > 0)
             {
@@ -505,6 +607,7 @@ public final class WebSocketEgress implements EgressHandler
 
     private void fanOut(
         final EgressFeed feed,
+        final long outputSequence,
         final int templateId,
         final ByteBuf json,
         final int jsonLength,
@@ -528,7 +631,9 @@ public final class WebSocketEgress implements EgressHandler
                 continue;
             }
             final Channel channel = session.channel();
-            if (channel.isWritable())
+            // A batching session is judged per batch frame, on its event loop, when the batch is sent.
+            final boolean batching = null != session.batch;
+            if (batching || channel.isWritable())
             {
                 final ByteBuf frame;
                 if (session.sbe)
@@ -544,25 +649,31 @@ public final class WebSocketEgress implements EgressHandler
                     frame = json;
                 }
                 final FanoutLoop loop = session.fanoutLoop;
-                if (loop.offer(session, frame))
+                if (loop.offer(session, frame, outputSequence))
                 {
                     session.consecutiveDrops = 0;
+                    final int length;
                     if (session.sbe)
                     {
                         sbeEntries++;
-                        bytes += sbeLength;
+                        length = sbeLength;
                     }
                     else if (session.trace)
                     {
                         tracedEntries++;
-                        bytes += tracedLength;
+                        length = tracedLength;
                     }
                     else
                     {
                         jsonEntries++;
-                        bytes += jsonLength;
+                        length = jsonLength;
                     }
-                    sent++;
+                    // A batch frame is counted when its event loop sends it.
+                    if (!batching)
+                    {
+                        bytes += length;
+                        sent++;
+                    }
                     if (!loop.pending)
                     {
                         loop.pending = true;
@@ -572,16 +683,16 @@ public final class WebSocketEgress implements EgressHandler
                 else
                 {
                     // The event loop is a whole ring behind: a drop, but not the client's fault.
-                    counters.drops.incrementRelease();
+                    counters.drops.increment();
                 }
             }
             else if (channel.isActive())
             {
-                counters.drops.incrementRelease();
+                counters.drops.increment();
                 if (++session.consecutiveDrops > session.dropLimit)
                 {
                     session.closing = true;
-                    counters.slowCloses.incrementRelease();
+                    counters.slowCloses.increment();
                     remove(feed, session);
                     session.closeSlowConsumer();
                 }
@@ -589,8 +700,8 @@ public final class WebSocketEgress implements EgressHandler
         }
         if (sent > 0)
         {
-            counters.framesSent.getAndAddRelease(sent);
-            counters.bytesSent.getAndAddRelease(bytes);
+            counters.framesSent.getAndAdd(sent);
+            counters.bytesSent.getAndAdd(bytes);
         }
     }
 
@@ -703,9 +814,11 @@ public final class WebSocketEgress implements EgressHandler
             }
             channel.flush();
             final EgressCounters counters = this.counters;
-            counters.framesSent.getAndAddRelease(sent);
-            counters.bytesSent.getAndAddRelease(bytes);
+            counters.framesSent.getAndAdd(sent);
+            counters.bytesSent.getAndAdd(bytes);
 
+            final int batchMs = session.batchMs >= 0 ? session.batchMs : batchWindows.getOrDefault(session.feed, 0);
+            session.batch = batchMs > 0 ? new SessionBatch(session, this, batchMs) : null;
             feed.add(session);
             if (session.sbe)
             {

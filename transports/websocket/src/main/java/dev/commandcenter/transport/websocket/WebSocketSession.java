@@ -86,6 +86,16 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
     int consecutiveDrops;
     /** Egress state: the ring of the event loop the session's channel is on, set when it subscribes. */
     FanoutLoop fanoutLoop;
+    /**
+     * Batch window the client asked for with {@code batch=<ms>}: -1 when it did not (its feed's window applies),
+     * 0 for none. Set before the handshake completes.
+     */
+    int batchMs = -1;
+    /**
+     * Egress state, set when it subscribes, and event loop state: the batch it builds, or null when it does not
+     * batch. The egress thread only tests it for null; the batch itself is used on the event loop.
+     */
+    SessionBatch batch;
     /** Event loop state: writes since the last flush. */
     int unflushed;
     /** Event loop state: in its loop's list of channels to flush. */
@@ -387,6 +397,10 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
         {
             subscribed = false;
             egress.unsubscribe(this);
+        }
+        if (null != batch)
+        {
+            batch.release();
         }
         super.channelInactive(ctx);
     }

@@ -23,8 +23,8 @@ import java.util.Locale;
 import static dev.commandcenter.transport.websocket.HttpRequestHandler.WS_PREFIX;
 
 /**
- * {@code GET /ws/<feed>?token=&format=json|sbe&types=A,B&trace=0|1&since=SEQ}: checks the upgrade request (origin,
- * token, feed, subprotocol, format, trace, since, types), completes the WebSocket handshake and hands the connection to a
+ * {@code GET /ws/<feed>?token=&format=json|sbe&types=A,B&trace=0|1&since=SEQ&batch=MS}: checks the upgrade request
+ * (origin, token, feed, subprotocol, format, trace, since, batch, types), completes the WebSocket handshake and hands the connection to a
  * {@link WebSocketSession}. A refused subscription still completes the handshake; the session then closes with the reason.
  * <p>
  * The rendering is chosen by the {@code Sec-WebSocket-Protocol} header ({@value #JSON_V1} or {@value #SBE_V1}, the
@@ -133,6 +133,8 @@ final class WebSocketUpgrade
         final String traceParameter = parameter(query, "trace", "0");
         final String sinceParameter = parameter(query, "since", null);
         final long since = null == sinceParameter ? -1 : parseSince(sinceParameter);
+        final String batchParameter = parameter(query, "batch", null);
+        final int batch = null == batchParameter ? -1 : SessionBatch.parseWindow(batchParameter);
         String rejection = null;
         int rejectionCode = WebSocketSession.POLICY_VIOLATION;
         BitSet types = null;
@@ -181,6 +183,11 @@ final class WebSocketUpgrade
             rejection = "invalid since '" + HttpResponses.clientText(sinceParameter) +
                 "', expected the seq of the last output received (0 or more)";
         }
+        else if (null != batchParameter && batch < 0)
+        {
+            rejection = "invalid batch '" + HttpResponses.clientText(batchParameter) +
+                "', expected a window of 1 to 1000 ms (0: no batching)";
+        }
         else if (!typesParameter.isBlank())
         {
             types = new BitSet();
@@ -219,6 +226,7 @@ final class WebSocketUpgrade
 
         final WebSocketSession session = new WebSocketSession(feed, "sbe".equals(format), "1".equals(traceParameter), types, rejection,
             rejectionCode, since, ctx.slowConsumerDropLimit(), ctx.closeTimeoutMs(), ctx.egress(), errorPath::onError, fanoutGroup);
+        session.batchMs = batch;
         final ChannelFuture handshake;
         try
         {
