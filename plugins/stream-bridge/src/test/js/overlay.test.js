@@ -276,6 +276,20 @@ test('reconnects with since= the seq of the last message received, so a blip los
     assert.equal(p.sockets[2].url, 'ws://127.0.0.1:7300/ws/stream-bridge?token=t&since=46');
 });
 
+test('shows every alert of a batch in order and resumes after the batch\'s last seq', () =>
+{
+    const p = page('?token=t');
+    p.sockets[0].open();
+    p.sockets[0].send({ type: 'batch', seq: 8, count: 2, messages: [overlayAlert(1, { seq: 7 }), overlayAlert(2, { seq: 8 })] });
+
+    assert.equal(p.shown().id, '1');
+    p.advance(1000);
+    assert.equal(p.shown().id, '2');
+    p.sockets[0].close(1006, '');
+    p.advance(500);
+    assert.equal(p.sockets[1].url, 'ws://127.0.0.1:7300/ws/stream-bridge?token=t&since=8');
+});
+
 test('reconnects without since when the server refuses the seq after a restart', () =>
 {
     const p = page('?token=t');

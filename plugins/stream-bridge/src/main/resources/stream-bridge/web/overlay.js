@@ -162,6 +162,17 @@
             hideError();
             setStatus('open');
         };
+        function receive(message)
+        {
+            if (message && typeof message.seq === 'number')
+            {
+                lastSeq = message.seq;
+            }
+            if (message && message.type === 'OverlayAlert')
+            {
+                accept(message);
+            }
+        }
         socket.onmessage = function (event)
         {
             if (typeof event.data !== 'string')
@@ -177,13 +188,12 @@
             {
                 return;
             }
-            if (message && typeof message.seq === 'number')
+            // A batch (batch=MS on the URL, or a window configured for the feed) carries its messages in order.
+            var messages = message && message.type === 'batch' && Array.isArray(message.messages) ?
+                message.messages : [message];
+            for (var i = 0; i < messages.length; i++)
             {
-                lastSeq = message.seq;
-            }
-            if (message && message.type === 'OverlayAlert')
-            {
-                accept(message);
+                receive(messages[i]);
             }
         };
         socket.onclose = function (event)
