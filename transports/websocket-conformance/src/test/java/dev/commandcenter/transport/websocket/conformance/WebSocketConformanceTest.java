@@ -673,6 +673,62 @@ class WebSocketConformanceTest
     }
 
     // ---------------------------------------------------------------------------------------------------------------
+    // Batching
+    // ---------------------------------------------------------------------------------------------------------------
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void shouldCoalesceOutputsOfAWindowIntoOneBatchFrameForAClientThatAsks(final Backend backend) throws Exception
+    {
+        try (ConformanceServer server = dedicated(backend, 0, 16, (ctx) -> {}))
+        {
+            final WsClient single = server.subscribe("/ws/all?token=" + OVERLAY_TOKEN);
+            final WsClient batched = server.subscribe("/ws/all?token=" + OVERLAY_TOKEN + "&batch=1000");
+            final WsClient sbe = server.subscribe("/ws/all?token=" + OVERLAY_TOKEN + "&batch=1000", "cc.sbe.v1");
+            final long batchesBefore = server.egress.batchesSent();
+            for (int amount = 1; amount <= 5; amount++)
+            {
+                server.publishPayment(amount);
+            }
+
+            final long[] seqs = new long[5];
+            for (int i = 0; i < 5; i++)
+            {
+                final String text = single.nextText();
+                assertThat(amount(text)).as("one frame per output without batch=").isEqualTo(i + 1);
+                seqs[i] = seq(text);
+            }
+            final List<JsonNode> messages = new ArrayList<>();
+            int largest = 0;
+            while (messages.size() < 5)
+            {
+                final JsonNode batch = MAPPER.readTree(batched.nextText());
+                assertThat(batch.get("type").asText()).isEqualTo("batch");
+                final JsonNode inside = batch.get("messages");
+                assertThat(batch.get("count").asInt()).isEqualTo(inside.size());
+                assertThat(batch.get("seq").asLong()).as("the batch's seq is its last message's")
+                    .isEqualTo(inside.get(inside.size() - 1).get("seq").asLong());
+                inside.forEach(messages::add);
+                largest = Math.max(largest, inside.size());
+            }
+            assertThat(largest).as("outputs of one window share a frame").isGreaterThan(1);
+            for (int i = 0; i < 5; i++)
+            {
+                assertThat(messages.get(i).get("amountSats").asLong()).isEqualTo(i + 1);
+                assertThat(messages.get(i).get("seq").asLong()).isEqualTo(seqs[i]);
+            }
+
+            final ByteBuffer header = ByteBuffer.wrap(sbe.nextBinary()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            final int count = header.getInt(8);
+            assertThat(count).isBetween(2, 5);
+            assertThat(header.getLong(0)).as("seq of the last message of the SBE batch").isEqualTo(seqs[count - 1]);
+            final UnsafeBuffer first = new UnsafeBuffer(header.array());
+            assertThat(MAPPER.readTree(JsonView.instance().toJson(first, 12)).path("amountSats").asLong()).isEqualTo(1);
+            assertThat(server.egress.batchesSent()).isGreaterThan(batchesBefore);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
     // Limits and timeouts
     // ---------------------------------------------------------------------------------------------------------------
 
