@@ -24,6 +24,7 @@
 #define CCN_COMMAND_READ_LIMIT 4096
 #define CCN_WRITE_CHUNK (64 * 1024)
 #define CCN_WRITE_BATCH (64 * 1024)
+#define CCN_MAX_PATH 8192
 #define CCN_TX_OPCODE_TEXT 0x81
 #define CCN_TX_OPCODE_BINARY 0x82
 #define CCN_TX_OPCODE_PING 0x89
@@ -189,6 +190,15 @@ static ccn_conn_t *ccn_conn_by_id(ccn_shim_t *shim, int64_t id)
 static void ccn_set_rx(ccn_conn_t *conn)
 {
     const int enable = conn->user_read && 0 == conn->pending.length && !conn->rejecting;
+    if (!enable && !conn->is_ws && !conn->rejecting && (conn->awaiting_response || conn->out_ready))
+    {
+        /*
+         * lws 4.1 gives no HTTP_WRITEABLE callback to an HTTP connection whose reading is stopped, so a response
+         * asked for after the server stopped reading (as its request gate does before refusing) would never be
+         * written. Stopping waits until the response is out; lws parses no next request before that anyway.
+         */
+        return;
+    }
     if (enable != conn->rx_enabled && NULL != conn->wsi)
     {
         conn->rx_enabled = enable;
@@ -693,6 +703,50 @@ static void ccn_reject(ccn_shim_t *shim, ccn_conn_t *conn, struct lws *wsi, int3
     conn->out.length = 0;
 }
 
+/* Append a [len i32][bytes] header field for ccn_prepare_response. */
+static size_t ccn_put_header_field(uint8_t *p, const char *text)
+{
+    const int32_t length = (int32_t)strlen(text);
+    ccn_put_i32(p, length);
+    memcpy(p + 4, text, (size_t)length);
+    return 4 + (size_t)length;
+}
+
+/*
+ * Refuse a request body larger than the limit with the server's own error shape: 413, a one-line JSON body
+ * {"error":"..."} and the headers of the server's error responses, then close.
+ */
+static void ccn_reject_body_too_large(ccn_shim_t *shim, ccn_conn_t *conn, struct lws *wsi)
+{
+    static const char *headers[] =
+    {
+        "content-type", "application/json; charset=utf-8", "cache-control", "no-store",
+        "x-content-type-options", "nosniff"
+    };
+    uint8_t fields[256];
+    size_t length = 0;
+    for (size_t i = 0; i < sizeof(headers) / sizeof(headers[0]); i++)
+    {
+        length += ccn_put_header_field(fields + length, headers[i]);
+    }
+    char body[192];
+    snprintf(body, sizeof(body),
+        "{\"error\":\"request body larger than %lld bytes (websocket.maxRequestBodyLength)\"}",
+        (long long)shim->settings[CCN_SET_MAX_BODY]);
+
+    conn->rejecting = 1;
+    conn->awaiting_response = 0;
+    ccn_set_rx(conn);
+    if (ccn_prepare_response(conn, wsi, 413, fields, (int32_t)(sizeof(headers) / sizeof(headers[0])), body, NULL, 0,
+        1) < 0 ||
+        lws_write(wsi, conn->out.data + LWS_PRE, conn->out.length - LWS_PRE, LWS_WRITE_HTTP_HEADERS) < 0)
+    {
+        lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+    }
+    conn->out_ready = 0;
+    conn->out.length = 0;
+}
+
 static void ccn_emit_request(ccn_shim_t *shim, ccn_conn_t *conn, struct lws *wsi)
 {
     const int32_t length =
@@ -764,6 +818,7 @@ static int ccn_write_response(ccn_conn_t *conn, struct lws *wsi)
     {
         return -1;
     }
+    ccn_set_rx(conn); /* a stop asked while the response was pending applies now */
     return 0;
 }
 
@@ -1135,10 +1190,7 @@ static int ccn_callback(struct lws *wsi, enum lws_callback_reasons reason, void 
             }
             if (conn->body_expected > shim->settings[CCN_SET_MAX_BODY])
             {
-                char text[160];
-                snprintf(text, sizeof(text), "request body too large: %lld bytes, expected at most %lld\n",
-                    (long long)conn->body_expected, (long long)shim->settings[CCN_SET_MAX_BODY]);
-                ccn_reject(shim, conn, wsi, 413, text);
+                ccn_reject_body_too_large(shim, conn, wsi);
                 lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, 1);
                 return 0;
             }
@@ -1158,10 +1210,7 @@ static int ccn_callback(struct lws *wsi, enum lws_callback_reasons reason, void 
             }
             if ((int64_t)(conn->body.length + len) > shim->settings[CCN_SET_MAX_BODY])
             {
-                char text[160];
-                snprintf(text, sizeof(text), "request body too large: expected at most %lld bytes\n",
-                    (long long)shim->settings[CCN_SET_MAX_BODY]);
-                ccn_reject(shim, conn, wsi, 413, text);
+                ccn_reject_body_too_large(shim, conn, wsi);
                 lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, 1);
                 return 0;
             }
@@ -1195,7 +1244,8 @@ static int ccn_callback(struct lws *wsi, enum lws_callback_reasons reason, void 
             {
                 return -1;
             }
-            char path[8];
+            /* lws_hdr_copy fails on a buffer shorter than the whole path, so the buffer fits the longest head */
+            char path[CCN_MAX_PATH + 1];
             const int path_length = lws_hdr_copy(wsi, path, sizeof(path), WSI_TOKEN_GET_URI);
             if (NULL != in && 0 == strcasecmp((const char *)in, "h2c"))
             {
