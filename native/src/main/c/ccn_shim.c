@@ -1009,9 +1009,24 @@ static void ccn_enqueue(
         conn->tx_position = LWS_PRE;
         conn->tx_done = 0;
     }
-    else if (conn->tx_position > LWS_PRE && conn->tx_position - LWS_PRE > (conn->tx.capacity >> 1))
+    else if (conn->tx_position + conn->tx_done - LWS_PRE > (conn->tx.capacity >> 1))
     {
         /* compact: keep the unsent entries at the front */
+        if (conn->tx_done > 0)
+        {
+            /* the first entry's frames are partly written: it starts again at its first unwritten byte */
+            const size_t start = conn->tx_position + conn->tx_done;
+            const int32_t kind = ccn_get_i32(conn->tx.data + conn->tx_position);
+            const int32_t remaining = ccn_get_i32(conn->tx.data + conn->tx_position + 4) - (int32_t)conn->tx_done;
+            ccn_put_i32(conn->tx.data + start, kind);
+            ccn_put_i32(conn->tx.data + start + 4, remaining);
+            if (conn->tx_last == conn->tx_position)
+            {
+                conn->tx_last = start;
+            }
+            conn->tx_position = start;
+            conn->tx_done = 0;
+        }
         const size_t unsent = conn->tx.length - conn->tx_position;
         const size_t shift = conn->tx_position - LWS_PRE;
         memmove(conn->tx.data + LWS_PRE, conn->tx.data + conn->tx_position, unsent);
