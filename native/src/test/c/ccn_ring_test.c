@@ -270,6 +270,11 @@ static void should_decode_commands_and_reject_malformed_ones(void)
     CHECK(-1 == ccn_command_decode(CCN_CMD_PING, msg, 7, &sink, &s));
     CHECK(-1 == ccn_command_decode(CCN_CMD_PING, NULL, 8, &sink, &s));
     CHECK(6 == s.calls);
+
+    CHECK(0 == ccn_command_decode(CCN_CMD_FRAMES, msg, 16 + 3, &sink, &s));
+    CHECK(7 == s.calls && 3 == s.length);
+    CHECK(-1 == ccn_command_decode(CCN_CMD_FRAMES, msg, 15, &sink, &s));
+    CHECK(7 == s.calls);
 }
 
 int main(void)
