@@ -73,7 +73,14 @@ static void f_close(void *c, int64_t id, int32_t code, const uint8_t *reason, in
     touch(state, reason, reason_length);
 }
 
-static const ccn_command_sink_t sink = { f_response, f_send, f_ping, f_close, f_abort, f_read };
+static void f_frames(void *c, int64_t id, const uint8_t *p, int32_t length)
+{
+    fuzz_state_t *state = c;
+    state->sum += (uint64_t)id;
+    touch(state, p, length);
+}
+
+static const ccn_command_sink_t sink = { f_response, f_send, f_ping, f_close, f_abort, f_read, f_frames };
 
 static void on_record(void *clientd, int32_t type, const uint8_t *msg, int32_t length)
 {

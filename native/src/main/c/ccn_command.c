@@ -103,6 +103,14 @@ int ccn_command_decode(
             sink->read(clientd, id, 0 != ccn_get_i32(msg + 8));
             return 0;
 
+        case CCN_CMD_FRAMES:
+            if (length < CCN_ID_LENGTH + 8)
+            {
+                return -1;
+            }
+            sink->frames(clientd, id, msg + 16, length - 16);
+            return 0;
+
         default:
             return -1;
     }

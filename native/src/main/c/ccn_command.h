@@ -17,6 +17,7 @@ typedef struct ccn_command_sink_stct
     void (*close)(void *clientd, int64_t id, int32_t code, const uint8_t *reason, int32_t reason_length);
     void (*abort)(void *clientd, int64_t id);
     void (*read)(void *clientd, int64_t id, int read);
+    void (*frames)(void *clientd, int64_t id, const uint8_t *frames, int32_t length);
 }
 ccn_command_sink_t;
 

@@ -25,6 +25,7 @@
 #define CCN_CMD_CLOSE 4    /* id, code i32, reason length i32, reason */
 #define CCN_CMD_ABORT 5    /* id */
 #define CCN_CMD_READ 6     /* id, read i32, reserved i32 */
+#define CCN_CMD_FRAMES 7   /* id, reserved i32, reserved i32, whole unmasked server frames as the server encoded them */
 
 #define CCN_ID_LENGTH 8
 #define CCN_REQUEST_FIXED_FIELDS 5

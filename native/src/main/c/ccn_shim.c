@@ -24,9 +24,12 @@
 #define CCN_COMMAND_READ_LIMIT 4096
 #define CCN_WRITE_CHUNK (64 * 1024)
 #define CCN_WRITE_BATCH (64 * 1024)
-#define CCN_TX_OPCODE_TEXT 0x81
-#define CCN_TX_OPCODE_BINARY 0x82
-#define CCN_TX_OPCODE_PING 0x89
+#define CCN_MAX_PATH 8192
+#define CCN_TX_ENTRY_HEADER 8
+#define CCN_TX_FRAMES 0
+#define CCN_TX_TEXT 1
+#define CCN_TX_BINARY 2
+#define CCN_TX_PING 3
 
 typedef struct ccn_bytes_stct
 {
@@ -64,11 +67,14 @@ typedef struct ccn_conn_stct
     struct ccn_conn_stct *next_stalled;
 
     /*
-     * Send queue: whole server frames (unmasked, header then payload), written raw in batches; bytes
-     * [tx_position, tx.length) are queued.
+     * Send queue of entries [kind i32][length i32][bytes] from tx_position to tx.length: whole frames the server
+     * encoded (written raw in batches; tx_done of the first entry's bytes are written), or a message or ping that
+     * lws frames. tx_last is the offset of the last entry.
      */
     ccn_bytes_t tx;
     size_t tx_position;
+    size_t tx_done;
+    size_t tx_last;
     int64_t queued;
     int writable;
 
@@ -189,6 +195,15 @@ static ccn_conn_t *ccn_conn_by_id(ccn_shim_t *shim, int64_t id)
 static void ccn_set_rx(ccn_conn_t *conn)
 {
     const int enable = conn->user_read && 0 == conn->pending.length && !conn->rejecting;
+    if (!enable && !conn->is_ws && !conn->rejecting && (conn->awaiting_response || conn->out_ready))
+    {
+        /*
+         * lws 4.1 gives no HTTP_WRITEABLE callback to an HTTP connection whose reading is stopped, so a response
+         * asked for after the server stopped reading (as its request gate does before refusing) would never be
+         * written. Stopping waits until the response is out; lws parses no next request before that anyway.
+         */
+        return;
+    }
     if (enable != conn->rx_enabled && NULL != conn->wsi)
     {
         conn->rx_enabled = enable;
@@ -626,6 +641,14 @@ static int ccn_prepare_response(ccn_conn_t *conn, struct lws *wsi, int32_t statu
     {
         return -1;
     }
+    if (p - start > 9 && 0 == memcmp(start, "HTTP/1.0 ", 9) && lws_hdr_total_length(wsi, WSI_TOKEN_UPGRADE) > 0)
+    {
+        /*
+         * Refusing an upgrade, lws 4.1 has not yet recorded the request's version and says 1.0; Upgrade is an
+         * HTTP/1.1 mechanism (RFC 6455 4.1 asks for 1.1), so the answer is 1.1, as clients expect.
+         */
+        start[7] = '1';
+    }
     cursor = headers;
     remaining = header_count;
     while (ccn_response_next_header(&cursor, &remaining, &name, &name_length, &value, &value_length))
@@ -691,6 +714,58 @@ static void ccn_reject(ccn_shim_t *shim, ccn_conn_t *conn, struct lws *wsi, int3
     }
     conn->out_ready = 0;
     conn->out.length = 0;
+}
+
+/* Append a [len i32][bytes] header field for ccn_prepare_response. */
+static size_t ccn_put_header_field(uint8_t *p, const char *text)
+{
+    const int32_t length = (int32_t)strlen(text);
+    ccn_put_i32(p, length);
+    memcpy(p + 4, text, (size_t)length);
+    return 4 + (size_t)length;
+}
+
+/*
+ * Answer now with the server's own error shape: the status, a one-line JSON body {"error":"..."} (the message is
+ * plain text without quotes or backslashes) and the headers of the server's error responses, then close.
+ */
+static void ccn_reject_json(ccn_shim_t *shim, ccn_conn_t *conn, struct lws *wsi, int32_t status, const char *message)
+{
+    (void)shim;
+    static const char *headers[] =
+    {
+        "content-type", "application/json; charset=utf-8", "cache-control", "no-store",
+        "x-content-type-options", "nosniff"
+    };
+    uint8_t fields[256];
+    size_t length = 0;
+    for (size_t i = 0; i < sizeof(headers) / sizeof(headers[0]); i++)
+    {
+        length += ccn_put_header_field(fields + length, headers[i]);
+    }
+    char body[640];
+    snprintf(body, sizeof(body), "{\"error\":\"%s\"}", message);
+
+    conn->rejecting = 1;
+    conn->awaiting_response = 0;
+    ccn_set_rx(conn);
+    if (ccn_prepare_response(conn, wsi, status, fields, (int32_t)(sizeof(headers) / sizeof(headers[0])), body, NULL,
+        0, 1) < 0 ||
+        lws_write(wsi, conn->out.data + LWS_PRE, conn->out.length - LWS_PRE, LWS_WRITE_HTTP_HEADERS) < 0)
+    {
+        lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+    }
+    conn->out_ready = 0;
+    conn->out.length = 0;
+}
+
+/* A request body larger than the limit: 413 as the server's body aggregator answers it. */
+static void ccn_reject_body_too_large(ccn_shim_t *shim, ccn_conn_t *conn, struct lws *wsi)
+{
+    char message[160];
+    snprintf(message, sizeof(message), "request body larger than %lld bytes (websocket.maxRequestBodyLength)",
+        (long long)shim->settings[CCN_SET_MAX_BODY]);
+    ccn_reject_json(shim, conn, wsi, 413, message);
 }
 
 static void ccn_emit_request(ccn_shim_t *shim, ccn_conn_t *conn, struct lws *wsi)
@@ -764,6 +839,7 @@ static int ccn_write_response(ccn_conn_t *conn, struct lws *wsi)
     {
         return -1;
     }
+    ccn_set_rx(conn); /* a stop asked while the response was pending applies now */
     return 0;
 }
 
@@ -777,52 +853,105 @@ static void ccn_emit_writability(ccn_shim_t *shim, ccn_conn_t *conn, int writabl
     ccn_emit(shim, conn, CCN_EVT_WRITABILITY, event, sizeof(event));
 }
 
-/* Length of a queued server frame (this shim wrote its header). */
-static size_t ccn_frame_length(const uint8_t *frame)
+/*
+ * Length of the server frame at frame, as the server's frame encoder wrote its header (unmasked), or 0 when the
+ * available bytes do not hold a whole one. Only reads headers: the shim composes none.
+ */
+static size_t ccn_frame_length(const uint8_t *frame, size_t available)
 {
-    const uint8_t length7 = frame[1] & 0x7f;
-    if (length7 < 126)
+    if (available < 2 || 0 != (frame[1] & 0x80))
     {
-        return 2 + (size_t)length7;
+        return 0;
     }
+    const uint8_t length7 = frame[1] & 0x7f;
+    size_t header = 2;
+    size_t payload = length7;
     if (126 == length7)
     {
-        return 4 + (((size_t)frame[2] << 8) | frame[3]);
+        if (available < 4)
+        {
+            return 0;
+        }
+        header = 4;
+        payload = ((size_t)frame[2] << 8) | frame[3];
     }
-    return 10 + (((size_t)frame[6] << 24) | ((size_t)frame[7] << 16) | ((size_t)frame[8] << 8) | frame[9]);
+    else if (127 == length7)
+    {
+        if (available < 10 || 0 != (frame[2] | frame[3] | frame[4] | frame[5]))
+        {
+            return 0;
+        }
+        header = 10;
+        payload = ((size_t)frame[6] << 24) | ((size_t)frame[7] << 16) | ((size_t)frame[8] << 8) | frame[9];
+    }
+    return header + payload > available ? 0 : header + payload;
+}
+
+/* Bytes a message of this payload length counts in the queued bytes (its frame as lws writes it); Java counts the same. */
+static int64_t ccn_frame_overhead(int32_t length)
+{
+    return length < 126 ? 2 : (length < 65536 ? 4 : 10);
 }
 
 static int ccn_write_queue(ccn_shim_t *shim, ccn_conn_t *conn, struct lws *wsi)
 {
     /*
-     * The queue holds whole frames, so it goes out as raw bytes (lws writes LWS_WRITE_HTTP untouched on a ws
-     * connection): one send for many small messages instead of one each.
+     * Entries go out in order. Frames the server encoded go out as raw bytes (lws writes LWS_WRITE_HTTP untouched on
+     * a ws connection) in batches of whole frames: one send for many small messages instead of one each, and lws can
+     * put a pong or close frame of its own between two batches, never inside a frame. Messages and pings are framed
+     * by lws itself. What the socket does not take lws keeps and sends before anything else.
      */
     while (conn->tx_position < conn->tx.length && !lws_partial_buffered(wsi))
     {
-        /*
-         * Whole frames only: lws may put a pong or close frame of its own between two writes, never inside a
-         * frame. A frame larger than the batch goes alone; lws keeps what the socket did not take and sends it
-         * before anything else.
-         */
-        const size_t available = conn->tx.length - conn->tx_position;
-        size_t length = 0;
-        while (length < available)
+        uint8_t *entry = conn->tx.data + conn->tx_position;
+        const int32_t kind = ccn_get_i32(entry);
+        const size_t entry_length = (size_t)ccn_get_i32(entry + 4);
+        uint8_t *payload = entry + CCN_TX_ENTRY_HEADER;
+        int64_t written;
+        int entry_done = 1;
+        if (CCN_TX_FRAMES == kind)
         {
-            const size_t frame = ccn_frame_length(conn->tx.data + conn->tx_position + length);
-            if (length > 0 && length + frame > CCN_WRITE_BATCH)
+            uint8_t *from = payload + conn->tx_done;
+            const size_t available = entry_length - conn->tx_done;
+            size_t length = 0;
+            while (length < available)
             {
-                break;
+                size_t frame = ccn_frame_length(from + length, available - length);
+                if (0 == frame)
+                {
+                    frame = available - length; /* checked whole when queued: not reached */
+                }
+                if (length > 0 && length + frame > CCN_WRITE_BATCH)
+                {
+                    break;
+                }
+                length += frame;
             }
-            length += frame;
+            if (lws_write(wsi, from, length, LWS_WRITE_HTTP) < 0)
+            {
+                return -1;
+            }
+            conn->tx_done += length;
+            entry_done = conn->tx_done == entry_length;
+            written = (int64_t)length;
         }
-        if (lws_write(wsi, conn->tx.data + conn->tx_position, length, LWS_WRITE_HTTP) < 0)
+        else
         {
-            return -1;
+            const enum lws_write_protocol protocol = CCN_TX_TEXT == kind ? LWS_WRITE_TEXT :
+                (CCN_TX_BINARY == kind ? LWS_WRITE_BINARY : LWS_WRITE_PING);
+            if (lws_write(wsi, payload, entry_length, protocol) < 0)
+            {
+                return -1;
+            }
+            written = ccn_frame_overhead((int32_t)entry_length) + (int64_t)entry_length;
         }
-        conn->tx_position += length;
-        conn->queued -= (int64_t)length;
-        atomic_fetch_sub_explicit(ccn_slot_long(shim, conn->slot, CCN_SLOT_QUEUED_OFFSET), (int64_t)length,
+        if (entry_done)
+        {
+            conn->tx_position += CCN_TX_ENTRY_HEADER + entry_length;
+            conn->tx_done = 0;
+        }
+        conn->queued -= written;
+        atomic_fetch_sub_explicit(ccn_slot_long(shim, conn->slot, CCN_SLOT_QUEUED_OFFSET), written,
             memory_order_release);
         if (lws_send_pipe_choked(wsi))
         {
@@ -834,6 +963,7 @@ static int ccn_write_queue(ccn_shim_t *shim, ccn_conn_t *conn, struct lws *wsi)
     {
         conn->tx.length = LWS_PRE;
         conn->tx_position = LWS_PRE;
+        conn->tx_done = 0;
         if (conn->tx.capacity > 4 * 1024 * 1024)
         {
             ccn_bytes_free(&conn->tx);
@@ -864,64 +994,72 @@ static int ccn_write_queue(ccn_shim_t *shim, ccn_conn_t *conn, struct lws *wsi)
     return 0;
 }
 
-/* Frame header length of a server frame (unmasked) with this payload length; Java computes the same. */
-static int32_t ccn_frame_header_length(int32_t length)
+/*
+ * Queue an entry: frames the server encoded (joined to the last entry when it holds frames too), or a message or
+ * ping for lws to frame. accounted is what Java added to the connection's queued bytes for it.
+ */
+static void ccn_enqueue(
+    ccn_shim_t *shim, ccn_conn_t *conn, int32_t kind, const uint8_t *payload, int32_t length, int64_t accounted)
 {
-    return length < 126 ? 2 : (length < 65536 ? 4 : 10);
-}
-
-static void ccn_enqueue(ccn_shim_t *shim, ccn_conn_t *conn, int opcode, const uint8_t *payload, int32_t length)
-{
-    const int32_t header_length = ccn_frame_header_length(length);
     const int was_empty = NULL == conn->tx.data || conn->tx.length <= conn->tx_position;
-    if (NULL == conn->tx.data || conn->tx.length < LWS_PRE)
+    if (NULL == conn->tx.data || conn->tx.length < LWS_PRE || was_empty)
     {
+        /* lws frames a message in the LWS_PRE bytes before its payload: the queue starts after them */
         conn->tx.length = LWS_PRE;
         conn->tx_position = LWS_PRE;
+        conn->tx_done = 0;
     }
-    else if (conn->tx_position > LWS_PRE && conn->tx_position - LWS_PRE > (conn->tx.capacity >> 1))
+    else if (conn->tx_position + conn->tx_done - LWS_PRE > (conn->tx.capacity >> 1))
     {
-        /* compact: keep the unsent bytes at the front */
+        /* compact: keep the unsent entries at the front */
+        if (conn->tx_done > 0)
+        {
+            /* the first entry's frames are partly written: it starts again at its first unwritten byte */
+            const size_t start = conn->tx_position + conn->tx_done;
+            const int32_t kind = ccn_get_i32(conn->tx.data + conn->tx_position);
+            const int32_t remaining = ccn_get_i32(conn->tx.data + conn->tx_position + 4) - (int32_t)conn->tx_done;
+            ccn_put_i32(conn->tx.data + start, kind);
+            ccn_put_i32(conn->tx.data + start + 4, remaining);
+            if (conn->tx_last == conn->tx_position)
+            {
+                conn->tx_last = start;
+            }
+            conn->tx_position = start;
+            conn->tx_done = 0;
+        }
         const size_t unsent = conn->tx.length - conn->tx_position;
+        const size_t shift = conn->tx_position - LWS_PRE;
         memmove(conn->tx.data + LWS_PRE, conn->tx.data + conn->tx_position, unsent);
         conn->tx_position = LWS_PRE;
         conn->tx.length = LWS_PRE + unsent;
+        conn->tx_last -= shift;
     }
 
-    if (ccn_bytes_reserve(&conn->tx, (size_t)header_length + (size_t)length) < 0)
+    const int join = !was_empty && CCN_TX_FRAMES == kind && CCN_TX_FRAMES == ccn_get_i32(conn->tx.data + conn->tx_last);
+    if (ccn_bytes_reserve(&conn->tx, (join ? 0 : CCN_TX_ENTRY_HEADER) + (size_t)length) < 0)
     {
-        atomic_fetch_sub_explicit(ccn_slot_long(shim, conn->slot, CCN_SLOT_QUEUED_OFFSET),
-            header_length + length, memory_order_release);
+        atomic_fetch_sub_explicit(ccn_slot_long(shim, conn->slot, CCN_SLOT_QUEUED_OFFSET), accounted,
+            memory_order_release);
         return;
     }
-
-    uint8_t *p = conn->tx.data + conn->tx.length;
-    p[0] = (uint8_t)opcode;
-    if (length < 126)
+    if (join)
     {
-        p[1] = (uint8_t)length;
-    }
-    else if (length < 65536)
-    {
-        p[1] = 126;
-        p[2] = (uint8_t)(length >> 8);
-        p[3] = (uint8_t)length;
+        uint8_t *last = conn->tx.data + conn->tx_last;
+        ccn_put_i32(last + 4, ccn_get_i32(last + 4) + length);
     }
     else
     {
-        p[1] = 127;
-        p[2] = p[3] = p[4] = p[5] = 0;
-        p[6] = (uint8_t)((uint32_t)length >> 24);
-        p[7] = (uint8_t)(length >> 16);
-        p[8] = (uint8_t)(length >> 8);
-        p[9] = (uint8_t)length;
+        conn->tx_last = conn->tx.length;
+        ccn_put_i32(conn->tx.data + conn->tx.length, kind);
+        ccn_put_i32(conn->tx.data + conn->tx.length + 4, length);
+        conn->tx.length += CCN_TX_ENTRY_HEADER;
     }
     if (length > 0)
     {
-        memcpy(p + header_length, payload, (size_t)length);
+        memcpy(conn->tx.data + conn->tx.length, payload, (size_t)length);
     }
-    conn->tx.length += (size_t)header_length + (size_t)length;
-    conn->queued += header_length + length;
+    conn->tx.length += (size_t)length;
+    conn->queued += accounted;
 
     if (conn->writable && conn->queued > shim->settings[CCN_SET_HIGH_WATER])
     {
@@ -958,16 +1096,48 @@ static void ccn_on_send(void *clientd, int64_t id, int binary, const uint8_t *pa
 {
     ccn_shim_t *shim = clientd;
     ccn_conn_t *conn = ccn_conn_by_id(shim, id);
+    const int64_t accounted = ccn_frame_overhead(length) + length;
     if (NULL == conn || !conn->is_ws || conn->close_pending)
     {
         if (NULL != conn)
         {
-            atomic_fetch_sub_explicit(ccn_slot_long(shim, conn->slot, CCN_SLOT_QUEUED_OFFSET),
-                ccn_frame_header_length(length) + length, memory_order_release);
+            atomic_fetch_sub_explicit(ccn_slot_long(shim, conn->slot, CCN_SLOT_QUEUED_OFFSET), accounted,
+                memory_order_release);
         }
         return;
     }
-    ccn_enqueue(shim, conn, binary ? CCN_TX_OPCODE_BINARY : CCN_TX_OPCODE_TEXT, payload, length);
+    ccn_enqueue(shim, conn, binary ? CCN_TX_BINARY : CCN_TX_TEXT, payload, length, accounted);
+}
+
+static void ccn_on_frames(void *clientd, int64_t id, const uint8_t *frames, int32_t length)
+{
+    ccn_shim_t *shim = clientd;
+    ccn_conn_t *conn = ccn_conn_by_id(shim, id);
+    if (NULL == conn)
+    {
+        return;
+    }
+    size_t checked = 0;
+    while (checked < (size_t)length)
+    {
+        const size_t frame = ccn_frame_length(frames + checked, (size_t)length - checked);
+        if (0 == frame)
+        {
+            break;
+        }
+        checked += frame;
+    }
+    if (checked != (size_t)length || !conn->is_ws || conn->close_pending)
+    {
+        if (checked != (size_t)length)
+        {
+            atomic_fetch_add_explicit(ccn_control_long(shim, CCN_CONTROL_CORRUPT_OFFSET), 1, memory_order_relaxed);
+        }
+        atomic_fetch_sub_explicit(ccn_slot_long(shim, conn->slot, CCN_SLOT_QUEUED_OFFSET), length,
+            memory_order_release);
+        return;
+    }
+    ccn_enqueue(shim, conn, CCN_TX_FRAMES, frames, length, length);
 }
 
 static void ccn_on_ping(void *clientd, int64_t id)
@@ -978,15 +1148,16 @@ static void ccn_on_ping(void *clientd, int64_t id)
     {
         return;
     }
+    const int64_t accounted = 2 + CCN_PING_PAYLOAD_LENGTH;
     if (conn->is_ws && !conn->close_pending)
     {
         /* lws 4.1 does not report an empty pong, so pings carry a payload for the peer to echo */
-        ccn_enqueue(shim, conn, CCN_TX_OPCODE_PING, ccn_ping_payload, CCN_PING_PAYLOAD_LENGTH);
+        ccn_enqueue(shim, conn, CCN_TX_PING, ccn_ping_payload, CCN_PING_PAYLOAD_LENGTH, accounted);
     }
     else
     {
-        atomic_fetch_sub_explicit(ccn_slot_long(shim, conn->slot, CCN_SLOT_QUEUED_OFFSET),
-            2 + CCN_PING_PAYLOAD_LENGTH, memory_order_release);
+        atomic_fetch_sub_explicit(ccn_slot_long(shim, conn->slot, CCN_SLOT_QUEUED_OFFSET), accounted,
+            memory_order_release);
     }
 }
 
@@ -1036,7 +1207,7 @@ static void ccn_on_read(void *clientd, int64_t id, int read)
 
 static const ccn_command_sink_t ccn_sink =
 {
-    ccn_on_response, ccn_on_send, ccn_on_ping, ccn_on_close, ccn_on_abort, ccn_on_read
+    ccn_on_response, ccn_on_send, ccn_on_ping, ccn_on_close, ccn_on_abort, ccn_on_read, ccn_on_frames
 };
 
 static void ccn_command_handler(void *clientd, int32_t msg_type_id, const uint8_t *msg, int32_t length)
@@ -1070,15 +1241,21 @@ static int ccn_drain_commands(ccn_shim_t *shim)
     return total;
 }
 
-static int ccn_offers_known_subprotocol(struct lws *wsi, int *offered)
+/*
+ * Whether the upgrade offers a subprotocol this server speaks; when it offers only others, *offered is set and
+ * the offered names are written to names (joined with ", ", as the server's refusal names them).
+ */
+static int ccn_offers_known_subprotocol(struct lws *wsi, int *offered, char *names, size_t names_length)
 {
     char list[512];
     const int length = lws_hdr_copy(wsi, list, sizeof(list), WSI_TOKEN_PROTOCOL);
-    *offered = length > 0;
+    *offered = length != 0;
+    names[0] = '\0';
     if (length <= 0)
     {
         return 0;
     }
+    size_t used = 0;
     char *save = NULL;
     for (char *token = strtok_r(list, ", ", &save); NULL != token; token = strtok_r(NULL, ", ", &save))
     {
@@ -1086,6 +1263,19 @@ static int ccn_offers_known_subprotocol(struct lws *wsi, int *offered)
         {
             return 1;
         }
+        for (char *c = token; '\0' != *c; c++)
+        {
+            if ('"' == *c || '\\' == *c || (unsigned char)*c < 0x20 || (unsigned char)*c > 0x7e)
+            {
+                *c = '?'; /* the name goes into a JSON string */
+            }
+        }
+        const int written = snprintf(names + used, names_length - used, "%s%s", 0 == used ? "" : ", ", token);
+        if (written < 0 || (size_t)written >= names_length - used)
+        {
+            break;
+        }
+        used += (size_t)written;
     }
     return 0;
 }
@@ -1135,10 +1325,7 @@ static int ccn_callback(struct lws *wsi, enum lws_callback_reasons reason, void 
             }
             if (conn->body_expected > shim->settings[CCN_SET_MAX_BODY])
             {
-                char text[160];
-                snprintf(text, sizeof(text), "request body too large: %lld bytes, expected at most %lld\n",
-                    (long long)conn->body_expected, (long long)shim->settings[CCN_SET_MAX_BODY]);
-                ccn_reject(shim, conn, wsi, 413, text);
+                ccn_reject_body_too_large(shim, conn, wsi);
                 lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, 1);
                 return 0;
             }
@@ -1158,10 +1345,7 @@ static int ccn_callback(struct lws *wsi, enum lws_callback_reasons reason, void 
             }
             if ((int64_t)(conn->body.length + len) > shim->settings[CCN_SET_MAX_BODY])
             {
-                char text[160];
-                snprintf(text, sizeof(text), "request body too large: expected at most %lld bytes\n",
-                    (long long)shim->settings[CCN_SET_MAX_BODY]);
-                ccn_reject(shim, conn, wsi, 413, text);
+                ccn_reject_body_too_large(shim, conn, wsi);
                 lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, 1);
                 return 0;
             }
@@ -1195,7 +1379,8 @@ static int ccn_callback(struct lws *wsi, enum lws_callback_reasons reason, void 
             {
                 return -1;
             }
-            char path[8];
+            /* lws_hdr_copy fails on a buffer shorter than the whole path, so the buffer fits the longest head */
+            char path[CCN_MAX_PATH + 1];
             const int path_length = lws_hdr_copy(wsi, path, sizeof(path), WSI_TOKEN_GET_URI);
             if (NULL != in && 0 == strcasecmp((const char *)in, "h2c"))
             {
@@ -1246,10 +1431,14 @@ static int ccn_callback(struct lws *wsi, enum lws_callback_reasons reason, void 
                 return -1;
             }
             int offered = 0;
-            if (!ccn_offers_known_subprotocol(wsi, &offered) && offered)
+            char names[256];
+            if (!ccn_offers_known_subprotocol(wsi, &offered, names, sizeof(names)) && offered)
             {
-                ccn_reject(shim, conn, wsi, 400,
-                    "unsupported websocket subprotocol: expected cc.json.v1 or cc.sbe.v1, or none\n");
+                /* lws 4.1 drops an upgrade that offers only unknown subprotocols: refused here, as the server words it */
+                char message[384];
+                snprintf(message, sizeof(message), "unsupported subprotocol %s: expected cc.json.v1 or cc.sbe.v1",
+                    names);
+                ccn_reject_json(shim, conn, wsi, 400, message);
                 return -1;
             }
             return 0;
@@ -1445,6 +1634,7 @@ int32_t ccn_protocol_constant(const char *name)
     CCN_CONSTANT(CCN_CMD_CLOSE)
     CCN_CONSTANT(CCN_CMD_ABORT)
     CCN_CONSTANT(CCN_CMD_READ)
+    CCN_CONSTANT(CCN_CMD_FRAMES)
     CCN_CONSTANT(CCN_REQUEST_FIXED_FIELDS)
     CCN_CONSTANT(CCN_MAX_CLOSE_REASON)
     CCN_CONSTANT(CCN_PING_PAYLOAD_LENGTH)

@@ -210,7 +210,16 @@ static void s_close(void *c, int64_t id, int32_t code, const uint8_t *r, int32_t
     (void)r;
 }
 
-static const ccn_command_sink_t sink = { s_response, s_send, s_ping, s_close, s_abort, s_read };
+static void s_frames(void *c, int64_t id, const uint8_t *p, int32_t length)
+{
+    sink_state_t *s = c;
+    s->calls++;
+    s->id = id;
+    s->length = length;
+    (void)p;
+}
+
+static const ccn_command_sink_t sink = { s_response, s_send, s_ping, s_close, s_abort, s_read, s_frames };
 
 static void should_decode_commands_and_reject_malformed_ones(void)
 {
@@ -261,6 +270,11 @@ static void should_decode_commands_and_reject_malformed_ones(void)
     CHECK(-1 == ccn_command_decode(CCN_CMD_PING, msg, 7, &sink, &s));
     CHECK(-1 == ccn_command_decode(CCN_CMD_PING, NULL, 8, &sink, &s));
     CHECK(6 == s.calls);
+
+    CHECK(0 == ccn_command_decode(CCN_CMD_FRAMES, msg, 16 + 3, &sink, &s));
+    CHECK(7 == s.calls && 3 == s.length);
+    CHECK(-1 == ccn_command_decode(CCN_CMD_FRAMES, msg, 15, &sink, &s));
+    CHECK(7 == s.calls);
 }
 
 int main(void)

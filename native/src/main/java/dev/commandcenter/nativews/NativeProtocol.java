@@ -50,6 +50,8 @@ public final class NativeProtocol
     public static final int CMD_ABORT = 5;
     /** Command: stop or resume reading. */
     public static final int CMD_READ = 6;
+    /** Command: whole unmasked server frames as the server's encoder wrote them, queued as they are. */
+    public static final int CMD_FRAMES = 7;
 
     /** Fields before the headers in a REQUEST or OPEN event. */
     public static final int REQUEST_FIXED_FIELDS = 5;

@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static dev.commandcenter.nativews.NativeProtocol.CMD_ABORT;
 import static dev.commandcenter.nativews.NativeProtocol.CMD_CLOSE;
 import static dev.commandcenter.nativews.NativeProtocol.CMD_PING;
+import static dev.commandcenter.nativews.NativeProtocol.CMD_FRAMES;
 import static dev.commandcenter.nativews.NativeProtocol.CMD_READ;
 import static dev.commandcenter.nativews.NativeProtocol.CMD_RESPONSE;
 import static dev.commandcenter.nativews.NativeProtocol.CMD_SEND;
@@ -369,6 +370,66 @@ public final class NativeWireTransport implements WireTransport
             if (length > 0)
             {
                 command.putBytes(index + 16, buffer, offset, length);
+            }
+            commands.commit(index);
+            wakeIfSleeping();
+            return SENT;
+        }
+        finally
+        {
+            exit();
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     * <p>
+     * The frames are copied into the command ring once and queued by the shim as they are; it writes them raw, in
+     * batches of whole frames, and checks that the bytes are whole unmasked frames (else it drops them and counts
+     * the command as malformed).
+     */
+    @Override
+    public int sendFrames(final long connection, final DirectBuffer frames, final int offset, final int length)
+    {
+        if (!enter())
+        {
+            return GONE;
+        }
+        try
+        {
+            final int slot = slotOf(connection);
+            if (slot < 0)
+            {
+                return GONE;
+            }
+            final int slotOffset = slot * SLOT_LENGTH;
+            if (table.getLongVolatile(slotOffset + SLOT_ID_OFFSET) != connection)
+            {
+                return GONE;
+            }
+            if (table.getLongVolatile(slotOffset + SLOT_QUEUED_OFFSET) >= maxQueuedBytes)
+            {
+                return FULL;
+            }
+            final int recordLength = 16 + length;
+            if (recordLength > commands.maxMsgLength())
+            {
+                return FULL;
+            }
+            final int index = commands.tryClaim(CMD_FRAMES, recordLength);
+            if (index < 0)
+            {
+                return FULL;
+            }
+            // counted before the commit, so the service thread's subtraction never comes first
+            table.getAndAddLong(slotOffset + SLOT_QUEUED_OFFSET, length);
+            final UnsafeBuffer command = commandBuffer;
+            command.putLong(index, connection, ByteOrder.LITTLE_ENDIAN);
+            command.putInt(index + 8, 0, ByteOrder.LITTLE_ENDIAN);
+            command.putInt(index + 12, 0, ByteOrder.LITTLE_ENDIAN);
+            if (length > 0)
+            {
+                command.putBytes(index + 16, frames, offset, length);
             }
             commands.commit(index);
             wakeIfSleeping();

@@ -1,6 +1,12 @@
 package dev.commandcenter.nativews;
 
 import dev.commandcenter.transport.websocket.wire.WireTransport;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocket08FrameEncoder;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -145,8 +151,9 @@ class NativeWebSocketTest
         try (RawClient client = new RawClient(address))
         {
             final String head = client.upgrade("/ws/all", "mqtt, chat");
-            assertThat(head).matches("(?s)HTTP/1\\.[01] 400 .*");
-            assertThat(client.readBody(head)).contains("unsupported websocket subprotocol").hasLineCount(1);
+            assertThat(head).startsWith("HTTP/1.1 400 ");
+            assertThat(client.readBody(head)).isEqualTo(
+                "{\"error\":\"unsupported subprotocol mqtt, chat: expected cc.json.v1 or cc.sbe.v1\"}");
         }
         assertThat(listener.of("open")).isEmpty();
     }
@@ -327,6 +334,72 @@ class NativeWebSocketTest
                 }
             }
         }
+    }
+
+    @Test
+    void shouldQueueEncodedFramesAsTheyAreInOrderWithMessagesAndPings() throws Exception
+    {
+        start(NativeTestSupport.settings(0, 8 << 20, 4 << 20, 2 << 20, 10_000));
+        final EmbeddedChannel encoder = new EmbeddedChannel(new WebSocket08FrameEncoder(false));
+        try (RawClient client = new RawClient(address, 8192))
+        {
+            assertThat(client.upgrade("/ws/all", null)).startsWith("HTTP/1.1 101");
+            final long connection = listener.await("open").connection();
+            final byte[] big = new byte[70_000];
+            for (int i = 0; i < big.length; i++)
+            {
+                big[i] = (byte)(i * 3);
+            }
+            final byte[] frames = encode(encoder,
+                new TextWebSocketFrame("first"),
+                new BinaryWebSocketFrame(Unpooled.wrappedBuffer(big)),
+                new TextWebSocketFrame("x".repeat(300)));
+            final byte[] truncated = java.util.Arrays.copyOf(encode(encoder, new TextWebSocketFrame("cut")), 4);
+            final byte[] last = encode(encoder, new TextWebSocketFrame("last"));
+
+            assertThat(transport.sendFrames(connection, new UnsafeBuffer(frames), 0, frames.length))
+                .isEqualTo(WireTransport.SENT);
+            assertThat(transport.ping(connection)).isEqualTo(WireTransport.SENT);
+            final byte[] middle = "middle".getBytes(StandardCharsets.UTF_8);
+            assertThat(transport.send(connection, false, new UnsafeBuffer(middle), 0, middle.length))
+                .isEqualTo(WireTransport.SENT);
+            assertThat(transport.sendFrames(connection, new UnsafeBuffer(truncated), 0, truncated.length))
+                .isEqualTo(WireTransport.SENT);
+            assertThat(transport.sendFrames(connection, new UnsafeBuffer(last), 0, last.length))
+                .isEqualTo(WireTransport.SENT);
+
+            assertThat(new String(client.readFrame(), StandardCharsets.UTF_8)).isEqualTo("\u0001first");
+            final byte[] binary = client.readFrame();
+            assertThat(binary[0]).isEqualTo((byte)0x2);
+            assertThat(java.util.Arrays.copyOfRange(binary, 1, binary.length)).isEqualTo(big);
+            assertThat(new String(client.readFrame(), StandardCharsets.UTF_8)).isEqualTo("\u0001" + "x".repeat(300));
+            assertThat(client.readFrame()[0]).as("the ping, framed by lws").isEqualTo((byte)0x9);
+            assertThat(new String(client.readFrame(), StandardCharsets.UTF_8)).isEqualTo("\u0001middle");
+            assertThat(new String(client.readFrame(), StandardCharsets.UTF_8))
+                .as("bytes that are not whole frames are dropped").isEqualTo("\u0001last");
+        }
+        finally
+        {
+            encoder.finishAndReleaseAll();
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> transport.malformedCommands() == 1);
+    }
+
+    private static byte[] encode(final EmbeddedChannel encoder, final Object... frames)
+    {
+        final ByteBuf out = Unpooled.buffer();
+        for (final Object frame : frames)
+        {
+            encoder.writeOutbound(frame);
+            for (ByteBuf part = encoder.readOutbound(); null != part; part = encoder.readOutbound())
+            {
+                out.writeBytes(part);
+                part.release();
+            }
+        }
+        final byte[] bytes = new byte[out.readableBytes()];
+        out.readBytes(bytes);
+        return bytes;
     }
 
     @Test

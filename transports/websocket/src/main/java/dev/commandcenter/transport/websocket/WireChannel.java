@@ -52,9 +52,10 @@ import java.util.concurrent.TimeUnit;
  * Outbound: a {@link HttpResponse} (with its contents) becomes {@link WireTransport#respond} (a {@code Connection:
  * close} header asks the transport to close after it); on a WebSocket connection the {@code 101} written by the
  * upgrade is swallowed (the transport has answered the handshake) and any other status becomes a close with 1008 and
- * the response's error. The egress's whole pre-encoded frames ({@link FrameEncoder}) are sent without their
- * header (each of them when a buffer holds several), straight from the pooled buffer; {@link WebSocketFrame}s become {@link WireTransport#send}, {@link
- * WireTransport#ping} or {@link WireTransport#close}. Closing the channel aborts the connection unless a close was
+ * the response's error. The egress's whole pre-encoded frames ({@link FrameEncoder}) are handed to {@link
+ * WireTransport#sendFrames} as they are, header included, straight from the pooled buffer; text and binary {@link
+ * WebSocketFrame}s are encoded by a {@link FrameEncoder} of the channel and handed over the same way, so the transport
+ * frames nothing; pings and closes become {@link WireTransport#ping} and {@link WireTransport#close}. Closing the channel aborts the connection unless a close was
  * already asked of the transport.
  * <p>
  * Back-pressure: the transport's writability and a {@link WireTransport#FULL} answer clear a user-defined
@@ -104,6 +105,8 @@ final class WireChannel extends AbstractChannel
     private HttpResponse partialResponse;
     private CompositeByteBuf partialBody;
     private ExpandableArrayBuffer scratch;
+    /** Event loop: encodes the text and binary frames the handlers write (gap messages, pongs), made on first use. */
+    private FrameEncoder encoder;
 
     /**
      * @param connection    the transport's id of the connection.
@@ -421,36 +424,18 @@ final class WireChannel extends AbstractChannel
     }
 
     /**
-     * Whole frames as Netty's encoder wrote them (server to client: unmasked), one or more back to back: send the
-     * payload of each.
+     * Whole frames as Netty's encoder wrote them (server to client: unmasked), one or more back to back: handed to
+     * the transport as they are, header and all.
      */
     private void sendEncodedFrames(final ByteBuf frames)
     {
-        int index = frames.readerIndex();
-        final int end = frames.writerIndex();
-        while (end - index >= 2)
+        final int length = frames.readableBytes();
+        wrap(frames, frames.readerIndex(), length);
+        final int result = transport.sendFrames(connection, view, 0, length);
+        view.wrap(0, 0);
+        if (WireTransport.FULL == result)
         {
-            final int opcode = frames.getByte(index) & 0x0F;
-            final int lengthCode = frames.getByte(index + 1) & 0x7F;
-            final int headerLength;
-            final int length;
-            if (lengthCode < 126)
-            {
-                headerLength = 2;
-                length = lengthCode;
-            }
-            else if (126 == lengthCode)
-            {
-                headerLength = 4;
-                length = frames.getUnsignedShort(index + 2);
-            }
-            else
-            {
-                headerLength = 10;
-                length = (int)frames.getLong(index + 2);
-            }
-            send(2 == opcode, frames, index + headerLength, length);
-            index += headerLength + length;
+            full();
         }
     }
 
@@ -458,8 +443,21 @@ final class WireChannel extends AbstractChannel
     {
         if (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame)
         {
-            final ByteBuf content = frame.content();
-            send(frame instanceof BinaryWebSocketFrame, content, content.readerIndex(), content.readableBytes());
+            // Encoded by the same encoder as the egress's frames, so the transport is given frames only.
+            if (null == encoder)
+            {
+                encoder = new FrameEncoder(alloc());
+            }
+            final ByteBuf payload = frame.content().retain();
+            final ByteBuf encoded = frame instanceof BinaryWebSocketFrame ? encoder.binary(payload) : encoder.text(payload);
+            try
+            {
+                sendEncodedFrames(encoded);
+            }
+            finally
+            {
+                encoded.release();
+            }
         }
         else if (frame instanceof PingWebSocketFrame)
         {
@@ -478,17 +476,6 @@ final class WireChannel extends AbstractChannel
             }
         }
         // Pongs: the transport answers the client's pings itself.
-    }
-
-    private void send(final boolean binary, final ByteBuf buffer, final int index, final int length)
-    {
-        wrap(buffer, index, length);
-        final int result = transport.send(connection, binary, view, 0, length);
-        view.wrap(0, 0);
-        if (WireTransport.FULL == result)
-        {
-            full();
-        }
     }
 
     /**
@@ -602,6 +589,11 @@ final class WireChannel extends AbstractChannel
             partialBody.release();
             partialBody = null;
             partialResponse = null;
+        }
+        if (null != encoder)
+        {
+            encoder.close();
+            encoder = null;
         }
     }
 

@@ -4,6 +4,7 @@ import dev.commandcenter.transport.websocket.wire.WireListener;
 import dev.commandcenter.transport.websocket.wire.WireSettings;
 import dev.commandcenter.transport.websocket.wire.WireTransport;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -15,6 +16,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -106,6 +108,42 @@ class WireChannelTest
         assertThat(transport.sent).containsExactly(new Sent(false, "pong".getBytes(StandardCharsets.UTF_8)));
         channel.writeAndFlush(new PingWebSocketFrame()).get(5, TimeUnit.SECONDS);
         assertThat(transport.commands).containsExactly("ping 7");
+    }
+
+    @Test
+    void shouldHandEncodedFramesOverWholeAndEncodeTextAndBinaryFramesWithTheSameEncoder() throws Exception
+    {
+        register();
+        transport.takesFrames = true;
+        try (FrameEncoder encoder = new FrameEncoder(PooledByteBufAllocator.DEFAULT))
+        {
+            final byte[] large = new byte[70_000];
+            final ByteBuf big = encoder.binary(Unpooled.wrappedBuffer(large));
+            final byte[] bigBytes = ByteBufUtil.getBytes(big);
+            channel.writeAndFlush(big).get(5, TimeUnit.SECONDS);
+            final ByteBuf both = Unpooled.wrappedBuffer(
+                encoder.text(Unpooled.copiedBuffer("first", StandardCharsets.UTF_8)),
+                encoder.binary(Unpooled.wrappedBuffer(new byte[300])));
+            final byte[] bothBytes = ByteBufUtil.getBytes(both);
+            channel.writeAndFlush(both).get(5, TimeUnit.SECONDS);
+            channel.writeAndFlush(new TextWebSocketFrame("pong")).get(5, TimeUnit.SECONDS);
+            channel.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(new byte[] { 1, 2, 3 })))
+                .get(5, TimeUnit.SECONDS);
+
+            final ByteBuf pong = encoder.text(Unpooled.copiedBuffer("pong", StandardCharsets.UTF_8));
+            final ByteBuf binary = encoder.binary(Unpooled.wrappedBuffer(new byte[] { 1, 2, 3 }));
+            try
+            {
+                assertThat(transport.framesSent).containsExactly(
+                    bigBytes, bothBytes, ByteBufUtil.getBytes(pong), ByteBufUtil.getBytes(binary));
+            }
+            finally
+            {
+                pong.release();
+                binary.release();
+            }
+        }
+        assertThat(transport.sent).as("nothing given as a bare payload").isEmpty();
     }
 
     @Test
@@ -248,7 +286,10 @@ class WireChannelTest
         final List<String> commands = new CopyOnWriteArrayList<>();
         final List<Sent> sent = new CopyOnWriteArrayList<>();
         final List<Response> responses = new CopyOnWriteArrayList<>();
+        final List<byte[]> framesSent = new CopyOnWriteArrayList<>();
         volatile int answer = SENT;
+        /** Take whole frames as they are, as a transport that writes bytes does; else the default sends payloads. */
+        volatile boolean takesFrames;
 
         public String name()
         {
@@ -286,6 +327,18 @@ class WireChannelTest
             final byte[] bytes = new byte[length];
             buffer.getBytes(offset, bytes);
             sent.add(new Sent(binary, bytes));
+            return answer;
+        }
+
+        public int sendFrames(final long connection, final DirectBuffer frames, final int offset, final int length)
+        {
+            if (!takesFrames)
+            {
+                return WireTransport.super.sendFrames(connection, frames, offset, length);
+            }
+            final byte[] bytes = new byte[length];
+            frames.getBytes(offset, bytes);
+            framesSent.add(bytes);
             return answer;
         }
 

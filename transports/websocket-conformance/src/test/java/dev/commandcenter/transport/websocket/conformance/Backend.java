@@ -42,8 +42,34 @@ final class Backend
          * RFC 6455 (8.1) closes with 1007. Netty validates only when its {@code WebSocketServerProtocolHandler}
          * (which adds {@code Utf8FrameValidator}) runs, and the server completes the handshake itself.
          */
-        TEXT_NOT_VALIDATED_AS_UTF8
+        TEXT_NOT_VALIDATED_AS_UTF8,
+
+        /**
+         * An upgrade that offers only unknown subprotocols is answered {@code 400} with the one-line JSON error
+         * {@code unsupported subprotocol <offered>: expected cc.json.v1 or cc.sbe.v1}, before its token is checked,
+         * where the protocol completes the handshake without a subprotocol and closes with 1002: libwebsockets 4.1
+         * drops such an upgrade itself before the server can agree to none.
+         */
+        UNKNOWN_SUBPROTOCOLS_REFUSED_WITH_400,
+
+        /**
+         * A refusal before the session exists (a Host not allowed) on an upgrade is a close with 1008 and the
+         * refusal's message after the {@code 101}, where the protocol answers the HTTP status ({@code 421}): the
+         * transport answers the handshake before the server sees the request.
+         */
+        UPGRADE_REFUSAL_IS_A_CLOSE,
+
+        /**
+         * {@code ..} segments of a path are resolved by the transport (libwebsockets) before the server sees it, so
+         * a traversal is served as the path it resolves to ({@code /plugins/alerts/../secret.txt} is
+         * {@code /plugins/secret.txt}: 404), where the protocol answers {@code 400}. Nothing outside the web root
+         * is reachable either way.
+         */
+        PATH_RESOLVED_BY_THE_TRANSPORT
     }
+
+    /** Name of the native libwebsockets backend's provider. */
+    static final String NATIVE = "native";
 
     private final String name;
     private final WireTransportProvider provider;
@@ -116,7 +142,13 @@ final class Backend
      */
     static Backend of(final WireTransportProvider provider)
     {
-        return new Backend(provider.name(), provider, provider.unavailableReason(), EnumSet.noneOf(Deviation.class));
+        final Set<Deviation> deviations = NATIVE.equals(provider.name()) ?
+            EnumSet.of(
+                Deviation.UNKNOWN_SUBPROTOCOLS_REFUSED_WITH_400,
+                Deviation.UPGRADE_REFUSAL_IS_A_CLOSE,
+                Deviation.PATH_RESOLVED_BY_THE_TRANSPORT) :
+            EnumSet.noneOf(Deviation.class);
+        return new Backend(provider.name(), provider, provider.unavailableReason(), deviations);
     }
 
     /**

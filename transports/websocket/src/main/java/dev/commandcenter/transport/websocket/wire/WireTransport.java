@@ -4,6 +4,7 @@ import org.agrona.DirectBuffer;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteOrder;
 
 /**
  * A transport that owns the listening socket and the connections on it, parses HTTP requests and WebSocket frames
@@ -79,6 +80,62 @@ public interface WireTransport extends AutoCloseable
      * @return {@link #SENT}, {@link #GONE} or {@link #FULL}.
      */
     int send(long connection, boolean binary, DirectBuffer buffer, int offset, int length);
+
+    /**
+     * Queue whole WebSocket frames on an open connection: unmasked server frames, one or more back to back, as the
+     * server's frame encoder (Netty's) wrote them, header and payload. A transport that can write bytes on the
+     * connection queues them as they are, without framing them again; its own control frames (pongs, the close
+     * handshake) go between two frames, never inside one.
+     * <p>
+     * The default sends the payload of each frame with {@link #send}, for a transport that frames every message
+     * itself; only text and binary frames (no fragments) may be given to it.
+     *
+     * @param connection an open WebSocket connection.
+     * @param frames     the frames, read from offset to offset + length before this returns.
+     * @param offset     of the first frame's header in the buffer.
+     * @param length     of the frames, headers included; they end at offset + length.
+     * @return {@link #SENT}, {@link #GONE} or {@link #FULL} (for the default, the first answer that is not
+     *         {@link #SENT}; the frames after it are not sent).
+     */
+    default int sendFrames(final long connection, final DirectBuffer frames, final int offset, final int length)
+    {
+        int index = offset;
+        final int end = offset + length;
+        while (end - index >= 2)
+        {
+            final int opcode = frames.getByte(index) & 0x0F;
+            final int lengthCode = frames.getByte(index + 1) & 0x7F;
+            final int headerLength;
+            final long payloadLength;
+            if (lengthCode < 126)
+            {
+                headerLength = 2;
+                payloadLength = lengthCode;
+            }
+            else if (126 == lengthCode)
+            {
+                headerLength = 4;
+                payloadLength = ((frames.getByte(index + 2) & 0xFF) << 8) | (frames.getByte(index + 3) & 0xFF);
+            }
+            else
+            {
+                headerLength = 10;
+                payloadLength = frames.getLong(index + 2, ByteOrder.BIG_ENDIAN);
+            }
+            if (payloadLength > end - index - headerLength)
+            {
+                throw new IllegalArgumentException("frames: a frame of " + payloadLength + " bytes at " + (index - offset) +
+                    " reaches past the " + length + " bytes given, expected whole frames");
+            }
+            final int result = send(connection, 2 == opcode, frames, index + headerLength, (int)payloadLength);
+            if (SENT != result)
+            {
+                return result;
+            }
+            index += headerLength + (int)payloadLength;
+        }
+        return SENT;
+    }
 
     /**
      * Send a ping on an open WebSocket connection (the pong comes to {@link WireListener#onPong(long)}).
