@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
@@ -52,6 +53,9 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
     static final int TRY_AGAIN_LATER = 1013;
     /** Close status: going away (server shutting down). */
     static final int GOING_AWAY = 1001;
+
+    /** Close code for a message larger than the server takes (RFC 6455 7.4.1). */
+    static final int MESSAGE_TOO_BIG = 1009;
     /** Longest close reason a control frame carries, in UTF-8 bytes. */
     static final int MAX_REASON_LENGTH = 123;
 
@@ -407,8 +411,19 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
 
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
     {
-        // The frame decoder has already sent 1009 or 1002 and closes after it: the client's fault, not an error.
-        if (cause instanceof CorruptedWebSocketFrameException)
+        if (cause instanceof TooLongFrameException)
+        {
+            // Fragments joined past websocket.maxFrameLength (a single frame that long is the decoder's 1009).
+            final String reason = "message too big: " + HttpResponses.oneLine(String.valueOf(cause.getMessage()));
+            if (null != limits)
+            {
+                limits.trip(WebLimits.Limit.DECODER_FAILURE, ctx.channel().remoteAddress(), "closed: " + reason);
+            }
+            closeWith(MESSAGE_TOO_BIG, reason);
+        }
+        // The frame decoder (or the UTF-8 validator) has already sent 1009, 1002 or 1007 and closes after it: the
+        // client's fault, not an error.
+        else if (cause instanceof CorruptedWebSocketFrameException)
         {
             if (null != limits)
             {

@@ -11,8 +11,10 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 
@@ -239,6 +241,13 @@ final class WebSocketUpgrade
             return;
         }
         context.pipeline().replace(httpHandler, "ws-session", session);
+        if (null == wire)
+        {
+            // What the transport does on the native backend: text validated as UTF-8 (1007, also across
+            // fragments) and fragments joined into one message of at most maxFrameLength (else 1009).
+            context.pipeline().addBefore("ws-session", "ws-utf8", new Utf8FrameValidator(true));
+            context.pipeline().addBefore("ws-session", "ws-join", new WebSocketFrameAggregator(ctx.maxFrameLength()));
+        }
         if (null == rejection)
         {
             tokenSessions.add(session, context.channel(), tokenDigest);

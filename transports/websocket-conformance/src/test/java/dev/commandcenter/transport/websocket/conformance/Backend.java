@@ -38,13 +38,6 @@ final class Backend
     enum Deviation
     {
         /**
-         * Text messages are not validated as UTF-8: one that is not is ignored like any other client text, where
-         * RFC 6455 (8.1) closes with 1007. Netty validates only when its {@code WebSocketServerProtocolHandler}
-         * (which adds {@code Utf8FrameValidator}) runs, and the server completes the handshake itself.
-         */
-        TEXT_NOT_VALIDATED_AS_UTF8,
-
-        /**
          * An upgrade that offers only unknown subprotocols is answered {@code 400} with the one-line JSON error
          * {@code unsupported subprotocol <offered>: expected cc.json.v1 or cc.sbe.v1}, before its token is checked,
          * where the protocol completes the handshake without a subprotocol and closes with 1002: libwebsockets 4.1
@@ -118,7 +111,7 @@ final class Backend
     static List<Backend> all()
     {
         final List<Backend> backends = new ArrayList<>();
-        backends.add(new Backend(NETTY, null, null, EnumSet.of(Deviation.TEXT_NOT_VALIDATED_AS_UTF8)));
+        backends.add(new Backend(NETTY, null, null, EnumSet.noneOf(Deviation.class)));
         try
         {
             for (final WireTransportProvider provider : ServiceLoader.load(WireTransportProvider.class))
