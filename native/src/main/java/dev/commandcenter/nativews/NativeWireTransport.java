@@ -331,54 +331,8 @@ public final class NativeWireTransport implements WireTransport
     public int send(
         final long connection, final boolean binary, final DirectBuffer buffer, final int offset, final int length)
     {
-        if (!enter())
-        {
-            return GONE;
-        }
-        try
-        {
-            final int slot = slotOf(connection);
-            if (slot < 0)
-            {
-                return GONE;
-            }
-            final int slotOffset = slot * SLOT_LENGTH;
-            if (table.getLongVolatile(slotOffset + SLOT_ID_OFFSET) != connection)
-            {
-                return GONE;
-            }
-            if (table.getLongVolatile(slotOffset + SLOT_QUEUED_OFFSET) >= maxQueuedBytes)
-            {
-                return FULL;
-            }
-            final int recordLength = 16 + length;
-            if (recordLength > commands.maxMsgLength())
-            {
-                return FULL;
-            }
-            final int index = commands.tryClaim(CMD_SEND, recordLength);
-            if (index < 0)
-            {
-                return FULL;
-            }
-            // counted (as the whole frame) before the commit, so the service thread's subtraction never comes first
-            table.getAndAddLong(slotOffset + SLOT_QUEUED_OFFSET, frameLength(length));
-            final UnsafeBuffer command = commandBuffer;
-            command.putLong(index, connection, ByteOrder.LITTLE_ENDIAN);
-            command.putInt(index + 8, binary ? 1 : 0, ByteOrder.LITTLE_ENDIAN);
-            command.putInt(index + 12, 0, ByteOrder.LITTLE_ENDIAN);
-            if (length > 0)
-            {
-                command.putBytes(index + 16, buffer, offset, length);
-            }
-            commands.commit(index);
-            wakeIfSleeping();
-            return SENT;
-        }
-        finally
-        {
-            exit();
-        }
+        // queued bytes counted as the whole frame libwebsockets will write
+        return queue(connection, CMD_SEND, binary ? 1 : 0, buffer, offset, length, frameLength(length));
     }
 
     /**
@@ -390,6 +344,23 @@ public final class NativeWireTransport implements WireTransport
      */
     @Override
     public int sendFrames(final long connection, final DirectBuffer frames, final int offset, final int length)
+    {
+        return queue(connection, CMD_FRAMES, 0, frames, offset, length, length);
+    }
+
+    /**
+     * Copy one SEND or FRAMES command into the command ring: the connection id, a flag, a reserved int, then the
+     * bytes; the bytes it will queue are added to the connection's count before the commit, so the service
+     * thread's subtraction never comes first.
+     */
+    private int queue(
+        final long connection,
+        final int type,
+        final int flag,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length,
+        final long queuedBytes)
     {
         if (!enter())
         {
@@ -416,20 +387,19 @@ public final class NativeWireTransport implements WireTransport
             {
                 return FULL;
             }
-            final int index = commands.tryClaim(CMD_FRAMES, recordLength);
+            final int index = commands.tryClaim(type, recordLength);
             if (index < 0)
             {
                 return FULL;
             }
-            // counted before the commit, so the service thread's subtraction never comes first
-            table.getAndAddLong(slotOffset + SLOT_QUEUED_OFFSET, length);
+            table.getAndAddLong(slotOffset + SLOT_QUEUED_OFFSET, queuedBytes);
             final UnsafeBuffer command = commandBuffer;
             command.putLong(index, connection, ByteOrder.LITTLE_ENDIAN);
-            command.putInt(index + 8, 0, ByteOrder.LITTLE_ENDIAN);
+            command.putInt(index + 8, flag, ByteOrder.LITTLE_ENDIAN);
             command.putInt(index + 12, 0, ByteOrder.LITTLE_ENDIAN);
             if (length > 0)
             {
-                command.putBytes(index + 16, frames, offset, length);
+                command.putBytes(index + 16, buffer, offset, length);
             }
             commands.commit(index);
             wakeIfSleeping();
