@@ -66,6 +66,7 @@ final class WireBridge implements ServerBackend, WireListener
     private final HttpStatusCounters httpStatusCounters;
     private final HttpEndpoints endpoints;
     private final long closeTimeoutMs;
+    private final int maxPipelinedRequests;
     private final WriteBufferWaterMark waterMark;
     private final EventLoopGroup httpGroup;
     private final EventLoopGroup fanoutGroup;
@@ -99,6 +100,7 @@ final class WireBridge implements ServerBackend, WireListener
         this.endpoints = endpoints;
         this.fanoutGroup = fanoutGroup;
         closeTimeoutMs = ctx.closeTimeoutMs();
+        maxPipelinedRequests = ctx.maxPipelinedRequests();
         waterMark = new WriteBufferWaterMark(ctx.writeBufferLowWaterMark(), ctx.writeBufferHighWaterMark());
         httpGroup = new MultiThreadIoEventLoopGroup(
             ctx.httpThreads(), new DefaultThreadFactory("cc-web-http", true), NioIoHandler.newFactory());
@@ -251,7 +253,8 @@ final class WireBridge implements ServerBackend, WireListener
             return null;
         }
 
-        final WireChannel channel = new WireChannel(connection, transport, localAddress, remote, waterMark);
+        final WireChannel channel =
+            new WireChannel(connection, transport, localAddress, remote, waterMark, maxPipelinedRequests);
         final ConnectionGuard guard = new ConnectionGuard(limits);
         channel.pipeline()
             .addLast("conn-guard", guard)

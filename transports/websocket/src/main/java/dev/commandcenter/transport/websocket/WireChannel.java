@@ -87,6 +87,7 @@ final class WireChannel extends AbstractChannel
     private final ChannelConfig config;
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
     private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
+    private final int maxWaiting;
     private volatile boolean open = true;
 
     /** Event loop: serving a WebSocket (after the transport's handshake) rather than HTTP requests. */
@@ -97,6 +98,8 @@ final class WireChannel extends AbstractChannel
     private boolean closeHandedOver;
     /** Event loop: reading was stopped through the transport. */
     private boolean readStopped;
+    /** Event loop: reading is stopped because {@code maxWaiting} requests wait (a client pipelining without reading). */
+    private boolean waitingFull;
     /** Event loop: an HTTP request is in the pipeline and its response not yet handed over. */
     private boolean awaitingResponse;
     /** Event loop: a {@link WireTransport#FULL} answer's back-off is scheduled. */
@@ -114,15 +117,19 @@ final class WireChannel extends AbstractChannel
      * @param localAddress  the address the transport bound.
      * @param remoteAddress the peer, or null when the transport does not know it.
      * @param waterMark     the server's write buffer water marks (bytes written and not yet flushed to the transport).
+     * @param maxWaiting    requests waiting behind the one being answered at which reading stops until one is
+     *                      answered ({@link WebServer.Context#maxPipelinedRequests(int)}, as on the Netty backend).
      */
     WireChannel(
         final long connection,
         final WireTransport transport,
         final InetSocketAddress localAddress,
         final InetSocketAddress remoteAddress,
-        final WriteBufferWaterMark waterMark)
+        final WriteBufferWaterMark waterMark,
+        final int maxWaiting)
     {
         super(null);
+        this.maxWaiting = maxWaiting;
         this.connection = connection;
         this.transport = transport;
         this.localAddress = localAddress;
@@ -196,6 +203,14 @@ final class WireChannel extends AbstractChannel
             if (awaitingResponse)
             {
                 waiting.add(request);
+                if (waiting.size() >= maxWaiting && !waitingFull && open)
+                {
+                    waitingFull = true;
+                    if (!readStopped)
+                    {
+                        transport.read(connection, false);
+                    }
+                }
             }
             else
             {
@@ -409,6 +424,14 @@ final class WireChannel extends AbstractChannel
             return;
         }
         final FullHttpRequest request = waiting.poll();
+        if (waitingFull && waiting.size() < maxWaiting)
+        {
+            waitingFull = false;
+            if (!readStopped && open)
+            {
+                transport.read(connection, true);
+            }
+        }
         if (null != request)
         {
             if (open)
@@ -558,7 +581,10 @@ final class WireChannel extends AbstractChannel
         if (!readStopped && open)
         {
             readStopped = true;
-            transport.read(connection, false);
+            if (!waitingFull)
+            {
+                transport.read(connection, false);
+            }
         }
     }
 
@@ -567,7 +593,10 @@ final class WireChannel extends AbstractChannel
         if (readStopped && open)
         {
             readStopped = false;
-            transport.read(connection, true);
+            if (!waitingFull)
+            {
+                transport.read(connection, true);
+            }
         }
     }
 

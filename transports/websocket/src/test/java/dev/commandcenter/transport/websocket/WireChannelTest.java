@@ -49,7 +49,7 @@ class WireChannelTest
     private final EventLoop loop = new DefaultEventLoop();
     private final RecordingTransport transport = new RecordingTransport();
     private final WireChannel channel =
-        new WireChannel(7, transport, LOCAL, REMOTE, new WriteBufferWaterMark(32 * 1024, 64 * 1024));
+        new WireChannel(7, transport, LOCAL, REMOTE, new WriteBufferWaterMark(32 * 1024, 64 * 1024), 2);
 
     @AfterEach
     void after()
@@ -164,7 +164,7 @@ class WireChannelTest
         channel.close().get(5, TimeUnit.SECONDS);
         assertThat(transport.commands).containsExactly("abort 7");
 
-        final WireChannel gone = new WireChannel(8, transport, LOCAL, REMOTE, new WriteBufferWaterMark(1024, 2048));
+        final WireChannel gone = new WireChannel(8, transport, LOCAL, REMOTE, new WriteBufferWaterMark(1024, 2048), 2);
         assertThat(loop.register(gone).awaitUninterruptibly(5, TimeUnit.SECONDS)).isTrue();
         gone.deliverClosed();
         gone.closeFuture().get(5, TimeUnit.SECONDS);
@@ -254,6 +254,33 @@ class WireChannelTest
         final TextWebSocketFrame frame = (TextWebSocketFrame)read.get(0);
         assertThat(frame.text()).isEqualTo("ping");
         frame.release();
+    }
+
+    @Test
+    void shouldStopReadingWhileTheMostRequestsWaitBehindTheOneBeingAnsweredAndReadOnceOneIsAnswered() throws Exception
+    {
+        final List<Object> read = new CopyOnWriteArrayList<>();
+        channel.pipeline().addLast(new ChannelInboundHandlerAdapter()
+        {
+            public void channelRead(final ChannelHandlerContext ctx, final Object msg)
+            {
+                read.add(msg);
+            }
+        });
+        register();
+
+        for (int i = 0; i < 3; i++)
+        {
+            channel.deliverRequest(WireBridge.toNetty(new dev.commandcenter.transport.websocket.wire.WireRequest(
+                "GET", "/api/health?" + i, new String[0], new byte[0], REMOTE), false), false, null);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> transport.commands.contains("read 7 false"));
+        assertThat(read).hasSize(1);
+
+        channel.writeAndFlush(HttpResponses.error(HttpResponseStatus.NOT_FOUND, "first")).get(5, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(5)).until(() -> 2 == read.size());
+        assertThat(transport.commands).containsExactly("read 7 false", "respond 7 404", "read 7 true");
+        read.forEach(io.netty.util.ReferenceCountUtil::release);
     }
 
     record Sent(boolean binary, byte[] payload)
