@@ -20,6 +20,7 @@ import dev.commandcenter.transport.websocket.WebServer;
 import dev.commandcenter.transport.websocket.WebSocketEgress;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
+import dev.commandcenter.transport.aeron.AeronNode;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
@@ -63,6 +64,7 @@ public final class CommandCenterNode implements AutoCloseable
     private volatile String adminToken;
     private AgentRunner secretsWatcher;
     private final List<AutoCloseable> closeables = new ArrayList<>();
+    private AeronNode aeronNode;
     private Engine engine;
     private WebServer webServer;
     private WebSocketEgress egress;
@@ -182,6 +184,16 @@ public final class CommandCenterNode implements AutoCloseable
                 .dataDir(engineDir).intervalMs(config.telemetry.intervalMs));
             closeables.add(recorder);
             engineCtx.telemetryListener(recorder);
+        }
+
+        if (config.aeron.enabled && !replay)
+        {
+            // Before the engine: features on Aeron (ingress, remote plugin slots, the output stream) are wired into
+            // the engine's context. Errors before the engine runs go to the listener.
+            aeronNode = AeronNode.launch(config.aeron, dataDir, this::onAeronError);
+            closeables.add(aeronNode);
+            startLines.add("aeron: " + (aeronNode.embedded() ? "embedded media driver" : "external media driver") +
+                " in " + aeronNode.directory());
         }
 
         for (final Map.Entry<String, EgressHandler> entry : ctx.egressHandlers().entrySet())
@@ -422,6 +434,29 @@ public final class CommandCenterNode implements AutoCloseable
     public String adminToken()
     {
         return adminToken;
+    }
+
+    /**
+     * The process's Aeron node, when {@code aeron.enabled}.
+     *
+     * @return the node, or null when Aeron is off (or the node replays).
+     */
+    public AeronNode aeronNode()
+    {
+        return aeronNode;
+    }
+
+    private void onAeronError(final Throwable ex)
+    {
+        final Engine running = engine;
+        if (null != running)
+        {
+            running.errorHandler().onError(ex);
+        }
+        else if (null != ctx.errorListener())
+        {
+            ctx.errorListener().onError(ex);
+        }
     }
 
     /**

@@ -44,6 +44,8 @@ public final class AppConfig
      * {@code quarantineAfterFailures}) plus the plugin's own keys. See docs/plugins.md.
      */
     public PluginsSettings plugins = PluginsSettings.NONE;
+    /** Aeron transport: off unless enabled. See the configuration reference. */
+    public dev.commandcenter.transport.aeron.AeronSettings aeron = new dev.commandcenter.transport.aeron.AeronSettings();
 
     /** Wait strategies of the rings, as named in {@code engine.waitStrategy}. */
     public enum WaitStrategy

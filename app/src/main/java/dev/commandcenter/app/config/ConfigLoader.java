@@ -72,7 +72,7 @@ public final class ConfigLoader
     private static void validate(final AppConfig config, final String source)
     {
         if (null == config.engine || null == config.journal || null == config.telemetry || null == config.websocket ||
-            null == config.wallet || null == config.plugins)
+            null == config.wallet || null == config.plugins || null == config.aeron)
         {
             throw new ConfigException(source + ": a top-level section is empty (remove it or give it keys)");
         }
@@ -121,6 +121,11 @@ public final class ConfigLoader
         }
         powerOfTwo(source, "engine.inputRingSize", config.engine.inputRingSize);
         powerOfTwo(source, "engine.outputRingSize", config.engine.outputRingSize);
+        final String aeronProblem = config.aeron.problem();
+        if (null != aeronProblem)
+        {
+            throw new ConfigException(source + ": " + aeronProblem);
+        }
         final boolean watching = !config.wallet.watch.addresses.isEmpty() || !config.wallet.watch.xpubs.isEmpty();
         if ("electrum".equals(config.wallet.source) && watching && config.wallet.electrum.servers.isEmpty())
         {
