@@ -88,6 +88,21 @@ public final class MessageSchema
         return null;
     }
 
+    /** Template ids from this one up (20..49) are transport messages (ingress, remote plugins, edges), not events. */
+    public static final int FIRST_TRANSPORT_TEMPLATE_ID = 20;
+
+    /**
+     * Whether a template id names an event, something a producer may publish into the input ring, rather than a
+     * message of a transport's own protocol.
+     *
+     * @param templateId the template id.
+     * @return true for the event messages.
+     */
+    public static boolean isEvent(final int templateId)
+    {
+        return templateId > 0 && templateId < FIRST_TRANSPORT_TEMPLATE_ID;
+    }
+
     /**
      * Template id of the message at an offset.
      *

@@ -99,6 +99,13 @@ final class EventIngest
             return;
         }
         final int templateId = buffer.getShort(MessageHeaderDecoder.templateIdEncodingOffset(), MessageHeaderDecoder.BYTE_ORDER) & 0xFFFF;
+        if (!dev.commandcenter.codecs.MessageSchema.isEvent(templateId))
+        {
+            sender.send(channel, HttpResponses.error(HttpResponseStatus.UNPROCESSABLE_ENTITY, "type " +
+                JsonView.instance().messageName(templateId) + " is a transport message, not an event: expected an " +
+                "event type such as ChatMessage"), keepAlive, corsOrigin);
+            return;
+        }
         if (!acceptWalletEvents && isWalletMessage(templateId))
         {
             final String type = JsonView.instance().messageName(templateId);
