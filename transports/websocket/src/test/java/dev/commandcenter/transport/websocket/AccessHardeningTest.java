@@ -70,6 +70,12 @@ class AccessHardeningTest
         assertThat(fixture.server.refusals().count(Refusals.Reason.WALLET_EVENT_OVER_REST)).isEqualTo(5);
         assertThat(fixture.server.refusals().count(Refusals.Reason.FORBIDDEN_SCOPE)).isEqualTo(1);
 
+        // Messages of the transports' own protocols are never events, whoever posts them.
+        final HttpResponse<String> transportMessage = post(Fixture.TOKEN, "{\"type\":\"PluginHeartbeat\",\"epochMs\":1}");
+        assertThat(transportMessage.statusCode()).isEqualTo(422);
+        assertThat(error(transportMessage)).isEqualTo("type PluginHeartbeat is a transport message, not an event: " +
+            "expected an event type such as ChatMessage");
+
         // A chat message goes through, and is the first thing the overlay sees: no alert came before it.
         assertThat(post(Fixture.TOKEN, "{\"type\":\"ChatMessage\",\"messageId\":1,\"channel\":\"main\",\"user\":\"ann\"," +
             "\"text\":\"hi\"}").statusCode()).isEqualTo(202);
