@@ -184,7 +184,7 @@ public final class IngressAgent implements Agent, ControlledFragmentHandler
         final String problem = MessageSchema.validate(buffer, offset, length);
         if (null != problem)
         {
-            return skip(sessionId, header, 2, problem);
+            return skip(sessionId, header, problem.startsWith("schema version") ? 8 : 2, problem);
         }
         final int templateId = MessageSchema.templateId(buffer, offset);
         if (IngressHelloDecoder.TEMPLATE_ID == templateId)
