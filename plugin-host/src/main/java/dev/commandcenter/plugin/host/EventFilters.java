@@ -34,7 +34,7 @@ public final class EventFilters
     }
 
     /**
-     * Names of every message type of the schema.
+     * Names of the event types of the schema (transport messages are never events, so never subscribed to).
      *
      * @return the names, sorted.
      */
