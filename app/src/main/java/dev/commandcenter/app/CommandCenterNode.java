@@ -21,6 +21,7 @@ import dev.commandcenter.transport.websocket.WebSocketEgress;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import dev.commandcenter.transport.aeron.AeronNode;
+import dev.commandcenter.transport.aeron.ingress.AeronIngress;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
@@ -65,6 +66,7 @@ public final class CommandCenterNode implements AutoCloseable
     private AgentRunner secretsWatcher;
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private AeronNode aeronNode;
+    private AeronIngress aeronIngress;
     private Engine engine;
     private WebServer webServer;
     private WebSocketEgress egress;
@@ -218,6 +220,13 @@ public final class CommandCenterNode implements AutoCloseable
             throw ex;
         }
         pluginManager.attach(engine);
+        if (null != aeronNode && config.aeron.ingress.enabled)
+        {
+            aeronIngress = AeronIngress.launch(new AeronIngress.Context().aeron(aeronNode.aeron())
+                .settings(config.aeron.ingress).publisher(engine.publisher()).counters(engine.counters())
+                .errorHandler(engine.errorHandler()));
+            startLines.add("aeron ingress: " + config.aeron.ingress.channel + " stream " + config.aeron.ingress.streamId);
+        }
 
         if (serve)
         {
@@ -542,6 +551,7 @@ public final class CommandCenterNode implements AutoCloseable
             // Created and never started by a server: free what it holds.
             CloseHelper.quietClose(webBackend.transport());
         }
+        CloseHelper.quietClose(aeronIngress);
         CloseHelper.quietClose(engine);
         CloseHelper.quietClose(pluginManager);
         for (int i = closeables.size() - 1; i >= 0; i--)

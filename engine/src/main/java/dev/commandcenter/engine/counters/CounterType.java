@@ -76,6 +76,21 @@ public enum CounterType
     /** Total time spent ending batches (flushing in sync mode), ns. */
     JOURNAL_FLUSH_NS(24, "journal flush time ns",
         Kind.COUNTER, "commandcenter_journal_flush_seconds_total", null),
+    /** Events other processes published over Aeron ingress that went into the input ring. */
+    INGRESS_EVENTS(26, "aeron ingress events",
+        Kind.COUNTER, "commandcenter_aeron_ingress_events_total", null),
+    /** Aeron ingress messages skipped: not an event of this schema, too new, too long or malformed. */
+    INGRESS_BAD(27, "aeron ingress bad messages",
+        Kind.COUNTER, "commandcenter_aeron_ingress_bad_messages_total", null),
+    /** Aeron ingress polls aborted because the input ring was full: the publisher is back-pressured, nothing dropped. */
+    INGRESS_BACK_PRESSURED(28, "aeron ingress back-pressured",
+        Kind.COUNTER, "commandcenter_aeron_ingress_back_pressured_total", null),
+    /** Aeron ingress clients that said hello and are acknowledged. */
+    INGRESS_CLIENTS(29, "aeron ingress clients",
+        Kind.GAUGE, "commandcenter_aeron_ingress_clients", null),
+    /** Aeron ingress hellos refused because {@code aeron.ingress.maxClients} were connected. */
+    INGRESS_CLIENTS_REFUSED(61, "aeron ingress clients refused",
+        Kind.COUNTER, "commandcenter_aeron_ingress_clients_refused_total", null),
     /** Connected WebSocket clients. */
     WS_CLIENTS(30, "websocket clients",
         Kind.GAUGE, "commandcenter_websocket_clients", null),

@@ -34,7 +34,7 @@ public final class EventFilters
     }
 
     /**
-     * Names of every message type of the schema.
+     * Names of the event types of the schema (transport messages are never events, so never subscribed to).
      *
      * @return the names, sorted.
      */
@@ -43,7 +43,10 @@ public final class EventFilters
         final TreeSet<String> names = new TreeSet<>();
         for (final List<Token> tokens : Holder.IR.messages())
         {
-            names.add(tokens.get(0).name());
+            if (MessageSchema.isEvent(tokens.get(0).id()))
+            {
+                names.add(tokens.get(0).name());
+            }
         }
         return names;
     }
