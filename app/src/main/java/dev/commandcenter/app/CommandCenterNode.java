@@ -11,6 +11,9 @@ import dev.commandcenter.engine.egress.EgressHandler;
 import dev.commandcenter.engine.plugin.Plugin;
 import dev.commandcenter.engine.plugin.PluginHealth;
 import dev.commandcenter.plugin.host.PluginManager;
+import dev.commandcenter.plugin.host.remote.RemotePluginEndpoint;
+import dev.commandcenter.plugin.host.remote.RemotePlugins;
+import dev.commandcenter.transport.aeron.plugins.AeronPluginLinks;
 import dev.commandcenter.plugin.host.PluginsSettings;
 import dev.commandcenter.persistence.ChronicleJournal;
 import dev.commandcenter.persistence.Retention;
@@ -26,6 +29,7 @@ import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
+import org.agrona.concurrent.SystemEpochClock;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -73,6 +77,7 @@ public final class CommandCenterNode implements AutoCloseable
     private final List<Plugin> plugins = new ArrayList<>();
     private WalletSourceHandle wallet;
     private PluginManager pluginManager;
+    private AgentRunner pluginLinks;
     private PluginControlRoute controlRoute;
     private boolean controlFileWritten;
     private WalletNotifyRoute notifyRoute;
@@ -164,7 +169,8 @@ public final class CommandCenterNode implements AutoCloseable
         // wallet.alertOn is the stream bridge's alertOn unless its own section sets one
         final PluginsSettings pluginSettings = config.plugins.withPluginDefault("stream-bridge", "alertOn", config.wallet.alertOn);
         pluginManager = PluginManager.discover(new PluginManager.Context()
-            .dataDir(dataDir).settings(pluginSettings).devMode(ctx.devMode()));
+            .dataDir(dataDir).settings(pluginSettings).devMode(ctx.devMode())
+            .remoteHeartbeatIntervalMs((int)config.aeron.plugins.heartbeatIntervalMs));
         pluginManager.configure(engineCtx);
         plugins.addAll(pluginManager.plugins());
 
@@ -226,6 +232,16 @@ public final class CommandCenterNode implements AutoCloseable
                 .settings(config.aeron.ingress).publisher(engine.publisher()).counters(engine.counters())
                 .errorHandler(engine.errorHandler()));
             startLines.add("aeron ingress: " + config.aeron.ingress.channel + " stream " + config.aeron.ingress.streamId);
+        }
+        if (null != aeronNode && config.aeron.plugins.enabled)
+        {
+            pluginLinks = new AgentRunner(AeronNode.idle(config.aeron.idle), this::onAeronError, null,
+                new AeronPluginLinks(aeronNode.aeron(), config.aeron.plugins.channel, config.aeron.plugins.streamId,
+                pluginManager.openRemotePlugins(), SystemEpochClock.INSTANCE, RemotePlugins.MAX_PENDING_HOSTS_DEFAULT,
+                2 * config.aeron.plugins.heartbeatIntervalMs));
+            AgentRunner.startOnThread(pluginLinks);
+            startLines.add("aeron: plugin hosts on " + config.aeron.plugins.channel + " stream " +
+                config.aeron.plugins.streamId);
         }
 
         if (serve)
@@ -552,6 +568,9 @@ public final class CommandCenterNode implements AutoCloseable
             CloseHelper.quietClose(webBackend.transport());
         }
         CloseHelper.quietClose(aeronIngress);
+        // Remote slots stop waiting for their hosts before the engine drains them.
+        CloseHelper.quietClose(pluginLinks);
+        CloseHelper.quietClose(null == pluginManager ? null : pluginManager.remotePlugins());
         CloseHelper.quietClose(engine);
         CloseHelper.quietClose(pluginManager);
         for (int i = closeables.size() - 1; i >= 0; i--)
@@ -582,7 +601,17 @@ public final class CommandCenterNode implements AutoCloseable
     }
 
     /**
-     * The plugin manager of this node.
+     * Where transports hand connections from plugin hosts (the remote slots' endpoint), made when first asked.
+     *
+     * @return the endpoint.
+     */
+    public RemotePluginEndpoint remotePluginEndpoint()
+    {
+        return pluginManager.openRemotePlugins();
+    }
+
+    /**
+     * The plugin manager.
      *
      * @return the manager.
      */

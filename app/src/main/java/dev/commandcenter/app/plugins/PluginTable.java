@@ -17,7 +17,7 @@ public final class PluginTable
     }
 
     /**
-     * One row per plugin: id, status, version, processed, errors, lag, and the reason.
+     * One row per plugin: id, status, version, where it runs, processed, errors, lag, and the reason.
      *
      * @param views the plugins.
      * @return the table, a header line first.
@@ -25,23 +25,31 @@ public final class PluginTable
     public static String list(final List<PluginView> views)
     {
         int idWidth = 2;
+        int whereWidth = 5;
         for (final PluginView view : views)
         {
             idWidth = Math.max(idWidth, view.id().length());
+            whereWidth = Math.max(whereWidth, where(view).length());
         }
-        final String format = "%-" + idWidth + "s  %-11s  %-10s  %10s  %7s  %7s  %s%n";
+        final String format = "%-" + idWidth + "s  %-12s  %-10s  %-" + whereWidth + "s  %10s  %7s  %7s  %s%n";
         final StringBuilder out = new StringBuilder();
-        out.append(String.format(format, "ID", "STATUS", "VERSION", "PROCESSED", "ERRORS", "LAG", "REASON"));
+        out.append(String.format(format, "ID", "STATUS", "VERSION", "WHERE", "PROCESSED", "ERRORS", "LAG", "REASON"));
         for (final PluginView view : views)
         {
-            out.append(String.format(format, view.id(), view.state(), view.version(), view.processed(), view.errors(),
-                view.lag(), view.reason()));
+            out.append(String.format(format, view.id(), view.state(), view.version(), where(view), view.processed(),
+                view.errors(), view.lag(), view.reason()));
         }
         if (views.isEmpty())
         {
             out.append("(no plugins)").append(System.lineSeparator());
         }
         return out.toString();
+    }
+
+    private static String where(final PluginView view)
+    {
+        // A view from an engine older than the field has none: it runs every plugin in process.
+        return null == view.where() ? "in-process" : view.where();
     }
 
     /**
@@ -58,6 +66,7 @@ public final class PluginTable
         line(out, "version", view.version());
         line(out, "origin", view.origin());
         line(out, "status", view.state() + (view.reason().isEmpty() ? "" : " (" + view.reason() + ")"));
+        line(out, "runs", where(view));
         line(out, "enabled", Boolean.toString(view.enabled()));
         line(out, "back-pressure", view.backPressure() + ", lag limit " + view.lagLimit());
         line(out, "stall timeout", view.stallTimeoutMs() == 0 ? "none" : view.stallTimeoutMs() + " ms");

@@ -94,7 +94,9 @@ class PluginControlTest
                 org.assertj.core.groups.Tuple.tuple("broken.jar", "FAILED"));
         final String table = PluginTable.list(views);
         assertThat(table.lines().toList()).hasSize(4);
-        assertThat(table.lines().toList().get(0)).startsWith("ID").contains("STATUS").contains("REASON");
+        assertThat(table.lines().toList().get(0)).startsWith("ID").contains("STATUS").contains("WHERE")
+            .contains("REASON");
+        assertThat(table.lines().toList().get(2)).contains(" in-process ");
         assertThat(table).contains("'version' (line 2) expected a semantic version such as 1.2.0, got 'one'");
 
         final PluginView tagger = client.info("tagger");
