@@ -4,6 +4,8 @@ import dev.commandcenter.app.secrets.SecretsWatcher;
 import dev.commandcenter.app.secrets.SecretsStore;
 import dev.commandcenter.app.config.AppConfig;
 import dev.commandcenter.app.plugins.PluginControlRoute;
+import dev.commandcenter.app.remote.RemotePluginRoute;
+import dev.commandcenter.plugin.host.remote.RemotePluginEndpoint;
 import dev.commandcenter.engine.Journal;
 import dev.commandcenter.engine.ThreadingMode;
 import dev.commandcenter.engine.core.Engine;
@@ -72,6 +74,7 @@ public final class CommandCenterNode implements AutoCloseable
     private WalletSourceHandle wallet;
     private PluginManager pluginManager;
     private PluginControlRoute controlRoute;
+    private RemotePluginRoute remoteRoute;
     private boolean controlFileWritten;
     private WalletNotifyRoute notifyRoute;
     private WebSocketBackend webBackend;
@@ -267,6 +270,14 @@ public final class CommandCenterNode implements AutoCloseable
                 // A replay runs the same plugins without a control channel: the live node's channel stays its own.
                 controlRoute = new PluginControlRoute(pluginManager);
                 web.apiRoute(PluginControlRoute.PATH, true, controlRoute);
+                final RemotePluginEndpoint remoteEndpoint = remotePluginEndpoint();
+                if (null != remoteEndpoint)
+                {
+                    // Plugin hosts in other processes over WebSocket (docs/plugins.md, "Remote plugin protocol").
+                    remoteRoute = new RemotePluginRoute(remoteEndpoint);
+                    closeables.add(remoteRoute);
+                    web.webSocketRoute(RemotePluginRoute.PATH, remoteRoute, RemotePluginRoute.subprotocols());
+                }
                 if (config.wallet.notify.enabled)
                 {
                     // The daemon's notify callback carries its own secret (wallet.notify.token), not the server's.
@@ -444,6 +455,16 @@ public final class CommandCenterNode implements AutoCloseable
     public AeronNode aeronNode()
     {
         return aeronNode;
+    }
+
+    /**
+     * Where transports hand connections from plugin hosts in other processes.
+     *
+     * @return the endpoint, or null when this node runs no remote plugins.
+     */
+    public RemotePluginEndpoint remotePluginEndpoint()
+    {
+        return null;
     }
 
     private void onAeronError(final Throwable ex)
