@@ -5,6 +5,7 @@ import dev.commandcenter.codecs.sbe.PluginState;
 import java.util.EnumSet;
 
 import static dev.commandcenter.codecs.sbe.PluginState.DEGRADED;
+import static dev.commandcenter.codecs.sbe.PluginState.DISCONNECTED;
 import static dev.commandcenter.codecs.sbe.PluginState.FAILED;
 import static dev.commandcenter.codecs.sbe.PluginState.LOADED;
 import static dev.commandcenter.codecs.sbe.PluginState.QUARANTINED;
@@ -29,7 +30,13 @@ import static dev.commandcenter.codecs.sbe.PluginState.STOPPED;
  *   RECOVER        STALLED                                RUNNING
  *   DEGRADE        RUNNING, DEGRADED                      DEGRADED
  *   CATCH_UP       DEGRADED                               RUNNING
+ *   HOST_STALL     RUNNING, DEGRADED                      STALLED
+ *   DISCONNECT     RUNNING, DEGRADED, STALLED, DISCONNECTED DISCONNECTED
+ *   RECONNECT      STALLED, DISCONNECTED                  RUNNING
  * </pre>
+ * STARTING and STOP are legal from DISCONNECTED too. The last three are fired by the proxy of a plugin hosted out
+ * of process ({@link dev.commandcenter.engine.plugin.HostHealth}): a STALLED or DISCONNECTED set by it is held
+ * until its host is back, so the sampler's {@link #RECOVER} does not undo it.
  * The slot thread (or a detached plugin's thread) fires the lifecycle events, the control thread
  * {@link #LOAD_FAILED} and {@link #STARTING} for a slot that is not running, and the sampler the
  * monitoring events {@link #STALL}, {@link #RECOVER}, {@link #DEGRADE} and {@link #CATCH_UP}.
@@ -39,7 +46,7 @@ public enum HealthTransition
     /** The spec could not be loaded (class, descriptor, version); only for a slot that is not running. */
     LOAD_FAILED(FAILED, EnumSet.of(LOADED, FAILED)),
     /** A new instance is about to start: a swap, reload, enable or disable, or the first start. */
-    STARTING(LOADED, EnumSet.of(LOADED, RUNNING, DEGRADED, STALLED, QUARANTINED, STOPPED, FAILED)),
+    STARTING(LOADED, EnumSet.of(LOADED, RUNNING, DEGRADED, STALLED, QUARANTINED, STOPPED, FAILED, DISCONNECTED)),
     /** The instance's {@code onStart} returned. */
     STARTED(RUNNING, EnumSet.of(LOADED)),
     /** The instance could not be made or its {@code onStart} threw. */
@@ -49,7 +56,7 @@ public enum HealthTransition
     /** Too many failures in {@code onEvent}: the plugin receives nothing more. */
     QUARANTINE(QUARANTINED, EnumSet.of(RUNNING, DEGRADED, STALLED)),
     /** The slot shut down; a quarantined plugin keeps its reason, a failed one stays FAILED. */
-    STOP(STOPPED, EnumSet.of(LOADED, RUNNING, DEGRADED, STALLED, QUARANTINED, STOPPED)),
+    STOP(STOPPED, EnumSet.of(LOADED, RUNNING, DEGRADED, STALLED, QUARANTINED, STOPPED, DISCONNECTED)),
     /** Sampler: events waited and the plugin made no progress for its stall timeout. */
     STALL(STALLED, EnumSet.of(RUNNING, DEGRADED)),
     /** Sampler: a stalled plugin moved again (or nothing waits for it). */
@@ -57,7 +64,13 @@ public enum HealthTransition
     /** Sampler: a blocking plugin is beyond its lag limit or a detached one dropped events. */
     DEGRADE(DEGRADED, EnumSet.of(RUNNING, DEGRADED)),
     /** Sampler: a degraded plugin is back within its limits. */
-    CATCH_UP(RUNNING, EnumSet.of(DEGRADED));
+    CATCH_UP(RUNNING, EnumSet.of(DEGRADED)),
+    /** Remote proxy: the plugin's host has been silent for a heartbeat interval. */
+    HOST_STALL(STALLED, EnumSet.of(RUNNING, DEGRADED)),
+    /** Remote proxy: no host is attached (none yet, or its link closed or went silent). */
+    DISCONNECT(DISCONNECTED, EnumSet.of(RUNNING, DEGRADED, STALLED, DISCONNECTED)),
+    /** Remote proxy: a host is attached and heard from again. */
+    RECONNECT(RUNNING, EnumSet.of(STALLED, DISCONNECTED));
 
     private final PluginState to;
     private final EnumSet<PluginState> from;

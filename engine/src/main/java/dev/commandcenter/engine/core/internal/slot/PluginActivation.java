@@ -8,6 +8,7 @@ import dev.commandcenter.engine.core.PluginSpec;
 import dev.commandcenter.engine.core.internal.EventSlot;
 import dev.commandcenter.engine.core.internal.OutputSlot;
 import dev.commandcenter.engine.plugin.Emitter;
+import dev.commandcenter.engine.plugin.HostHealth;
 import dev.commandcenter.engine.plugin.Plugin;
 import dev.commandcenter.engine.plugin.PluginConfig;
 import dev.commandcenter.engine.plugin.PluginContext;
@@ -34,7 +35,7 @@ import java.util.BitSet;
  * slot thread, or the detached thread); {@link #admits} runs on the slot thread and reads the volatile
  * {@code active} flag the plugin's thread writes; {@link #plugin()} may be read by any thread.
  */
-public final class PluginActivation implements PluginContext, Emitter
+public final class PluginActivation implements PluginContext, Emitter, HostHealth
 {
     private static final long MAX_LATENCY_NS = 60_000_000_000L;
 
@@ -319,6 +320,30 @@ public final class PluginActivation implements PluginContext, Emitter
     public EpochClock epochClock()
     {
         return res.epochClock();
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void hostAttached()
+    {
+        res.health().apply(HealthTransition.RECONNECT, "");
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void hostStalled(final String reason)
+    {
+        res.health().apply(HealthTransition.HOST_STALL, reason);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void hostDisconnected(final String reason)
+    {
+        res.health().apply(HealthTransition.DISCONNECT, reason);
     }
 
     /**

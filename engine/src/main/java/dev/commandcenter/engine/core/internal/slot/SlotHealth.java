@@ -24,6 +24,7 @@ public final class SlotHealth
     private volatile String reason = "";
     private volatile String lastError = "";
     private volatile String version;
+    private boolean heldByHost;
 
     /**
      * Health of a slot that starts LOADED.
@@ -45,7 +46,9 @@ public final class SlotHealth
     /**
      * Fire a transition: when it is legal from the current state, move to its target with a reason. A
      * transition to the state it is already in with the same reason changes nothing. A {@link
-     * HealthTransition#STOP} of a quarantined plugin keeps the quarantine reason.
+     * HealthTransition#STOP} of a quarantined plugin keeps the quarantine reason. A STALLED or DISCONNECTED set by a
+     * remote proxy ({@link HealthTransition#HOST_STALL}, {@link HealthTransition#DISCONNECT}) is not undone by the
+     * sampler's {@link HealthTransition#RECOVER}, only by {@link HealthTransition#RECONNECT} or a new start.
      *
      * @param transition what happened.
      * @param newReason  why, empty when healthy.
@@ -54,9 +57,17 @@ public final class SlotHealth
     public synchronized boolean apply(final HealthTransition transition, final String newReason)
     {
         final PluginState current = state;
-        if (!transition.isLegalFrom(current))
+        if (!transition.isLegalFrom(current) || (heldByHost && transition == HealthTransition.RECOVER))
         {
             return false;
+        }
+        switch (transition)
+        {
+            case HOST_STALL, DISCONNECT -> heldByHost = true;
+            case RECONNECT, STARTING, STOP, QUARANTINE -> heldByHost = false;
+            default ->
+            {
+            }
         }
         final String nextReason = transition == HealthTransition.STOP && current == PluginState.QUARANTINED ?
             reason : newReason;

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import static dev.commandcenter.codecs.sbe.PluginState.DEGRADED;
+import static dev.commandcenter.codecs.sbe.PluginState.DISCONNECTED;
 import static dev.commandcenter.codecs.sbe.PluginState.FAILED;
 import static dev.commandcenter.codecs.sbe.PluginState.LOADED;
 import static dev.commandcenter.codecs.sbe.PluginState.QUARANTINED;
@@ -19,8 +20,11 @@ import static dev.commandcenter.codecs.sbe.PluginState.STOPPED;
 import static dev.commandcenter.engine.core.internal.slot.HealthTransition.CATCH_UP;
 import static dev.commandcenter.engine.core.internal.slot.HealthTransition.DEGRADE;
 import static dev.commandcenter.engine.core.internal.slot.HealthTransition.DISABLED;
+import static dev.commandcenter.engine.core.internal.slot.HealthTransition.DISCONNECT;
+import static dev.commandcenter.engine.core.internal.slot.HealthTransition.HOST_STALL;
 import static dev.commandcenter.engine.core.internal.slot.HealthTransition.LOAD_FAILED;
 import static dev.commandcenter.engine.core.internal.slot.HealthTransition.QUARANTINE;
+import static dev.commandcenter.engine.core.internal.slot.HealthTransition.RECONNECT;
 import static dev.commandcenter.engine.core.internal.slot.HealthTransition.RECOVER;
 import static dev.commandcenter.engine.core.internal.slot.HealthTransition.STALL;
 import static dev.commandcenter.engine.core.internal.slot.HealthTransition.STARTED;
@@ -35,23 +39,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 class HealthTransitionTest
 {
     private static final List<PluginState> STATES = List.of(LOADED, RUNNING, DEGRADED, STALLED, QUARANTINED, STOPPED,
-        FAILED);
+        FAILED, DISCONNECTED);
 
     /** Where each transition leads from each state; a state absent from a row means the transition is illegal. */
     private static final Map<HealthTransition, Map<PluginState, PluginState>> EXPECTED = new EnumMap<>(Map.ofEntries(
         Map.entry(LOAD_FAILED, Map.of(LOADED, FAILED, FAILED, FAILED)),
         Map.entry(STARTING, Map.of(LOADED, LOADED, RUNNING, LOADED, DEGRADED, LOADED, STALLED, LOADED,
-            QUARANTINED, LOADED, STOPPED, LOADED, FAILED, LOADED)),
+            QUARANTINED, LOADED, STOPPED, LOADED, FAILED, LOADED, DISCONNECTED, LOADED)),
         Map.entry(STARTED, Map.of(LOADED, RUNNING)),
         Map.entry(START_FAILED, Map.of(LOADED, FAILED)),
         Map.entry(DISABLED, Map.of(LOADED, STOPPED)),
         Map.entry(QUARANTINE, Map.of(RUNNING, QUARANTINED, DEGRADED, QUARANTINED, STALLED, QUARANTINED)),
         Map.entry(STOP, Map.of(LOADED, STOPPED, RUNNING, STOPPED, DEGRADED, STOPPED, STALLED, STOPPED,
-            QUARANTINED, STOPPED, STOPPED, STOPPED)),
+            QUARANTINED, STOPPED, STOPPED, STOPPED, DISCONNECTED, STOPPED)),
         Map.entry(STALL, Map.of(RUNNING, STALLED, DEGRADED, STALLED)),
         Map.entry(RECOVER, Map.of(STALLED, RUNNING)),
         Map.entry(DEGRADE, Map.of(RUNNING, DEGRADED, DEGRADED, DEGRADED)),
-        Map.entry(CATCH_UP, Map.of(DEGRADED, RUNNING))));
+        Map.entry(CATCH_UP, Map.of(DEGRADED, RUNNING)),
+        Map.entry(HOST_STALL, Map.of(RUNNING, STALLED, DEGRADED, STALLED)),
+        Map.entry(DISCONNECT, Map.of(RUNNING, DISCONNECTED, DEGRADED, DISCONNECTED, STALLED, DISCONNECTED,
+            DISCONNECTED, DISCONNECTED)),
+        Map.entry(RECONNECT, Map.of(STALLED, RUNNING, DISCONNECTED, RUNNING))));
 
     @Test
     void shouldMoveOnlyAlongTheTableAndIgnoreEveryIllegalTransition()
@@ -84,8 +92,8 @@ class HealthTransitionTest
                 }
             }
         }
-        assertThat(legal).isEqualTo(27);
-        assertThat(illegal).isEqualTo(HealthTransition.values().length * STATES.size() - 27);
+        assertThat(legal).isEqualTo(37);
+        assertThat(illegal).isEqualTo(HealthTransition.values().length * STATES.size() - 37);
     }
 
     @Test
@@ -93,10 +101,30 @@ class HealthTransitionTest
     {
         assertThat(HealthTransition.allowedNext(LOADED)).isEqualTo(EnumSet.of(FAILED, LOADED, RUNNING, STOPPED));
         assertThat(HealthTransition.allowedNext(RUNNING))
-            .isEqualTo(EnumSet.of(LOADED, QUARANTINED, STOPPED, STALLED, DEGRADED));
+            .isEqualTo(EnumSet.of(LOADED, QUARANTINED, STOPPED, STALLED, DEGRADED, DISCONNECTED));
         assertThat(HealthTransition.allowedNext(FAILED)).isEqualTo(EnumSet.of(FAILED, LOADED));
         assertThat(HealthTransition.allowedNext(QUARANTINED)).isEqualTo(EnumSet.of(LOADED, STOPPED));
         assertThat(HealthTransition.allowedNext(STOPPED)).isEqualTo(EnumSet.of(LOADED, STOPPED));
+    }
+
+    @Test
+    void shouldHoldAStallOrDisconnectSetForAHostUntilItIsBack()
+    {
+        final SlotFixture fixture = new SlotFixture("p", 3);
+        final SlotHealth health = healthIn(fixture, RUNNING);
+
+        assertThat(health.apply(HOST_STALL, "host silent for 200 ms")).isTrue();
+        assertThat(health.apply(RECOVER, "")).isFalse();
+        assertThat(health.state()).isEqualTo(STALLED);
+        assertThat(health.apply(DISCONNECT, "link closed")).isTrue();
+        assertThat(health.apply(RECOVER, "")).isFalse();
+        assertThat(health.reason()).isEqualTo("link closed");
+
+        assertThat(health.apply(RECONNECT, "")).isTrue();
+        assertThat(health.state()).isEqualTo(RUNNING);
+        assertThat(health.apply(STALL, "no progress")).isTrue();
+        assertThat(health.apply(RECOVER, "")).isTrue();
+        assertThat(health.state()).isEqualTo(RUNNING);
     }
 
     @Test
@@ -152,6 +180,11 @@ class HealthTransitionTest
             }
             case STOPPED -> health.apply(DISABLED, "disabled");
             case FAILED -> health.apply(START_FAILED, "start failed");
+            case DISCONNECTED ->
+            {
+                health.apply(STARTED, "");
+                health.apply(DISCONNECT, "waiting for a plugin host");
+            }
             default -> throw new IllegalArgumentException("no path to " + state);
         }
         assertThat(health.state()).isEqualTo(state);
