@@ -4,6 +4,7 @@ import dev.commandcenter.codecs.MessageSchema;
 import dev.commandcenter.codecs.sbe.MessageHeaderDecoder;
 import dev.commandcenter.codecs.sbe.PluginDoneDecoder;
 import dev.commandcenter.codecs.sbe.PluginEmitDecoder;
+import dev.commandcenter.codecs.sbe.PluginEventDecoder;
 import dev.commandcenter.codecs.sbe.PluginGoodbyeDecoder;
 import dev.commandcenter.codecs.sbe.PluginHeartbeatDecoder;
 import dev.commandcenter.codecs.sbe.PluginHelloDecoder;
@@ -22,7 +23,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the SBE bytes through (binary frames). Whatever the host sends is checked whole before the endpoint sees it: a
  * host-to-engine type (hello, done, emit, heartbeat, goodbye), a complete message, emits that are events. A message
  * that fails is counted and the connection closed with 1007, 1008 or 1009 and a one-line reason; a text frame on
- * the SBE subprotocol, or a binary one on JSON, closes with 1003.
+ * the SBE subprotocol, or a binary one on JSON, closes with 1003; so does (1008) a done for an event this link
+ * never sent. When the endpoint closes the link, its reason picks the status ({@link #closeStatus(String)}).
  * <p>
  * <b>Note:</b> {@link #offer} never blocks (a connection with too much queued answers {@link #BACK_PRESSURED});
  * the listener methods run on the connection's event loop.
@@ -33,6 +35,8 @@ final class WebSocketRemoteLink implements RemoteLink, WebSocketRoute.Listener
     static final int UNSUPPORTED_DATA = 1003;
     /** Close status: a normal close. */
     static final int NORMAL = 1000;
+    /** Close status: the engine is going away. */
+    static final int GOING_AWAY = 1001;
 
     private final WebSocketRoute.Peer peer;
     private final boolean json;
@@ -52,6 +56,7 @@ final class WebSocketRemoteLink implements RemoteLink, WebSocketRoute.Listener
     private final String description;
     private volatile RemoteLinkHandler handler;
     private volatile boolean helloSeen;
+    private volatile long lastEventSent = -1;
 
     /**
      * @param peer  the connection.
@@ -86,10 +91,21 @@ final class WebSocketRemoteLink implements RemoteLink, WebSocketRoute.Listener
         {
             return CLOSED;
         }
+        final boolean event = length >= MessageHeaderDecoder.ENCODED_LENGTH + PluginEventDecoder.BLOCK_LENGTH &&
+            PluginEventDecoder.TEMPLATE_ID == MessageSchema.templateId(buffer, offset);
         final boolean sent = json ? peer.sendText(outbound.toJson(buffer, offset, length)) :
             peer.sendBinary(buffer, offset, length);
         if (sent)
         {
+            if (event)
+            {
+                final long sequence = buffer.getLong(offset + MessageHeaderDecoder.ENCODED_LENGTH +
+                    PluginEventDecoder.sequenceEncodingOffset(), PluginEventDecoder.BYTE_ORDER);
+                if (sequence > lastEventSent)
+                {
+                    lastEventSent = sequence;
+                }
+            }
             return SENT;
         }
         return peer.isClosed() ? CLOSED : BACK_PRESSURED;
@@ -98,7 +114,35 @@ final class WebSocketRemoteLink implements RemoteLink, WebSocketRoute.Listener
     /** {@inheritDoc} */
     public void close(final String reason)
     {
-        peer.close(NORMAL, reason);
+        peer.close(closeStatus(reason), reason);
+    }
+
+    /**
+     * The WebSocket close status that tells a host why the engine closes its link, from the endpoint's reason:
+     * 1008 for a refused hello or a malformed message, 1009 for one too big, 1001 when the engine stops, else 1000.
+     *
+     * @param reason the endpoint's reason.
+     * @return the close status.
+     */
+    static int closeStatus(final String reason)
+    {
+        if (null == reason)
+        {
+            return NORMAL;
+        }
+        if (reason.startsWith("refused") || reason.startsWith("malformed") || reason.startsWith("no PluginHello"))
+        {
+            return RemoteJson.POLICY_VIOLATION;
+        }
+        if (reason.contains("exceeds the engine's limit") || reason.startsWith("host sent more than"))
+        {
+            return RemoteJson.MESSAGE_TOO_BIG;
+        }
+        if (reason.contains("shutting down"))
+        {
+            return GOING_AWAY;
+        }
+        return NORMAL;
     }
 
     /** {@inheritDoc} */
@@ -196,6 +240,18 @@ final class WebSocketRemoteLink implements RemoteLink, WebSocketRoute.Listener
         {
             refuse(RemoteJson.POLICY_VIOLATION, "expected hello first, got " + RemotePluginRoute.typeName(templateId));
             return;
+        }
+        else if (PluginDoneDecoder.TEMPLATE_ID == templateId)
+        {
+            final long sequence = buffer.getLong(offset + MessageHeaderDecoder.ENCODED_LENGTH +
+                PluginDoneDecoder.sequenceEncodingOffset(), PluginDoneDecoder.BYTE_ORDER);
+            final long lastSent = lastEventSent;
+            if (sequence > lastSent)
+            {
+                refuse(RemoteJson.POLICY_VIOLATION, "done for event " + sequence + ", never sent: " +
+                    (lastSent < 0 ? "no event sent yet" : "the last sent is " + lastSent));
+                return;
+            }
         }
         final RemoteLinkHandler handler = this.handler;
         if (null != handler)

@@ -190,6 +190,9 @@ class RemotePluginRouteTest
         assertThat(link.offer(buffer, 0, heartbeat)).isEqualTo(RemoteLink.SENT);
         assertThat(host.nextBinary()).isEqualTo(Arrays.copyOf(buffer.byteArray(), heartbeat));
 
+        assertThat(offer(link, "{\"type\":\"event\",\"seq\":3,\"timestampNs\":5,\"source\":6,\"event\":" +
+            "{\"type\":\"ChatMessage\"}}")).isEqualTo(RemoteLink.SENT);
+        assertThat(MessageSchema.templateId(new UnsafeBuffer(host.nextBinary()), 0)).isEqualTo(32);
         final int done = new RemoteJson().toSbe("{\"type\":\"done\",\"seq\":3,\"emits\":[" + ALERT + "]}", buffer, 0);
         host.sendBinary(Arrays.copyOf(buffer.byteArray(), done));
         assertThat(MAPPER.readTree(nextReceived()).get("emits").get(0).get("amountSats").asLong()).isEqualTo(120000);
@@ -228,6 +231,13 @@ class RemotePluginRouteTest
         assertThat(afterHello.awaitClose()).isEqualTo(new HostClient.Close(1008,
             "unexpected PluginWelcome from a host: expected hello, done, emit, heartbeat or goodbye"));
 
+        final HostClient neverSent = json();
+        neverSent.send(HELLO);
+        assertThat(nextReceived()).contains("\"hello\"");
+        neverSent.send("{\"type\":\"done\",\"seq\":5}");
+        assertThat(neverSent.awaitClose()).isEqualTo(new HostClient.Close(1008,
+            "done for event 5, never sent: no event sent yet"));
+
         final HostClient binary = json();
         binary.sendBinary(new byte[]{ 1, 2, 3 });
         assertThat(binary.awaitClose().code()).isEqualTo(1003);
@@ -236,9 +246,9 @@ class RemotePluginRouteTest
         tooBig.send("{\"type\":\"hello\",\"plugin\":\"" + "x".repeat(70_000) + "\",\"protocol\":1}");
         assertThat(tooBig.awaitClose().code()).isEqualTo(1009);
 
-        await().atMost(Duration.ofSeconds(15)).until(() -> closes.size() == 7);
+        await().atMost(Duration.ofSeconds(15)).until(() -> closes.size() == 8);
         assertThat(received).isEmpty();
-        assertThat(route.refusedCount()).isEqualTo(6);
+        assertThat(route.refusedCount()).isEqualTo(7);
     }
 
     @Test
@@ -256,6 +266,18 @@ class RemotePluginRouteTest
             "forbidden: this endpoint needs the admin token, got the overlay token (commandcenter token show --scope admin)"));
         assertThat(feedProtocol.awaitClose().code()).isEqualTo(1002);
         assertThat(links).isEmpty();
+    }
+
+    @Test
+    void shouldTellTheHostWhyTheEndpointClosesItsLinkByTheCloseStatus()
+    {
+        assertThat(WebSocketRemoteLink.closeStatus("refused: no remote slot for plugin 'x'")).isEqualTo(1008);
+        assertThat(WebSocketRemoteLink.closeStatus("malformed message from the host: cut short")).isEqualTo(1008);
+        assertThat(WebSocketRemoteLink.closeStatus("no PluginHello within 2000 ms of connecting")).isEqualTo(1008);
+        assertThat(WebSocketRemoteLink.closeStatus("message of 9999999 bytes from the host exceeds the engine's limit"))
+            .isEqualTo(1009);
+        assertThat(WebSocketRemoteLink.closeStatus("engine shutting down")).isEqualTo(1001);
+        assertThat(WebSocketRemoteLink.closeStatus("host said goodbye: bye")).isEqualTo(1000);
     }
 
     @Test
