@@ -37,7 +37,8 @@ public final class DescriptorParser
      *
      * @param source      names the file in messages, such as {@code plugin.yaml in plugins/tips.jar}.
      * @param text        the YAML text.
-     * @param requireMain true for plugin jars and folders, which must name their main class.
+     * @param requireMain true for plugin jars and folders, which must name their main class (unless they say
+     *                    {@code hosting: process}).
      * @return the descriptor.
      * @throws DescriptorException naming the key that is wrong, its line and what was expected.
      */
@@ -57,7 +58,7 @@ public final class DescriptorParser
             throw new DescriptorException(source, "", "expected a mapping of descriptor fields (id, name, version, " +
                 "engine, subscribes, ...)");
         }
-        if (requireMain && null == descriptor.main())
+        if (requireMain && null == descriptor.main() && !descriptor.isRemote())
         {
             throw new DescriptorException(source, "main", "missing: expected the class implementing " +
                 "dev.commandcenter.engine.plugin.Plugin, such as com.example.TipAlertsPlugin");

@@ -39,6 +39,8 @@ import java.util.regex.Pattern;
  * @param backPressure   declared policy when it falls behind ({@code block} or {@code detach}), null for the default.
  * @param lagLimit       declared lag limit, null for the default.
  * @param stallTimeoutMs declared stall timeout, null for the default.
+ * @param hosting        {@value #IN_PROCESS} (the default) or {@value #PROCESS}: run by a plugin host out of process,
+ *                       the engine reading only this descriptor (then {@code main} is not needed).
  */
 public record PluginDescriptor(
     @JacksonInject(value = DescriptorParser.SOURCE, useInput = OptBoolean.FALSE) String source,
@@ -53,8 +55,14 @@ public record PluginDescriptor(
     Permissions permissions,
     @JsonDeserialize(using = PluginBackPressureDeserializer.class) BackPressure backPressure,
     Integer lagLimit,
-    Long stallTimeoutMs)
+    Long stallTimeoutMs,
+    String hosting)
 {
+    /** {@code hosting} value: the engine loads and runs the plugin's code. */
+    public static final String IN_PROCESS = "in-process";
+    /** {@code hosting} value: a plugin host out of process runs it in a remote slot. */
+    public static final String PROCESS = "process";
+
     /** Ids a plugin cannot have: they are settings of the {@code plugins} configuration section. */
     public static final Set<String> RESERVED_IDS = Set.of("dir", "defaults", "watchDebounceMs");
 
@@ -124,6 +132,8 @@ public record PluginDescriptor(
         }
         subscribes = List.copyOf(subscribes);
         permissions = null == permissions ? Permissions.NONE : permissions;
+        hosting = null == hosting ? IN_PROCESS : hosting;
+        requireHosting("hosting", hosting);
         if (null != lagLimit && lagLimit < 1)
         {
             throw new InvalidValueException("lagLimit", "expected a whole number of 1 or more, got '" + lagLimit + "'");
@@ -133,6 +143,34 @@ public record PluginDescriptor(
             throw new InvalidValueException("stallTimeoutMs", "expected a whole number of 0 or more, got '" +
                 stallTimeoutMs + "'");
         }
+    }
+
+    /**
+     * Whether the plugin runs out of process, by the descriptor alone.
+     *
+     * @return true for {@code hosting: process}.
+     */
+    public boolean isRemote()
+    {
+        return PROCESS.equals(hosting);
+    }
+
+    /**
+     * Check a {@code hosting} value.
+     *
+     * @param key   for the message.
+     * @param value to check, not null.
+     * @return the value.
+     * @throws InvalidValueException naming the key and what was expected.
+     */
+    public static String requireHosting(final String key, final String value)
+    {
+        if (!IN_PROCESS.equals(value) && !PROCESS.equals(value))
+        {
+            throw new InvalidValueException(key, "expected '" + IN_PROCESS + "' or '" + PROCESS + "', got '" +
+                value + "'");
+        }
+        return value;
     }
 
     /**

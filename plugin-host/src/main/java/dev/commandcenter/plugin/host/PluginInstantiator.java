@@ -2,6 +2,7 @@ package dev.commandcenter.plugin.host;
 
 import dev.commandcenter.engine.core.PluginSpec;
 import dev.commandcenter.engine.plugin.Plugin;
+import dev.commandcenter.plugin.host.remote.RemotePlugins;
 import org.agrona.CloseHelper;
 
 import java.io.IOException;
@@ -36,12 +37,18 @@ final class PluginInstantiator
     private final JarStaging staging;
     private final PluginSpecs specs;
     private final ClassLoader builtInClassLoader;
+    private final Supplier<RemotePlugins> remotePlugins;
 
-    PluginInstantiator(final JarStaging staging, final PluginSpecs specs, final ClassLoader builtInClassLoader)
+    PluginInstantiator(
+        final JarStaging staging,
+        final PluginSpecs specs,
+        final ClassLoader builtInClassLoader,
+        final Supplier<RemotePlugins> remotePlugins)
     {
         this.staging = staging;
         this.specs = specs;
         this.builtInClassLoader = builtInClassLoader;
+        this.remotePlugins = remotePlugins;
     }
 
     PluginSlot builtIn(final Supplier<? extends Plugin> factory, final int index)
@@ -84,7 +91,22 @@ final class PluginInstantiator
         {
             final List<URL> urls = new ArrayList<>();
             final String yaml = Files.isDirectory(source) ? readFolder(source, urls) : readJar(source, urls);
-            descriptor = DescriptorParser.parse(label, yaml, true);
+            descriptor = DescriptorParser.parse(label, yaml, false);
+            if (specs.isRemote(descriptor))
+            {
+                // Out of process: the engine reads the descriptor and never loads the plugin's code.
+                final PluginSlot slot = new PluginSlot(descriptor.id(), source, descriptor, null);
+                final PluginSpec spec = specs.spec(descriptor.id(), descriptor, null, null, source.toString());
+                spec.instance(remotePlugins.get().newSlot(descriptor.id(), spec.version(), spec.config().asMap(),
+                    spec.lagLimit()));
+                slot.spec = spec;
+                return slot;
+            }
+            if (null == descriptor.main())
+            {
+                throw new DescriptorException(label, "main", "missing: expected the class implementing " +
+                    "dev.commandcenter.engine.plugin.Plugin, such as com.example.TipAlertsPlugin (or hosting: process)");
+            }
             loader = new PluginClassLoader(descriptor.id(), urls.toArray(new URL[0]), Plugin.class.getClassLoader(),
                 descriptor.permissions().network(), descriptor.permissions().files());
             final Supplier<Plugin> factory = factory(label, descriptor.main(), loader);

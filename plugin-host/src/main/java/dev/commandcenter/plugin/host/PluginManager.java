@@ -4,6 +4,7 @@ import dev.commandcenter.engine.BackPressure;
 import dev.commandcenter.engine.core.Engine;
 import dev.commandcenter.engine.core.PluginSpec;
 import dev.commandcenter.engine.plugin.Plugin;
+import dev.commandcenter.plugin.host.remote.RemotePlugins;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.EpochClock;
@@ -64,6 +65,7 @@ public final class PluginManager implements PluginOperations, AutoCloseable
     private AgentRunner watcherRunner;
     private boolean closed;
     private final FilePluginStorage.Shared storage;
+    private volatile RemotePlugins remotePlugins;
 
     private PluginManager(final Context ctx)
     {
@@ -74,7 +76,7 @@ public final class PluginManager implements PluginOperations, AutoCloseable
             ctx.builtInClassLoader);
         this.instantiator = new PluginInstantiator(new JarStaging(ctx.cacheDir), new PluginSpecs(ctx.settings,
             BackPressure.BLOCK, PluginSpec.LAG_LIMIT_DEFAULT, PluginSpec.STALL_TIMEOUT_MS_DEFAULT, 0, storage),
-            ctx.builtInClassLoader);
+            ctx.builtInClassLoader, this::remotePluginsOrNew);
         this.reloads = new PluginReloads(slots, retired, instantiator, sources);
     }
 
@@ -129,6 +131,11 @@ public final class PluginManager implements PluginOperations, AutoCloseable
         }
         unreported.forEach(engine.errorHandler()::onError);
         unreported.clear();
+        final RemotePlugins remote = remotePlugins;
+        if (null != remote)
+        {
+            remote.start(engine.errorHandler());
+        }
         if (ctx.devMode)
         {
             final PluginWatcher watcher = new PluginWatcher(ctx.pluginsDir, ctx.watchDebounceMs, ctx.epochClock,
@@ -189,7 +196,7 @@ public final class PluginManager implements PluginOperations, AutoCloseable
         final List<PluginView> views = new ArrayList<>();
         for (final PluginSlot slot : slots.values())
         {
-            views.add(PluginViews.view(slot, engine));
+            views.add(PluginViews.view(slot, engine, where(slot.key)));
         }
         return views;
     }
@@ -197,7 +204,7 @@ public final class PluginManager implements PluginOperations, AutoCloseable
     /** {@inheritDoc} */
     public synchronized PluginView info(final String id)
     {
-        return PluginViews.view(require(id), engine);
+        return PluginViews.view(require(id), engine, where(id));
     }
 
     /** {@inheritDoc} */
@@ -212,7 +219,7 @@ public final class PluginManager implements PluginOperations, AutoCloseable
         }
         PluginDependencies.checkEnable(slot, running);
         running.enablePlugin(id);
-        return PluginViews.view(slot, running);
+        return PluginViews.view(slot, running, where(slot.key));
     }
 
     /** {@inheritDoc} */
@@ -222,7 +229,7 @@ public final class PluginManager implements PluginOperations, AutoCloseable
         final Engine running = requireEngine();
         PluginDependencies.checkDisable(slot, slots, running);
         running.disablePlugin(id);
-        return PluginViews.view(slot, running);
+        return PluginViews.view(slot, running, where(slot.key));
     }
 
     /**
@@ -243,16 +250,52 @@ public final class PluginManager implements PluginOperations, AutoCloseable
         if (null == slot.source)
         {
             running.reloadPlugin(slot.spec);
-            return PluginViews.view(slot, running);
+            return PluginViews.view(slot, running, where(slot.key));
         }
         try
         {
-            return PluginViews.view(reloads.reload(slot, running), running);
+            return PluginViews.view(reloads.reload(slot, running), running, where(slot.key));
         }
         finally
         {
             publish();
         }
+    }
+
+    /**
+     * The endpoint of the remote slots (plugins whose descriptor or section says {@code hosting: process}), for the
+     * transports that hand it their plugin hosts' connections.
+     *
+     * @return the endpoint, or null when no plugin is hosted out of process.
+     */
+    public RemotePlugins remotePlugins()
+    {
+        return remotePlugins;
+    }
+
+    /**
+     * Where a plugin runs, for {@code plugins list}.
+     *
+     * @param id plugin id.
+     * @return {@code in-process}, or for a remote slot its host (or {@code process (no host attached)}).
+     */
+    public String where(final String id)
+    {
+        final RemotePlugins remote = remotePlugins;
+        final String where = null == remote ? null : remote.where(id);
+        return null == where ? "in-process" : where;
+    }
+
+    private synchronized RemotePlugins remotePluginsOrNew()
+    {
+        RemotePlugins remote = remotePlugins;
+        if (null == remote)
+        {
+            remote = new RemotePlugins(ctx.remoteHeartbeatIntervalMs, RemotePlugins.MAX_PENDING_HOSTS_DEFAULT,
+                ctx.epochClock);
+            remotePlugins = remote;
+        }
+        return remote;
     }
 
     /**
@@ -271,6 +314,7 @@ public final class PluginManager implements PluginOperations, AutoCloseable
             runner = watcherRunner;
         }
         CloseHelper.quietClose(runner);
+        CloseHelper.quietClose(remotePlugins);
         synchronized (this)
         {
             for (final PluginSlot slot : slots.values())
@@ -388,6 +432,7 @@ public final class PluginManager implements PluginOperations, AutoCloseable
         private boolean devMode;
         private long watchDebounceMs = WATCH_DEBOUNCE_MS_DEFAULT;
         private EpochClock epochClock = SystemEpochClock.INSTANCE;
+        private int remoteHeartbeatIntervalMs = RemotePlugins.HEARTBEAT_INTERVAL_MS_DEFAULT;
 
         /**
          * Validate and fill in the defaults.
@@ -587,6 +632,22 @@ public final class PluginManager implements PluginOperations, AutoCloseable
         public Context epochClock(final EpochClock clock)
         {
             this.epochClock = clock;
+            return this;
+        }
+
+        /**
+         * Heartbeat interval of the remote slots, both ways ({@code aeron.plugins.heartbeatIntervalMs}).
+         *
+         * @param intervalMs 1 or more.
+         * @return this.
+         */
+        public Context remoteHeartbeatIntervalMs(final int intervalMs)
+        {
+            if (intervalMs < 1)
+            {
+                throw new IllegalArgumentException("heartbeatIntervalMs: expected 1 or more, got " + intervalMs);
+            }
+            this.remoteHeartbeatIntervalMs = intervalMs;
             return this;
         }
     }

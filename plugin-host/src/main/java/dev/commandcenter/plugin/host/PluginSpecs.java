@@ -56,6 +56,12 @@ final class PluginSpecs
         }
     }
 
+    boolean isRemote(final PluginDescriptor descriptor)
+    {
+        final String hosting = settings.section(descriptor.id()).hosting();
+        return null == hosting ? descriptor.isRemote() : PluginDescriptor.PROCESS.equals(hosting);
+    }
+
     PluginSpec spec(
         final String id,
         final PluginDescriptor descriptor,

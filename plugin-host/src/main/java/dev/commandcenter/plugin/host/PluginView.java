@@ -34,6 +34,8 @@ import java.util.Map;
  * @param outputs        outputs its messages may go to ({@code *} for any).
  * @param network        whether it may reach the network.
  * @param files          whether it may use files, processes and native code (built-in plugins always may).
+ * @param where          where it runs: {@code in-process}, or its plugin host (such as {@code aeron session 12
+ *                       (java pid 4242 on studio)}), or {@code process (no host attached)}.
  */
 public record PluginView(
     String id,
@@ -60,6 +62,7 @@ public record PluginView(
     List<String> emits,
     List<String> outputs,
     boolean network,
-    boolean files)
+    boolean files,
+    String where)
 {
 }

@@ -21,7 +21,7 @@ final class PluginViews
     {
     }
 
-    static PluginView view(final PluginSlot slot, final Engine engine)
+    static PluginView view(final PluginSlot slot, final Engine engine, final String where)
     {
         final PluginSpec spec = slot.spec;
         final PluginHealth health = null == engine ? null : engine.pluginHealth(slot.key);
@@ -61,6 +61,7 @@ final class PluginViews
             null == health ? 0 : health.emitted(), null == health ? 0 : health.refused(),
             null == health ? 0 : health.dropped(), null == health ? 0 : health.lag(),
             null == health ? 0 : health.p50Ns(), null == health ? 0 : health.p99Ns(),
-            null == health ? "" : health.lastError(), requires, subscribes, emits, outputs, network, files);
+            null == health ? "" : health.lastError(), requires, subscribes, emits, outputs, network, files,
+            where);
     }
 }

@@ -106,7 +106,7 @@ public record PluginsSettings(
         config.put(key, value);
         final Map<String, Section> sections = new LinkedHashMap<>(plugins);
         sections.put(id, new Section(section.enabled(), section.backPressure(), section.lagLimit(), section.stallTimeoutMs(),
-            section.quarantineAfterFailures(), config));
+            section.quarantineAfterFailures(), section.hosting(), config));
         return new PluginsSettings(dir, watchDebounceMs, defaults, storage, sections);
     }
 
@@ -179,6 +179,8 @@ public record PluginsSettings(
      * @param lagLimit                events it may fall behind, 1 or more.
      * @param stallTimeoutMs          time without progress before it is STALLED, 0 for never.
      * @param quarantineAfterFailures failures after which it is quarantined, 1 or more.
+     * @param hosting                 {@code in-process} or {@code process}, over the descriptor's; null for the
+     *                                descriptor's.
      * @param config                  every other key, for the plugin.
      */
     public record Section(
@@ -187,10 +189,11 @@ public record PluginsSettings(
         Integer lagLimit,
         Long stallTimeoutMs,
         Integer quarantineAfterFailures,
+        String hosting,
         @JsonAnySetter Map<String, Object> config)
     {
         /** An empty section. */
-        public static final Section NONE = new Section(null, null, null, null, null, null);
+        public static final Section NONE = new Section(null, null, null, null, null, null, null);
 
         /**
          * Validate and fill in the defaults.
@@ -200,6 +203,10 @@ public record PluginsSettings(
             atLeast("lagLimit", lagLimit, 1);
             atLeast("stallTimeoutMs", stallTimeoutMs, 0);
             atLeast("quarantineAfterFailures", quarantineAfterFailures, 1);
+            if (null != hosting)
+            {
+                PluginDescriptor.requireHosting("hosting", hosting);
+            }
             config = null == config ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(config));
         }
 

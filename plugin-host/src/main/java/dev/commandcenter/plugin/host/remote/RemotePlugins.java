@@ -5,7 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.commandcenter.codecs.sbe.MessageHeaderEncoder;
 import dev.commandcenter.codecs.sbe.PluginHeartbeatEncoder;
 import dev.commandcenter.engine.plugin.HostHealth;
+import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -64,6 +68,7 @@ public final class RemotePlugins implements RemotePluginEndpoint, Agent, AutoClo
     private final List<HostSession> pendingScratch = new ArrayList<>();
     private long nextCheckMs;
     private long nextHeartbeatMs;
+    private AgentRunner timer;
 
     /**
      * An endpoint without slots yet.
@@ -94,12 +99,17 @@ public final class RemotePlugins implements RemotePluginEndpoint, Agent, AutoClo
      * @param version  plugin version, from its descriptor.
      * @param config   the plugin's configuration section, sent to hosts in the welcome.
      * @param lagLimit the slot's lag limit, the retained window's capacity (rounded up to a power of two).
-     * @return the proxy.
-     * @throws IllegalArgumentException when the id already has a remote slot.
+     * @return the proxy; the one already made for the id when it has one (a reload keeps the slot's window and
+     *         host).
      */
     public RemotePluginProxy newSlot(final String id, final String version, final Map<String, ?> config,
         final int lagLimit)
     {
+        final RemotePluginProxy existing = slots.get(id);
+        if (null != existing)
+        {
+            return existing;
+        }
         final String configJson;
         try
         {
@@ -113,11 +123,8 @@ public final class RemotePlugins implements RemotePluginEndpoint, Agent, AutoClo
         final RemotePluginProxy proxy = new RemotePluginProxy(id, version, configJson, lagLimit,
             new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1)),
             this);
-        if (null != slots.putIfAbsent(id, proxy))
-        {
-            throw new IllegalArgumentException("plugins." + id + ": already has a remote slot");
-        }
-        return proxy;
+        final RemotePluginProxy raced = slots.putIfAbsent(id, proxy);
+        return null == raced ? proxy : raced;
     }
 
     /**
@@ -235,10 +242,33 @@ public final class RemotePlugins implements RemotePluginEndpoint, Agent, AutoClo
     }
 
     /**
-     * Stop every remote slot's waiting and close every host's link.
+     * Run the duty cycle on a thread of its own, sleeping between checks (a twentieth of the heartbeat interval),
+     * unless it already runs.
+     *
+     * @param errorHandler where errors of the duty cycle go.
+     */
+    public synchronized void start(final ErrorHandler errorHandler)
+    {
+        if (null == timer)
+        {
+            timer = new AgentRunner(new SleepingMillisIdleStrategy(Math.max(1, heartbeatIntervalMs / CHECKS_PER_INTERVAL)),
+                errorHandler, null, this);
+            AgentRunner.startOnThread(timer);
+        }
+    }
+
+    /**
+     * Stop every remote slot's waiting, close every host's link and stop the duty cycle's thread.
      */
     public void close()
     {
+        final AgentRunner runner;
+        synchronized (this)
+        {
+            runner = timer;
+            timer = null;
+        }
+        CloseHelper.quietClose(runner);
         for (final RemotePluginProxy proxy : slots.values())
         {
             proxy.close();
