@@ -464,7 +464,7 @@ public final class CommandCenterNode implements AutoCloseable
      */
     public RemotePluginEndpoint remotePluginEndpoint()
     {
-        return null;
+        return null == pluginManager ? null : pluginManager.remotePlugins();
     }
 
     private void onAeronError(final Throwable ex)
