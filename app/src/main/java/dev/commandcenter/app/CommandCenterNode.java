@@ -13,6 +13,9 @@ import dev.commandcenter.engine.egress.EgressHandler;
 import dev.commandcenter.engine.plugin.Plugin;
 import dev.commandcenter.engine.plugin.PluginHealth;
 import dev.commandcenter.plugin.host.PluginManager;
+import dev.commandcenter.plugin.host.remote.RemotePluginEndpoint;
+import dev.commandcenter.plugin.host.remote.RemotePlugins;
+import dev.commandcenter.transport.aeron.plugins.AeronPluginLinks;
 import dev.commandcenter.plugin.host.PluginsSettings;
 import dev.commandcenter.persistence.ChronicleJournal;
 import dev.commandcenter.persistence.Retention;
@@ -27,6 +30,7 @@ import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
+import org.agrona.concurrent.SystemEpochClock;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -73,6 +77,7 @@ public final class CommandCenterNode implements AutoCloseable
     private final List<Plugin> plugins = new ArrayList<>();
     private WalletSourceHandle wallet;
     private PluginManager pluginManager;
+    private AgentRunner pluginLinks;
     private PluginControlRoute controlRoute;
     private RemotePluginRoute remoteRoute;
     private boolean controlFileWritten;
@@ -165,7 +170,8 @@ public final class CommandCenterNode implements AutoCloseable
         // wallet.alertOn is the stream bridge's alertOn unless its own section sets one
         final PluginsSettings pluginSettings = config.plugins.withPluginDefault("stream-bridge", "alertOn", config.wallet.alertOn);
         pluginManager = PluginManager.discover(new PluginManager.Context()
-            .dataDir(dataDir).settings(pluginSettings).devMode(ctx.devMode()));
+            .dataDir(dataDir).settings(pluginSettings).devMode(ctx.devMode())
+            .remoteHeartbeatIntervalMs((int)config.aeron.plugins.heartbeatIntervalMs));
         pluginManager.configure(engineCtx);
         plugins.addAll(pluginManager.plugins());
 
@@ -221,6 +227,16 @@ public final class CommandCenterNode implements AutoCloseable
             throw ex;
         }
         pluginManager.attach(engine);
+        if (null != aeronNode && config.aeron.plugins.enabled)
+        {
+            pluginLinks = new AgentRunner(AeronNode.idle(config.aeron.idle), this::onAeronError, null,
+                new AeronPluginLinks(aeronNode.aeron(), config.aeron.plugins.channel, config.aeron.plugins.streamId,
+                pluginManager.openRemotePlugins(), SystemEpochClock.INSTANCE, RemotePlugins.MAX_PENDING_HOSTS_DEFAULT,
+                2 * config.aeron.plugins.heartbeatIntervalMs));
+            AgentRunner.startOnThread(pluginLinks);
+            startLines.add("aeron: plugin hosts on " + config.aeron.plugins.channel + " stream " +
+                config.aeron.plugins.streamId);
+        }
 
         if (serve)
         {
@@ -563,6 +579,9 @@ public final class CommandCenterNode implements AutoCloseable
             // Created and never started by a server: free what it holds.
             CloseHelper.quietClose(webBackend.transport());
         }
+        // Remote slots stop waiting for their hosts before the engine drains them.
+        CloseHelper.quietClose(pluginLinks);
+        CloseHelper.quietClose(null == pluginManager ? null : pluginManager.remotePlugins());
         CloseHelper.quietClose(engine);
         CloseHelper.quietClose(pluginManager);
         for (int i = closeables.size() - 1; i >= 0; i--)
@@ -593,7 +612,17 @@ public final class CommandCenterNode implements AutoCloseable
     }
 
     /**
-     * The plugin manager of this node.
+     * Where transports hand connections from plugin hosts (the remote slots' endpoint), made when first asked.
+     *
+     * @return the endpoint.
+     */
+    public RemotePluginEndpoint remotePluginEndpoint()
+    {
+        return pluginManager.openRemotePlugins();
+    }
+
+    /**
+     * The plugin manager.
      *
      * @return the manager.
      */

@@ -9,6 +9,7 @@ import dev.commandcenter.app.cli.RunCommand;
 import dev.commandcenter.app.cli.StatCommand;
 import dev.commandcenter.app.cli.TelemetryCommand;
 import dev.commandcenter.app.cli.TokenCommand;
+import dev.commandcenter.app.cli.PluginHostCommand;
 import dev.commandcenter.app.cli.PluginsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,7 +31,7 @@ import java.nio.charset.StandardCharsets;
     description = "Low-latency event engine for live-stream creators: wallet payments become overlay alerts.",
     subcommands = {
         DemoCommand.class, RunCommand.class, StatCommand.class, JournalCommand.class, ReplayCommand.class,
-        TelemetryCommand.class, PluginsCommand.class, BenchCommand.class, TokenCommand.class,
+        TelemetryCommand.class, PluginsCommand.class, PluginHostCommand.class, BenchCommand.class, TokenCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class CommandCenter implements Runnable

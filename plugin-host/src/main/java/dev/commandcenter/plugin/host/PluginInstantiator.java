@@ -92,7 +92,7 @@ final class PluginInstantiator
             final List<URL> urls = new ArrayList<>();
             final String yaml = Files.isDirectory(source) ? readFolder(source, urls) : readJar(source, urls);
             descriptor = DescriptorParser.parse(label, yaml, false);
-            if (specs.isRemote(descriptor))
+            if (null != remotePlugins && specs.isRemote(descriptor))
             {
                 // Out of process: the engine reads the descriptor and never loads the plugin's code.
                 final PluginSlot slot = new PluginSlot(descriptor.id(), source, descriptor, null);

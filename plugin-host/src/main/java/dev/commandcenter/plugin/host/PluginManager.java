@@ -286,6 +286,22 @@ public final class PluginManager implements PluginOperations, AutoCloseable
         return null == where ? "in-process" : where;
     }
 
+    /**
+     * The endpoint of the remote slots, made now when no plugin is hosted out of process (so a transport that
+     * accepts plugin hosts can refuse them with a reason); its duty cycle runs once the engine is attached.
+     *
+     * @return the endpoint.
+     */
+    public synchronized RemotePlugins openRemotePlugins()
+    {
+        final RemotePlugins remote = remotePluginsOrNew();
+        if (null != engine)
+        {
+            remote.start(engine.errorHandler());
+        }
+        return remote;
+    }
+
     private synchronized RemotePlugins remotePluginsOrNew()
     {
         RemotePlugins remote = remotePlugins;
