@@ -5,7 +5,6 @@ import dev.commandcenter.app.secrets.SecretsStore;
 import dev.commandcenter.app.config.AppConfig;
 import dev.commandcenter.app.plugins.PluginControlRoute;
 import dev.commandcenter.app.remote.RemotePluginRoute;
-import dev.commandcenter.plugin.host.remote.RemotePluginEndpoint;
 import dev.commandcenter.engine.Journal;
 import dev.commandcenter.engine.ThreadingMode;
 import dev.commandcenter.engine.core.Engine;
@@ -286,14 +285,12 @@ public final class CommandCenterNode implements AutoCloseable
                 // A replay runs the same plugins without a control channel: the live node's channel stays its own.
                 controlRoute = new PluginControlRoute(pluginManager);
                 web.apiRoute(PluginControlRoute.PATH, true, controlRoute);
-                final RemotePluginEndpoint remoteEndpoint = remotePluginEndpoint();
-                if (null != remoteEndpoint)
-                {
-                    // Plugin hosts in other processes over WebSocket (docs/plugins.md, "Remote plugin protocol").
-                    remoteRoute = new RemotePluginRoute(remoteEndpoint);
-                    closeables.add(remoteRoute);
-                    web.webSocketRoute(RemotePluginRoute.PATH, remoteRoute, RemotePluginRoute.subprotocols());
-                }
+                // Plugin hosts in other processes over WebSocket (docs/plugins.md, "Remote plugin protocol"). The
+                // endpoint is opened when the first host connects, so a node without remote plugins runs no more
+                // threads, and a host meets a refusal that names the plugins it could run.
+                remoteRoute = new RemotePluginRoute((link) -> remotePluginEndpoint().attach(link));
+                closeables.add(remoteRoute);
+                web.webSocketRoute(RemotePluginRoute.PATH, remoteRoute, RemotePluginRoute.subprotocols());
                 if (config.wallet.notify.enabled)
                 {
                     // The daemon's notify callback carries its own secret (wallet.notify.token), not the server's.
@@ -471,16 +468,6 @@ public final class CommandCenterNode implements AutoCloseable
     public AeronNode aeronNode()
     {
         return aeronNode;
-    }
-
-    /**
-     * Where transports hand connections from plugin hosts in other processes.
-     *
-     * @return the endpoint, or null when this node runs no remote plugins.
-     */
-    public RemotePluginEndpoint remotePluginEndpoint()
-    {
-        return null == pluginManager ? null : pluginManager.remotePlugins();
     }
 
     private void onAeronError(final Throwable ex)

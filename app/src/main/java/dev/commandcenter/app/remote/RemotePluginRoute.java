@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * connections may be open without having sent their hello (more are closed with 1013), and one that sends none
  * within {@code helloTimeoutMs} is closed with 1008.
  * <p>
- * <b>Note:</b> thread safe; {@link #close()} stops the hello timer.
+ * <b>Note:</b> thread safe; {@link #close()} stops the hello timer (a thread started with the first connection).
  */
 public final class RemotePluginRoute implements WebSocketRoute, AutoCloseable
 {
@@ -37,7 +37,8 @@ public final class RemotePluginRoute implements WebSocketRoute, AutoCloseable
     private final int maxAwaitingHello;
     private final Set<WebSocketRemoteLink> awaitingHello = ConcurrentHashMap.newKeySet();
     private final AtomicLong refused = new AtomicLong();
-    private final ScheduledExecutorService timer;
+    private ScheduledExecutorService timer;
+    private boolean closed;
 
     /**
      * A route with the default bounds.
@@ -59,8 +60,6 @@ public final class RemotePluginRoute implements WebSocketRoute, AutoCloseable
         this.endpoint = endpoint;
         this.helloTimeoutMs = helloTimeoutMs;
         this.maxAwaitingHello = maxAwaitingHello;
-        this.timer = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().daemon().name("cc-remote-plugin-hello").factory());
     }
 
     /**
@@ -84,6 +83,12 @@ public final class RemotePluginRoute implements WebSocketRoute, AutoCloseable
                 "): try again later");
             return IGNORE;
         }
+        final ScheduledExecutorService timer = timer();
+        if (null == timer)
+        {
+            peer.close(WebSocketRemoteLink.GOING_AWAY, "engine shutting down");
+            return IGNORE;
+        }
         awaitingHello.add(link);
         timer.schedule(() -> helloTimedOut(link, peer), helloTimeoutMs, TimeUnit.MILLISECONDS);
         link.handler(endpoint.attach(link));
@@ -103,9 +108,28 @@ public final class RemotePluginRoute implements WebSocketRoute, AutoCloseable
     /**
      * Stop the hello timer.
      */
-    public void close()
+    public synchronized void close()
     {
-        timer.shutdownNow();
+        closed = true;
+        if (null != timer)
+        {
+            timer.shutdownNow();
+        }
+    }
+
+    /**
+     * The hello timer, started with the first connection (a node no host connects to runs no thread for it).
+     *
+     * @return the timer, or null once closed.
+     */
+    private synchronized ScheduledExecutorService timer()
+    {
+        if (!closed && null == timer)
+        {
+            timer = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("cc-remote-plugin-hello").factory());
+        }
+        return closed ? null : timer;
     }
 
     void helloReceived(final WebSocketRemoteLink link)
