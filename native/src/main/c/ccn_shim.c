@@ -113,7 +113,7 @@ typedef struct ccn_shim_stct
     int32_t scratch_length;
     lws_sorted_usec_list_t retry_sul;
     int stopping;
-    struct lws_protocols protocols[4];
+    struct lws_protocols protocols[6];
 }
 ccn_shim_t;
 
@@ -1259,7 +1259,8 @@ static int ccn_offers_known_subprotocol(struct lws *wsi, int *offered, char *nam
     char *save = NULL;
     for (char *token = strtok_r(list, ", ", &save); NULL != token; token = strtok_r(NULL, ", ", &save))
     {
-        if (0 == strcmp(token, "cc.json.v1") || 0 == strcmp(token, "cc.sbe.v1"))
+        if (0 == strcmp(token, "cc.json.v1") || 0 == strcmp(token, "cc.sbe.v1") ||
+            0 == strcmp(token, "cc.plugin.json.v1") || 0 == strcmp(token, "cc.plugin.sbe.v1"))
         {
             return 1;
         }
@@ -1756,7 +1757,12 @@ void *ccn_start(const char *bind_address, const int64_t *settings,
     shim->protocols[1].callback = ccn_callback;
     shim->protocols[2].name = "cc.sbe.v1";
     shim->protocols[2].callback = ccn_callback;
-    for (int i = 0; i < 3; i++)
+    /* the remote plugin protocol's route (/ws/plugins/remote): the server checks which path takes which */
+    shim->protocols[3].name = "cc.plugin.json.v1";
+    shim->protocols[3].callback = ccn_callback;
+    shim->protocols[4].name = "cc.plugin.sbe.v1";
+    shim->protocols[4].callback = ccn_callback;
+    for (int i = 0; i < 5; i++)
     {
         shim->protocols[i].rx_buffer_size = 16 * 1024;
     }

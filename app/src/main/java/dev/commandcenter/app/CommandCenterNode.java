@@ -4,6 +4,7 @@ import dev.commandcenter.app.secrets.SecretsWatcher;
 import dev.commandcenter.app.secrets.SecretsStore;
 import dev.commandcenter.app.config.AppConfig;
 import dev.commandcenter.app.plugins.PluginControlRoute;
+import dev.commandcenter.app.remote.RemotePluginRoute;
 import dev.commandcenter.engine.Journal;
 import dev.commandcenter.engine.ThreadingMode;
 import dev.commandcenter.engine.core.Engine;
@@ -79,6 +80,7 @@ public final class CommandCenterNode implements AutoCloseable
     private PluginManager pluginManager;
     private AgentRunner pluginLinks;
     private PluginControlRoute controlRoute;
+    private RemotePluginRoute remoteRoute;
     private boolean controlFileWritten;
     private WalletNotifyRoute notifyRoute;
     private WebSocketBackend webBackend;
@@ -292,6 +294,12 @@ public final class CommandCenterNode implements AutoCloseable
                 // A replay runs the same plugins without a control channel: the live node's channel stays its own.
                 controlRoute = new PluginControlRoute(pluginManager);
                 web.apiRoute(PluginControlRoute.PATH, true, controlRoute);
+                // Plugin hosts in other processes over WebSocket (docs/plugins.md, "Remote plugin protocol"). The
+                // endpoint is opened when the first host connects, so a node without remote plugins runs no more
+                // threads, and a host meets a refusal that names the plugins it could run.
+                remoteRoute = new RemotePluginRoute((link) -> remotePluginEndpoint().attach(link));
+                closeables.add(remoteRoute);
+                web.webSocketRoute(RemotePluginRoute.PATH, remoteRoute, RemotePluginRoute.subprotocols());
                 if (config.wallet.notify.enabled)
                 {
                     // The daemon's notify callback carries its own secret (wallet.notify.token), not the server's.

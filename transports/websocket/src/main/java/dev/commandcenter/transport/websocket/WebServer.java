@@ -463,6 +463,7 @@ public final class WebServer implements AutoCloseable
         private java.util.function.Function<String, WebRoot> webRootLookup;
         private final Set<String> feeds = new LinkedHashSet<>();
         private final HttpApi httpApi = new HttpApi();
+        private final Map<String, RouteEntry> webSocketRoutes = new java.util.concurrent.ConcurrentHashMap<>();
 
         /**
          * Validate the configuration and fill in what was left out (an egress of its own when none was given).
@@ -1561,6 +1562,39 @@ public final class WebServer implements AutoCloseable
         HttpApi httpApi()
         {
             return httpApi;
+        }
+
+        /**
+         * Serve WebSocket connections to a path under {@code /ws/} with a route of another part of the application
+         * ({@link WebSocketRoute}); they need the admin token.
+         *
+         * @param path         such as {@code /ws/plugins/remote}: a path with a slash after {@code /ws/}, so it
+         *                     cannot be taken for a feed.
+         * @param route        the handler, called on event loops.
+         * @param subprotocols those the route speaks, one of which a client must offer.
+         * @return this.
+         * @throws IllegalArgumentException when the path or the subprotocols are not as expected.
+         */
+        public Context webSocketRoute(final String path, final WebSocketRoute route, final String... subprotocols)
+        {
+            if (null == path || !path.startsWith(HttpRequestHandler.WS_PREFIX) ||
+                path.indexOf('/', HttpRequestHandler.WS_PREFIX.length()) < 0 || path.endsWith("/") || null == route ||
+                0 == subprotocols.length)
+            {
+                throw new IllegalArgumentException("websocket route: expected a path such as /ws/name/part, a route " +
+                    "and at least one subprotocol, got '" + path + "'");
+            }
+            webSocketRoutes.put(path, new RouteEntry(route, List.of(subprotocols)));
+            return this;
+        }
+
+        RouteEntry webSocketRoute(final String path)
+        {
+            return webSocketRoutes.get(path);
+        }
+
+        record RouteEntry(WebSocketRoute route, List<String> subprotocols)
+        {
         }
 
         /**

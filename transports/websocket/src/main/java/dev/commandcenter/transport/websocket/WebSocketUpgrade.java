@@ -125,6 +125,13 @@ final class WebSocketUpgrade
             return;
         }
 
+        final WebServer.Context.RouteEntry route = ctx.webSocketRoute(path);
+        if (null != route)
+        {
+            upgradeRoute(context, httpHandler, request, query, path, originAllowed, origin, route);
+            return;
+        }
+
         final String feed = path.substring(WS_PREFIX.length());
         final String offered = offeredSubprotocols(request);
         final String subprotocol = selectSubprotocol(offered);
@@ -251,6 +258,98 @@ final class WebSocketUpgrade
         if (null == rejection)
         {
             tokenSessions.add(session, context.channel(), tokenDigest);
+        }
+        handshake.addListener(session);
+    }
+
+    /**
+     * Upgrade a connection to a {@link WebSocketRoute}: the same origin and token checks as a feed, the admin scope,
+     * and one of the route's subprotocols. A refusal completes the handshake and closes with the reason.
+     */
+    private void upgradeRoute(
+        final ChannelHandlerContext context,
+        final ChannelHandler httpHandler,
+        final FullHttpRequest request,
+        final QueryStringDecoder query,
+        final String path,
+        final boolean originAllowed,
+        final String origin,
+        final WebServer.Context.RouteEntry route)
+    {
+        final String offered = offeredSubprotocols(request);
+        String subprotocol = null;
+        if (null != offered)
+        {
+            for (final String candidate : offered.split(","))
+            {
+                if (route.subprotocols().contains(candidate.trim()))
+                {
+                    subprotocol = candidate.trim();
+                    break;
+                }
+            }
+        }
+        final String expected = String.join(" or ", route.subprotocols());
+        String rejection = null;
+        int rejectionCode = WebSocketSession.POLICY_VIOLATION;
+        final String candidate = AccessPolicy.candidate(query, request.headers());
+        final Scope granted = null == candidate ? null : accessPolicy.scopeOfDigest(AccessPolicy.digest(candidate));
+        final WireChannel wire = context.channel() instanceof WireChannel channel ? channel : null;
+        if (!originAllowed)
+        {
+            rejection = "forbidden origin: " + HttpResponses.clientText(origin);
+            refusals.refused(Refusals.Reason.FORBIDDEN_ORIGIN, context.channel().remoteAddress(), rejection);
+        }
+        else if (null == granted)
+        {
+            rejection = "unauthorized: missing or invalid token (pass the admin token as ?token= or Authorization: Bearer)";
+            refusals.refused(Refusals.Reason.UNAUTHORIZED, context.channel().remoteAddress(),
+                "upgrade to " + HttpResponses.clientText(path) + " without a valid token");
+        }
+        else if (!granted.includes(Scope.ADMIN))
+        {
+            rejection = RequestGate.forbiddenScopeMessage(granted, Scope.ADMIN);
+            refusals.refused(Refusals.Reason.FORBIDDEN_SCOPE, context.channel().remoteAddress(),
+                "upgrade to " + HttpResponses.clientText(path) + " with a " + granted.label() + " token");
+        }
+        else if (null == subprotocol)
+        {
+            rejection = (null == offered ? "no subprotocol offered" : "unsupported subprotocol " +
+                HttpResponses.clientText(offered)) + ": expected " + expected;
+            rejectionCode = WebSocketSession.PROTOCOL_ERROR;
+        }
+        else if (null != wire && !subprotocol.equals(wire.subprotocol()))
+        {
+            rejection = "subprotocol " + wire.subprotocol() + " agreed by the transport, expected " + subprotocol;
+            rejectionCode = WebSocketSession.PROTOCOL_ERROR;
+        }
+
+        final String host = request.headers().get(HttpHeaderNames.HOST, "localhost");
+        final WebSocketServerHandshaker handshaker = null != wire ? null : new WebSocketServerHandshakerFactory(
+            "ws://" + host + path, null == subprotocol ? null : subprotocol, decoderConfig).newHandshaker(request);
+        if (null == wire && null == handshaker)
+        {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(context.channel());
+            return;
+        }
+        final RouteSession session = new RouteSession(route.route(), subprotocol, rejection, rejectionCode,
+            ctx.closeTimeoutMs(), ctx.maxQueuedBytesPerConnection(), errorPath::onError);
+        final ChannelFuture handshake;
+        try
+        {
+            handshake = null != wire ? WireChannel.switchingProtocols(wire) : handshaker.handshake(context.channel(), request);
+        }
+        catch (final WebSocketHandshakeException ex)
+        {
+            sender.send(context.channel(), HttpResponses.error(HttpResponseStatus.BAD_REQUEST, "bad WebSocket handshake: " +
+                HttpResponses.clientText(ex.getMessage())), false, null);
+            return;
+        }
+        context.pipeline().replace(httpHandler, "ws-route", session);
+        if (null == wire)
+        {
+            context.pipeline().addBefore("ws-route", "ws-utf8", new Utf8FrameValidator(true));
+            context.pipeline().addBefore("ws-route", "ws-join", new WebSocketFrameAggregator(ctx.maxFrameLength()));
         }
         handshake.addListener(session);
     }
