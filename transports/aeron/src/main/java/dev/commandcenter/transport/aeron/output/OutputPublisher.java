@@ -97,9 +97,9 @@ public final class OutputPublisher implements EgressHandler
      */
     public void counters(final CounterAllocator counters)
     {
-        final AtomicCounter publishedC = counters.allocate(CounterType.AERON_OUTPUTS_PUBLISHED, null);
-        final AtomicCounter waitC = counters.allocate(CounterType.AERON_OUTPUT_WAIT_NS, null);
-        final AtomicCounter droppedC = counters.allocate(CounterType.AERON_OUTPUTS_DROPPED, null);
+        final AtomicCounter publishedC = counters.allocate(CounterType.AERON_OUTPUTS_PUBLISHED, "");
+        final AtomicCounter waitC = counters.allocate(CounterType.AERON_OUTPUT_WAIT_NS, "");
+        final AtomicCounter droppedC = counters.allocate(CounterType.AERON_OUTPUTS_DROPPED, "");
         publishedC.setRelease(published.get());
         waitC.setRelease(waitNs.get());
         droppedC.setRelease(dropped.get());
@@ -116,6 +116,14 @@ public final class OutputPublisher implements EgressHandler
         publishedCounter = null;
         waitCounter = null;
         droppedCounter = null;
+    }
+
+    /**
+     * The engine stops: its counters file is unmapped after this.
+     */
+    public void onShutdown()
+    {
+        detachCounters();
     }
 
     /**

@@ -259,13 +259,22 @@ public final class OutputStream implements AutoCloseable
     }
 
     /**
+     * Stop the agent that polls edge statuses and applies the retention, and stop counting into the engine's
+     * counters: call before the engine closes. The publication stays open for the last outputs.
+     */
+    public void stopAgent()
+    {
+        CloseHelper.quietClose(runner);
+        agent.detachCounters();
+    }
+
+    /**
      * Stop the agent, then close the publication, the archive client and the archive.
      */
     public void close()
     {
-        CloseHelper.quietClose(runner);
+        stopAgent();
         publisher.detachCounters();
-        agent.detachCounters();
         CloseHelper.quietCloseAll(publication, archiveClient, archive);
     }
 
@@ -325,10 +334,10 @@ public final class OutputStream implements AutoCloseable
 
         void counters(final CounterAllocator counters)
         {
-            edgesCounter = counters.allocate(CounterType.EDGES, null);
-            ignoredCounter = counters.allocate(CounterType.EDGES_IGNORED, null);
-            lagBytesCounter = counters.allocate(CounterType.EDGE_MAX_LAG_BYTES, null);
-            lagOutputsCounter = counters.allocate(CounterType.EDGE_MAX_LAG_OUTPUTS, null);
+            edgesCounter = counters.allocate(CounterType.EDGES, "");
+            ignoredCounter = counters.allocate(CounterType.EDGES_IGNORED, "");
+            lagBytesCounter = counters.allocate(CounterType.EDGE_MAX_LAG_BYTES, "");
+            lagOutputsCounter = counters.allocate(CounterType.EDGE_MAX_LAG_OUTPUTS, "");
         }
 
         void detachCounters()
