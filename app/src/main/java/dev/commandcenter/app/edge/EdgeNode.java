@@ -134,7 +134,8 @@ public final class EdgeNode implements AutoCloseable
 
         egress = new WebSocketEgress(config.websocket.retain, config.websocket.resumeHistory)
             .batchWindows(config.websocket.batching);
-        final String edgeId = "edge pid " + ProcessHandle.current().pid() + " on " + ctx.bind + ":" + ctx.port;
+        final String edgeId = "edge " + dataDir.toAbsolutePath().normalize().getFileName() + " pid " +
+            ProcessHandle.current().pid() + " on " + ctx.bind + (0 == ctx.port ? "" : ":" + ctx.port);
         subscriber = new EdgeSubscriber(new EdgeSubscriber.Context()
             .aeron(aeronNode.aeron())
             .engineChannel(ctx.engineChannel)
