@@ -26,6 +26,8 @@ import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import dev.commandcenter.transport.aeron.AeronNode;
 import dev.commandcenter.transport.aeron.ingress.AeronIngress;
+import dev.commandcenter.transport.aeron.output.EdgeTable;
+import dev.commandcenter.transport.aeron.output.OutputStream;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
@@ -72,6 +74,7 @@ public final class CommandCenterNode implements AutoCloseable
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private AeronNode aeronNode;
     private AeronIngress aeronIngress;
+    private OutputStream outputStream;
     private Engine engine;
     private WebServer webServer;
     private WebSocketEgress egress;
@@ -204,6 +207,14 @@ public final class CommandCenterNode implements AutoCloseable
             closeables.add(aeronNode);
             startLines.add("aeron: " + (aeronNode.embedded() ? "embedded media driver" : "external media driver") +
                 " in " + aeronNode.directory());
+            if (config.aeron.output.enabled)
+            {
+                outputStream = OutputStream.launch(aeronNode, config.aeron, dataDir, this::onAeronError, startLines::add);
+                closeables.add(outputStream);
+                engineCtx.egress("aeron-output", outputStream.publisher());
+                startLines.add("aeron output: " + outputStream.channel() + " stream " + config.aeron.output.streamId +
+                    ", recorded (archive control " + config.aeron.output.archiveControlChannel + ")");
+            }
         }
 
         for (final Map.Entry<String, EgressHandler> entry : ctx.egressHandlers().entrySet())
@@ -244,6 +255,10 @@ public final class CommandCenterNode implements AutoCloseable
             AgentRunner.startOnThread(pluginLinks);
             startLines.add("aeron: plugin hosts on " + config.aeron.plugins.channel + " stream " +
                 config.aeron.plugins.streamId);
+        }
+        if (null != outputStream)
+        {
+            outputStream.start(engine.counters());
         }
 
         if (serve)
@@ -426,6 +441,10 @@ public final class CommandCenterNode implements AutoCloseable
         {
             health.put("wallet", wallet.status());
         }
+        if (null != outputStream)
+        {
+            health.put("edges", edgesView());
+        }
         return health;
     }
 
@@ -477,6 +496,40 @@ public final class CommandCenterNode implements AutoCloseable
     public AeronNode aeronNode()
     {
         return aeronNode;
+    }
+
+    /**
+     * The output stream edges subscribe to, when {@code aeron.enabled} and {@code aeron.output.enabled}.
+     *
+     * @return the stream, or null.
+     */
+    public OutputStream outputStream()
+    {
+        return outputStream;
+    }
+
+    private Map<String, Object> edgesView()
+    {
+        final Map<String, Object> view = new LinkedHashMap<>();
+        final List<EdgeTable.EdgeView> edges = outputStream.edges();
+        view.put("count", edges.size());
+        view.put("ignored", outputStream.edgesIgnored());
+        view.put("streamPosition", outputStream.publisher().position());
+        view.put("lastOutputSequence", outputStream.publisher().lastOutputSequence());
+        final List<Map<String, Object>> list = new ArrayList<>();
+        for (final EdgeTable.EdgeView edge : edges)
+        {
+            final Map<String, Object> one = new LinkedHashMap<>();
+            one.put("id", edge.id());
+            one.put("position", edge.position());
+            one.put("lastOutputSequence", edge.lastOutputSequence());
+            one.put("clients", edge.clients());
+            one.put("lagBytes", edge.lagBytes());
+            one.put("lagOutputs", edge.lagOutputs());
+            list.add(one);
+        }
+        view.put("nodes", list);
+        return view;
     }
 
     private void onAeronError(final Throwable ex)
@@ -579,6 +632,11 @@ public final class CommandCenterNode implements AutoCloseable
         // Remote slots stop waiting for their hosts before the engine drains them.
         CloseHelper.quietClose(pluginLinks);
         CloseHelper.quietClose(null == pluginManager ? null : pluginManager.remotePlugins());
+        if (null != outputStream)
+        {
+            // Its agent counts into the engine's counters file, unmapped when the engine closes.
+            outputStream.stopAgent();
+        }
         CloseHelper.quietClose(engine);
         CloseHelper.quietClose(pluginManager);
         for (int i = closeables.size() - 1; i >= 0; i--)

@@ -95,6 +95,7 @@ public final class StatCommand implements Callable<Integer>
         EGRESS("egress"),
         WEB("web: websocket and http"),
         WALLET("wallet"),
+        EDGES("aeron output stream and edges"),
         OTHER("other");
 
         final String title;
@@ -129,6 +130,10 @@ public final class StatCommand implements Callable<Integer>
             if (typeId >= 40 && typeId <= 49)
             {
                 return WALLET;
+            }
+            if (typeId >= 53 && typeId <= 59)
+            {
+                return EDGES;
             }
             return OTHER;
         }
