@@ -135,7 +135,7 @@ public final class EdgeBenchmark
         final List<NodeProcess> nodes = new ArrayList<>();
         try
         {
-            boolean archiveKey = true;
+            boolean edgeKeys = true;
             NodeProcess engine;
             try
             {
@@ -143,14 +143,15 @@ public final class EdgeBenchmark
             }
             catch (final NodeProcess.StartFailure ex)
             {
-                if (!ex.getMessage().contains(NodeProcess.ARCHIVE_KEY))
+                if (!ex.getMessage().contains(NodeProcess.ARCHIVE_KEY) && !ex.getMessage().contains(NodeProcess.STATUS_KEY))
                 {
                     throw ex;
                 }
-                // An engine that names the archive's control channel otherwise: both sides keep their defaults.
-                archiveKey = false;
-                notes.add("the engine refused aeron.output." + NodeProcess.ARCHIVE_KEY + " (" + ex.getMessage() +
-                    "): the engine and the edges ran with their default archive control channel");
+                // An engine that names these channels otherwise: both sides keep their defaults.
+                edgeKeys = false;
+                notes.add("the engine refused aeron.output." + NodeProcess.ARCHIVE_KEY + " or " + NodeProcess.STATUS_KEY +
+                    " (" + ex.getMessage() + "): the engine and the edges ran with their default archive control and " +
+                    "status channels");
                 engine = NodeProcess.engine(options.root(), dir, cluster, options.viewers(), true, false, console);
             }
             nodes.add(engine);
@@ -161,7 +162,7 @@ public final class EdgeBenchmark
                 for (int i = 1; i <= EdgeOptions.EDGES; i++)
                 {
                     final NodeProcess edge = NodeProcess.edge(options.root(), dir, "edge-" + i, cluster,
-                        options.viewers(), archiveKey, console);
+                        options.viewers(), edgeKeys, console);
                     nodes.add(edge);
                     edges.add(edge);
                 }

@@ -36,6 +36,8 @@ final class NodeProcess implements AutoCloseable
 {
     /** The engine's config key of the archive's control channel the edges replay from. */
     static final String ARCHIVE_KEY = "archiveControlChannel";
+    /** The engine's config key of the channel the edges report their status on. */
+    static final String STATUS_KEY = "statusChannel";
 
     private static final Pattern TOKEN_PARAMETER = Pattern.compile("token=[^&\\s]+");
     private static final Pattern URL = Pattern.compile("http://(?:127\\.0\\.0\\.1|localhost):(\\d+)");
@@ -79,8 +81,15 @@ final class NodeProcess implements AutoCloseable
      * @param outputChannel the engine's output stream, UDP multi-destination-cast with a dynamic control endpoint.
      * @param streamId      its stream id.
      * @param archiveControl the archive's control request channel.
+     * @param statusChannel the channel the edges report their status to the engine on.
      */
-    record Cluster(String adminToken, String overlayToken, String outputChannel, int streamId, String archiveControl)
+    record Cluster(
+        String adminToken,
+        String overlayToken,
+        String outputChannel,
+        int streamId,
+        String archiveControl,
+        String statusChannel)
     {
         /**
          * Fresh tokens and free loopback UDP ports.
@@ -90,8 +99,8 @@ final class NodeProcess implements AutoCloseable
         static Cluster create()
         {
             return new Cluster(randomToken(), randomToken(),
-                "aeron:udp?control=127.0.0.1:" + freeUdpPort() + "|control-mode=dynamic", 1003,
-                "aeron:udp?endpoint=127.0.0.1:" + freeUdpPort());
+                "aeron:udp?control=127.0.0.1:" + freeUdpPort() + "|control-mode=dynamic|fc=max", 1003,
+                "aeron:udp?endpoint=127.0.0.1:" + freeUdpPort(), "aeron:udp?endpoint=127.0.0.1:" + freeUdpPort());
         }
     }
 
@@ -101,10 +110,11 @@ final class NodeProcess implements AutoCloseable
      * @param cluster     tokens and channels.
      * @param viewers     viewers of the run (connection limits above them: all come from loopback).
      * @param aeron       whether the output stream and its archive run (b, c), or not (a: one node, as deployed today).
-     * @param archiveKey  whether to name the archive's control channel ({@value #ARCHIVE_KEY}).
+     * @param edgeKeys    whether to name the archive's control channel and the status channel ({@value #ARCHIVE_KEY},
+     *                    {@value #STATUS_KEY}) rather than leave the engine's defaults.
      * @return the YAML.
      */
-    static String engineConfig(final Cluster cluster, final int viewers, final boolean aeron, final boolean archiveKey)
+    static String engineConfig(final Cluster cluster, final int viewers, final boolean aeron, final boolean edgeKeys)
     {
         final int limit = Math.max(4096, viewers + 1024);
         final StringBuilder yaml = new StringBuilder();
@@ -135,31 +145,47 @@ final class NodeProcess implements AutoCloseable
             yaml.append("    enabled: true\n");
             yaml.append("    channel: \"").append(cluster.outputChannel()).append("\"\n");
             yaml.append("    streamId: ").append(cluster.streamId()).append('\n');
-            if (archiveKey)
+            if (edgeKeys)
             {
-                yaml.append("    ").append(ARCHIVE_KEY).append(": \"").append(cluster.archiveControl()).append("\"\n");
+                edgeKeys(yaml, cluster);
             }
         }
         return yaml.toString();
     }
 
+    private static void edgeKeys(final StringBuilder yaml, final Cluster cluster)
+    {
+        yaml.append("    ").append(ARCHIVE_KEY).append(": \"").append(cluster.archiveControl()).append("\"\n");
+        yaml.append("    ").append(STATUS_KEY).append(": \"").append(cluster.statusChannel()).append("\"\n");
+    }
+
     /**
-     * An edge's config: its WebSocket limits and a small term for its own media driver.
+     * An edge's config: its WebSocket limits, a small term for its own media driver and, when the engine took them,
+     * the run's archive control and status channels.
      *
-     * @param viewers viewers of the run.
+     * @param cluster  tokens and channels.
+     * @param viewers  viewers of the run.
+     * @param edgeKeys whether the engine took the archive control and status channels of the run.
      * @return the YAML.
      */
-    static String edgeConfig(final int viewers)
+    static String edgeConfig(final Cluster cluster, final int viewers, final boolean edgeKeys)
     {
         final int limit = Math.max(4096, viewers + 1024);
-        return "# written by perf/peers-edge/run\n" +
-            "websocket:\n" +
-            "  maxConnections: " + limit + "\n" +
-            "  maxConnectionsPerAddress: " + limit + "\n" +
-            "telemetry:\n" +
-            "  enabled: false\n" +
-            "aeron:\n" +
-            "  termLength: 1048576\n";
+        final StringBuilder yaml = new StringBuilder();
+        yaml.append("# written by perf/peers-edge/run\n");
+        yaml.append("websocket:\n");
+        yaml.append("  maxConnections: ").append(limit).append('\n');
+        yaml.append("  maxConnectionsPerAddress: ").append(limit).append('\n');
+        yaml.append("telemetry:\n");
+        yaml.append("  enabled: false\n");
+        yaml.append("aeron:\n");
+        yaml.append("  termLength: 1048576\n");
+        if (edgeKeys)
+        {
+            yaml.append("  output:\n");
+            edgeKeys(yaml, cluster);
+        }
+        return yaml.toString();
     }
 
     /**
@@ -170,18 +196,18 @@ final class NodeProcess implements AutoCloseable
      * @param cluster    tokens and channels.
      * @param viewers    viewers of the run.
      * @param aeron      whether the output stream runs.
-     * @param archiveKey whether to name the archive's control channel.
+     * @param edgeKeys   whether to name the archive's control and status channels.
      * @param console    where progress goes.
      * @return the running engine.
      * @throws StartFailure with its last words when it exits or does not start in time.
      */
     static NodeProcess engine(final Path root, final Path out, final Cluster cluster, final int viewers,
-        final boolean aeron, final boolean archiveKey, final PrintWriter console)
+        final boolean aeron, final boolean edgeKeys, final PrintWriter console)
     {
         final Path dataDir = dataDir(cluster);
         final Path config = dataDir.resolve("engine.yaml");
-        write(config, engineConfig(cluster, viewers, aeron, archiveKey));
-        write(out.resolve("engine.yaml"), engineConfig(cluster, viewers, aeron, archiveKey));
+        write(config, engineConfig(cluster, viewers, aeron, edgeKeys));
+        write(out.resolve("engine.yaml"), engineConfig(cluster, viewers, aeron, edgeKeys));
         final List<String> command = List.of(root.resolve("commandcenter").toString(), "run",
             "--config", config.toString(), "--data-dir", dataDir.toString());
         return start("engine", command, out, cluster, dataDir, config, -1, console);
@@ -195,23 +221,23 @@ final class NodeProcess implements AutoCloseable
      * @param name       such as {@code edge-1}.
      * @param cluster    tokens and channels.
      * @param viewers    viewers of the run.
-     * @param archiveKey whether the engine took the archive's control channel (else the edge's default is used).
+     * @param edgeKeys   whether the engine took the run's archive control and status channels (else the defaults).
      * @param console    where progress goes.
      * @return the running edge.
      * @throws StartFailure with its last words when it exits or does not answer in time.
      */
     static NodeProcess edge(final Path root, final Path out, final String name, final Cluster cluster,
-        final int viewers, final boolean archiveKey, final PrintWriter console)
+        final int viewers, final boolean edgeKeys, final PrintWriter console)
     {
         final Path dataDir = dataDir(cluster);
         final Path config = dataDir.resolve("edge.yaml");
-        write(config, edgeConfig(viewers));
-        write(out.resolve(name + ".yaml"), edgeConfig(viewers));
+        write(config, edgeConfig(cluster, viewers, edgeKeys));
+        write(out.resolve(name + ".yaml"), edgeConfig(cluster, viewers, edgeKeys));
         final int port = freeTcpPort();
         final List<String> command = new ArrayList<>(List.of(root.resolve("commandcenter").toString(), "edge",
             "--engine", cluster.outputChannel(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
             "--data-dir", dataDir.toString(), "--config", config.toString()));
-        if (archiveKey)
+        if (edgeKeys)
         {
             command.add("--archive");
             command.add(cluster.archiveControl());
@@ -284,6 +310,10 @@ final class NodeProcess implements AutoCloseable
             String line = lines.get(i).strip();
             if (!line.isEmpty())
             {
+                if (line.contains("Unmatched argument") && line.contains("'edge'"))
+                {
+                    return "this build has no 'commandcenter edge' command (expected the edge nodes of issue #12)";
+                }
                 line = line.replace(configPath, Path.of(configPath).getFileName().toString());
                 // The config loader lists every key it knows after an unknown one: the reason is before the list.
                 final int list = line.indexOf(EXPECTED_LIST);

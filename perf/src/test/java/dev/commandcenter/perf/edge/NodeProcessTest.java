@@ -28,11 +28,15 @@ class NodeProcessTest
             .contains("maxConnectionsPerAddress: 4096").doesNotContain(cluster.adminToken());
         assertThat(withEdges).contains("aeron:\n  enabled: true\n  termLength: 1048576\n  output:\n    enabled: true\n")
             .contains("    channel: \"" + cluster.outputChannel() + "\"\n").contains("    streamId: 1003\n")
-            .contains("    " + NodeProcess.ARCHIVE_KEY + ": \"" + cluster.archiveControl() + "\"\n");
-        assertThat(withoutArchiveKey).doesNotContain(NodeProcess.ARCHIVE_KEY);
+            .contains("    " + NodeProcess.ARCHIVE_KEY + ": \"" + cluster.archiveControl() + "\"\n")
+            .contains("    " + NodeProcess.STATUS_KEY + ": \"" + cluster.statusChannel() + "\"\n");
+        assertThat(withoutArchiveKey).doesNotContain(NodeProcess.ARCHIVE_KEY).doesNotContain(NodeProcess.STATUS_KEY);
         assertThat(NodeProcess.engineConfig(cluster, 5000, false, false)).contains("maxConnections: 6024");
-        assertThat(NodeProcess.edgeConfig(3500)).contains("maxConnectionsPerAddress: 4524").contains("termLength: 1048576")
-            .doesNotContain("enabled: true");
+        assertThat(NodeProcess.edgeConfig(cluster, 3500, false)).contains("maxConnectionsPerAddress: 4524")
+            .contains("termLength: 1048576").doesNotContain("enabled: true").doesNotContain("output:");
+        assertThat(NodeProcess.edgeConfig(cluster, 10, true)).contains("aeron:\n  termLength: 1048576\n  output:\n    " +
+            NodeProcess.ARCHIVE_KEY + ": \"" + cluster.archiveControl() + "\"\n    " + NodeProcess.STATUS_KEY + ": \"" +
+            cluster.statusChannel() + "\"\n");
     }
 
     @Test
@@ -41,7 +45,9 @@ class NodeProcessTest
         final NodeProcess.Cluster first = NodeProcess.Cluster.create();
         final NodeProcess.Cluster second = NodeProcess.Cluster.create();
 
-        assertThat(first.outputChannel()).matches("aeron:udp\\?control=127\\.0\\.0\\.1:\\d+\\|control-mode=dynamic");
+        assertThat(first.outputChannel())
+            .matches("aeron:udp\\?control=127\\.0\\.0\\.1:\\d+\\|control-mode=dynamic\\|fc=max");
+        assertThat(first.statusChannel()).matches("aeron:udp\\?endpoint=127\\.0\\.0\\.1:\\d+");
         assertThat(first.archiveControl()).matches("aeron:udp\\?endpoint=127\\.0\\.0\\.1:\\d+");
         assertThat(first.outputChannel()).isNotEqualTo(first.archiveControl().replace("endpoint", "control"));
         assertThat(first.adminToken()).hasSize(48).isNotEqualTo(first.overlayToken()).isNotEqualTo(second.adminToken());
@@ -70,5 +76,7 @@ class NodeProcessTest
 
         assertThat(reason).isEqualTo("commandcenter: engine.yaml: unknown key 'aeron.output.archiveControlChannel'");
         assertThat(NodeProcess.lastWords(List.of(), config)).isEmpty();
+        assertThat(NodeProcess.lastWords(List.of("commandcenter: Unmatched arguments from index 0: 'edge', '--engine'"),
+            config)).isEqualTo("this build has no 'commandcenter edge' command (expected the edge nodes of issue #12)");
     }
 }
