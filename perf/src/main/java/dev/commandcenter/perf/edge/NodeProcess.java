@@ -241,6 +241,8 @@ final class NodeProcess implements AutoCloseable
         {
             command.add("--archive");
             command.add(cluster.archiveControl());
+            command.add("--status");
+            command.add(cluster.statusChannel());
         }
         return start(name, command, out, cluster, dataDir, config, port, console);
     }
