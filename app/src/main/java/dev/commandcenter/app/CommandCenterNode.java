@@ -21,6 +21,8 @@ import dev.commandcenter.transport.websocket.WebSocketEgress;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import dev.commandcenter.transport.aeron.AeronNode;
+import dev.commandcenter.transport.aeron.output.EdgeTable;
+import dev.commandcenter.transport.aeron.output.OutputStream;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
@@ -65,6 +67,7 @@ public final class CommandCenterNode implements AutoCloseable
     private AgentRunner secretsWatcher;
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private AeronNode aeronNode;
+    private OutputStream outputStream;
     private Engine engine;
     private WebServer webServer;
     private WebSocketEgress egress;
@@ -194,6 +197,14 @@ public final class CommandCenterNode implements AutoCloseable
             closeables.add(aeronNode);
             startLines.add("aeron: " + (aeronNode.embedded() ? "embedded media driver" : "external media driver") +
                 " in " + aeronNode.directory());
+            if (config.aeron.output.enabled)
+            {
+                outputStream = OutputStream.launch(aeronNode, config.aeron, dataDir, this::onAeronError, startLines::add);
+                closeables.add(outputStream);
+                engineCtx.egress("aeron-output", outputStream.publisher());
+                startLines.add("aeron output: " + outputStream.channel() + " stream " + config.aeron.output.streamId +
+                    ", recorded (archive control " + config.aeron.output.archiveControlChannel + ")");
+            }
         }
 
         for (final Map.Entry<String, EgressHandler> entry : ctx.egressHandlers().entrySet())
@@ -218,6 +229,10 @@ public final class CommandCenterNode implements AutoCloseable
             throw ex;
         }
         pluginManager.attach(engine);
+        if (null != outputStream)
+        {
+            outputStream.start(engine.counters());
+        }
 
         if (serve)
         {
@@ -393,6 +408,10 @@ public final class CommandCenterNode implements AutoCloseable
         {
             health.put("wallet", wallet.status());
         }
+        if (null != outputStream)
+        {
+            health.put("edges", edgesView());
+        }
         return health;
     }
 
@@ -444,6 +463,40 @@ public final class CommandCenterNode implements AutoCloseable
     public AeronNode aeronNode()
     {
         return aeronNode;
+    }
+
+    /**
+     * The output stream edges subscribe to, when {@code aeron.enabled} and {@code aeron.output.enabled}.
+     *
+     * @return the stream, or null.
+     */
+    public OutputStream outputStream()
+    {
+        return outputStream;
+    }
+
+    private Map<String, Object> edgesView()
+    {
+        final Map<String, Object> view = new LinkedHashMap<>();
+        final List<EdgeTable.EdgeView> edges = outputStream.edges();
+        view.put("count", edges.size());
+        view.put("ignored", outputStream.edgesIgnored());
+        view.put("streamPosition", outputStream.publisher().position());
+        view.put("lastOutputSequence", outputStream.publisher().lastOutputSequence());
+        final List<Map<String, Object>> list = new ArrayList<>();
+        for (final EdgeTable.EdgeView edge : edges)
+        {
+            final Map<String, Object> one = new LinkedHashMap<>();
+            one.put("id", edge.id());
+            one.put("position", edge.position());
+            one.put("lastOutputSequence", edge.lastOutputSequence());
+            one.put("clients", edge.clients());
+            one.put("lagBytes", edge.lagBytes());
+            one.put("lagOutputs", edge.lagOutputs());
+            list.add(one);
+        }
+        view.put("nodes", list);
+        return view;
     }
 
     private void onAeronError(final Throwable ex)
@@ -541,6 +594,11 @@ public final class CommandCenterNode implements AutoCloseable
         {
             // Created and never started by a server: free what it holds.
             CloseHelper.quietClose(webBackend.transport());
+        }
+        if (null != outputStream)
+        {
+            // Its agent counts into the engine's counters file, unmapped when the engine closes.
+            outputStream.stopAgent();
         }
         CloseHelper.quietClose(engine);
         CloseHelper.quietClose(pluginManager);

@@ -2,6 +2,7 @@ package dev.commandcenter.app.main;
 
 import dev.commandcenter.app.bench.BenchCommand;
 import dev.commandcenter.app.cli.DemoCommand;
+import dev.commandcenter.app.cli.EdgeCommand;
 import dev.commandcenter.app.cli.JournalCommand;
 import dev.commandcenter.app.cli.ReplayCommand;
 import dev.commandcenter.app.cli.Console;
@@ -30,7 +31,7 @@ import java.nio.charset.StandardCharsets;
     description = "Low-latency event engine for live-stream creators: wallet payments become overlay alerts.",
     subcommands = {
         DemoCommand.class, RunCommand.class, StatCommand.class, JournalCommand.class, ReplayCommand.class,
-        TelemetryCommand.class, PluginsCommand.class, BenchCommand.class, TokenCommand.class,
+        TelemetryCommand.class, PluginsCommand.class, BenchCommand.class, TokenCommand.class, EdgeCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class CommandCenter implements Runnable

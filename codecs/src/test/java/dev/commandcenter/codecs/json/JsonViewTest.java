@@ -74,7 +74,7 @@ class JsonViewTest
             assertThat(view.templateId(name)).as(name).isPositive();
             assertThat(view.messageName(view.templateId(name))).isEqualTo(name);
         }
-        assertThat(MessageSchema.ir().messages()).hasSize(16);
+        assertThat(MessageSchema.ir().messages()).hasSize(18);
         assertThat(MessageSchema.ir().messages()).allSatisfy(tokens ->
             assertThat(MessageSchema.isEvent(tokens.get(0).id()))
                 .as(tokens.get(0).name()).isEqualTo(tokens.get(0).id() < MessageSchema.FIRST_TRANSPORT_TEMPLATE_ID));

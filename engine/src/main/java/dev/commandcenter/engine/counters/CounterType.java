@@ -135,7 +135,28 @@ public enum CounterType
         Kind.COUNTER, "commandcenter_wallet_server_lies_total", null),
     /** Web requests and sessions refused by the access checks, one counter per reason (label suffix). */
     WEB_REQUESTS_REFUSED(60, "web requests refused",
-        Kind.COUNTER, "commandcenter_web_requests_refused_total", "reason");
+        Kind.COUNTER, "commandcenter_web_requests_refused_total", "reason"),
+    /** Outputs published on the Aeron output stream that edges subscribe to. */
+    AERON_OUTPUTS_PUBLISHED(53, "aeron outputs published",
+        Kind.COUNTER, "commandcenter_aeron_outputs_published_total", null),
+    /** Time the output stream's publisher waited on a back-pressured offer. */
+    AERON_OUTPUT_WAIT_NS(54, "aeron output wait ns",
+        Kind.COUNTER, "commandcenter_aeron_output_wait_seconds_total", null),
+    /** Outputs the output stream refused for longer than its bound: missing on every edge and in the recording. */
+    AERON_OUTPUTS_DROPPED(55, "aeron outputs dropped",
+        Kind.COUNTER, "commandcenter_aeron_outputs_dropped_total", null),
+    /** Edge nodes that reported their status within the last five seconds. */
+    EDGES(56, "edges",
+        Kind.GAUGE, "commandcenter_edges", null),
+    /** Edge statuses ignored because the edge table was full ({@code aeron.output.maxEdges}). */
+    EDGES_IGNORED(57, "edges ignored",
+        Kind.COUNTER, "commandcenter_edges_ignored_total", null),
+    /** Largest lag of an edge behind the output stream, bytes. */
+    EDGE_MAX_LAG_BYTES(58, "edge max lag bytes",
+        Kind.GAUGE, "commandcenter_edge_max_lag_bytes", null),
+    /** Largest lag of an edge behind the output stream, outputs. */
+    EDGE_MAX_LAG_OUTPUTS(59, "edge max lag outputs",
+        Kind.GAUGE, "commandcenter_edge_max_lag_outputs", null);
 
     /**
      * Whether a counter only ever increases (until the engine restarts) or goes up and down.
