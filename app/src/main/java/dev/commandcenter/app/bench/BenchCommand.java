@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
@@ -54,8 +56,14 @@ public final class BenchCommand implements Callable<Integer>
     boolean noTrace;
 
     @Option(names = "--server-pid", paramLabel = "PID",
-        description = "Process id of the server at --url: its CPU time over the run, per frame delivered, is reported.")
-    Long serverPid;
+        description = "Process id of the server at --url: its CPU time over the run, per frame delivered, is reported. " +
+            "Repeat for a server of several processes (an engine and its edges): their CPU time is summed.")
+    List<Long> serverPids;
+
+    @Option(names = "--feed-url", paramLabel = "URL",
+        description = "Base URL of a node serving the overlay feed, such as an edge node of the engine at --url; " +
+            "repeat to spread the clients evenly over several. Posts still go to --url. Default: --url.")
+    List<String> feedUrls;
 
     @Option(names = "--duration", paramLabel = "T", defaultValue = "10s",
         description = "Length of the measured run: 10s, 500ms, 2m. Default: ${DEFAULT-VALUE}")
@@ -149,11 +157,15 @@ public final class BenchCommand implements Callable<Integer>
         {
             throw usage("--window must be 1 or more events in flight, got " + window);
         }
-        if (null != serverPid && serverPid <= 0)
+        final List<Long> pids = null == serverPids ? List.of() : List.copyOf(serverPids);
+        for (final long pid : pids)
         {
-            throw usage("--server-pid must be a process id (1 or more), got " + serverPid);
+            if (pid <= 0)
+            {
+                throw usage("--server-pid must be a process id (1 or more), got " + pid);
+            }
         }
-        if (null != serverPid && null == url)
+        if (!pids.isEmpty() && null == url)
         {
             throw usage("--server-pid measures the server at --url; the embedded engine shares this process");
         }
@@ -176,7 +188,7 @@ public final class BenchCommand implements Callable<Integer>
         URI base = null;
         if (null != url)
         {
-            base = baseUrl(url);
+            base = baseUrl("--url", url);
             if (Transport.REST != parsedTransport)
             {
                 throw usage("--transport " + parsedTransport.label() + " publishes in process and needs the " +
@@ -199,11 +211,23 @@ public final class BenchCommand implements Callable<Integer>
         {
             throw usage("--clients needs --transport rest or websocket; in-process receives at one egress handler");
         }
+        final List<URI> feeds = new ArrayList<>();
+        if (null != feedUrls)
+        {
+            if (null == url)
+            {
+                throw usage("--feed-url needs --url (the engine the payments are posted to)");
+            }
+            for (final String feedUrl : feedUrls)
+            {
+                feeds.add(baseUrl("--feed-url", feedUrl));
+            }
+        }
         final Path report = null != out ? out :
             Path.of(RESULTS_DIR, LocalDateTime.now().format(STAMP));
         return new BenchSettings(parsedRate, runFor, duration("--warmup", warmup), clients, parsedTransport, base, token,
             parsedProfile, parsedFormat, threads, duration("--timeout", timeout), report, window, !noTrace,
-            null == serverPid ? 0 : serverPid);
+            pids, feeds);
     }
 
     private long rate(final String text)
@@ -246,7 +270,7 @@ public final class BenchCommand implements Callable<Integer>
         }
     }
 
-    private URI baseUrl(final String text)
+    private URI baseUrl(final String option, final String text)
     {
         try
         {
@@ -260,7 +284,7 @@ public final class BenchCommand implements Callable<Integer>
         }
         catch (final IllegalArgumentException ex)
         {
-            throw usage("--url '" + text + "' is not a base URL, expected such as http://127.0.0.1:7300");
+            throw usage(option + " '" + text + "' is not a base URL, expected such as http://127.0.0.1:7300");
         }
     }
 

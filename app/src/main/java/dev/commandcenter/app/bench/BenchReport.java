@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * Writes a run's report directory: {@value #SUMMARY_FILE} (also printed), {@value #HGRM_FILE} (HdrHistogram's
@@ -98,12 +99,13 @@ final class BenchReport
             line(text, "stalled", "the window of " + settings.window() + " events in flight did not move for " +
                 settings.timeout().toMillis() + " ms: sending ended early");
         }
-        if (settings.serverPid() > 0)
+        if (!settings.serverPids().isEmpty())
         {
+            final String pids = settings.serverPids().stream().map(String::valueOf).collect(Collectors.joining("+"));
             line(text, "server", result.serverCpuNs < 0 ?
-                "pid " + settings.serverPid() + ": CPU time not available" :
-                String.format(Locale.ROOT, "pid %d: %.1f ms CPU over the run, %.2f us per frame received",
-                    settings.serverPid(), result.serverCpuNs / 1e6,
+                "pid " + pids + ": CPU time not available" :
+                String.format(Locale.ROOT, "pid %s: %.1f ms CPU over the run, %.2f us per frame received",
+                    pids, result.serverCpuNs / 1e6,
                     0 == result.received ? Double.NaN : result.serverCpuNs / 1e3 / result.received));
         }
         text.append('\n');

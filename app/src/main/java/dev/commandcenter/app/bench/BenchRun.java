@@ -150,14 +150,21 @@ final class BenchRun implements AutoCloseable
         {
             base = settings.url();
             token = settings.token();
-            result.target = base.toString();
+            result.target = base + (settings.feeds().isEmpty() ? "" : ", clients on " + settings.feeds());
         }
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT).build();
         if (transport.usesWebSocketClients())
         {
-            final URI feed = URI.create(base.toString().replaceFirst("^http", "ws") + FEED_PATH + "?token=" +
-                URLEncoder.encode(token, StandardCharsets.UTF_8) + (settings.trace() ? "&trace=1" : ""));
-            clients = WebSocketClients.connect(http, feed, settings.clients(), sink, clock, epochClock, CONNECT_TIMEOUT);
+            // The clients are spread evenly over the feeds (edge nodes of the engine), else all on the engine.
+            final List<URI> nodes = settings.feeds().isEmpty() ? List.of(base) : settings.feeds();
+            clients = new WebSocketClients();
+            for (int i = 0; i < nodes.size(); i++)
+            {
+                final URI feed = URI.create(nodes.get(i).toString().replaceFirst("^http", "ws") + FEED_PATH +
+                    "?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8) + (settings.trace() ? "&trace=1" : ""));
+                final int count = settings.clients() / nodes.size() + (i < settings.clients() % nodes.size() ? 1 : 0);
+                clients.add(http, feed, count, sink, clock, epochClock, CONNECT_TIMEOUT);
+            }
         }
     }
 
@@ -315,20 +322,26 @@ final class BenchRun implements AutoCloseable
     }
 
     /**
-     * CPU time (user and system) the server at {@code --server-pid} has used so far.
+     * CPU time (user and system) the server's processes at {@code --server-pid} have used so far, summed.
      *
-     * @return nanoseconds, or -1 with no server pid or when the system does not tell.
+     * @return nanoseconds, or -1 with no server pid or when the system does not tell for one of them.
      */
     private long serverCpuNs()
     {
-        if (settings.serverPid() <= 0)
+        long totalNs = settings.serverPids().isEmpty() ? -1 : 0;
+        for (final long pid : settings.serverPids())
         {
-            return -1;
+            final long cpuNs = ProcessHandle.of(pid)
+                .flatMap((handle) -> handle.info().totalCpuDuration())
+                .map(Duration::toNanos)
+                .orElse(-1L);
+            if (cpuNs < 0)
+            {
+                return -1;
+            }
+            totalNs += cpuNs;
         }
-        return ProcessHandle.of(settings.serverPid())
-            .flatMap((handle) -> handle.info().totalCpuDuration())
-            .map(Duration::toNanos)
-            .orElse(-1L);
+        return totalNs;
     }
 
     private static boolean anyAlive(final List<Thread> threads)

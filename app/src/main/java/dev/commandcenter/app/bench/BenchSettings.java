@@ -3,6 +3,7 @@ package dev.commandcenter.app.bench;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * What one {@code bench} run does, validated by {@code BenchCommand}.
@@ -21,7 +22,8 @@ import java.time.Duration;
  * @param out       the report directory.
  * @param window    most events in flight when saturating.
  * @param trace     whether clients ask for trace stamps in the frames ({@code trace=1}).
- * @param serverPid process id of the server whose CPU time is measured over the run, or 0 for none.
+ * @param serverPids processes of the server whose CPU time is measured (summed) over the run; empty for none.
+ * @param feeds     base URLs the clients' feeds are spread over (such as edge nodes); empty: {@code url}.
  */
 record BenchSettings(
     long rate,
@@ -38,7 +40,8 @@ record BenchSettings(
     Path out,
     int window,
     boolean trace,
-    long serverPid)
+    List<Long> serverPids,
+    List<URI> feeds)
 {
     /**
      * Whether events go out as fast as the server takes them rather than at a fixed rate.

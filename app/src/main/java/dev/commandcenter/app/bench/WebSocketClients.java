@@ -25,12 +25,15 @@ final class WebSocketClients implements AutoCloseable
 
     private final List<WebSocket> sockets = new ArrayList<>();
 
-    private WebSocketClients()
+    /**
+     * No clients yet: {@link #add} connects them.
+     */
+    WebSocketClients()
     {
     }
 
     /**
-     * Connect the clients, a batch at a time.
+     * Connect more clients to a feed, a batch at a time.
      *
      * @param http       the HTTP client to build them with.
      * @param feed       the feed URL, token included.
@@ -39,10 +42,9 @@ final class WebSocketClients implements AutoCloseable
      * @param clock      the schedule's clock.
      * @param epochClock the clock of the trace stamps.
      * @param timeout    longest wait for a batch to connect.
-     * @return the connected clients.
-     * @throws IllegalStateException naming the URL when a client cannot connect.
+     * @throws IllegalStateException naming the URL when a client cannot connect (every client is then closed).
      */
-    static WebSocketClients connect(
+    void add(
         final HttpClient http,
         final URI feed,
         final int clients,
@@ -51,7 +53,6 @@ final class WebSocketClients implements AutoCloseable
         final EpochNanoClock epochClock,
         final Duration timeout)
     {
-        final WebSocketClients result = new WebSocketClients();
         try
         {
             for (int connected = 0; connected < clients; connected += CONNECT_BATCH)
@@ -64,27 +65,26 @@ final class WebSocketClients implements AutoCloseable
                 }
                 for (final CompletableFuture<WebSocket> future : batch)
                 {
-                    result.sockets.add(future.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+                    sockets.add(future.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
                 }
             }
-            return result;
         }
         catch (final ExecutionException ex)
         {
-            result.close();
+            close();
             throw new IllegalStateException("cannot connect to " + redact(feed) + ": " + reason(ex.getCause()) +
                 " (expected a running engine or peer serving the overlay feed)");
         }
         catch (final TimeoutException ex)
         {
-            result.close();
+            close();
             throw new IllegalStateException("cannot connect to " + redact(feed) + ": no answer in " +
                 timeout.toMillis() + " ms");
         }
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
-            result.close();
+            close();
             throw new IllegalStateException("interrupted while connecting to " + redact(feed));
         }
     }

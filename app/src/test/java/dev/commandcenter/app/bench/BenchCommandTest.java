@@ -122,6 +122,41 @@ class BenchCommandTest
     }
 
     @Test
+    void shouldSpreadClientsOverFeedUrlsAndSumTheCpuOfEveryServerPid() throws Exception
+    {
+        final AppConfig config = new AppConfig();
+        config.wallet.source = "none";
+        config.websocket.port = 0;
+        config.websocket.acceptWalletEventsOverRest = true;
+        config.plugins = PluginsSettings.of(Map.of("stream-bridge", Map.of("alertDurationMs", 1,
+            "acceptPaymentsFrom", List.of("wallet", "rest"))));
+        try (CommandCenterNode node = CommandCenterNode.start(config, dir.resolve("data"), null))
+        {
+            final String pid = Long.toString(ProcessHandle.current().pid());
+            final String url = node.webServer().baseUrl();
+
+            // Posts to the engine, the clients on the feeds (here the engine twice, as an engine's edges would be).
+            final Result result = bench("bench", "--url", url, "--token", node.adminToken(), "--feed-url", url,
+                "--feed-url", url + "/", "--clients", "3", "--rate", "100", "--duration", "500ms", "--warmup", "0",
+                "--no-trace", "--server-pid", pid, "--server-pid", pid, "--out", dir.resolve("feeds").toString());
+
+            assertThat(result.code).as(result.err).isZero();
+            assertThat(result.out).contains("received   150 of 150 alerts").contains("clients on [" + url)
+                .contains("server     pid " + pid + "+" + pid + ": ");
+
+            // A feed that does not answer fails the run even though the engine at --url does.
+            final int closedPort;
+            try (ServerSocket socket = new ServerSocket(0))
+            {
+                closedPort = socket.getLocalPort();
+            }
+            final Result unreachable = bench("bench", "--url", url, "--token", node.adminToken(), "--feed-url",
+                "http://127.0.0.1:" + closedPort, "--out", dir.resolve("unreachable").toString());
+            assertOneLineError(unreachable, "cannot connect to ws://127.0.0.1:" + closedPort + "/ws/stream-bridge?token=...");
+        }
+    }
+
+    @Test
     void shouldMeasureInProcessAtAnEgressHandler() throws Exception
     {
         final Path out = dir.resolve("in-process");
@@ -178,6 +213,10 @@ class BenchCommandTest
             "--window must be 1 or more events in flight, got 0");
         assertOneLineError(bench("bench", "--server-pid", "42"),
             "--server-pid measures the server at --url; the embedded engine shares this process");
+        assertOneLineError(bench("bench", "--feed-url", "http://127.0.0.1:7301"),
+            "--feed-url needs --url (the engine the payments are posted to)");
+        assertOneLineError(bench("bench", "--url", "http://127.0.0.1:7300", "--token", "t", "--feed-url", "ftp://x"),
+            "--feed-url 'ftp://x' is not a base URL, expected such as http://127.0.0.1:7300");
         assertOneLineError(bench("bench", "compare", dir.toString(), dir.toString()),
             "no latency.hlog in " + dir);
 
