@@ -10,9 +10,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -44,11 +42,13 @@ final class NettyServer implements ServerBackend
     private final EventLoopGroup fanoutGroup;
     private final ChannelGroup channels = new DefaultChannelGroup("cc-web", GlobalEventExecutor.INSTANCE);
     private final Channel serverChannel;
+    private final NettyTransport transport;
 
     /**
      * Start the event loops and bind; on failure the event loops are stopped again.
      *
      * @param ctx                concluded context: threads, water marks, limits, port, error handler.
+     * @param transport          socket transport of every event loop, the fan-out group's included.
      * @param fanoutGroup        event loops of upgraded WebSocket connections, from {@link #newFanoutGroup}; owned
      *                           from now on: stopped with the others.
      * @param address            resolved address to bind.
@@ -59,6 +59,7 @@ final class NettyServer implements ServerBackend
      */
     NettyServer(
         final WebServer.Context ctx,
+        final NettyTransport transport,
         final EventLoopGroup fanoutGroup,
         final InetAddress address,
         final HttpStatusCounters httpStatusCounters,
@@ -66,15 +67,17 @@ final class NettyServer implements ServerBackend
         final WebLimits limits)
     {
         closeTimeoutMs = ctx.closeTimeoutMs();
-        bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("cc-web-accept", true), NioIoHandler.newFactory());
+        this.transport = transport;
+        bossGroup = new MultiThreadIoEventLoopGroup(
+            1, new DefaultThreadFactory("cc-web-accept", true), transport.ioHandlerFactory());
         httpGroup = new MultiThreadIoEventLoopGroup(
-            ctx.httpThreads(), new DefaultThreadFactory("cc-web-http", true), NioIoHandler.newFactory());
+            ctx.httpThreads(), new DefaultThreadFactory("cc-web-http", true), transport.ioHandlerFactory());
         this.fanoutGroup = fanoutGroup;
 
         final int maxRequestBodyLength = ctx.maxRequestBodyLength();
         final ServerBootstrap bootstrap = new ServerBootstrap()
             .group(bossGroup, httpGroup)
-            .channel(NioServerSocketChannel.class)
+            .channel(transport.serverChannelClass())
             .handler(new ChannelInitializer<Channel>()
             {
                 protected void initChannel(final Channel channel)
@@ -125,13 +128,24 @@ final class NettyServer implements ServerBackend
     /**
      * Event loops for upgraded WebSocket connections: {@link WebServer.Context#fanoutThreads(int)} threads.
      *
-     * @param ctx concluded context.
+     * @param ctx       concluded context.
+     * @param transport socket transport of the server's event loops.
      * @return a new group, to hand to the constructor.
      */
-    static EventLoopGroup newFanoutGroup(final WebServer.Context ctx)
+    static EventLoopGroup newFanoutGroup(final WebServer.Context ctx, final NettyTransport transport)
     {
         return new MultiThreadIoEventLoopGroup(
-            ctx.fanoutThreads(), new DefaultThreadFactory("cc-web-fanout", true), NioIoHandler.newFactory());
+            ctx.fanoutThreads(), new DefaultThreadFactory("cc-web-fanout", true), transport.ioHandlerFactory());
+    }
+
+    /**
+     * The socket transport of this server's event loops.
+     *
+     * @return epoll or NIO.
+     */
+    NettyTransport transport()
+    {
+        return transport;
     }
 
     /**
@@ -213,11 +227,11 @@ final class NettyServer implements ServerBackend
     }
 
     /**
-     * Netty and its version, e.g. {@code netty 4.2.20.Final}.
+     * Netty, its version and the socket transport, e.g. {@code netty 4.2.20.Final (epoll)}.
      */
     public String description()
     {
-        return nettyDescription();
+        return nettyDescription() + " (" + transport.description() + ")";
     }
 
     /**

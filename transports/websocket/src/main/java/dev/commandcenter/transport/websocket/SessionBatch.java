@@ -223,6 +223,12 @@ final class SessionBatch
         }
         consecutiveDrops = 0;
         final int length = batch.readableBytes();
+        // Counted before the write: on the epoll transport the flush writes to the socket at once, and the client may
+        // read the frame before this thread gets past the write.
+        counters.framesSent.increment();
+        counters.bytesSent.getAndAdd(length);
+        counters.batchesSent.increment();
+        counters.messagesBatched.getAndAdd(messages);
         // The channel's frame encoder runs on this thread and releases the frame before this returns: reuse it.
         if (!reuseFrames)
         {
@@ -241,10 +247,6 @@ final class SessionBatch
             channel.writeAndFlush(textFrame, channel.voidPromise());
             textFrame.payload = null;
         }
-        counters.framesSent.increment();
-        counters.bytesSent.getAndAdd(length);
-        counters.batchesSent.increment();
-        counters.messagesBatched.getAndAdd(messages);
     }
 
     /**

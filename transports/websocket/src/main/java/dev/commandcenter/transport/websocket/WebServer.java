@@ -132,13 +132,25 @@ public final class WebServer implements AutoCloseable
         }
 
         publishExecutor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("cc-web-rest-", 0).factory());
-        final EventLoopGroup fanoutGroup = NettyServer.newFanoutGroup(ctx);
+        final NettyTransport transport;
+        try
+        {
+            transport = null == ctx.wireTransport ? NettyTransport.select(ctx.transport) : NettyTransport.select(NettyTransport.NIO);
+        }
+        catch (final RuntimeException ex)
+        {
+            publishExecutor.shutdownNow();
+            ctx.egress.unbindCounters();
+            peerResets.close();
+            throw ex;
+        }
+        final EventLoopGroup fanoutGroup = NettyServer.newFanoutGroup(ctx, transport);
         final HttpEndpoints endpoints = new HttpEndpoints(
             ctx, accessPolicy, errorPath, publishExecutor, fanoutGroup, refusals, tokenSessions);
         try
         {
             backend = null == ctx.wireTransport ?
-                new NettyServer(ctx, fanoutGroup, address, httpStatusCounters, endpoints, limits) :
+                new NettyServer(ctx, transport, fanoutGroup, address, httpStatusCounters, endpoints, limits) :
                 new WireBridge(ctx, fanoutGroup, httpStatusCounters, endpoints, limits);
         }
         catch (final RuntimeException ex)
@@ -393,6 +405,13 @@ public final class WebServer implements AutoCloseable
         public static final long ROTATION_GRACE_MS_DEFAULT = 30_000;
         /** Default socket send buffer: 0 leaves the operating system's. */
         public static final int SOCKET_SEND_BUFFER_LENGTH_DEFAULT = 0;
+        /**
+         * System property choosing the socket transport of the Netty backend: {@code auto} (native epoll when it
+         * loads, else NIO), {@code epoll} (an error when it cannot load) or {@code nio}.
+         */
+        public static final String TRANSPORT_PROP_NAME = "commandcenter.websocket.transport";
+        /** Default socket transport: native epoll when it loads, else NIO. */
+        public static final String TRANSPORT_DEFAULT = NettyTransport.AUTO;
         /** Default bytes queued for one connection (HTTP responses or WebSocket frames) past which it is closed. */
         public static final int MAX_QUEUED_BYTES_PER_CONNECTION_DEFAULT = 4 * 1024 * 1024;
         /** Default HTTP requests read from one connection and not yet answered; at the limit it reads no more. */
@@ -439,6 +458,7 @@ public final class WebServer implements AutoCloseable
         private int fanoutThreads = FANOUT_THREADS_DEFAULT;
         private long closeTimeoutMs = CLOSE_TIMEOUT_MS_DEFAULT;
         private int socketSendBufferLength = SOCKET_SEND_BUFFER_LENGTH_DEFAULT;
+        private String transport = System.getProperty(TRANSPORT_PROP_NAME, TRANSPORT_DEFAULT);
         private int maxQueuedBytesPerConnection = MAX_QUEUED_BYTES_PER_CONNECTION_DEFAULT;
         private int maxPipelinedRequests = MAX_PIPELINED_REQUESTS_DEFAULT;
         private long headerTimeoutMs = HEADER_TIMEOUT_MS_DEFAULT;
@@ -526,6 +546,11 @@ public final class WebServer implements AutoCloseable
             requireAtLeast("websocket.httpThreads", httpThreads, 1);
             requireAtLeast("websocket.fanoutThreads", fanoutThreads, 1);
             requireAtLeast("websocket.socketSendBufferLength", socketSendBufferLength, 0);
+            final String transportProblem = NettyTransport.problem(transport);
+            if (null != transportProblem)
+            {
+                throw new IllegalArgumentException(transportProblem);
+            }
             if (closeTimeoutMs < 1)
             {
                 throw new IllegalArgumentException("websocket.closeTimeoutMs: expected 1 or more, got " + closeTimeoutMs);
@@ -1002,6 +1027,31 @@ public final class WebServer implements AutoCloseable
         public long closeTimeoutMs()
         {
             return closeTimeoutMs;
+        }
+
+        /**
+         * Socket transport of the Netty backend: {@code auto} (Netty's native epoll when it loads, else NIO, saying
+         * why in the start line), {@code epoll} (fail to launch when it cannot load) or {@code nio}. Defaults to the
+         * system property {@value #TRANSPORT_PROP_NAME}, else {@value #TRANSPORT_DEFAULT}. A wire transport's
+         * connections always run on NIO event loops (they do no socket I/O there).
+         *
+         * @param transport auto, epoll or nio.
+         * @return this.
+         */
+        public Context transport(final String transport)
+        {
+            this.transport = transport;
+            return this;
+        }
+
+        /**
+         * Socket transport asked for.
+         *
+         * @return auto, epoll or nio.
+         */
+        public String transport()
+        {
+            return transport;
         }
 
         /**

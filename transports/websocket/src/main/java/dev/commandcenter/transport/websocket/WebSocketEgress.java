@@ -812,10 +812,12 @@ public final class WebSocketEgress implements EgressHandler
                     bytes += session.sbe ? retained.sbeLength(i) : retained.jsonLength(i);
                 }
             }
-            channel.flush();
             final EgressCounters counters = this.counters;
             counters.framesSent.getAndAdd(sent);
             counters.bytesSent.getAndAdd(bytes);
+            // Flushed once counted: the epoll transport writes to the socket in the flush, so the client may read the
+            // replay before this thread gets past it.
+            channel.flush();
 
             final int batchMs = session.batchMs >= 0 ? session.batchMs : batchWindows.getOrDefault(session.feed, 0);
             session.batch = batchMs > 0 ? new SessionBatch(session, this, batchMs) : null;

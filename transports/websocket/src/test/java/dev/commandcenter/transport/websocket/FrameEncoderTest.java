@@ -11,6 +11,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocket08FrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import org.agrona.DirectBuffer;
@@ -73,6 +74,54 @@ class FrameEncoderTest
         {
             encoder.close();
             client.finishAndReleaseAll();
+        }
+    }
+
+    @Test
+    void shouldEncodeTheSameBytesAsNettysServerFrameEncoderOnAChannel()
+    {
+        final FrameEncoder encoder = new FrameEncoder(PooledByteBufAllocator.DEFAULT);
+        final EmbeddedChannel server = new EmbeddedChannel(new WebSocket13FrameEncoder(false));
+        try
+        {
+            for (final int length : LENGTHS)
+            {
+                final byte[] payload = new byte[length];
+                for (int i = 0; i < length; i++)
+                {
+                    payload[i] = (byte)('a' + (i % 26));
+                }
+                for (final boolean text : new boolean[]{ true, false })
+                {
+                    final ByteBuf frame = text ?
+                        encoder.text(Unpooled.wrappedBuffer(payload)) : encoder.binary(Unpooled.wrappedBuffer(payload));
+                    server.writeOutbound(text ?
+                        new TextWebSocketFrame(Unpooled.wrappedBuffer(payload)) :
+                        new BinaryWebSocketFrame(Unpooled.wrappedBuffer(payload)));
+                    final ByteBuf expected = Unpooled.buffer();
+                    for (ByteBuf part = server.readOutbound(); null != part; part = server.readOutbound())
+                    {
+                        expected.writeBytes(part);
+                        part.release();
+                    }
+                    try
+                    {
+                        assertThat(ByteBufUtil.getBytes(frame))
+                            .as("%s frame of %d bytes", text ? "text" : "binary", length)
+                            .isEqualTo(ByteBufUtil.getBytes(expected));
+                    }
+                    finally
+                    {
+                        frame.release();
+                        expected.release();
+                    }
+                }
+            }
+        }
+        finally
+        {
+            encoder.close();
+            server.finishAndReleaseAll();
         }
     }
 

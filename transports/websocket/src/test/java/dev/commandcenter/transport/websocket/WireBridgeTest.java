@@ -100,7 +100,7 @@ class WireBridgeTest
         try (WebServer server = WebServer.launch(new TestCounters().apply(new WebServer.Context())
             .port(0).token(Fixture.OVERLAY_TOKEN).adminToken(Fixture.TOKEN).infoLog(lines::add)))
         {
-            assertThat(server.backend()).matches("netty 4\\.2\\.\\d+\\.Final");
+            assertThat(server.backend()).matches("netty 4\\.2\\.\\d+\\.Final \\((epoll|nio, epoll unavailable: .+|nio)\\)");
             assertThat(lines).containsExactly("websocket backend: " + server.backend());
         }
         assertThat(transport.settings).isNull();
