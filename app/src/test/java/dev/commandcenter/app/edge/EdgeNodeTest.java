@@ -83,11 +83,11 @@ class EdgeNodeTest
                 await().atMost(Duration.ofSeconds(20)).until(() -> edgeCount(engine) == 1);
                 assertThat(edge.urls().get("all events")).contains("?token=" + engine.token());
 
-                final HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create(engine.webServer().baseUrl() + "/metrics"))
-                    .header("Authorization", "Bearer " + engine.adminToken()).build(),
-                    HttpResponse.BodyHandlers.ofString());
-                assertThat(metrics.body()).contains("commandcenter_edges 1");
+                // The gauge follows the table within a second.
+                final HttpRequest metrics = HttpRequest.newBuilder(URI.create(engine.webServer().baseUrl() + "/metrics"))
+                    .header("Authorization", "Bearer " + engine.adminToken()).build();
+                await().atMost(Duration.ofSeconds(20)).until(() -> HttpClient.newHttpClient()
+                    .send(metrics, HttpResponse.BodyHandlers.ofString()).body().contains("commandcenter_edges 1"));
 
                 final Result stat = cli("stat", "--data-dir", engineDir.toString());
                 assertThat(stat.out).contains("aeron output stream and edges").containsPattern("edges\\s+1");
