@@ -178,6 +178,13 @@ public final class CommandCenterNode implements AutoCloseable
             .remoteHeartbeatIntervalMs((int)config.aeron.plugins.heartbeatIntervalMs));
         pluginManager.configure(engineCtx);
         plugins.addAll(pluginManager.plugins());
+        if (null != pluginManager.remotePlugins() && ThreadingMode.AUTO == engineCtx.threadingMode())
+        {
+            // A remote slot waiting for its host holds its thread, as a slow block plugin does: with a thread per
+            // plugin the others carry on while a host is stalled or gone.
+            engineCtx.threadingMode(ThreadingMode.DEDICATED);
+            startLines.add("threading: dedicated (engine.threadingMode auto with plugins hosted out of process)");
+        }
 
         Journal journal = Journal.NONE;
         if (config.journal.enabled && !replay)
