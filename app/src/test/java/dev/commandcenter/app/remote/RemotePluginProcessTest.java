@@ -104,6 +104,12 @@ class RemotePluginProcessTest
         start("big-tip-python", "remote-plugin-python");
         final String url = base.replaceFirst("^http", "ws") + RemotePluginRoute.PATH;
 
+        // threadingMode auto with a plugin hosted out of process: a thread per plugin, so a slot waiting for its
+        // host (none is attached here) holds only its own thread.
+        assertThat(node.startLines()).contains("threading: dedicated (engine.threadingMode auto with plugins hosted " +
+            "out of process)");
+        assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName).contains("cc-plugin-big-tip-python");
+
         final HostClient noToken = track(HostClient.connect(url, RemoteJson.JSON_SUBPROTOCOL));
         assertThat(noToken.awaitClose().code()).isEqualTo(1008);
         assertThat(noToken.awaitClose().reason()).startsWith("unauthorized");

@@ -88,6 +88,18 @@ public enum CounterType
     /** Aeron ingress clients that said hello and are acknowledged. */
     INGRESS_CLIENTS(29, "aeron ingress clients",
         Kind.GAUGE, "commandcenter_aeron_ingress_clients", null),
+    /** Hellos of plugin hosts refused: no remote slot for the id, a host already attached, another protocol version. */
+    REMOTE_HELLOS_REFUSED(44, "remote plugin hellos refused",
+        Kind.COUNTER, "commandcenter_remote_plugin_hellos_refused_total", null),
+    /** Malformed or unexpected messages from plugin hosts (each closed its link), and hosts that never said hello. */
+    REMOTE_MALFORMED(45, "remote plugin malformed messages",
+        Kind.COUNTER, "commandcenter_remote_plugin_malformed_messages_total", null),
+    /** Messages of plugin hosts refused for their size. */
+    REMOTE_OVERSIZE(46, "remote plugin oversize messages",
+        Kind.COUNTER, "commandcenter_remote_plugin_oversize_messages_total", null),
+    /** Dones of plugin hosts for events already acknowledged or never sent: ignored. */
+    REMOTE_STALE_DONES(47, "remote plugin stale dones",
+        Kind.COUNTER, "commandcenter_remote_plugin_stale_dones_total", null),
     /** Aeron ingress hellos refused because {@code aeron.ingress.maxClients} were connected. */
     INGRESS_CLIENTS_REFUSED(61, "aeron ingress clients refused",
         Kind.COUNTER, "commandcenter_aeron_ingress_clients_refused_total", null),

@@ -134,6 +134,7 @@ public final class PluginManager implements PluginOperations, AutoCloseable
         final RemotePlugins remote = remotePlugins;
         if (null != remote)
         {
+            remote.bindCounters(engine.counters());
             remote.start(engine.errorHandler());
         }
         if (ctx.devMode)
@@ -297,6 +298,7 @@ public final class PluginManager implements PluginOperations, AutoCloseable
         final RemotePlugins remote = remotePluginsOrNew();
         if (null != engine)
         {
+            remote.bindCounters(engine.counters());
             remote.start(engine.errorHandler());
         }
         return remote;

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.commandcenter.codecs.sbe.MessageHeaderEncoder;
 import dev.commandcenter.codecs.sbe.PluginHeartbeatEncoder;
+import dev.commandcenter.engine.counters.CounterAllocator;
+import dev.commandcenter.engine.counters.CounterType;
 import dev.commandcenter.engine.plugin.HostHealth;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
@@ -13,6 +15,7 @@ import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -64,6 +67,10 @@ public final class RemotePlugins implements RemotePluginEndpoint, Agent, AutoClo
     private final AtomicLong malformed = new AtomicLong();
     private final AtomicLong oversize = new AtomicLong();
     private final AtomicLong staleDones = new AtomicLong();
+    private volatile AtomicCounter refusedCounter;
+    private volatile AtomicCounter malformedCounter;
+    private volatile AtomicCounter oversizeCounter;
+    private volatile AtomicCounter staleDonesCounter;
     private final List<RemotePluginProxy> scratch = new ArrayList<>();
     private final List<HostSession> pendingScratch = new ArrayList<>();
     private long nextCheckMs;
@@ -329,24 +336,58 @@ public final class RemotePlugins implements RemotePluginEndpoint, Agent, AutoClo
         return clock.time();
     }
 
+    /**
+     * Count into the engine's counters file from now on (what was counted before is carried over), so {@code stat}
+     * and {@code /metrics} show the endpoint's refusals. Binding again does nothing.
+     *
+     * @param counters the engine's allocator.
+     */
+    public synchronized void bindCounters(final CounterAllocator counters)
+    {
+        if (null != refusedCounter)
+        {
+            return;
+        }
+        malformedCounter = bind(counters, CounterType.REMOTE_MALFORMED, malformed);
+        oversizeCounter = bind(counters, CounterType.REMOTE_OVERSIZE, oversize);
+        staleDonesCounter = bind(counters, CounterType.REMOTE_STALE_DONES, staleDones);
+        refusedCounter = bind(counters, CounterType.REMOTE_HELLOS_REFUSED, refused);
+    }
+
+    private static AtomicCounter bind(final CounterAllocator counters, final CounterType type, final AtomicLong count)
+    {
+        final AtomicCounter counter = counters.allocate(type, "");
+        counter.setRelease(count.get());
+        return counter;
+    }
+
+    private static void count(final AtomicLong count, final AtomicCounter counter)
+    {
+        count.incrementAndGet();
+        if (null != counter)
+        {
+            counter.increment();
+        }
+    }
+
     void countRefused()
     {
-        refused.incrementAndGet();
+        count(refused, refusedCounter);
     }
 
     void countMalformed()
     {
-        malformed.incrementAndGet();
+        count(malformed, malformedCounter);
     }
 
     void countOversize()
     {
-        oversize.incrementAndGet();
+        count(oversize, oversizeCounter);
     }
 
     void countStaleDone()
     {
-        staleDones.incrementAndGet();
+        count(staleDones, staleDonesCounter);
     }
 
     void hello(final HostSession session, final String pluginId)

@@ -8,9 +8,11 @@ import dev.commandcenter.engine.BackPressure;
 import dev.commandcenter.engine.Sources;
 import dev.commandcenter.engine.core.Engine;
 import dev.commandcenter.engine.core.PluginSpec;
+import dev.commandcenter.engine.counters.CounterType;
 import dev.commandcenter.engine.egress.OutputEvent;
 import dev.commandcenter.engine.plugin.Messages;
 import org.agrona.concurrent.CachedEpochClock;
+import org.agrona.concurrent.status.AtomicCounter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -191,6 +193,8 @@ class RemotePluginsTest
     void shouldRefuseAnUnknownPluginASecondHostAndAnotherProtocolVersionNamingWhatWasExpected()
     {
         launch(new PluginSpec("echo"), null);
+        final Map<CounterType, AtomicCounter> counters = new java.util.concurrent.ConcurrentHashMap<>();
+        endpoint.bindCounters((type, suffix) -> counters.computeIfAbsent(type, t -> engine.counters().allocate(t, suffix)));
         final TestHost unknown = host("u", "nope");
         final TestHost first = host("a", "echo");
         final TestHost duplicate = host("d", "echo");
@@ -206,6 +210,9 @@ class RemotePluginsTest
         assertThat(version.closedReason).isEqualTo("refused: protocol version 2 not supported, expected 1");
         assertThat(first.isClosed()).isFalse();
         assertThat(endpoint.refusedHellos()).isEqualTo(3);
+        // The engine's counters file carries them, for stat and /metrics.
+        assertThat(counters.get(CounterType.REMOTE_HELLOS_REFUSED).get()).isEqualTo(3);
+        assertThat(counters.get(CounterType.REMOTE_MALFORMED).get()).isZero();
     }
 
     @Test
