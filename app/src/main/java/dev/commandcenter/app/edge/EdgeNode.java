@@ -1,5 +1,6 @@
 package dev.commandcenter.app.edge;
 
+import dev.commandcenter.app.WebServerSettings;
 import dev.commandcenter.app.config.AppConfig;
 import dev.commandcenter.app.plugins.PluginControlRoute;
 import dev.commandcenter.app.secrets.SecretsStore;
@@ -158,27 +159,12 @@ public final class EdgeNode implements AutoCloseable
             secrets.overlayToken() : config.websocket.token;
         final String adminToken = null == config.websocket.adminToken || config.websocket.adminToken.isEmpty() ?
             secrets.adminToken() : config.websocket.adminToken;
-        final WebServer.Context web = new WebServer.Context()
+        final WebServer.Context web = WebServerSettings.of(config.websocket)
             .bindAddress(ctx.bind)
             .port(ctx.port)
+            .acceptWalletEventsOverRest(false)
             .token(overlayToken)
             .adminToken(adminToken)
-            .allowedOrigins(config.websocket.allowedOrigins)
-            .allowedHosts(config.websocket.allowedHosts)
-            .rotationGraceMs(config.websocket.rotationGraceMs)
-            .httpThreads(config.websocket.httpThreads)
-            .fanoutThreads(config.websocket.fanoutThreads)
-            .maxConnections(config.websocket.maxConnections)
-            .maxConnectionsPerAddress(config.websocket.maxConnectionsPerAddress)
-            .maxQueuedBytesPerConnection(config.websocket.maxQueuedBytesPerConnection)
-            .maxPipelinedRequests(config.websocket.maxPipelinedRequests)
-            .headerTimeoutMs(config.websocket.headerTimeoutMs)
-            .bodyTimeoutMs(config.websocket.bodyTimeoutMs)
-            .idleTimeoutMs(config.websocket.idleTimeoutMs)
-            .pingIntervalMs(config.websocket.pingIntervalMs)
-            .missedPongs(config.websocket.missedPongs)
-            .maxControlFramesPerSecond(config.websocket.maxControlFramesPerSecond)
-            .maxAggregatingBytes(config.websocket.maxAggregatingBytes)
             .infoLog(startLines::add)
             .statusSupplier(this::health)
             .egress(egress)
