@@ -96,6 +96,45 @@ class AeronIngressTest
     }
 
     @Test
+    void shouldTakeEventsAndAcknowledgeThemOverUdpToo() throws Exception
+    {
+        final IngressSettings settings = new IngressSettings();
+        settings.channel = "aeron:udp?endpoint=localhost:" + freeUdpPort();
+        final IngressFixture fixture = fixture(1024, settings);
+        final CommandCenterClient client = CommandCenterClient.connect(new CommandCenterClient.Context()
+            .aeronDirectoryName(fixture.node.directory())
+            .ingressChannel(settings.channel)
+            .responseChannel("aeron:udp?endpoint=localhost:" + freeUdpPort())
+            .clientName("udp-bridge")
+            .connectTimeout(BOUND));
+        closeables.add(client);
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256]);
+        final ChatMessageEncoder encoder = new ChatMessageEncoder();
+
+        long position = 0;
+        for (long id = 0; id < 50; id++)
+        {
+            encoder.wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder())
+                .messageId(id).channel("ingress").user("tester").text("line " + id);
+            position = client.publish(encoder);
+            assertThat(position).as("publish %d", id).isPositive();
+        }
+
+        assertThat(client.awaitJournaled(position, BOUND)).isTrue();
+        assertThat(fixture.journal.entries).extracting(IngressFixture.Seen::chatId)
+            .containsExactlyElementsOf(LongStream.range(0, 50).boxed().toList());
+        assertThat(fixture.journal.entries).allSatisfy(seen -> assertThat(seen.source()).isEqualTo(Sources.AERON));
+    }
+
+    private static int freeUdpPort() throws java.io.IOException
+    {
+        try (java.net.DatagramSocket socket = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress()))
+        {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Test
     void shouldAcknowledgeOnlyOnceTheJournalHasTheEvents()
     {
         final IngressFixture fixture = fixture(1024, new IngressSettings());
