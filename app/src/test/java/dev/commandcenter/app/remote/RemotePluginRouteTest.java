@@ -98,6 +98,7 @@ class RemotePluginRouteTest
             .port(0)
             .token(OVERLAY)
             .adminToken(ADMIN)
+            .rotationGraceMs(100)
             .maxFrameLength(64 * 1024)
             .egress(egress)
             .counters(engine.counters())
@@ -266,6 +267,18 @@ class RemotePluginRouteTest
             "forbidden: this endpoint needs the admin token, got the overlay token (commandcenter token show --scope admin)"));
         assertThat(feedProtocol.awaitClose().code()).isEqualTo(1002);
         assertThat(links).isEmpty();
+    }
+
+    @Test
+    void shouldCloseAHostWhoseAdminTokenWasRotatedOutAfterTheGrace() throws Exception
+    {
+        start(10_000, 16);
+        final HostClient host = json();
+        assertThat(links.poll(15, TimeUnit.SECONDS)).as("the host's link").isNotNull();
+
+        server.tokens(OVERLAY, dev.commandcenter.transport.websocket.Tokens.generate());
+
+        assertThat(host.awaitClose()).isEqualTo(new HostClient.Close(1008, "token rotated"));
     }
 
     @Test

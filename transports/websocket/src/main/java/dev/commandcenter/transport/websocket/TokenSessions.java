@@ -17,7 +17,7 @@ final class TokenSessions
     /** Reason of the close frame sent to a session whose token was rotated out. */
     static final String TOKEN_ROTATED = "token rotated";
 
-    private final Map<WebSocketSession, byte[]> sessions = new ConcurrentHashMap<>();
+    private final Map<Object, Tracked> sessions = new ConcurrentHashMap<>();
     private final Refusals refusals;
 
     /**
@@ -37,8 +37,23 @@ final class TokenSessions
      */
     void add(final WebSocketSession session, final Channel channel, final byte[] tokenDigest)
     {
-        sessions.put(session, tokenDigest);
-        channel.closeFuture().addListener((ignore) -> sessions.remove(session));
+        add(session, channel, tokenDigest, () -> session.closeWith(WebSocketSession.POLICY_VIOLATION, TOKEN_ROTATED),
+            "feed session");
+    }
+
+    /**
+     * Track any WebSocket connection (a route's, such as the plugin hosts') until it closes.
+     *
+     * @param key         what identifies it.
+     * @param channel     its connection.
+     * @param tokenDigest SHA-256 of the token it authenticated with.
+     * @param close       closes it with 1008 "token rotated"; run on the connection's event loop.
+     * @param kind        what it is, for the log line.
+     */
+    void add(final Object key, final Channel channel, final byte[] tokenDigest, final Runnable close, final String kind)
+    {
+        sessions.put(key, new Tracked(tokenDigest, channel, close, kind));
+        channel.closeFuture().addListener((ignore) -> sessions.remove(key));
     }
 
     /**
@@ -50,22 +65,17 @@ final class TokenSessions
     int closeRotatedOut(final AccessPolicy accessPolicy)
     {
         int closed = 0;
-        for (final Iterator<Map.Entry<WebSocketSession, byte[]>> it = sessions.entrySet().iterator(); it.hasNext(); )
+        for (final Iterator<Map.Entry<Object, Tracked>> it = sessions.entrySet().iterator(); it.hasNext(); )
         {
-            final Map.Entry<WebSocketSession, byte[]> entry = it.next();
-            if (null == accessPolicy.scopeOfDigest(entry.getValue()))
+            final Tracked tracked = it.next().getValue();
+            if (null == accessPolicy.scopeOfDigest(tracked.tokenDigest))
             {
                 it.remove();
-                final WebSocketSession session = entry.getKey();
-                final Channel channel = session.channel();
-                if (null == channel)
-                {
-                    continue;
-                }
-                refusals.refused(Refusals.Reason.TOKEN_ROTATED, channel.remoteAddress(), "feed session closed with 1008");
+                final Channel channel = tracked.channel;
+                refusals.refused(Refusals.Reason.TOKEN_ROTATED, channel.remoteAddress(), tracked.kind + " closed with 1008");
                 try
                 {
-                    channel.eventLoop().execute(() -> session.closeWith(WebSocketSession.POLICY_VIOLATION, TOKEN_ROTATED));
+                    channel.eventLoop().execute(tracked.close);
                 }
                 catch (final RuntimeException ex)
                 {
@@ -85,5 +95,9 @@ final class TokenSessions
     int size()
     {
         return sessions.size();
+    }
+
+    private record Tracked(byte[] tokenDigest, Channel channel, Runnable close, String kind)
+    {
     }
 }

@@ -346,6 +346,12 @@ final class WebSocketUpgrade
             return;
         }
         context.pipeline().replace(httpHandler, "ws-route", session);
+        if (null == rejection)
+        {
+            // Closed like a feed when its token is rotated out, after the grace period.
+            tokenSessions.add(session, context.channel(), AccessPolicy.digest(candidate),
+                () -> session.close(WebSocketSession.POLICY_VIOLATION, TokenSessions.TOKEN_ROTATED), "route session");
+        }
         if (null == wire)
         {
             context.pipeline().addBefore("ws-route", "ws-utf8", new Utf8FrameValidator(true));
