@@ -91,6 +91,10 @@ class EdgeNodeTest
 
                 final Result stat = cli("stat", "--data-dir", engineDir.toString());
                 assertThat(stat.out).contains("aeron output stream and edges").containsPattern("edges\\s+1");
+                assertThat(stat.out).contains("edge min position");
+                assertThat(HttpClient.newHttpClient().send(metrics, HttpResponse.BodyHandlers.ofString()).body())
+                    .containsPattern("commandcenter_edge_min_position \\d+")
+                    .containsPattern("commandcenter_edge_max_lag_bytes \\d+");
 
                 final HttpResponse<String> control = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create(edge.webServer().baseUrl() + "/api/plugins")).build(),

@@ -183,7 +183,10 @@ public enum CounterType
         Kind.GAUGE, "commandcenter_edge_max_lag_bytes", null),
     /** Largest lag of an edge behind the output stream, outputs. */
     EDGE_MAX_LAG_OUTPUTS(59, "edge max lag outputs",
-        Kind.GAUGE, "commandcenter_edge_max_lag_outputs", null);
+        Kind.GAUGE, "commandcenter_edge_max_lag_outputs", null),
+    /** Position in the output stream of the slowest edge, bytes (0 with none, or before it has received anything). */
+    EDGE_MIN_POSITION(62, "edge min position",
+        Kind.GAUGE, "commandcenter_edge_min_position", null);
 
     /**
      * Whether a counter only ever increases (until the engine restarts) or goes up and down.

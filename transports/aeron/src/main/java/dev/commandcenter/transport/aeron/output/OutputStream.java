@@ -304,6 +304,7 @@ public final class OutputStream implements AutoCloseable
         private volatile AtomicCounter ignoredCounter;
         private volatile AtomicCounter lagBytesCounter;
         private volatile AtomicCounter lagOutputsCounter;
+        private volatile AtomicCounter minPositionCounter;
 
         StatusAgent(
             final AeronArchive archive,
@@ -338,6 +339,7 @@ public final class OutputStream implements AutoCloseable
             ignoredCounter = counters.allocate(CounterType.EDGES_IGNORED, "");
             lagBytesCounter = counters.allocate(CounterType.EDGE_MAX_LAG_BYTES, "");
             lagOutputsCounter = counters.allocate(CounterType.EDGE_MAX_LAG_OUTPUTS, "");
+            minPositionCounter = counters.allocate(CounterType.EDGE_MIN_POSITION, "");
         }
 
         void detachCounters()
@@ -346,6 +348,7 @@ public final class OutputStream implements AutoCloseable
             ignoredCounter = null;
             lagBytesCounter = null;
             lagOutputsCounter = null;
+            minPositionCounter = null;
         }
 
         /**
@@ -425,11 +428,18 @@ public final class OutputStream implements AutoCloseable
             }
             long maxLagBytes = 0;
             long maxLagOutputs = 0;
+            long minPosition = Long.MAX_VALUE;
             final List<EdgeTable.EdgeView> views = edges.edges(publisher.position(), publisher.lastOutputSequence());
             for (final EdgeTable.EdgeView view : views)
             {
                 maxLagBytes = Math.max(maxLagBytes, view.lagBytes());
                 maxLagOutputs = Math.max(maxLagOutputs, view.lagOutputs());
+                minPosition = Math.min(minPosition, view.position());
+            }
+            final AtomicCounter position = minPositionCounter;
+            if (null != position)
+            {
+                position.setRelease(views.isEmpty() ? 0 : Math.max(0, minPosition));
             }
             edgesC.setRelease(views.size());
             final AtomicCounter bytes = lagBytesCounter;
