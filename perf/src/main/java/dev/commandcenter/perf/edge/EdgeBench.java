@@ -1,10 +1,8 @@
 package dev.commandcenter.perf.edge;
 
-import java.io.BufferedReader;
+import dev.commandcenter.perf.ChildProcesses;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,13 +102,13 @@ final class EdgeBench
         }
         final String[] lastLine = { "" };
         final Thread reader = Thread.ofPlatform().daemon().name("edge-bench-out")
-            .start(() -> copy(process, dir.resolve("bench.log"), token, lastLine));
+            .start(() -> ChildProcesses.copyElided(process, dir.resolve("bench.log"), token, lastLine));
         final long deadlineS = (length.toMillis() + warmup.toMillis()) / 1000 + SLACK_S;
         try
         {
             if (!process.waitFor(deadlineS, TimeUnit.SECONDS))
             {
-                stop(process);
+                ChildProcesses.stop(process, 5);
                 return EdgeFigures.failed(expected, "the bench did not finish in " + deadlineS + " s and was killed");
             }
             reader.join(2_000);
@@ -118,7 +116,7 @@ final class EdgeBench
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
-            stop(process);
+            ChildProcesses.stop(process, 5);
             return EdgeFigures.failed(expected, "interrupted");
         }
         final Map<String, Long> cpuAfter = cpu(servers);
@@ -157,43 +155,5 @@ final class EdgeBench
         return cpu;
     }
 
-    private static void copy(final Process process, final Path file, final String token, final String[] lastLine)
-    {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            PrintWriter log = new PrintWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8)))
-        {
-            String line;
-            while (null != (line = in.readLine()))
-            {
-                final String safe = line.replace(token, "...");
-                log.println(safe);
-                log.flush();
-                if (!safe.isBlank())
-                {
-                    lastLine[0] = safe.strip();
-                }
-            }
-        }
-        catch (final IOException | UncheckedIOException ignore)
-        {
-            // the bench is gone
-        }
-    }
 
-    private static void stop(final Process process)
-    {
-        process.destroy();
-        try
-        {
-            if (!process.waitFor(5, TimeUnit.SECONDS))
-            {
-                process.destroyForcibly();
-            }
-        }
-        catch (final InterruptedException ex)
-        {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package dev.commandcenter.perf.edge;
 
+import dev.commandcenter.perf.ChildProcesses;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -14,16 +15,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * One node of the benchmark in a process of its own on loopback: the engine ({@code commandcenter run}) or an edge
@@ -98,7 +94,7 @@ final class NodeProcess implements AutoCloseable
          */
         static Cluster create()
         {
-            return new Cluster(randomToken(), randomToken(),
+            return new Cluster(ChildProcesses.randomToken(), ChildProcesses.randomToken(),
                 "aeron:udp?control=127.0.0.1:" + freeUdpPort() + "|control-mode=dynamic|fc=max", 1003,
                 "aeron:udp?endpoint=127.0.0.1:" + freeUdpPort(), "aeron:udp?endpoint=127.0.0.1:" + freeUdpPort());
         }
@@ -257,7 +253,7 @@ final class NodeProcess implements AutoCloseable
         }
         catch (final IOException ex)
         {
-            deleteTree(dataDir);
+            ChildProcesses.deleteTree(dataDir);
             throw new StartFailure("cannot start " + command.getFirst() + ": " + ex.getMessage());
         }
         final List<String> lines = new ArrayList<>();
@@ -287,8 +283,8 @@ final class NodeProcess implements AutoCloseable
         {
             Thread.currentThread().interrupt();
         }
-        kill(process);
-        deleteTree(dataDir);
+        ChildProcesses.stop(process, STOP_TIMEOUT_S);
+        ChildProcesses.deleteTree(dataDir);
         final String reason;
         synchronized (lines)
         {
@@ -433,8 +429,8 @@ final class NodeProcess implements AutoCloseable
      */
     public void close()
     {
-        kill(process);
-        deleteTree(dataDir);
+        ChildProcesses.stop(process, STOP_TIMEOUT_S);
+        ChildProcesses.deleteTree(dataDir);
     }
 
     /**
@@ -508,44 +504,6 @@ final class NodeProcess implements AutoCloseable
         }
     }
 
-    private static void kill(final Process process)
-    {
-        process.destroy();
-        try
-        {
-            if (!process.waitFor(STOP_TIMEOUT_S, TimeUnit.SECONDS))
-            {
-                process.destroyForcibly();
-                process.waitFor(STOP_TIMEOUT_S, TimeUnit.SECONDS);
-            }
-        }
-        catch (final InterruptedException ex)
-        {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-    }
 
-    private static String randomToken()
-    {
-        final byte[] random = new byte[24];
-        new SecureRandom().nextBytes(random);
-        return HexFormat.of().formatHex(random);
-    }
 
-    private static void deleteTree(final Path dir)
-    {
-        if (null == dir || !Files.exists(dir))
-        {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir))
-        {
-            paths.sorted(Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
-        }
-        catch (final IOException | UncheckedIOException ignore)
-        {
-            // a temporary directory left behind is harmless
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package dev.commandcenter.perf.fanout;
 
+import dev.commandcenter.perf.ChildProcesses;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -12,11 +13,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -131,7 +129,7 @@ final class FanoutServer implements AutoCloseable
     static FanoutServer engine(final Path root, final Path out, final ServerKind kind, final String backend,
         final int clients, final PrintWriter console)
     {
-        final String token = randomToken();
+        final String token = ChildProcesses.randomToken();
         final Path dataDir;
         final Path config;
         try
@@ -162,7 +160,7 @@ final class FanoutServer implements AutoCloseable
      */
     static FanoutServer node(final Path root, final Path out, final PrintWriter console)
     {
-        final String token = randomToken();
+        final String token = ChildProcesses.randomToken();
         try
         {
             Files.createDirectories(out);
@@ -192,7 +190,7 @@ final class FanoutServer implements AutoCloseable
         }
         catch (final IOException ex)
         {
-            deleteTree(dataDir);
+            ChildProcesses.deleteTree(dataDir);
             throw new StartFailure("cannot start " + command.getFirst() + ": " + ex.getMessage());
         }
         final CompletableFuture<Integer> port = new CompletableFuture<>();
@@ -213,8 +211,8 @@ final class FanoutServer implements AutoCloseable
         }
         catch (final ExecutionException | TimeoutException ex)
         {
-            kill(process);
-            deleteTree(dataDir);
+            ChildProcesses.stop(process, STOP_TIMEOUT_S);
+            ChildProcesses.deleteTree(dataDir);
             final String reason;
             synchronized (lines)
             {
@@ -227,8 +225,8 @@ final class FanoutServer implements AutoCloseable
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
-            kill(process);
-            deleteTree(dataDir);
+            ChildProcesses.stop(process, STOP_TIMEOUT_S);
+            ChildProcesses.deleteTree(dataDir);
             throw new StartFailure("interrupted while starting " + kind.title());
         }
     }
@@ -432,48 +430,10 @@ final class FanoutServer implements AutoCloseable
      */
     public void close()
     {
-        kill(process);
-        deleteTree(dataDir);
+        ChildProcesses.stop(process, STOP_TIMEOUT_S);
+        ChildProcesses.deleteTree(dataDir);
     }
 
-    private static void kill(final Process process)
-    {
-        process.destroy();
-        try
-        {
-            if (!process.waitFor(STOP_TIMEOUT_S, TimeUnit.SECONDS))
-            {
-                process.destroyForcibly();
-                process.waitFor(STOP_TIMEOUT_S, TimeUnit.SECONDS);
-            }
-        }
-        catch (final InterruptedException ex)
-        {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-    }
 
-    private static String randomToken()
-    {
-        final byte[] random = new byte[24];
-        new SecureRandom().nextBytes(random);
-        return HexFormat.of().formatHex(random);
-    }
 
-    private static void deleteTree(final Path dir)
-    {
-        if (null == dir || !Files.exists(dir))
-        {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir))
-        {
-            paths.sorted(Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
-        }
-        catch (final IOException | UncheckedIOException ignore)
-        {
-            // a temporary directory left behind is harmless
-        }
-    }
 }
