@@ -51,4 +51,19 @@ public interface Journal extends AutoCloseable
      * Release files.
      */
     void close();
+
+    /**
+     * Read journaled events back, in sequence order, from any thread other than the journaller's (each call opens
+     * its own reader). Used to recover a plugin's state at start ({@link dev.commandcenter.engine.plugin.Recovery}).
+     *
+     * @param fromSequence first sequence to read; when the journal no longer holds it (retention), reading starts at
+     *                     the first event it holds.
+     * @param toSequence   first sequence not to read (exclusive).
+     * @param consumer     given each event; the view is valid only during the call.
+     * @return the number of events read.
+     */
+    default long read(final long fromSequence, final long toSequence, final java.util.function.Consumer<Event> consumer)
+    {
+        return 0;
+    }
 }

@@ -39,7 +39,19 @@ class JsonViewTest
         "{\"type\":\"WalletBalance\",\"confirmedSats\":100,\"unconfirmedSats\":-5,\"address\":\"\"}",
         "{\"type\":\"NetworkStatus\",\"state\":\"DEGRADED\",\"tipHeight\":101,\"server\":\"tcp://127.0.0.1:50001\"," +
             "\"reason\":\"timeout\"}",
-        "{\"type\":\"ChatMessage\",\"messageId\":7,\"channel\":\"main\",\"user\":\"ann\",\"text\":\"hi \\\"there\\\"\"}",
+        "{\"type\":\"ChatMessage\",\"messageId\":7,\"role\":\"MODERATOR\",\"viewerKey\":-42,\"channel\":\"main\"," +
+            "\"user\":\"ann\",\"text\":\"hi \\\"there\\\"\"}",
+        "{\"type\":\"ChatModeration\",\"action\":\"TIMEOUT\",\"lineId\":0,\"durationMs\":600000,\"role\":\"ADMIN\"," +
+            "\"channel\":\"\",\"target\":\"troll\",\"actor\":\"streamer\",\"reason\":\"spam\"}",
+        "{\"type\":\"ChatFilters\",\"filtersJson\":\"{\\\"words\\\":[\\\"x\\\"]}\",\"origin\":\"chat-filters.yaml\"}",
+        "{\"type\":\"ChatLine\",\"lineId\":12,\"messageId\":3,\"atEpochMs\":1700000000000,\"amountSats\":5000," +
+            "\"kind\":\"PAID\",\"role\":\"VIEWER\",\"history\":\"FALSE\",\"channel\":\"\",\"user\":\"ann\"," +
+            "\"text\":\"<b>gg</b>\"}",
+        "{\"type\":\"ChatRemoved\",\"scope\":\"VIEWER\",\"lineId\":0,\"action\":\"BAN\",\"untilEpochMs\":0," +
+            "\"channel\":\"\",\"user\":\"troll\",\"reason\":\"spam\"}",
+        "{\"type\":\"ChatRefused\",\"receipt\":44,\"messageId\":2,\"refusal\":\"SLOW_MODE\",\"retryAfterMs\":7000," +
+            "\"channel\":\"\",\"reason\":\"slow mode: wait 7 s\"}",
+        "{\"type\":\"ChatState\",\"slowModeMs\":10000,\"maxGraphemes\":300,\"historyLines\":50,\"channel\":\"\"}",
         "{\"type\":\"OverlayAlert\",\"alertId\":9,\"amountSats\":5000,\"showAtEpochMs\":1700000000000," +
             "\"durationMs\":8000,\"queued\":2,\"kind\":\"PAYMENT\",\"txid\":\"" + TXID + "\",\"verified\":\"FALSE\"," +
             "\"title\":\"New tip!\"," +
@@ -69,12 +81,13 @@ class JsonViewTest
     void shouldCoverEveryMessageOfTheSchema()
     {
         for (final String name : new String[] { "TransactionReceived", "TransactionConfirmed", "WalletBalance",
-            "NetworkStatus", "ChatMessage", "OverlayAlert", "PluginStatus", "TelemetrySnapshot", "TransactionReorged" })
+            "NetworkStatus", "ChatMessage", "OverlayAlert", "PluginStatus", "TelemetrySnapshot", "TransactionReorged",
+            "ChatModeration", "ChatFilters", "ChatLine", "ChatRemoved", "ChatRefused", "ChatState" })
         {
             assertThat(view.templateId(name)).as(name).isPositive();
             assertThat(view.messageName(view.templateId(name))).isEqualTo(name);
         }
-        assertThat(MessageSchema.ir().messages()).hasSize(21);
+        assertThat(MessageSchema.ir().messages()).hasSize(27);
         assertThat(MessageSchema.ir().messages()).allSatisfy(tokens ->
             assertThat(MessageSchema.isEvent(tokens.get(0).id()))
                 .as(tokens.get(0).name()).isEqualTo(tokens.get(0).id() < MessageSchema.FIRST_TRANSPORT_TEMPLATE_ID));

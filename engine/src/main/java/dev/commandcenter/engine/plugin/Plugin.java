@@ -63,6 +63,44 @@ public interface Plugin
     void onEvent(Event event) throws Exception;
 
     /**
+     * How this plugin gets its state back when it starts; a {@code recovery:} key in its {@code plugin.yaml} wins.
+     *
+     * @return the declaration; {@link Recovery#NONE} by default.
+     */
+    default Recovery recovery()
+    {
+        return Recovery.NONE;
+    }
+
+    /**
+     * Restore the snapshot this plugin wrote itself (in {@link PluginContext#storage()}), when it declares
+     * {@link Recovery.Mode#SNAPSHOT}. Called on the plugin's thread after {@link #onStart} and before the journal is
+     * read.
+     *
+     * @param context of this plugin.
+     * @return the sequence of the first event the snapshot does not cover (the journal is read from there), or
+     * {@link Recovery#NO_SNAPSHOT} when there was none.
+     * @throws Exception to start from the journal alone: the error is counted and logged, the plugin's state must
+     *                   then be empty again.
+     */
+    default long restoreSnapshot(final PluginContext context) throws Exception
+    {
+        return Recovery.NO_SNAPSHOT;
+    }
+
+    /**
+     * Called once on the plugin's thread when recovery has ended (also when the plugin declares none, or there was
+     * nothing to read), before the first live event. Emits made here re-announce recovered state; they carry the
+     * sequence and timestamp of the last event read back, or -1 and the start time when none was.
+     *
+     * @param context of this plugin.
+     * @throws Exception counted and logged like a failed event.
+     */
+    default void onRecovered(final PluginContext context) throws Exception
+    {
+    }
+
+    /**
      * Called once on shutdown, after the last event.
      */
     default void onStop()

@@ -39,4 +39,15 @@ public interface PluginContext
     {
         return config().storage();
     }
+
+    /**
+     * Whether the events handled now are read back from the journal at start ({@link Plugin#recovery()}): while
+     * true, emits are dropped (they report success) and nothing must reach the outside world.
+     *
+     * @return true during recovery.
+     */
+    default boolean recovering()
+    {
+        return false;
+    }
 }
