@@ -79,6 +79,20 @@ class PluginRecoveryTest
     }
 
     @Test
+    void shouldApplyTheDescriptorSubscriptionToRecoveredEventsAsToLiveOnes()
+    {
+        final StoringJournal journal = StoringJournal.holding(50);
+        final EchoPlugin plugin = new EchoPlugin("narrow", Recovery.journal(20));
+        launch(new Engine.Context().journal(journal).plugin(PluginSpec.of(plugin, null).subscription(
+            Subscription.of(ChatMessageDecoder.TEMPLATE_ID)
+                .where((event) -> 0 == TestMessages.chatId(event.buffer(), event.offset()) % 4))));
+
+        await().atMost(WAIT).until(() -> plugin.recoveredAt.size() == 1);
+        assertThat(plugin.seen).containsExactly("32 recovering", "36 recovering", "40 recovering", "44 recovering",
+            "48 recovering");
+    }
+
+    @Test
     void shouldReadFromWhereTheSnapshotEndsBoundedByMaxEvents()
     {
         final StoringJournal journal = StoringJournal.holding(50);

@@ -347,7 +347,8 @@ public final class PluginActivation implements PluginContext, Emitter, HostHealt
         }
         try
         {
-            if (!subscription.admits(event))
+            // what the slot admits (the descriptor's subscription), then what the plugin asks for, as when live
+            if ((null != hostSubscription && !hostSubscription.admits(event)) || !subscription.admits(event))
             {
                 return;
             }
