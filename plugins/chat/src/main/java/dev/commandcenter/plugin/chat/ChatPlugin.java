@@ -25,6 +25,7 @@ import dev.commandcenter.engine.Event;
 import dev.commandcenter.engine.plugin.Emitter;
 import dev.commandcenter.engine.plugin.Plugin;
 import dev.commandcenter.engine.plugin.PluginContext;
+import dev.commandcenter.engine.plugin.PluginStorage;
 import dev.commandcenter.engine.plugin.Recovery;
 import dev.commandcenter.engine.plugin.Subscription;
 import org.agrona.DirectBuffer;
@@ -195,13 +196,14 @@ public final class ChatPlugin implements Plugin
     private final Lru<String, Boolean> seenPayments = new Lru<>(PAYMENTS_CAPACITY);
 
     private PluginContext context;
+    private PluginStorage storage;
     private Emitter emitter;
     private ChatConfig config;
     private String streamerFolded;
     private ChatFilterSet filters = ChatFilterSet.defaults();
     private long nextSequence;
     private long sinceSnapshot;
-    private boolean snapshotsDisabled;
+    private boolean snapshotFailed;
     private long ignoredModerations;
     private long ignoredPayments;
     private long rejectedFilters;
@@ -264,6 +266,7 @@ public final class ChatPlugin implements Plugin
         this.context = context;
         emitter = context.emitter();
         streamerFolded = Neutralise.fold(config.streamerName());
+        storage = storageOf(context);
         reset();
     }
 
@@ -815,7 +818,7 @@ public final class ChatPlugin implements Plugin
         final byte[] bytes = new byte[length];
         out.getBytes(0, bytes);
         room.add(new Line(bytes, lineId, folded, role), config.historyLines());
-        emitter.emit(out, 0, length);
+        emit(length);
     }
 
     private void refuse(
@@ -833,7 +836,7 @@ public final class ChatPlugin implements Plugin
             .retryAfterMs(retryAfterMs)
             .channel(channel)
             .reason(reason);
-        emitter.emit(out, 0, MessageHeaderEncoder.ENCODED_LENGTH + refusedEncoder.encodedLength());
+        emit(MessageHeaderEncoder.ENCODED_LENGTH + refusedEncoder.encodedLength());
     }
 
     private void emitRemoved(
@@ -853,7 +856,7 @@ public final class ChatPlugin implements Plugin
             .channel(channel)
             .user(user)
             .reason(reason);
-        emitter.emit(out, 0, MessageHeaderEncoder.ENCODED_LENGTH + removedEncoder.encodedLength());
+        emit(MessageHeaderEncoder.ENCODED_LENGTH + removedEncoder.encodedLength());
     }
 
     private void emitState(final Room room)
@@ -863,7 +866,16 @@ public final class ChatPlugin implements Plugin
             .maxGraphemes(config.maxGraphemes())
             .historyLines(config.historyLines())
             .channel(room.name);
-        emitter.emit(out, 0, MessageHeaderEncoder.ENCODED_LENGTH + stateEncoder.encodedLength());
+        emit(MessageHeaderEncoder.ENCODED_LENGTH + stateEncoder.encodedLength());
+    }
+
+    private void emit(final int length)
+    {
+        // During recovery the engine drops emits anyway; skipping them keeps recovery to state changes only.
+        if (!context.recovering())
+        {
+            emitter.emit(out, 0, length);
+        }
     }
 
     private void rememberKey(final String folded, final long viewerKey)
@@ -964,19 +976,37 @@ public final class ChatPlugin implements Plugin
     private void writeSnapshot()
     {
         sinceSnapshot = 0;
-        if (snapshotsDisabled)
+        if (null == storage)
         {
             return;
         }
         try
         {
-            context.storage().write(SNAPSHOT_ENTRY, MAPPER.writeValueAsBytes(snapshot()));
+            storage.write(SNAPSHOT_ENTRY, MAPPER.writeValueAsBytes(snapshot()));
+            snapshotFailed = false;
         }
         catch (final IllegalStateException | IOException ex)
         {
-            snapshotsDisabled = true;
+            if (!snapshotFailed)
+            {
+                LOGGER.log(System.Logger.Level.WARNING, "chat snapshot not written, a restart would start from an " +
+                    "older one or from the journal: " + oneLine(ex));
+            }
+            snapshotFailed = true;
+        }
+    }
+
+    private static PluginStorage storageOf(final PluginContext context)
+    {
+        try
+        {
+            return context.storage();
+        }
+        catch (final IllegalStateException ex)
+        {
             LOGGER.log(System.Logger.Level.WARNING,
-                "chat snapshots turned off, the chat starts empty after a restart: " + oneLine(ex));
+                "chat has no storage, no snapshots are written: " + oneLine(ex));
+            return null;
         }
     }
 
