@@ -11,7 +11,9 @@ import java.util.Locale;
  * <p>
  * Neutralising applies NFC; drops bidi embeddings, overrides and isolates (U+202A to U+202E, U+2066 to U+2069) and the
  * marks U+200E, U+200F and U+061C; drops zero-width and invisible format characters (U+200B, U+200C, U+2060 to
- * U+2064, U+FEFF, U+00AD, U+180E, the Hangul fillers, the tag characters U+E0000 to U+E007F) but keeps U+200D inside
+ * U+2064, U+FEFF, U+00AD, U+180E, the Hangul fillers, the tag characters U+E0000 to U+E007F, the rest of the
+ * default-ignorable ranges U+2060 to U+206F, U+FFF0 to U+FFFB and U+E0000 to U+E0FFF, and every other format character
+ * of Unicode category Cf) but keeps U+200D inside
  * an emoji ZWJ sequence; turns control characters (newlines and tabs too) into spaces; collapses runs of white space
  * into one space; keeps at most {@value #MAX_COMBINING_MARKS} combining marks on a character (no Zalgo towers); and
  * trims. It never HTML-escapes: renderers put the text in as text.
@@ -186,9 +188,11 @@ public final class Neutralise
             (cp >= 0x2066 && cp <= 0x2069) ||
             0x200E == cp || 0x200F == cp || 0x061C == cp ||
             0x200B == cp || 0x200C == cp ||
-            (cp >= 0x2060 && cp <= 0x2064) ||
-            0xFEFF == cp || 0x00AD == cp || 0x180E == cp ||
+            (cp >= 0x2060 && cp <= 0x206F) ||
+            0xFEFF == cp || 0x00AD == cp || (cp >= 0x180B && cp <= 0x180F) ||
             0x115F == cp || 0x1160 == cp || 0x3164 == cp || 0xFFA0 == cp ||
-            (cp >= 0xE0000 && cp <= 0xE007F);
+            0x034F == cp || 0x17B4 == cp || 0x17B5 == cp || (cp >= 0xFFF0 && cp <= 0xFFFB) ||
+            (cp >= 0xE0000 && cp <= 0xE0FFF) ||
+            (ZWJ != cp && Character.FORMAT == Character.getType(cp));
     }
 }

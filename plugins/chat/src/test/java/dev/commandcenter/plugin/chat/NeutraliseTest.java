@@ -30,6 +30,7 @@ class NeutraliseTest
         assertThat(neutralise("\uFEFFso\u00ADft\u180E")).isEqualTo("soft");
         assertThat(neutralise("x\uDB40\uDC41\uDB40\uDC7Fy")).as("tag characters").isEqualTo("xy");
         assertThat(neutralise("\u3164\u115F")).as("Hangul fillers").isEmpty();
+        assertThat(neutralise("a\u206Ab\uFFF9c\u2065d")).as("other format characters").isEqualTo("abcd");
     }
 
     @Test
