@@ -555,6 +555,11 @@ public final class ChatPlugin implements Plugin
                 "that message matches a blocked pattern");
             return true;
         }
+        if (ChatFilterSet.Links.ALLOW != filters.links() && filters.hasDisallowedLink(name))
+        {
+            refuse(receipt, messageId, ChatRefusal.BLOCKED_LINK, 0, room.name, "that name contains a link");
+            return true;
+        }
         if (ChatFilterSet.Links.ALLOW != filters.links() && filters.hasDisallowedLink(text))
         {
             refuse(receipt, messageId, ChatRefusal.BLOCKED_LINK, 0, room.name,
@@ -612,7 +617,7 @@ public final class ChatPlugin implements Plugin
         final long durationMs = decoder.durationMs();
         final ChatRole role = role(decoder.roleRaw());
         final String channel = decoder.channel();
-        final String target = Neutralise.neutralise(decoder.target());
+        final String target = clip(Neutralise.neutralise(decoder.target()), MAX_NAME_GRAPHEMES_MAX);
         decoder.skipActor();
         final String reason = clip(Neutralise.neutralise(decoder.reason()), REASON_MAX_GRAPHEMES);
 
@@ -779,7 +784,8 @@ public final class ChatPlugin implements Plugin
             final int graphemes = Neutralise.graphemes(candidate);
             if (!rest.isEmpty() && graphemes >= 1 && graphemes <= config.maxNameGraphemes() &&
                 utf8Length(candidate) <= NAME_MAX_BYTES && !RESERVED_NAMES.contains(candidateFolded) &&
-                !candidateFolded.equals(streamerFolded) && !filters.hasBlockedWord(candidate))
+                !candidateFolded.equals(streamerFolded) && !filters.hasBlockedWord(candidate) &&
+                (ChatFilterSet.Links.ALLOW == filters.links() || !filters.hasDisallowedLink(candidate)))
             {
                 name = candidate;
                 text = rest;
