@@ -26,6 +26,13 @@ public final class Neutralise
     public static final int MAX_COMBINING_MARKS = 4;
 
     private static final int ZWJ = 0x200D;
+    // Lower-case Cyrillic and Greek letters that render like a Latin letter, and that letter, position by position.
+    private static final String LOOKALIKES =
+        "\u0430\u0435\u043E\u0440\u0441\u0443\u0445\u0455\u0456\u0458\u0501\u051B\u051D\u04BB\u04CF\u0458" +
+        "\u03BF\u03B1\u03B9\u03BA\u03BD\u03C1\u03C4\u03C5\u03C7\u0432\u043A\u043C\u043D\u0442";
+    private static final String LATIN =
+        "aeopcyxsijdqwhlj" +
+        "oaikvptuxbkmht";
     private static final int VARIATION_SELECTOR_16 = 0xFE0F;
 
     private Neutralise()
@@ -147,14 +154,31 @@ public final class Neutralise
     }
 
     /**
-     * Fold a neutralised text for comparisons: NFKC and lower case, so {@code ＴＲＯＬＬ} and {@code troll} compare equal.
+     * Fold a neutralised text for comparisons: NFKC, lower case, and the Cyrillic and Greek letters that look like
+     * Latin ones mapped to those, so {@code ＴＲＯＬＬ}, {@code trоll} (with a Cyrillic o) and {@code troll} compare
+     * equal. Each character maps to one character, so positions in the folded text match those of its NFKC form.
      *
      * @param text to fold.
      * @return the folded text.
      */
     public static String fold(final String text)
     {
-        return Normalizer.normalize(text, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
+        final String lower = Normalizer.normalize(text, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
+        StringBuilder mapped = null;
+        for (int i = 0; i < lower.length(); i++)
+        {
+            final char c = lower.charAt(i);
+            final int at = LOOKALIKES.indexOf(c);
+            if (at >= 0)
+            {
+                if (null == mapped)
+                {
+                    mapped = new StringBuilder(lower);
+                }
+                mapped.setCharAt(i, LATIN.charAt(at));
+            }
+        }
+        return null == mapped ? lower : mapped.toString();
     }
 
     /**

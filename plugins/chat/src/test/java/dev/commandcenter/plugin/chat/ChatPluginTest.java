@@ -114,6 +114,8 @@ class ChatPluginTest
         assertRefused(chat.one(), seq, "NOT_ALLOWED", "that name belongs to the streamer");
         seq = chat.post(T0_MS, ChatRole.MODERATOR, 0, "", "satoshi", "hi");
         assertRefused(chat.one(), seq, "NOT_ALLOWED", "that name belongs to the streamer");
+        seq = chat.say(T0_MS, "\u0405at\u043Eshi", "hi");
+        assertRefused(chat.one(), seq, "NOT_ALLOWED", "that name belongs to the streamer");
         seq = chat.say(T0_MS, "System", "hi");
         assertRefused(chat.one(), seq, "NOT_ALLOWED", "that name is reserved");
         seq = chat.say(T0_MS, "moderator", "hi");
@@ -297,6 +299,8 @@ class ChatPluginTest
         assertThat(removals.get(1).get("channel").asText()).isEqualTo("games");
 
         long seq = chat.post(T0_MS + 2, ChatRole.VIEWER, 0, "", "troll", "hi");
+        assertRefused(chat.one(), seq, "BANNED", "banned from this chat");
+        seq = chat.post(T0_MS + 2, ChatRole.VIEWER, 0, "", "tr\u043E\u04CFl", "hi");
         assertRefused(chat.one(), seq, "BANNED", "banned from this chat");
         seq = chat.post(T0_MS + 3, ChatRole.VIEWER, 77, "", "new-name", "hi");
         assertRefused(chat.one(), seq, "BANNED", "banned from this chat");

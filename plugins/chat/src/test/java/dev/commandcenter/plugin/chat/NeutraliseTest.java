@@ -100,6 +100,9 @@ class NeutraliseTest
     {
         assertThat(Neutralise.fold("\uFF34\uFF32\uFF2F\uFF2C\uFF2C")).isEqualTo("troll");
         assertThat(Neutralise.fold("StReAmEr")).isEqualTo("streamer");
+        assertThat(Neutralise.fold("\u0455tr\u0435\u0430mer")).as("Cyrillic lookalikes").isEqualTo("streamer");
+        assertThat(Neutralise.fold("\u03BFk")).as("Greek lookalike").isEqualTo("ok");
+        assertThat(Neutralise.fold("\u0434\u0443\u0440\u0430\u043A")).hasSize(5);
     }
 
     @ParameterizedTest
