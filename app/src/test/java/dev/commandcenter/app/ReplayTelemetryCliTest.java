@@ -75,7 +75,8 @@ class ReplayTelemetryCliTest
         final List<JsonNode> replayed = new ArrayList<>();
         for (final String line : replay.out().split("\n"))
         {
-            if (!line.isBlank())
+            // The chat plugin replays its paid lines for the same payments: only the alerts are compared here.
+            if (!line.isBlank() && "stream-bridge".equals(MAPPER.readTree(line).path("plugin").asText()))
             {
                 replayed.add(MAPPER.readTree(line));
             }
@@ -97,7 +98,7 @@ class ReplayTelemetryCliTest
         assertThat(replayStat.code()).isZero();
         final Matcher remaining = Pattern.compile("output ring remaining capacity\\s+(\\d+)").matcher(replayStat.out());
         assertThat(remaining.find()).as(replayStat.out()).isTrue();
-        assertThat(Long.parseLong(remaining.group(1))).isBetween(512L - 5, 512L);
+        assertThat(Long.parseLong(remaining.group(1))).isBetween(512L - 10, 512L);
         assertThat(replayStat.out()).containsPattern("events in\\s+5");
 
         final CliTest.Result telemetry = CliTest.run("telemetry", "--data-dir", dataDir.toString(), "--metric", "events in");
