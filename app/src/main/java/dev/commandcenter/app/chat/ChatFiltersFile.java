@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * The chat's filters file ({@code chat.filtersFile}, else {@code <data-dir>/chat-filters.yaml} when it exists): read
  * at start and whenever it changes (a cheap poll, one {@code stat} per duty cycle), checked by
  * {@link ChatFilterSet#fromMap}, and published as a {@code ChatFilters} event, so the filter set in force is in the
- * journal and a replay filters alike. Without a file the defaults are published. A bad file is one WARNING line
+ * journal and a replay filters alike. A bad file at start publishes the defaults; a bad file is one WARNING line
  * naming the file, the line and what is wrong ({@code chat-filters.yaml line 3: words: expected a list of strings,
  * got 5}), counted, and the previous set stays.
  * <p>
@@ -99,22 +99,21 @@ public final class ChatFiltersFile implements Agent
     }
 
     /**
-     * Publish the filter set at start: the file's, or the defaults when there is none or it is bad.
+     * Publish the filter set at start when there is a file: the file's, or the defaults when it is bad. Without a
+     * file nothing is published: the plugin starts on the defaults (or the set its snapshot kept), and a node that
+     * never had a filters file journals no filter event.
      *
-     * @return the engine sequence of the ChatFilters event.
+     * @return the engine sequence of the ChatFilters event, or -1 when none was published.
      */
     public long publishInitial()
     {
-        if (null != file)
+        if (null == file)
         {
-            version = version(file);
-            final ChatFilterSet read = read();
-            if (null != read)
-            {
-                return publish(read, file.getFileName().toString());
-            }
+            return -1;
         }
-        return publish(ChatFilterSet.defaults(), "defaults");
+        version = version(file);
+        final ChatFilterSet read = read();
+        return null != read ? publish(read, file.getFileName().toString()) : publish(ChatFilterSet.defaults(), "defaults");
     }
 
     /**
