@@ -189,6 +189,7 @@ public final class CommandCenterNode implements AutoCloseable
             .backPressure(config.engine.backPressure)
             .quarantineAfterFailures(config.engine.quarantineAfterFailures)
             .sampleIntervalMs(config.engine.sampleIntervalMs)
+            .recoverPlugins(!replay)
             .errorHandler(ctx.errorListener());
         if (null != ctx.threadingMode())
         {
@@ -197,7 +198,7 @@ public final class CommandCenterNode implements AutoCloseable
         // wallet.alertOn is the stream bridge's alertOn unless its own section sets one
         final PluginsSettings pluginSettings = config.plugins.withPluginDefault("stream-bridge", "alertOn", config.wallet.alertOn);
         pluginManager = PluginManager.discover(new PluginManager.Context()
-            .dataDir(dataDir).settings(pluginSettings).devMode(ctx.devMode())
+            .dataDir(dataDir).storageDir(replay ? engineDir : null).settings(pluginSettings).devMode(ctx.devMode())
             .remoteHeartbeatIntervalMs((int)config.aeron.plugins.heartbeatIntervalMs));
         pluginManager.configure(engineCtx);
         plugins.addAll(pluginManager.plugins());
