@@ -271,6 +271,7 @@ class ChatGatewayTest
     static final class Feed implements WebSocket.Listener
     {
         final List<JsonNode> messages = new CopyOnWriteArrayList<>();
+        final List<String> raw = new CopyOnWriteArrayList<>();
         final CompletableFuture<String> closed = new CompletableFuture<>();
         private final StringBuilder partial = new StringBuilder();
 
@@ -289,6 +290,7 @@ class ChatGatewayTest
             {
                 try
                 {
+                    raw.add(partial.toString());
                     messages.add(MAPPER.readTree(partial.toString()));
                 }
                 catch (final Exception ex)
