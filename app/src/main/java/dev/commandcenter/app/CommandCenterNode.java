@@ -1,5 +1,9 @@
 package dev.commandcenter.app;
 
+import dev.commandcenter.app.chat.ChatFiltersFile;
+import dev.commandcenter.app.chat.ChatGateway;
+import dev.commandcenter.app.chat.ChatSettings;
+import dev.commandcenter.app.chat.ChatVerdicts;
 import dev.commandcenter.app.secrets.SecretsWatcher;
 import dev.commandcenter.app.secrets.SecretsStore;
 import dev.commandcenter.app.config.AppConfig;
@@ -19,6 +23,7 @@ import dev.commandcenter.plugin.host.PluginsSettings;
 import dev.commandcenter.persistence.ChronicleJournal;
 import dev.commandcenter.persistence.Retention;
 import dev.commandcenter.persistence.TelemetryRecorder;
+import dev.commandcenter.transport.websocket.Scope;
 import dev.commandcenter.transport.websocket.WebRoot;
 import dev.commandcenter.transport.websocket.WebServer;
 import dev.commandcenter.transport.websocket.WebSocketEgress;
@@ -64,12 +69,20 @@ public final class CommandCenterNode implements AutoCloseable
 {
     /** Where a replay keeps its engine's counters, error log and telemetry, under the data dir. */
     public static final String REPLAY_DIR_NAME = "replay";
+    /** Outputs the chat feed retains beyond the plugin's history lines: removals, states and refusals among them. */
+    public static final int CHAT_RETAIN_MARGIN = 64;
 
     private final Context ctx;
     private final AppConfig config;
     private final Path dataDir;
     private volatile String overlayToken;
     private volatile String adminToken;
+    private volatile String chatToken;
+    private volatile String moderatorToken;
+    private ChatVerdicts chatVerdicts;
+    private ChatGateway chatGateway;
+    private AgentRunner chatFilters;
+    private final ChatSettings chatSettings;
     private AgentRunner secretsWatcher;
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private AeronNode aeronNode;
@@ -94,6 +107,7 @@ public final class CommandCenterNode implements AutoCloseable
         this.ctx = ctx;
         this.config = ctx.config();
         this.dataDir = ctx.dataDir();
+        this.chatSettings = ChatSettings.of(config.plugins.section(ChatVerdicts.PLUGIN_ID).config());
     }
 
     /**
@@ -155,6 +169,15 @@ public final class CommandCenterNode implements AutoCloseable
         {
             // First, so a backend that cannot run stops the start before anything is opened.
             webBackend = WebSocketBackend.choose(config.websocket.backend, ctx.environment());
+        }
+        final Path chatFiltersPath;
+        try
+        {
+            chatFiltersPath = replay ? null : ChatFiltersFile.resolve(config.chat.filtersFile, dataDir);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalStateException(ex.getMessage(), ex);
         }
         final Path engineDir = replay ? dataDir.resolve(REPLAY_DIR_NAME) : dataDir;
         final Engine.Context engineCtx = new Engine.Context()
@@ -233,8 +256,16 @@ public final class CommandCenterNode implements AutoCloseable
         if (serve)
         {
             egress = new WebSocketEgress(config.websocket.retain, config.websocket.resumeHistory)
-                .batchWindows(config.websocket.batching);
+                .batchWindows(config.websocket.batching)
+                // A joining viewer gets the chat's history: its lines, with room for the removals and states between.
+                .retainOverrides(Map.of(ChatVerdicts.PLUGIN_ID,
+                    Math.max(config.websocket.retain, chatSettings.historyLines() + CHAT_RETAIN_MARGIN)));
             engineCtx.egress("websocket", egress);
+            if (!replay)
+            {
+                chatVerdicts = new ChatVerdicts(config.chat.maxPendingVerdicts);
+                engineCtx.egress("chat-gateway", chatVerdicts);
+            }
         }
 
         try
@@ -247,6 +278,21 @@ public final class CommandCenterNode implements AutoCloseable
             throw ex;
         }
         pluginManager.attach(engine);
+        if (!replay)
+        {
+            // The filter set in force goes into the journal first, so a replay filters as the live chat did.
+            final System.Logger chatLog = System.getLogger("dev.commandcenter.app.chat");
+            final ChatFiltersFile filters = new ChatFiltersFile(chatFiltersPath, engine.publisher(), engine.counters(),
+                (line) -> chatLog.log(System.Logger.Level.WARNING, line));
+            filters.publishInitial();
+            if (null != chatFiltersPath)
+            {
+                startLines.add("chat filters: " + chatFiltersPath + " (reloaded when it changes)");
+                chatFilters = new AgentRunner(new SleepingMillisIdleStrategy(ChatFiltersFile.POLL_INTERVAL_MS),
+                    engine.errorHandler(), null, filters);
+                AgentRunner.startOnThread(chatFilters);
+            }
+        }
         if (null != aeronNode && config.aeron.ingress.enabled)
         {
             aeronIngress = AeronIngress.launch(new AeronIngress.Context().aeron(aeronNode.aeron())
@@ -274,9 +320,15 @@ public final class CommandCenterNode implements AutoCloseable
             final SecretsStore secrets = SecretsStore.open(dataDir);
             overlayToken = overlayTokenOf(secrets);
             adminToken = adminTokenOf(secrets);
+            chatToken = configuredOr(config.websocket.chatToken, secrets.chatToken());
+            moderatorToken = configuredOr(config.websocket.moderatorToken, secrets.moderatorToken());
             final WebServer.Context web = WebServerSettings.of(config.websocket)
                 .token(overlayToken)
                 .adminToken(adminToken)
+                .chatToken(chatToken)
+                .moderatorToken(moderatorToken)
+                .scopedFeeds(Scope.CHAT, java.util.Set.of(ChatVerdicts.PLUGIN_ID))
+                .scopedFeeds(Scope.MODERATOR, java.util.Set.of(ChatVerdicts.PLUGIN_ID))
                 .wireTransport(webBackend.transport())
                 .infoLog(startLines::add)
                 .statusSupplier(this::health)
@@ -298,6 +350,12 @@ public final class CommandCenterNode implements AutoCloseable
                 // A replay runs the same plugins without a control channel: the live node's channel stays its own.
                 controlRoute = new PluginControlRoute(pluginManager);
                 web.apiRoute(PluginControlRoute.PATH, true, controlRoute);
+                chatGateway = new ChatGateway(engine.publisher(), chatVerdicts, chatSettings, new ChatGateway.Limits(
+                    config.chat.postsPerSecondPerConnection, config.chat.burstPerConnection,
+                    config.chat.postsPerSecondPerAddress, config.chat.burstPerAddress, config.chat.maxTrackedAddresses,
+                    config.chat.verdictTimeoutMs), secrets.chatKeySecret(), engine.counters(), null);
+                closeables.add(chatGateway);
+                chatGateway.register(web);
                 // Plugin hosts in other processes over WebSocket (docs/plugins.md, "Remote plugin protocol"). The
                 // endpoint is opened when the first host connects, so a node without remote plugins runs no more
                 // threads, and a host meets a refusal that names the plugins it could run.
@@ -379,6 +437,15 @@ public final class CommandCenterNode implements AutoCloseable
             {
                 if (null != plugin.webResourceRoot())
                 {
+                    if (ChatVerdicts.PLUGIN_ID.equals(plugin.id()) && null != chatToken)
+                    {
+                        // Viewers get the chat token, which opens the chat and nothing else; OBS gets the overlay.
+                        urls.put("chat page", http + "/plugins/chat/?token=" +
+                            URLEncoder.encode(chatToken, StandardCharsets.UTF_8));
+                        urls.put("chat overlay", http + "/plugins/chat/overlay.html" + query);
+                        urls.put("chat feed", ws + "/ws/chat" + query);
+                        continue;
+                    }
                     urls.put(plugin.id() + " page", http + "/plugins/" + plugin.id() + "/" + query);
                     urls.put(plugin.id() + " feed", ws + "/ws/" + plugin.id() + query);
                 }
@@ -389,6 +456,11 @@ public final class CommandCenterNode implements AutoCloseable
             urls.put("post events", http + "/api/events");
             urls.put("admin token", "commandcenter token show --scope admin --data-dir " + dataDir +
                 " (for health, posting events, metrics and plugin control)");
+            if (null != chatGateway)
+            {
+                urls.put("moderator token", "commandcenter token show --scope moderator --data-dir " + dataDir +
+                    " (a chat page URL for moderators)");
+            }
         }
         if (null != wallet)
         {
@@ -465,6 +537,36 @@ public final class CommandCenterNode implements AutoCloseable
     public String token()
     {
         return overlayToken;
+    }
+
+    /**
+     * The chat token of this node (the chat page, the chat feed, posting chat), or null when it serves nothing.
+     *
+     * @return the token.
+     */
+    public String chatToken()
+    {
+        return chatToken;
+    }
+
+    /**
+     * The moderator token of this node (chat plus moderation), or null when it serves nothing.
+     *
+     * @return the token.
+     */
+    public String moderatorToken()
+    {
+        return moderatorToken;
+    }
+
+    /**
+     * The chat gateway, or null when the node serves no REST (disabled server, replay).
+     *
+     * @return the gateway.
+     */
+    public ChatGateway chatGateway()
+    {
+        return chatGateway;
     }
 
     /**
@@ -556,13 +658,16 @@ public final class CommandCenterNode implements AutoCloseable
                 ": a token is missing, expected overlayToken and adminToken (the running tokens stay)"));
             return;
         }
-        if (overlay.equals(overlayToken) && admin.equals(adminToken))
+        final String chat = configuredOr(config.websocket.chatToken, secrets.chatToken());
+        final String moderator = configuredOr(config.websocket.moderatorToken, secrets.moderatorToken());
+        if (overlay.equals(overlayToken) && admin.equals(adminToken) && java.util.Objects.equals(chat, chatToken) &&
+            java.util.Objects.equals(moderator, moderatorToken))
         {
             return;
         }
         try
         {
-            server.tokens(overlay, admin);
+            server.tokens(overlay, admin, chat, moderator);
         }
         catch (final IllegalArgumentException ex)
         {
@@ -572,9 +677,16 @@ public final class CommandCenterNode implements AutoCloseable
         }
         overlayToken = overlay;
         adminToken = admin;
+        chatToken = chat;
+        moderatorToken = moderator;
         System.getLogger("dev.commandcenter.app.secrets").log(System.Logger.Level.INFO,
             "applied the changed tokens of " + secrets.file() + "; feeds opened with a rotated-out token close in " +
             config.websocket.rotationGraceMs + " ms");
+    }
+
+    private static String configuredOr(final String configured, final String stored)
+    {
+        return null == configured || configured.isEmpty() ? stored : configured;
     }
 
     private String overlayTokenOf(final SecretsStore secrets)
@@ -611,6 +723,7 @@ public final class CommandCenterNode implements AutoCloseable
         }
         CloseHelper.quietClose(controlRoute);
         CloseHelper.quietClose(secretsWatcher);
+        CloseHelper.quietClose(chatFilters);
         CloseHelper.quietClose(webServer);
         if (null == webServer && null != webBackend && null != webBackend.transport())
         {
