@@ -121,6 +121,38 @@ class ChatBrowserTest
     }
 
     @Test
+    void shouldShowChatLinesOnTheOverlayAsPlainTextAndTakeDeletedOnesAway() throws Exception
+    {
+        final Path browser = DevTools.chromium();
+        try (CommandCenterNode node = CommandCenterNode.start(config(), dataDir, null);
+            DevTools devTools = DevTools.launch(browser, profile))
+        {
+            final DevTools.Page overlay = devTools.newPage();
+            overlay.navigate(base(node) + "/plugins/chat/overlay.html?token=" + node.token() + "&fadeMs=0&debug=1");
+            overlay.awaitTrue("document.getElementById('status').textContent === 'open'", UI);
+
+            for (final String payload : new String[] { XSS_IMG, XSS_SCRIPT, XSS_LINK, "bye" })
+            {
+                postEvent(node, chatMessage("ann", payload));
+                awaitOverlayLine(overlay, payload);
+            }
+            postEvent(node, chatMessage("\u202Eevil\u200Bname\u2066\uFEFF", "look at my name"));
+            awaitOverlayLine(overlay, "look at my name");
+
+            assertThat(overlay.evaluate(NO_MARKUP).asBoolean()).as("no element from a message, no script ran").isTrue();
+            assertThat(overlay.text("Array.from(document.querySelectorAll('#lines .user')).map(e => e.textContent)" +
+                ".join('|')")).isEqualTo("ann|ann|ann|ann|evilname");
+
+            final String byeLine = overlay.text("Array.from(document.querySelectorAll('#lines li'))" +
+                ".find(li => li.querySelector('.text').textContent === 'bye').getAttribute('data-line-id')");
+            postEvent(node, Map.of("type", "ChatModeration", "action", "DELETE", "lineId", Long.parseLong(byeLine),
+                "role", "ADMIN", "actor", "streamer"));
+            overlay.awaitTrue("document.querySelector('#lines li[data-line-id=\"" + byeLine + "\"]') === null", UI);
+            assertThat(overlay.evaluate("document.querySelectorAll('#lines li').length").asInt()).isEqualTo(4);
+        }
+    }
+
+    @Test
     void shouldTellAViewerBannedWithTheModeratorButtonThatTheyAreBanned() throws Exception
     {
         final Path browser = DevTools.chromium();
@@ -233,6 +265,19 @@ class ChatBrowserTest
     {
         overlay.awaitTrue("Array.from(document.querySelectorAll('#lines li .text')).some(e => e.textContent === " +
             js(text) + ")", UI);
+    }
+
+    private static Map<String, Object> chatMessage(final String user, final String text)
+    {
+        return Map.of("type", "ChatMessage", "messageId", 0, "role", "VIEWER", "viewerKey", user.hashCode(),
+            "channel", "", "user", user, "text", text);
+    }
+
+    private void postEvent(final CommandCenterNode node, final Map<String, Object> event)
+        throws IOException, InterruptedException
+    {
+        final JsonNode answer = post(node, node.adminToken(), "/api/events", event);
+        assertThat(answer.path("status").asInt()).as(answer.toString()).isBetween(200, 299);
     }
 
     private JsonNode post(final CommandCenterNode node, final String token, final String path, final Map<String, Object> body)
