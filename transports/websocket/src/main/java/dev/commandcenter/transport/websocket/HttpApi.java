@@ -89,6 +89,18 @@ public final class HttpApi
          * @param body   object rendered as JSON, such as {@code Map.of("error", "...")}.
          */
         void respond(int status, Object body);
+
+        /**
+         * Answer with a JSON body and extra headers, such as {@code Retry-After}.
+         *
+         * @param status  HTTP status code.
+         * @param body    object rendered as JSON.
+         * @param headers header names to values; the content type and length are set already.
+         */
+        default void respond(final int status, final Object body, final Map<String, String> headers)
+        {
+            respond(status, body);
+        }
     }
 
     /**
@@ -236,12 +248,26 @@ public final class HttpApi
             clientAddress);
         final AtomicBoolean answered = new AtomicBoolean();
         ConnectionGuard.pause(channel, ConnectionGuard.AWAITING_RESPONSE);
-        entry.route.handle(apiRequest, (status, body) ->
+        entry.route.handle(apiRequest, new Responder()
         {
-            if (answered.compareAndSet(false, true))
+            public void respond(final int status, final Object body)
             {
-                sender.send(channel, HttpResponses.json(HttpResponseStatus.valueOf(status), body), keepAlive, corsOrigin);
-                ConnectionGuard.resume(channel, ConnectionGuard.AWAITING_RESPONSE);
+                respond(status, body, Map.of());
+            }
+
+            public void respond(final int status, final Object body, final Map<String, String> headers)
+            {
+                if (answered.compareAndSet(false, true))
+                {
+                    final io.netty.handler.codec.http.FullHttpResponse response =
+                        HttpResponses.json(HttpResponseStatus.valueOf(status), body);
+                    for (final Map.Entry<String, String> header : headers.entrySet())
+                    {
+                        response.headers().set(header.getKey(), header.getValue());
+                    }
+                    sender.send(channel, response, keepAlive, corsOrigin);
+                    ConnectionGuard.resume(channel, ConnectionGuard.AWAITING_RESPONSE);
+                }
             }
         });
         return true;
