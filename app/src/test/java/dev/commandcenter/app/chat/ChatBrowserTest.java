@@ -113,6 +113,7 @@ class ChatBrowserTest
 
             if (Boolean.getBoolean(SCREENSHOTS_PROP_NAME))
             {
+                ann.viewport(960, 640);
                 ann.screenshot(Path.of("..", "docs", "images", "chat-page.png"));
                 overlay.viewport(720, 480);
                 overlay.screenshot(Path.of("..", "docs", "images", "chat-overlay.png"));
