@@ -511,7 +511,7 @@ public final class ChatPlugin implements Plugin
         {
             lastShownByKey.put(viewerKey, atMs);
         }
-        lastSaid.put(folded, new Said(foldedText, atMs));
+        lastSaid.put(folded, new Said(hash(foldedText), atMs));
         showLine(room, receipt, messageId, atMs, 0, ChatLineKind.MESSAGE, role, name, folded, text);
     }
 
@@ -555,6 +555,11 @@ public final class ChatPlugin implements Plugin
                 "that message matches a blocked pattern");
             return true;
         }
+        if (ChatFilterSet.Links.ALLOW != filters.links() && filters.hasDisallowedLink(name))
+        {
+            refuse(receipt, messageId, ChatRefusal.BLOCKED_LINK, 0, room.name, "that name contains a link");
+            return true;
+        }
         if (ChatFilterSet.Links.ALLOW != filters.links() && filters.hasDisallowedLink(text))
         {
             refuse(receipt, messageId, ChatRefusal.BLOCKED_LINK, 0, room.name,
@@ -565,7 +570,7 @@ public final class ChatPlugin implements Plugin
         if (config.repeatWindowMs() > 0)
         {
             final Said said = lastSaid.get(folded);
-            if (null != said && said.text.equals(foldedText) && atMs - said.atMs < config.repeatWindowMs())
+            if (null != said && said.textHash == hash(foldedText) && atMs - said.atMs < config.repeatWindowMs())
             {
                 refuse(receipt, messageId, ChatRefusal.REPEATED, 0, room.name,
                     "same message again within " + seconds(config.repeatWindowMs()) + " s: say something new");
@@ -612,7 +617,7 @@ public final class ChatPlugin implements Plugin
         final long durationMs = decoder.durationMs();
         final ChatRole role = role(decoder.roleRaw());
         final String channel = decoder.channel();
-        final String target = Neutralise.neutralise(decoder.target());
+        final String target = clip(Neutralise.neutralise(decoder.target()), MAX_NAME_GRAPHEMES_MAX);
         decoder.skipActor();
         final String reason = clip(Neutralise.neutralise(decoder.reason()), REASON_MAX_GRAPHEMES);
 
@@ -779,7 +784,8 @@ public final class ChatPlugin implements Plugin
             final int graphemes = Neutralise.graphemes(candidate);
             if (!rest.isEmpty() && graphemes >= 1 && graphemes <= config.maxNameGraphemes() &&
                 utf8Length(candidate) <= NAME_MAX_BYTES && !RESERVED_NAMES.contains(candidateFolded) &&
-                !candidateFolded.equals(streamerFolded) && !filters.hasBlockedWord(candidate))
+                !candidateFolded.equals(streamerFolded) && !filters.hasBlockedWord(candidate) &&
+                (ChatFilterSet.Links.ALLOW == filters.links() || !filters.hasDisallowedLink(candidate)))
             {
                 name = candidate;
                 text = rest;
@@ -1031,7 +1037,7 @@ public final class ChatPlugin implements Plugin
         putLongs(root.putArray("lastShownByName"), lastShownByName);
         putLongs(root.putArray("lastShownByKey"), lastShownByKey);
         final ArrayNode said = root.putArray("lastSaid");
-        lastSaid.forEach((name, value) -> said.addArray().add(name).add(value.text).add(value.atMs));
+        lastSaid.forEach((name, value) -> said.addArray().add(name).add(value.textHash).add(value.atMs));
         final ArrayNode keys = root.putArray("keysByName");
         keysByName.forEach((name, values) ->
         {
@@ -1108,7 +1114,7 @@ public final class ChatPlugin implements Plugin
         }
         for (final JsonNode entry : root.path("lastSaid"))
         {
-            lastSaid.put(entry.get(0).asText(), new Said(entry.get(1).asText(), entry.get(2).asLong()));
+            lastSaid.put(entry.get(0).asText(), new Said(entry.get(1).asLong(), entry.get(2).asLong()));
         }
         for (final JsonNode entry : root.path("keysByName"))
         {
@@ -1236,6 +1242,18 @@ public final class ChatPlugin implements Plugin
         return length;
     }
 
+    private static long hash(final String text)
+    {
+        // 64-bit FNV-1a over the UTF-16 units: a stable value across runs, so a restored snapshot compares alike.
+        long hash = 0xcbf29ce484222325L;
+        for (int i = 0; i < text.length(); i++)
+        {
+            hash ^= text.charAt(i);
+            hash *= 0x100000001b3L;
+        }
+        return hash;
+    }
+
     private static long seconds(final long ms)
     {
         return (ms + 999) / 1000;
@@ -1287,7 +1305,7 @@ public final class ChatPlugin implements Plugin
     {
     }
 
-    private record Said(String text, long atMs)
+    private record Said(long textHash, long atMs)
     {
     }
 }

@@ -11,7 +11,9 @@ import java.util.Locale;
  * <p>
  * Neutralising applies NFC; drops bidi embeddings, overrides and isolates (U+202A to U+202E, U+2066 to U+2069) and the
  * marks U+200E, U+200F and U+061C; drops zero-width and invisible format characters (U+200B, U+200C, U+2060 to
- * U+2064, U+FEFF, U+00AD, U+180E, the Hangul fillers, the tag characters U+E0000 to U+E007F) but keeps U+200D inside
+ * U+2064, U+FEFF, U+00AD, U+180E, the Hangul fillers, the tag characters U+E0000 to U+E007F, the rest of the
+ * default-ignorable ranges U+2060 to U+206F, U+FFF0 to U+FFFB and U+E0000 to U+E0FFF, and every other format character
+ * of Unicode category Cf) but keeps U+200D inside
  * an emoji ZWJ sequence; turns control characters (newlines and tabs too) into spaces; collapses runs of white space
  * into one space; keeps at most {@value #MAX_COMBINING_MARKS} combining marks on a character (no Zalgo towers); and
  * trims. It never HTML-escapes: renderers put the text in as text.
@@ -24,6 +26,13 @@ public final class Neutralise
     public static final int MAX_COMBINING_MARKS = 4;
 
     private static final int ZWJ = 0x200D;
+    // Lower-case Cyrillic and Greek letters that render like a Latin letter, and that letter, position by position.
+    private static final String LOOKALIKES =
+        "\u0430\u0435\u043E\u0440\u0441\u0443\u0445\u0455\u0456\u0458\u0501\u051B\u051D\u04BB\u04CF\u0458" +
+        "\u03BF\u03B1\u03B9\u03BA\u03BD\u03C1\u03C4\u03C5\u03C7\u0432\u043A\u043C\u043D\u0442";
+    private static final String LATIN =
+        "aeopcyxsijdqwhlj" +
+        "oaikvptuxbkmht";
     private static final int VARIATION_SELECTOR_16 = 0xFE0F;
 
     private Neutralise()
@@ -145,14 +154,31 @@ public final class Neutralise
     }
 
     /**
-     * Fold a neutralised text for comparisons: NFKC and lower case, so {@code ＴＲＯＬＬ} and {@code troll} compare equal.
+     * Fold a neutralised text for comparisons: NFKC, lower case, and the Cyrillic and Greek letters that look like
+     * Latin ones mapped to those, so {@code ＴＲＯＬＬ}, {@code trоll} (with a Cyrillic o) and {@code troll} compare
+     * equal. Each character maps to one character, so positions in the folded text match those of its NFKC form.
      *
      * @param text to fold.
      * @return the folded text.
      */
     public static String fold(final String text)
     {
-        return Normalizer.normalize(text, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
+        final String lower = Normalizer.normalize(text, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
+        StringBuilder mapped = null;
+        for (int i = 0; i < lower.length(); i++)
+        {
+            final char c = lower.charAt(i);
+            final int at = LOOKALIKES.indexOf(c);
+            if (at >= 0)
+            {
+                if (null == mapped)
+                {
+                    mapped = new StringBuilder(lower);
+                }
+                mapped.setCharAt(i, LATIN.charAt(at));
+            }
+        }
+        return null == mapped ? lower : mapped.toString();
     }
 
     /**
@@ -186,9 +212,11 @@ public final class Neutralise
             (cp >= 0x2066 && cp <= 0x2069) ||
             0x200E == cp || 0x200F == cp || 0x061C == cp ||
             0x200B == cp || 0x200C == cp ||
-            (cp >= 0x2060 && cp <= 0x2064) ||
-            0xFEFF == cp || 0x00AD == cp || 0x180E == cp ||
+            (cp >= 0x2060 && cp <= 0x206F) ||
+            0xFEFF == cp || 0x00AD == cp || (cp >= 0x180B && cp <= 0x180F) ||
             0x115F == cp || 0x1160 == cp || 0x3164 == cp || 0xFFA0 == cp ||
-            (cp >= 0xE0000 && cp <= 0xE007F);
+            0x034F == cp || 0x17B4 == cp || 0x17B5 == cp || (cp >= 0xFFF0 && cp <= 0xFFFB) ||
+            (cp >= 0xE0000 && cp <= 0xE0FFF) ||
+            (ZWJ != cp && Character.FORMAT == Character.getType(cp));
     }
 }

@@ -114,6 +114,8 @@ class ChatPluginTest
         assertRefused(chat.one(), seq, "NOT_ALLOWED", "that name belongs to the streamer");
         seq = chat.post(T0_MS, ChatRole.MODERATOR, 0, "", "satoshi", "hi");
         assertRefused(chat.one(), seq, "NOT_ALLOWED", "that name belongs to the streamer");
+        seq = chat.say(T0_MS, "\u0405at\u043Eshi", "hi");
+        assertRefused(chat.one(), seq, "NOT_ALLOWED", "that name belongs to the streamer");
         seq = chat.say(T0_MS, "System", "hi");
         assertRefused(chat.one(), seq, "NOT_ALLOWED", "that name is reserved");
         seq = chat.say(T0_MS, "moderator", "hi");
@@ -128,7 +130,7 @@ class ChatPluginTest
     @Test
     void shouldRefuseEmptyAndTooLongTextsWithoutEchoingThem() throws Exception
     {
-        start(Map.of("maxGraphemes", 10));
+        start(Map.of("maxGraphemes", 10, "maxEmoji", 100));
         long seq = chat.say(T0_MS, "ann", " \n\t\u200B ");
         assertRefused(chat.one(), seq, "INVALID", "empty message");
         seq = chat.say(T0_MS, "ann", "secretsecret");
@@ -136,7 +138,14 @@ class ChatPluginTest
         assertRefused(out, seq, "TOO_LONG", "message too long: 12 characters, at most 10");
         assertThat(out.toString()).doesNotContain("secret");
         chat.say(T0_MS, "ann", "\uD83C\uDDEF\uD83C\uDDF5".repeat(10));
-        assertThat(chat.one().get("type").asText()).isEqualTo("ChatLine");
+        assertThat(chat.one().get("type").asText()).as("ten flags").isEqualTo("ChatLine");
+        final String family = "\uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67\u200D\uD83D\uDC66";
+        chat.say(T0_MS, "bob", family.repeat(10));
+        assertThat(chat.one().get("type").asText()).as("ten families").isEqualTo("ChatLine");
+        seq = chat.say(T0_MS, "carl", family.repeat(11));
+        assertRefused(chat.one(), seq, "TOO_LONG", "message too long: 11 characters, at most 10");
+        seq = chat.say(T0_MS, "dan", "e\u0301".repeat(11));
+        assertRefused(chat.one(), seq, "TOO_LONG", "message too long: 11 characters, at most 10");
     }
 
     @Test
@@ -215,6 +224,8 @@ class ChatPluginTest
         assertRefused(chat.one(), seq, "BLOCKED_LINK", "only moderators may post links here");
         seq = chat.say(T0_MS, "bob", "go to www.scam.io");
         assertRefused(chat.one(), seq, "BLOCKED_LINK", "only moderators may post links here");
+        seq = chat.say(T0_MS, "www.spam.io", "hello");
+        assertRefused(chat.one(), seq, "BLOCKED_LINK", "that name contains a link");
         seq = chat.say(T0_MS, "bob", "try cheap.shop today");
         assertRefused(chat.one(), seq, "BLOCKED_LINK", "only moderators may post links here");
         chat.say(T0_MS, "bob", "docs at https://docs.example.org/chat ok");
@@ -289,6 +300,8 @@ class ChatPluginTest
 
         long seq = chat.post(T0_MS + 2, ChatRole.VIEWER, 0, "", "troll", "hi");
         assertRefused(chat.one(), seq, "BANNED", "banned from this chat");
+        seq = chat.post(T0_MS + 2, ChatRole.VIEWER, 0, "", "tr\u043E\u04CFl", "hi");
+        assertRefused(chat.one(), seq, "BANNED", "banned from this chat");
         seq = chat.post(T0_MS + 3, ChatRole.VIEWER, 77, "", "new-name", "hi");
         assertRefused(chat.one(), seq, "BANNED", "banned from this chat");
 
@@ -297,6 +310,16 @@ class ChatPluginTest
         chat.post(T0_MS + 5, ChatRole.VIEWER, 77, "", "new-name", "sorry");
         assertThat(chat.one().get("type").asText()).isEqualTo("ChatLine");
         assertThat(line).isPositive();
+    }
+
+    @Test
+    void shouldCutAnOversizedModerationTargetToANameLength() throws Exception
+    {
+        start(Map.of());
+        chat.moderate(T0_MS, ChatAction.BAN, ChatRole.ADMIN, "", "x".repeat(3000), 0, 0);
+        final JsonNode removed = chat.one();
+        assertThat(removed.get("user").asText()).isEqualTo("x".repeat(ChatPlugin.MAX_NAME_GRAPHEMES_MAX));
+        assertThat(chat.harness().refused()).isZero();
     }
 
     @Test

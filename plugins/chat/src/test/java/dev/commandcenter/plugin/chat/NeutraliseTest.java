@@ -30,6 +30,7 @@ class NeutraliseTest
         assertThat(neutralise("\uFEFFso\u00ADft\u180E")).isEqualTo("soft");
         assertThat(neutralise("x\uDB40\uDC41\uDB40\uDC7Fy")).as("tag characters").isEqualTo("xy");
         assertThat(neutralise("\u3164\u115F")).as("Hangul fillers").isEmpty();
+        assertThat(neutralise("a\u206Ab\uFFF9c\u2065d")).as("other format characters").isEqualTo("abcd");
     }
 
     @Test
@@ -99,6 +100,9 @@ class NeutraliseTest
     {
         assertThat(Neutralise.fold("\uFF34\uFF32\uFF2F\uFF2C\uFF2C")).isEqualTo("troll");
         assertThat(Neutralise.fold("StReAmEr")).isEqualTo("streamer");
+        assertThat(Neutralise.fold("\u0455tr\u0435\u0430mer")).as("Cyrillic lookalikes").isEqualTo("streamer");
+        assertThat(Neutralise.fold("\u03BFk")).as("Greek lookalike").isEqualTo("ok");
+        assertThat(Neutralise.fold("\u0434\u0443\u0440\u0430\u043A")).hasSize(5);
     }
 
     @ParameterizedTest
