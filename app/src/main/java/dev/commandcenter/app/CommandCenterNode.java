@@ -1,5 +1,6 @@
 package dev.commandcenter.app;
 
+import dev.commandcenter.app.chat.ChatFiltersFile;
 import dev.commandcenter.app.chat.ChatGateway;
 import dev.commandcenter.app.chat.ChatSettings;
 import dev.commandcenter.app.chat.ChatVerdicts;
@@ -80,6 +81,7 @@ public final class CommandCenterNode implements AutoCloseable
     private volatile String moderatorToken;
     private ChatVerdicts chatVerdicts;
     private ChatGateway chatGateway;
+    private AgentRunner chatFilters;
     private final ChatSettings chatSettings;
     private AgentRunner secretsWatcher;
     private final List<AutoCloseable> closeables = new ArrayList<>();
@@ -168,6 +170,15 @@ public final class CommandCenterNode implements AutoCloseable
             // First, so a backend that cannot run stops the start before anything is opened.
             webBackend = WebSocketBackend.choose(config.websocket.backend, ctx.environment());
         }
+        final Path chatFiltersPath;
+        try
+        {
+            chatFiltersPath = replay ? null : ChatFiltersFile.resolve(config.chat.filtersFile, dataDir);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalStateException(ex.getMessage(), ex);
+        }
         final Path engineDir = replay ? dataDir.resolve(REPLAY_DIR_NAME) : dataDir;
         final Engine.Context engineCtx = new Engine.Context()
             .dataDir(engineDir)
@@ -178,6 +189,7 @@ public final class CommandCenterNode implements AutoCloseable
             .backPressure(config.engine.backPressure)
             .quarantineAfterFailures(config.engine.quarantineAfterFailures)
             .sampleIntervalMs(config.engine.sampleIntervalMs)
+            .recoverPlugins(!replay)
             .errorHandler(ctx.errorListener());
         if (null != ctx.threadingMode())
         {
@@ -186,7 +198,7 @@ public final class CommandCenterNode implements AutoCloseable
         // wallet.alertOn is the stream bridge's alertOn unless its own section sets one
         final PluginsSettings pluginSettings = config.plugins.withPluginDefault("stream-bridge", "alertOn", config.wallet.alertOn);
         pluginManager = PluginManager.discover(new PluginManager.Context()
-            .dataDir(dataDir).settings(pluginSettings).devMode(ctx.devMode())
+            .dataDir(dataDir).storageDir(replay ? engineDir : null).settings(pluginSettings).devMode(ctx.devMode())
             .remoteHeartbeatIntervalMs((int)config.aeron.plugins.heartbeatIntervalMs));
         pluginManager.configure(engineCtx);
         plugins.addAll(pluginManager.plugins());
@@ -266,6 +278,21 @@ public final class CommandCenterNode implements AutoCloseable
             throw ex;
         }
         pluginManager.attach(engine);
+        if (!replay)
+        {
+            // The filter set in force goes into the journal first, so a replay filters as the live chat did.
+            final System.Logger chatLog = System.getLogger("dev.commandcenter.app.chat");
+            final ChatFiltersFile filters = new ChatFiltersFile(chatFiltersPath, engine.publisher(), engine.counters(),
+                (line) -> chatLog.log(System.Logger.Level.WARNING, line));
+            filters.publishInitial();
+            if (null != chatFiltersPath)
+            {
+                startLines.add("chat filters: " + chatFiltersPath + " (reloaded when it changes)");
+                chatFilters = new AgentRunner(new SleepingMillisIdleStrategy(ChatFiltersFile.POLL_INTERVAL_MS),
+                    engine.errorHandler(), null, filters);
+                AgentRunner.startOnThread(chatFilters);
+            }
+        }
         if (null != aeronNode && config.aeron.ingress.enabled)
         {
             aeronIngress = AeronIngress.launch(new AeronIngress.Context().aeron(aeronNode.aeron())
@@ -696,6 +723,7 @@ public final class CommandCenterNode implements AutoCloseable
         }
         CloseHelper.quietClose(controlRoute);
         CloseHelper.quietClose(secretsWatcher);
+        CloseHelper.quietClose(chatFilters);
         CloseHelper.quietClose(webServer);
         if (null == webServer && null != webBackend && null != webBackend.transport())
         {

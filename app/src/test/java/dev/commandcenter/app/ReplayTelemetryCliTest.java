@@ -75,7 +75,8 @@ class ReplayTelemetryCliTest
         final List<JsonNode> replayed = new ArrayList<>();
         for (final String line : replay.out().split("\n"))
         {
-            if (!line.isBlank())
+            // The chat plugin shows the payments' memos as paid lines too; the alerts are compared here.
+            if (!line.isBlank() && "stream-bridge".equals(MAPPER.readTree(line).path("plugin").asText()))
             {
                 replayed.add(MAPPER.readTree(line));
             }

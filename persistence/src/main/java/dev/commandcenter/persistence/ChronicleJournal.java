@@ -20,6 +20,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 
 /**
@@ -102,6 +103,46 @@ public final class ChronicleJournal implements Journal
     {
         ctx.conclude();
         return new ChronicleJournal(ctx);
+    }
+
+    /**
+     * Read journaled records back with a reader of its own (any thread; closed before returning): from the first
+     * record at or after {@code fromSequence} (the first held when retention removed older ones) up to, not including,
+     * {@code toSequence} or the end of the journal. Records are checked as the tools check them.
+     *
+     * @param fromSequence first sequence to read.
+     * @param toSequence   first sequence not to read.
+     * @param consumer     given each record; the view is valid only during the call.
+     * @return the number of records read.
+     * @throws JournalException when a record is corrupt or the journal cannot be read.
+     */
+    public long read(final long fromSequence, final long toSequence, final Consumer<Event> consumer)
+    {
+        if (fromSequence >= toSequence || QueueFiles.cycleFiles(dir).isEmpty())
+        {
+            return 0;
+        }
+        long count = 0;
+        try (JournalReader reader = JournalReader.open(dir))
+        {
+            if (reader.seekSequences(fromSequence, toSequence))
+            {
+                while (reader.next())
+                {
+                    final JournalRecord record = reader.record();
+                    if (record.sequence() >= toSequence)
+                    {
+                        break;
+                    }
+                    if (record.sequence() >= fromSequence)
+                    {
+                        consumer.accept(record);
+                        count++;
+                    }
+                }
+            }
+        }
+        return count;
     }
 
     /**

@@ -371,6 +371,60 @@ public final class JournalReader implements AutoCloseable
     }
 
     /**
+     * Position the reader at the first record whose engine sequence is at or after {@code fromSequence} (the first
+     * record held when retention removed older ones) and stop it before the first at or after {@code toSequence},
+     * found from the queue's index as {@link #seekRange()} finds a time range. The time range and type filters still
+     * apply as records are read.
+     *
+     * @param fromSequence first sequence wanted.
+     * @param toSequence   first sequence not wanted.
+     * @return false when the journal holds no record in the range.
+     * @throws JournalException when the journal cannot be read.
+     */
+    public boolean seekSequences(final long fromSequence, final long toSequence)
+    {
+        release();
+        position = 0;
+        endIndex = Long.MAX_VALUE;
+        if (null == queue || fromSequence >= toSequence)
+        {
+            endIndex = Long.MIN_VALUE;
+            return false;
+        }
+        try
+        {
+            final long lastIndex = queue.lastIndex();
+            if (lastIndex < 0 || queue.firstIndex() == Long.MAX_VALUE || queue.firstIndex() > lastIndex)
+            {
+                endIndex = Long.MIN_VALUE;
+                return false;
+            }
+            final long from = firstIndexAtOrAfter(fromSequence, JournalRecord.SEQUENCE_OFFSET);
+            final long to = firstIndexAtOrAfter(toSequence, JournalRecord.SEQUENCE_OFFSET);
+            if (from < 0 || from == to)
+            {
+                endIndex = Long.MIN_VALUE;
+                return false;
+            }
+            endIndex = to < 0 ? Long.MAX_VALUE : to;
+            if (!tailer.moveToIndex(from))
+            {
+                throw new JournalException("journal " + dir + " cannot be read: no record at index " +
+                    JournalRecord.formatIndex(from) + " although the queue's index lists it; verify the journal for details");
+            }
+            return true;
+        }
+        catch (final RuntimeException | InternalError | AssertionError ex)
+        {
+            if (ex instanceof JournalException)
+            {
+                throw ex;
+            }
+            throw unreadable(dir, "journal", ex);
+        }
+    }
+
+    /**
      * Records read since {@link #seekRange()} (or since opening), of every type, whether or not the type filter
      * admitted them: how far a replay has come through the range.
      *
@@ -558,6 +612,13 @@ public final class JournalReader implements AutoCloseable
 
     private long firstIndexAtOrAfter(final long timestampNs)
     {
+        return firstIndexAtOrAfter(timestampNs, JournalRecord.TIMESTAMP_OFFSET);
+    }
+
+    // The first record whose key (the long at keyOffset in its header: its timestamp or its sequence, both rising
+    // through a journal) is at or after a value.
+    private long firstIndexAtOrAfter(final long timestampNs, final int keyOffset)
+    {
         final RollCycle rollCycle = queue.rollCycle();
         final NavigableSet<Long> cycleSet = queue.listCyclesBetween(queue.firstCycle(), queue.lastCycle());
         final long[] cycles = new long[cycleSet.size()];
@@ -576,7 +637,7 @@ public final class JournalReader implements AutoCloseable
         {
             final int mid = (low + high) >>> 1;
             final long first = rollCycle.toIndex((int)cycles[mid], 0);
-            if (tailer.moveToIndex(first) && timestampAt(first) < timestampNs)
+            if (tailer.moveToIndex(first) && keyAt(first, keyOffset) < timestampNs)
             {
                 candidate = mid;
                 low = mid + 1;
@@ -590,7 +651,7 @@ public final class JournalReader implements AutoCloseable
         for (int i = candidate; i < n; i++)
         {
             final int cycle = (int)cycles[i];
-            final long found = firstSequenceAtOrAfter(rollCycle, cycle, timestampNs);
+            final long found = firstSequenceAtOrAfter(rollCycle, cycle, timestampNs, keyOffset);
             if (found >= 0)
             {
                 return rollCycle.toIndex(cycle, found);
@@ -599,17 +660,18 @@ public final class JournalReader implements AutoCloseable
         return -1;
     }
 
-    private long firstSequenceAtOrAfter(final RollCycle rollCycle, final int cycle, final long timestampNs)
+    private long firstSequenceAtOrAfter(
+        final RollCycle rollCycle, final int cycle, final long timestampNs, final int keyOffset)
     {
         // Smallest sequence past the cycle's last record or at or after the timestamp: gallop, then bisect.
         final long maxSequence = rollCycle.maxMessagesPerCycle();
-        if (!isBefore(rollCycle, cycle, 0, timestampNs))
+        if (!isBefore(rollCycle, cycle, 0, timestampNs, keyOffset))
         {
             return tailer.moveToIndex(rollCycle.toIndex(cycle, 0)) ? 0 : -1;
         }
         long before = 0;
         long notBefore = 1;
-        while (notBefore < maxSequence && isBefore(rollCycle, cycle, notBefore, timestampNs))
+        while (notBefore < maxSequence && isBefore(rollCycle, cycle, notBefore, timestampNs, keyOffset))
         {
             before = notBefore;
             notBefore = Math.min(maxSequence, notBefore << 1);
@@ -617,7 +679,7 @@ public final class JournalReader implements AutoCloseable
         while (notBefore - before > 1)
         {
             final long mid = (before + notBefore) >>> 1;
-            if (isBefore(rollCycle, cycle, mid, timestampNs))
+            if (isBefore(rollCycle, cycle, mid, timestampNs, keyOffset))
             {
                 before = mid;
             }
@@ -629,10 +691,11 @@ public final class JournalReader implements AutoCloseable
         return notBefore < maxSequence && tailer.moveToIndex(rollCycle.toIndex(cycle, notBefore)) ? notBefore : -1;
     }
 
-    private boolean isBefore(final RollCycle rollCycle, final int cycle, final long sequence, final long timestampNs)
+    private boolean isBefore(
+        final RollCycle rollCycle, final int cycle, final long sequence, final long timestampNs, final int keyOffset)
     {
         final long index = rollCycle.toIndex(cycle, sequence);
-        return tailer.moveToIndex(index) && timestampAt(index) < timestampNs;
+        return tailer.moveToIndex(index) && keyAt(index, keyOffset) < timestampNs;
     }
 
     private long indexBefore(final long index)
@@ -672,6 +735,11 @@ public final class JournalReader implements AutoCloseable
 
     private long timestampAt(final long index)
     {
+        return keyAt(index, JournalRecord.TIMESTAMP_OFFSET);
+    }
+
+    private long keyAt(final long index, final int keyOffset)
+    {
         if (index < 0 || !tailer.moveToIndex(index))
         {
             return 0;
@@ -687,7 +755,7 @@ public final class JournalReader implements AutoCloseable
             {
                 return 0;
             }
-            return bytes.readLong(bytes.readPosition() + JournalRecord.TIMESTAMP_OFFSET);
+            return bytes.readLong(bytes.readPosition() + keyOffset);
         }
     }
 

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -204,6 +205,65 @@ class ChronicleJournalTest
             .rollCycle("MINUTELY").retention("2 cycles").epochClock(clock)))
         {
             assertThat(journal.nextSequence()).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void shouldReadBackARangeOfSequencesAcrossCycleFilesWhileOpenForAppend()
+    {
+        final CachedEpochClock clock = new CachedEpochClock();
+        clock.update(T0 / 1_000_000);
+        final TestEvent event = new TestEvent();
+        try (ChronicleJournal journal = ChronicleJournal.open(new ChronicleJournal.Context().dataDir(dataDir)
+            .rollCycle("MINUTELY").epochClock(clock)))
+        {
+            for (int i = 0; i < 30; i++)
+            {
+                journal.append(event.chat(100 + i, clock.time() * 1_000_000, i, "gail", "line " + i));
+                if (9 == i % 10)
+                {
+                    clock.advance(60_000);
+                }
+            }
+            final List<Long> sequences = new ArrayList<>();
+            final long read = journal.read(107, 123, (record) -> sequences.add(record.sequence()));
+
+            assertThat(read).isEqualTo(16);
+            assertThat(sequences).containsExactlyElementsOf(LongStream.range(107, 123).boxed().toList());
+            assertThat(journal.read(125, 1_000, (record) -> sequences.add(record.sequence()))).isEqualTo(5);
+            assertThat(sequences).endsWith(125L, 126L, 127L, 128L, 129L);
+            assertThat(journal.read(130, 200, (record) -> sequences.add(-1L))).isZero();
+            assertThat(journal.read(110, 110, (record) -> sequences.add(-1L))).isZero();
+            assertThat(sequences).doesNotContain(-1L);
+        }
+    }
+
+    @Test
+    void shouldStartReadingAtTheFirstHeldSequenceWhenRetentionRemovedOlderOnes()
+    {
+        final CachedEpochClock clock = new CachedEpochClock();
+        clock.update(T0 / 1_000_000);
+        final TestEvent event = new TestEvent();
+        try (ChronicleJournal journal = ChronicleJournal.open(new ChronicleJournal.Context().dataDir(dataDir)
+            .rollCycle("MINUTELY").retention("2 cycles").epochClock(clock)))
+        {
+            for (int i = 0; i < 5; i++)
+            {
+                journal.append(event.chat(i, clock.time() * 1_000_000, i, "erin", "minute " + i));
+                clock.advance(60_000);
+            }
+            final List<Long> sequences = new ArrayList<>();
+            assertThat(journal.read(0, 5, (record) -> sequences.add(record.sequence()))).isEqualTo(2);
+            assertThat(sequences).containsExactly(3L, 4L);
+        }
+    }
+
+    @Test
+    void shouldReadNothingFromAnEmptyJournal()
+    {
+        try (ChronicleJournal journal = ChronicleJournal.open(new ChronicleJournal.Context().dataDir(dataDir)))
+        {
+            assertThat(journal.read(0, 10, (record) -> { })).isZero();
         }
     }
 

@@ -416,7 +416,7 @@ public final class ChatGateway implements AutoCloseable
             actor = null != givenActor && !givenActor.isBlank() ? givenActor :
                 Scope.ADMIN == request.scope() ? settings.streamerName() : "moderator";
             durationMs = optionalLong(body, "durationMs", -1);
-            lineId = optionalLong(body, "lineId", 0);
+            lineId = optionalLong(body, "lineId", -1);
             requireFor(action, target, durationMs, lineId);
             if (null != room && !room.isEmpty() && !settings.rooms().contains(room))
             {
@@ -548,10 +548,9 @@ public final class ChatGateway implements AutoCloseable
             }
             case DELETE ->
             {
-                if (lineId <= 0)
+                if (lineId < 0)
                 {
-                    throw new IllegalArgumentException("lineId: expected the lineId of the ChatLine to delete, got " +
-                        (0 == lineId ? "none" : lineId));
+                    throw new IllegalArgumentException("lineId: expected the lineId of the ChatLine to delete, got none");
                 }
             }
             case SLOW ->

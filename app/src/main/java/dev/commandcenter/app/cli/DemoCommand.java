@@ -1,5 +1,6 @@
 package dev.commandcenter.app.cli;
 
+import dev.commandcenter.app.chat.DemoChatViewers;
 import dev.commandcenter.app.config.AppConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -10,12 +11,15 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.util.concurrent.Callable;
 
 /**
- * Everything on embedded defaults: an Electrum simulator with seeded payments, the real Electrum
+ * Everything on embedded defaults, simulated viewers chatting among them: an Electrum simulator with seeded payments, the real Electrum
  * client watching the demo wallet, the journal, the stream bridge and the overlay server on loopback.
  */
 @Command(name = "demo", description = "Run on embedded defaults: simulated payments become overlay alerts.")
 public final class DemoCommand implements Callable<Integer>
 {
+    /** Mean time between two messages of the demo's simulated viewers. */
+    static final long DEMO_CHAT_INTERVAL_MS = 4000;
+
     @Mixin
     private CommonOptions common;
 
@@ -33,7 +37,9 @@ public final class DemoCommand implements Callable<Integer>
     public Integer call()
     {
         return NodeRunner.runUntilInterrupted(demoConfig(port, seed), common.dataDir, false, "Command Center demo",
-            common.verbose, spec.commandLine().getOut(), spec.commandLine().getErr());
+            common.verbose, spec.commandLine().getOut(), spec.commandLine().getErr(), (node) ->
+                null == node.chatGateway() ? null : new DemoChatViewers(node.webServer().baseUrl(), node.chatToken(), seed,
+                    DEMO_CHAT_INTERVAL_MS).start());
     }
 
     /**

@@ -29,13 +29,22 @@ final class NodeRunner
     static int runUntilInterrupted(final AppConfig config, final Path dataDir, final boolean devMode, final String title,
         final boolean verbose, final PrintWriter out, final PrintWriter err)
     {
+        return runUntilInterrupted(config, dataDir, devMode, title, verbose, out, err, (node) -> null);
+    }
+
+    static int runUntilInterrupted(final AppConfig config, final Path dataDir, final boolean devMode, final String title,
+        final boolean verbose, final PrintWriter out, final PrintWriter err,
+        final java.util.function.Function<CommandCenterNode, AutoCloseable> extra)
+    {
         final CommandCenterNode node = CommandCenterNode.launch(new CommandCenterNode.Context()
             .config(config).dataDir(dataDir).devMode(devMode).errorListener(new FirstErrorLine(err, dataDir)));
+        final AutoCloseable extraPart = extra.apply(node);
         final CountDownLatch stopped = new CountDownLatch(1);
         final Thread hook = new Thread(() ->
         {
             out.println("stopping...");
             out.flush();
+            org.agrona.CloseHelper.quietClose(extraPart);
             node.close();
             out.println("stopped; next sequence " + node.engine().nextSequence());
             out.flush();
@@ -64,6 +73,7 @@ final class NodeRunner
                     try
                     {
                         Runtime.getRuntime().removeShutdownHook(hook);
+                        org.agrona.CloseHelper.quietClose(extraPart);
                         node.close();
                     }
                     catch (final IllegalStateException ex)

@@ -113,6 +113,20 @@ public final class PluginControlClient
      */
     public static PluginControlClient connect(final Path dataDir, final Duration timeout, final TokenSource tokens)
     {
+        return new PluginControlClient(dataDir, controlUrl(dataDir), tokens.token(dataDir),
+            dataDir.resolve(SecretsStore.FILE_NAME).toString(), timeout);
+    }
+
+    /**
+     * The URL of the control channel of the engine running on a data dir, from its {@code control.json}: the
+     * engine's web server, whose other routes ({@code /api/chat}) the terminal commands use too.
+     *
+     * @param dataDir the engine's data dir.
+     * @return such as {@code http://127.0.0.1:7300/api/plugins}.
+     * @throws IllegalStateException when no engine's control file is there, or it says why there is no channel.
+     */
+    public static URI controlUrl(final Path dataDir)
+    {
         final Path file = dataDir.resolve(PluginControlRoute.FILE_NAME);
         if (!Files.isRegularFile(file))
         {
@@ -162,8 +176,7 @@ public final class PluginControlClient
             throw new IllegalStateException(file + " names url '" + base + "', expected http://<host>:<port>" +
                 PluginControlRoute.PATH);
         }
-        return new PluginControlClient(dataDir, base, tokens.token(dataDir),
-            dataDir.resolve(SecretsStore.FILE_NAME).toString(), timeout);
+        return base;
     }
 
     /**

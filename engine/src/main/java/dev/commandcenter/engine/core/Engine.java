@@ -426,6 +426,7 @@ public final class Engine implements AutoCloseable
         private ThreadingMode threadingMode = THREADING_MODE_DEFAULT;
         private BackPressure backPressure = BackPressure.BLOCK;
         private int quarantineAfterFailures = QUARANTINE_AFTER_FAILURES_DEFAULT;
+        private boolean recoverPlugins = true;
         private long sampleIntervalMs = SAMPLE_INTERVAL_MS_DEFAULT;
         private long shutdownTimeoutMs = SHUTDOWN_TIMEOUT_MS_DEFAULT;
         private int maxCounters = MAX_COUNTERS_DEFAULT;
@@ -615,6 +616,29 @@ public final class Engine implements AutoCloseable
         public int quarantineAfterFailures()
         {
             return quarantineAfterFailures;
+        }
+
+        /**
+         * Whether plugins that declare a {@link dev.commandcenter.engine.plugin.Recovery} get their state back at
+         * start (from their snapshot and the journal's tail); a replay sets false so every plugin starts empty.
+         *
+         * @param recover true (the default) to recover.
+         * @return this.
+         */
+        public Context recoverPlugins(final boolean recover)
+        {
+            this.recoverPlugins = recover;
+            return this;
+        }
+
+        /**
+         * Whether plugins recover their state at start.
+         *
+         * @return true to recover.
+         */
+        public boolean recoverPlugins()
+        {
+            return recoverPlugins;
         }
 
         /**

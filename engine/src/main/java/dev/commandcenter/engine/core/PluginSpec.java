@@ -3,6 +3,7 @@ package dev.commandcenter.engine.core;
 import dev.commandcenter.engine.BackPressure;
 import dev.commandcenter.engine.plugin.Plugin;
 import dev.commandcenter.engine.plugin.PluginConfig;
+import dev.commandcenter.engine.plugin.Recovery;
 import dev.commandcenter.engine.plugin.Subscription;
 
 import java.util.Map;
@@ -43,6 +44,7 @@ public final class PluginSpec
     private int quarantineAfterFailures;
     private boolean enabled = true;
     private String failure;
+    private Recovery recovery;
 
     /**
      * A spec for a plugin id; set the rest with the fluent setters.
@@ -424,6 +426,29 @@ public final class PluginSpec
     public boolean enabled()
     {
         return enabled;
+    }
+
+    /**
+     * How the plugin gets its state back at start, overriding {@link Plugin#recovery()} (the {@code recovery:} key of
+     * its {@code plugin.yaml}).
+     *
+     * @param recovery the declaration, or null to let the plugin decide.
+     * @return this.
+     */
+    public PluginSpec recovery(final Recovery recovery)
+    {
+        this.recovery = recovery;
+        return this;
+    }
+
+    /**
+     * The recovery the descriptor declares.
+     *
+     * @return the declaration, or null when the plugin's own {@link Plugin#recovery()} decides.
+     */
+    public Recovery recovery()
+    {
+        return recovery;
     }
 
     /**

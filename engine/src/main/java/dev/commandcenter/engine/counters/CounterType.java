@@ -61,6 +61,15 @@ public enum CounterType
     /** Plugin state as the value (a PluginState); the label carries id, version, state and reason. */
     PLUGIN_STATUS(19, "plugin status",
         Kind.GAUGE, "commandcenter_plugin_status", "plugin"),
+    /** Journal events a plugin handled while recovering its state at start. */
+    PLUGIN_RECOVERED(70, "plugin recovered",
+        Kind.COUNTER, "commandcenter_plugin_recovered_events_total", "plugin"),
+    /** Emits dropped because the plugin made them while recovering its state. */
+    PLUGIN_RECOVERY_EMITS_DROPPED(71, "plugin recovery emits dropped",
+        Kind.COUNTER, "commandcenter_plugin_recovery_emits_dropped_total", "plugin"),
+    /** Recoveries that read the journal alone because restoring the plugin's snapshot failed. */
+    PLUGIN_RECOVERY_FALLBACKS(72, "plugin recovery fallbacks",
+        Kind.COUNTER, "commandcenter_plugin_recovery_fallbacks_total", "plugin"),
     /** Outputs an egress has not yet taken. */
     EGRESS_LAG(20, "egress lag",
         Kind.GAUGE, "commandcenter_egress_lag_events", "egress"),

@@ -57,6 +57,16 @@ public final class PluginConfig
     }
 
     /**
+     * Whether the host gives this plugin storage ({@link #storage()} would not throw).
+     *
+     * @return true when it has storage.
+     */
+    public boolean hasStorage()
+    {
+        return null != storage;
+    }
+
+    /**
      * An empty configuration.
      *
      * @param pluginId for error messages.

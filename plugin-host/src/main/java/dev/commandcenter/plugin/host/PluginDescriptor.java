@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import dev.commandcenter.config.InvalidValueException;
 import dev.commandcenter.engine.BackPressure;
 import dev.commandcenter.engine.plugin.PluginApi;
+import dev.commandcenter.engine.plugin.Recovery;
 import dev.commandcenter.engine.plugin.Subscription;
 
 import java.util.ArrayList;
@@ -41,6 +42,8 @@ import java.util.regex.Pattern;
  * @param stallTimeoutMs declared stall timeout, null for the default.
  * @param hosting        {@value #IN_PROCESS} (the default) or {@value #PROCESS}: run by a plugin host out of process,
  *                       the engine reading only this descriptor (then {@code main} is not needed).
+ * @param recovery       how the plugin gets its state back at start ({@code none}, {@code journal}, {@code snapshot} or
+ *                       a mapping with {@code mode} and {@code maxEvents}), null to let the plugin decide.
  */
 public record PluginDescriptor(
     @JacksonInject(value = DescriptorParser.SOURCE, useInput = OptBoolean.FALSE) String source,
@@ -56,7 +59,8 @@ public record PluginDescriptor(
     @JsonDeserialize(using = PluginBackPressureDeserializer.class) BackPressure backPressure,
     Integer lagLimit,
     Long stallTimeoutMs,
-    String hosting)
+    String hosting,
+    RecoveryKey recovery)
 {
     /** {@code hosting} value: the engine loads and runs the plugin's code. */
     public static final String IN_PROCESS = "in-process";
@@ -134,6 +138,12 @@ public record PluginDescriptor(
         permissions = null == permissions ? Permissions.NONE : permissions;
         hosting = null == hosting ? IN_PROCESS : hosting;
         requireHosting("hosting", hosting);
+        if (PROCESS.equals(hosting) && null != recovery && Recovery.Mode.NONE != recovery.value().mode())
+        {
+            throw new InvalidValueException("recovery", "'" + recovery.value().mode().label() + "' is not possible " +
+                "with hosting: process (a plugin run out of process does not recover its state), expected " +
+                "recovery: none or hosting: in-process");
+        }
         if (null != lagLimit && lagLimit < 1)
         {
             throw new InvalidValueException("lagLimit", "expected a whole number of 1 or more, got '" + lagLimit + "'");
@@ -143,6 +153,16 @@ public record PluginDescriptor(
             throw new InvalidValueException("stallTimeoutMs", "expected a whole number of 0 or more, got '" +
                 stallTimeoutMs + "'");
         }
+    }
+
+    /**
+     * The recovery the descriptor declares.
+     *
+     * @return the declaration, or null when the plugin's own decides.
+     */
+    public Recovery recoveryOrNull()
+    {
+        return null == recovery ? null : recovery.value();
     }
 
     /**
@@ -171,6 +191,63 @@ public record PluginDescriptor(
                 value + "'");
         }
         return value;
+    }
+
+    /**
+     * The {@code recovery:} key: {@code none}, {@code journal} or {@code snapshot}, or a mapping with {@code mode} and
+     * {@code maxEvents} (default {@value Recovery#MAX_EVENTS_DEFAULT}).
+     *
+     * @param value the declaration.
+     */
+    public record RecoveryKey(Recovery value)
+    {
+        private static final String MODES = "none, journal or snapshot";
+
+        /**
+         * The key written as a mode.
+         *
+         * @param mode {@code none}, {@code journal} or {@code snapshot}.
+         * @return the key.
+         */
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        public static RecoveryKey of(final String mode)
+        {
+            return new RecoveryKey(recovery("", mode, Recovery.MAX_EVENTS_DEFAULT));
+        }
+
+        /**
+         * The key written as a mapping.
+         *
+         * @param mode      {@code none}, {@code journal} or {@code snapshot}.
+         * @param maxEvents most journal events read back, 1 or more; the default when null.
+         * @return the key.
+         */
+        @JsonCreator(mode = JsonCreator.Mode.PROPERTIES)
+        public static RecoveryKey of(
+            @JsonProperty("mode") final String mode, @JsonProperty("maxEvents") final Long maxEvents)
+        {
+            if (null == mode)
+            {
+                throw new InvalidValueException("mode", "missing: expected " + MODES);
+            }
+            if (null != maxEvents && maxEvents < 1)
+            {
+                throw new InvalidValueException("maxEvents", "expected a whole number of 1 or more, got '" +
+                    maxEvents + "'");
+            }
+            return new RecoveryKey(recovery("mode", mode, null == maxEvents ? Recovery.MAX_EVENTS_DEFAULT : maxEvents));
+        }
+
+        private static Recovery recovery(final String key, final String mode, final long maxEvents)
+        {
+            return switch (null == mode ? "" : mode)
+            {
+                case "none" -> Recovery.NONE;
+                case "journal" -> Recovery.journal(maxEvents);
+                case "snapshot" -> Recovery.snapshot(maxEvents);
+                default -> throw new InvalidValueException(key, "expected " + MODES + ", got '" + mode + "'");
+            };
+        }
     }
 
     /**

@@ -70,7 +70,8 @@ public final class PluginManager implements PluginOperations, AutoCloseable
     private PluginManager(final Context ctx)
     {
         this.ctx = ctx;
-        this.storage = new FilePluginStorage.Shared(ctx.dataDir.resolve(FilePluginStorage.DIR_NAME),
+        this.storage = new FilePluginStorage.Shared(
+            (null == ctx.storageDir ? ctx.dataDir : ctx.storageDir).resolve(FilePluginStorage.DIR_NAME),
             ctx.settings.storage().maxEntryBytes(), ctx.settings.storage().maxEntries());
         this.sources = new PluginSources(ctx.pluginsDir, ctx.cacheDir, ctx.builtIns, ctx.serviceLoader,
             ctx.builtInClassLoader);
@@ -443,6 +444,7 @@ public final class PluginManager implements PluginOperations, AutoCloseable
         private Path dataDir = Path.of("data");
         private Path pluginsDir;
         private Path cacheDir;
+        private Path storageDir;
         private PluginsSettings settings = PluginsSettings.NONE;
         private final List<Supplier<? extends Plugin>> builtIns = new ArrayList<>();
         private boolean serviceLoader = true;
@@ -510,6 +512,29 @@ public final class PluginManager implements PluginOperations, AutoCloseable
         public Path dataDir()
         {
             return dataDir;
+        }
+
+        /**
+         * Where the plugins' storage folders go, when not in the data dir: a replay keeps its plugins' entries (their
+         * snapshots) apart from the live node's.
+         *
+         * @param storageDir directory holding the storage folder, or null for the data dir.
+         * @return this.
+         */
+        public Context storageDir(final Path storageDir)
+        {
+            this.storageDir = storageDir;
+            return this;
+        }
+
+        /**
+         * Directory holding the plugins' storage folder.
+         *
+         * @return the directory, or null for the data dir.
+         */
+        public Path storageDir()
+        {
+            return storageDir;
         }
 
         /**

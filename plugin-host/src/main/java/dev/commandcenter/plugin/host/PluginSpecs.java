@@ -86,7 +86,8 @@ final class PluginSpecs
             spec.subscription(descriptor.subscription())
                 .emits(descriptor.emitTemplateIds())
                 .outputs(null == descriptor.permissions().outputs() ? null : Set.copyOf(descriptor.permissions().outputs()))
-                .network(descriptor.permissions().network());
+                .network(descriptor.permissions().network())
+                .recovery(descriptor.recoveryOrNull());
             policy = null == descriptor.backPressure() ? policy : descriptor.backPressure();
             limit = null == descriptor.lagLimit() ? limit : descriptor.lagLimit();
             stallTimeout = null == descriptor.stallTimeoutMs() ? stallTimeout : descriptor.stallTimeoutMs();

@@ -5,6 +5,7 @@ import dev.commandcenter.codecs.sbe.OverlayAlertDecoder;
 import dev.commandcenter.plugin.host.DescriptorException;
 import dev.commandcenter.plugin.host.DescriptorParser;
 import dev.commandcenter.engine.BackPressure;
+import dev.commandcenter.engine.plugin.Recovery;
 import dev.commandcenter.plugin.host.PluginDescriptor;
 import org.junit.jupiter.api.Test;
 
@@ -86,7 +87,7 @@ class DescriptorParserTest
         bad(VALID.replace("engine: \">=1.0.0 <2.0.0\"", "engine: soon"), "field 'engine': expected a version range");
         bad(VALID.replace("chat: \"^1.0.0\"", "chat: \"one\""), "field 'requires.chat': expected a version range");
         bad(VALID.replace("type: TransactionReceived", "type: Payment"),
-            "field 'subscribes[0].type': expected a message type, one of [ChatMessage, ");
+            "field 'subscribes[0].type': expected a message type, one of [ChatFilters, ChatLine, ChatMessage, ");
         bad(VALID.replace("amountSats >= 1000", "amount >= 1000"),
             "field 'subscribes[0].where': TransactionReceived has no field 'amount', expected one of [amountSats, height, " +
             "confirmations, verified, address, memo]");
@@ -129,6 +130,40 @@ class DescriptorParserTest
         bad(VALID.replace("type: TransactionReceived", "type: NetworkStatus")
                 .replace("[amountSats >= 1000, \"memo != ''\"]", "state == UP"),
             "expected one of [CONNECTED, DEGRADED, DISCONNECTED] for 'state' of NetworkStatus, got 'UP'");
+    }
+
+    @Test
+    void shouldReadTheRecoveryKeyAsAModeOrAMapping()
+    {
+        assertThat(DescriptorParser.parse(FILE, VALID, true).recoveryOrNull()).isNull();
+        assertThat(DescriptorParser.parse(FILE, VALID + "recovery: journal\n", true).recoveryOrNull())
+            .satisfies((recovery) ->
+            {
+                assertThat(recovery.mode()).isEqualTo(Recovery.Mode.JOURNAL);
+                assertThat(recovery.maxEvents()).isEqualTo(Recovery.MAX_EVENTS_DEFAULT);
+            });
+        assertThat(DescriptorParser.parse(FILE, VALID + "recovery: none\n", true).recoveryOrNull())
+            .isSameAs(Recovery.NONE);
+        final Recovery bounded = DescriptorParser.parse(FILE, VALID + "recovery: {mode: snapshot, maxEvents: 5000}\n",
+            true).recoveryOrNull();
+        assertThat(bounded.mode()).isEqualTo(Recovery.Mode.SNAPSHOT);
+        assertThat(bounded.maxEvents()).isEqualTo(5000);
+        assertThat(DescriptorParser.parse(FILE, VALID.replace("main: com.example.TipsPlugin\n", "") +
+            "hosting: process\nrecovery: none\n", true).recoveryOrNull()).isSameAs(Recovery.NONE);
+    }
+
+    @Test
+    void shouldNameTheLineAndExpectationOfEachRecoveryMistake()
+    {
+        assertThatThrownBy(() -> DescriptorParser.parse(FILE, VALID + "recovery: always\n", true))
+            .hasMessage(FILE + ": 'recovery' (line 21) expected none, journal or snapshot, got 'always'");
+        bad(VALID + "recovery: {mode: snapshot, maxEvents: 0}\n",
+            "field 'recovery.maxEvents': expected a whole number of 1 or more, got '0'");
+        bad(VALID + "recovery: {mode: later}\n", "field 'recovery.mode': expected none, journal or snapshot, got 'later'");
+        bad(VALID + "recovery: {maxEvents: 10}\n", "field 'recovery.mode': missing: expected none, journal or snapshot");
+        bad(VALID + "recovery: {mode: journal, every: 10}\n", "unknown key 'recovery.every', expected one of [maxEvents, mode]");
+        bad(VALID.replace("main: com.example.TipsPlugin\n", "") + "hosting: process\nrecovery: snapshot\n",
+            "field 'recovery': 'snapshot' is not possible with hosting: process");
     }
 
     @Test

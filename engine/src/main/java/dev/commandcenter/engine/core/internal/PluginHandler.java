@@ -17,6 +17,7 @@ import dev.commandcenter.engine.core.internal.slot.SlotCommand;
 import dev.commandcenter.engine.core.internal.slot.SlotCounters;
 import dev.commandcenter.engine.core.internal.slot.SlotHealth;
 import dev.commandcenter.engine.core.internal.slot.SlotMailbox;
+import dev.commandcenter.engine.core.internal.slot.SlotRecovery;
 import dev.commandcenter.engine.core.internal.slot.SlotResources;
 import dev.commandcenter.engine.core.internal.slot.SlotSampler;
 import dev.commandcenter.engine.plugin.Plugin;
@@ -94,6 +95,7 @@ public final class PluginHandler
      * @param quarantineAfter  failures before quarantine, unless the spec says otherwise.
      * @param controlTimeoutMs how long a detached plugin may take to finish its buffered events on a swap.
      * @param counters         allocates this plugin's counters.
+     * @param recovery         the journal and settings for recovering the plugin's state at start.
      */
     public PluginHandler(
         final PluginSpec spec,
@@ -110,7 +112,8 @@ public final class PluginHandler
         final AgentHost slotHost,
         final int quarantineAfter,
         final long controlTimeoutMs,
-        final CounterAllocator counters)
+        final CounterAllocator counters,
+        final SlotRecovery recovery)
     {
         this.id = spec.id();
         this.input = input;
@@ -119,7 +122,8 @@ public final class PluginHandler
         this.health = new SlotHealth(id, spec.version(), this.counters.state, this.counters.status);
         this.slotHost = slotHost;
         this.res = new SlotResources(id, output, detachedOutput, epochClock, epochNanoClock, nanoClock, errorHandler,
-            threadFactory, idleStrategies, quarantineAfter, controlTimeoutMs, this.counters, health, new SingleWriterRecorder(1, 60_000_000_000L, 2));
+            threadFactory, idleStrategies, quarantineAfter, controlTimeoutMs, this.counters, health, new SingleWriterRecorder(1, 60_000_000_000L, 2),
+            recovery);
         this.slot = new PluginSlot(res, input, barrier, sequence, mailbox, spec, spec.enabled());
         this.sampler = new SlotSampler(res);
         if (null != spec.failure())

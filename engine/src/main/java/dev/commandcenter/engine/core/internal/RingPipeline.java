@@ -15,6 +15,7 @@ import dev.commandcenter.engine.core.internal.slot.AgentThread;
 import dev.commandcenter.engine.core.internal.slot.HostedAgent;
 import dev.commandcenter.engine.core.internal.slot.IdleStrategies;
 import dev.commandcenter.engine.core.internal.slot.OutputPort;
+import dev.commandcenter.engine.core.internal.slot.SlotRecovery;
 import dev.commandcenter.engine.core.internal.slot.WakeGroup;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -76,6 +77,7 @@ public final class RingPipeline
     private final List<EgressAgent> egresses = new ArrayList<>();
     private EgressAgent[] egressAgents = new EgressAgent[0];
     private HostedAgent journalHost;
+    private final SlotRecovery slotRecovery;
 
     /**
      * Build the rings, the journaller and the publisher; nothing runs until {@link #start()}.
@@ -98,6 +100,8 @@ public final class RingPipeline
         input = RingBuffer.createMultiProducer(EventSlot::new, ctx.inputRingSize(), new BusySpinWaitStrategy());
 
         final boolean journaled = ctx.journal() != Journal.NONE;
+        slotRecovery = new SlotRecovery(ctx.journal(), ctx.recoverPlugins() && journaled, ctx.journal().nextSequence(),
+            this::nextSequence);
         publisher = new InputPublisher(input, ctx.backPressure(), ctx.epochNanoClock(), halt, counters, errorHandler,
             journaled ? journalWakers : pluginWakers);
         if (journaled)
@@ -237,7 +241,7 @@ public final class RingPipeline
         return new PluginHandler(spec, input, input.newBarrier(stageSequence), slotOutput, detachedOutput,
             ctx.epochClock(), ctx.epochNanoClock(), ctx.nanoClock(), counters.errorHandler(),
             threads.factory("cc-plugin"), idleStrategies, slotHost, ctx.quarantineAfterFailures(),
-            ctx.pluginControlTimeoutMs(), counters);
+            ctx.pluginControlTimeoutMs(), counters, slotRecovery);
     }
 
     /**

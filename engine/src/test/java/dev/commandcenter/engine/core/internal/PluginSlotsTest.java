@@ -3,6 +3,7 @@ package dev.commandcenter.engine.core.internal;
 import dev.commandcenter.engine.core.internal.slot.AgentHost;
 import dev.commandcenter.engine.core.internal.slot.IdleStrategies;
 import dev.commandcenter.engine.core.internal.slot.OutputPort;
+import dev.commandcenter.engine.core.internal.slot.SlotRecovery;
 import org.agrona.concurrent.SystemEpochNanoClock;
 
 import com.lmax.disruptor.BlockingWaitStrategy;
@@ -94,7 +95,8 @@ class PluginSlotsTest
         final OutputPort port = new OutputPort(output, null, null);
         return new PluginHandler(spec, input, input.newBarrier(), port, port, SystemEpochClock.INSTANCE,
             new SystemEpochNanoClock(), SystemNanoClock.INSTANCE, errors::add, daemons, IdleStrategies.of("blocking"),
-            AgentHost.dedicated(daemons, IdleStrategies.of("blocking"), errors::add, null), 5, 5_000, allocator);
+            AgentHost.dedicated(daemons, IdleStrategies.of("blocking"), errors::add, null), 5, 5_000, allocator,
+            SlotRecovery.NONE);
     }
 
     private record Idle(String id) implements Plugin

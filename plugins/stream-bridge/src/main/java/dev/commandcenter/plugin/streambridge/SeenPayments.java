@@ -2,6 +2,7 @@ package dev.commandcenter.plugin.streambridge;
 
 import org.agrona.BitUtil;
 import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Hashing;
 
 import java.nio.ByteOrder;
@@ -96,6 +97,34 @@ final class SeenPayments
         index[i] = slot + 1;
         nextSlot = slot + 1 == capacity ? 0 : slot + 1;
         return true;
+    }
+
+    /** Bytes of one remembered payment in {@link #encode}: the txid then the script hash. */
+    static final int KEY_BYTES = KEY_LONGS * 8;
+
+    /**
+     * Write the remembered payments, oldest first, each as its txid then its script hash ({@value #KEY_BYTES}
+     * bytes); {@link #add} of each in that order rebuilds the same memory, forgetting in the same order.
+     *
+     * @param buffer to write to, with room for {@link #size()} times {@value #KEY_BYTES} bytes.
+     * @param offset where to start.
+     * @return the offset after the last payment written.
+     */
+    int encode(final MutableDirectBuffer buffer, final int offset)
+    {
+        int position = offset;
+        int slot = size == capacity ? nextSlot : 0;
+        for (int n = 0; n < size; n++)
+        {
+            final int base = slot * KEY_LONGS;
+            for (int i = 0; i < KEY_LONGS; i++)
+            {
+                buffer.putLong(position, keys[base + i], ByteOrder.LITTLE_ENDIAN);
+                position += 8;
+            }
+            slot = slot + 1 == capacity ? 0 : slot + 1;
+        }
+        return position;
     }
 
     /**

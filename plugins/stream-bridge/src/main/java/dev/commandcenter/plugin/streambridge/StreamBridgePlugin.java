@@ -8,17 +8,19 @@ import dev.commandcenter.codecs.sbe.OverlayAlertEncoder;
 import dev.commandcenter.codecs.sbe.TransactionConfirmedDecoder;
 import dev.commandcenter.codecs.sbe.TransactionReceivedDecoder;
 import dev.commandcenter.engine.Event;
-import dev.commandcenter.engine.MessageWriter;
 import dev.commandcenter.engine.Sources;
 import dev.commandcenter.engine.plugin.Emitter;
 import dev.commandcenter.engine.plugin.Plugin;
 import dev.commandcenter.engine.plugin.PluginConfig;
 import dev.commandcenter.engine.plugin.PluginContext;
+import dev.commandcenter.engine.plugin.PluginStorage;
+import dev.commandcenter.engine.plugin.Recovery;
 import dev.commandcenter.engine.plugin.Subscription;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.LongArrayQueue;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -54,7 +56,17 @@ import java.util.Locale;
  * {@code websocket}, {@code aeron}, {@code cli}, ...): a payment from any other source (a fake posted with a leaked
  * token) is ignored and counted in {@link #ignoredPayments()}.
  * <p>
- * <b>Note:</b> all state is owned by the plugin's thread; nothing is allocated per event once warm.
+ * <p>
+ * State across restarts ({@link #recovery()}: snapshot): every {@value #SNAPSHOT_EVERY_EVENTS_KEY} handled events
+ * (default {@value #SNAPSHOT_EVERY_EVENTS_DEFAULT}) and when it stops, the plugin writes {@value #SNAPSHOT_ENTRY} to
+ * its storage: the payments seen, the alert schedule and the alerts still pending (at most
+ * {@value #PENDING_ALERTS_KEPT}, as encoded {@code OverlayAlert}s), and the sequence of the first event it does not
+ * cover. At start it restores it, the engine hands it the journal's events after it (with emits dropped), and
+ * {@link #onRecovered(PluginContext)} re-announces the alerts still pending, with their own alertId, which the
+ * overlay shows once. A payment reported again after a restart raises no second alert.
+ * <p>
+ * <b>Note:</b> all state is owned by the plugin's thread; nothing is allocated per event once warm (a snapshot,
+ * every {@value #SNAPSHOT_EVERY_EVENTS_KEY} events, is written off the per-event path).
  */
 public final class StreamBridgePlugin implements Plugin
 {
@@ -104,11 +116,30 @@ public final class StreamBridgePlugin implements Plugin
     /** Default: payments the wallet source reported, nothing else. */
     public static final String ACCEPT_PAYMENTS_FROM_DEFAULT = "wallet";
 
+    /** Key: handled events between two snapshots of the plugin's state (1 to 10,000,000). */
+    public static final String SNAPSHOT_EVERY_EVENTS_KEY = "snapshotEveryEvents";
+    /** Default of {@value #SNAPSHOT_EVERY_EVENTS_KEY}. */
+    public static final long SNAPSHOT_EVERY_EVENTS_DEFAULT = 1000;
+    /** Largest {@value #SNAPSHOT_EVERY_EVENTS_KEY}. */
+    public static final long SNAPSHOT_EVERY_EVENTS_MAX = 10_000_000;
+    /** Storage entry of the snapshot. */
+    public static final String SNAPSHOT_ENTRY = "stream-bridge-state.bin";
+    /** Pending alerts kept for re-announcement after a restart; older pending ones are not re-announced. */
+    public static final int PENDING_ALERTS_KEPT = 64;
+    /** Journal events read back at most when the snapshot is missing or older. */
+    public static final long RECOVERY_MAX_EVENTS = 100_000;
+
+    /** First bytes of a snapshot: {@code CCSB} little-endian. */
+    static final int SNAPSHOT_MAGIC = 0x42534343;
+    /** Version of the snapshot layout this build writes and reads. */
+    static final int SNAPSHOT_VERSION = 1;
+
+    private static final int ALERT_MAX_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH + OverlayAlertEncoder.BLOCK_LENGTH +
+        TITLE_MAX_BYTES + MESSAGE_MAX_BYTES + 64;
     private static final int MAX_SOURCE_ID = 63;
     private static final List<String> KNOWN_KEYS =
         List.of(MIN_AMOUNT_SATS_KEY, ALERT_DURATION_MS_KEY, TITLE_KEY, MESSAGE_KEY, ALERT_ON_KEY,
-            ACCEPT_PAYMENTS_FROM_KEY);
-    private static final MessageWriter<StreamBridgePlugin> ALERT_WRITER = StreamBridgePlugin::writeAlert;
+            ACCEPT_PAYMENTS_FROM_KEY, SNAPSHOT_EVERY_EVENTS_KEY);
 
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final TransactionReceivedDecoder received = new TransactionReceivedDecoder();
@@ -133,6 +164,17 @@ public final class StreamBridgePlugin implements Plugin
     private final boolean[] acceptedSources = new boolean[MAX_SOURCE_ID + 1];
     private long ignoredPayments;
 
+    private final UnsafeBuffer[] pendingAlerts = new UnsafeBuffer[PENDING_ALERTS_KEPT];
+    private final int[] pendingAlertLengths = new int[PENDING_ALERTS_KEPT];
+    private final long[] pendingAlertEndsMs = new long[PENDING_ALERTS_KEPT];
+    private int pendingAlertsHead;
+    private int pendingAlertsCount;
+    private PluginContext context;
+    private long snapshotEveryEvents = SNAPSHOT_EVERY_EVENTS_DEFAULT;
+    private long handledSinceSnapshot;
+    private long nextSequence;
+    private long lastEventMs = Long.MIN_VALUE;
+
     private long alertId;
     private long showAtMs;
     private int queued;
@@ -155,6 +197,10 @@ public final class StreamBridgePlugin implements Plugin
     StreamBridgePlugin(final int seenCapacity)
     {
         this.seenCapacity = seenCapacity;
+        for (int i = 0; i < PENDING_ALERTS_KEPT; i++)
+        {
+            pendingAlerts[i] = new UnsafeBuffer(new byte[ALERT_MAX_LENGTH]);
+        }
     }
 
     /**
@@ -185,18 +231,97 @@ public final class StreamBridgePlugin implements Plugin
     public void onStart(final PluginContext context)
     {
         configure(context.config());
+        this.context = context;
         emitter = context.emitter();
-        seen = new SeenPayments(seenCapacity);
-        pendingEndsMs.clear();
-        lastEndMs = Long.MIN_VALUE;
+        clearState();
     }
 
     /**
-     * Alert on a payment: filter by amount and duplicates, schedule it, render it and emit it.
+     * Snapshot recovery: the snapshot in {@value #SNAPSHOT_ENTRY}, then at most {@value #RECOVERY_MAX_EVENTS} journal
+     * events after it.
+     *
+     * @return {@link Recovery#snapshot(long)}.
+     */
+    public Recovery recovery()
+    {
+        return Recovery.snapshot(RECOVERY_MAX_EVENTS);
+    }
+
+    /**
+     * Restore the state {@value #SNAPSHOT_ENTRY} holds.
+     *
+     * @param context of this plugin.
+     * @return the sequence of the first event the snapshot does not cover, or {@link Recovery#NO_SNAPSHOT}.
+     * @throws IllegalStateException naming the entry and what is wrong with it; the state is empty again then.
+     */
+    public long restoreSnapshot(final PluginContext context)
+    {
+        final PluginStorage storage = context.config().hasStorage() ? context.storage() : null;
+        final byte[] bytes = null == storage ? null : storage.read(SNAPSHOT_ENTRY);
+        if (null == bytes)
+        {
+            return Recovery.NO_SNAPSHOT;
+        }
+        try
+        {
+            return decodeSnapshot(new UnsafeBuffer(bytes));
+        }
+        catch (final RuntimeException ex)
+        {
+            clearState();
+            throw new IllegalStateException(SNAPSHOT_ENTRY + " of plugin " + ID + " cannot be restored: " +
+                (ex instanceof IllegalStateException ? ex.getMessage() : "expected a complete snapshot of version " +
+                SNAPSHOT_VERSION + " (" + bytes.length + " bytes, " + ex + ")"), ex);
+        }
+    }
+
+    /**
+     * Re-announce the alerts that were still pending at the last recovered event, oldest first, as they were first
+     * emitted (same alertId, schedule and text).
+     *
+     * @param context of this plugin.
+     */
+    public void onRecovered(final PluginContext context)
+    {
+        for (int n = 0; n < pendingAlertsCount; n++)
+        {
+            final int slot = (pendingAlertsHead + n) % PENDING_ALERTS_KEPT;
+            if (pendingAlertEndsMs[slot] > lastEventMs)
+            {
+                emitter.emit(pendingAlerts[slot], 0, pendingAlertLengths[slot]);
+            }
+        }
+    }
+
+    /**
+     * Write the snapshot a last time.
+     */
+    public void onStop()
+    {
+        if (null != context && !context.recovering())
+        {
+            writeSnapshot();
+        }
+    }
+
+    /**
+     * Alert on a payment: filter by amount and duplicates, schedule it, render it and emit it; write a snapshot every
+     * {@value #SNAPSHOT_EVERY_EVENTS_KEY} events.
      *
      * @param event a {@code TransactionReceived} or {@code TransactionConfirmed}.
      */
     public void onEvent(final Event event)
+    {
+        handle(event);
+        nextSequence = event.sequence() + 1;
+        lastEventMs = Math.max(lastEventMs, Math.floorDiv(event.timestampNs(), 1_000_000L));
+        if (++handledSinceSnapshot >= snapshotEveryEvents && !context.recovering())
+        {
+            writeSnapshot();
+        }
+    }
+
+    private void handle(final Event event)
     {
         final int source = event.source();
         if (source < 0 || source > MAX_SOURCE_ID || !acceptedSources[source])
@@ -252,17 +377,174 @@ public final class StreamBridgePlugin implements Plugin
         {
             pendingEndsMs.pollLong();
         }
+        while (pendingAlertsCount > 0 && pendingAlertEndsMs[pendingAlertsHead] <= eventMs)
+        {
+            pendingAlertsHead = (pendingAlertsHead + 1) % PENDING_ALERTS_KEPT;
+            pendingAlertsCount--;
+        }
         alertId = event.sequence();
         queued = pendingEndsMs.size();
         showAtMs = Math.max(eventMs, lastEndMs);
         titleLength = titleTemplate.render(payment, titleBuffer, TITLE_MAX_BYTES);
         messageLength = messageTemplate.render(payment, messageBuffer, MESSAGE_MAX_BYTES);
 
-        if (emitter.emit(ALERT_WRITER, this))
+        // Encoded where it is kept while pending, then emitted from there: one copy, nothing allocated.
+        final int slot = (pendingAlertsHead + pendingAlertsCount) % PENDING_ALERTS_KEPT;
+        final UnsafeBuffer alert = pendingAlerts[slot];
+        final int length = writeAlert(alert, 0, this);
+        if (emitter.emit(alert, 0, length))
         {
             seen.add(event.buffer(), txidOffset, scriptHashOffset);
             lastEndMs = showAtMs + durationMs;
             pendingEndsMs.addLong(lastEndMs);
+            pendingAlertLengths[slot] = length;
+            pendingAlertEndsMs[slot] = lastEndMs;
+            if (pendingAlertsCount == PENDING_ALERTS_KEPT)
+            {
+                pendingAlertsHead = (pendingAlertsHead + 1) % PENDING_ALERTS_KEPT;
+            }
+            else
+            {
+                pendingAlertsCount++;
+            }
+        }
+    }
+
+    private void clearState()
+    {
+        seen = new SeenPayments(seenCapacity);
+        pendingEndsMs.clear();
+        lastEndMs = Long.MIN_VALUE;
+        pendingAlertsHead = 0;
+        pendingAlertsCount = 0;
+        nextSequence = 0;
+        lastEventMs = Long.MIN_VALUE;
+        handledSinceSnapshot = 0;
+    }
+
+    /**
+     * The snapshot of the state: magic, version, the first sequence not covered, the schedule ({@code lastEndMs},
+     * the last event's time, the pending ends), the payments seen (oldest first) and the pending alerts kept.
+     *
+     * @return the bytes written to {@value #SNAPSHOT_ENTRY}.
+     */
+    byte[] encodeSnapshot()
+    {
+        int length = 4 + 4 + 8 + 8 + 8 + 4 + pendingEndsMs.size() * 8 + 4 + seen.size() * SeenPayments.KEY_BYTES + 4;
+        for (int n = 0; n < pendingAlertsCount; n++)
+        {
+            length += 8 + 4 + pendingAlertLengths[(pendingAlertsHead + n) % PENDING_ALERTS_KEPT];
+        }
+        final byte[] bytes = new byte[length];
+        final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
+        int position = 0;
+        buffer.putInt(position, SNAPSHOT_MAGIC, ByteOrder.LITTLE_ENDIAN);
+        buffer.putInt(position + 4, SNAPSHOT_VERSION, ByteOrder.LITTLE_ENDIAN);
+        buffer.putLong(position + 8, nextSequence, ByteOrder.LITTLE_ENDIAN);
+        buffer.putLong(position + 16, lastEndMs, ByteOrder.LITTLE_ENDIAN);
+        buffer.putLong(position + 24, lastEventMs, ByteOrder.LITTLE_ENDIAN);
+        position += 32;
+        final int pendingEnds = pendingEndsMs.size();
+        buffer.putInt(position, pendingEnds, ByteOrder.LITTLE_ENDIAN);
+        position += 4;
+        for (int n = 0; n < pendingEnds; n++)
+        {
+            final long endMs = pendingEndsMs.pollLong();
+            buffer.putLong(position, endMs, ByteOrder.LITTLE_ENDIAN);
+            pendingEndsMs.addLong(endMs);
+            position += 8;
+        }
+        buffer.putInt(position, seen.size(), ByteOrder.LITTLE_ENDIAN);
+        position = seen.encode(buffer, position + 4);
+        buffer.putInt(position, pendingAlertsCount, ByteOrder.LITTLE_ENDIAN);
+        position += 4;
+        for (int n = 0; n < pendingAlertsCount; n++)
+        {
+            final int slot = (pendingAlertsHead + n) % PENDING_ALERTS_KEPT;
+            buffer.putLong(position, pendingAlertEndsMs[slot], ByteOrder.LITTLE_ENDIAN);
+            buffer.putInt(position + 8, pendingAlertLengths[slot], ByteOrder.LITTLE_ENDIAN);
+            buffer.putBytes(position + 12, pendingAlerts[slot], 0, pendingAlertLengths[slot]);
+            position += 12 + pendingAlertLengths[slot];
+        }
+        return bytes;
+    }
+
+    private long decodeSnapshot(final UnsafeBuffer buffer)
+    {
+        clearState();
+        if (buffer.capacity() < 8 || SNAPSHOT_MAGIC != buffer.getInt(0, ByteOrder.LITTLE_ENDIAN))
+        {
+            throw new IllegalStateException("not a " + ID + " snapshot (expected it to start with CCSB)");
+        }
+        final int version = buffer.getInt(4, ByteOrder.LITTLE_ENDIAN);
+        if (SNAPSHOT_VERSION != version)
+        {
+            throw new IllegalStateException("expected snapshot version " + SNAPSHOT_VERSION + ", got " + version);
+        }
+        final long covered = buffer.getLong(8, ByteOrder.LITTLE_ENDIAN);
+        lastEndMs = buffer.getLong(16, ByteOrder.LITTLE_ENDIAN);
+        lastEventMs = buffer.getLong(24, ByteOrder.LITTLE_ENDIAN);
+        int position = 32;
+        final int pendingEnds = count(buffer, position, 8, "pending alert ends");
+        position += 4;
+        for (int n = 0; n < pendingEnds; n++)
+        {
+            pendingEndsMs.addLong(buffer.getLong(position, ByteOrder.LITTLE_ENDIAN));
+            position += 8;
+        }
+        final int seenCount = count(buffer, position, SeenPayments.KEY_BYTES, "payments seen");
+        position += 4;
+        for (int n = 0; n < seenCount; n++)
+        {
+            seen.add(buffer, position, position + SeenPayments.KEY_BYTES / 2);
+            position += SeenPayments.KEY_BYTES;
+        }
+        final int alerts = count(buffer, position, 12, "pending alerts");
+        if (alerts > PENDING_ALERTS_KEPT)
+        {
+            throw new IllegalStateException("expected at most " + PENDING_ALERTS_KEPT + " pending alerts, got " + alerts);
+        }
+        position += 4;
+        for (int n = 0; n < alerts; n++)
+        {
+            final long endMs = buffer.getLong(position, ByteOrder.LITTLE_ENDIAN);
+            final int length = buffer.getInt(position + 8, ByteOrder.LITTLE_ENDIAN);
+            if (length < 1 || length > ALERT_MAX_LENGTH || position + 12 + length > buffer.capacity())
+            {
+                throw new IllegalStateException("pending alert " + n + " has a length of " + length +
+                    ", expected 1 to " + ALERT_MAX_LENGTH + " bytes within the snapshot");
+            }
+            pendingAlerts[n].putBytes(0, buffer, position + 12, length);
+            pendingAlertLengths[n] = length;
+            pendingAlertEndsMs[n] = endMs;
+            position += 12 + length;
+        }
+        pendingAlertsCount = alerts;
+        if (position != buffer.capacity())
+        {
+            throw new IllegalStateException("expected " + position + " bytes, got " + buffer.capacity());
+        }
+        nextSequence = covered;
+        return covered;
+    }
+
+    private static int count(final UnsafeBuffer buffer, final int position, final int itemBytes, final String what)
+    {
+        final int count = buffer.getInt(position, ByteOrder.LITTLE_ENDIAN);
+        if (count < 0 || (long)count * itemBytes > buffer.capacity() - position - 4)
+        {
+            throw new IllegalStateException("the count of " + what + " (" + count + ") does not fit in the " +
+                buffer.capacity() + " bytes of the snapshot");
+        }
+        return count;
+    }
+
+    private void writeSnapshot()
+    {
+        handledSinceSnapshot = 0;
+        if (context.config().hasStorage())
+        {
+            context.storage().write(SNAPSHOT_ENTRY, encodeSnapshot());
         }
     }
 
@@ -320,6 +602,13 @@ public final class StreamBridgePlugin implements Plugin
         }
 
         final boolean[] sources = acceptedSources(config.asMap().get(ACCEPT_PAYMENTS_FROM_KEY));
+        final long snapshotEvery = config.getLong(SNAPSHOT_EVERY_EVENTS_KEY, SNAPSHOT_EVERY_EVENTS_DEFAULT);
+        if (snapshotEvery < 1 || snapshotEvery > SNAPSHOT_EVERY_EVENTS_MAX)
+        {
+            throw new IllegalArgumentException(key(SNAPSHOT_EVERY_EVENTS_KEY) + ": expected 1 to " +
+                SNAPSHOT_EVERY_EVENTS_MAX + " events, got " + snapshotEvery);
+        }
+        snapshotEveryEvents = snapshotEvery;
 
         System.arraycopy(sources, 0, acceptedSources, 0, acceptedSources.length);
         minAmountSats = minAmount;

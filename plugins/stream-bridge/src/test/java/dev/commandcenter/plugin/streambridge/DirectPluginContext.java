@@ -7,10 +7,13 @@ import dev.commandcenter.engine.Sources;
 import dev.commandcenter.engine.plugin.Emitter;
 import dev.commandcenter.engine.plugin.PluginConfig;
 import dev.commandcenter.engine.plugin.PluginContext;
+import dev.commandcenter.engine.plugin.PluginStorage;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,11 +27,24 @@ final class DirectPluginContext implements PluginContext, Emitter
     final TestEvent event = new TestEvent();
     int outputLength;
     long emitted;
+    final List<byte[]> kept = new ArrayList<>();
+    boolean keepOutputs;
+    boolean recovering;
     private final PluginConfig config;
 
     DirectPluginContext(final Map<String, ?> config)
     {
         this.config = new PluginConfig(StreamBridgePlugin.ID, config);
+    }
+
+    DirectPluginContext(final Map<String, ?> config, final PluginStorage storage)
+    {
+        this.config = new PluginConfig(StreamBridgePlugin.ID, config, storage);
+    }
+
+    public boolean recovering()
+    {
+        return recovering;
     }
 
     /**
@@ -80,6 +96,7 @@ final class DirectPluginContext implements PluginContext, Emitter
         output.putBytes(0, buffer, offset, length);
         outputLength = length;
         emitted++;
+        keep();
         return true;
     }
 
@@ -87,7 +104,18 @@ final class DirectPluginContext implements PluginContext, Emitter
     {
         outputLength = writer.write(output, 0, arg);
         emitted++;
+        keep();
         return true;
+    }
+
+    private void keep()
+    {
+        if (keepOutputs)
+        {
+            final byte[] bytes = new byte[outputLength];
+            output.getBytes(0, bytes);
+            kept.add(bytes);
+        }
     }
 
     /** A reusable input event over one buffer. */

@@ -42,7 +42,11 @@ class StreamBridgeConfigTest
                 "plugins.stream-bridge.title: expected a string, got '42'"),
             arguments(Map.of("colour", "red"),
                 "plugins.stream-bridge: unknown key 'colour', expected one of " +
-                "[acceptPaymentsFrom, alertDurationMs, alertOn, message, minAmountSats, title]"),
+                "[acceptPaymentsFrom, alertDurationMs, alertOn, message, minAmountSats, snapshotEveryEvents, title]"),
+            arguments(Map.of("snapshotEveryEvents", 10_000_001),
+                "plugins.stream-bridge.snapshotEveryEvents: expected 1 to 10000000 events, got 10000001"),
+            arguments(Map.of("snapshotEveryEvents", "often"),
+                "plugins.stream-bridge.snapshotEveryEvents: expected a whole number, got 'often'"),
             arguments(Map.of("alertOn", "blocks"),
                 "plugins.stream-bridge.alertOn: expected mempool or confirmed, got 'blocks'"),
             arguments(Map.of("acceptPaymentsFrom", "wallet, bank"),

@@ -2,6 +2,7 @@ package dev.commandcenter.engine.core.internal.slot;
 
 import dev.commandcenter.codecs.MessageSchema;
 import dev.commandcenter.engine.BackPressure;
+import dev.commandcenter.engine.Event;
 import dev.commandcenter.engine.EventPublisher;
 import dev.commandcenter.engine.MessageWriter;
 import dev.commandcenter.engine.core.PluginSpec;
@@ -12,11 +13,14 @@ import dev.commandcenter.engine.plugin.HostHealth;
 import dev.commandcenter.engine.plugin.Plugin;
 import dev.commandcenter.engine.plugin.PluginConfig;
 import dev.commandcenter.engine.plugin.PluginContext;
+import dev.commandcenter.engine.plugin.Recovery;
 import dev.commandcenter.engine.plugin.Subscription;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.EpochClock;
 
 import java.util.BitSet;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * One activation of a plugin in its slot: the instance, what it may receive and emit, and its failure
@@ -38,6 +42,7 @@ import java.util.BitSet;
 public final class PluginActivation implements PluginContext, Emitter, HostHealth
 {
     private static final long MAX_LATENCY_NS = 60_000_000_000L;
+    private static final System.Logger LOG = System.getLogger("dev.commandcenter.engine.plugin");
 
     /** One batch in this many is timed for the latency gauges (a power of two); the first always is. */
     public static final int LATENCY_SAMPLE_EVERY = 8;
@@ -50,6 +55,7 @@ public final class PluginActivation implements PluginContext, Emitter, HostHealt
     private final BitSet emits;
     private final int quarantineAfter;
     private final OutputPort output;
+    private final long liveFrom;
     private volatile Plugin plugin;
     private volatile boolean active;
     private Subscription subscription;
@@ -65,9 +71,14 @@ public final class PluginActivation implements PluginContext, Emitter, HostHealt
     private int handledInBatch;
     private ClassLoader pluginLoader;
     private ClassLoader previousLoader;
+    private boolean recovering;
+    private long recoveredEvents;
+    private long lastRecoveredSequence;
+    private long lastRecoveredTimestampNs;
+    private final Consumer<Event> recoveryHandler = this::recover;
 
     /**
-     * An activation that has not started.
+     * An activation that has not started, whose first event is the first the engine published.
      *
      * @param res         what the slot's parts share.
      * @param spec        what to run.
@@ -77,7 +88,28 @@ public final class PluginActivation implements PluginContext, Emitter, HostHealt
     public PluginActivation(
         final SlotResources res, final PluginSpec spec, final boolean enabled, final boolean useInstance)
     {
+        this(res, spec, enabled, useInstance, res.recovery().firstSequence());
+    }
+
+    /**
+     * An activation that has not started.
+     *
+     * @param res         what the slot's parts share.
+     * @param spec        what to run.
+     * @param enabled     false to follow the ring without running the plugin.
+     * @param useInstance true to run the spec's instance rather than one from its factory.
+     * @param liveFrom    engine sequence of the first event this activation will be offered live: recovery reads
+     *                    the journal up to it, not including it.
+     */
+    public PluginActivation(
+        final SlotResources res,
+        final PluginSpec spec,
+        final boolean enabled,
+        final boolean useInstance,
+        final long liveFrom)
+    {
         this.res = res;
+        this.liveFrom = liveFrom;
         this.spec = spec;
         this.enabled = enabled;
         this.useInstance = useInstance;
@@ -189,6 +221,7 @@ public final class PluginActivation implements PluginContext, Emitter, HostHealt
             started = true;
             active = true;
             health.apply(HealthTransition.STARTED, "");
+            recoverState(instance);
         }
         catch (final Throwable ex)
         {
@@ -200,6 +233,147 @@ public final class PluginActivation implements PluginContext, Emitter, HostHealt
         {
             leavePlugin();
         }
+    }
+
+    /**
+     * The engine sequence of the first event this activation is offered live.
+     *
+     * @return the sequence the journal is read up to (not including it) when the plugin recovers.
+     */
+    public long liveFrom()
+    {
+        return liveFrom;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public boolean recovering()
+    {
+        return recovering;
+    }
+
+    /**
+     * The recovery in force: the descriptor's, else the plugin's own.
+     *
+     * @param instance the plugin.
+     * @return the declaration, never null.
+     */
+    Recovery resolveRecovery(final Plugin instance)
+    {
+        final Recovery declared = null != spec.recovery() ? spec.recovery() : instance.recovery();
+        return null == declared ? Recovery.NONE : declared;
+    }
+
+    // Plugin's thread, after onStart, before the first live event: restore the snapshot, read [from, liveFrom) of the
+    // journal through the plugin's own subscription with its emits dropped, then let it re-announce its state.
+    private void recoverState(final Plugin instance)
+    {
+        final Recovery recovery = resolveRecovery(instance);
+        final SlotRecovery settings = res.recovery();
+        lastRecoveredSequence = -1;
+        lastRecoveredTimestampNs = res.epochNanoClock().nanoTime();
+        if (Recovery.Mode.NONE != recovery.mode() && settings.enabled() && liveFrom > 0)
+        {
+            final long startNs = res.nanoClock().nanoTime();
+            long from = Math.max(0, liveFrom - recovery.maxEvents());
+            String origin = "journal";
+            if (Recovery.Mode.SNAPSHOT == recovery.mode())
+            {
+                long restored = Recovery.NO_SNAPSHOT;
+                recovering = true;
+                try
+                {
+                    restored = instance.restoreSnapshot(this);
+                }
+                catch (final Throwable ex)
+                {
+                    record(ex);
+                    res.counters().recoveryFallbacks.incrementRelease();
+                    restored = Recovery.NO_SNAPSHOT;
+                }
+                finally
+                {
+                    recovering = false;
+                }
+                if (Recovery.NO_SNAPSHOT != restored)
+                {
+                    from = Math.min(liveFrom, Math.max(restored, from));
+                    origin = "snapshot";
+                }
+            }
+            recoveredEvents = 0;
+            recovering = true;
+            try
+            {
+                settings.journal().read(from, liveFrom, recoveryHandler);
+            }
+            catch (final Throwable ex)
+            {
+                record(new IllegalStateException(
+                    "reading the journal from sequence " + from + " to " + liveFrom + " failed", ex));
+            }
+            finally
+            {
+                recovering = false;
+            }
+            final long elapsedMs = TimeUnit.NANOSECONDS.toMillis(res.nanoClock().nanoTime() - startNs);
+            LOG.log(System.Logger.Level.INFO, "plugin " + res.id() + ": recovered " + recoveredEvents +
+                " events from sequence " + from + " (" + origin + ") in " + elapsedMs + " ms");
+        }
+        if (!active)
+        {
+            return;
+        }
+        currentSequence = lastRecoveredSequence;
+        currentTimestampNs = lastRecoveredTimestampNs;
+        currentJournaledNs = lastRecoveredTimestampNs;
+        handledNs = res.epochNanoClock().nanoTime();
+        try
+        {
+            instance.onRecovered(this);
+        }
+        catch (final Throwable ex)
+        {
+            failed(ex);
+        }
+    }
+
+    private void recover(final Event event)
+    {
+        if (!active || event.sequence() >= liveFrom)
+        {
+            return;
+        }
+        try
+        {
+            // what the slot admits (the descriptor's subscription), then what the plugin asks for, as when live
+            if ((null != hostSubscription && !hostSubscription.admits(event)) || !subscription.admits(event))
+            {
+                return;
+            }
+        }
+        catch (final Throwable ex)
+        {
+            failed(ex);
+            return;
+        }
+        currentSequence = event.sequence();
+        currentTimestampNs = event.timestampNs();
+        currentJournaledNs = event.timestampNs();
+        handledNs = res.epochNanoClock().nanoTime();
+        lastRecoveredSequence = event.sequence();
+        lastRecoveredTimestampNs = event.timestampNs();
+        recoveredEvents++;
+        try
+        {
+            plugin.onEvent(event);
+        }
+        catch (final Throwable ex)
+        {
+            failed(ex);
+        }
+        res.counters().recovered.incrementRelease();
     }
 
     /**
@@ -351,6 +525,11 @@ public final class PluginActivation implements PluginContext, Emitter, HostHealt
      */
     public boolean emit(final DirectBuffer buffer, final int offset, final int length)
     {
+        if (recovering)
+        {
+            res.counters().recoveryEmitsDropped.incrementRelease();
+            return true;
+        }
         if (length > EventPublisher.MAX_MESSAGE_LENGTH || null != MessageSchema.validate(buffer, offset, length) ||
             (null != emits && !emits.get(MessageSchema.templateId(buffer, offset))))
         {
@@ -368,6 +547,11 @@ public final class PluginActivation implements PluginContext, Emitter, HostHealt
      */
     public <A> boolean emit(final MessageWriter<A> writer, final A arg)
     {
+        if (recovering)
+        {
+            res.counters().recoveryEmitsDropped.incrementRelease();
+            return true;
+        }
         final long position = output.claim();
         final OutputSlot slot = output.get(position);
         int length = 0;

@@ -47,6 +47,8 @@ public final class PluginSlot implements WakeableAgent
     private PluginSpec instanceUsedBy;
     private DetachedBuffer spareBuffer;
     private long next;
+    private long lastSequence;
+    private boolean sequenceKnown;
 
     /**
      * A slot that does nothing until its agent starts.
@@ -97,6 +99,11 @@ public final class PluginSlot implements WakeableAgent
     public void onStart()
     {
         next = sequence.get() + 1;
+        if (0 == next)
+        {
+            lastSequence = res.recovery().firstSequence() - 1;
+            sequenceKnown = true;
+        }
         open(spec, enabled);
     }
 
@@ -128,9 +135,14 @@ public final class PluginSlot implements WakeableAgent
             final EventSlot slot = input.get(next);
             try
             {
-                if (0 != slot.length && current.admits(slot))
+                if (0 != slot.length)
                 {
-                    current.onEvent(slot);
+                    lastSequence = slot.sequence;
+                    sequenceKnown = true;
+                    if (current.admits(slot))
+                    {
+                        current.onEvent(slot);
+                    }
                 }
             }
             catch (final Throwable ex)
@@ -230,13 +242,36 @@ public final class PluginSlot implements WakeableAgent
         {
             instanceUsedBy = newSpec;
         }
-        final PluginActivation activation = new PluginActivation(res, newSpec, enable, useInstance);
+        final PluginActivation activation = new PluginActivation(res, newSpec, enable, useInstance, liveFrom());
         final Delivery newDelivery = enable && newSpec.backPressure() == BackPressure.DETACH ?
             new DetachedDelivery(activation, takeBuffer(newSpec.lagLimit()), res) :
             new InlineDelivery(activation, sequence);
         current = newDelivery;
         delivery = newDelivery;
         newDelivery.open();
+    }
+
+    // The engine sequence of the first event a new activation is offered: one past the last this slot passed, or the
+    // engine's first when the slot starts with the ring. A slot joining a running ring takes the first event the
+    // journaller has passed from its join point (those ring slots are not reused while this slot holds its sequence
+    // before them), else the sequence the journaller gives next.
+    private long liveFrom()
+    {
+        if (sequenceKnown)
+        {
+            return lastSequence + 1;
+        }
+        final long nextSequence = res.recovery().nextSequence().getAsLong();
+        final long passed = barrier.getCursor();
+        for (long position = next; position <= passed; position++)
+        {
+            final EventSlot slot = input.get(position);
+            if (0 != slot.length)
+            {
+                return slot.sequence;
+            }
+        }
+        return nextSequence;
     }
 
     private DetachedBuffer takeBuffer(final int lagLimit)

@@ -32,6 +32,12 @@ public final class SlotCounters
     public final AtomicCounter dropped;
     /** Emits refused; written by the plugin's thread. */
     public final AtomicCounter refused;
+    /** Journal events handled while recovering; written by the plugin's thread. */
+    public final AtomicCounter recovered;
+    /** Emits dropped while recovering; written by the plugin's thread. */
+    public final AtomicCounter recoveryEmitsDropped;
+    /** Recoveries that fell back to the journal because the snapshot failed; written by the plugin's thread. */
+    public final AtomicCounter recoveryFallbacks;
     /** Status counter whose label describes the state; written by {@link SlotHealth} under its lock. */
     public final AtomicCounter status;
 
@@ -53,6 +59,9 @@ public final class SlotCounters
         dropped = allocator.allocate(CounterType.PLUGIN_DROPPED, pluginId);
         refused = allocator.allocate(CounterType.PLUGIN_EMITS_REFUSED, pluginId);
         status = allocator.allocate(CounterType.PLUGIN_STATUS, pluginId);
+        recovered = allocator.allocate(CounterType.PLUGIN_RECOVERED, pluginId);
+        recoveryEmitsDropped = allocator.allocate(CounterType.PLUGIN_RECOVERY_EMITS_DROPPED, pluginId);
+        recoveryFallbacks = allocator.allocate(CounterType.PLUGIN_RECOVERY_FALLBACKS, pluginId);
     }
 
     /**
@@ -70,5 +79,8 @@ public final class SlotCounters
         dropped.close();
         refused.close();
         status.close();
+        recovered.close();
+        recoveryEmitsDropped.close();
+        recoveryFallbacks.close();
     }
 }

@@ -28,6 +28,7 @@ import java.util.function.Supplier;
  * @param counters               the slot's counters.
  * @param health                 the slot's health.
  * @param latency                handling latency; written by the plugin's thread, read by the sampler.
+ * @param recovery               the journal and settings for recovering a plugin's state at start.
  */
 public record SlotResources(
     String id,
@@ -43,6 +44,7 @@ public record SlotResources(
     long controlTimeoutMs,
     SlotCounters counters,
     SlotHealth health,
-    SingleWriterRecorder latency)
+    SingleWriterRecorder latency,
+    SlotRecovery recovery)
 {
 }

@@ -54,7 +54,7 @@ final class SlotFixture
         health = new SlotHealth(id, "1.0", counters.state, counters.status);
         res = new SlotResources(id, port, port, new CachedEpochClock(), new SystemEpochNanoClock(), nanoClock, errors::add,
             Thread.ofPlatform().daemon().factory(), YieldingIdleStrategy::new, quarantineAfter, 5_000, counters, health,
-            new SingleWriterRecorder(1, 60_000_000_000L, 2));
+            new SingleWriterRecorder(1, 60_000_000_000L, 2), SlotRecovery.NONE);
         input.addGatingSequences(sequence);
         output.addGatingSequences(new Sequence(Long.MAX_VALUE));
     }

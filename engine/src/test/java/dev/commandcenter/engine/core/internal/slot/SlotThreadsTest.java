@@ -88,7 +88,8 @@ class SlotThreadsTest
             new SystemEpochClock(), new SystemEpochNanoClock(), new SystemNanoClock(), fixture.errors::add, threadFactory,
             YieldingIdleStrategy::new, AgentHost.dedicated(threadFactory, YieldingIdleStrategy::new, fixture.errors::add,
             null), 3, WAIT.toMillis(),
-            (type, suffix) -> fixture.countersManager.newCounter(type.label() + ": handler " + suffix, type.id()));
+            (type, suffix) -> fixture.countersManager.newCounter(type.label() + ": handler " + suffix, type.id()),
+            SlotRecovery.NONE);
     }
 
     /** Also records the thread it runs on. */

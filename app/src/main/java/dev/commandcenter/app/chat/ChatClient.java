@@ -1,0 +1,183 @@
+package dev.commandcenter.app.chat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.commandcenter.app.plugins.PluginControlClient;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The terminal's way into the chat of the engine running on a data dir: its web server found through the data
+ * dir's control file, the admin token from its secrets store, and the chat gateway's routes. Errors are one line
+ * and never contain the token.
+ * <p>
+ * <b>Note:</b> thread safe.
+ */
+public final class ChatClient
+{
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h|d)?");
+
+    private final Path dataDir;
+    private final URI base;
+    private final String authorization;
+    private final HttpClient http;
+    private final Duration timeout;
+
+    private ChatClient(final Path dataDir, final URI base, final String token, final Duration timeout)
+    {
+        this.dataDir = dataDir;
+        this.base = base;
+        this.authorization = "Bearer " + token;
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).proxy(HttpClient.Builder.NO_PROXY).build();
+    }
+
+    /**
+     * Connect to the engine running on a data dir, with its admin token.
+     *
+     * @param dataDir the engine's data dir.
+     * @return the client.
+     * @throws IllegalStateException when no engine runs there or its token cannot be read.
+     */
+    public static ChatClient connect(final Path dataDir)
+    {
+        final URI control = PluginControlClient.controlUrl(dataDir);
+        final URI base = URI.create(control.getScheme() + "://" + control.getHost() + ":" + control.getPort());
+        return new ChatClient(dataDir, base, PluginControlClient.dataDirToken(dataDir), Duration.ofSeconds(10));
+    }
+
+    /**
+     * Parse a duration such as {@code 10s}, {@code 5m}, {@code 1h}, {@code 250ms} or a bare number of seconds.
+     *
+     * @param text the duration.
+     * @return milliseconds.
+     * @throws IllegalArgumentException naming the value and the forms expected.
+     */
+    public static long parseDuration(final String text)
+    {
+        final Matcher matcher = DURATION.matcher(null == text ? "" : text.trim().toLowerCase(Locale.ROOT));
+        if (!matcher.matches())
+        {
+            throw new IllegalArgumentException("duration: expected a number with ms, s, m, h or d such as 10s, 5m or 1h, " +
+                "got '" + text + "'");
+        }
+        final long amount = Long.parseLong(matcher.group(1));
+        final String unit = null == matcher.group(2) ? "s" : matcher.group(2);
+        return switch (unit)
+        {
+            case "ms" -> amount;
+            case "m" -> amount * 60_000L;
+            case "h" -> amount * 3_600_000L;
+            case "d" -> amount * 86_400_000L;
+            default -> amount * 1_000L;
+        };
+    }
+
+    /**
+     * Publish a moderation action.
+     *
+     * @param body the moderation route's body.
+     * @return the receipt (engine sequence).
+     */
+    public long moderate(final Map<String, Object> body)
+    {
+        return send("/api/chat/moderation", body).path("receipt").asLong();
+    }
+
+    /**
+     * Post a message as the streamer (the admin token posts with the admin role).
+     *
+     * @param name the streamer's name.
+     * @param text the message.
+     * @return the answer: receipt and lineId, or pending.
+     */
+    public JsonNode say(final String name, final String text)
+    {
+        return send("/api/chat/messages", Map.of("name", name, "text", text));
+    }
+
+    /**
+     * The chat's session view: rooms, limits, the streamer's name.
+     *
+     * @return the session.
+     */
+    public JsonNode session()
+    {
+        return send("GET", "/api/chat/session", null);
+    }
+
+    private JsonNode send(final String path, final Map<String, Object> body)
+    {
+        return send("POST", path, body);
+    }
+
+    private JsonNode send(final String method, final String path, final Map<String, Object> body)
+    {
+        final HttpRequest request;
+        try
+        {
+            request = HttpRequest.newBuilder(base.resolve(path))
+                .timeout(timeout)
+                .header("Authorization", authorization)
+                .header("Content-Type", "application/json")
+                .method(method, null == body ? HttpRequest.BodyPublishers.noBody() :
+                    HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
+                .build();
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalStateException("cannot encode the request: " + ex.getMessage());
+        }
+        final HttpResponse<byte[]> response;
+        try
+        {
+            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        }
+        catch (final ConnectException ex)
+        {
+            throw new IllegalStateException("no engine answers on data dir " + dataDir + " (" + base.getHost() + ":" +
+                base.getPort() + " refused the connection: is the engine still running?)");
+        }
+        catch (final java.net.http.HttpTimeoutException ex)
+        {
+            throw new IllegalStateException("the engine on data dir " + dataDir + " did not answer within " +
+                timeout.toMillis() + " ms");
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalStateException("the engine on data dir " + dataDir + " failed to answer: " + ex);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        }
+        final JsonNode answer;
+        try
+        {
+            answer = JSON.readTree(response.body());
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalStateException("the engine answered " + response.statusCode() + " with no JSON");
+        }
+        if (response.statusCode() >= 300)
+        {
+            throw new IllegalStateException(answer.path("error").asText("the engine answered " + response.statusCode()) +
+                (401 == response.statusCode() ? " (the admin token of " + dataDir + " was refused)" : ""));
+        }
+        return answer;
+    }
+}
