@@ -38,6 +38,7 @@ public final class ChatLoad
     private static final Duration POST_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration COLLECT_TIMEOUT = Duration.ofSeconds(30);
     private static final long FIRST_POST_DELAY_MS = 500;
+    private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
 
     private ChatLoad()
     {
@@ -120,8 +121,12 @@ public final class ChatLoad
                 });
                 final Thread poster = Thread.ofPlatform().name("chat-load-schedule").start(() ->
                     schedule.run(clock, posters));
-                join(poster);
-                join(cpuMark);
+                while (!join(poster, PROGRESS_INTERVAL))
+                {
+                    console.printf(Locale.ROOT, "  posted %,d of %,d, lines delivered %,d%n", posters.figures().posted(),
+                        schedule.count(), viewers.delivered());
+                }
+                join(cpuMark, Duration.ZERO);
                 if (!posters.awaitAnswers(POST_TIMEOUT.plusSeconds(5)))
                 {
                     console.println("  some posts had no answer in time (counted as failed)");
@@ -147,11 +152,16 @@ public final class ChatLoad
         }
     }
 
-    private static void join(final Thread thread)
+    private static boolean join(final Thread thread, final Duration bound)
     {
         try
         {
-            thread.join();
+            if (bound.isZero())
+            {
+                thread.join();
+                return true;
+            }
+            return thread.join(bound);
         }
         catch (final InterruptedException ex)
         {
