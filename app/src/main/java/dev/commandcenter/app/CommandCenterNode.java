@@ -1,5 +1,8 @@
 package dev.commandcenter.app;
 
+import dev.commandcenter.app.chat.ChatGateway;
+import dev.commandcenter.app.chat.ChatSettings;
+import dev.commandcenter.app.chat.ChatVerdicts;
 import dev.commandcenter.app.secrets.SecretsWatcher;
 import dev.commandcenter.app.secrets.SecretsStore;
 import dev.commandcenter.app.config.AppConfig;
@@ -19,6 +22,7 @@ import dev.commandcenter.plugin.host.PluginsSettings;
 import dev.commandcenter.persistence.ChronicleJournal;
 import dev.commandcenter.persistence.Retention;
 import dev.commandcenter.persistence.TelemetryRecorder;
+import dev.commandcenter.transport.websocket.Scope;
 import dev.commandcenter.transport.websocket.WebRoot;
 import dev.commandcenter.transport.websocket.WebServer;
 import dev.commandcenter.transport.websocket.WebSocketEgress;
@@ -64,12 +68,19 @@ public final class CommandCenterNode implements AutoCloseable
 {
     /** Where a replay keeps its engine's counters, error log and telemetry, under the data dir. */
     public static final String REPLAY_DIR_NAME = "replay";
+    /** Outputs the chat feed retains beyond the plugin's history lines: removals, states and refusals among them. */
+    public static final int CHAT_RETAIN_MARGIN = 64;
 
     private final Context ctx;
     private final AppConfig config;
     private final Path dataDir;
     private volatile String overlayToken;
     private volatile String adminToken;
+    private volatile String chatToken;
+    private volatile String moderatorToken;
+    private ChatVerdicts chatVerdicts;
+    private ChatGateway chatGateway;
+    private final ChatSettings chatSettings;
     private AgentRunner secretsWatcher;
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private AeronNode aeronNode;
@@ -94,6 +105,7 @@ public final class CommandCenterNode implements AutoCloseable
         this.ctx = ctx;
         this.config = ctx.config();
         this.dataDir = ctx.dataDir();
+        this.chatSettings = ChatSettings.of(config.plugins.section(ChatVerdicts.PLUGIN_ID).config());
     }
 
     /**
@@ -232,8 +244,16 @@ public final class CommandCenterNode implements AutoCloseable
         if (serve)
         {
             egress = new WebSocketEgress(config.websocket.retain, config.websocket.resumeHistory)
-                .batchWindows(config.websocket.batching);
+                .batchWindows(config.websocket.batching)
+                // A joining viewer gets the chat's history: its lines, with room for the removals and states between.
+                .retainOverrides(Map.of(ChatVerdicts.PLUGIN_ID,
+                    Math.max(config.websocket.retain, chatSettings.historyLines() + CHAT_RETAIN_MARGIN)));
             engineCtx.egress("websocket", egress);
+            if (!replay)
+            {
+                chatVerdicts = new ChatVerdicts(config.chat.maxPendingVerdicts);
+                engineCtx.egress("chat-gateway", chatVerdicts);
+            }
         }
 
         try
@@ -273,9 +293,15 @@ public final class CommandCenterNode implements AutoCloseable
             final SecretsStore secrets = SecretsStore.open(dataDir);
             overlayToken = overlayTokenOf(secrets);
             adminToken = adminTokenOf(secrets);
+            chatToken = configuredOr(config.websocket.chatToken, secrets.chatToken());
+            moderatorToken = configuredOr(config.websocket.moderatorToken, secrets.moderatorToken());
             final WebServer.Context web = WebServerSettings.of(config.websocket)
                 .token(overlayToken)
                 .adminToken(adminToken)
+                .chatToken(chatToken)
+                .moderatorToken(moderatorToken)
+                .scopedFeeds(Scope.CHAT, java.util.Set.of(ChatVerdicts.PLUGIN_ID))
+                .scopedFeeds(Scope.MODERATOR, java.util.Set.of(ChatVerdicts.PLUGIN_ID))
                 .wireTransport(webBackend.transport())
                 .infoLog(startLines::add)
                 .statusSupplier(this::health)
@@ -297,6 +323,12 @@ public final class CommandCenterNode implements AutoCloseable
                 // A replay runs the same plugins without a control channel: the live node's channel stays its own.
                 controlRoute = new PluginControlRoute(pluginManager);
                 web.apiRoute(PluginControlRoute.PATH, true, controlRoute);
+                chatGateway = new ChatGateway(engine.publisher(), chatVerdicts, chatSettings, new ChatGateway.Limits(
+                    config.chat.postsPerSecondPerConnection, config.chat.burstPerConnection,
+                    config.chat.postsPerSecondPerAddress, config.chat.burstPerAddress, config.chat.maxTrackedAddresses,
+                    config.chat.verdictTimeoutMs), secrets.chatKeySecret(), engine.counters(), null);
+                closeables.add(chatGateway);
+                chatGateway.register(web);
                 // Plugin hosts in other processes over WebSocket (docs/plugins.md, "Remote plugin protocol"). The
                 // endpoint is opened when the first host connects, so a node without remote plugins runs no more
                 // threads, and a host meets a refusal that names the plugins it could run.
@@ -378,6 +410,15 @@ public final class CommandCenterNode implements AutoCloseable
             {
                 if (null != plugin.webResourceRoot())
                 {
+                    if (ChatVerdicts.PLUGIN_ID.equals(plugin.id()) && null != chatToken)
+                    {
+                        // Viewers get the chat token, which opens the chat and nothing else; OBS gets the overlay.
+                        urls.put("chat page", http + "/plugins/chat/?token=" +
+                            URLEncoder.encode(chatToken, StandardCharsets.UTF_8));
+                        urls.put("chat overlay", http + "/plugins/chat/overlay.html" + query);
+                        urls.put("chat feed", ws + "/ws/chat" + query);
+                        continue;
+                    }
                     urls.put(plugin.id() + " page", http + "/plugins/" + plugin.id() + "/" + query);
                     urls.put(plugin.id() + " feed", ws + "/ws/" + plugin.id() + query);
                 }
@@ -388,6 +429,11 @@ public final class CommandCenterNode implements AutoCloseable
             urls.put("post events", http + "/api/events");
             urls.put("admin token", "commandcenter token show --scope admin --data-dir " + dataDir +
                 " (for health, posting events, metrics and plugin control)");
+            if (null != chatGateway)
+            {
+                urls.put("moderator token", "commandcenter token show --scope moderator --data-dir " + dataDir +
+                    " (a chat page URL for moderators)");
+            }
         }
         if (null != wallet)
         {
@@ -464,6 +510,36 @@ public final class CommandCenterNode implements AutoCloseable
     public String token()
     {
         return overlayToken;
+    }
+
+    /**
+     * The chat token of this node (the chat page, the chat feed, posting chat), or null when it serves nothing.
+     *
+     * @return the token.
+     */
+    public String chatToken()
+    {
+        return chatToken;
+    }
+
+    /**
+     * The moderator token of this node (chat plus moderation), or null when it serves nothing.
+     *
+     * @return the token.
+     */
+    public String moderatorToken()
+    {
+        return moderatorToken;
+    }
+
+    /**
+     * The chat gateway, or null when the node serves no REST (disabled server, replay).
+     *
+     * @return the gateway.
+     */
+    public ChatGateway chatGateway()
+    {
+        return chatGateway;
     }
 
     /**
@@ -555,13 +631,16 @@ public final class CommandCenterNode implements AutoCloseable
                 ": a token is missing, expected overlayToken and adminToken (the running tokens stay)"));
             return;
         }
-        if (overlay.equals(overlayToken) && admin.equals(adminToken))
+        final String chat = configuredOr(config.websocket.chatToken, secrets.chatToken());
+        final String moderator = configuredOr(config.websocket.moderatorToken, secrets.moderatorToken());
+        if (overlay.equals(overlayToken) && admin.equals(adminToken) && java.util.Objects.equals(chat, chatToken) &&
+            java.util.Objects.equals(moderator, moderatorToken))
         {
             return;
         }
         try
         {
-            server.tokens(overlay, admin);
+            server.tokens(overlay, admin, chat, moderator);
         }
         catch (final IllegalArgumentException ex)
         {
@@ -571,9 +650,16 @@ public final class CommandCenterNode implements AutoCloseable
         }
         overlayToken = overlay;
         adminToken = admin;
+        chatToken = chat;
+        moderatorToken = moderator;
         System.getLogger("dev.commandcenter.app.secrets").log(System.Logger.Level.INFO,
             "applied the changed tokens of " + secrets.file() + "; feeds opened with a rotated-out token close in " +
             config.websocket.rotationGraceMs + " ms");
+    }
+
+    private static String configuredOr(final String configured, final String stored)
+    {
+        return null == configured || configured.isEmpty() ? stored : configured;
     }
 
     private String overlayTokenOf(final SecretsStore secrets)

@@ -27,6 +27,7 @@ public final class WebServerSettings
             .port(websocket.port)
             .allowedOrigins(websocket.allowedOrigins)
             .allowedHosts(websocket.allowedHosts)
+            .trustedProxies(websocket.trustedProxies)
             .rotationGraceMs(websocket.rotationGraceMs)
             .acceptWalletEventsOverRest(websocket.acceptWalletEventsOverRest)
             .httpThreads(websocket.httpThreads)

@@ -107,7 +107,7 @@ class NodeHardeningTest
             assertThat(showAdmin.out.trim()).isEqualTo(admin);
             final Result badScope = cli("token", "show", "--scope", "root", "--data-dir", dataDir.toString());
             assertThat(badScope.code).isNotZero();
-            assertThat(badScope.err).contains("scope: expected overlay or admin, got 'root'");
+            assertThat(badScope.err).contains("scope: expected overlay, admin, chat or moderator, got 'root'");
         }
     }
 

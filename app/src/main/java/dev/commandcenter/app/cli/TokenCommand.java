@@ -24,7 +24,7 @@ import java.util.concurrent.Callable;
  * tokens, which a running node applies at once (feeds opened with an old token close after
  * {@code websocket.rotationGraceMs}). Tokens are printed only here, never logged.
  */
-@Command(name = "token", description = "Show or rotate the overlay and admin tokens of a data dir.",
+@Command(name = "token", description = "Show or rotate the overlay, admin, chat and moderator tokens of a data dir.",
     subcommands = { TokenCommand.Show.class, TokenCommand.Rotate.class })
 public final class TokenCommand implements Runnable
 {
@@ -40,15 +40,15 @@ public final class TokenCommand implements Runnable
     }
 
     /** Prints a token, and for the overlay scope the URL of the overlay page. */
-    @Command(name = "show", description = "Print the overlay page URL with its token (default), or the admin token " +
-        "with --scope admin. For the owner's terminal only: anyone with it can open the overlay (or post events).")
+    @Command(name = "show", description = "Print the overlay page URL with its token (default), the chat page URL " +
+        "with --scope chat or moderator, or the admin token with --scope admin. For the owner's terminal only: anyone with it can open the overlay (or post events).")
     static final class Show implements Callable<Integer>
     {
         @Mixin
         CommonOptions common;
 
         @Option(names = "--scope", paramLabel = "SCOPE", defaultValue = "overlay",
-            description = "overlay or admin. Default: ${DEFAULT-VALUE}")
+            description = "overlay, admin, chat or moderator. Default: ${DEFAULT-VALUE}")
         String scope;
 
         @Option(names = "--config", paramLabel = "FILE",
@@ -64,7 +64,7 @@ public final class TokenCommand implements Runnable
             final SecretsStore store = SecretsStore.open(common.dataDir);
             final AppConfig appConfig = null == config ? new AppConfig() : ConfigLoader.load(config);
             final PrintWriter out = spec.commandLine().getOut();
-            final String configured = Scope.ADMIN == parsed ? appConfig.websocket.adminToken : appConfig.websocket.token;
+            final String configured = configuredToken(appConfig, parsed);
             final String token = null == configured || configured.isEmpty() ? store.token(parsed) : configured;
             if (Scope.ADMIN == parsed)
             {
@@ -74,7 +74,8 @@ public final class TokenCommand implements Runnable
             {
                 final String host = appConfig.websocket.bind.indexOf(':') >= 0 ?
                     "[" + appConfig.websocket.bind + "]" : appConfig.websocket.bind;
-                out.println("http://" + host + ":" + appConfig.websocket.port + "/plugins/stream-bridge/?token=" +
+                final String page = parsed.isChat() ? "/plugins/chat/" : "/plugins/stream-bridge/";
+                out.println("http://" + host + ":" + appConfig.websocket.port + page + "?token=" +
                     URLEncoder.encode(token, StandardCharsets.UTF_8));
             }
             out.flush();
@@ -82,8 +83,26 @@ public final class TokenCommand implements Runnable
         }
     }
 
+    /**
+     * The token a configuration sets for a scope, overriding the store.
+     *
+     * @param appConfig the configuration.
+     * @param scope     any scope.
+     * @return the configured token, empty or null when none.
+     */
+    static String configuredToken(final AppConfig appConfig, final Scope scope)
+    {
+        return switch (scope)
+        {
+            case ADMIN -> appConfig.websocket.adminToken;
+            case OVERLAY -> appConfig.websocket.token;
+            case CHAT -> appConfig.websocket.chatToken;
+            case MODERATOR -> appConfig.websocket.moderatorToken;
+        };
+    }
+
     /** Writes new tokens. */
-    @Command(name = "rotate", description = "Replace the tokens with new random ones (both by default). A running " +
+    @Command(name = "rotate", description = "Replace the tokens with new random ones (all by default). A running " +
         "node applies them at once; feeds opened with an old token close after websocket.rotationGraceMs. Update " +
         "the OBS URLs after rotating the overlay token (token show prints the new one).")
     static final class Rotate implements Callable<Integer>
@@ -91,7 +110,8 @@ public final class TokenCommand implements Runnable
         @Mixin
         CommonOptions common;
 
-        @Option(names = "--scope", paramLabel = "SCOPE", description = "overlay or admin; both when left out.")
+        @Option(names = "--scope", paramLabel = "SCOPE",
+            description = "overlay, admin, chat or moderator; all four when left out.")
         String scope;
 
         @Spec
@@ -107,7 +127,8 @@ public final class TokenCommand implements Runnable
                 out.println("rotated the " + rotated.label() + " token in " + store.file() +
                     " (commandcenter token show --scope " + rotated.label() + " prints it)");
             }
-            out.println("a token set in the configuration (websocket.token, websocket.adminToken) overrides the store " +
+            out.println("a token set in the configuration (websocket.token, websocket.adminToken, " +
+                "websocket.chatToken, websocket.moderatorToken) overrides the store " +
                 "and is not rotated");
             out.flush();
             return 0;

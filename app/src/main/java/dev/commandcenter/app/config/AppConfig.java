@@ -36,6 +36,8 @@ public final class AppConfig
     public Telemetry telemetry = new Telemetry();
     /** HTTP and WebSocket server. */
     public WebSocket websocket = new WebSocket();
+    /** Chat gateway: rate limits, bounds, filters file. */
+    public Chat chat = new Chat();
     /** Wallet source. */
     public Wallet wallet = new Wallet();
     /**
@@ -196,6 +198,9 @@ public final class AppConfig
          * the overlay token; empty: the one in the data dir's secrets store.
          */
         public String adminToken = "";
+        public String chatToken = "";
+        public String moderatorToken = "";
+        public List<String> trustedProxies = new ArrayList<>();
         /** Browser origins allowed besides the server's own. */
         public List<String> allowedOrigins = new ArrayList<>();
         /**
@@ -244,6 +249,22 @@ public final class AppConfig
     }
 
     /** {@code wallet:} section. */
+    /**
+     * The {@code chat:} section: the chat gateway's rate limits, bounds and filters file (the chat plugin's own
+     * settings are under {@code plugins.chat}).
+     */
+    public static final class Chat
+    {
+        public double postsPerSecondPerConnection = 1;
+        public int burstPerConnection = 5;
+        public double postsPerSecondPerAddress = 3;
+        public int burstPerAddress = 15;
+        public int maxTrackedAddresses = 10_000;
+        public int maxPendingVerdicts = 1024;
+        public long verdictTimeoutMs = 2000;
+        public String filtersFile = "";
+    }
+
     public static final class Wallet
     {
         /** electrum (your servers) | simulator (embedded Electrum simulator, as in the demo) | none. */

@@ -72,7 +72,7 @@ public final class ConfigLoader
     private static void validate(final AppConfig config, final String source)
     {
         if (null == config.engine || null == config.journal || null == config.telemetry || null == config.websocket ||
-            null == config.wallet || null == config.plugins || null == config.aeron)
+            null == config.wallet || null == config.plugins || null == config.aeron || null == config.chat)
         {
             throw new ConfigException(source + ": a top-level section is empty (remove it or give it keys)");
         }
@@ -84,12 +84,37 @@ public final class ConfigLoader
         range(source, "websocket.rotationGraceMs", config.websocket.rotationGraceMs, 0, Long.MAX_VALUE);
         strongToken(source, "websocket.token", config.websocket.token);
         strongToken(source, "websocket.adminToken", config.websocket.adminToken);
-        if (null != config.websocket.token && !config.websocket.token.isEmpty() &&
-            config.websocket.token.equals(config.websocket.adminToken))
+        strongToken(source, "websocket.chatToken", config.websocket.chatToken);
+        strongToken(source, "websocket.moderatorToken", config.websocket.moderatorToken);
+        final String[] tokenKeys = { "websocket.token", "websocket.adminToken", "websocket.chatToken", "websocket.moderatorToken" };
+        final String[] tokens = { config.websocket.token, config.websocket.adminToken, config.websocket.chatToken,
+            config.websocket.moderatorToken };
+        for (int i = 1; i < tokens.length; i++)
         {
-            throw new ConfigException(source + ": 'websocket.adminToken' expected a secret different from " +
-                "'websocket.token', got the same one");
+            for (int j = 0; j < i; j++)
+            {
+                if (null != tokens[i] && !tokens[i].isEmpty() && tokens[i].equals(tokens[j]))
+                {
+                    throw new ConfigException(source + ": '" + tokenKeys[i] + "' expected a secret different from '" +
+                        tokenKeys[j] + "', got the same one");
+                }
+            }
         }
+        try
+        {
+            dev.commandcenter.transport.websocket.TrustedProxies.parse(config.websocket.trustedProxies);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ConfigException(source + ": " + ex.getMessage());
+        }
+        positive(source, "chat.postsPerSecondPerConnection", config.chat.postsPerSecondPerConnection);
+        positive(source, "chat.postsPerSecondPerAddress", config.chat.postsPerSecondPerAddress);
+        range(source, "chat.burstPerConnection", config.chat.burstPerConnection, 1, Integer.MAX_VALUE);
+        range(source, "chat.burstPerAddress", config.chat.burstPerAddress, 1, Integer.MAX_VALUE);
+        range(source, "chat.maxTrackedAddresses", config.chat.maxTrackedAddresses, 1, 10_000_000);
+        range(source, "chat.maxPendingVerdicts", config.chat.maxPendingVerdicts, 1, 1_000_000);
+        range(source, "chat.verdictTimeoutMs", config.chat.verdictTimeoutMs, 1, 60_000);
         for (final String host : config.websocket.allowedHosts)
         {
             if (null == host || host.isBlank() || host.indexOf('/') >= 0 || host.indexOf(' ') >= 0)
@@ -175,7 +200,15 @@ public final class ConfigLoader
         }
     }
 
-    private static void powerOfTwo(final String source, final String key, final int value)
+    private static void positive(final String source, final String key, final double value)
+    {
+        if (!(value > 0) || Double.isInfinite(value))
+        {
+            throw new ConfigException(source + ": '" + key + "' expected a number above 0 such as 1 or 0.5, got " + value);
+        }
+    }
+
+        private static void powerOfTwo(final String source, final String key, final int value)
     {
         if (value < 2 || Integer.bitCount(value) != 1)
         {

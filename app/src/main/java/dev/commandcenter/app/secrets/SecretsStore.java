@@ -51,6 +51,12 @@ public final class SecretsStore
     public static final String OVERLAY_TOKEN = "overlayToken";
     /** Entry of the admin token. */
     public static final String ADMIN_TOKEN = "adminToken";
+    /** Entry of the chat token: what viewers hold. */
+    public static final String CHAT_TOKEN = "chatToken";
+    /** Entry of the moderator token. */
+    public static final String MODERATOR_TOKEN = "moderatorToken";
+    /** Entry of the HMAC key that turns a viewer's address into its opaque viewer key. */
+    public static final String CHAT_KEY_SECRET = "chatKeySecret";
 
     /** Permissions of the data dir. */
     public static final Set<PosixFilePermission> DIR_PERMISSIONS = PosixFilePermissions.fromString("rwx------");
@@ -73,7 +79,8 @@ public final class SecretsStore
     }
 
     /**
-     * The store of a data dir: created with fresh overlay and admin tokens when missing, migrated from the
+     * The store of a data dir: created with fresh overlay, admin, chat and moderator tokens and a chat key secret
+     * when missing, migrated from the
      * single token file of older versions, completed when a token is missing, and its modes tightened.
      *
      * @param dataDir the data dir (created if missing, mode 0700).
@@ -106,7 +113,7 @@ public final class SecretsStore
             }
             changed = true;
         }
-        for (final String entry : new String[]{ OVERLAY_TOKEN, ADMIN_TOKEN })
+        for (final String entry : new String[]{ OVERLAY_TOKEN, ADMIN_TOKEN, CHAT_TOKEN, MODERATOR_TOKEN, CHAT_KEY_SECRET })
         {
             final String token = secrets.get(entry);
             if (null == token)
@@ -169,12 +176,59 @@ public final class SecretsStore
     /**
      * The token of a scope.
      *
-     * @param scope overlay or admin.
+     * @param scope any scope.
      * @return the token, or null when missing.
      */
     public String token(final Scope scope)
     {
-        return secrets.get(Scope.ADMIN == scope ? ADMIN_TOKEN : OVERLAY_TOKEN);
+        return secrets.get(entryOf(scope));
+    }
+
+    /**
+     * The entry holding the token of a scope.
+     *
+     * @param scope any scope.
+     * @return such as {@value #CHAT_TOKEN}.
+     */
+    public static String entryOf(final Scope scope)
+    {
+        return switch (scope)
+        {
+            case ADMIN -> ADMIN_TOKEN;
+            case OVERLAY -> OVERLAY_TOKEN;
+            case CHAT -> CHAT_TOKEN;
+            case MODERATOR -> MODERATOR_TOKEN;
+        };
+    }
+
+    /**
+     * The chat token: the chat page, the chat feed and posting chat.
+     *
+     * @return the token.
+     */
+    public String chatToken()
+    {
+        return token(Scope.CHAT);
+    }
+
+    /**
+     * The moderator token: what the chat token allows plus moderation.
+     *
+     * @return the token.
+     */
+    public String moderatorToken()
+    {
+        return token(Scope.MODERATOR);
+    }
+
+    /**
+     * The key of the HMAC that turns a viewer's address into its viewer key.
+     *
+     * @return the secret.
+     */
+    public String chatKeySecret()
+    {
+        return secrets.get(CHAT_KEY_SECRET);
     }
 
     /**
@@ -234,7 +288,7 @@ public final class SecretsStore
         final TreeMap<String, String> copy = new TreeMap<>(secrets);
         for (final Scope scope : EnumSet.copyOf(scopes))
         {
-            copy.put(Scope.ADMIN == scope ? ADMIN_TOKEN : OVERLAY_TOKEN, Tokens.generate());
+            copy.put(entryOf(scope), Tokens.generate());
         }
         final SecretsStore store = new SecretsStore(dataDir, copy);
         store.write();

@@ -163,6 +163,27 @@ public enum CounterType
     /** Web requests and sessions refused by the access checks, one counter per reason (label suffix). */
     WEB_REQUESTS_REFUSED(60, "web requests refused",
         Kind.COUNTER, "commandcenter_web_requests_refused_total", "reason"),
+    /** Chat messages posted over REST that the chat plugin showed. */
+    CHAT_POSTS_ACCEPTED(63, "chat posts accepted",
+        Kind.COUNTER, "commandcenter_chat_posts_accepted_total", null),
+    /** Chat messages posted over REST that the chat plugin refused (banned, slow mode, filters...). */
+    CHAT_POSTS_REFUSED(64, "chat posts refused",
+        Kind.COUNTER, "commandcenter_chat_posts_refused_total", null),
+    /** Chat posts the gateway refused with 429 before publishing: per-connection or per-address rate limits. */
+    CHAT_POSTS_RATE_LIMITED(65, "chat posts rate limited",
+        Kind.COUNTER, "commandcenter_chat_posts_rate_limited_total", null),
+    /** Chat posts answered 202 pending: no verdict from the chat plugin within chat.verdictTimeoutMs. */
+    CHAT_VERDICT_TIMEOUTS(66, "chat verdict timeouts",
+        Kind.COUNTER, "commandcenter_chat_verdict_timeouts_total", null),
+    /** Moderation actions published through the chat gateway. */
+    CHAT_MODERATION_ACTIONS(67, "chat moderation actions",
+        Kind.COUNTER, "commandcenter_chat_moderation_actions_total", null),
+    /** Chat filter sets read from the filters file and published. */
+    CHAT_FILTER_RELOADS(68, "chat filter reloads",
+        Kind.COUNTER, "commandcenter_chat_filter_reloads_total", null),
+    /** Chat filters files that could not be read or were invalid (the previous set stayed). */
+    CHAT_FILTER_ERRORS(69, "chat filter errors",
+        Kind.COUNTER, "commandcenter_chat_filter_errors_total", null),
     /** Outputs published on the Aeron output stream that edges subscribe to. */
     AERON_OUTPUTS_PUBLISHED(53, "aeron outputs published",
         Kind.COUNTER, "commandcenter_aeron_outputs_published_total", null),

@@ -14,7 +14,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Who may use the server: the overlay and admin tokens, compared in constant time (as SHA-256 digests, so not
+ * Who may use the server: the overlay, admin, chat and moderator tokens, compared in constant time (as SHA-256 digests, so not
  * even their length leaks), the Host names the server answers to (a guard against DNS rebinding), and the
  * browser origins allowed besides the server's own. The tokens can be replaced while the server runs
  * ({@link #tokens(String, String)}).
@@ -33,7 +33,7 @@ final class AccessPolicy
     private static final String BEARER = "bearer ";
 
     /** Digests of the current tokens, replaced as a whole on rotation. */
-    private record Digests(byte[] overlay, byte[] admin)
+    private record Digests(byte[] overlay, byte[] admin, byte[] chat, byte[] moderator)
     {
     }
 
@@ -48,13 +48,6 @@ final class AccessPolicy
         this(overlayToken, adminToken, allowedOrigins, List.of(), null);
     }
 
-    /**
-     * @param overlayToken   secret of the overlay scope.
-     * @param adminToken     secret of the admin scope.
-     * @param allowedOrigins browser origins allowed besides the server's own.
-     * @param allowedHosts   Host names allowed besides loopback names and IP literals.
-     * @param bindAddress    the address the server binds, also allowed as a Host name; may be null.
-     */
     AccessPolicy(
         final String overlayToken,
         final String adminToken,
@@ -62,7 +55,28 @@ final class AccessPolicy
         final List<String> allowedHosts,
         final String bindAddress)
     {
-        tokens(overlayToken, adminToken);
+        this(overlayToken, adminToken, null, null, allowedOrigins, allowedHosts, bindAddress);
+    }
+
+    /**
+     * @param overlayToken   secret of the overlay scope.
+     * @param adminToken     secret of the admin scope.
+     * @param chatToken      secret of the chat scope; null when the scope has no token.
+     * @param moderatorToken secret of the moderator scope; null when the scope has no token.
+     * @param allowedOrigins browser origins allowed besides the server's own.
+     * @param allowedHosts   Host names allowed besides loopback names and IP literals.
+     * @param bindAddress    the address the server binds, also allowed as a Host name; may be null.
+     */
+    AccessPolicy(
+        final String overlayToken,
+        final String adminToken,
+        final String chatToken,
+        final String moderatorToken,
+        final List<String> allowedOrigins,
+        final List<String> allowedHosts,
+        final String bindAddress)
+    {
+        tokens(overlayToken, adminToken, chatToken, moderatorToken);
         boolean any = false;
         for (final String origin : allowedOrigins)
         {
@@ -97,7 +111,34 @@ final class AccessPolicy
      */
     void tokens(final String overlayToken, final String adminToken)
     {
-        digests = new Digests(digest(overlayToken), digest(adminToken));
+        tokens(overlayToken, adminToken, null, null);
+    }
+
+    /**
+     * Replace the four tokens; requests and upgrades from now on are checked against the new ones. A scope
+     * without a token gets a random digest no token can match, so every check still compares four digests.
+     *
+     * @param overlayToken   secret of the overlay scope.
+     * @param adminToken     secret of the admin scope.
+     * @param chatToken      secret of the chat scope, or null for none.
+     * @param moderatorToken secret of the moderator scope, or null for none.
+     */
+    void tokens(final String overlayToken, final String adminToken, final String chatToken, final String moderatorToken)
+    {
+        digests = new Digests(digest(overlayToken), digest(adminToken), digestOrUnmatchable(chatToken),
+            digestOrUnmatchable(moderatorToken));
+    }
+
+    private static byte[] digestOrUnmatchable(final String token)
+    {
+        if (null != token)
+        {
+            return digest(token);
+        }
+        final byte[] random = new byte[32];
+        new java.security.SecureRandom().nextBytes(random);
+        // A digest of a value nobody knows: no token hashes to it.
+        return digest(java.util.HexFormat.of().formatHex(random) + "\u0000unset");
     }
 
     /**
@@ -134,10 +175,12 @@ final class AccessPolicy
     Scope scopeOfDigest(final byte[] candidateDigest)
     {
         final Digests current = digests;
-        // Both compared, in constant time, so the time taken does not say which one matched.
+        // All four compared, in constant time, so the time taken does not say which one matched.
         final boolean admin = MessageDigest.isEqual(current.admin, candidateDigest);
         final boolean overlay = MessageDigest.isEqual(current.overlay, candidateDigest);
-        return admin ? Scope.ADMIN : overlay ? Scope.OVERLAY : null;
+        final boolean moderator = MessageDigest.isEqual(current.moderator, candidateDigest);
+        final boolean chat = MessageDigest.isEqual(current.chat, candidateDigest);
+        return admin ? Scope.ADMIN : overlay ? Scope.OVERLAY : moderator ? Scope.MODERATOR : chat ? Scope.CHAT : null;
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.commandcenter.transport.websocket;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 
@@ -15,7 +16,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Routes of the HTTP API that other parts of the application add under a path prefix ({@code /api/plugins},
- * {@code /api/wallet/notify}), registered with {@link WebServer.Context#apiRoute(String, boolean, Route)}. They
+ * {@code /api/wallet/notify}), registered with {@link WebServer.Context#apiRoute(String, boolean, Route)} or with the scope they need,
+ * {@link WebServer.Context#apiRoute(String, Scope, Route)}. They
  * share the server's connections, origin checks, body limit and timeouts. A route is called on an event loop and
  * must not block there: work that blocks moves to a thread of its own (a virtual thread) and answers through the
  * {@link Responder}, from any thread. While a request waits for its answer the connection reads nothing more, so
@@ -33,10 +35,34 @@ public final class HttpApi
      * @param parameters    decoded query parameters.
      * @param body          the request body, empty when none.
      * @param remoteAddress the peer, for logs and loopback checks; null when unknown.
+     * @param scope         the scope the request's token grants, null when it carries none (open routes).
+     * @param headers       the request headers.
+     * @param connectionId  identifies the connection the request came on, unique while the server runs.
+     * @param clientAddress the client's IP address: the peer, or behind a trusted proxy the address it forwarded
+     *                      ({@link TrustedProxies}); null when unknown.
      */
     public record Request(
-        String method, String path, Map<String, List<String>> parameters, byte[] body, InetSocketAddress remoteAddress)
+        String method,
+        String path,
+        Map<String, List<String>> parameters,
+        byte[] body,
+        InetSocketAddress remoteAddress,
+        Scope scope,
+        HttpHeaders headers,
+        String connectionId,
+        String clientAddress)
     {
+        /**
+         * First value of a request header.
+         *
+         * @param name header name, any case.
+         * @return its first value, or null.
+         */
+        public String header(final String name)
+        {
+            return null == headers ? null : headers.get(name);
+        }
+
         /**
          * First value of a query parameter.
          *
@@ -63,6 +89,18 @@ public final class HttpApi
          * @param body   object rendered as JSON, such as {@code Map.of("error", "...")}.
          */
         void respond(int status, Object body);
+
+        /**
+         * Answer with a JSON body and extra headers, such as {@code Retry-After}.
+         *
+         * @param status  HTTP status code.
+         * @param body    object rendered as JSON.
+         * @param headers header names to values; the content type and length are set already.
+         */
+        default void respond(final int status, final Object body, final Map<String, String> headers)
+        {
+            respond(status, body);
+        }
     }
 
     /**
@@ -80,24 +118,35 @@ public final class HttpApi
         void handle(Request request, Responder responder);
     }
 
-    private record Entry(String prefix, boolean requiresToken, Route route)
+    private record Entry(String prefix, Scope required, Route route)
     {
     }
 
     private final Map<String, Entry> routes = new ConcurrentHashMap<>();
+    private volatile TrustedProxies trustedProxies = TrustedProxies.none();
 
     HttpApi()
     {
     }
 
+    void trustedProxies(final TrustedProxies trustedProxies)
+    {
+        this.trustedProxies = trustedProxies;
+    }
+
     void add(final String prefix, final boolean requiresToken, final Route route)
+    {
+        add(prefix, requiresToken ? Scope.ADMIN : null, route);
+    }
+
+    void add(final String prefix, final Scope required, final Route route)
     {
         if (null == prefix || !prefix.startsWith("/api/") || prefix.endsWith("/") || null == route)
         {
             throw new IllegalArgumentException("api route: expected a prefix such as /api/name and a route, got '" +
                 prefix + "'");
         }
-        routes.put(prefix, new Entry(prefix, requiresToken, route));
+        routes.put(prefix, new Entry(prefix, required, route));
     }
 
     private Entry find(final String path)
@@ -128,7 +177,30 @@ public final class HttpApi
     boolean isOpenRoute(final String path)
     {
         final Entry entry = find(path);
-        return null != entry && !entry.requiresToken;
+        return null != entry && null == entry.required;
+    }
+
+    /**
+     * Whether a route serves a path.
+     *
+     * @param path of the request.
+     * @return true when one does.
+     */
+    boolean isRoute(final String path)
+    {
+        return null != find(path);
+    }
+
+    /**
+     * The scope the route of a path needs.
+     *
+     * @param path of the request.
+     * @return the scope, or null for an open route or no route.
+     */
+    Scope requiredScope(final String path)
+    {
+        final Entry entry = find(path);
+        return null == entry ? null : entry.required;
     }
 
     /**
@@ -151,33 +223,51 @@ public final class HttpApi
         {
             return false;
         }
-        if (entry.requiresToken)
+        final Scope granted = access.scopeOf(query, request.headers());
+        if (null != entry.required)
         {
-            final Scope granted = access.scopeOf(query, request.headers());
             if (null == granted)
             {
                 sender.send(channel, HttpResponses.error(HttpResponseStatus.UNAUTHORIZED,
-                    RequestGate.unauthorizedMessage(Scope.ADMIN)), keepAlive, corsOrigin);
+                    RequestGate.unauthorizedMessage(entry.required)), keepAlive, corsOrigin);
                 return true;
             }
-            if (!granted.includes(Scope.ADMIN))
+            if (!granted.includes(entry.required))
             {
                 sender.send(channel, HttpResponses.error(HttpResponseStatus.FORBIDDEN,
-                    RequestGate.forbiddenScopeMessage(granted, Scope.ADMIN)), keepAlive, corsOrigin);
+                    RequestGate.forbiddenScopeMessage(granted, entry.required)), keepAlive, corsOrigin);
                 return true;
             }
         }
         final SocketAddress remote = channel.remoteAddress();
+        final InetSocketAddress peer = remote instanceof InetSocketAddress inet ? inet : null;
+        final String clientAddress = trustedProxies.clientAddress(peer,
+            request.headers().getAll(TrustedProxies.FORWARDED_FOR));
         final Request apiRequest = new Request(request.method().name(), path, query.parameters(),
-            ByteBufUtil.getBytes(request.content()), remote instanceof InetSocketAddress inet ? inet : null);
+            ByteBufUtil.getBytes(request.content()), peer, granted, request.headers(), channel.id().asLongText(),
+            clientAddress);
         final AtomicBoolean answered = new AtomicBoolean();
         ConnectionGuard.pause(channel, ConnectionGuard.AWAITING_RESPONSE);
-        entry.route.handle(apiRequest, (status, body) ->
+        entry.route.handle(apiRequest, new Responder()
         {
-            if (answered.compareAndSet(false, true))
+            public void respond(final int status, final Object body)
             {
-                sender.send(channel, HttpResponses.json(HttpResponseStatus.valueOf(status), body), keepAlive, corsOrigin);
-                ConnectionGuard.resume(channel, ConnectionGuard.AWAITING_RESPONSE);
+                respond(status, body, Map.of());
+            }
+
+            public void respond(final int status, final Object body, final Map<String, String> headers)
+            {
+                if (answered.compareAndSet(false, true))
+                {
+                    final io.netty.handler.codec.http.FullHttpResponse response =
+                        HttpResponses.json(HttpResponseStatus.valueOf(status), body);
+                    for (final Map.Entry<String, String> header : headers.entrySet())
+                    {
+                        response.headers().set(header.getKey(), header.getValue());
+                    }
+                    sender.send(channel, response, keepAlive, corsOrigin);
+                    ConnectionGuard.resume(channel, ConnectionGuard.AWAITING_RESPONSE);
+                }
             }
         });
         return true;

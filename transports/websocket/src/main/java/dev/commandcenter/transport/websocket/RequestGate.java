@@ -23,8 +23,8 @@ import static dev.commandcenter.transport.websocket.HttpRequestHandler.WS_PREFIX
  * once and the connection closed: its body is never read into memory, however large its Content-Length.
  * <p>
  * Plugin pages need no token; WebSocket upgrades (which carry no body) keep their own token check, which
- * answers with a close frame naming the reason; any request with a body needs the admin token, since only admin
- * endpoints take one.
+ * answers with a close frame naming the reason; an API route needs the scope it was registered with; any other
+ * request with a body needs the admin token, since only admin endpoints take one.
  * <p>
  * <b>Note:</b> one instance per connection, used on its event loop.
  */
@@ -93,7 +93,8 @@ final class RequestGate extends ChannelInboundHandlerAdapter
         final QueryStringDecoder query = new QueryStringDecoder(request.uri());
         final String path = query.path();
         final boolean hasBody = HttpUtil.getContentLength(request, 0L) > 0 || HttpUtil.isTransferEncodingChunked(request);
-        final Scope required = httpApi.isOpenRoute(path) ? null : requiredScope(request.method(), path, hasBody);
+        final Scope required = HttpMethod.OPTIONS.equals(request.method()) && !hasBody ? null :
+            httpApi.isRoute(path) ? httpApi.requiredScope(path) : requiredScope(request.method(), path, hasBody);
         if (null == required)
         {
             return null;

@@ -4,31 +4,40 @@ import java.util.Locale;
 
 /**
  * What a token lets its holder do. {@link #OVERLAY} is what OBS holds (plugin pages, feeds, the index) and
- * what leaks first; {@link #ADMIN} posts events, reads health and metrics and controls plugins, and implies
- * {@link #OVERLAY}.
+ * what leaks first; {@link #CHAT} is what viewers hold (the chat page, the chat feed, posting chat);
+ * {@link #MODERATOR} adds moderation to {@link #CHAT}; {@link #ADMIN} allows everything. The relation is explicit:
+ * {@link #OVERLAY} and {@link #CHAT} are unrelated, so neither token opens what only the other allows.
  */
 public enum Scope
 {
     /** Plugin pages, WebSocket feeds and the index page. */
     OVERLAY,
-    /** Everything: REST posting, health, metrics, plugin control; implies {@link #OVERLAY}. */
-    ADMIN;
+    /** Everything: REST posting, health, metrics, plugin control; includes every other scope. */
+    ADMIN,
+    /** Viewers: the chat feeds the application names and posting chat; nothing else. */
+    CHAT,
+    /** Moderators: what {@link #CHAT} allows plus moderation. */
+    MODERATOR;
 
     /**
      * Whether a token of this scope may do what the other scope allows.
      *
      * @param required scope an endpoint needs.
-     * @return true when this scope is the required one or a wider one.
+     * @return true when this scope is the required one or one that includes it.
      */
     public boolean includes(final Scope required)
     {
-        return ordinal() >= required.ordinal();
+        if (this == required || ADMIN == this)
+        {
+            return true;
+        }
+        return MODERATOR == this && CHAT == required;
     }
 
     /**
      * The name used in configuration and on the command line.
      *
-     * @return {@code overlay} or {@code admin}.
+     * @return {@code overlay}, {@code admin}, {@code chat} or {@code moderator}.
      */
     public String label()
     {
@@ -36,9 +45,19 @@ public enum Scope
     }
 
     /**
+     * Whether this is a chat scope ({@link #CHAT} or {@link #MODERATOR}), limited to the chat feeds.
+     *
+     * @return true for the viewers' and moderators' scopes.
+     */
+    public boolean isChat()
+    {
+        return CHAT == this || MODERATOR == this;
+    }
+
+    /**
      * The scope of a label.
      *
-     * @param label {@code overlay} or {@code admin}, any case.
+     * @param label {@code overlay}, {@code admin}, {@code chat} or {@code moderator}, any case.
      * @return the scope.
      * @throws IllegalArgumentException naming the value and what was expected.
      */
@@ -51,6 +70,7 @@ public enum Scope
                 return scope;
             }
         }
-        throw new IllegalArgumentException("scope: expected overlay or admin, got '" + HttpResponses.clientText(label) + "'");
+        throw new IllegalArgumentException("scope: expected overlay, admin, chat or moderator, got '" +
+            HttpResponses.clientText(label) + "'");
     }
 }

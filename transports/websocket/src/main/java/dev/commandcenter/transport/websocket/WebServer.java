@@ -87,7 +87,9 @@ public final class WebServer implements AutoCloseable
     private WebServer(final Context ctx)
     {
         this.ctx = ctx;
-        accessPolicy = new AccessPolicy(ctx.token, ctx.adminToken, ctx.allowedOrigins, ctx.allowedHosts, ctx.bindAddress);
+        accessPolicy = new AccessPolicy(ctx.token, ctx.adminToken, ctx.chatToken, ctx.moderatorToken, ctx.allowedOrigins,
+            ctx.allowedHosts, ctx.bindAddress);
+        ctx.httpApi.trustedProxies(ctx.trustedProxies);
 
         final InetAddress address;
         try
@@ -285,8 +287,23 @@ public final class WebServer implements AutoCloseable
      */
     public void tokens(final String overlayToken, final String adminToken)
     {
-        Context.requireTokens(overlayToken, adminToken);
-        accessPolicy.tokens(overlayToken, adminToken);
+        tokens(overlayToken, adminToken, null, null);
+    }
+
+    /**
+     * Replace the four tokens while the server runs, as {@link #tokens(String, String)} does for two: sessions
+     * authenticated with any token rotated out (a viewer's chat token too) are closed with 1008 "token rotated".
+     *
+     * @param overlayToken   the new overlay token.
+     * @param adminToken     the new admin token.
+     * @param chatToken      the new chat token, or null when the chat scope has no token.
+     * @param moderatorToken the new moderator token, or null when the moderator scope has no token.
+     * @throws IllegalArgumentException naming the token that is too weak or shared (never its value).
+     */
+    public void tokens(final String overlayToken, final String adminToken, final String chatToken, final String moderatorToken)
+    {
+        Context.requireTokens(overlayToken, adminToken, chatToken, moderatorToken);
+        accessPolicy.tokens(overlayToken, adminToken, chatToken, moderatorToken);
         if (closed)
         {
             return;
@@ -445,6 +462,11 @@ public final class WebServer implements AutoCloseable
         private int port = PORT_DEFAULT;
         private String token;
         private String adminToken;
+        private String chatToken;
+        private String moderatorToken;
+        private final Map<Scope, Set<String>> scopedFeeds = new java.util.EnumMap<>(Scope.class);
+        private List<String> trustedProxyEntries = new ArrayList<>();
+        private TrustedProxies trustedProxies = TrustedProxies.none();
         private List<String> allowedOrigins = new ArrayList<>();
         private List<String> allowedHosts = new ArrayList<>();
         private long rotationGraceMs = ROTATION_GRACE_MS_DEFAULT;
@@ -500,7 +522,8 @@ public final class WebServer implements AutoCloseable
                 throw new IllegalStateException("context already concluded");
             }
             concluded = true;
-            requireTokens(token, adminToken);
+            requireTokens(token, adminToken, chatToken, moderatorToken);
+            trustedProxies = TrustedProxies.parse(trustedProxyEntries);
             for (final String host : allowedHosts)
             {
                 if (null == host || host.isBlank() || host.indexOf('/') >= 0 || host.indexOf(' ') >= 0)
@@ -629,6 +652,30 @@ public final class WebServer implements AutoCloseable
             return MAX_CONNECTIONS_AUTO_CAP;
         }
 
+        static void requireTokens(
+            final String overlayToken, final String adminToken, final String chatToken, final String moderatorToken)
+        {
+            requireTokens(overlayToken, adminToken);
+            final String[] names = { "websocket.token", "websocket.adminToken", "websocket.chatToken", "websocket.moderatorToken" };
+            final String[] values = { overlayToken, adminToken, chatToken, moderatorToken };
+            for (int i = 2; i < values.length; i++)
+            {
+                if (null == values[i])
+                {
+                    continue;
+                }
+                Tokens.requireStrong(names[i], values[i]);
+                for (int j = 0; j < i; j++)
+                {
+                    if (values[i].equals(values[j]))
+                    {
+                        throw new IllegalArgumentException(names[i] + ": expected a secret different from " + names[j] +
+                            ", got the same one");
+                    }
+                }
+            }
+        }
+
         static void requireTokens(final String overlayToken, final String adminToken)
         {
             Tokens.requireStrong("websocket.token", overlayToken);
@@ -723,6 +770,85 @@ public final class WebServer implements AutoCloseable
         {
             this.adminToken = adminToken;
             return this;
+        }
+
+        /**
+         * Secret of the chat scope ({@link Scope#CHAT}): what viewers hold to read the chat feeds
+         * ({@link #scopedFeeds(Scope, Set)}) and post chat; nothing else. Optional: without it no token has the scope.
+         *
+         * @param chatToken at least {@value Tokens#MIN_LENGTH} random characters, different from the other tokens.
+         * @return this.
+         */
+        public Context chatToken(final String chatToken)
+        {
+            this.chatToken = chatToken;
+            return this;
+        }
+
+        /**
+         * Secret of the moderator scope ({@link Scope#MODERATOR}): what the chat token allows plus moderation.
+         * Optional: without it no token has the scope.
+         *
+         * @param moderatorToken at least {@value Tokens#MIN_LENGTH} random characters, different from the others.
+         * @return this.
+         */
+        public Context moderatorToken(final String moderatorToken)
+        {
+            this.moderatorToken = moderatorToken;
+            return this;
+        }
+
+        /**
+         * The only feeds a token of a limited scope ({@link Scope#CHAT}, {@link Scope#MODERATOR}) may subscribe to;
+         * any other feed is refused with 1008 naming them. A chat scope without an entry opens no feed.
+         *
+         * @param scope a chat scope.
+         * @param feeds feed names, such as {@code chat}.
+         * @return this.
+         * @throws IllegalArgumentException when the scope is not a chat scope.
+         */
+        public Context scopedFeeds(final Scope scope, final Set<String> feeds)
+        {
+            if (null == scope || !scope.isChat())
+            {
+                throw new IllegalArgumentException("scoped feeds: expected the chat or moderator scope, got " + scope);
+            }
+            scopedFeeds.put(scope, Set.copyOf(feeds));
+            return this;
+        }
+
+        /**
+         * The feeds a scope may subscribe to.
+         *
+         * @param scope any scope.
+         * @return null when the scope opens every feed (overlay, admin), else the feeds it may open.
+         */
+        public Set<String> scopedFeeds(final Scope scope)
+        {
+            return scope.isChat() ? scopedFeeds.getOrDefault(scope, Set.of()) : null;
+        }
+
+        /**
+         * Reverse proxies whose {@code X-Forwarded-For} is believed ({@link TrustedProxies}); none by default, so the
+         * client address of a request is its peer.
+         *
+         * @param entries IP addresses or CIDR blocks, such as {@code 127.0.0.1} or {@code 10.0.0.0/8}.
+         * @return this.
+         */
+        public Context trustedProxies(final List<String> entries)
+        {
+            this.trustedProxyEntries = new ArrayList<>(entries);
+            return this;
+        }
+
+        /**
+         * The trusted proxies, parsed by {@link #conclude()}.
+         *
+         * @return the set, empty before conclude.
+         */
+        public TrustedProxies trustedProxies()
+        {
+            return trustedProxies;
         }
 
         /**
@@ -1609,6 +1735,27 @@ public final class WebServer implements AutoCloseable
             return this;
         }
 
+        /**
+         * Serve every request under a path prefix with a route that needs a token of a given scope (or a wider one):
+         * a request without a valid token gets 401, one with a token of another scope 403, before the route sees it.
+         * The route gets the granted scope in {@link HttpApi.Request#scope()}.
+         *
+         * @param prefix   such as {@code /api/chat}.
+         * @param required the scope the route needs.
+         * @param route    the handler, called on event loops.
+         * @return this.
+         * @throws IllegalArgumentException when the prefix is not {@code /api/<name>} or the scope is null.
+         */
+        public Context apiRoute(final String prefix, final Scope required, final HttpApi.Route route)
+        {
+            if (null == required)
+            {
+                throw new IllegalArgumentException("api route " + prefix + ": expected a scope, got none");
+            }
+            httpApi.add(prefix, required, route);
+            return this;
+        }
+
         HttpApi httpApi()
         {
             return httpApi;
@@ -1730,6 +1877,9 @@ public final class WebServer implements AutoCloseable
         {
             return "WebServer.Context{bind=" + bindAddress + ", port=" + port + ", token=" + (hasToken() ? "<set>" : "<unset>") +
                 ", adminToken=" + (null != adminToken && !adminToken.isBlank() ? "<set>" : "<unset>") +
+                ", chatToken=" + (null != chatToken ? "<set>" : "<unset>") +
+                ", moderatorToken=" + (null != moderatorToken ? "<set>" : "<unset>") +
+                ", trustedProxies=" + trustedProxyEntries + ", scopedFeeds=" + scopedFeeds +
                 ", allowedHosts=" + allowedHosts + ", rotationGraceMs=" + rotationGraceMs +
                 ", acceptWalletEventsOverRest=" + acceptWalletEventsOverRest +
                 ", allowedOrigins=" + allowedOrigins + ", maxFrameLength=" + maxFrameLength +

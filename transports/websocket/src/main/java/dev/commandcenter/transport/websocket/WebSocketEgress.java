@@ -102,6 +102,7 @@ public final class WebSocketEgress implements EgressHandler
     private int sbeSessions;
 
     private final Map<String, Integer> batchWindows = new HashMap<>();
+    private final Map<String, Integer> retainOverrides = new HashMap<>();
     private int connectedClients;
     private final AtomicLong outputs = new AtomicLong();
     private volatile EgressCounters counters = EgressCounters.detached(0, 0, 0, 0, 0, 0, 0, 0, 0);
@@ -286,6 +287,56 @@ public final class WebSocketEgress implements EgressHandler
             batchWindows.putAll(checked);
         }
         return this;
+    }
+
+    /**
+     * Keep more (or fewer) messages for new subscribers of some feeds than {@link #retainPerFeed()}: the chat feed
+     * keeps its history this way, so a joining viewer gets the last lines. Set before the feeds first emit;
+     * a feed already created keeps its ring.
+     *
+     * @param retains feed name (a plugin id) to messages replayed to a new subscriber, 0 or more.
+     * @return this.
+     * @throws IllegalArgumentException naming the feed when a name is blank or a count is negative.
+     */
+    public WebSocketEgress retainOverrides(final Map<String, Integer> retains)
+    {
+        final Map<String, Integer> checked = new HashMap<>();
+        for (final Map.Entry<String, Integer> entry : retains.entrySet())
+        {
+            final String feed = entry.getKey();
+            final Integer retain = entry.getValue();
+            if (null == feed || feed.isBlank() || ALL_FEED.equals(feed))
+            {
+                throw new IllegalArgumentException("websocket feed retention: expected plugin feed names such as chat, " +
+                    "got '" + feed + "'");
+            }
+            if (null == retain || retain < 0)
+            {
+                throw new IllegalArgumentException("websocket feed retention of " + feed + ": expected 0 or more, got " +
+                    retain);
+            }
+            checked.put(feed, retain);
+        }
+        synchronized (lock)
+        {
+            retainOverrides.clear();
+            retainOverrides.putAll(checked);
+        }
+        return this;
+    }
+
+    /**
+     * Messages a feed replays to a new subscriber: its override, else {@link #retainPerFeed()}.
+     *
+     * @param feed name.
+     * @return the count.
+     */
+    public int retainOf(final String feed)
+    {
+        synchronized (lock)
+        {
+            return retainOverrides.getOrDefault(feed, retainPerFeed);
+        }
     }
 
     /**
@@ -523,7 +574,7 @@ public final class WebSocketEgress implements EgressHandler
         {
             lastOutputSequence = outputSequence;
         }
-        final boolean retain = allFeed.retained.capacity() > 0;
+        final boolean retain = allFeed.retained.capacity() > 0 || feed.retained.capacity() > 0;
         if (!retain && 0 == feed.sessions.length && 0 == allFeed.sessions.length)
         {
             return;
@@ -728,7 +779,7 @@ public final class WebSocketEgress implements EgressHandler
         EgressFeed feed = feeds.get(pluginId);
         if (null == feed)
         {
-            feed = new EgressFeed(pluginId, retainPerFeed, resumeHistory);
+            feed = new EgressFeed(pluginId, retainOverrides.getOrDefault(pluginId, retainPerFeed), resumeHistory);
             feeds.put(pluginId, feed);
         }
         lastPluginId = pluginId;

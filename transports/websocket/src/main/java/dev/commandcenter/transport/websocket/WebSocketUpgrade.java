@@ -148,6 +148,7 @@ final class WebSocketUpgrade
         int rejectionCode = WebSocketSession.POLICY_VIOLATION;
         BitSet types = null;
         byte[] tokenDigest = null;
+        Scope granted = null;
         final String candidate = AccessPolicy.candidate(query, request.headers());
         if (null != candidate)
         {
@@ -158,11 +159,17 @@ final class WebSocketUpgrade
             rejection = "forbidden origin: " + HttpResponses.clientText(origin);
             refusals.refused(Refusals.Reason.FORBIDDEN_ORIGIN, context.channel().remoteAddress(), rejection);
         }
-        else if (null == tokenDigest || null == accessPolicy.scopeOfDigest(tokenDigest))
+        else if (null == tokenDigest || null == (granted = accessPolicy.scopeOfDigest(tokenDigest)))
         {
             rejection = "unauthorized: missing or invalid token";
             refusals.refused(Refusals.Reason.UNAUTHORIZED, context.channel().remoteAddress(),
                 "upgrade to " + HttpResponses.clientText(path) + " without a valid token");
+        }
+        else if (null != ctx.scopedFeeds(granted) && !ctx.scopedFeeds(granted).contains(feed))
+        {
+            rejection = scopedFeedMessage(granted, ctx.scopedFeeds(granted));
+            refusals.refused(Refusals.Reason.FORBIDDEN_SCOPE, context.channel().remoteAddress(),
+                "upgrade to " + HttpResponses.clientText(path) + " with a " + granted.label() + " token");
         }
         else if (!feedCatalog.isKnownFeed(feed))
         {
@@ -260,6 +267,23 @@ final class WebSocketUpgrade
             tokenSessions.add(session, context.channel(), tokenDigest);
         }
         handshake.addListener(session);
+    }
+
+    /**
+     * Reason of the close frame refusing a limited scope a feed it may not open.
+     *
+     * @param granted the token's scope.
+     * @param feeds   the feeds it may open.
+     * @return such as {@code forbidden: a chat token opens only the chat feed}.
+     */
+    static String scopedFeedMessage(final Scope granted, final java.util.Set<String> feeds)
+    {
+        if (feeds.isEmpty())
+        {
+            return "forbidden: a " + granted.label() + " token opens no feed";
+        }
+        return "forbidden: a " + granted.label() + " token opens only the " +
+            String.join(", ", new java.util.TreeSet<>(feeds)) + (1 == feeds.size() ? " feed" : " feeds");
     }
 
     /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.commandcenter.codecs.MessageSchema;
 import dev.commandcenter.codecs.json.JsonView;
+import dev.commandcenter.transport.websocket.Scope;
 import dev.commandcenter.transport.websocket.WebServer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterAll;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -186,6 +188,35 @@ class WebSocketConformanceTest
             assertThat(awaitAlert(admin, 77)).isNotNull();
             assertThat(awaitAlert(renewed, 77)).isNotNull();
             assertThat(admin.closed).isNotDone();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void shouldOpenOnlyTheChatFeedToAChatOrModeratorToken(final Backend backend) throws Exception
+    {
+        final String chatToken = "chat-Lx8Qe3Vt6Nz1Wp4Ry7Ub2Kd";
+        final String moderatorToken = "moderator-Fh2Jm5Sa9Cv3Xo6Tg1Bq";
+        try (ConformanceServer server = dedicated(backend, 4, 0, (ctx) -> ctx
+            .chatToken(chatToken)
+            .moderatorToken(moderatorToken)
+            .scopedFeeds(Scope.CHAT, Set.of(AlertPlugin.ID))
+            .scopedFeeds(Scope.MODERATOR, Set.of(AlertPlugin.ID))))
+        {
+            assertThat(server.connect("/ws/all?token=" + chatToken).awaitClose())
+                .isEqualTo(new WsClient.Close(1008, "forbidden: a chat token opens only the alerts feed"));
+            assertThat(server.connect("/ws/all?token=" + moderatorToken).awaitClose())
+                .isEqualTo(new WsClient.Close(1008, "forbidden: a moderator token opens only the alerts feed"));
+            assertThat(server.get("/?token=" + chatToken).statusCode()).isEqualTo(403);
+            assertThat(server.get("/api/health?token=" + moderatorToken).statusCode()).isEqualTo(403);
+            assertThat(server.post("/api/events", chatToken, chat("from a viewer")).statusCode()).isEqualTo(403);
+
+            final WsClient viewer = server.subscribe("/ws/alerts?token=" + chatToken);
+            final WsClient moderator = server.subscribe("/ws/alerts?token=" + moderatorToken);
+            final long amount = AMOUNTS.incrementAndGet();
+            server.publishPayment(amount);
+            assertThat(awaitAlert(viewer, amount)).isNotNull();
+            assertThat(awaitAlert(moderator, amount)).isNotNull();
         }
     }
 
