@@ -170,8 +170,8 @@ public record ChatLoadReport(
         }
         if (posters.refused() > 0 || posters.failed() > 0)
         {
-            problems.add(String.format(Locale.ROOT, "%,d posts refused %s, %,d failed; first: %s", posters.refused(),
-                posters.refusals(), posters.failed(), posters.firstError()));
+            problems.add(String.format(Locale.ROOT, "%,d posts refused%s, %,d failed; first: %s", posters.refused(),
+                refusals(posters.refusals()), posters.failed(), posters.firstError()));
         }
         if (viewers.disconnected() > 0)
         {
@@ -202,7 +202,7 @@ public record ChatLoadReport(
         text.append(String.format(Locale.ROOT, "delivery ms (intended send -> frame): p50 %s  p99 %s  p99.9 %s  " +
             "max %s  (target p99 <= %s: %s)%n", number(ms(latency, 50)), number(ms(latency, 99)),
             number(ms(latency, 99.9)), number(maxMs(latency)), number(TARGET_P99_MS), p99Met() ? "met" : "missed"));
-        text.append(String.format(Locale.ROOT, "posts %,d: shown %,d, pending %,d, refused %,d %s, failed %,d; " +
+        text.append(String.format(Locale.ROOT, "posts %,d: shown %,d, pending %,d, refused %,d%s, failed %,d; " +
             "intended send -> 200 p99 %s ms%n", posters.posted(), posters.accepted(), posters.pending(),
             posters.refused(), refusals(posters.refusals()), posters.failed(), number(ms(posters.shown(), 99))));
         text.append(String.format(Locale.ROOT, "CPU per delivered frame: server %s us, load generator %s us%n",
@@ -234,7 +234,7 @@ public record ChatLoadReport(
         text.append(String.format(Locale.ROOT, "- Target: 0 lost (%s), p99 delivery <= %s ms (%s).%n",
             complete() ? "met" : "**missed**", number(TARGET_P99_MS), p99Met() ? "met" : "**missed**"));
         text.append(String.format(Locale.ROOT, "- Posts: %,d sent, %,d answered; shown (200) %,d, pending (202) %,d, " +
-            "refused %,d %s, failed %,d. Intended send -> 200: p50 %s, p99 %s, max %s ms.%n", posters.posted(),
+            "refused %,d%s, failed %,d. Intended send -> 200: p50 %s, p99 %s, max %s ms.%n", posters.posted(),
             posters.answered(), posters.accepted(), posters.pending(), posters.refused(),
             refusals(posters.refusals()), posters.failed(), number(ms(posters.shown(), 50)),
             number(ms(posters.shown(), 99)), number(maxMs(posters.shown()))));
@@ -276,7 +276,7 @@ public record ChatLoadReport(
 
     private static String refusals(final Map<String, Long> refusals)
     {
-        return refusals.isEmpty() ? "" : refusals.toString();
+        return refusals.isEmpty() ? "" : " " + refusals;
     }
 
     private static String count(final long value)

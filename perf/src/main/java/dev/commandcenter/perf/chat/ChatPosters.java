@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * {@code POST /api/chat/messages} with the chat token, its messageId = its index in the schedule and a text of its own
  * (the plugin refuses a viewer's repeated text); the post does not wait for the answer, so the schedule keeps its
  * pace. The gateway answers once the plugin showed (200) or refused (403, 429, 400) the message, or 202 when no
- * verdict came in time; the time to a 200 is recorded from the intended send time.
+ * verdict came in time; the time to a 200 of a measured message is recorded from its intended send time.
  * <p>
  * <b>Note:</b> {@link #post} runs on the schedule's thread; answers arrive on the HTTP clients' threads.
  */
@@ -140,7 +140,10 @@ final class ChatPosters implements ChatSchedule.Post, AutoCloseable
     {
         if (200 == status)
         {
-            shown.recordValue(Math.min(HIGHEST_NS, Math.max(0, System.nanoTime() - intendedNs)));
+            if (schedule.measured(index))
+            {
+                shown.recordValue(Math.min(HIGHEST_NS, Math.max(0, System.nanoTime() - intendedNs)));
+            }
             accepted.increment();
         }
         else if (202 == status)
@@ -270,7 +273,7 @@ final class ChatPosters implements ChatSchedule.Post, AutoCloseable
      * @param refusals  refused posts by refusal (the plugin's, or the gateway's rate limits).
      * @param failed    posts that failed otherwise (no answer, another status).
      * @param firstError the first refusal or failure, one line, or an empty string.
-     * @param shown     intended send time to the 200, ns.
+     * @param shown     intended send time to the 200 of the measured messages, ns.
      */
     record PosterFigures(
         long posted,
