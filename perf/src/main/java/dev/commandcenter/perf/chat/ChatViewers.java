@@ -269,11 +269,13 @@ final class ChatViewers implements AutoCloseable
     static long jsonMessageId(final ByteBuf frame, final int offset, final int length)
     {
         final int end = offset + length;
-        if (indexOf(frame, offset, end, JSON_TYPE) < 0)
+        final int type = indexOf(frame, offset, end, JSON_TYPE);
+        if (type < 0)
         {
             return NOT_A_LINE;
         }
-        final int field = indexOf(frame, offset, end, JSON_MESSAGE_ID);
+        // The JSON view writes a message's fields after its type, in schema order.
+        final int field = indexOf(frame, type + JSON_TYPE.length, end, JSON_MESSAGE_ID);
         if (field < 0)
         {
             return NOT_A_LINE;
