@@ -109,6 +109,28 @@ public final class ChatClient
     }
 
     /**
+     * Post a tip memo: the name and message a payment shows with as a paid line, whichever comes first.
+     *
+     * @param txid    the payment's transaction id, 64 hex digits.
+     * @param name    the tipper's display name.
+     * @param message the message.
+     * @param room    the room, or null for the default room.
+     * @return the receipt (engine sequence).
+     */
+    public long tip(final String txid, final String name, final String message, final String room)
+    {
+        final Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("txid", txid);
+        body.put("name", name);
+        body.put("message", message);
+        if (null != room)
+        {
+            body.put("room", room);
+        }
+        return send("/api/chat/tips", body).path("receipt").asLong();
+    }
+
+    /**
      * The chat's session view: rooms, limits, the streamer's name.
      *
      * @return the session.

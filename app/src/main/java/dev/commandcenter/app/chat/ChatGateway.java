@@ -9,6 +9,7 @@ import dev.commandcenter.codecs.sbe.ChatMessageEncoder;
 import dev.commandcenter.codecs.sbe.ChatModerationEncoder;
 import dev.commandcenter.codecs.sbe.ChatRole;
 import dev.commandcenter.codecs.sbe.MessageHeaderEncoder;
+import dev.commandcenter.codecs.sbe.TipMemoEncoder;
 import dev.commandcenter.engine.EventPublisher;
 import dev.commandcenter.engine.Sources;
 import dev.commandcenter.engine.counters.CounterAllocator;
@@ -25,6 +26,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,7 +39,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * The chat's REST side, three routes of the web server:
+ * The chat's REST side, four routes of the web server:
  * <ul>
  *   <li>{@code POST /api/chat/messages} (chat scope or wider): a viewer's message, validated, rate limited per
  *   connection and per client address, published as a {@code ChatMessage} with the role of the token (never of the
@@ -46,6 +48,9 @@ import java.util.function.Consumer;
  *   verdict came within {@code chat.verdictTimeoutMs}.</li>
  *   <li>{@code POST /api/chat/moderation} (moderator scope or wider): a {@code ChatModeration}, 202 {@code {"receipt"}}.</li>
  *   <li>{@code GET /api/chat/session} (chat scope or wider): the role, rooms, limits and slow mode for the page.</li>
+ *   <li>{@code POST /api/chat/tips} (admin scope): a tip memo, the name and message of a payment posted apart from
+ *   it, published as a {@code TipMemo}; the chat plugin shows it with its payment as one paid line. 202
+ *   {@code {"receipt"}}.</li>
  * </ul>
  * No message text is ever logged. Routes run on event loops and never block there: publishing uses
  * {@link EventPublisher#tryPublish} (a full ring answers 503) and a verdict is awaited without a thread.
@@ -60,6 +65,8 @@ public final class ChatGateway implements AutoCloseable
     public static final String MODERATION_PATH = "/api/chat/moderation";
     /** Path of the session route. */
     public static final String SESSION_PATH = "/api/chat/session";
+    /** Path of the tip memo route. */
+    public static final String TIPS_PATH = "/api/chat/tips";
     /** Longest display name accepted before publishing, in UTF-8 bytes (the plugin limits graphemes). */
     public static final int MAX_NAME_BYTES = 256;
     /** Longest message accepted before publishing, in UTF-8 bytes (the plugin limits graphemes). */
@@ -70,6 +77,7 @@ public final class ChatGateway implements AutoCloseable
     public static final int MAX_FIELD_BYTES = 256;
 
     private static final List<String> MESSAGE_KEYS = List.of("name", "text", "room", "messageId");
+    private static final List<String> TIP_KEYS = List.of("txid", "name", "message", "room");
     private static final List<String> MODERATION_KEYS =
         List.of("action", "target", "durationMs", "lineId", "room", "reason", "actor");
     private static final ObjectMapper MAPPER = new ObjectMapper()
@@ -97,6 +105,7 @@ public final class ChatGateway implements AutoCloseable
         final MessageHeaderEncoder header = new MessageHeaderEncoder();
         final ChatMessageEncoder message = new ChatMessageEncoder();
         final ChatModerationEncoder moderation = new ChatModerationEncoder();
+        final TipMemoEncoder memo = new TipMemoEncoder();
         final Mac mac;
 
         Encoders()
@@ -169,7 +178,7 @@ public final class ChatGateway implements AutoCloseable
     }
 
     /**
-     * Register the three routes on a web server's context.
+     * Register the four routes on a web server's context.
      *
      * @param web the context.
      * @return the context.
@@ -179,7 +188,8 @@ public final class ChatGateway implements AutoCloseable
         return web
             .apiRoute(MESSAGES_PATH, Scope.CHAT, this::post)
             .apiRoute(MODERATION_PATH, Scope.MODERATOR, this::moderate)
-            .apiRoute(SESSION_PATH, Scope.CHAT, this::session);
+            .apiRoute(SESSION_PATH, Scope.CHAT, this::session)
+            .apiRoute(TIPS_PATH, Scope.ADMIN, this::tip);
     }
 
     /**
@@ -448,6 +458,66 @@ public final class ChatGateway implements AutoCloseable
         }
         moderations.increment();
         responder.respond(202, Map.of("receipt", receipt));
+    }
+
+    void tip(final HttpApi.Request request, final HttpApi.Responder responder)
+    {
+        if (!TIPS_PATH.equals(request.path()) || !"POST".equals(request.method()))
+        {
+            responder.respond(405, Map.of("error", "expected POST " + TIPS_PATH + " with " +
+                "{\"txid\":\"<64 hex digits>\",\"name\":\"...\",\"message\":\"...\",\"room\":\"main\"}"));
+            return;
+        }
+        final byte[] txid;
+        final String name;
+        final String message;
+        final String room;
+        try
+        {
+            final JsonNode body = parseObject(request.body(), TIP_KEYS);
+            txid = txidOf(requiredString(body, "txid", MAX_FIELD_BYTES));
+            name = requiredString(body, "name", MAX_NAME_BYTES);
+            message = requiredString(body, "message", MAX_TEXT_BYTES);
+            room = optionalString(body, "room", MAX_ROOM_BYTES);
+            if (null != room && !room.isEmpty() && !settings.rooms().contains(room))
+            {
+                throw new IllegalArgumentException("room: expected one of " + String.join(", ", settings.rooms()) +
+                    ", got '" + clip(room) + "'");
+            }
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            responder.respond(400, Map.of("error", ex.getMessage()));
+            return;
+        }
+        final Encoders encoders = ENCODERS.get();
+        final TipMemoEncoder encoder = encoders.memo.wrapAndApplyHeader(encoders.buffer, 0, encoders.header)
+            .putTxid(txid, 0, txid.length);
+        encoder.channel(null == room ? "" : room).user(name).text(message);
+        final long receipt = publisher.tryPublish(
+            Sources.REST, encoders.buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength());
+        if (receipt < 0)
+        {
+            unpublished(responder, receipt);
+            return;
+        }
+        responder.respond(202, Map.of("receipt", receipt));
+    }
+
+    private static byte[] txidOf(final String txid)
+    {
+        if (64 != txid.length())
+        {
+            throw new IllegalArgumentException("txid: expected 64 hex digits, got " + txid.length() + " characters");
+        }
+        try
+        {
+            return HexFormat.of().parseHex(txid);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalArgumentException("txid: expected 64 hex digits, got '" + clip(txid) + "'");
+        }
     }
 
     void session(final HttpApi.Request request, final HttpApi.Responder responder)

@@ -15,14 +15,14 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code commandcenter chat ban|unban|timeout|delete|slow|clear|say}: moderate the chat of the engine running on a
+ * {@code commandcenter chat ban|unban|timeout|delete|slow|clear|say|tip}: moderate the chat of the engine running on a
  * data dir from the terminal, as the streamer, through its chat gateway with the admin token of the data dir. Each
  * action is an event in the journal, as one from the moderator page is.
  */
 @Command(name = "chat", description = "Moderate the chat of a running engine, or post as the streamer.",
     subcommands = {
         ChatCommand.Ban.class, ChatCommand.Unban.class, ChatCommand.Timeout.class, ChatCommand.Delete.class,
-        ChatCommand.Slow.class, ChatCommand.Clear.class, ChatCommand.Say.class
+        ChatCommand.Slow.class, ChatCommand.Clear.class, ChatCommand.Say.class, ChatCommand.Tip.class
     })
 public final class ChatCommand implements Runnable
 {
@@ -223,6 +223,39 @@ public final class ChatCommand implements Runnable
             final PrintWriter out = spec.commandLine().getOut();
             out.println(answer.path("pending").asBoolean() ? "posted as " + streamer + ", not shown yet (event " +
                 answer.path("receipt").asLong() + ")" : "posted as " + streamer + " (line " + answer.path("lineId").asLong() + ")");
+            out.flush();
+            return 0;
+        }
+    }
+
+    /** {@code chat tip TXID --name NAME --message TEXT [--room R]}: the memo of a payment, shown with it. */
+    @Command(name = "tip", description = "Post the name and message of a payment: it shows in chat as a paid line " +
+        "with the payment's amount, whether the payment arrived before or arrives after.")
+    static final class Tip implements Callable<Integer>
+    {
+        @Mixin
+        CommonOptions common;
+
+        @Parameters(index = "0", paramLabel = "TXID", description = "The payment's transaction id (64 hex digits).")
+        String txid;
+
+        @Option(names = "--name", required = true, paramLabel = "NAME", description = "The tipper's display name.")
+        String name;
+
+        @Option(names = "--message", required = true, paramLabel = "TEXT", description = "The message.")
+        String message;
+
+        @Option(names = "--room", paramLabel = "ROOM", description = "The room; the default room when left out.")
+        String room;
+
+        @Spec
+        CommandSpec spec;
+
+        public Integer call()
+        {
+            final long receipt = ChatClient.connect(common.dataDir).tip(txid, name, message, room);
+            final PrintWriter out = spec.commandLine().getOut();
+            out.println("tip memo for " + txid + " posted (event " + receipt + "): it shows with its payment");
             out.flush();
             return 0;
         }

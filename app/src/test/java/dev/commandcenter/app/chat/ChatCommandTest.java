@@ -79,6 +79,32 @@ class ChatCommandTest
     }
 
     @Test
+    void shouldPostATipMemoThatShowsWithItsPayment() throws Exception
+    {
+        try (CommandCenterNode node = CommandCenterNode.start(ChatGatewayTest.config((c) -> {}), dataDir, null))
+        {
+            final ChatGatewayTest.Feed feed = ChatGatewayTest.Feed.open(node.webServer().baseUrl(),
+                "/ws/chat?token=" + node.token());
+            final String txid = "ab".repeat(32);
+
+            final Run tip = run("chat", "tip", txid, "--name", "ann", "--message", "great stream", "--room", "main",
+                "--data-dir", dataDir.toString());
+            assertThat(tip.code).as(tip.err).isZero();
+            assertThat(tip.out).startsWith("tip memo for " + txid + " posted (event ");
+            ChatTipsTest.pay(node, txid, 21_000);
+            final JsonNode line = feed.awaitType("ChatLine");
+            assertThat(line.get("kind").asText()).isEqualTo("PAID");
+            assertThat(line.get("amountSats").asLong()).isEqualTo(21_000);
+            assertThat(line.get("user").asText()).isEqualTo("ann");
+            assertThat(line.get("text").asText()).isEqualTo("great stream");
+
+            final Run bad = run("chat", "tip", "nope", "--name", "ann", "--message", "gg", "--data-dir", dataDir.toString());
+            assertThat(bad.code).isEqualTo(1);
+            assertThat(bad.err.strip()).isEqualTo("commandcenter: txid: expected 64 hex digits, got 4 characters");
+        }
+    }
+
+    @Test
     void shouldParseDurations()
     {
         assertThat(ChatClient.parseDuration("10s")).isEqualTo(10_000);

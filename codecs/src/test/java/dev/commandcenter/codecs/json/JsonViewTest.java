@@ -52,6 +52,8 @@ class JsonViewTest
         "{\"type\":\"ChatRefused\",\"receipt\":44,\"messageId\":2,\"refusal\":\"SLOW_MODE\",\"retryAfterMs\":7000," +
             "\"channel\":\"\",\"reason\":\"slow mode: wait 7 s\"}",
         "{\"type\":\"ChatState\",\"slowModeMs\":10000,\"maxGraphemes\":300,\"historyLines\":50,\"channel\":\"\"}",
+        "{\"type\":\"TipMemo\",\"txid\":\"" + TXID + "\",\"channel\":\"main\",\"user\":\"ann\"," +
+            "\"text\":\"gg \\\"well\\\" played ✨\"}",
         "{\"type\":\"OverlayAlert\",\"alertId\":9,\"amountSats\":5000,\"showAtEpochMs\":1700000000000," +
             "\"durationMs\":8000,\"queued\":2,\"kind\":\"PAYMENT\",\"txid\":\"" + TXID + "\",\"verified\":\"FALSE\"," +
             "\"title\":\"New tip!\"," +
@@ -82,12 +84,12 @@ class JsonViewTest
     {
         for (final String name : new String[] { "TransactionReceived", "TransactionConfirmed", "WalletBalance",
             "NetworkStatus", "ChatMessage", "OverlayAlert", "PluginStatus", "TelemetrySnapshot", "TransactionReorged",
-            "ChatModeration", "ChatFilters", "ChatLine", "ChatRemoved", "ChatRefused", "ChatState" })
+            "ChatModeration", "ChatFilters", "ChatLine", "ChatRemoved", "ChatRefused", "ChatState", "TipMemo" })
         {
             assertThat(view.templateId(name)).as(name).isPositive();
             assertThat(view.messageName(view.templateId(name))).isEqualTo(name);
         }
-        assertThat(MessageSchema.ir().messages()).hasSize(27);
+        assertThat(MessageSchema.ir().messages()).hasSize(28);
         assertThat(MessageSchema.ir().messages()).allSatisfy(tokens ->
             assertThat(MessageSchema.isEvent(tokens.get(0).id()))
                 .as(tokens.get(0).name()).isEqualTo(tokens.get(0).id() < MessageSchema.FIRST_TRANSPORT_TEMPLATE_ID));

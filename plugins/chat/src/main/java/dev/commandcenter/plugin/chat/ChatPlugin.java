@@ -20,6 +20,7 @@ import dev.commandcenter.codecs.sbe.ChatRole;
 import dev.commandcenter.codecs.sbe.ChatStateEncoder;
 import dev.commandcenter.codecs.sbe.MessageHeaderDecoder;
 import dev.commandcenter.codecs.sbe.MessageHeaderEncoder;
+import dev.commandcenter.codecs.sbe.TipMemoDecoder;
 import dev.commandcenter.codecs.sbe.TransactionReceivedDecoder;
 import dev.commandcenter.engine.Event;
 import dev.commandcenter.engine.plugin.Emitter;
@@ -44,7 +45,8 @@ import java.util.Set;
  * The chat: turns posted {@code ChatMessage}s into {@code ChatLine}s or {@code ChatRefused}s, applies moderation
  * ({@code ChatModeration}: delete, time-out, ban, unban, slow mode, clear) with {@code ChatRemoved} and
  * {@code ChatState}, takes its word and link filters from {@code ChatFilters} events, shows payments that carry a memo
- * as paid lines, and keeps the last lines of every room as history.
+ * (their own, or a {@code TipMemo} posted apart, which wins and may come before or after the payment) as paid lines,
+ * and keeps the last lines of every room as history.
  * <p>
  * It decides from journaled events and their timestamps only, never a wall clock or a random number, so replaying a
  * journal reproduces the chat feed byte for byte. Names and texts are neutralised ({@link Neutralise}) before any
@@ -71,8 +73,8 @@ public final class ChatPlugin implements Plugin
     public static final String DEFAULT_ROOM = "main";
     /** Name of the snapshot entry in the plugin's storage. */
     public static final String SNAPSHOT_ENTRY = "chat-state.json";
-    /** Format version of the snapshot. */
-    public static final int SNAPSHOT_FORMAT = 1;
+    /** Format version of the snapshot written; format 1 (before tip memos) is still read. */
+    public static final int SNAPSHOT_FORMAT = 2;
     /** Most events read back from the journal at start. */
     public static final long RECOVERY_MAX_EVENTS = 100_000;
 
@@ -159,6 +161,14 @@ public final class ChatPlugin implements Plugin
     public static final int PAYMENTS_CAPACITY = 8192;
     /** Name of paid messages whose memo names nobody. */
     public static final String ANONYMOUS = "anonymous";
+    /** Tip memos kept waiting for their payment; the least recently posted is forgotten beyond. */
+    public static final int PENDING_MEMOS_CAPACITY = 1024;
+    /** How long a tip memo waits for its payment, in event time: one day. */
+    public static final long PENDING_MEMO_MS = 86_400_000L;
+    /** Accepted payments without a memo kept waiting for a tip memo; the oldest is forgotten beyond. */
+    public static final int PENDING_PAYMENTS_CAPACITY = 1024;
+    /** How long a payment without a memo waits for a tip memo, in event time: one hour. */
+    public static final long PENDING_PAYMENT_MS = 3_600_000L;
 
     static final List<String> KNOWN_KEYS = List.of(ROOMS_KEY, HISTORY_LINES_KEY, MAX_GRAPHEMES_KEY,
         MAX_NAME_GRAPHEMES_KEY, SLOW_MODE_MS_KEY, REPEAT_WINDOW_MS_KEY, MAX_CAPS_PERCENT_KEY, MAX_EMOJI_KEY,
@@ -174,6 +184,7 @@ public final class ChatPlugin implements Plugin
     private final ChatModerationDecoder moderationDecoder = new ChatModerationDecoder();
     private final ChatFiltersDecoder filtersDecoder = new ChatFiltersDecoder();
     private final TransactionReceivedDecoder receivedDecoder = new TransactionReceivedDecoder();
+    private final TipMemoDecoder memoDecoder = new TipMemoDecoder();
     private final ChatLineDecoder lineDecoder = new ChatLineDecoder();
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final ChatLineEncoder lineEncoder = new ChatLineEncoder();
@@ -194,6 +205,9 @@ public final class ChatPlugin implements Plugin
     private final Lru<String, Boolean> bannedNames = new Lru<>(BANS_CAPACITY);
     private final Lru<Long, String> bannedKeys = new Lru<>(BANS_CAPACITY * KEYS_PER_NAME);
     private final Lru<String, Boolean> seenPayments = new Lru<>(PAYMENTS_CAPACITY);
+    private final Lru<String, Boolean> paidTxids = new Lru<>(PAYMENTS_CAPACITY);
+    private final Lru<String, Memo> pendingMemos = new Lru<>(PENDING_MEMOS_CAPACITY);
+    private final Lru<String, Payment> pendingPayments = new Lru<>(PENDING_PAYMENTS_CAPACITY);
 
     private PluginContext context;
     private PluginStorage storage;
@@ -206,6 +220,7 @@ public final class ChatPlugin implements Plugin
     private boolean snapshotFailed;
     private long ignoredModerations;
     private long ignoredPayments;
+    private long ignoredMemos;
     private long rejectedFilters;
 
     /**
@@ -231,7 +246,7 @@ public final class ChatPlugin implements Plugin
     public Subscription subscription()
     {
         return Subscription.of(ChatMessageDecoder.TEMPLATE_ID, ChatModerationDecoder.TEMPLATE_ID,
-            ChatFiltersDecoder.TEMPLATE_ID, TransactionReceivedDecoder.TEMPLATE_ID);
+            ChatFiltersDecoder.TEMPLATE_ID, TransactionReceivedDecoder.TEMPLATE_ID, TipMemoDecoder.TEMPLATE_ID);
     }
 
     /**
@@ -271,7 +286,7 @@ public final class ChatPlugin implements Plugin
     }
 
     /**
-     * Handle one chat message, moderation action, filter set or payment.
+     * Handle one chat message, moderation action, filter set, payment or tip memo.
      *
      * @param event a subscribed event.
      */
@@ -284,6 +299,7 @@ public final class ChatPlugin implements Plugin
             case ChatModerationDecoder.TEMPLATE_ID -> onModeration(event, atMs);
             case ChatFiltersDecoder.TEMPLATE_ID -> onFilters(event);
             case TransactionReceivedDecoder.TEMPLATE_ID -> onPayment(event, atMs);
+            case TipMemoDecoder.TEMPLATE_ID -> onTipMemo(event, atMs);
             default ->
             {
                 return;
@@ -376,6 +392,19 @@ public final class ChatPlugin implements Plugin
     }
 
     /**
+     * Tip memos ignored: a second memo for the same payment, a memo for a payment already shown as a paid line, an
+     * unknown room or nothing left of the text after neutralising.
+     * <p>
+     * <b>Note:</b> written by the plugin's thread.
+     *
+     * @return the count since start.
+     */
+    public long ignoredMemos()
+    {
+        return ignoredMemos;
+    }
+
+    /**
      * {@code ChatFilters} events whose filter set did not parse; the previous set stayed in force.
      * <p>
      * <b>Note:</b> written by the plugin's thread.
@@ -401,6 +430,16 @@ public final class ChatPlugin implements Plugin
     {
         return lastShownByName.size() + lastShownByKey.size() + lastSaid.size() + keysByName.size() +
             timedOutNames.size() + timedOutKeys.size();
+    }
+
+    int pendingMemos()
+    {
+        return pendingMemos.size();
+    }
+
+    int pendingPayments()
+    {
+        return pendingPayments.size();
     }
 
     int trackedBans()
@@ -760,18 +799,30 @@ public final class ChatPlugin implements Plugin
         {
             return;
         }
+        final String key = paymentKey(event.buffer(), decoder.offset());
+        final String txid = key.substring(0, 2 * TransactionReceivedDecoder.txidEncodingLength());
         decoder.skipAddress();
         final String memo = Neutralise.neutralise(decoder.memo());
+        if (seenPayments.containsKey(key) || paidTxids.containsKey(txid))
+        {
+            return;
+        }
+        forgetExpired(atMs);
+
+        final Memo posted = pendingMemos.remove(txid);
+        if (null != posted)
+        {
+            showPaid(posted.room, key, txid, event.sequence(), atMs, amountSats, posted.name, posted.text);
+            return;
+        }
         if (memo.isEmpty())
         {
+            if (!pendingPayments.containsKey(txid))
+            {
+                pendingPayments.put(txid, new Payment(key, amountSats, atMs));
+            }
             return;
         }
-        final String key = paymentKey(event.buffer(), decoder.offset());
-        if (seenPayments.containsKey(key))
-        {
-            return;
-        }
-        seenPayments.put(key, Boolean.TRUE);
 
         String name = ANONYMOUS;
         String text = memo;
@@ -780,21 +831,82 @@ public final class ChatPlugin implements Plugin
         {
             final String candidate = Neutralise.neutralise(memo.substring(0, colon));
             final String rest = Neutralise.neutralise(memo.substring(colon + 1));
-            final String candidateFolded = Neutralise.fold(candidate);
-            final int graphemes = Neutralise.graphemes(candidate);
-            if (!rest.isEmpty() && graphemes >= 1 && graphemes <= config.maxNameGraphemes() &&
-                utf8Length(candidate) <= NAME_MAX_BYTES && !RESERVED_NAMES.contains(candidateFolded) &&
-                !candidateFolded.equals(streamerFolded) && !filters.hasBlockedWord(candidate) &&
-                (ChatFilterSet.Links.ALLOW == filters.links() || !filters.hasDisallowedLink(candidate)))
+            if (!rest.isEmpty() && validPaidName(candidate))
             {
                 name = candidate;
                 text = rest;
             }
         }
-        text = fit(filters.mask(text), config.maxGraphemes(), TEXT_MAX_BYTES);
-        final Room room = rooms.values().iterator().next();
-        showLine(room, event.sequence(), 0, atMs, amountSats, ChatLineKind.PAID, ChatRole.VIEWER, name,
-            Neutralise.fold(name), text);
+        showPaid(rooms.values().iterator().next(), key, txid, event.sequence(), atMs, amountSats, name, text);
+    }
+
+    private void onTipMemo(final Event event, final long atMs)
+    {
+        final TipMemoDecoder decoder = memoDecoder.wrapAndApplyHeader(event.buffer(), event.offset(), headerDecoder);
+        hex.setLength(0);
+        appendHex(event.buffer(), decoder.offset() + TipMemoDecoder.txidEncodingOffset(),
+            TipMemoDecoder.txidEncodingLength());
+        final String txid = hex.toString();
+        final String channel = decoder.channel();
+        final String user = Neutralise.neutralise(decoder.user());
+        final String text = Neutralise.neutralise(decoder.text());
+        final Room room = rooms.get(channel.isEmpty() ? DEFAULT_ROOM : channel);
+        forgetExpired(atMs);
+        if (null == room || text.isEmpty() || paidTxids.containsKey(txid) || pendingMemos.containsKey(txid))
+        {
+            ignoredMemos++;
+            return;
+        }
+        final String name = validPaidName(user) ? user : ANONYMOUS;
+        final Payment payment = pendingPayments.remove(txid);
+        if (null == payment)
+        {
+            pendingMemos.put(txid, new Memo(room, name, text, atMs));
+            return;
+        }
+        showPaid(room, payment.key, txid, event.sequence(), atMs, payment.amountSats, name, text);
+    }
+
+    private void showPaid(
+        final Room room,
+        final String key,
+        final String txid,
+        final long lineId,
+        final long atMs,
+        final long amountSats,
+        final String name,
+        final String text)
+    {
+        seenPayments.put(key, Boolean.TRUE);
+        paidTxids.put(txid, Boolean.TRUE);
+        pendingPayments.remove(txid);
+        showLine(room, lineId, 0, atMs, amountSats, ChatLineKind.PAID, ChatRole.VIEWER, name, Neutralise.fold(name),
+            fit(filters.mask(text), config.maxGraphemes(), TEXT_MAX_BYTES));
+    }
+
+    private boolean validPaidName(final String candidate)
+    {
+        final String candidateFolded = Neutralise.fold(candidate);
+        final int graphemes = Neutralise.graphemes(candidate);
+        return graphemes >= 1 && graphemes <= config.maxNameGraphemes() &&
+            utf8Length(candidate) <= NAME_MAX_BYTES && !RESERVED_NAMES.contains(candidateFolded) &&
+            !candidateFolded.equals(streamerFolded) && !filters.hasBlockedWord(candidate) &&
+            (ChatFilterSet.Links.ALLOW == filters.links() || !filters.hasDisallowedLink(candidate));
+    }
+
+    private void forgetExpired(final long atMs)
+    {
+        // Both maps are only ever put or removed, never read in place, so their order is the order of event time.
+        final Iterator<Memo> memos = pendingMemos.values().iterator();
+        while (memos.hasNext() && memos.next().atMs + PENDING_MEMO_MS <= atMs)
+        {
+            memos.remove();
+        }
+        final Iterator<Payment> payments = pendingPayments.values().iterator();
+        while (payments.hasNext() && payments.next().atMs + PENDING_PAYMENT_MS <= atMs)
+        {
+            payments.remove();
+        }
     }
 
     private void showLine(
@@ -974,6 +1086,9 @@ public final class ChatPlugin implements Plugin
         bannedNames.clear();
         bannedKeys.clear();
         seenPayments.clear();
+        paidTxids.clear();
+        pendingMemos.clear();
+        pendingPayments.clear();
         filters = ChatFilterSet.defaults();
         nextSequence = 0;
         sinceSnapshot = 0;
@@ -1055,6 +1170,14 @@ public final class ChatPlugin implements Plugin
         bannedKeys.forEach((key, name) -> bannedKeyArray.addArray().add(key).add(name));
         final ArrayNode payments = root.putArray("seenPayments");
         seenPayments.keySet().forEach(payments::add);
+        final ArrayNode paid = root.putArray("paidTxids");
+        paidTxids.keySet().forEach(paid::add);
+        final ArrayNode memos = root.putArray("pendingMemos");
+        pendingMemos.forEach((txid, memo) ->
+            memos.addArray().add(txid).add(memo.room.name).add(memo.name).add(memo.text).add(memo.atMs));
+        final ArrayNode waiting = root.putArray("pendingPayments");
+        pendingPayments.forEach((txid, payment) ->
+            waiting.addArray().add(txid).add(payment.key).add(payment.amountSats).add(payment.atMs));
         return root;
     }
 
@@ -1079,9 +1202,9 @@ public final class ChatPlugin implements Plugin
     {
         reset();
         final int format = root.path("format").asInt(-1);
-        if (SNAPSHOT_FORMAT != format)
+        if (SNAPSHOT_FORMAT != format && 1 != format)
         {
-            throw new IllegalStateException("format " + format + ", expected " + SNAPSHOT_FORMAT);
+            throw new IllegalStateException("format " + format + ", expected 1 or " + SNAPSHOT_FORMAT);
         }
         filters = ChatFilterSet.fromJson(root.path("filters").asText());
         for (final JsonNode node : root.path("rooms"))
@@ -1144,6 +1267,30 @@ public final class ChatPlugin implements Plugin
         for (final JsonNode entry : root.path("seenPayments"))
         {
             seenPayments.put(entry.asText(), Boolean.TRUE);
+            if (1 == format)
+            {
+                // Format 1 knew no tip memos: every payment it remembers was shown as a paid line.
+                paidTxids.put(entry.asText().substring(0, 2 * TransactionReceivedDecoder.txidEncodingLength()),
+                    Boolean.TRUE);
+            }
+        }
+        for (final JsonNode entry : root.path("paidTxids"))
+        {
+            paidTxids.put(entry.asText(), Boolean.TRUE);
+        }
+        for (final JsonNode entry : root.path("pendingMemos"))
+        {
+            final Room room = rooms.get(entry.get(1).asText());
+            if (null != room)
+            {
+                pendingMemos.put(entry.get(0).asText(),
+                    new Memo(room, entry.get(2).asText(), entry.get(3).asText(), entry.get(4).asLong()));
+            }
+        }
+        for (final JsonNode entry : root.path("pendingPayments"))
+        {
+            pendingPayments.put(entry.get(0).asText(),
+                new Payment(entry.get(1).asText(), entry.get(2).asLong(), entry.get(3).asLong()));
         }
         nextSequence = root.path("nextSequence").asLong(0);
         return nextSequence;
@@ -1302,6 +1449,14 @@ public final class ChatPlugin implements Plugin
     }
 
     private record Line(byte[] bytes, long lineId, String foldedUser, ChatRole role)
+    {
+    }
+
+    private record Memo(Room room, String name, String text, long atMs)
+    {
+    }
+
+    private record Payment(String key, long amountSats, long atMs)
     {
     }
 

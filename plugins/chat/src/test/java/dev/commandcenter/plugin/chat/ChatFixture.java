@@ -8,6 +8,7 @@ import dev.commandcenter.codecs.sbe.ChatMessageEncoder;
 import dev.commandcenter.codecs.sbe.ChatModerationEncoder;
 import dev.commandcenter.codecs.sbe.ChatRole;
 import dev.commandcenter.codecs.sbe.MessageHeaderEncoder;
+import dev.commandcenter.codecs.sbe.TipMemoEncoder;
 import dev.commandcenter.codecs.sbe.TransactionReceivedEncoder;
 import dev.commandcenter.engine.Sources;
 import dev.commandcenter.plugin.testkit.PluginHarness;
@@ -130,6 +131,26 @@ final class ChatFixture implements AutoCloseable
             .address("bc1qexample")
             .memo(memo);
         return deliver(atMs, source, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength());
+    }
+
+    long memo(final long atMs, final int txid, final String room, final String name, final String text)
+        throws Exception
+    {
+        final TipMemoEncoder encoder = new TipMemoEncoder()
+            .wrapAndApplyHeader(buffer, 0, header)
+            .putTxid(txid(txid), 0, 32)
+            .channel(room)
+            .user(name)
+            .text(text);
+        return deliver(atMs, Sources.REST, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength());
+    }
+
+    private static byte[] txid(final int txid)
+    {
+        final byte[] txidBytes = new byte[32];
+        txidBytes[0] = (byte)txid;
+        txidBytes[1] = (byte)(txid >> 8);
+        return txidBytes;
     }
 
     private long deliver(final long atMs, final int source, final int length) throws Exception

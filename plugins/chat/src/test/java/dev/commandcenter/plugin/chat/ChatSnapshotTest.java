@@ -139,7 +139,7 @@ class ChatSnapshotTest
                 "{\"format\":99}".getBytes(StandardCharsets.UTF_8));
             assertThatThrownBy(() -> chat.plugin().restoreSnapshot(chat.harness()))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessage("chat-state.json: cannot be restored: format 99, expected 1");
+                .hasMessage("chat-state.json: cannot be restored: format 99, expected 1 or 2");
             chat.plugin().onRecovered(chat.harness());
             assertThat(chat.take()).extracting(node -> node.get("type").asText()).containsExactly("ChatState");
         }
