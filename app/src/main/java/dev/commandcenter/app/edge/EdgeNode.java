@@ -44,7 +44,7 @@ import java.util.function.Consumer;
  * from the same {@link WebServer} and {@link WebSocketEgress}, with the same tokens (its data dir's secrets store,
  * copied from the engine's), the same retained messages and the same {@code ?since=} resume by the ENGINE's output
  * sequences. It has its own embedded media driver in {@code <data-dir>/aeron}, no engine, no journal and no plugins
- * running: REST posting and the plugin control channel answer 404 pointing at the engine.
+ * running: REST posting, the chat gateway and the plugin control channel answer 404 pointing at the engine.
  * <p>
  * <b>Note:</b> {@link #close()} is idempotent and may be called from a shutdown hook.
  */
@@ -181,6 +181,8 @@ public final class EdgeNode implements AutoCloseable
             responder.respond(404, Map.of("error", "posting events is " + engineOnly)));
         web.apiRoute(PluginControlRoute.PATH, false, (request, responder) ->
             responder.respond(404, Map.of("error", "the plugin control channel is " + engineOnly)));
+        web.apiRoute("/api/chat", false, (request, responder) ->
+            responder.respond(404, Map.of("error", "chat posting and moderation are " + engineOnly)));
         try
         {
             webServer = WebServer.launch(web);
@@ -258,7 +260,13 @@ public final class EdgeNode implements AutoCloseable
         final String query = "?token=" + URLEncoder.encode(overlayToken, StandardCharsets.UTF_8);
         for (final Plugin plugin : plugins)
         {
-            if (null != plugin.webResourceRoot())
+            if ("chat".equals(plugin.id()))
+            {
+                // Viewers post to the engine's chat gateway: an edge serves the chat overlay and feed, not the page.
+                urls.put("chat overlay", http + "/plugins/chat/overlay.html" + query);
+                urls.put("chat feed", ws + "/ws/chat" + query);
+            }
+            else if (null != plugin.webResourceRoot())
             {
                 urls.put(plugin.id() + " page", http + "/plugins/" + plugin.id() + "/" + query);
                 urls.put(plugin.id() + " feed", ws + "/ws/" + plugin.id() + query);

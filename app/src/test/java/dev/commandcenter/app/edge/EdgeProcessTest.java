@@ -133,6 +133,13 @@ class EdgeProcessTest
                 .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(refused.statusCode()).isEqualTo(404);
             assertThat(refused.body()).contains("served by the engine, not by an edge");
+            final HttpResponse<String> chat = http.send(HttpRequest.newBuilder(
+                URI.create(edgeA2.urls.get("health").replace("/api/health", "/api/chat/messages")))
+                .header("Authorization", "Bearer " + engine.adminToken())
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(chat.statusCode()).isEqualTo(404);
+            assertThat(chat.body()).contains("chat posting and moderation are served by the engine");
+            assertThat(edgeA2.urls).containsKeys("chat overlay", "chat feed").doesNotContainKey("chat page");
         }
     }
 
