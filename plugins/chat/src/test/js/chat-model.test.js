@@ -206,6 +206,14 @@ test('a paid line carries its amount and a role its badge', () =>
     assert.equal(Model.formatAmount(1), '0.00000001 BTC');
 });
 
+test('a shown line\'s classes name it paid, a notice and its role', () =>
+{
+    assert.equal(Model.lineClass(Model.lineView(line(1))), 'line role-viewer');
+    assert.equal(Model.lineClass(Model.lineView(line(2, { kind: 'PAID', amountSats: 5000, role: 'MODERATOR' }))),
+        'line paid role-moderator');
+    assert.equal(Model.lineClass(Model.lineView(line(3, { kind: 'NOTICE', role: 'SYSTEM' }))), 'line notice role-system');
+});
+
 test('user text stays the exact text, markup included, for textContent to show', () =>
 {
     const view = Model.lineView(line(1, { user: '<b>x</b>', text: '<img src=x onerror=window.__xss=1><script>1</script>' }));

@@ -181,6 +181,13 @@
         return code === 1008 ? 'refused' : 'retry';
     }
 
+    /** The CSS classes of a shown line (a lineView): line, paid, notice and its role. */
+    function lineClass(line)
+    {
+        return 'line' + (line.paid ? ' paid' : '') + (line.kind === 'NOTICE' ? ' notice' : '') +
+            ' role-' + line.role.toLowerCase();
+    }
+
     /**
      * Keep a page on the chat feed: connect with its screen's resume point, hand every JSON text frame to
      * page.receive, and after a close reconnect with a backoff doubling from 500 ms to 15 s (back to 500 ms once
@@ -528,6 +535,7 @@
         followFeed: followFeed,
         unpack: unpack,
         lineView: lineView,
+        lineClass: lineClass,
         createScreen: createScreen,
         overlayOptions: overlayOptions,
         fadedBefore: fadedBefore,

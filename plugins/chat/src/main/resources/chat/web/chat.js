@@ -170,8 +170,7 @@
     function renderLine(line)
     {
         var item = document.createElement('li');
-        item.className = 'line' + (line.paid ? ' paid' : '') + (line.kind === 'NOTICE' ? ' notice' : '') +
-            ' role-' + line.role.toLowerCase();
+        item.className = Model.lineClass(line);
         item.setAttribute('data-line-id', line.id);
         item.setAttribute('data-user', line.user);
         var time = new Date(line.atEpochMs || Date.now());

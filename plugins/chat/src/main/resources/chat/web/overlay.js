@@ -57,8 +57,7 @@
     function renderLine(line)
     {
         var item = document.createElement('li');
-        item.className = 'line' + (line.paid ? ' paid' : '') + (line.kind === 'NOTICE' ? ' notice' : '') +
-            ' role-' + line.role.toLowerCase();
+        item.className = Model.lineClass(line);
         item.setAttribute('data-line-id', line.id);
         if (line.badge)
         {
