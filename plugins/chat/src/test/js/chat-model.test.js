@@ -206,6 +206,14 @@ test('a paid line carries its amount and a role its badge', () =>
     assert.equal(Model.formatAmount(1), '0.00000001 BTC');
 });
 
+test('a shown line\'s classes name it paid, a notice and its role', () =>
+{
+    assert.equal(Model.lineClass(Model.lineView(line(1))), 'line role-viewer');
+    assert.equal(Model.lineClass(Model.lineView(line(2, { kind: 'PAID', amountSats: 5000, role: 'MODERATOR' }))),
+        'line paid role-moderator');
+    assert.equal(Model.lineClass(Model.lineView(line(3, { kind: 'NOTICE', role: 'SYSTEM' }))), 'line notice role-system');
+});
+
 test('user text stays the exact text, markup included, for textContent to show', () =>
 {
     const view = Model.lineView(line(1, { user: '<b>x</b>', text: '<img src=x onerror=window.__xss=1><script>1</script>' }));
@@ -258,6 +266,96 @@ test('a close restarts without since when the server refused it, stops on a refu
     assert.equal(Model.closeAction(1008, 'unauthorized: missing or invalid token', null), 'refused');
     assert.equal(Model.closeAction(1006, '', 90), 'retry');
     assert.equal(Model.closeAction(1013, 'slow consumer', null), 'retry');
+});
+
+function fakeBrowser()
+{
+    const io = { sockets: [], timers: [], location: { protocol: 'http:', host: '127.0.0.1:7300' } };
+    io.WebSocket = function (url, protocol)
+    {
+        this.url = url;
+        this.protocol = protocol;
+        io.sockets.push(this);
+    };
+    io.setTimeout = (callback, delayMs) => io.timers.push({ callback, delayMs });
+    io.fire = () => io.timers.shift().callback();
+    return io;
+}
+
+function followed(io, screen)
+{
+    const page = { token: 't', screen, frames: [], statuses: [], refusals: [], opens: 0 };
+    page.receive = (frame) => page.frames.push(frame);
+    page.status = (text) => page.statuses.push(text);
+    page.opened = () => page.opens++;
+    page.refused = (reason) => page.refusals.push(reason);
+    Model.followFeed(io, page);
+    return page;
+}
+
+test('followFeed hands JSON text frames to the page and resumes after a blip from the last seq', () =>
+{
+    const io = fakeBrowser();
+    const screen = Model.createScreen({});
+    const page = followed(io, screen);
+    assert.equal(io.sockets.length, 1);
+    assert.equal(io.sockets[0].url, 'ws://127.0.0.1:7300/ws/chat?token=t');
+    assert.equal(io.sockets[0].protocol, Model.SUBPROTOCOL);
+
+    io.sockets[0].onopen();
+    io.sockets[0].onmessage({ data: JSON.stringify(line(1)) });
+    io.sockets[0].onmessage({ data: 'not json' });
+    io.sockets[0].onmessage({ data: new ArrayBuffer(4) });
+    screen.apply(page.frames[0]);
+    io.sockets[0].onclose({ code: 1006, reason: '' });
+
+    assert.deepEqual(page.frames, [line(1)]);
+    assert.equal(page.opens, 1);
+    assert.deepEqual(page.statuses, ['connecting', 'open', 'closed: code 1006']);
+    assert.deepEqual(io.timers.map((timer) => timer.delayMs), [500]);
+    io.fire();
+    assert.equal(io.sockets[1].url, 'ws://127.0.0.1:7300/ws/chat?token=t&since=101');
+});
+
+test('followFeed backs off from 500 ms doubling to 15 s, and again from 500 ms once open', () =>
+{
+    const io = fakeBrowser();
+    followed(io, Model.createScreen({}));
+    const delays = [];
+    for (let i = 0; i < 7; i++)
+    {
+        io.sockets[i].onclose({ code: 1006, reason: '' });
+        delays.push(io.timers[0].delayMs);
+        io.fire();
+    }
+    assert.deepEqual(delays, [500, 1000, 2000, 4000, 8000, 15000, 15000]);
+    io.sockets[7].onopen();
+    io.sockets[7].onclose({ code: 1001, reason: 'going away' });
+    assert.equal(io.timers[0].delayMs, 500);
+});
+
+test('followFeed starts over when since is refused and stops on any other refusal', () =>
+{
+    const io = fakeBrowser();
+    const screen = Model.createScreen({});
+    const page = followed(io, screen);
+    screen.apply(line(1));
+    io.sockets[0].onclose({ code: 1008, reason: 'since 101 is ahead of the newest output 3: reconnect without since' });
+    io.fire();
+    assert.equal(io.sockets[1].url, 'ws://127.0.0.1:7300/ws/chat?token=t');
+
+    io.sockets[1].onclose({ code: 1008, reason: 'unauthorized: missing or invalid token' });
+    assert.deepEqual(page.refusals, ['unauthorized: missing or invalid token']);
+    assert.equal(io.timers.length, 0);
+});
+
+test('followFeed does not connect while the page says it stopped', () =>
+{
+    const io = fakeBrowser();
+    const page = { token: 't', screen: Model.createScreen({}), stopped: () => true, status: () => {}, receive: () => {},
+        refused: () => {} };
+    Model.followFeed(io, page);
+    assert.equal(io.sockets.length, 0);
 });
 
 test('durations read as seconds, minutes and hours, rounded up', () =>

@@ -1,5 +1,9 @@
 package dev.commandcenter.engine;
 
+import dev.commandcenter.engine.plugin.PluginConfig;
+
+import java.util.List;
+
 /**
  * Source ids carried by every event and journaled with it.
  */
@@ -19,6 +23,8 @@ public final class Sources
     public static final int REST = 6;
     /** Source id: the engine itself (status events). */
     public static final int ENGINE = 7;
+    /** Highest source id an event may carry: flags indexed by source id have {@code MAX_ID + 1} entries. */
+    public static final int MAX_ID = 63;
 
     private static final String[] NAMES = { "unknown", "wallet", "websocket", "aeron", "timer", "cli", "rest", "engine" };
 
@@ -35,5 +41,51 @@ public final class Sources
     public static String name(final int source)
     {
         return source > 0 && source < NAMES.length ? NAMES[source] : NAMES[0];
+    }
+
+    /**
+     * Id of a source name, the reverse of {@link #name(int)}.
+     *
+     * @param name such as {@code wallet}.
+     * @return its id, or 0 when no source has that name.
+     */
+    public static int id(final String name)
+    {
+        for (int source = 1; source < NAMES.length; source++)
+        {
+            if (NAMES[source].equals(name))
+            {
+                return source;
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * Parse a configured list of accepted sources, such as a plugin's {@code acceptPaymentsFrom}: either a comma
+     * separated string ({@code wallet,rest}) or a list ({@code [wallet, rest]}) of source names.
+     *
+     * @param key   the full configuration key, for error messages, such as
+     *              {@code plugins.stream-bridge.acceptPaymentsFrom}.
+     * @param value the raw value, not null (callers put their default in its place).
+     * @return flags indexed by source id ({@link #MAX_ID} {@code + 1} entries), true for each accepted source.
+     * @throws IllegalArgumentException with one line naming the key and what was expected.
+     */
+    public static boolean[] accepted(final String key, final Object value)
+    {
+        final List<String> names = PluginConfig.names(key, value, "source names such as wallet or [wallet, rest]");
+        final boolean[] sources = new boolean[MAX_ID + 1];
+        for (final String raw : names)
+        {
+            final String name = raw.trim();
+            final int source = id(name);
+            if (source <= 0)
+            {
+                throw new IllegalArgumentException(key + ": unknown source '" + name +
+                    "', expected wallet, websocket, aeron, timer, cli, rest or engine");
+            }
+            sources[source] = true;
+        }
+        return sources;
     }
 }

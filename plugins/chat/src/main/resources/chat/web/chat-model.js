@@ -1,7 +1,8 @@
 /*
  * Command Center chat: the pure part shared by the chat page (chat.js) and the chat overlay (overlay.js).
  * No DOM here: the screen model (which lines show, in order, after de-duplication and removals), the feed
- * URL with its resume point, grapheme counting, name neutralising and the texts of errors and countdowns.
+ * URL with its resume point, grapheme counting, name neutralising and the texts of errors and countdowns;
+ * and the one piece both pages run against the browser, keeping a page on its feed (followFeed).
  * In a browser it is window.ChatModel; under Node it is the module's exports (the unit tests).
  *
  * Feed messages are the JSON view of the chat plugin's outputs ({"type":"ChatLine",...}, enum names as
@@ -28,6 +29,8 @@
     var SUBPROTOCOL = 'cc.json.v1';
     var SATS_PER_BTC = 100000000;
     var SEEN_LIMIT = 4096;
+    var BACKOFF_MIN_MS = 500;
+    var BACKOFF_MAX_MS = 15000;
 
     /* Bidi embeddings, overrides and isolates, marks, and invisible characters that hide or reorder text. */
     var NAME_INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\u061C\u180E\uFEFF\u00AD]/g;
@@ -176,6 +179,100 @@
             return 'restart';
         }
         return code === 1008 ? 'refused' : 'retry';
+    }
+
+    /** The CSS classes of a shown line (a lineView): line, paid, notice and its role. */
+    function lineClass(line)
+    {
+        return 'line' + (line.paid ? ' paid' : '') + (line.kind === 'NOTICE' ? ' notice' : '') +
+            ' role-' + line.role.toLowerCase();
+    }
+
+    /**
+     * Keep a page on the chat feed: connect with its screen's resume point, hand every JSON text frame to
+     * page.receive, and after a close reconnect with a backoff doubling from 500 ms to 15 s (back to 500 ms once
+     * open); start the screen over when the server refuses the resume point, and stop when it refuses the page
+     * (closeAction). io gives WebSocket, location and setTimeout (the window in a browser). page gives token,
+     * screen, receive(frame), status(text) and refused(reason), and optionally opened() and stopped() (true to
+     * stop connecting).
+     */
+    function followFeed(io, page)
+    {
+        var backoffMs = BACKOFF_MIN_MS;
+
+        function reconnectLater()
+        {
+            var delay = backoffMs;
+            backoffMs = Math.min(backoffMs * 2, BACKOFF_MAX_MS);
+            io.setTimeout(connect, delay);
+        }
+
+        function connect()
+        {
+            if (page.stopped && page.stopped())
+            {
+                return;
+            }
+            page.status('connecting');
+            var socket;
+            try
+            {
+                socket = new io.WebSocket(feedUrl(io.location, 'chat', page.token, page.screen.lastSeq()), SUBPROTOCOL);
+            }
+            catch (e)
+            {
+                page.status('closed: ' + (e && e.message ? e.message : 'cannot connect'));
+                reconnectLater();
+                return;
+            }
+            socket.onopen = function ()
+            {
+                backoffMs = BACKOFF_MIN_MS;
+                if (page.opened)
+                {
+                    page.opened();
+                }
+                page.status('open');
+            };
+            socket.onmessage = function (event)
+            {
+                if (typeof event.data !== 'string')
+                {
+                    return;
+                }
+                var frame;
+                try
+                {
+                    frame = JSON.parse(event.data);
+                }
+                catch (e)
+                {
+                    return;
+                }
+                page.receive(frame);
+            };
+            socket.onclose = function (event)
+            {
+                var reason = event.reason || ('code ' + event.code);
+                page.status('closed: ' + reason);
+                var action = closeAction(event.code, event.reason, page.screen.lastSeq());
+                if (action === 'restart')
+                {
+                    page.screen.restart();
+                    reconnectLater();
+                }
+                else if (action === 'refused')
+                {
+                    page.refused(reason);
+                }
+                else
+                {
+                    reconnectLater();
+                }
+            };
+        }
+
+        connect();
     }
 
     /** The messages a feed frame carries, in order: a batch unpacked, anything else as one. */
@@ -435,8 +532,10 @@
         countsDown: countsDown,
         feedUrl: feedUrl,
         closeAction: closeAction,
+        followFeed: followFeed,
         unpack: unpack,
         lineView: lineView,
+        lineClass: lineClass,
         createScreen: createScreen,
         overlayOptions: overlayOptions,
         fadedBefore: fadedBefore,

@@ -18,8 +18,6 @@
     var Model = window.ChatModel;
     var TOKEN_KEY = 'cc.chat.token';
     var NAME_KEY = 'cc.chat.name';
-    var BACKOFF_MIN_MS = 500;
-    var BACKOFF_MAX_MS = 15000;
     var PENDING_LIMIT = 64;
     var TIMEOUT_MS = 600000;
 
@@ -44,7 +42,6 @@
         maxNameGraphemes: 25, slowModeMs: 0, streamerName: '' };
     var screen = null;
     var name = readStored(window.localStorage, NAME_KEY);
-    var backoffMs = BACKOFF_MIN_MS;
     var nextMessageId = 1;
     var pending = new Map();
     var countdown = null;
@@ -173,8 +170,7 @@
     function renderLine(line)
     {
         var item = document.createElement('li');
-        item.className = 'line' + (line.paid ? ' paid' : '') + (line.kind === 'NOTICE' ? ' notice' : '') +
-            ' role-' + line.role.toLowerCase();
+        item.className = Model.lineClass(line);
         item.setAttribute('data-line-id', line.id);
         item.setAttribute('data-user', line.user);
         var time = new Date(line.atEpochMs || Date.now());
@@ -276,75 +272,6 @@
         {
             showRefusal({ refusal: refused.refusal, retryAfterMs: refused.retryAfterMs, error: refused.reason });
         }
-    }
-
-    function connect()
-    {
-        if (stopped)
-        {
-            return;
-        }
-        setStatus('connecting');
-        var socket;
-        try
-        {
-            socket = new WebSocket(Model.feedUrl(window.location, 'chat', token, screen.lastSeq()), Model.SUBPROTOCOL);
-        }
-        catch (e)
-        {
-            setStatus('closed: ' + (e && e.message ? e.message : 'cannot connect'));
-            reconnectLater();
-            return;
-        }
-        socket.onopen = function ()
-        {
-            backoffMs = BACKOFF_MIN_MS;
-            setStatus('open');
-        };
-        socket.onmessage = function (event)
-        {
-            if (typeof event.data !== 'string')
-            {
-                return;
-            }
-            var frame;
-            try
-            {
-                frame = JSON.parse(event.data);
-            }
-            catch (e)
-            {
-                return;
-            }
-            receive(frame);
-        };
-        socket.onclose = function (event)
-        {
-            var reason = event.reason || ('code ' + event.code);
-            setStatus('closed: ' + reason);
-            var action = Model.closeAction(event.code, event.reason, screen.lastSeq());
-            if (action === 'restart')
-            {
-                screen.restart();
-                reconnectLater();
-            }
-            else if (action === 'refused')
-            {
-                stopped = true;
-                showError('Chat not connected: ' + reason + '. Ask the streamer for a new chat link.');
-            }
-            else
-            {
-                reconnectLater();
-            }
-        };
-    }
-
-    function reconnectLater()
-    {
-        var delay = backoffMs;
-        backoffMs = Math.min(backoffMs * 2, BACKOFF_MAX_MS);
-        setTimeout(connect, delay);
     }
 
     function request(method, path, body)
@@ -563,7 +490,18 @@
             {
                 nameInput.focus();
             }
-            connect();
+            Model.followFeed(window, {
+                token: token,
+                screen: screen,
+                receive: receive,
+                status: setStatus,
+                stopped: function () { return stopped; },
+                refused: function (reason)
+                {
+                    stopped = true;
+                    showError('Chat not connected: ' + reason + '. Ask the streamer for a new chat link.');
+                }
+            });
         }, function (e)
         {
             setStatus('closed: ' + (e && e.message ? e.message : 'network error'));

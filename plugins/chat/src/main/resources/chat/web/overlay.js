@@ -16,15 +16,12 @@
     'use strict';
 
     var Model = window.ChatModel;
-    var BACKOFF_MIN_MS = 500;
-    var BACKOFF_MAX_MS = 15000;
     var FADE_ANIMATION_MS = 800;
 
     var options = Model.overlayOptions(window.location.search);
     var linesElement = document.getElementById('lines');
     var statusElement = document.getElementById('status');
     var errorElement = document.getElementById('error');
-    var backoffMs = BACKOFF_MIN_MS;
     var screen = Model.createScreen({
         room: options.room,
         max: options.max,
@@ -60,8 +57,7 @@
     function renderLine(line)
     {
         var item = document.createElement('li');
-        item.className = 'line' + (line.paid ? ' paid' : '') + (line.kind === 'NOTICE' ? ' notice' : '') +
-            ' role-' + line.role.toLowerCase();
+        item.className = Model.lineClass(line);
         item.setAttribute('data-line-id', line.id);
         if (line.badge)
         {
@@ -109,72 +105,6 @@
         }
     }
 
-    function connect()
-    {
-        setStatus('connecting');
-        var socket;
-        try
-        {
-            socket = new WebSocket(Model.feedUrl(window.location, 'chat', options.token, screen.lastSeq()),
-                Model.SUBPROTOCOL);
-        }
-        catch (e)
-        {
-            setStatus('closed: ' + (e && e.message ? e.message : 'cannot connect'));
-            reconnectLater();
-            return;
-        }
-        socket.onopen = function ()
-        {
-            backoffMs = BACKOFF_MIN_MS;
-            hideError();
-            setStatus('open');
-        };
-        socket.onmessage = function (event)
-        {
-            if (typeof event.data !== 'string')
-            {
-                return;
-            }
-            var frame;
-            try
-            {
-                frame = JSON.parse(event.data);
-            }
-            catch (e)
-            {
-                return;
-            }
-            receive(frame);
-        };
-        socket.onclose = function (event)
-        {
-            var reason = event.reason || ('code ' + event.code);
-            setStatus('closed: ' + reason);
-            var action = Model.closeAction(event.code, event.reason, screen.lastSeq());
-            if (action === 'restart')
-            {
-                screen.restart();
-                reconnectLater();
-            }
-            else if (action === 'refused')
-            {
-                showError('Chat overlay not connected: ' + reason + '. Check the token in this page\'s address.');
-            }
-            else
-            {
-                reconnectLater();
-            }
-        };
-    }
-
-    function reconnectLater()
-    {
-        var delay = backoffMs;
-        backoffMs = Math.min(backoffMs * 2, BACKOFF_MAX_MS);
-        setTimeout(connect, delay);
-    }
-
     function start()
     {
         if (options.error !== null)
@@ -190,7 +120,17 @@
                 '/plugins/chat/overlay.html?token=YOUR_OVERLAY_TOKEN');
             return;
         }
-        connect();
+        Model.followFeed(window, {
+            token: options.token,
+            screen: screen,
+            receive: receive,
+            status: setStatus,
+            opened: hideError,
+            refused: function (reason)
+            {
+                showError('Chat overlay not connected: ' + reason + '. Check the token in this page\'s address.');
+            }
+        });
     }
 
     start();

@@ -1,6 +1,9 @@
 package dev.commandcenter.engine.plugin;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -166,6 +169,37 @@ public final class PluginConfig
             return flag;
         }
         throw new IllegalArgumentException("plugins." + pluginId + "." + key + ": expected true or false, got '" + value + "'");
+    }
+
+    /**
+     * The names a list value holds: either a comma separated string ({@code wallet,rest}) or a list
+     * ({@code [wallet, rest]}). Names are not trimmed or checked; an empty string gives one empty name.
+     *
+     * @param key      the full key, for the error message, such as {@code plugins.chat.rooms}.
+     * @param value    the raw value, not null (callers put their default in its place).
+     * @param expected what the key takes, for the error message, such as {@code a list of room names}.
+     * @return the names, in order.
+     * @throws IllegalArgumentException naming the key and what was expected when the value is neither.
+     */
+    public static List<String> names(final String key, final Object value, final String expected)
+    {
+        final List<String> names = new ArrayList<>();
+        if (value instanceof String text)
+        {
+            names.addAll(Arrays.asList(text.split(",")));
+        }
+        else if (value instanceof List<?> list)
+        {
+            for (final Object item : list)
+            {
+                names.add(String.valueOf(item));
+            }
+        }
+        else
+        {
+            throw new IllegalArgumentException(key + ": expected " + expected + ", got '" + value + "'");
+        }
+        return names;
     }
 
     /**

@@ -1,28 +1,21 @@
 package dev.commandcenter.perf.chat;
 
 import dev.commandcenter.perf.ChildProcesses;
+import dev.commandcenter.perf.EngineChild;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The engine under load in its own process: {@code commandcenter run} on a temporary data dir with a config this
@@ -33,15 +26,8 @@ import java.util.regex.Pattern;
  */
 final class ChatEngine implements AutoCloseable
 {
-    private static final Pattern TOKEN_PARAMETER = Pattern.compile("token=[^&\\s]+");
-    private static final Pattern URL = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)");
-    private static final Pattern DROPS = Pattern.compile("(?m)^commandcenter_websocket_drops_total (\\d+)");
-    private static final Pattern SLOW_CLOSES =
-        Pattern.compile("(?m)^commandcenter_websocket_slow_client_closes_total (\\d+)");
     private static final long START_TIMEOUT_S = 120;
     private static final long STOP_TIMEOUT_S = 5;
-    private static final int MAX_REASON = 240;
-    private static final String EXPECTED_LIST = ", expected one of [";
 
     private final Process process;
     private final String adminToken;
@@ -142,7 +128,7 @@ final class ChatEngine implements AutoCloseable
         final CompletableFuture<Integer> port = new CompletableFuture<>();
         final List<String> lines = new ArrayList<>();
         Thread.ofPlatform().daemon().name("chat-engine-log").start(() ->
-            copyLog(process, out.resolve("engine.log"), List.of(adminToken, chatToken), port, lines));
+            EngineChild.copyLog(process, out.resolve("engine.log"), List.of(adminToken, chatToken), port, lines));
         try
         {
             final int engine = port.get(START_TIMEOUT_S, TimeUnit.SECONDS);
@@ -180,64 +166,7 @@ final class ChatEngine implements AutoCloseable
      */
     static String lastWords(final List<String> lines, final String configPath)
     {
-        for (int i = lines.size() - 1; i >= 0; i--)
-        {
-            String line = lines.get(i).strip();
-            if (!line.isEmpty())
-            {
-                line = line.replace(configPath, "chat-load.yaml");
-                // The config loader lists every key it knows after an unknown one: the reason is before the list.
-                final int list = line.indexOf(EXPECTED_LIST);
-                if (list > 0)
-                {
-                    line = line.substring(0, list);
-                }
-                return line.length() > MAX_REASON ? line.substring(0, MAX_REASON) + "..." : line;
-            }
-        }
-        return "";
-    }
-
-    private static void copyLog(final Process process, final Path file, final List<String> tokens,
-        final CompletableFuture<Integer> port, final List<String> lines)
-    {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            PrintWriter log = new PrintWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8)))
-        {
-            String line;
-            while (null != (line = in.readLine()))
-            {
-                String safe = line;
-                for (final String token : tokens)
-                {
-                    safe = safe.replace(token, "...");
-                }
-                // The engine prints its page URLs with tokens (the overlay's too, from its secrets store).
-                safe = TOKEN_PARAMETER.matcher(safe).replaceAll("token=...");
-                log.println(safe);
-                log.flush();
-                synchronized (lines)
-                {
-                    if (lines.size() < 1000)
-                    {
-                        lines.add(safe);
-                    }
-                }
-                if (!port.isDone())
-                {
-                    final Matcher matcher = URL.matcher(safe);
-                    if (matcher.find())
-                    {
-                        port.complete(Integer.parseInt(matcher.group(1)));
-                    }
-                }
-            }
-        }
-        catch (final IOException ignore)
-        {
-            // the engine is gone
-        }
-        port.completeExceptionally(new IllegalStateException("the engine exited"));
+        return EngineChild.lastWords(lines, configPath, "chat-load.yaml");
     }
 
     /**
@@ -297,7 +226,7 @@ final class ChatEngine implements AutoCloseable
      */
     long cpuNanos()
     {
-        return process.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
+        return EngineChild.cpuNanos(process);
     }
 
     /**
@@ -308,40 +237,7 @@ final class ChatEngine implements AutoCloseable
      */
     long[] webSocketDrops()
     {
-        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build())
-        {
-            final HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port + "/metrics"))
-                .header("Authorization", "Bearer " + adminToken).timeout(Duration.ofSeconds(10)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-            return 200 == response.statusCode() ? drops(response.body()) : null;
-        }
-        catch (final IOException ex)
-        {
-            return null;
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            return null;
-        }
-    }
-
-    /**
-     * Read the drop counters from the engine's metrics text.
-     *
-     * @param metrics the Prometheus text.
-     * @return { drops, slow-client closes }, or null when either is missing.
-     */
-    static long[] drops(final String metrics)
-    {
-        final Matcher drops = DROPS.matcher(metrics);
-        final Matcher closes = SLOW_CLOSES.matcher(metrics);
-        if (!drops.find() || !closes.find())
-        {
-            return null;
-        }
-        return new long[] { Long.parseLong(drops.group(1)), Long.parseLong(closes.group(1)) };
+        return EngineChild.webSocketDrops(port, adminToken);
     }
 
     /**

@@ -3,8 +3,10 @@ package dev.commandcenter.perf.chat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+
+import static dev.commandcenter.perf.OptionParsing.parseDuration;
+import static dev.commandcenter.perf.OptionParsing.value;
+import static dev.commandcenter.perf.OptionParsing.whole;
 
 /**
  * What one chat load run does, from {@code perf/peers-chat/run}'s command line. Every bad value is refused with one
@@ -53,8 +55,6 @@ public record ChatLoadOptions(
         "  defaults: 1,000 clients, 200 messages/s, 30s after 5s of warm-up, 4 posters, json, 1 thread, tail 10s",
         "  --quick:  100 clients, 50 messages/s, 5s after 2s of warm-up (a smoke run)");
 
-    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m)?");
-
     /**
      * Parse a command line.
      *
@@ -91,12 +91,12 @@ public record ChatLoadOptions(
                 }
                 case "--clients" -> clients = (int)whole(arg, value(args, ++i, arg), 1, MAX_CLIENTS);
                 case "--rate" -> rate = (int)whole(arg, value(args, ++i, arg), 1, MAX_RATE);
-                case "--duration" -> duration = duration(arg, value(args, ++i, arg), false);
-                case "--warmup" -> warmup = duration(arg, value(args, ++i, arg), true);
+                case "--duration" -> duration = parseDuration(arg, value(args, ++i, arg), false);
+                case "--warmup" -> warmup = parseDuration(arg, value(args, ++i, arg), true);
                 case "--posters" -> posters = (int)whole(arg, value(args, ++i, arg), 1, MAX_POSTERS);
                 case "--format" -> format = format(value(args, ++i, arg));
                 case "--threads" -> threads = (int)whole(arg, value(args, ++i, arg), 1, MAX_THREADS);
-                case "--tail" -> tail = duration(arg, value(args, ++i, arg), false);
+                case "--tail" -> tail = parseDuration(arg, value(args, ++i, arg), false);
                 case "--out" -> out = Path.of(value(args, ++i, arg));
                 case "-h", "--help" -> throw new IllegalArgumentException(USAGE);
                 default -> throw new IllegalArgumentException("unknown option '" + arg + "', expected --quick, " +
@@ -148,57 +148,5 @@ public record ChatLoadOptions(
             default -> throw new IllegalArgumentException("--format '" + text + "' is not a feed format, expected " +
                 "json or sbe");
         };
-    }
-
-    private static String value(final String[] args, final int index, final String option)
-    {
-        if (index >= args.length || args[index].startsWith("--"))
-        {
-            throw new IllegalArgumentException(option + " needs a value");
-        }
-        return args[index];
-    }
-
-    private static long whole(final String option, final String text, final long min, final long max)
-    {
-        final long value;
-        try
-        {
-            value = Long.parseLong(text.replace(",", "").replace("_", ""));
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw new IllegalArgumentException(option + " '" + text + "' is not a whole number, expected " + min +
-                " to " + max);
-        }
-        if (value < min || value > max)
-        {
-            throw new IllegalArgumentException(option + " " + value + " is out of range, expected " + min + " to " + max);
-        }
-        return value;
-    }
-
-    private static Duration duration(final String option, final String text, final boolean zeroAllowed)
-    {
-        final Matcher matcher = DURATION.matcher(text.trim());
-        if (!matcher.matches())
-        {
-            throw new IllegalArgumentException(option + " '" + text + "' is not a duration, expected such as 10s, " +
-                "500ms or 1m");
-        }
-        final double amount = Double.parseDouble(matcher.group(1));
-        final String unit = null == matcher.group(2) ? "s" : matcher.group(2);
-        final double millis = switch (unit)
-        {
-            case "ms" -> amount;
-            case "m" -> amount * 60_000;
-            default -> amount * 1_000;
-        };
-        final Duration result = Duration.ofMillis(Math.round(millis));
-        if (!zeroAllowed && result.toMillis() < 100)
-        {
-            throw new IllegalArgumentException(option + " '" + text + "' is too short, expected 100ms or more");
-        }
-        return result;
     }
 }

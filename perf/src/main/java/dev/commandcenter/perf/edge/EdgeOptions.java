@@ -2,8 +2,10 @@ package dev.commandcenter.perf.edge;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+
+import static dev.commandcenter.perf.OptionParsing.parseDuration;
+import static dev.commandcenter.perf.OptionParsing.value;
+import static dev.commandcenter.perf.OptionParsing.whole;
 
 /**
  * What one edge benchmark run does, from {@code perf/peers-edge/run}'s command line. Every bad value is refused with
@@ -44,8 +46,6 @@ public record EdgeOptions(
         "  defaults: 200 viewers, 200 events/s, 20s after 5s of warm-up; the hop at 100 events/s for 20s",
         "  --quick:  20 viewers, 100 events/s, 5s after 3s of warm-up; the hop for 5s (a smoke run)");
 
-    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m)?");
-
     /**
      * Parse a command line.
      *
@@ -80,10 +80,10 @@ public record EdgeOptions(
                 }
                 case "--viewers" -> viewers = (int)whole(arg, value(args, ++i, arg), EDGES, MAX_VIEWERS);
                 case "--rate" -> rate = whole(arg, value(args, ++i, arg), 1, MAX_RATE);
-                case "--duration" -> duration = duration(arg, value(args, ++i, arg), false);
-                case "--warmup" -> warmup = duration(arg, value(args, ++i, arg), true);
+                case "--duration" -> duration = parseDuration(arg, value(args, ++i, arg), false);
+                case "--warmup" -> warmup = parseDuration(arg, value(args, ++i, arg), true);
                 case "--hop-rate" -> hopRate = whole(arg, value(args, ++i, arg), 1, MAX_RATE);
-                case "--hop-duration" -> hopDuration = duration(arg, value(args, ++i, arg), false);
+                case "--hop-duration" -> hopDuration = parseDuration(arg, value(args, ++i, arg), false);
                 case "--out" -> out = Path.of(value(args, ++i, arg));
                 case "-h", "--help" -> throw new IllegalArgumentException(USAGE);
                 default -> throw new IllegalArgumentException("unknown option '" + arg + "', expected --quick, " +
@@ -102,57 +102,5 @@ public record EdgeOptions(
     public long expectedFrames()
     {
         return rate * duration.toMillis() / 1000 * viewers;
-    }
-
-    private static String value(final String[] args, final int index, final String option)
-    {
-        if (index >= args.length || args[index].startsWith("--"))
-        {
-            throw new IllegalArgumentException(option + " needs a value");
-        }
-        return args[index];
-    }
-
-    private static long whole(final String option, final String text, final long min, final long max)
-    {
-        final long value;
-        try
-        {
-            value = Long.parseLong(text.replace(",", "").replace("_", ""));
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw new IllegalArgumentException(option + " '" + text + "' is not a whole number, expected " + min +
-                " to " + max);
-        }
-        if (value < min || value > max)
-        {
-            throw new IllegalArgumentException(option + " " + value + " is out of range, expected " + min + " to " + max);
-        }
-        return value;
-    }
-
-    private static Duration duration(final String option, final String text, final boolean zeroAllowed)
-    {
-        final Matcher matcher = DURATION.matcher(text.trim());
-        if (!matcher.matches())
-        {
-            throw new IllegalArgumentException(option + " '" + text + "' is not a duration, expected such as 10s, " +
-                "500ms or 1m");
-        }
-        final double amount = Double.parseDouble(matcher.group(1));
-        final String unit = null == matcher.group(2) ? "s" : matcher.group(2);
-        final double millis = switch (unit)
-        {
-            case "ms" -> amount;
-            case "m" -> amount * 60_000;
-            default -> amount * 1_000;
-        };
-        final Duration result = Duration.ofMillis(Math.round(millis));
-        if (!zeroAllowed && result.toMillis() < 100)
-        {
-            throw new IllegalArgumentException(option + " '" + text + "' is too short, expected 100ms or more");
-        }
-        return result;
     }
 }

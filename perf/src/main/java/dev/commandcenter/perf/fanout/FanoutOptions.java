@@ -5,8 +5,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+
+import static dev.commandcenter.perf.OptionParsing.parseDuration;
+import static dev.commandcenter.perf.OptionParsing.value;
 
 /**
  * What one fan-out run does, from {@code perf/peers-fanout}'s command line and environment. Every bad value is
@@ -63,8 +64,6 @@ public record FanoutOptions(
         "  environment: PACED (10s), WARMUP (5s), SATURATION (10s), SATURATION_WARMUP (2s), RATE (paced events/s;",
         "  default 500, 100 from 1000 clients), WINDOW (events in flight when saturating; default 16384 frames over the",
         "  clients, 4 to 128 events)");
-
-    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m)?");
 
     /**
      * Parse a command line and the environment.
@@ -162,15 +161,6 @@ public record FanoutOptions(
         return Math.max(WINDOW_MIN, Math.min(WINDOW_MAX, FRAMES_IN_FLIGHT / Math.max(1, clients)));
     }
 
-    private static String value(final String[] args, final int index, final String option)
-    {
-        if (index >= args.length || args[index].startsWith("--"))
-        {
-            throw new IllegalArgumentException(option + " needs a value");
-        }
-        return args[index];
-    }
-
     private static int clientCount(final String text)
     {
         final int count;
@@ -215,19 +205,6 @@ public record FanoutOptions(
     private static Duration duration(final Map<String, String> env, final String name, final String fallback)
     {
         final String text = env.getOrDefault(name, fallback);
-        final Matcher matcher = DURATION.matcher(null == text ? "" : text.trim());
-        if (!matcher.matches())
-        {
-            throw new IllegalArgumentException(name + "='" + text + "' is not a duration, expected such as 10s, 500ms or 1m");
-        }
-        final double amount = Double.parseDouble(matcher.group(1));
-        final String unit = null == matcher.group(2) ? "s" : matcher.group(2);
-        final double millis = switch (unit)
-        {
-            case "ms" -> amount;
-            case "m" -> amount * 60_000;
-            default -> amount * 1_000;
-        };
-        return Duration.ofMillis(Math.round(millis));
+        return parseDuration(text, name + "='" + text + "' is not a duration, expected such as 10s, 500ms or 1m");
     }
 }

@@ -1,27 +1,20 @@
 package dev.commandcenter.perf.fanout;
 
 import dev.commandcenter.perf.ChildProcesses;
-import java.io.BufferedReader;
+import dev.commandcenter.perf.EngineChild;
+
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -35,15 +28,8 @@ final class FanoutServer implements AutoCloseable
     /** The key the engine's config names its WebSocket backend with. */
     static final String BACKEND_KEY = "websocket.backend";
 
-    private static final Pattern TOKEN_PARAMETER = Pattern.compile("token=[^&\\s]+");
-    private static final Pattern DROPS = Pattern.compile("(?m)^commandcenter_websocket_drops_total (\\d+)");
-    private static final Pattern SLOW_CLOSES =
-        Pattern.compile("(?m)^commandcenter_websocket_slow_client_closes_total (\\d+)");
-    private static final Pattern URL = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)");
     private static final long START_TIMEOUT_S = 120;
     private static final long STOP_TIMEOUT_S = 5;
-    private static final int MAX_REASON = 240;
-    private static final String EXPECTED_LIST = ", expected one of [";
 
     private final ServerKind kind;
     private final Process process;
@@ -196,7 +182,7 @@ final class FanoutServer implements AutoCloseable
         final CompletableFuture<Integer> port = new CompletableFuture<>();
         final List<String> lines = new ArrayList<>();
         Thread.ofPlatform().daemon().name("fanout-" + kind.label() + "-log")
-            .start(() -> copyLog(process, out.resolve("server.log"), token, port, lines));
+            .start(() -> EngineChild.copyLog(process, out.resolve("server.log"), List.of(token), port, lines));
         try
         {
             final int serverPort = port.get(START_TIMEOUT_S, TimeUnit.SECONDS);
@@ -240,62 +226,7 @@ final class FanoutServer implements AutoCloseable
      */
     static String lastWords(final List<String> lines, final String configPath)
     {
-        for (int i = lines.size() - 1; i >= 0; i--)
-        {
-            String line = lines.get(i).strip();
-            if (!line.isEmpty())
-            {
-                if (null != configPath)
-                {
-                    line = line.replace(configPath, "fanout.yaml");
-                }
-                // The config loader lists every key it knows after an unknown one: the reason is before the list.
-                final int list = line.indexOf(EXPECTED_LIST);
-                if (list > 0)
-                {
-                    line = line.substring(0, list);
-                }
-                return line.length() > MAX_REASON ? line.substring(0, MAX_REASON) + "..." : line;
-            }
-        }
-        return "";
-    }
-
-    private static void copyLog(final Process process, final Path file, final String token,
-        final CompletableFuture<Integer> port, final List<String> lines)
-    {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            PrintWriter log = new PrintWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8)))
-        {
-            String line;
-            while (null != (line = in.readLine()))
-            {
-                // The engine prints its overlay token in the feed URLs: no token goes to the log.
-                final String safe = TOKEN_PARAMETER.matcher(line.replace(token, "...")).replaceAll("token=...");
-                log.println(safe);
-                log.flush();
-                synchronized (lines)
-                {
-                    if (lines.size() < 1000)
-                    {
-                        lines.add(safe);
-                    }
-                }
-                if (!port.isDone())
-                {
-                    final Matcher matcher = URL.matcher(safe);
-                    if (matcher.find())
-                    {
-                        port.complete(Integer.parseInt(matcher.group(1)));
-                    }
-                }
-            }
-        }
-        catch (final IOException ignore)
-        {
-            // the server is gone
-        }
-        port.completeExceptionally(new IllegalStateException("the server exited"));
+        return EngineChild.lastWords(lines, configPath, "fanout.yaml");
     }
 
     /**
@@ -385,44 +316,7 @@ final class FanoutServer implements AutoCloseable
      */
     long[] webSocketDrops()
     {
-        if (!kind.engine())
-        {
-            return null;
-        }
-        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build())
-        {
-            final HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port + "/metrics"))
-                .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(10)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-            return 200 == response.statusCode() ? drops(response.body()) : null;
-        }
-        catch (final IOException ex)
-        {
-            return null;
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            return null;
-        }
-    }
-
-    /**
-     * Read the drop counters from the engine's metrics text.
-     *
-     * @param metrics the Prometheus text.
-     * @return { drops, slow-client closes }, or null when either is missing.
-     */
-    static long[] drops(final String metrics)
-    {
-        final Matcher drops = DROPS.matcher(metrics);
-        final Matcher closes = SLOW_CLOSES.matcher(metrics);
-        if (!drops.find() || !closes.find())
-        {
-            return null;
-        }
-        return new long[] { Long.parseLong(drops.group(1)), Long.parseLong(closes.group(1)) };
+        return kind.engine() ? EngineChild.webSocketDrops(port, token) : null;
     }
 
     /**

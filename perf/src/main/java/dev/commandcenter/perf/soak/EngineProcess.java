@@ -1,23 +1,20 @@
 package dev.commandcenter.perf.soak;
 
-import java.io.BufferedReader;
+import dev.commandcenter.perf.ChildProcesses;
+import dev.commandcenter.perf.EngineChild;
+
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The engine in its own process ({@code commandcenter run}) on a temporary data dir, with a config file this
@@ -29,7 +26,6 @@ final class EngineProcess implements AutoCloseable
 {
     /** A regtest address to watch (BIP 173's test vector), so the wallet subscribes to one script. */
     static final String WATCHED_ADDRESS = "bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080";
-    private static final Pattern URL = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)");
     private static final long START_TIMEOUT_S = 120;
     private static final long STOP_TIMEOUT_S = 5;
 
@@ -113,11 +109,8 @@ final class EngineProcess implements AutoCloseable
         final Path root, final Path out, final String electrumUrl, final int maxConnectionsPerAddress,
         final PrintWriter console)
     {
-        final byte[] random = new byte[24];
-        new SecureRandom().nextBytes(random);
-        final String token = HexFormat.of().formatHex(random);
-        new SecureRandom().nextBytes(random);
-        final String overlayToken = HexFormat.of().formatHex(random);
+        final String token = ChildProcesses.randomToken();
+        final String overlayToken = ChildProcesses.randomToken();
         final Path dataDir;
         final Path config;
         try
@@ -147,7 +140,9 @@ final class EngineProcess implements AutoCloseable
             throw new UncheckedIOException("cannot start " + command.getFirst() + ": " + ex.getMessage(), ex);
         }
         final CompletableFuture<Integer> port = new CompletableFuture<>();
-        Thread.ofPlatform().daemon().name("soak-engine-log").start(() -> copyLog(process, out, token, overlayToken, port));
+        final List<String> lines = new ArrayList<>();
+        Thread.ofPlatform().daemon().name("soak-engine-log").start(() ->
+            EngineChild.copyLog(process, out.resolve("engine.log"), List.of(token, overlayToken), port, lines));
         try
         {
             final int engine = port.get(START_TIMEOUT_S, TimeUnit.SECONDS);
@@ -167,34 +162,6 @@ final class EngineProcess implements AutoCloseable
             kill(process);
             throw new IllegalStateException("interrupted while starting the engine");
         }
-    }
-
-    private static void copyLog(final Process process, final Path out, final String token, final String overlayToken,
-        final CompletableFuture<Integer> port)
-    {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            PrintWriter log = new PrintWriter(Files.newBufferedWriter(out.resolve("engine.log"), StandardCharsets.UTF_8)))
-        {
-            String line;
-            while (null != (line = in.readLine()))
-            {
-                log.println(line.replace(token, "...").replace(overlayToken, "..."));
-                log.flush();
-                if (!port.isDone())
-                {
-                    final Matcher matcher = URL.matcher(line);
-                    if (matcher.find())
-                    {
-                        port.complete(Integer.parseInt(matcher.group(1)));
-                    }
-                }
-            }
-        }
-        catch (final IOException ignore)
-        {
-            // the engine is gone
-        }
-        port.completeExceptionally(new IllegalStateException("the engine exited"));
     }
 
     /**
@@ -263,7 +230,7 @@ final class EngineProcess implements AutoCloseable
     public void close()
     {
         kill(process);
-        deleteTree(dataDir);
+        ChildProcesses.deleteTree(dataDir);
     }
 
     private static void kill(final Process process)
@@ -283,22 +250,6 @@ final class EngineProcess implements AutoCloseable
         {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
-        }
-    }
-
-    static void deleteTree(final Path dir)
-    {
-        if (null == dir || !Files.exists(dir))
-        {
-            return;
-        }
-        try (var paths = Files.walk(dir))
-        {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
-        }
-        catch (final IOException | UncheckedIOException ignore)
-        {
-            // a temporary directory left behind is harmless
         }
     }
 }

@@ -8,8 +8,8 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+
+import static dev.commandcenter.perf.OptionParsing.parseDuration;
 
 /**
  * What one soak run does, parsed from {@code perf/soak}'s command line. Every bad value is refused with one line
@@ -44,8 +44,6 @@ public record SoakOptions(
     public static final int RATE_DEFAULT = 100;
     /** Default cap of the connection hog. */
     public static final int HOG_MAX_DEFAULT = 20_000;
-
-    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m)?");
 
     /**
      * The usage text.
@@ -179,20 +177,7 @@ public record SoakOptions(
 
     private static Duration duration(final String name, final String text)
     {
-        final Matcher matcher = DURATION.matcher(null == text ? "" : text.trim());
-        if (!matcher.matches())
-        {
-            throw new IllegalArgumentException(name + " '" + text + "' is not a duration, expected such as 60s, 500ms or 2m");
-        }
-        final double amount = Double.parseDouble(matcher.group(1));
-        final String unit = null == matcher.group(2) ? "s" : matcher.group(2);
-        final double millis = switch (unit)
-        {
-            case "ms" -> amount;
-            case "m" -> amount * 60_000;
-            default -> amount * 1_000;
-        };
-        return Duration.ofMillis(Math.round(millis));
+        return parseDuration(text, name + " '" + text + "' is not a duration, expected such as 60s, 500ms or 2m");
     }
 
     /**

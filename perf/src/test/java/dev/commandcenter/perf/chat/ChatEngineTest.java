@@ -1,5 +1,6 @@
 package dev.commandcenter.perf.chat;
 
+import dev.commandcenter.perf.EngineChild;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -27,9 +28,9 @@ class ChatEngineTest
     @Test
     void shouldReadTheDropCountersAndTheLastWordsOfAnEngineThatExited()
     {
-        assertThat(ChatEngine.drops("commandcenter_websocket_drops_total 3\n" +
+        assertThat(EngineChild.drops("commandcenter_websocket_drops_total 3\n" +
             "commandcenter_websocket_slow_client_closes_total 1\n")).containsExactly(3, 1);
-        assertThat(ChatEngine.drops("other 1\n")).isNull();
+        assertThat(EngineChild.drops("other 1\n")).isNull();
         assertThat(ChatEngine.lastWords(List.of("starting", "/tmp/x/chat-load.yaml: unknown key 'chat' (line 12), " +
             "expected one of [engine, journal]", " "), "/tmp/x/chat-load.yaml"))
             .isEqualTo("chat-load.yaml: unknown key 'chat' (line 12)");

@@ -1,5 +1,6 @@
 package dev.commandcenter.perf.fanout;
 
+import dev.commandcenter.perf.EngineChild;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -29,8 +30,8 @@ class FanoutServerTest
             "commandcenter_websocket_drops_total 67464\n" +
             "commandcenter_websocket_slow_client_closes_total 3\n";
 
-        assertThat(FanoutServer.drops(metrics)).containsExactly(67_464L, 3L);
-        assertThat(FanoutServer.drops("commandcenter_websocket_drops_total 1\n")).isNull();
+        assertThat(EngineChild.drops(metrics)).containsExactly(67_464L, 3L);
+        assertThat(EngineChild.drops("commandcenter_websocket_drops_total 1\n")).isNull();
     }
 
     @Test

@@ -4,9 +4,9 @@ import dev.commandcenter.engine.Sources;
 import dev.commandcenter.engine.plugin.PluginConfig;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import static dev.commandcenter.plugin.chat.ChatPlugin.*;
 
@@ -18,8 +18,6 @@ import static dev.commandcenter.plugin.chat.ChatPlugin.*;
  */
 public final class ChatConfig
 {
-    private static final int MAX_SOURCE_ID = 63;
-
     private final List<String> rooms;
     private final int historyLines;
     private final int maxGraphemes;
@@ -56,7 +54,9 @@ public final class ChatConfig
                 maxNameGraphemes + " characters, got '" + config.getString(STREAMER_NAME_KEY, "") + "'");
         }
         streamerName = streamer;
-        acceptedSources = acceptedSources(config.asMap().get(ACCEPT_PAYMENTS_FROM_KEY));
+        acceptedSources = Sources.accepted(
+            key(ACCEPT_PAYMENTS_FROM_KEY),
+            Objects.requireNonNullElse(config.asMap().get(ACCEPT_PAYMENTS_FROM_KEY), ACCEPT_PAYMENTS_FROM_DEFAULT));
     }
 
     /**
@@ -191,7 +191,7 @@ public final class ChatConfig
      */
     public boolean acceptsPaymentsFrom(final int source)
     {
-        return source >= 0 && source <= MAX_SOURCE_ID && acceptedSources[source];
+        return source >= 0 && source <= Sources.MAX_ID && acceptedSources[source];
     }
 
     /**
@@ -218,27 +218,8 @@ public final class ChatConfig
 
     private static List<String> rooms(final Object value)
     {
-        final List<String> names = new ArrayList<>();
-        if (null == value)
-        {
-            names.add(DEFAULT_ROOM);
-        }
-        else if (value instanceof String text)
-        {
-            names.addAll(Arrays.asList(text.split(",")));
-        }
-        else if (value instanceof List<?> list)
-        {
-            for (final Object item : list)
-            {
-                names.add(String.valueOf(item));
-            }
-        }
-        else
-        {
-            throw new IllegalArgumentException(
-                key(ROOMS_KEY) + ": expected a list of room names such as [main, games], got '" + value + "'");
-        }
+        final List<String> names = PluginConfig.names(
+            key(ROOMS_KEY), null == value ? DEFAULT_ROOM : value, "a list of room names such as [main, games]");
         if (names.isEmpty() || names.size() > MAX_ROOMS)
         {
             throw new IllegalArgumentException(
@@ -260,61 +241,6 @@ public final class ChatConfig
             rooms.add(name);
         }
         return List.copyOf(rooms);
-    }
-
-    private static boolean[] acceptedSources(final Object value)
-    {
-        final List<String> names = new ArrayList<>();
-        if (null == value)
-        {
-            names.add(ACCEPT_PAYMENTS_FROM_DEFAULT);
-        }
-        else if (value instanceof String text)
-        {
-            names.addAll(Arrays.asList(text.split(",")));
-        }
-        else if (value instanceof List<?> list)
-        {
-            for (final Object item : list)
-            {
-                names.add(String.valueOf(item));
-            }
-        }
-        else
-        {
-            throw new IllegalArgumentException(key(ACCEPT_PAYMENTS_FROM_KEY) +
-                ": expected source names such as wallet or [wallet, rest], got '" + value + "'");
-        }
-        final boolean[] sources = new boolean[MAX_SOURCE_ID + 1];
-        for (final String raw : names)
-        {
-            final String name = raw.trim();
-            final int source = sourceId(name);
-            if (source <= 0)
-            {
-                throw new IllegalArgumentException(key(ACCEPT_PAYMENTS_FROM_KEY) + ": unknown source '" + name +
-                    "', expected wallet, websocket, aeron, timer, cli, rest or engine");
-            }
-            sources[source] = true;
-        }
-        return sources;
-    }
-
-    private static int sourceId(final String name)
-    {
-        for (int source = 1; source <= MAX_SOURCE_ID; source++)
-        {
-            final String known = Sources.name(source);
-            if ("unknown".equals(known))
-            {
-                break;
-            }
-            if (known.equals(name))
-            {
-                return source;
-            }
-        }
-        return 0;
     }
 
     static String key(final String name)

@@ -21,10 +21,9 @@ import org.agrona.collections.LongArrayQueue;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteOrder;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * Turns received payments into overlay alerts for OBS browser sources. For each
@@ -136,7 +135,6 @@ public final class StreamBridgePlugin implements Plugin
 
     private static final int ALERT_MAX_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH + OverlayAlertEncoder.BLOCK_LENGTH +
         TITLE_MAX_BYTES + MESSAGE_MAX_BYTES + 64;
-    private static final int MAX_SOURCE_ID = 63;
     private static final List<String> KNOWN_KEYS =
         List.of(MIN_AMOUNT_SATS_KEY, ALERT_DURATION_MS_KEY, TITLE_KEY, MESSAGE_KEY, ALERT_ON_KEY,
             ACCEPT_PAYMENTS_FROM_KEY, SNAPSHOT_EVERY_EVENTS_KEY);
@@ -161,7 +159,7 @@ public final class StreamBridgePlugin implements Plugin
     private long lastEndMs = Long.MIN_VALUE;
     private boolean alertOnConfirmed;
     private boolean verified;
-    private final boolean[] acceptedSources = new boolean[MAX_SOURCE_ID + 1];
+    private final boolean[] acceptedSources = new boolean[Sources.MAX_ID + 1];
     private long ignoredPayments;
 
     private final UnsafeBuffer[] pendingAlerts = new UnsafeBuffer[PENDING_ALERTS_KEPT];
@@ -324,7 +322,7 @@ public final class StreamBridgePlugin implements Plugin
     private void handle(final Event event)
     {
         final int source = event.source();
-        if (source < 0 || source > MAX_SOURCE_ID || !acceptedSources[source])
+        if (source < 0 || source > Sources.MAX_ID || !acceptedSources[source])
         {
             ignoredPayments++;
             return;
@@ -601,7 +599,9 @@ public final class StreamBridgePlugin implements Plugin
                 config.getString(ALERT_ON_KEY, ALERT_ON_DEFAULT) + "'");
         }
 
-        final boolean[] sources = acceptedSources(config.asMap().get(ACCEPT_PAYMENTS_FROM_KEY));
+        final boolean[] sources = Sources.accepted(
+            key(ACCEPT_PAYMENTS_FROM_KEY),
+            Objects.requireNonNullElse(config.asMap().get(ACCEPT_PAYMENTS_FROM_KEY), ACCEPT_PAYMENTS_FROM_DEFAULT));
         final long snapshotEvery = config.getLong(SNAPSHOT_EVERY_EVENTS_KEY, SNAPSHOT_EVERY_EVENTS_DEFAULT);
         if (snapshotEvery < 1 || snapshotEvery > SNAPSHOT_EVERY_EVENTS_MAX)
         {
@@ -616,61 +616,6 @@ public final class StreamBridgePlugin implements Plugin
         durationMs = (int)duration;
         titleTemplate = title;
         messageTemplate = message;
-    }
-
-    private static boolean[] acceptedSources(final Object value)
-    {
-        final List<String> names = new ArrayList<>();
-        if (null == value)
-        {
-            names.add(ACCEPT_PAYMENTS_FROM_DEFAULT);
-        }
-        else if (value instanceof String text)
-        {
-            names.addAll(Arrays.asList(text.split(",")));
-        }
-        else if (value instanceof List<?> list)
-        {
-            for (final Object item : list)
-            {
-                names.add(String.valueOf(item));
-            }
-        }
-        else
-        {
-            throw new IllegalArgumentException(key(ACCEPT_PAYMENTS_FROM_KEY) +
-                ": expected source names such as wallet or [wallet, rest], got '" + value + "'");
-        }
-        final boolean[] sources = new boolean[MAX_SOURCE_ID + 1];
-        for (final String raw : names)
-        {
-            final String name = raw.trim();
-            final int source = sourceId(name);
-            if (source <= 0)
-            {
-                throw new IllegalArgumentException(key(ACCEPT_PAYMENTS_FROM_KEY) + ": unknown source '" + name +
-                    "', expected wallet, websocket, aeron, timer, cli, rest or engine");
-            }
-            sources[source] = true;
-        }
-        return sources;
-    }
-
-    private static int sourceId(final String name)
-    {
-        for (int source = 1; source <= MAX_SOURCE_ID; source++)
-        {
-            final String known = Sources.name(source);
-            if ("unknown".equals(known))
-            {
-                break;
-            }
-            if (known.equals(name))
-            {
-                return source;
-            }
-        }
-        return 0;
     }
 
     private static String key(final String name)
