@@ -1,8 +1,6 @@
 package dev.commandcenter.engine;
 
-import dev.commandcenter.engine.plugin.PluginConfig;
 
-import java.util.List;
 
 /**
  * Source ids carried by every event and journaled with it.
@@ -59,33 +57,5 @@ public final class Sources
             }
         }
         return 0;
-    }
-
-    /**
-     * Parse a configured list of accepted sources, such as a plugin's {@code acceptPaymentsFrom}: either a comma
-     * separated string ({@code wallet,rest}) or a list ({@code [wallet, rest]}) of source names.
-     *
-     * @param key   the full configuration key, for error messages, such as
-     *              {@code plugins.stream-bridge.acceptPaymentsFrom}.
-     * @param value the raw value, not null (callers put their default in its place).
-     * @return flags indexed by source id ({@link #MAX_ID} {@code + 1} entries), true for each accepted source.
-     * @throws IllegalArgumentException with one line naming the key and what was expected.
-     */
-    public static boolean[] accepted(final String key, final Object value)
-    {
-        final List<String> names = PluginConfig.names(key, value, "source names such as wallet or [wallet, rest]");
-        final boolean[] sources = new boolean[MAX_ID + 1];
-        for (final String raw : names)
-        {
-            final String name = raw.trim();
-            final int source = id(name);
-            if (source <= 0)
-            {
-                throw new IllegalArgumentException(key + ": unknown source '" + name +
-                    "', expected wallet, websocket, aeron, timer, cli, rest or engine");
-            }
-            sources[source] = true;
-        }
-        return sources;
     }
 }

@@ -1,5 +1,7 @@
 package dev.commandcenter.engine;
 
+import dev.commandcenter.engine.plugin.PluginConfig;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -26,7 +28,7 @@ class SourcesTest
     @Test
     void shouldAcceptCommaSeparatedNames()
     {
-        final boolean[] accepted = Sources.accepted(KEY, "wallet, rest");
+        final boolean[] accepted = PluginConfig.acceptedSources(KEY, "wallet, rest");
 
         assertThat(accepted).hasSize(Sources.MAX_ID + 1);
         assertThat(acceptedIds(accepted)).containsExactly(Sources.WALLET, Sources.REST);
@@ -35,7 +37,7 @@ class SourcesTest
     @Test
     void shouldAcceptAListOfNames()
     {
-        final boolean[] accepted = Sources.accepted(KEY, List.of("cli", " engine "));
+        final boolean[] accepted = PluginConfig.acceptedSources(KEY, List.of("cli", " engine "));
 
         assertThat(acceptedIds(accepted)).containsExactly(Sources.CLI, Sources.ENGINE);
     }
@@ -43,19 +45,19 @@ class SourcesTest
     @Test
     void shouldRefuseAnUnknownSourceNamingTheKey()
     {
-        assertThatThrownBy(() -> Sources.accepted(KEY, "wallet,bank"))
+        assertThatThrownBy(() -> PluginConfig.acceptedSources(KEY, "wallet,bank"))
             .isInstanceOf(IllegalArgumentException.class)
             .hasMessage(KEY + ": unknown source 'bank', expected wallet, websocket, aeron, timer, cli, rest or engine");
-        assertThatThrownBy(() -> Sources.accepted(KEY, "unknown"))
+        assertThatThrownBy(() -> PluginConfig.acceptedSources(KEY, "unknown"))
             .hasMessageContaining("unknown source 'unknown'");
-        assertThatThrownBy(() -> Sources.accepted(KEY, ""))
+        assertThatThrownBy(() -> PluginConfig.acceptedSources(KEY, ""))
             .hasMessageContaining("unknown source ''");
     }
 
     @Test
     void shouldRefuseAValueThatIsNeitherStringNorList()
     {
-        assertThatThrownBy(() -> Sources.accepted(KEY, 42))
+        assertThatThrownBy(() -> PluginConfig.acceptedSources(KEY, 42))
             .isInstanceOf(IllegalArgumentException.class)
             .hasMessage(KEY + ": expected source names such as wallet or [wallet, rest], got '42'");
     }

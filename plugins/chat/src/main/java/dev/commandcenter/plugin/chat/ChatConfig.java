@@ -54,7 +54,7 @@ public final class ChatConfig
                 maxNameGraphemes + " characters, got '" + config.getString(STREAMER_NAME_KEY, "") + "'");
         }
         streamerName = streamer;
-        acceptedSources = Sources.accepted(
+        acceptedSources = PluginConfig.acceptedSources(
             key(ACCEPT_PAYMENTS_FROM_KEY),
             Objects.requireNonNullElse(config.asMap().get(ACCEPT_PAYMENTS_FROM_KEY), ACCEPT_PAYMENTS_FROM_DEFAULT));
     }

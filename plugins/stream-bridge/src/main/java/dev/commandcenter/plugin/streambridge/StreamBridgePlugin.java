@@ -599,7 +599,7 @@ public final class StreamBridgePlugin implements Plugin
                 config.getString(ALERT_ON_KEY, ALERT_ON_DEFAULT) + "'");
         }
 
-        final boolean[] sources = Sources.accepted(
+        final boolean[] sources = PluginConfig.acceptedSources(
             key(ACCEPT_PAYMENTS_FROM_KEY),
             Objects.requireNonNullElse(config.asMap().get(ACCEPT_PAYMENTS_FROM_KEY), ACCEPT_PAYMENTS_FROM_DEFAULT));
         final long snapshotEvery = config.getLong(SNAPSHOT_EVERY_EVENTS_KEY, SNAPSHOT_EVERY_EVENTS_DEFAULT);
