@@ -86,6 +86,22 @@ class DemoProcessTest
             assertThat(page.statusCode()).isEqualTo(200);
             assertThat(page.body()).contains("overlay.js");
 
+            // The chat: the viewers' page with the chat token, the OBS overlay with the overlay token, and the
+            // simulated viewers' lines on the chat feed.
+            final String chatToken = SecretsStore.load(dataDir).get(SecretsStore.CHAT_TOKEN);
+            assertThat(urls.get("chat page")).startsWith("http://127.0.0.1:").endsWith("/plugins/chat/?token=" + chatToken);
+            assertThat(urls.get("chat overlay")).contains("/plugins/chat/overlay.html?token=")
+                .doesNotContain(chatToken);
+            final HttpResponse<String> chatPage = http.send(HttpRequest.newBuilder(URI.create(urls.get("chat page")))
+                .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(chatPage.statusCode()).isEqualTo(200);
+            assertThat(chatPage.body()).contains("chat.js");
+            try (TestWebSocket chat = new TestWebSocket(urls.get("chat feed")))
+            {
+                await().atMost(Duration.ofSeconds(60)).until(() ->
+                    chat.messages.stream().anyMatch(message -> message.contains("\"type\":\"ChatLine\"")));
+            }
+
             // The real Electrum client connects to the simulator and journals its status.
             final String adminToken = SecretsStore.load(dataDir).adminToken();
             await().atMost(Duration.ofSeconds(60)).until(() -> http.send(HttpRequest.newBuilder(
