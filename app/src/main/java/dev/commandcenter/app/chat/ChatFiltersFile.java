@@ -43,6 +43,9 @@ public final class ChatFiltersFile implements Agent
     public static final long POLL_INTERVAL_MS = 250;
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /** Largest filters file read: far above what a filter set that fits in one event can take. */
+    public static final long MAX_FILE_BYTES = 1024 * 1024;
+
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>()
     {
     };
@@ -157,6 +160,11 @@ public final class ChatFiltersFile implements Agent
         final String text;
         try
         {
+            final long size = Files.size(file);
+            if (size > MAX_FILE_BYTES)
+            {
+                return bad(name + ": the file is " + size + " bytes, expected at most " + MAX_FILE_BYTES);
+            }
             text = Files.readString(file, StandardCharsets.UTF_8);
         }
         catch (final IOException ex)

@@ -78,6 +78,12 @@ class ChatFiltersFileTest
             filters.publishInitial();
             assertThat(warnings).hasSize(1);
             assertThat(warnings.get(0)).startsWith("chat-filters.yaml line ").doesNotContain("\n");
+
+            Files.write(file, new byte[(int)ChatFiltersFile.MAX_FILE_BYTES + 1]);
+            warnings.clear();
+            filters.publishInitial();
+            assertThat(warnings).containsExactly("chat-filters.yaml: the file is " + (ChatFiltersFile.MAX_FILE_BYTES + 1) +
+                " bytes, expected at most " + ChatFiltersFile.MAX_FILE_BYTES + " (the previous chat filters stay)");
         }
         assertThatThrownBy(() -> ChatFiltersFile.resolve(dataDir.resolve("nope.yaml").toString(), dataDir))
             .hasMessageStartingWith("chat.filtersFile: expected an existing YAML file, got '");
