@@ -88,8 +88,14 @@ public final class MessageSchema
         return null;
     }
 
-    /** Template ids from this one up (20..49) are transport messages (ingress, remote plugins, edges), not events. */
+    /** Template ids from this one up to 99 are transport messages (ingress, remote plugins, edges), not events. */
     public static final int FIRST_TRANSPORT_TEMPLATE_ID = 20;
+
+    /** Template ids from this one up to 199 are events and outputs again: the second range, once 1..19 ran out. */
+    public static final int FIRST_SECOND_RANGE_TEMPLATE_ID = 100;
+
+    /** Template ids below this one are the schema's; none of its messages has a higher id. */
+    public static final int TEMPLATE_ID_LIMIT = 200;
 
     /**
      * Whether a template id names an event, something a producer may publish into the input ring, rather than a
@@ -100,7 +106,8 @@ public final class MessageSchema
      */
     public static boolean isEvent(final int templateId)
     {
-        return templateId > 0 && templateId < FIRST_TRANSPORT_TEMPLATE_ID;
+        return (templateId > 0 && templateId < FIRST_TRANSPORT_TEMPLATE_ID) ||
+            (templateId >= FIRST_SECOND_RANGE_TEMPLATE_ID && templateId < TEMPLATE_ID_LIMIT);
     }
 
     /**

@@ -56,8 +56,25 @@ class JsonViewTest
             "\"text\":\"gg \\\"well\\\" played ✨\"}",
         "{\"type\":\"OverlayAlert\",\"alertId\":9,\"amountSats\":5000,\"showAtEpochMs\":1700000000000," +
             "\"durationMs\":8000,\"queued\":2,\"kind\":\"PAYMENT\",\"txid\":\"" + TXID + "\",\"verified\":\"FALSE\"," +
-            "\"title\":\"New tip!\"," +
-            "\"message\":\"5000 sats\"}",
+            "\"delayMs\":0,\"title\":\"New tip!\",\"message\":\"5000 sats\",\"sound\":\"\",\"image\":\"\"}",
+        "{\"type\":\"OverlayAlert\",\"alertId\":10,\"amountSats\":0,\"showAtEpochMs\":1700000000000," +
+            "\"durationMs\":8000,\"queued\":0,\"kind\":\"CUSTOM\",\"txid\":\"" + TXID + "\",\"verified\":\"FALSE\"," +
+            "\"delayMs\":10000,\"title\":\"Big tip\",\"message\":\"gg\",\"sound\":\"/media/horn.mp3\"," +
+            "\"image\":\"https://example.com/a.png\"}",
+        "{\"type\":\"AutomationRules\",\"text\":\"version: 1\\nrules: []\\n\",\"origin\":\"rules.yaml\"}",
+        "{\"type\":\"TimerFired\",\"scheduledAtEpochMs\":1700000000000,\"count\":3,\"name\":\"ad-break\"}",
+        "{\"type\":\"AutomationControl\",\"action\":\"SET_VARIABLE\",\"ruleId\":\"\",\"variable\":\"sats_today\"," +
+            "\"value\":\"0\",\"actor\":\"cli\"}",
+        "{\"type\":\"AutomationFired\",\"fireId\":41,\"atEpochMs\":1700000000000,\"outcome\":\"COOLDOWN_USER\"," +
+            "\"actions\":0,\"retryAfterMs\":3000,\"ruleId\":\"big-tip\",\"user\":\"ann\"," +
+            "\"summary\":\"TransactionReceived amountSats=75000\"}",
+        "{\"type\":\"AutomationAction\",\"fireId\":41,\"step\":1,\"steps\":3,\"kind\":\"OBS\",\"durationMs\":0," +
+            "\"ruleId\":\"big-tip\",\"queue\":\"scenes\",\"target\":\"SetCurrentProgramScene\"," +
+            "\"payload\":\"{\\\"sceneName\\\":\\\"Celebration\\\"}\"}",
+        "{\"type\":\"OverlayMedia\",\"mediaId\":2625,\"kind\":\"VIDEO\",\"volume\":80,\"durationMs\":0," +
+            "\"delayMs\":0,\"url\":\"/media/clip.webm\"}",
+        "{\"type\":\"AutomationState\",\"rulesLoaded\":2,\"rulesRejected\":1,\"rulesJson\":\"[]\"," +
+            "\"variablesJson\":\"{}\",\"errors\":\"rules.yaml:3:5: rule x: bad\",\"origin\":\"rules.yaml\"}",
         "{\"type\":\"PluginStatus\",\"state\":\"QUARANTINED\",\"processed\":10,\"errors\":5,\"lag\":0,\"p50Nanos\":100," +
             "\"p99Nanos\":900,\"pluginId\":\"x\",\"version\":\"1.0.0\",\"reason\":\"boom\"}",
         "{\"type\":\"TelemetrySnapshot\",\"sampledAtEpochMs\":5,\"counters\":[{\"counterId\":0,\"typeId\":1," +
@@ -84,15 +101,18 @@ class JsonViewTest
     {
         for (final String name : new String[] { "TransactionReceived", "TransactionConfirmed", "WalletBalance",
             "NetworkStatus", "ChatMessage", "OverlayAlert", "PluginStatus", "TelemetrySnapshot", "TransactionReorged",
-            "ChatModeration", "ChatFilters", "ChatLine", "ChatRemoved", "ChatRefused", "ChatState", "TipMemo" })
+            "ChatModeration", "ChatFilters", "ChatLine", "ChatRemoved", "ChatRefused", "ChatState", "TipMemo",
+            "AutomationRules", "TimerFired", "AutomationControl", "AutomationFired", "AutomationAction", "OverlayMedia",
+            "AutomationState" })
         {
             assertThat(view.templateId(name)).as(name).isPositive();
             assertThat(view.messageName(view.templateId(name))).isEqualTo(name);
         }
-        assertThat(MessageSchema.ir().messages()).hasSize(28);
+        assertThat(MessageSchema.ir().messages()).hasSize(35);
         assertThat(MessageSchema.ir().messages()).allSatisfy(tokens ->
             assertThat(MessageSchema.isEvent(tokens.get(0).id()))
-                .as(tokens.get(0).name()).isEqualTo(tokens.get(0).id() < MessageSchema.FIRST_TRANSPORT_TEMPLATE_ID));
+                .as(tokens.get(0).name()).isEqualTo(tokens.get(0).id() < MessageSchema.FIRST_TRANSPORT_TEMPLATE_ID ||
+                    tokens.get(0).id() >= MessageSchema.FIRST_SECOND_RANGE_TEMPLATE_ID));
     }
 
     @Test

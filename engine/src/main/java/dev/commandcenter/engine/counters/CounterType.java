@@ -70,6 +70,36 @@ public enum CounterType
     /** Recoveries that read the journal alone because restoring the plugin's snapshot failed. */
     PLUGIN_RECOVERY_FALLBACKS(72, "plugin recovery fallbacks",
         Kind.COUNTER, "commandcenter_plugin_recovery_fallbacks_total", "plugin"),
+    /** Rule fires the action executor saw (AutomationFired with outcome FIRED). */
+    AUTOMATION_FIRES(73, "automation fires",
+        Kind.COUNTER, "commandcenter_automation_fires_total", null),
+    /** Actions the executor performed successfully (OBS requests, webhooks, chat messages). */
+    AUTOMATION_ACTIONS_DONE(74, "automation actions done",
+        Kind.COUNTER, "commandcenter_automation_actions_done_total", null),
+    /** Actions that failed for good (after retries), one counter per kind (label suffix: obs, webhook, chat). */
+    AUTOMATION_ACTIONS_FAILED(75, "automation actions failed",
+        Kind.COUNTER, "commandcenter_automation_actions_failed_total", "kind"),
+    /** Actions dropped because their queue was full (automation.maxQueuedFires). */
+    AUTOMATION_ACTIONS_DROPPED(76, "automation actions dropped",
+        Kind.COUNTER, "commandcenter_automation_actions_dropped_total", null),
+    /** Webhook deliveries retried after a failure or timeout. */
+    AUTOMATION_WEBHOOK_RETRIES(77, "automation webhook retries",
+        Kind.COUNTER, "commandcenter_automation_webhook_retries_total", null),
+    /** 1 while the OBS WebSocket connection is identified, 0 otherwise. */
+    OBS_CONNECTED(78, "obs connected",
+        Kind.GAUGE, "commandcenter_obs_connected", null),
+    /** Connections to OBS made again after one was lost or refused. */
+    OBS_RECONNECTS(79, "obs reconnects",
+        Kind.COUNTER, "commandcenter_obs_reconnects_total", null),
+    /** Rules files read and published (AutomationRules events). */
+    AUTOMATION_RULE_RELOADS(80, "automation rule reloads",
+        Kind.COUNTER, "commandcenter_automation_rule_reloads_total", null),
+    /** Rules files that could not be read at all, and rules with errors in files that could (left out, the others load). */
+    AUTOMATION_RULE_ERRORS(81, "automation rule errors",
+        Kind.COUNTER, "commandcenter_automation_rule_errors_total", null),
+    /** TimerFired events published by the timer source. */
+    AUTOMATION_TIMERS_FIRED(82, "automation timers fired",
+        Kind.COUNTER, "commandcenter_automation_timers_fired_total", null),
     /** Outputs an egress has not yet taken. */
     EGRESS_LAG(20, "egress lag",
         Kind.GAUGE, "commandcenter_egress_lag_events", "egress"),

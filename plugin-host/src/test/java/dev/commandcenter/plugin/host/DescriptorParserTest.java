@@ -87,7 +87,7 @@ class DescriptorParserTest
         bad(VALID.replace("engine: \">=1.0.0 <2.0.0\"", "engine: soon"), "field 'engine': expected a version range");
         bad(VALID.replace("chat: \"^1.0.0\"", "chat: \"one\""), "field 'requires.chat': expected a version range");
         bad(VALID.replace("type: TransactionReceived", "type: Payment"),
-            "field 'subscribes[0].type': expected a message type, one of [ChatFilters, ChatLine, ChatMessage, ");
+            "field 'subscribes[0].type': expected a message type, one of [AutomationAction, AutomationControl, AutomationFired, ");
         bad(VALID.replace("amountSats >= 1000", "amount >= 1000"),
             "field 'subscribes[0].where': TransactionReceived has no field 'amount', expected one of [amountSats, height, " +
             "confirmations, verified, address, memo]");

@@ -195,7 +195,8 @@ public final class IngressAgent implements Agent, ControlledFragmentHandler
         if (!MessageSchema.isEvent(templateId))
         {
             return skip(sessionId, header, 3, "template id " + templateId + " is not an event (expected 1.." +
-                (MessageSchema.FIRST_TRANSPORT_TEMPLATE_ID - 1) + ")");
+                (MessageSchema.FIRST_TRANSPORT_TEMPLATE_ID - 1) + " or " + MessageSchema.FIRST_SECOND_RANGE_TEMPLATE_ID +
+                ".." + (MessageSchema.TEMPLATE_ID_LIMIT - 1) + ")");
         }
         if (length > EventPublisher.MAX_MESSAGE_LENGTH)
         {
