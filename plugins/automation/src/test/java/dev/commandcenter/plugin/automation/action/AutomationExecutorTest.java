@@ -111,6 +111,7 @@ class AutomationExecutorTest
 
         deliver(executor, outputs.fire(PLUGIN, 1, "hub", "scenes",
             webhook("home-hub", WebhookSenderTest.payload(receiver.url(), 30_000, 0, "{\"a\":1}"))));
+        await().until(() -> receiver.deliveries().size() == 1);
         deliver(executor, outputs.fire(PLUGIN, 2, "big-tip", "scenes", chat("second on scenes")));
         deliver(executor, outputs.fire(PLUGIN, 3, "hydrate", "", chat("no queue")));
 
