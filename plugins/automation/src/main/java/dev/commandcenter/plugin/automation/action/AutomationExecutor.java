@@ -613,7 +613,7 @@ public final class AutomationExecutor implements EgressHandler, AutoCloseable
         final String comment = null == response.comment() ? "" : response.comment();
         if (0 == response.code())
         {
-            return "OBS: " + comment;
+            return comment.startsWith("OBS") ? comment : "OBS: " + comment;
         }
         return "OBS " + response.code() + (comment.isEmpty() ? "" : ": " + comment);
     }
