@@ -213,6 +213,46 @@ class AutomationExecutorTest
     }
 
     @Test
+    void shouldBoundTheFiresWaitingOnAllQueuesTogether()
+    {
+        executor = executor(ctx -> ctx.maxQueuedFires(1));
+        final int total = AutomationExecutor.TOTAL_FACTOR;
+        for (int i = 0; i <= total; i++)
+        {
+            deliver(executor, outputs.fire(PLUGIN, i, "big-tip", "queue-" + i, waitMs(60_000)));
+        }
+        for (int i = 0; i < total; i++)
+        {
+            deliver(executor, outputs.fire(PLUGIN, 100 + i, "big-tip", "queue-" + i, chat("waits")));
+        }
+        deliver(executor, outputs.fire(PLUGIN, 1000, "big-tip", "queue-" + total, chat("one too many")));
+
+        await().until(() -> executor.recentOutcomes().size() == 1);
+        assertThat(executor.recentOutcomes().get(0)).satisfies(outcome ->
+        {
+            assertThat(outcome.fireId()).isEqualTo(1000);
+            assertThat(outcome.detail()).isEqualTo("dropped: the queues hold 16 fires in all (16 x automation.maxQueuedFires)");
+        });
+        assertThat(counters.value(CounterType.AUTOMATION_ACTIONS_DROPPED, "")).isEqualTo(1);
+    }
+
+    @Test
+    void shouldBoundTheFiresRunningWithoutAQueue()
+    {
+        executor = executor(ctx -> ctx.maxQueuedFires(1));
+        for (int i = 0; i < AutomationExecutor.TOTAL_FACTOR; i++)
+        {
+            deliver(executor, outputs.fire(PLUGIN, i, "hydrate", "", waitMs(60_000)));
+        }
+        deliver(executor, outputs.fire(PLUGIN, 1000, "hydrate", "", chat("one too many")));
+
+        await().until(() -> executor.recentOutcomes().size() == 1);
+        assertThat(executor.recentOutcomes().get(0).detail())
+            .isEqualTo("dropped: 16 fires without a queue are running (16 x automation.maxQueuedFires)");
+        assertThat(chat.texts()).isEmpty();
+    }
+
+    @Test
     void shouldAssembleAFireFromStepsSplitAcrossOutputCallsAndIgnoreOtherPlugins()
     {
         executor = executor(ctx -> ctx);
