@@ -1473,7 +1473,7 @@ public final class AutomationPlugin implements Plugin
                 isPayment = true;
                 paymentDecoder.wrapAndApplyHeader(event.buffer(), event.offset(), headerDecoder);
                 amountSats = paymentDecoder.amountSats();
-                verified = BooleanType.TRUE == paymentDecoder.verified();
+                verified = 1 == paymentDecoder.verifiedRaw();
                 txidOffset = paymentDecoder.offset() + TransactionReceivedDecoder.txidEncodingOffset();
                 final int scriptOffset = paymentDecoder.offset() + TransactionReceivedDecoder.scriptHashEncodingOffset();
                 final StringBuilder key = new StringBuilder(128);
