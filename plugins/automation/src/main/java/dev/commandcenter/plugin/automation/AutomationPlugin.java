@@ -182,6 +182,9 @@ public final class AutomationPlugin implements Plugin
     private final long[] periodKeys = { NONE, NONE, NONE };
     private long periodFromMs = Long.MAX_VALUE;
     private long periodUntilMs = Long.MIN_VALUE;
+    private long currentDay;
+    private long currentWeek;
+    private long currentMonth;
     private long streamPeriod;
     private long nextSequence;
     private long handledSinceSnapshot;
@@ -997,10 +1000,6 @@ public final class AutomationPlugin implements Plugin
         currentWeek = date.minusDays(date.getDayOfWeek().getValue() - 1L).toEpochDay();
         currentMonth = date.getYear() * 12L + date.getMonthValue() - 1;
     }
-
-    private long currentDay;
-    private long currentWeek;
-    private long currentMonth;
 
     private long periodKey(final Trigger.Period period, final long eventMs)
     {

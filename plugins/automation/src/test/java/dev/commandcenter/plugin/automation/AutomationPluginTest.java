@@ -696,4 +696,44 @@ class AutomationPluginTest
                 .containsExactly(seq * 64 + 1, seq * 64 + 2);
         }
     }
+    @Test
+    void shouldFillTimeAndEventFieldPlaceholders() throws Exception
+    {
+        final String rules = """
+            version: 1
+            settings: { zone: Europe/Berlin }
+            rules:
+              - id: f
+                on: { event: TransactionReceived }
+                actions: [ { chat: { text: "{time} {confirmations} {address} {amount_btc} {{x}" } } ]
+            """;
+        try (AutomationFixture fixture = new AutomationFixture(Map.of()))
+        {
+            fixture.rules(T0_MS, rules);
+            fixture.take();
+            fixture.pay(T0_MS + 90 * 60_000, 100_000_000, 1, "");
+
+            assertThat(ofType(fixture.take(), "AutomationAction").get(0).path("payload").asText())
+                .isEqualTo("02:30 0 bc1qexample 1 {x}");
+        }
+    }
+
+    @Test
+    void shouldFitTheStateOfAThousandRulesInOneMessage() throws Exception
+    {
+        final StringBuilder rules = new StringBuilder("version: 1\nrules:\n");
+        for (int i = 0; i < 1000; i++)
+        {
+            rules.append("  - { id: rule-number-").append(i).append(", on: { event: TimerFired }, actions: [ { wait: 1s } ] }\n");
+        }
+        try (AutomationFixture fixture = new AutomationFixture(Map.of(AutomationPlugin.RULES_TEXT_KEY, rules.toString())))
+        {
+            fixture.plugin().onRecovered(fixture.harness());
+
+            assertThat(fixture.harness().refused()).isZero();
+            final JsonNode state = fixture.take().get(0);
+            assertThat(state.path("rulesLoaded").asInt()).isEqualTo(1000);
+            assertThat(AutomationFixture.parse(state.path("rulesJson").asText()).size()).isBetween(10, 999);
+        }
+    }
 }
