@@ -178,7 +178,7 @@ public final class AutomationPlugin implements Plugin
     private final Map<String, Boolean> overrides = new LinkedHashMap<>();
     private final Map<String, Long> sharedFires = new HashMap<>();
     private final Lru<String, Long> bannedUntil = new Lru<>(BANS_KEPT);
-    private final Lru<String, Boolean> paymentsSeen = new Lru<>(PAYMENTS_KEPT);
+    private final Lru<Long, Boolean> paymentsSeen = new Lru<>(PAYMENTS_KEPT);
     private final long[] periodKeys = { NONE, NONE, NONE };
     private long periodFromMs = Long.MAX_VALUE;
     private long periodUntilMs = Long.MIN_VALUE;
@@ -1254,7 +1254,7 @@ public final class AutomationPlugin implements Plugin
         }
         for (final JsonNode payment : root.path("payments"))
         {
-            paymentsSeen.put(payment.asText(), Boolean.TRUE);
+            paymentsSeen.put(payment.asLong(), Boolean.TRUE);
         }
         final Iterator<Map.Entry<String, JsonNode>> rules = root.path("rules").fields();
         while (rules.hasNext())
@@ -1291,7 +1291,14 @@ public final class AutomationPlugin implements Plugin
         handledSinceSnapshot = 0;
         if (context.config().hasStorage())
         {
-            context.storage().write(SNAPSHOT_ENTRY, encodeSnapshot());
+            try
+            {
+                context.storage().write(SNAPSHOT_ENTRY, encodeSnapshot());
+            }
+            catch (final IllegalStateException ex)
+            {
+                controlError("snapshot: '" + SNAPSHOT_ENTRY + "' expected to fit the storage, got " + ex.getMessage());
+            }
         }
     }
 
@@ -1475,18 +1482,13 @@ public final class AutomationPlugin implements Plugin
                 verified = 1 == paymentDecoder.verifiedRaw();
                 txidOffset = paymentDecoder.offset() + TransactionReceivedDecoder.txidEncodingOffset();
                 final int scriptOffset = paymentDecoder.offset() + TransactionReceivedDecoder.scriptHashEncodingOffset();
-                final StringBuilder key = new StringBuilder(128);
-                for (int i = 0; i < 32; i++)
+                final org.agrona.DirectBuffer buffer = event.buffer();
+                long paymentKey = 0x9E3779B97F4A7C15L;
+                for (int i = 0; i < 32; i += 8)
                 {
-                    key.append(Character.forDigit((event.buffer().getByte(txidOffset + i) >> 4) & 0xF, 16))
-                        .append(Character.forDigit(event.buffer().getByte(txidOffset + i) & 0xF, 16));
+                    paymentKey = (paymentKey ^ buffer.getLong(txidOffset + i)) * 0x100000001B3L;
+                    paymentKey = (paymentKey ^ buffer.getLong(scriptOffset + i)) * 0x100000001B3L;
                 }
-                for (int i = 0; i < 32; i++)
-                {
-                    key.append(Character.forDigit((event.buffer().getByte(scriptOffset + i) >> 4) & 0xF, 16))
-                        .append(Character.forDigit(event.buffer().getByte(scriptOffset + i) & 0xF, 16));
-                }
-                final String paymentKey = key.toString();
                 paymentNew = null == paymentsSeen.get(paymentKey);
                 paymentsSeen.put(paymentKey, Boolean.TRUE);
                 paymentDecoder.address();
