@@ -143,6 +143,7 @@ public final class AutomationPlugin implements Plugin
     private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("HH:mm");
     private static final int MAX_LENGTH = EventPublisher.MAX_MESSAGE_LENGTH;
     private static final long NONE = Long.MIN_VALUE;
+    private static final byte[] NO_TXID = new byte[32];
 
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
@@ -366,6 +367,7 @@ public final class AutomationPlugin implements Plugin
         int overlayBase = 0;
         for (final RuleRuntime runtime : byTemplate[templateId])
         {
+            values.beginRule();
             if (!matches(runtime, event, eventMs))
             {
                 continue;
@@ -614,7 +616,7 @@ public final class AutomationPlugin implements Plugin
                     }
                     else
                     {
-                        alertEncoder.putTxid(new byte[32], 0, 32);
+                        alertEncoder.putTxid(NO_TXID, 0, NO_TXID.length);
                     }
                     alertEncoder.verified(v.isPayment && v.verified ? BooleanType.TRUE : BooleanType.FALSE)
                         .delayMs((int)Math.min(Integer.MAX_VALUE, delayMs))
@@ -1409,6 +1411,7 @@ public final class AutomationPlugin implements Plugin
         long fireId;
         String firedUser;
         String summary;
+        String baseSummary;
         ObjectNode json;
 
         void reset(final Event event, final long eventMs)
@@ -1447,6 +1450,16 @@ public final class AutomationPlugin implements Plugin
                 final String name = JsonView.instance().messageName(templateId);
                 summary = null == name ? "event " + templateId : name;
             }
+            baseSummary = summary;
+        }
+
+        void beginRule()
+        {
+            summary = baseSummary;
+            goal = null;
+            total = null;
+            args = null;
+            argList = null;
         }
 
         EventValues chat()
