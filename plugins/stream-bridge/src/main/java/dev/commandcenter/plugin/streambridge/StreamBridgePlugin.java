@@ -635,8 +635,11 @@ public final class StreamBridgePlugin implements Plugin
             .kind(AlertKind.PAYMENT)
             .putTxid(payment.txidBuffer, payment.txidOffset, Payment.TXID_LENGTH)
             .verified(plugin.verified ? BooleanType.TRUE : BooleanType.FALSE)
+            .delayMs(0)
             .putTitle(plugin.titleBuffer, 0, plugin.titleLength)
-            .putMessage(plugin.messageBuffer, 0, plugin.messageLength);
+            .putMessage(plugin.messageBuffer, 0, plugin.messageLength)
+            .sound("")
+            .image("");
 
         return MessageHeaderEncoder.ENCODED_LENGTH + plugin.alertEncoder.encodedLength();
     }
