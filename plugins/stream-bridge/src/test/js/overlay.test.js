@@ -643,4 +643,9 @@ test('skips automation alerts and media that ended more than a minute ago', () =
 
     p.automationSockets[0].send(customAlert(3, { showAtEpochMs: 0, timestamp: new Date(NOW - 30000).toISOString() }));
     assert.equal(p.shown().id, '3');
+    p.advance(1000);
+    p.automationSockets[0].send(customAlert(4, { showAtEpochMs: NOW - 66000, delayMs: 10000 }));
+    assert.equal(p.shown(), null);
+    p.advance(10000);
+    assert.equal(p.shown().id, '4');
 });

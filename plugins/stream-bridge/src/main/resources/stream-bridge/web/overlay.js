@@ -157,9 +157,9 @@
         var showAt = Number(alert.showAtEpochMs);
         if (!(showAt > 0))
         {
-            showAt = eventTime(alert) + delayMs;
+            showAt = eventTime(alert);
         }
-        if (isStale(showAt + durationMs))
+        if (isStale(showAt + delayMs + durationMs))
         {
             return;
         }
