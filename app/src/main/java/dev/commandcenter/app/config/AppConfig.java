@@ -40,6 +40,10 @@ public final class AppConfig
     public Chat chat = new Chat();
     /** Wallet source. */
     public Wallet wallet = new Wallet();
+    /** Automation: the rules file, the action executor's bounds, the bot's name. See docs/automation.md. */
+    public Automation automation = new Automation();
+    /** OBS WebSocket v5 connection of the automation's OBS actions: off unless {@code obs.url} is set. */
+    public Obs obs = new Obs();
     /**
      * Plugin settings: {@code dir}, {@code watchDebounceMs}, {@code defaults}, and one section per plugin id
      * holding hosting keys ({@code enabled}, {@code backPressure}, {@code lagLimit}, {@code stallTimeoutMs},
@@ -263,6 +267,36 @@ public final class AppConfig
         public int maxPendingVerdicts = 1024;
         public long verdictTimeoutMs = 2000;
         public String filtersFile = "";
+    }
+
+    /** {@code automation:} section. */
+    public static final class Automation
+    {
+        /** Run the automation: the rules file, its timers and the action executor. */
+        public boolean enabled = true;
+        /** The rules file (YAML or JSON), reloaded when it changes; empty: none. */
+        public String rules = "";
+        /** Fires one queue holds; past it a new fire is dropped, counted and recorded as an outcome. */
+        public int maxQueuedFires = 100;
+        /** Action outcomes kept for {@code GET /api/automation}. */
+        public int outcomes = 200;
+        /** The name the automation's chat lines are posted under. */
+        public String botName = "bot";
+    }
+
+    /** {@code obs:} section. */
+    public static final class Obs
+    {
+        /** obs-websocket URL such as ws://127.0.0.1:4455; empty: no OBS connection. */
+        public String url = "";
+        /** Key of the secrets store that holds the OBS WebSocket password (never the password itself). */
+        public String passwordKey = "obsPassword";
+        /** Time OBS has to answer a request, ms. */
+        public long requestTimeoutMs = 5_000;
+        /** First reconnect delay, ms (doubling). */
+        public long reconnectMinMs = 1_000;
+        /** Longest reconnect delay, ms. */
+        public long reconnectMaxMs = 30_000;
     }
 
     public static final class Wallet

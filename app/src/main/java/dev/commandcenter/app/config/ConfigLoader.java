@@ -72,7 +72,8 @@ public final class ConfigLoader
     private static void validate(final AppConfig config, final String source)
     {
         if (null == config.engine || null == config.journal || null == config.telemetry || null == config.websocket ||
-            null == config.wallet || null == config.plugins || null == config.aeron || null == config.chat)
+            null == config.wallet || null == config.plugins || null == config.aeron || null == config.chat ||
+            null == config.automation || null == config.obs)
         {
             throw new ConfigException(source + ": a top-level section is empty (remove it or give it keys)");
         }
@@ -132,6 +133,7 @@ public final class ConfigLoader
             }
             range(source, key, window.getValue(), 0, 1000);
         }
+        validateAutomation(config, source);
         range(source, "wallet.gapLimit", config.wallet.gapLimit, 1, 10_000);
         range(source, "wallet.confirmations", config.wallet.confirmations, 1, 1_000);
         range(source, "engine.quarantineAfterFailures", config.engine.quarantineAfterFailures, 1, Integer.MAX_VALUE);
@@ -162,6 +164,58 @@ public final class ConfigLoader
             throw new ConfigException(source + ": 'wallet.watch' is empty: expected addresses or xpubs to watch " +
                 "on " + config.wallet.electrum.servers);
         }
+    }
+
+    private static void validateAutomation(final AppConfig config, final String source)
+    {
+        range(source, "automation.maxQueuedFires", config.automation.maxQueuedFires, 1, 100_000);
+        range(source, "automation.outcomes", config.automation.outcomes, 1, 100_000);
+        final String bot = config.automation.botName;
+        if (null == bot || bot.isBlank() || bot.length() > 64 || !bot.strip().equals(bot))
+        {
+            throw new ConfigException(source + ": 'automation.botName' expected a chat name of 1..64 characters " +
+                "without surrounding spaces, got '" + bot + "'");
+        }
+        if (null == config.automation.rules)
+        {
+            config.automation.rules = "";
+        }
+        final String url = null == config.obs.url ? "" : config.obs.url.trim();
+        if (!url.isEmpty())
+        {
+            String problem = null;
+            try
+            {
+                final java.net.URI uri = new java.net.URI(url);
+                if (!"ws".equals(uri.getScheme()) && !"wss".equals(uri.getScheme()))
+                {
+                    problem = "a ws:// or wss:// URL";
+                }
+                else if (null == uri.getHost() || uri.getHost().isEmpty())
+                {
+                    problem = "a host";
+                }
+            }
+            catch (final java.net.URISyntaxException ex)
+            {
+                problem = "a valid URL";
+            }
+            if (null != problem)
+            {
+                throw new ConfigException(source + ": 'obs.url' expected a ws:// or wss:// URL such as " +
+                    "ws://127.0.0.1:4455 (or empty for no OBS), got '" + config.obs.url + "' (" + problem + " missing)");
+            }
+        }
+        config.obs.url = url;
+        if (null == config.obs.passwordKey || config.obs.passwordKey.isBlank() ||
+            !config.obs.passwordKey.matches("[A-Za-z0-9_.-]{1,64}"))
+        {
+            throw new ConfigException(source + ": 'obs.passwordKey' expected the name of a secrets store entry such as " +
+                "obsPassword (the password itself goes in the secrets store), got '" + config.obs.passwordKey + "'");
+        }
+        range(source, "obs.requestTimeoutMs", config.obs.requestTimeoutMs, 1, 600_000);
+        range(source, "obs.reconnectMinMs", config.obs.reconnectMinMs, 1, 3_600_000);
+        range(source, "obs.reconnectMaxMs", config.obs.reconnectMaxMs, config.obs.reconnectMinMs, 3_600_000);
     }
 
     private static void strongToken(final String source, final String key, final String token)
