@@ -143,6 +143,7 @@ public final class AutomationPlugin implements Plugin
     private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("HH:mm");
     private static final int MAX_LENGTH = EventPublisher.MAX_MESSAGE_LENGTH;
     private static final long NONE = Long.MIN_VALUE;
+    private static final byte[] NO_TXID = new byte[32];
 
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
@@ -178,10 +179,13 @@ public final class AutomationPlugin implements Plugin
     private final Map<String, Boolean> overrides = new LinkedHashMap<>();
     private final Map<String, Long> sharedFires = new HashMap<>();
     private final Lru<String, Long> bannedUntil = new Lru<>(BANS_KEPT);
-    private final Lru<String, Boolean> paymentsSeen = new Lru<>(PAYMENTS_KEPT);
+    private final Lru<Long, Boolean> paymentsSeen = new Lru<>(PAYMENTS_KEPT);
     private final long[] periodKeys = { NONE, NONE, NONE };
     private long periodFromMs = Long.MAX_VALUE;
     private long periodUntilMs = Long.MIN_VALUE;
+    private long currentDay;
+    private long currentWeek;
+    private long currentMonth;
     private long streamPeriod;
     private long nextSequence;
     private long handledSinceSnapshot;
@@ -363,6 +367,7 @@ public final class AutomationPlugin implements Plugin
         int overlayBase = 0;
         for (final RuleRuntime runtime : byTemplate[templateId])
         {
+            values.beginRule();
             if (!matches(runtime, event, eventMs))
             {
                 continue;
@@ -611,7 +616,7 @@ public final class AutomationPlugin implements Plugin
                     }
                     else
                     {
-                        alertEncoder.putTxid(new byte[32], 0, 32);
+                        alertEncoder.putTxid(NO_TXID, 0, NO_TXID.length);
                     }
                     alertEncoder.verified(v.isPayment && v.verified ? BooleanType.TRUE : BooleanType.FALSE)
                         .delayMs((int)Math.min(Integer.MAX_VALUE, delayMs))
@@ -998,10 +1003,6 @@ public final class AutomationPlugin implements Plugin
         currentMonth = date.getYear() * 12L + date.getMonthValue() - 1;
     }
 
-    private long currentDay;
-    private long currentWeek;
-    private long currentMonth;
-
     private long periodKey(final Trigger.Period period, final long eventMs)
     {
         if (Trigger.Period.STREAM == period)
@@ -1255,7 +1256,7 @@ public final class AutomationPlugin implements Plugin
         }
         for (final JsonNode payment : root.path("payments"))
         {
-            paymentsSeen.put(payment.asText(), Boolean.TRUE);
+            paymentsSeen.put(payment.asLong(), Boolean.TRUE);
         }
         final Iterator<Map.Entry<String, JsonNode>> rules = root.path("rules").fields();
         while (rules.hasNext())
@@ -1292,7 +1293,14 @@ public final class AutomationPlugin implements Plugin
         handledSinceSnapshot = 0;
         if (context.config().hasStorage())
         {
-            context.storage().write(SNAPSHOT_ENTRY, encodeSnapshot());
+            try
+            {
+                context.storage().write(SNAPSHOT_ENTRY, encodeSnapshot());
+            }
+            catch (final IllegalStateException ex)
+            {
+                controlError("snapshot: '" + SNAPSHOT_ENTRY + "' expected to fit the storage, got " + ex.getMessage());
+            }
         }
     }
 
@@ -1403,6 +1411,7 @@ public final class AutomationPlugin implements Plugin
         long fireId;
         String firedUser;
         String summary;
+        String baseSummary;
         ObjectNode json;
 
         void reset(final Event event, final long eventMs)
@@ -1441,6 +1450,16 @@ public final class AutomationPlugin implements Plugin
                 final String name = JsonView.instance().messageName(templateId);
                 summary = null == name ? "event " + templateId : name;
             }
+            baseSummary = summary;
+        }
+
+        void beginRule()
+        {
+            summary = baseSummary;
+            goal = null;
+            total = null;
+            args = null;
+            argList = null;
         }
 
         EventValues chat()
@@ -1473,21 +1492,16 @@ public final class AutomationPlugin implements Plugin
                 isPayment = true;
                 paymentDecoder.wrapAndApplyHeader(event.buffer(), event.offset(), headerDecoder);
                 amountSats = paymentDecoder.amountSats();
-                verified = BooleanType.TRUE == paymentDecoder.verified();
+                verified = 1 == paymentDecoder.verifiedRaw();
                 txidOffset = paymentDecoder.offset() + TransactionReceivedDecoder.txidEncodingOffset();
                 final int scriptOffset = paymentDecoder.offset() + TransactionReceivedDecoder.scriptHashEncodingOffset();
-                final StringBuilder key = new StringBuilder(128);
-                for (int i = 0; i < 32; i++)
+                final org.agrona.DirectBuffer buffer = event.buffer();
+                long paymentKey = 0x9E3779B97F4A7C15L;
+                for (int i = 0; i < 32; i += 8)
                 {
-                    key.append(Character.forDigit((event.buffer().getByte(txidOffset + i) >> 4) & 0xF, 16))
-                        .append(Character.forDigit(event.buffer().getByte(txidOffset + i) & 0xF, 16));
+                    paymentKey = (paymentKey ^ buffer.getLong(txidOffset + i)) * 0x100000001B3L;
+                    paymentKey = (paymentKey ^ buffer.getLong(scriptOffset + i)) * 0x100000001B3L;
                 }
-                for (int i = 0; i < 32; i++)
-                {
-                    key.append(Character.forDigit((event.buffer().getByte(scriptOffset + i) >> 4) & 0xF, 16))
-                        .append(Character.forDigit(event.buffer().getByte(scriptOffset + i) & 0xF, 16));
-                }
-                final String paymentKey = key.toString();
                 paymentNew = null == paymentsSeen.get(paymentKey);
                 paymentsSeen.put(paymentKey, Boolean.TRUE);
                 paymentDecoder.address();

@@ -66,8 +66,7 @@ public record Trigger(
     {
         return switch (kind)
         {
-            case EVENT -> "event " + EventFilters.messageNames().stream()
-                .filter((name) -> EventFilters.templateId(name) == templateId).findFirst().orElse("?");
+            case EVENT -> "event " + dev.commandcenter.codecs.json.JsonView.instance().messageName(templateId);
             case COMMAND -> "command " + command;
             case GOAL -> "goal " + sats + " sats per " + per.name().toLowerCase(java.util.Locale.ROOT);
             case THRESHOLD -> "threshold " + sats + " sats within " + withinMs + "ms";

@@ -479,4 +479,13 @@ class RulesParserTest
             assertThat(set.ruleCount()).isZero();
         }
     }
+    @Test
+    void shouldReadAnUnquotedLocalTime()
+    {
+        final RuleSet set = RulesParser.parse(HEADER + "timers:\n  late: { at: [20:05, 07:30], days: fri }\n", "r");
+
+        assertThat(set.errors()).isEmpty();
+        assertThat(set.timers().get(0).at()).containsExactly(LocalTime.of(7, 30), LocalTime.of(20, 5));
+        assertThat(set.timers().get(0).days()).containsExactly(DayOfWeek.FRIDAY);
+    }
 }
