@@ -411,39 +411,64 @@ public final class AutomationExecutor implements EgressHandler, AutoCloseable
                 fire.next++;
                 continue;
             }
-            switch (step.kind)
+            try
             {
-                case WAIT:
-                    if (step.durationMs > 0)
-                    {
-                        fire.pendingWait = worker.schedule(() -> stepDone(fire), step.durationMs, TimeUnit.MILLISECONDS);
-                        return;
-                    }
-                    fire.next++;
-                    break;
-
-                case CHAT:
-                    chat(fire, step);
-                    fire.next++;
-                    break;
-
-                case OBS:
-                    if (obs(fire, step))
-                    {
-                        return;
-                    }
-                    fire.next++;
-                    break;
-
-                case WEBHOOK:
-                    webhook(fire, step);
+                if (perform(fire, step))
+                {
                     return;
-
-                default:
-                    record(fire, step, false, 0, "unknown action kind: expected OBS, WEBHOOK, CHAT or WAIT", false);
-                    fire.next++;
-                    break;
+                }
             }
+            catch (final RejectedExecutionException ex)
+            {
+                return;
+            }
+            catch (final RuntimeException ex)
+            {
+                record(fire, step, false, 0, "failed: " + ex, true);
+                fire.next++;
+            }
+        }
+    }
+
+    /**
+     * Perform one step.
+     *
+     * @return true when the fire now waits (a WAIT, an OBS answer, a webhook), false when the step is done.
+     */
+    private boolean perform(final Fire fire, final Step step)
+    {
+        switch (step.kind)
+        {
+            case WAIT:
+                if (step.durationMs > 0)
+                {
+                    fire.pendingWait = worker.schedule(() -> stepDone(fire), step.durationMs, TimeUnit.MILLISECONDS);
+                    return true;
+                }
+                fire.next++;
+                return false;
+
+            case CHAT:
+                chat(fire, step);
+                fire.next++;
+                return false;
+
+            case OBS:
+                if (obs(fire, step))
+                {
+                    return true;
+                }
+                fire.next++;
+                return false;
+
+            case WEBHOOK:
+                webhook(fire, step);
+                return true;
+
+            default:
+                record(fire, step, false, 0, "unknown action kind: expected OBS, WEBHOOK, CHAT or WAIT", false);
+                fire.next++;
+                return false;
         }
     }
 
@@ -588,7 +613,7 @@ public final class AutomationExecutor implements EgressHandler, AutoCloseable
         final String comment = null == response.comment() ? "" : response.comment();
         if (0 == response.code())
         {
-            return "OBS: " + comment;
+            return comment.startsWith("OBS") ? comment : "OBS: " + comment;
         }
         return "OBS " + response.code() + (comment.isEmpty() ? "" : ": " + comment);
     }

@@ -321,7 +321,13 @@ public final class WebhookSender implements AutoCloseable
             error.getCause() : error;
         if (cause instanceof IOException)
         {
-            retryOrFail(delivery, describe(cause, delivery.timeoutMs), -1);
+            String what = describe(cause, delivery.timeoutMs);
+            final String query = delivery.uri.getRawQuery();
+            if (null != query && !query.isEmpty())
+            {
+                what = what.replace(query, "...");
+            }
+            retryOrFail(delivery, what, -1);
         }
         else
         {
