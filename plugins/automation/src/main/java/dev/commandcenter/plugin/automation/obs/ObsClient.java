@@ -113,7 +113,9 @@ public final class ObsClient implements ObsConnection, AutoCloseable
     private boolean started;
     private volatile boolean closed;
     private volatile int inFlight;
+    private volatile long lastReconnectDelayMs;
     private volatile ObsStatus status;
+    private volatile Thread thread;
 
     /**
      * Conclude a context and create a client, not yet connecting.
@@ -132,9 +134,10 @@ public final class ObsClient implements ObsConnection, AutoCloseable
             displayUrl(url), "", "", 0, ctx.epochClock().time());
         this.executor = new ScheduledThreadPoolExecutor(1, runnable ->
         {
-            final Thread thread = new Thread(runnable, "obs-client");
-            thread.setDaemon(true);
-            return thread;
+            final Thread clientThread = new Thread(runnable, "obs-client");
+            clientThread.setDaemon(true);
+            thread = clientThread;
+            return clientThread;
         });
         this.executor.setRemoveOnCancelPolicy(true);
         this.executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
@@ -225,6 +228,18 @@ public final class ObsClient implements ObsConnection, AutoCloseable
     }
 
     /**
+     * The delay before the reconnection scheduled last: {@code reconnectMinMs} doubling after each failed attempt up
+     * to {@code reconnectMaxMs}, {@code reconnectMaxMs} after a refused password, and {@code reconnectMinMs} again
+     * after an identified session.
+     *
+     * @return in ms, 0 before the first.
+     */
+    public long lastReconnectDelayMs()
+    {
+        return lastReconnectDelayMs;
+    }
+
+    /**
      * Stop reconnecting, close the connection and answer every waiting request not ok; waits (bounded) for the
      * client's thread to end.
      */
@@ -237,6 +252,14 @@ public final class ObsClient implements ObsConnection, AutoCloseable
                 return;
             }
             closed = true;
+        }
+        if (Thread.currentThread() == thread)
+        {
+            // Closed from a listener or a future's callback: the client's own thread cannot wait for itself.
+            guarded(this::shutdown);
+            executor.shutdown();
+            http.shutdownNow();
+            return;
         }
         try
         {
@@ -727,6 +750,7 @@ public final class ObsClient implements ObsConnection, AutoCloseable
         }
         final long delayMs = ObsStatus.State.AUTH_FAILED == state ? ctx.reconnectMaxMs() : backoffMs;
         backoffMs = Math.min(ctx.reconnectMaxMs(), backoffMs * 2);
+        lastReconnectDelayMs = retry && !closed ? delayMs : 0;
         setStatus(state, reason);
         if (retry && !closed)
         {

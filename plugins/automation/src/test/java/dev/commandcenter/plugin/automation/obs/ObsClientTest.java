@@ -295,6 +295,48 @@ class ObsClientTest
     }
 
     @Test
+    void shouldDoubleTheReconnectionDelayUpToTheMaximumAndStartAgainAfterAnIdentifiedSession()
+    {
+        simulator = ObsSimulator.start(null);
+        simulator.stop();
+        final List<Long> delays = new CopyOnWriteArrayList<>();
+        final ObsClient obs = new ObsClient(context(simulator.url(), null).listener(new ObsListener()
+        {
+            public void onStatus(final ObsStatus status)
+            {
+                if (status.state() == ObsStatus.State.DISCONNECTED)
+                {
+                    delays.add(client.lastReconnectDelayMs());
+                }
+            }
+        }));
+        client = obs;
+        client.start();
+
+        await().atMost(WAIT).until(() -> delays.size() >= 7);
+        assertThat(delays.subList(0, 7)).containsExactly(20L, 40L, 80L, 160L, 200L, 200L, 200L);
+
+        simulator.restart();
+        awaitState(ObsStatus.State.IDENTIFIED);
+        delays.clear();
+        simulator.disconnectAll();
+
+        await().atMost(WAIT).until(() -> !delays.isEmpty());
+        assertThat(delays.get(0)).isEqualTo(20L);
+    }
+
+    @Test
+    void shouldWaitTheLongestDelayAfterARefusedPassword()
+    {
+        simulator = ObsSimulator.start("pw");
+        client = ObsClient.launch(context(simulator.url(), "wrong"));
+
+        awaitState(ObsStatus.State.AUTH_FAILED);
+
+        assertThat(client.lastReconnectDelayMs()).isEqualTo(200L);
+    }
+
+    @Test
     void shouldReconnectAfterTheConnectionDrops() throws Exception
     {
         simulator = ObsSimulator.start(null);
@@ -453,6 +495,28 @@ class ObsClientTest
         assertThat(pending.get().comment()).isEqualTo("the OBS client is closed");
         assertThat(client.request("GetSceneList", null).get().comment()).isEqualTo("the OBS client is closed");
         assertThat(connected.get()).isZero();
+    }
+
+    @Test
+    void shouldCloseFromItsOwnThread() throws Exception
+    {
+        simulator = ObsSimulator.start(null);
+        connect(null);
+        simulator.holdAnswers();
+        final CompletableFuture<ObsResponse> afterClose = client.request("GetSceneList", null)
+            .thenCompose(first ->
+            {
+                client.close();
+                return client.request("GetSceneList", null);
+            });
+        await().atMost(WAIT).until(() -> client.inFlight() == 1);
+
+        simulator.releaseAnswers();
+
+        final ObsResponse closedAfter = afterClose.get();
+
+        assertThat(closedAfter.comment()).isEqualTo("the OBS client is closed");
+        awaitState(ObsStatus.State.DISCONNECTED);
     }
 
     @Test

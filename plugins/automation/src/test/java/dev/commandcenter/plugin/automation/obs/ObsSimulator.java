@@ -14,6 +14,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -29,6 +31,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -104,6 +107,7 @@ public final class ObsSimulator implements AutoCloseable
     private final SecureRandom random = new SecureRandom();
     private final EventLoopGroup group;
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final List<ObsRequest> requests = new ArrayList<>();
     private final Map<String, ArrayDeque<Failure>> failures = new HashMap<>();
     private final Map<String, ArrayDeque<Long>> delays = new HashMap<>();
@@ -114,7 +118,7 @@ public final class ObsSimulator implements AutoCloseable
     private volatile String password;
     private volatile Channel serverChannel;
     private volatile boolean closed;
-    private int port;
+    private volatile int port;
 
     private ObsSimulator(final String password)
     {
@@ -207,6 +211,19 @@ public final class ObsSimulator implements AutoCloseable
             channel.close().syncUninterruptibly();
         }
         closeAll(1001, "Server stopping.");
+        for (final Channel child : channels)
+        {
+            boolean session = false;
+            for (final Session s : sessions)
+            {
+                session |= s.channel == child;
+            }
+            if (!session)
+            {
+                // Still in the HTTP upgrade: nothing to say, just hang up.
+                child.close();
+            }
+        }
     }
 
     /**
@@ -542,6 +559,7 @@ public final class ObsSimulator implements AutoCloseable
             {
                 protected void initChannel(final SocketChannel channel)
                 {
+                    channels.add(channel);
                     final WebSocketServerProtocolConfig config = WebSocketServerProtocolConfig.newBuilder()
                         .websocketPath("/")
                         .checkStartsWith(true)
