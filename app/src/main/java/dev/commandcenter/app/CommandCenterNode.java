@@ -1,5 +1,7 @@
 package dev.commandcenter.app;
 
+import dev.commandcenter.app.automation.AutomationRoute;
+import dev.commandcenter.app.automation.AutomationRuntime;
 import dev.commandcenter.app.chat.ChatFiltersFile;
 import dev.commandcenter.app.chat.ChatGateway;
 import dev.commandcenter.app.chat.ChatSettings;
@@ -84,6 +86,7 @@ public final class CommandCenterNode implements AutoCloseable
     private AgentRunner chatFilters;
     private final ChatSettings chatSettings;
     private AgentRunner secretsWatcher;
+    private AutomationRuntime automation;
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private AeronNode aeronNode;
     private AeronIngress aeronIngress;
@@ -179,6 +182,8 @@ public final class CommandCenterNode implements AutoCloseable
         {
             throw new IllegalStateException(ex.getMessage(), ex);
         }
+        // A configured rules file that does not exist stops the start; the executor is an egress of the engine.
+        automation = AutomationRuntime.prepare(config, dataDir, replay, ctx.liveActions());
         final Path engineDir = replay ? dataDir.resolve(REPLAY_DIR_NAME) : dataDir;
         final Engine.Context engineCtx = new Engine.Context()
             .dataDir(engineDir)
@@ -196,7 +201,8 @@ public final class CommandCenterNode implements AutoCloseable
             engineCtx.threadingMode(ctx.threadingMode());
         }
         // wallet.alertOn is the stream bridge's alertOn unless its own section sets one
-        final PluginsSettings pluginSettings = config.plugins.withPluginDefault("stream-bridge", "alertOn", config.wallet.alertOn);
+        final PluginsSettings pluginSettings = automation.pluginSettings(
+            config.plugins.withPluginDefault("stream-bridge", "alertOn", config.wallet.alertOn));
         pluginManager = PluginManager.discover(new PluginManager.Context()
             .dataDir(dataDir).storageDir(replay ? engineDir : null).settings(pluginSettings).devMode(ctx.devMode())
             .remoteHeartbeatIntervalMs((int)config.aeron.plugins.heartbeatIntervalMs));
@@ -252,6 +258,10 @@ public final class CommandCenterNode implements AutoCloseable
         {
             engineCtx.egress(entry.getKey(), entry.getValue());
         }
+        if (null != automation.egress())
+        {
+            engineCtx.egress("automation", automation.egress());
+        }
         final boolean serve = config.websocket.enabled && (!replay || ctx.liveActions());
         if (serve)
         {
@@ -293,6 +303,8 @@ public final class CommandCenterNode implements AutoCloseable
                 AgentRunner.startOnThread(chatFilters);
             }
         }
+        // Before any source: the executor, then the rules in force into the journal, then the timers.
+        automation.start(engine, startLines::add);
         if (null != aeronNode && config.aeron.ingress.enabled)
         {
             aeronIngress = AeronIngress.launch(new AeronIngress.Context().aeron(aeronNode.aeron())
@@ -345,6 +357,8 @@ public final class CommandCenterNode implements AutoCloseable
                 web.plugin(plugin);
             }
             web.webRootLookup(this::webRoot);
+            web.apiRoute(AutomationRoute.PATH, Scope.ADMIN,
+                new AutomationRoute(automation, replay ? null : engine.publisher(), automation::obsView));
             if (!replay)
             {
                 // A replay runs the same plugins without a control channel: the live node's channel stays its own.
@@ -505,6 +519,10 @@ public final class CommandCenterNode implements AutoCloseable
         if (null != outputStream)
         {
             health.put("edges", edgesView());
+        }
+        if (null != automation)
+        {
+            health.put("obs", automation.obsView());
         }
         return health;
     }
@@ -702,6 +720,16 @@ public final class CommandCenterNode implements AutoCloseable
     }
 
     /**
+     * The automation of this node: rules file, timers, OBS connection and action executor, as configured.
+     *
+     * @return the automation.
+     */
+    public AutomationRuntime automation()
+    {
+        return automation;
+    }
+
+    /**
      * The wallet source, or null when none is configured.
      *
      * @return the wallet handle.
@@ -724,6 +752,10 @@ public final class CommandCenterNode implements AutoCloseable
         CloseHelper.quietClose(controlRoute);
         CloseHelper.quietClose(secretsWatcher);
         CloseHelper.quietClose(chatFilters);
+        if (null != automation)
+        {
+            automation.stopSources();
+        }
         CloseHelper.quietClose(webServer);
         if (null == webServer && null != webBackend && null != webBackend.transport())
         {
@@ -740,6 +772,7 @@ public final class CommandCenterNode implements AutoCloseable
             outputStream.stopAgent();
         }
         CloseHelper.quietClose(engine);
+        CloseHelper.quietClose(automation);
         CloseHelper.quietClose(pluginManager);
         for (int i = closeables.size() - 1; i >= 0; i--)
         {
