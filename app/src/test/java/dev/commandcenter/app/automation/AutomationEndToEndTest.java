@@ -280,7 +280,7 @@ class AutomationEndToEndTest
             await().atMost(WAIT).until(() -> bridge.count(type("OverlayAlert")) == 1 && receiver.deliveries().size() == 1);
             await().atMost(WAIT).until(() -> failedObsOutcomes(node).size() == 1);
             final JsonNode failed = failedObsOutcomes(node).get(0);
-            assertThat(failed.get("ruleId").asText()).isEqualTo("big-tip");
+            assertThat(failed.get("rule").asText()).isEqualTo("big-tip");
             assertThat(failed.get("target").asText()).isEqualTo("SetCurrentProgramScene");
             assertThat(failed.get("detail").asText()).isNotBlank();
             assertThat(metric(node, "commandcenter_automation_actions_failed_total{kind=\"obs\"}")).isEqualTo(1);
