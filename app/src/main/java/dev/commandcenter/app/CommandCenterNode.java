@@ -771,8 +771,9 @@ public final class CommandCenterNode implements AutoCloseable
             // Its agent counts into the engine's counters file, unmapped when the engine closes.
             outputStream.stopAgent();
         }
-        CloseHelper.quietClose(engine);
+        // Before the engine: the OBS client and the executor count into the engine's counters, unmapped when it closes.
         CloseHelper.quietClose(automation);
+        CloseHelper.quietClose(engine);
         CloseHelper.quietClose(pluginManager);
         for (int i = closeables.size() - 1; i >= 0; i--)
         {

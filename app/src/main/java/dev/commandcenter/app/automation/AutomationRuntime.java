@@ -36,8 +36,9 @@ import java.util.function.Consumer;
  * the engine, and a configured rules file that does not exist stops the start), {@link #start} after it (the
  * counters, the input ring and the rules file's first event need the engine).
  * <p>
- * <b>Note:</b> {@link #close()} stops the rules file and timers before the engine drains, and the OBS connection and
- * executor after.
+ * <b>Note:</b> {@link #stopSources()} stops the rules file and timers before the web server closes, {@link #close()}
+ * the OBS connection and the executor before the engine closes (both count into the engine's counters): actions still
+ * waiting then are dropped.
  */
 public final class AutomationRuntime implements AutoCloseable
 {
@@ -262,7 +263,7 @@ public final class AutomationRuntime implements AutoCloseable
      * @param view the view of {@link #obsView()} (or as read over REST).
      * @return such as {@code obs: IDENTIFIED ws://127.0.0.1:4455 (OBS 31.0.0, obs-websocket 5.5.0)}.
      */
-    public static String obsLine(final Map<String, ?> view)
+    public static String obsLine(final Map<?, ?> view)
     {
         final String state = String.valueOf(view.get("state"));
         if (ObsStatus.State.DISABLED.name().equals(state))
@@ -366,7 +367,7 @@ public final class AutomationRuntime implements AutoCloseable
     }
 
     /**
-     * Stop everything: the sources, then the OBS connection and the executor.
+     * Stop everything: the sources, then the OBS connection and the executor. Call before the engine closes.
      */
     public void close()
     {

@@ -2,13 +2,16 @@ package dev.commandcenter.app.automation;
 
 import dev.commandcenter.app.config.AppConfig;
 import dev.commandcenter.engine.counters.CounterAllocator;
+import dev.commandcenter.engine.counters.CounterType;
 import dev.commandcenter.plugin.automation.action.SecretLookup;
+import dev.commandcenter.plugin.automation.obs.ObsClient;
 import dev.commandcenter.plugin.automation.obs.ObsConnection;
 
 import java.util.function.Consumer;
 
 /**
- * The OBS connection of the {@code obs:} section.
+ * The OBS connection of the {@code obs:} section: an {@link ObsClient} that connects in the background and keeps
+ * reconnecting with backoff, its password read from the secrets store at each connect.
  */
 final class ObsWiring
 {
@@ -33,7 +36,17 @@ final class ObsWiring
         {
             return null;
         }
-        startLines.accept("obs: " + obs.url + " (not connected: this build has no OBS client)");
-        return null;
+        final String key = obs.passwordKey;
+        final ObsClient client = ObsClient.launch(new ObsClient.Context()
+            .url(obs.url)
+            // Read at each connect, so a rotated password applies without a restart.
+            .password(() -> secrets.secret(key))
+            .requestTimeoutMs(obs.requestTimeoutMs)
+            .reconnectMinMs(obs.reconnectMinMs)
+            .reconnectMaxMs(obs.reconnectMaxMs)
+            .connectedGauge(counters.allocate(CounterType.OBS_CONNECTED, ""))
+            .reconnectsCounter(counters.allocate(CounterType.OBS_RECONNECTS, "")));
+        startLines.accept("obs: connecting to " + obs.url + " (password: secrets store entry " + key + ")");
+        return client;
     }
 }
