@@ -95,8 +95,11 @@ public class CodecBenchmark
             .queued(1)
             .kind(AlertKind.PAYMENT)
             .putTxid(TXID, 0, 32)
+            .delayMs(0)
             .putTitle(TITLE, 0, TITLE.length)
-            .putMessage(MESSAGE, 0, MESSAGE.length);
+            .putMessage(MESSAGE, 0, MESSAGE.length)
+            .putSound(MESSAGE, 0, 0)
+            .putImage(MESSAGE, 0, 0);
 
         decoder.wrapAndApplyHeader(buffer, 0, headerDecoder);
         long sum = decoder.alertId() + decoder.amountSats() + decoder.showAtEpochMs() + decoder.durationMs() +

@@ -47,8 +47,9 @@ final class EchoPlugin implements Plugin
                 .durationMs(event.source())
                 .queued(count)
                 .kind(AlertKind.CUSTOM)
+                .delayMs(0)
                 .title("type " + event.templateId())
-                .message("length " + event.length());
+                .message("length " + event.length()).sound("").image("");
             return MessageHeaderEncoder.ENCODED_LENGTH + alert.encodedLength();
         }, null);
         emitter.emit(event.buffer(), event.offset(), event.length());

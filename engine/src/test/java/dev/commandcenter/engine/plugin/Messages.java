@@ -65,7 +65,7 @@ public final class Messages
     {
         final OverlayAlertEncoder encoder = new OverlayAlertEncoder().wrapAndApplyHeader(buffer, offset,
             new MessageHeaderEncoder()).alertId(id).amountSats(1).showAtEpochMs(0).durationMs(1).queued(0)
-            .title("t").message("m");
+            .delayMs(0).title("t").message("m").sound("").image("");
         return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
     }
 

@@ -52,7 +52,7 @@ public final class SampleCounterPlugin implements Plugin
     private static int write(final MutableDirectBuffer buffer, final int offset, final SampleCounterPlugin plugin)
     {
         plugin.alert.wrapAndApplyHeader(buffer, offset, plugin.header).alertId(plugin.count).amountSats(0)
-            .showAtEpochMs(plugin.timestampNs / 1_000_000).durationMs(1000).queued(0).title("count").message("");
+            .showAtEpochMs(plugin.timestampNs / 1_000_000).durationMs(1000).queued(0).delayMs(0).title("count").message("").sound("").image("");
         return MessageHeaderEncoder.ENCODED_LENGTH + plugin.alert.encodedLength();
     }
 }

@@ -1,6 +1,7 @@
 package dev.commandcenter.examples.bigtip;
 
 import dev.commandcenter.codecs.sbe.AlertKind;
+import dev.commandcenter.codecs.sbe.BooleanType;
 import dev.commandcenter.codecs.sbe.MessageHeaderDecoder;
 import dev.commandcenter.codecs.sbe.MessageHeaderEncoder;
 import dev.commandcenter.codecs.sbe.OverlayAlertEncoder;
@@ -94,8 +95,12 @@ public final class BigTipAlertPlugin implements Plugin
             .queued(0)
             .kind(AlertKind.PAYMENT)
             .putTxid(plugin.txid, 0, OverlayAlertEncoder.txidLength())
+            .verified(BooleanType.NULL_VAL)
+            .delayMs(0)
             .putTitle(plugin.title, 0, plugin.title.length)
-            .putMessage(plugin.memo, 0, plugin.memo.capacity());
+            .putMessage(plugin.memo, 0, plugin.memo.capacity())
+            .putSound(plugin.title, 0, 0)
+            .putImage(plugin.title, 0, 0);
         return MessageHeaderEncoder.ENCODED_LENGTH + alert.encodedLength();
     }
 }

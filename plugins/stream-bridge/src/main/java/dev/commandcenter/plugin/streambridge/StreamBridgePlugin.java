@@ -133,6 +133,8 @@ public final class StreamBridgePlugin implements Plugin
     /** Version of the snapshot layout this build writes and reads. */
     static final int SNAPSHOT_VERSION = 1;
 
+    private static final byte[] NO_BYTES = new byte[0];
+
     private static final int ALERT_MAX_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH + OverlayAlertEncoder.BLOCK_LENGTH +
         TITLE_MAX_BYTES + MESSAGE_MAX_BYTES + 64;
     private static final List<String> KNOWN_KEYS =
@@ -638,8 +640,8 @@ public final class StreamBridgePlugin implements Plugin
             .delayMs(0)
             .putTitle(plugin.titleBuffer, 0, plugin.titleLength)
             .putMessage(plugin.messageBuffer, 0, plugin.messageLength)
-            .sound("")
-            .image("");
+            .putSound(NO_BYTES, 0, 0)
+            .putImage(NO_BYTES, 0, 0);
 
         return MessageHeaderEncoder.ENCODED_LENGTH + plugin.alertEncoder.encodedLength();
     }

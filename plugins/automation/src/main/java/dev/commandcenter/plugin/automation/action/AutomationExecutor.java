@@ -212,7 +212,7 @@ public final class AutomationExecutor implements EgressHandler, AutoCloseable
 
     /**
      * Stop the worker promptly: fires still waiting, and the steps of running fires not done yet, are recorded as
-     * {@value #STOPPING}; webhooks in flight are abandoned. Idempotent.
+     * "dropped: engine stopping"; webhooks in flight are abandoned. Idempotent.
      */
     public void close()
     {
@@ -243,7 +243,6 @@ public final class AutomationExecutor implements EgressHandler, AutoCloseable
         {
             Thread.currentThread().interrupt();
         }
-        closeCounters();
     }
 
     private void onFired(final OutputEvent event)
@@ -784,19 +783,6 @@ public final class AutomationExecutor implements EgressHandler, AutoCloseable
         }
     }
 
-    private void closeCounters()
-    {
-        for (final AtomicCounter counter : new AtomicCounter[]{
-            firesCounter, doneCounter, obsFailedCounter, webhookFailedCounter, chatFailedCounter, droppedCounter,
-            retriesCounter })
-        {
-            if (null != counter)
-            {
-                counter.close();
-            }
-        }
-    }
-
     private record Step(int step, AutomationActionKind kind, long durationMs, String target, String payload)
     {
     }
@@ -923,7 +909,7 @@ public final class AutomationExecutor implements EgressHandler, AutoCloseable
         /**
          * Where the executor's counters are allocated ({@code AUTOMATION_FIRES}, {@code AUTOMATION_ACTIONS_DONE},
          * {@code AUTOMATION_ACTIONS_FAILED} per kind, {@code AUTOMATION_ACTIONS_DROPPED},
-         * {@code AUTOMATION_WEBHOOK_RETRIES}); they are freed by {@link AutomationExecutor#close()}.
+         * {@code AUTOMATION_WEBHOOK_RETRIES}); they stay allocated for the process's life, as other components'.
          *
          * @param counters the allocator, or null for none.
          * @return this.
