@@ -1,0 +1,440 @@
+package dev.commandcenter.app.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.commandcenter.app.CommandCenterNode;
+import dev.commandcenter.app.automation.AutomationClient;
+import dev.commandcenter.app.automation.AutomationRuntime;
+import dev.commandcenter.app.automation.AutomationRulesFile;
+import dev.commandcenter.app.config.AppConfig;
+import dev.commandcenter.app.config.ConfigLoader;
+import dev.commandcenter.codecs.json.JsonView;
+import dev.commandcenter.engine.egress.EgressHandler;
+import dev.commandcenter.engine.egress.OutputEvent;
+import dev.commandcenter.persistence.ChronicleJournal;
+import dev.commandcenter.persistence.Replayer;
+import dev.commandcenter.persistence.TimeRange;
+import dev.commandcenter.plugin.automation.rules.RuleError;
+import dev.commandcenter.plugin.automation.rules.RuleSet;
+import dev.commandcenter.plugin.automation.rules.RulesParser;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * {@code commandcenter rules check|test|list|enable|disable|set}: the automation's rules from the terminal.
+ * {@code check} reads a file without an engine; {@code test} runs the journal of a data dir through a file's rules
+ * in a replay node with nothing external performed; the others read and change the running engine through its REST
+ * routes with the data dir's admin token (each change is an {@code AutomationControl} event in the journal).
+ */
+@Command(name = "rules", description = "Check, dry-run, list and change the automation's rules.",
+    subcommands = {
+        RulesCommand.Check.class, RulesCommand.Test.class, RulesCommand.ListRules.class, RulesCommand.Enable.class,
+        RulesCommand.Disable.class, RulesCommand.Set.class
+    })
+public final class RulesCommand implements Runnable
+{
+    /** Exit code of a clean file. */
+    static final int CLEAN = 0;
+    /** Exit code of a file with errors. */
+    static final int ERRORS = 1;
+    /** Exit code of a file that cannot be read. */
+    static final int UNREADABLE = 2;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Spec
+    private CommandSpec spec;
+
+    /**
+     * Without a subcommand: print the usage.
+     */
+    public void run()
+    {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /**
+     * Read a rules file, refusing one over 1 MiB without reading it.
+     *
+     * @return the text, or null after printing why it cannot be read.
+     */
+    static String read(final Path file, final PrintWriter err)
+    {
+        try
+        {
+            final long size = Files.size(file);
+            if (size > AutomationRulesFile.MAX_FILE_BYTES)
+            {
+                err.println(file.getFileName() + ": the file is " + size + " bytes, expected at most " +
+                    AutomationRulesFile.MAX_FILE_BYTES + " (1 MiB)");
+                return null;
+            }
+            return Files.readString(file, StandardCharsets.UTF_8);
+        }
+        catch (final IOException | UncheckedIOException ex)
+        {
+            err.println(file + ": cannot read the file (" + (Files.exists(file) ? ex.getClass().getSimpleName() :
+                "no such file") + ")");
+            return null;
+        }
+    }
+
+    /** {@code rules check FILE}. */
+    @Command(name = "check", description = "Check a rules file without an engine: one line per problem; " +
+        "exit 0 clean, 1 with errors, 2 unreadable.")
+    static final class Check implements Callable<Integer>
+    {
+        @Parameters(index = "0", paramLabel = "FILE", description = "The rules file (YAML or JSON).")
+        Path file;
+
+        @Spec
+        CommandSpec spec;
+
+        public Integer call()
+        {
+            final PrintWriter out = spec.commandLine().getOut();
+            final PrintWriter err = spec.commandLine().getErr();
+            final String text = read(file, err);
+            if (null == text)
+            {
+                err.flush();
+                return UNREADABLE;
+            }
+            final RuleSet rules = RulesParser.parse(text, file.getFileName().toString());
+            for (final RuleError error : rules.errors())
+            {
+                out.println(error);
+            }
+            out.println(file.getFileName() + ": " + rules.ruleCount() + " rules, " + rules.timers().size() +
+                " timers, " + rules.errors().size() + " errors");
+            out.flush();
+            return rules.errors().isEmpty() ? CLEAN : ERRORS;
+        }
+    }
+
+    /** {@code rules test --rules FILE [--from T] [--to T]}. */
+    @Command(name = "test", description = "Dry run: the journal through a rules file's rules; prints what would have " +
+        "fired (a table on a terminal, JSON lines when piped). Nothing external happens.")
+    static final class Test implements Callable<Integer>
+    {
+        @Mixin
+        CommonOptions common;
+
+        @Mixin
+        TimeOptions time;
+
+        @Option(names = "--rules", paramLabel = "FILE", required = true, description = "The rules file to try.")
+        Path rules;
+
+        @Option(names = "--config", paramLabel = "FILE", description = "Configuration as for run: plugin settings apply.")
+        Path config;
+
+        @Option(names = "--json", description = "JSON lines even on a terminal.")
+        boolean json;
+
+        @Spec
+        CommandSpec spec;
+
+        public Integer call() throws Exception
+        {
+            Replayer.skipNativePosix();
+            final PrintWriter out = spec.commandLine().getOut();
+            final PrintWriter err = spec.commandLine().getErr();
+            final String text = read(rules, err);
+            if (null == text)
+            {
+                err.flush();
+                return UNREADABLE;
+            }
+            final String origin = rules.getFileName().toString();
+            final RuleSet parsed = RulesParser.parse(text, origin);
+            for (final RuleError error : parsed.errors())
+            {
+                err.println(error);
+            }
+            if (!parsed.readable())
+            {
+                err.flush();
+                return ERRORS;
+            }
+            final Path journalDir = common.dataDir.resolve(ChronicleJournal.Context.JOURNAL_DIR_NAME);
+            if (!Files.isDirectory(journalDir))
+            {
+                err.println("commandcenter: no journal at " + journalDir + " (expected a data dir written by demo or run)");
+                err.flush();
+                return ERRORS;
+            }
+            final TimeRange range = time.range();
+            final AppConfig appConfig = null == config ? new AppConfig() : ConfigLoader.load(config);
+            // The file's rules instead of the journaled ones; no executor and no server: a replay without live actions.
+            appConfig.automation.enabled = true;
+            appConfig.plugins = AutomationRuntime.withAutomation(appConfig.plugins, true)
+                .withPluginDefault(AutomationRuntime.PLUGIN_ID, "rulesText", text)
+                .withPluginDefault(AutomationRuntime.PLUGIN_ID, "rulesOrigin", origin);
+            final boolean table = !json && null != System.console();
+            final FirePrinter printer = new FirePrinter(out, table);
+            final Path replayDir = common.dataDir.resolve(CommandCenterNode.REPLAY_DIR_NAME);
+            try (CommandCenterNode node = CommandCenterNode.launch(new CommandCenterNode.Context()
+                .config(appConfig)
+                .dataDir(common.dataDir)
+                .replay(true)
+                .egress("rules-test", printer)
+                .errorListener(new FirstErrorLine(err, replayDir))))
+            {
+                new Replayer(new Replayer.Context()
+                    .journalDir(journalDir)
+                    .range(range)
+                    .speed(Replayer.parseSpeed("max"))
+                    .target(node.engine().recordedEventPublisher())).run();
+                if (!node.awaitDrained(ReplayCommand.DRAIN_TIMEOUT_MS))
+                {
+                    err.println("commandcenter: the plugins had not handled every replayed event after " +
+                        ReplayCommand.DRAIN_TIMEOUT_MS + " ms (outputs may be missing)");
+                }
+            }
+            printer.flush();
+            final String summary = printer.summary(origin);
+            (table ? out : err).println(summary);
+            out.flush();
+            err.flush();
+            return 0;
+        }
+    }
+
+    /**
+     * Prints the automation plugin's fires and what follows them, and counts fires per rule.
+     */
+    static final class FirePrinter implements EgressHandler
+    {
+        private final PrintWriter out;
+        private final boolean table;
+        private final List<String> lines = new CopyOnWriteArrayList<>();
+        private final Map<String, Integer> fired = new TreeMap<>();
+        private int skipped;
+
+        FirePrinter(final PrintWriter out, final boolean table)
+        {
+            this.out = out;
+            this.table = table;
+        }
+
+        public void onOutput(final OutputEvent event, final boolean endOfBatch)
+        {
+            if (!AutomationRuntime.PLUGIN_ID.equals(event.pluginId()))
+            {
+                return;
+            }
+            final StringWriter writer = new StringWriter();
+            JsonView.instance().toJson(event.buffer(), event.offset(), writer, null);
+            final String jsonLine = writer.toString();
+            final JsonNode node;
+            try
+            {
+                node = JSON.readTree(jsonLine);
+            }
+            catch (final IOException ex)
+            {
+                return;
+            }
+            final String type = node.path("type").asText();
+            if ("AutomationState".equals(type))
+            {
+                return;
+            }
+            if ("AutomationFired".equals(type))
+            {
+                final String rule = node.path("ruleId").asText();
+                if ("FIRED".equals(node.path("outcome").asText()))
+                {
+                    synchronized (fired)
+                    {
+                        fired.merge(rule, 1, Integer::sum);
+                    }
+                }
+                else
+                {
+                    skipped++;
+                }
+            }
+            lines.add(table ? row(type, node) : jsonLine);
+        }
+
+        private static String row(final String type, final JsonNode node)
+        {
+            if ("AutomationFired".equals(type))
+            {
+                return String.format("%-24s %-20s %-16s %-16s %s", Instant.ofEpochMilli(node.path("atEpochMs").asLong()),
+                    node.path("ruleId").asText(), node.path("outcome").asText(), node.path("user").asText(),
+                    node.path("summary").asText());
+            }
+            final StringBuilder rest = new StringBuilder();
+            for (final Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); )
+            {
+                final Map.Entry<String, JsonNode> field = fields.next();
+                if (!"type".equals(field.getKey()) && !"ruleId".equals(field.getKey()))
+                {
+                    rest.append(' ').append(field.getKey()).append('=').append(field.getValue().isTextual() ?
+                        field.getValue().asText() : field.getValue().toString());
+                }
+            }
+            return "    " + type + rest;
+        }
+
+        void flush()
+        {
+            if (table)
+            {
+                out.println(String.format("%-24s %-20s %-16s %-16s %s", "time", "rule", "outcome", "user", "trigger"));
+            }
+            for (final String line : lines)
+            {
+                out.println(line);
+            }
+            out.flush();
+        }
+
+        String summary(final String origin)
+        {
+            final Map<String, Integer> counts;
+            synchronized (fired)
+            {
+                counts = new LinkedHashMap<>(fired);
+            }
+            final int total = counts.values().stream().mapToInt(Integer::intValue).sum();
+            final StringBuilder perRule = new StringBuilder();
+            counts.forEach((rule, count) -> perRule.append(perRule.isEmpty() ? "" : ", ").append(rule).append(' ')
+                .append(count));
+            return origin + ": " + total + " fires" + (perRule.isEmpty() ? "" : " (" + perRule + ")") + ", " + skipped +
+                " skipped; dry run: nothing external was performed";
+        }
+    }
+
+    /** Options of the commands that talk to the running engine. */
+    abstract static class Live implements Callable<Integer>
+    {
+        @Mixin
+        CommonOptions common;
+
+        @Spec
+        CommandSpec spec;
+
+        AutomationClient client()
+        {
+            return AutomationClient.connect(common.dataDir, Duration.ofSeconds(10));
+        }
+
+        Integer control(final Map<String, Object> body, final String done)
+        {
+            final long receipt = client().control(body);
+            final PrintWriter out = spec.commandLine().getOut();
+            out.println(done + " (event " + receipt + ")");
+            out.flush();
+            return 0;
+        }
+    }
+
+    /** {@code rules list}. */
+    @Command(name = "list", description = "List the rules in force in the running engine, the variables and OBS.")
+    static final class ListRules extends Live
+    {
+        public Integer call() throws Exception
+        {
+            final JsonNode status = client().status();
+            final PrintWriter out = spec.commandLine().getOut();
+            final JsonNode state = status.path("state");
+            if (state.isMissingNode() || state.isNull())
+            {
+                out.println("no rules in force yet (the automation has not reported its state)");
+            }
+            else
+            {
+                out.println("origin: " + state.path("origin").asText() + ", " + state.path("rulesLoaded").asInt() +
+                    " rules in force, " + state.path("rulesRejected").asInt() + " left out with errors");
+                final JsonNode rules = JSON.readTree(state.path("rulesJson").asText("[]"));
+                for (final JsonNode rule : rules)
+                {
+                    out.println(String.format("  %-24s %-8s %-36s %s", rule.path("id").asText(),
+                        rule.path("enabled").asBoolean(true) ? "enabled" : "disabled", rule.path("trigger").asText(),
+                        "fired " + rule.path("fired").asLong()));
+                }
+                final JsonNode variables = JSON.readTree(state.path("variablesJson").asText("{}"));
+                for (final Iterator<Map.Entry<String, JsonNode>> it = variables.fields(); it.hasNext(); )
+                {
+                    final Map.Entry<String, JsonNode> variable = it.next();
+                    out.println("  var." + variable.getKey() + " = " + variable.getValue());
+                }
+                final String errors = state.path("errors").asText("");
+                if (!errors.isEmpty())
+                {
+                    out.println(errors);
+                }
+            }
+            out.println(AutomationRuntime.obsLine(JSON.convertValue(status.path("obs"), Map.class)));
+            out.flush();
+            return 0;
+        }
+    }
+
+    /** {@code rules enable ID}. */
+    @Command(name = "enable", description = "Enable a rule in the running engine.")
+    static final class Enable extends Live
+    {
+        @Parameters(index = "0", paramLabel = "ID", description = "The rule's id.")
+        String id;
+
+        public Integer call()
+        {
+            return control(Map.of("action", "enable", "rule", id), "enabled " + id);
+        }
+    }
+
+    /** {@code rules disable ID}. */
+    @Command(name = "disable", description = "Disable a rule in the running engine (until enabled again).")
+    static final class Disable extends Live
+    {
+        @Parameters(index = "0", paramLabel = "ID", description = "The rule's id.")
+        String id;
+
+        public Integer call()
+        {
+            return control(Map.of("action", "disable", "rule", id), "disabled " + id);
+        }
+    }
+
+    /** {@code rules set NAME VALUE}. */
+    @Command(name = "set", description = "Set a variable of the rules in the running engine.")
+    static final class Set extends Live
+    {
+        @Parameters(index = "0", paramLabel = "NAME", description = "The variable's name.")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "VALUE", description = "Its value (a number for a number variable).")
+        String value;
+
+        public Integer call()
+        {
+            return control(Map.of("action", "set", "variable", name, "value", value), "set " + name + " = " + value);
+        }
+    }
+}
