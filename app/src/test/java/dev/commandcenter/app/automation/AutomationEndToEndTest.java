@@ -255,7 +255,7 @@ class AutomationEndToEndTest
         final int obsRequests = obs.requests().size();
         final int identifications = obs.identifications();
 
-        final Run dryRun = run("rules", "test", "--rules", rules.toString(), "--data-dir", dataDir.toString());
+        final Run dryRun = run("rules", "test", "--rules", rules.toString(), "--data-dir", dataDir.toString(), "--json");
 
         assertThat(dryRun.code()).as(dryRun.err()).isZero();
         assertThat(firesIn(dryRun.out())).isEqualTo(liveFires);
