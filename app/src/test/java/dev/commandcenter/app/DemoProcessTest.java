@@ -102,6 +102,17 @@ class DemoProcessTest
                     chat.messages.stream().anyMatch(message -> message.contains("\"type\":\"ChatLine\"")));
             }
 
+            // The demo's rules: the first payment of the stream shows their custom alert on the automation feed.
+            assertThat(lines).anyMatch(line -> line.startsWith("automation rules: ") &&
+                line.endsWith("automation-demo.yaml (reloaded when it changes)"));
+            assertThat(lines).anyMatch(line -> line.matches("automation: \\d+ rules, 1 timers, 0 errors"));
+            try (TestWebSocket automation = new TestWebSocket(
+                urls.get("stream-bridge feed").replace("/ws/stream-bridge?", "/ws/automation?")))
+            {
+                await().atMost(Duration.ofSeconds(60)).until(() -> automation.messages.stream().anyMatch(message ->
+                    message.contains("\"type\":\"OverlayAlert\"") && message.contains("\"kind\":\"CUSTOM\"")));
+            }
+
             // The real Electrum client connects to the simulator and journals its status.
             final String adminToken = SecretsStore.load(dataDir).adminToken();
             await().atMost(Duration.ofSeconds(60)).until(() -> http.send(HttpRequest.newBuilder(

@@ -59,7 +59,8 @@ class StatCommandTest
                 "[wallet]",
                 "8 wallet events 1",
                 "[other]",
-                "9 something else 9");
+                "9 something else 9",
+                "obs: off");
         }
     }
 }

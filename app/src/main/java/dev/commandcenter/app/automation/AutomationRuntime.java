@@ -285,6 +285,47 @@ public final class AutomationRuntime implements AutoCloseable
     }
 
     /**
+     * The OBS line of {@code commandcenter stat}: the running engine's view over REST when it answers, else what
+     * the {@code obs connected} gauge of its counters file says, else {@code obs: off}.
+     *
+     * @param dataDir the engine's data dir.
+     * @param reader  its counters.
+     * @param running whether its heartbeat is fresh.
+     * @return the line.
+     */
+    public static String statLine(final Path dataDir, final org.agrona.concurrent.status.CountersReader reader,
+        final boolean running)
+    {
+        if (running && java.nio.file.Files.exists(dataDir.resolve(dev.commandcenter.app.plugins.PluginControlRoute.FILE_NAME)))
+        {
+            try
+            {
+                final com.fasterxml.jackson.databind.JsonNode obs =
+                    AutomationClient.connect(dataDir, java.time.Duration.ofSeconds(2)).status().path("obs");
+                return obsLine(new com.fasterxml.jackson.databind.ObjectMapper().convertValue(obs, Map.class));
+            }
+            catch (final RuntimeException ignore)
+            {
+                // Fall back to the counters.
+            }
+        }
+        final long[] connected = { -1 };
+        reader.forEach((counterId, typeId, keyBuffer, label) ->
+        {
+            if (typeId == dev.commandcenter.engine.counters.CounterType.OBS_CONNECTED.id())
+            {
+                connected[0] = reader.getCounterValue(counterId);
+            }
+        });
+        if (connected[0] < 0)
+        {
+            return "obs: off";
+        }
+        return "obs: " + (1 == connected[0] ? ObsStatus.State.IDENTIFIED : ObsStatus.State.DISCONNECTED).name() +
+            (running ? "" : " (the engine is not running)");
+    }
+
+    /**
      * The OBS connection, or null when none is configured or this node performs no action.
      *
      * @return the connection.

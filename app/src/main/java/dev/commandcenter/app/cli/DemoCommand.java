@@ -1,5 +1,6 @@
 package dev.commandcenter.app.cli;
 
+import dev.commandcenter.app.automation.DemoRules;
 import dev.commandcenter.app.chat.DemoChatViewers;
 import dev.commandcenter.app.config.AppConfig;
 import picocli.CommandLine.Command;
@@ -36,7 +37,10 @@ public final class DemoCommand implements Callable<Integer>
 
     public Integer call()
     {
-        return NodeRunner.runUntilInterrupted(demoConfig(port, seed), common.dataDir, false, "Command Center demo",
+        final AppConfig config = demoConfig(port, seed);
+        // The example rules react to the simulated payments on the overlay (and switch OBS scenes when obs.url is set).
+        config.automation.rules = DemoRules.install(common.dataDir).toString();
+        return NodeRunner.runUntilInterrupted(config, common.dataDir, false, "Command Center demo",
             common.verbose, spec.commandLine().getOut(), spec.commandLine().getErr(), (node) ->
                 null == node.chatGateway() ? null : new DemoChatViewers(node.webServer().baseUrl(), node.chatToken(), seed,
                     DEMO_CHAT_INTERVAL_MS).start());

@@ -47,7 +47,8 @@ public final class ReplayCommand implements Callable<Integer>
         description = "1x (recorded pace), 10x, 0.5x ... or max. Default: ${DEFAULT-VALUE}")
     private String speed;
 
-    @Option(names = "--live-actions", description = "Let outputs reach live clients: serve the overlay pages and feeds.")
+    @Option(names = "--live-actions", description = "Let outputs reach live clients: serve the overlay pages and feeds, " +
+        "and perform the automation's OBS requests and webhooks again (never its chat lines, already in the journal).")
     private boolean liveActions;
 
     @Option(names = "--config", paramLabel = "FILE", description = "Configuration as for run: engine, plugin, telemetry and server settings apply.")

@@ -71,6 +71,8 @@ public final class StatCommand implements Callable<Integer>
                 }
                 out.printf("%4d %-48s %20s%n", row.counterId(), row.label(), row.shown());
             }
+            out.println(dev.commandcenter.app.automation.AutomationRuntime.statLine(common.dataDir, reader,
+                ageMs <= STALE_MS));
             if (errors)
             {
                 out.println();

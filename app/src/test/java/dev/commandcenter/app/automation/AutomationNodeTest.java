@@ -124,6 +124,8 @@ class AutomationNodeTest
         assertThat(AutomationRuntime.obsLine(health)).isEqualTo("obs: IDENTIFIED " + obs.url() + " (OBS " +
             ObsSimulator.OBS_VERSION + ", obs-websocket " + ObsSimulator.OBS_WEBSOCKET_VERSION + ")");
         assertThat(node.engine().readCounter(CounterType.OBS_CONNECTED, "")).isEqualTo(1);
+        assertThat(RulesCommandTest.run("stat", "--data-dir", data.toString()).out()).contains("obs: IDENTIFIED " +
+            obs.url() + " (OBS " + ObsSimulator.OBS_VERSION + ", obs-websocket " + ObsSimulator.OBS_WEBSOCKET_VERSION + ")");
 
         post("/api/chat/messages", node.chatToken(), "{\"name\":\"viewer\",\"text\":\"!party\"}");
         await().atMost(Duration.ofSeconds(20)).until(() -> "Celebration".equals(obs.currentScene()));
