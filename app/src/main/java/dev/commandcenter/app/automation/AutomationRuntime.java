@@ -223,10 +223,6 @@ public final class AutomationRuntime implements AutoCloseable
                 engine.errorHandler(), null, rulesFile);
             AgentRunner.startOnThread(rulesRunner);
         }
-        else
-        {
-            startLines.accept("automation: no rules file (automation.rules)");
-        }
         timerRunner = new AgentRunner(new SleepingMillisIdleStrategy(TimerSource.POLL_INTERVAL_MS),
             engine.errorHandler(), null, timerSource);
         AgentRunner.startOnThread(timerRunner);
