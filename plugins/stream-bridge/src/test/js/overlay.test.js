@@ -28,6 +28,21 @@ function element(id, hidden)
     };
 }
 
+/* An <audio> or <video>: records what it was asked to play; the test ends it or fails it. */
+function player(id)
+{
+    return Object.assign(element(id, true), {
+        volume: 1,
+        played: [],
+        paused: true,
+        onended: null,
+        onerror: null,
+        play() { this.played.push(this.getAttribute('src')); this.paused = false; return Promise.resolve(); },
+        pause() { this.paused = true; },
+        load() {}
+    });
+}
+
 function page(search, options)
 {
     const protocol = (options && options.protocol) || 'http:';
@@ -35,18 +50,26 @@ function page(search, options)
         alert: element('alert', true),
         'alert-title': element('alert-title', false),
         'alert-message': element('alert-message', false),
+        'alert-image': element('alert-image', true),
+        'alert-sound': player('alert-sound'),
+        media: element('media', true),
+        'media-image': element('media-image', true),
+        'media-video': player('media-video'),
+        'media-audio': player('media-audio'),
         status: element('status', true),
         error: element('error', true)
     };
     const clock = { now: NOW, timers: [], nextId: 1 };
+    // The stream bridge's sockets, and the automation feed's apart, so each feed's reconnects are counted alone.
     const sockets = [];
+    const automationSockets = [];
 
     class FakeWebSocket
     {
         constructor(url)
         {
             this.url = url;
-            sockets.push(this);
+            (url.includes('/ws/automation') ? automationSockets : sockets).push(this);
         }
 
         open() { this.onopen({}); }
@@ -57,11 +80,13 @@ function page(search, options)
     }
 
     const context = {
-        window: { location: { search: search, protocol: protocol, host: '127.0.0.1:7300' } },
+        window: { location: { search: search, protocol: protocol, host: '127.0.0.1:7300',
+            href: protocol + '//127.0.0.1:7300/plugins/stream-bridge/' + search } },
         document: { getElementById: (id) => elements[id] || null },
         WebSocket: FakeWebSocket,
+        URL: URL,
         URLSearchParams: URLSearchParams,
-        Date: { now: () => clock.now },
+        Date: { now: () => clock.now, parse: Date.parse },
         setTimeout: (fn, delay) =>
         {
             const id = clock.nextId++;
@@ -101,7 +126,19 @@ function page(search, options)
         };
     }
 
-    return { elements, sockets, clock, advance, shown };
+    function media()
+    {
+        const stage = elements.media;
+        const id = stage.getAttribute('data-media-id');
+        if (id === null)
+        {
+            return null;
+        }
+        const kind = ['media-image', 'media-video', 'media-audio'].find((name) => !elements[name].hidden);
+        return { id: id, kind: kind, src: kind ? elements[kind].getAttribute('src') : null };
+    }
+
+    return { elements, sockets, automationSockets, clock, advance, shown, media };
 }
 
 function overlayAlert(id, fields)
@@ -348,4 +385,267 @@ test('test=1 shows a sample alert at once without connecting', () =>
     assert.match(p.shown().message, /BTC/);
     p.advance(60000);
     assert.equal(p.shown().id, 'test');
+});
+
+function customAlert(id, fields)
+{
+    return Object.assign(overlayAlert(id, { plugin: 'automation', kind: 'CUSTOM', amountSats: 0, txid: '00'.repeat(32),
+        title: 'Big tip!', message: 'custom ' + id, delayMs: 0, sound: '', image: '' }), fields || {});
+}
+
+function overlayMedia(id, fields)
+{
+    return Object.assign({
+        type: 'OverlayMedia',
+        sequence: 200 + id,
+        timestamp: new Date(NOW - 10).toISOString(),
+        plugin: 'automation',
+        mediaId: id,
+        kind: 'VIDEO',
+        volume: 100,
+        durationMs: 0,
+        delayMs: 0,
+        url: '/media/clip-' + id + '.webm'
+    }, fields || {});
+}
+
+test('connects to the automation feed for its alerts and media with the same token', () =>
+{
+    const p = page('?token=s3cr%26t');
+
+    assert.equal(p.automationSockets.length, 1);
+    assert.equal(p.automationSockets[0].url,
+        'ws://127.0.0.1:7300/ws/automation?types=OverlayAlert,OverlayMedia&token=s3cr%26t');
+    p.automationSockets[0].open();
+    assert.equal(p.elements.status.getAttribute('data-automation'), 'open');
+    assert.equal(p.elements.status.textContent, 'connecting');
+});
+
+test('resumes the automation feed with since= its own last seq, apart from the stream bridge\'s', () =>
+{
+    const p = page('?token=t');
+    p.sockets[0].open();
+    p.automationSockets[0].open();
+    p.sockets[0].send(overlayAlert(1, { seq: 10 }));
+    p.automationSockets[0].send(customAlert(2, { seq: 77 }));
+    p.automationSockets[0].close(1006, '');
+
+    p.advance(500);
+    assert.equal(p.sockets.length, 1);
+    assert.equal(p.automationSockets.length, 2);
+    assert.equal(p.automationSockets[1].url,
+        'ws://127.0.0.1:7300/ws/automation?types=OverlayAlert,OverlayMedia&token=t&since=77');
+    p.automationSockets[1].close(1008, 'since 77 is ahead of the newest output 3: reconnect without since');
+    p.advance(1000);
+    assert.equal(p.automationSockets[2].url, 'ws://127.0.0.1:7300/ws/automation?types=OverlayAlert,OverlayMedia&token=t');
+});
+
+test('a refused automation feed shows no error and asks again only a minute later', () =>
+{
+    const p = page('?token=t');
+    p.sockets[0].open();
+
+    p.automationSockets[0].close(1008, 'unknown feed \'automation\', expected one of all, stream-bridge');
+
+    assert.equal(p.elements.error.hidden, true);
+    assert.equal(p.elements.status.textContent, 'open');
+    p.advance(59999);
+    assert.equal(p.automationSockets.length, 1);
+    p.advance(1);
+    assert.equal(p.automationSockets.length, 2);
+    p.automationSockets[1].close(1008, 'unknown feed \'automation\', expected one of all, stream-bridge');
+    p.advance(59999);
+    assert.equal(p.automationSockets.length, 2);
+    p.advance(1);
+    assert.equal(p.automationSockets.length, 3);
+    assert.equal(p.elements.error.hidden, true);
+});
+
+test('an unreachable automation feed backs off to a minute, not faster', () =>
+{
+    const p = page('?token=t');
+    const delays = [];
+    let last = p.clock.now;
+    for (let i = 0; i < 10; i++)
+    {
+        p.automationSockets[p.automationSockets.length - 1].close(1006, '');
+        const before = p.automationSockets.length;
+        while (p.automationSockets.length === before)
+        {
+            p.advance(100);
+        }
+        delays.push(p.clock.now - last);
+        last = p.clock.now;
+    }
+
+    assert.deepEqual(delays, [500, 1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000, 60000]);
+    assert.equal(p.sockets.length, 1);
+});
+
+test('shows a custom alert\'s title, message, image and sound, as text, playing the sound once', () =>
+{
+    const p = page('?token=t');
+    p.automationSockets[0].open();
+
+    p.automationSockets[0].send(customAlert(5, { title: '<img src=x onerror=alert(1)>', message: '<b>hi</b>',
+        image: '/media/party.gif', sound: 'https://cdn.example/airhorn.mp3', durationMs: 3000 }));
+
+    assert.deepEqual(p.shown(), { id: '5', title: '<img src=x onerror=alert(1)>', message: '<b>hi</b>' });
+    assert.equal(p.elements['alert-image'].hidden, false);
+    assert.equal(p.elements['alert-image'].getAttribute('src'), 'http://127.0.0.1:7300/media/party.gif');
+    assert.deepEqual(p.elements['alert-sound'].played, ['https://cdn.example/airhorn.mp3']);
+    p.advance(3000);
+    assert.equal(p.shown(), null);
+    assert.equal(p.elements['alert-image'].hidden, true);
+    assert.equal(p.elements['alert-image'].getAttribute('src'), null);
+    assert.equal(p.elements['alert-sound'].paused, true);
+    assert.equal(p.elements['alert-sound'].getAttribute('src'), null);
+    assert.deepEqual(p.elements['alert-sound'].played, ['https://cdn.example/airhorn.mp3']);
+});
+
+test('loads no image or sound whose URL is not http(s) or a path on this host', () =>
+{
+    const p = page('?token=t');
+    p.automationSockets[0].open();
+    const hostile = ['javascript:alert(1)', ' JavaScript:alert(1)', 'data:image/svg+xml,<svg onload=alert(1)>',
+        'vbscript:x', 'file:///etc/passwd', 'blob:http://127.0.0.1:7300/x'];
+
+    for (let i = 0; i < hostile.length; i++)
+    {
+        p.automationSockets[0].send(customAlert(10 + i, { image: hostile[i], sound: hostile[i] }));
+        assert.equal(p.shown().id, String(10 + i));
+        assert.equal(p.elements['alert-image'].getAttribute('src'), null, hostile[i]);
+        assert.equal(p.elements['alert-image'].hidden, true, hostile[i]);
+        p.advance(1000);
+    }
+    assert.deepEqual(p.elements['alert-sound'].played, []);
+});
+
+test('waits delayMs before queueing an alert', () =>
+{
+    const p = page('?token=t');
+    p.automationSockets[0].open();
+
+    p.automationSockets[0].send(customAlert(1, { delayMs: 10000, title: 'after the wait' }));
+    p.sockets[0].open();
+    p.sockets[0].send(overlayAlert(2, { durationMs: 2000 }));
+
+    assert.equal(p.shown().id, '2');
+    p.advance(2000);
+    assert.equal(p.shown(), null);
+    p.advance(7999);
+    assert.equal(p.shown(), null);
+    p.advance(1);
+    assert.deepEqual(p.shown(), { id: '1', title: 'after the wait', message: 'custom 1' });
+});
+
+test('queues the stream bridge\'s and the automation\'s alerts in one line, each feed\'s ids apart', () =>
+{
+    const p = page('?token=t');
+    p.sockets[0].open();
+    p.automationSockets[0].open();
+
+    p.sockets[0].send(overlayAlert(7));
+    p.automationSockets[0].send(customAlert(7));
+    p.automationSockets[0].send(customAlert(7));
+    p.sockets[0].send(overlayAlert(7));
+
+    assert.deepEqual(p.shown(), { id: '7', title: 'New tip!', message: 'tip 7' });
+    p.advance(1000);
+    assert.deepEqual(p.shown(), { id: '7', title: 'Big tip!', message: 'custom 7' });
+    p.advance(1000);
+    assert.equal(p.shown(), null);
+});
+
+test('plays media one at a time after the alert before it, until it ends', () =>
+{
+    const p = page('?token=t');
+    p.automationSockets[0].open();
+
+    p.automationSockets[0].send(customAlert(1));
+    p.automationSockets[0].send(overlayMedia(2, { kind: 'VIDEO', volume: 40 }));
+    p.automationSockets[0].send(overlayMedia(3, { kind: 'IMAGE', url: 'https://cdn.example/cat.png' }));
+
+    assert.equal(p.shown().id, '1');
+    assert.equal(p.media(), null);
+    p.advance(1000);
+    assert.equal(p.shown(), null);
+    assert.deepEqual(p.media(), { id: '2', kind: 'media-video', src: 'http://127.0.0.1:7300/media/clip-2.webm' });
+    assert.equal(p.elements.media.hidden, false);
+    assert.equal(p.elements['media-video'].volume, 0.4);
+    assert.deepEqual(p.elements['media-video'].played, ['http://127.0.0.1:7300/media/clip-2.webm']);
+    p.advance(120000);
+    assert.equal(p.media().id, '2');
+
+    p.elements['media-video'].onended({});
+    assert.equal(p.elements['media-video'].paused, true);
+    assert.equal(p.elements['media-video'].hidden, true);
+    assert.deepEqual(p.media(), { id: '3', kind: 'media-image', src: 'https://cdn.example/cat.png' });
+    p.advance(4999);
+    assert.equal(p.media().id, '3');
+    p.advance(1);
+    assert.equal(p.media(), null);
+    assert.equal(p.elements.media.hidden, true);
+});
+
+test('stops media at its duration, at five minutes at most, or when it fails to load', () =>
+{
+    const p = page('?token=t');
+    p.automationSockets[0].open();
+
+    p.automationSockets[0].send(overlayMedia(1, { kind: 'AUDIO', durationMs: 3000, url: '/media/ding.mp3' }));
+    p.automationSockets[0].send(overlayMedia(2, { kind: 'AUDIO', url: '/media/long.mp3' }));
+    p.automationSockets[0].send(overlayMedia(3, { kind: 'VIDEO', durationMs: 3600000 }));
+    p.automationSockets[0].send(overlayMedia(4, { kind: 'VIDEO' }));
+
+    assert.deepEqual(p.media(), { id: '1', kind: 'media-audio', src: 'http://127.0.0.1:7300/media/ding.mp3' });
+    assert.equal(p.elements.media.hidden, true);
+    p.advance(3000);
+    assert.equal(p.media().id, '2');
+    p.advance(299999);
+    assert.equal(p.media().id, '2');
+    p.advance(1);
+    assert.equal(p.media().id, '3');
+    p.advance(300000);
+    assert.equal(p.media().id, '4');
+    p.elements['media-video'].onerror({});
+    assert.equal(p.media(), null);
+});
+
+test('ignores media with an unsafe URL or an unknown kind, and repeats of a mediaId', () =>
+{
+    const p = page('?token=t');
+    p.automationSockets[0].open();
+
+    p.automationSockets[0].send(overlayMedia(1, { url: 'javascript:alert(1)' }));
+    p.automationSockets[0].send(overlayMedia(2, { url: 'data:video/webm;base64,AAAA' }));
+    p.automationSockets[0].send(overlayMedia(3, { kind: 'EMBED' }));
+    assert.equal(p.media(), null);
+    assert.deepEqual(p.elements['media-video'].played, []);
+
+    p.automationSockets[0].send(overlayMedia(4, { kind: 'IMAGE', durationMs: 1000 }));
+    p.automationSockets[0].send(overlayMedia(4, { kind: 'IMAGE', durationMs: 1000 }));
+    assert.equal(p.media().id, '4');
+    p.advance(1000);
+    assert.equal(p.media(), null);
+});
+
+test('skips automation alerts and media that ended more than a minute ago', () =>
+{
+    const p = page('?token=t');
+    p.automationSockets[0].open();
+
+    p.automationSockets[0].send(overlayMedia(1, { kind: 'IMAGE', durationMs: 1000,
+        timestamp: new Date(NOW - 62000).toISOString() }));
+    p.automationSockets[0].send(customAlert(2, { showAtEpochMs: 0, timestamp: new Date(NOW - 62000).toISOString() }));
+    assert.equal(p.media(), null);
+    assert.equal(p.shown(), null);
+
+    p.automationSockets[0].send(customAlert(3, { showAtEpochMs: 0, timestamp: new Date(NOW - 30000).toISOString() }));
+    assert.equal(p.shown().id, '3');
+    p.advance(1000);
+    p.automationSockets[0].send(customAlert(4, { showAtEpochMs: NOW - 66000, delayMs: 10000 }));
+    assert.equal(p.shown(), null);
+    p.advance(10000);
+    assert.equal(p.shown().id, '4');
 });

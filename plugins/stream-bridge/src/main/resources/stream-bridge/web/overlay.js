@@ -1,16 +1,24 @@
 /*
- * Command Center stream alerts: shows OverlayAlert messages from the stream-bridge plugin one at a
- * time, in arrival order, each for its durationMs. None is dropped; repeats (the server re-sends its
- * last few messages to a new connection) are recognised by alertId; alerts whose showing ended more
- * than a minute ago are skipped. It remembers the seq of the last message it received and reconnects
- * with since=SEQ, so the server sends every message missed during a network blip (or one gap message
- * when too many were missed); when the server refuses that seq (it restarted), it reconnects without it.
+ * Command Center stream alerts: shows OverlayAlert messages from the stream-bridge plugin, and the alerts and
+ * media of the automation plugin (OverlayAlert of kind CUSTOM, OverlayMedia), one at a time, in arrival order,
+ * each for its duration. None is dropped; repeats (the server re-sends its last few messages to a new
+ * connection) are recognised by the feed and the alertId or mediaId; what ended more than a minute ago is
+ * skipped. Each feed is one socket that remembers the seq of the last message it received and reconnects with
+ * since=SEQ, so the server sends every message missed during a network blip (or one gap message when too many
+ * were missed); when the server refuses that seq (it restarted), it reconnects without it.
+ *
+ * The automation feed is optional: when the server refuses it (automation disabled) the page says nothing and
+ * tries again a minute later. Text is always shown as text; an image, sound or media URL is used only when it is
+ * http(s) or a path on this page's host (javascript:, data: and the like are ignored). An alert's delayMs waits
+ * before it is queued; media plays for its durationMs or until it ends, at most five minutes.
  *
  * Query options: token=TOKEN (required to connect), debug=1 (show the connection state),
  * test=1 (show a sample alert at once, without connecting).
  *
- * DOM for tests: #alert (data-alert-id while an alert shows), #alert-title, #alert-message,
- * #status (connecting | open | closed: <reason>), #error (visible when the server refuses us).
+ * DOM for tests: #alert (data-alert-id while an alert shows), #alert-title, #alert-message, #alert-image,
+ * #alert-sound, #media (data-media-id while media plays), #media-image, #media-video, #media-audio,
+ * #status (connecting | open | closed: <reason>; data-automation: the automation feed's state),
+ * #error (visible when the server refuses us).
  */
 (function ()
 {
@@ -20,8 +28,13 @@
     var SEEN_LIMIT = 1024;
     var BACKOFF_MIN_MS = 500;
     var BACKOFF_MAX_MS = 15000;
+    var OPTIONAL_FEED_RETRY_MS = 60000;
     var ANIMATION_MS = 450;
+    var MEDIA_MAX_MS = 300000;
+    var IMAGE_DEFAULT_MS = 5000;
     var CLOSE_POLICY_VIOLATION = 1008;
+    // The browser's URL parser, which resolves and normalises an address as the element loading it would.
+    var Address = URL;
 
     var params = new URLSearchParams(window.location.search);
     var token = params.get('token') || '';
@@ -31,6 +44,14 @@
     var alertElement = document.getElementById('alert');
     var titleElement = document.getElementById('alert-title');
     var messageElement = document.getElementById('alert-message');
+    var imageElement = document.getElementById('alert-image');
+    var soundElement = document.getElementById('alert-sound');
+    var mediaElement = document.getElementById('media');
+    var mediaPlayers = {
+        IMAGE: document.getElementById('media-image'),
+        VIDEO: document.getElementById('media-video'),
+        AUDIO: document.getElementById('media-audio')
+    };
     var statusElement = document.getElementById('status');
     var errorElement = document.getElementById('error');
 
@@ -38,8 +59,6 @@
     var seenIds = new Set();
     var seenOrder = [];
     var current = null;
-    var backoffMs = BACKOFF_MIN_MS;
-    var lastSeq = null;
 
     function setStatus(text)
     {
@@ -59,15 +78,15 @@
         errorElement.hidden = true;
     }
 
-    /* Returns false for an alertId already seen; remembers a bounded number of ids. */
-    function remember(id)
+    /* Returns false for a key already seen; remembers a bounded number of keys. */
+    function remember(key)
     {
-        if (seenIds.has(id))
+        if (seenIds.has(key))
         {
             return false;
         }
-        seenIds.add(id);
-        seenOrder.push(id);
+        seenIds.add(key);
+        seenOrder.push(key);
         if (seenOrder.length > SEEN_LIMIT)
         {
             seenIds.delete(seenOrder.shift());
@@ -75,37 +94,174 @@
         return true;
     }
 
-    function accept(alert)
+    /* The URL to load, when it is http(s) or a path on this host; null for anything else (javascript:, data:). */
+    function loadable(value)
     {
-        var id = String(alert.alertId);
+        if (typeof value !== 'string' || value.trim() === '')
+        {
+            return null;
+        }
+        var url;
+        try
+        {
+            url = new Address(value, window.location.href);
+        }
+        catch (e)
+        {
+            return null;
+        }
+        return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
+    }
+
+    function nonNegative(value)
+    {
+        var number = Number(value);
+        return isFinite(number) && number > 0 ? number : 0;
+    }
+
+    /* Epoch ms of the event behind a message (its ISO timestamp), or NaN. */
+    function eventTime(message)
+    {
+        return typeof message.timestamp === 'string' ? Date.parse(message.timestamp) : NaN;
+    }
+
+    function isStale(endsAtEpochMs)
+    {
+        return isFinite(endsAtEpochMs) && endsAtEpochMs < Date.now() - STALE_AFTER_MS;
+    }
+
+    /* Queues an item after its delay: at once when there is none. */
+    function enqueue(item, delayMs)
+    {
+        if (delayMs > 0)
+        {
+            setTimeout(function ()
+            {
+                queue.push(item);
+                showNext();
+            }, delayMs);
+            return;
+        }
+        queue.push(item);
+        showNext();
+    }
+
+    function acceptAlert(feed, alert)
+    {
         var durationMs = Number(alert.durationMs);
-        if (alert.alertId === undefined || !(durationMs > 0) || !remember(id))
+        if (alert.alertId === undefined || !(durationMs > 0) || !remember(feed + ' alert ' + alert.alertId))
         {
             return;
         }
+        var delayMs = nonNegative(alert.delayMs);
         var showAt = Number(alert.showAtEpochMs);
-        if (isFinite(showAt) && showAt + durationMs < Date.now() - STALE_AFTER_MS)
+        if (!(showAt > 0))
+        {
+            showAt = eventTime(alert);
+        }
+        if (isStale(showAt + delayMs + durationMs))
         {
             return;
         }
-        queue.push({
-            id: id,
+        enqueue({
+            kind: 'alert',
+            id: String(alert.alertId),
             title: alert.title === undefined ? '' : String(alert.title),
             message: alert.message === undefined ? '' : String(alert.message),
+            image: loadable(alert.image),
+            sound: loadable(alert.sound),
             durationMs: durationMs
-        });
-        showNext();
+        }, delayMs);
+    }
+
+    function acceptMedia(feed, media)
+    {
+        var player = mediaPlayers[media.kind];
+        var url = loadable(media.url);
+        if (media.mediaId === undefined || !player || url === null || !remember(feed + ' media ' + media.mediaId))
+        {
+            return;
+        }
+        var delayMs = nonNegative(media.delayMs);
+        var durationMs = Math.min(nonNegative(media.durationMs), MEDIA_MAX_MS);
+        if (durationMs === 0)
+        {
+            durationMs = media.kind === 'IMAGE' ? IMAGE_DEFAULT_MS : MEDIA_MAX_MS;
+        }
+        if (isStale(eventTime(media) + delayMs + durationMs))
+        {
+            return;
+        }
+        var volume = media.volume === undefined ? 100 : Math.max(0, Math.min(100, Number(media.volume) || 0));
+        enqueue({
+            kind: 'media',
+            id: String(media.mediaId),
+            player: player,
+            url: url,
+            volume: volume / 100,
+            durationMs: durationMs
+        }, delayMs);
+    }
+
+    function play(player)
+    {
+        try
+        {
+            var playing = player.play();
+            if (playing && typeof playing.catch === 'function')
+            {
+                // Autoplay refused or the file failed: the item still shows for its duration.
+                playing.catch(function () {});
+            }
+        }
+        catch (e)
+        {
+            // As above.
+        }
+    }
+
+    function silence(player)
+    {
+        player.onended = null;
+        player.onerror = null;
+        if (typeof player.pause === 'function')
+        {
+            player.pause();
+        }
+        player.removeAttribute('src');
+        if (typeof player.load === 'function')
+        {
+            player.load();
+        }
     }
 
     function render(alert)
     {
         titleElement.textContent = alert.title;
         messageElement.textContent = alert.message;
+        if (imageElement)
+        {
+            if (alert.image)
+            {
+                imageElement.setAttribute('src', alert.image);
+                imageElement.hidden = false;
+            }
+            else
+            {
+                imageElement.removeAttribute('src');
+                imageElement.hidden = true;
+            }
+        }
+        if (soundElement && alert.sound)
+        {
+            soundElement.setAttribute('src', alert.sound);
+            play(soundElement);
+        }
         alertElement.setAttribute('data-alert-id', alert.id);
         alertElement.hidden = false;
     }
 
-    /* Shows the head of the queue for its duration: animate in, hold, animate out, then the next. */
+    /* Shows the head of the queue: an alert for its duration (animate in, hold, animate out), media until it ends. */
     function showNext()
     {
         if (current !== null || queue.length === 0)
@@ -113,6 +269,11 @@
             return;
         }
         current = queue.shift();
+        if (current.kind === 'media')
+        {
+            showMedia(current);
+            return;
+        }
         var animationMs = Math.min(ANIMATION_MS, Math.floor(current.durationMs / 3));
         alertElement.style.setProperty('--cc-anim', animationMs + 'ms');
         alertElement.className = 'alert enter';
@@ -124,6 +285,43 @@
         }, current.durationMs - animationMs);
     }
 
+    function showMedia(media)
+    {
+        var player = media.player;
+        var done = false;
+        var timer = null;
+        function end()
+        {
+            if (done)
+            {
+                return;
+            }
+            done = true;
+            clearTimeout(timer);
+            silence(player);
+            player.hidden = true;
+            mediaElement.hidden = true;
+            mediaElement.removeAttribute('data-media-id');
+            current = null;
+            showNext();
+        }
+        timer = setTimeout(end, media.durationMs);
+        player.onerror = end;
+        if (player !== mediaPlayers.IMAGE)
+        {
+            player.onended = end;
+            player.volume = media.volume;
+        }
+        player.setAttribute('src', media.url);
+        player.hidden = false;
+        mediaElement.setAttribute('data-media-id', media.id);
+        mediaElement.hidden = player === mediaPlayers.AUDIO;
+        if (player !== mediaPlayers.IMAGE)
+        {
+            play(player);
+        }
+    }
+
     function finish()
     {
         current = null;
@@ -132,94 +330,135 @@
         alertElement.removeAttribute('data-alert-id');
         titleElement.textContent = '';
         messageElement.textContent = '';
+        if (imageElement)
+        {
+            imageElement.removeAttribute('src');
+            imageElement.hidden = true;
+        }
+        if (soundElement)
+        {
+            silence(soundElement);
+        }
         showNext();
     }
 
-    function socketUrl()
+    /*
+     * One feed socket: connects to path (with the token in it), hands each message to receive, remembers the
+     * last seq and reconnects with since= after a blip, backing off from BACKOFF_MIN_MS doubling to maxBackoffMs.
+     * A required feed reports its state on #status and a refusal on #error and stops; an optional one only
+     * sets data-<name> on #status and, when refused, tries again after OPTIONAL_FEED_RETRY_MS.
+     */
+    function openFeed(name, path, required, maxBackoffMs, receive)
     {
-        var scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
-        var url = scheme + '//' + window.location.host + '/ws/stream-bridge?token=' + encodeURIComponent(token);
-        return lastSeq === null ? url : url + '&since=' + lastSeq;
-    }
+        var lastSeq = null;
+        var backoffMs = BACKOFF_MIN_MS;
 
-    function connect()
-    {
-        setStatus('connecting');
-        var socket;
-        try
+        function report(state)
         {
-            socket = new WebSocket(socketUrl());
-        }
-        catch (e)
-        {
-            setStatus('closed: ' + (e && e.message ? e.message : 'cannot connect'));
-            reconnectLater();
-            return;
-        }
-        socket.onopen = function ()
-        {
-            backoffMs = BACKOFF_MIN_MS;
-            hideError();
-            setStatus('open');
-        };
-        function receive(message)
-        {
-            if (message && typeof message.seq === 'number')
+            if (required)
             {
-                lastSeq = message.seq;
+                setStatus(state);
             }
-            if (message && message.type === 'OverlayAlert')
+            else
             {
-                accept(message);
+                statusElement.setAttribute('data-' + name, state);
             }
         }
-        socket.onmessage = function (event)
+
+        function socketUrl()
         {
-            if (typeof event.data !== 'string')
-            {
-                return;
-            }
-            var message;
+            var scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
+            var url = scheme + '//' + window.location.host + path;
+            return lastSeq === null ? url : url + '&since=' + lastSeq;
+        }
+
+        function reconnectLater(delayMs)
+        {
+            var delay = delayMs === undefined ? backoffMs : delayMs;
+            backoffMs = Math.min(backoffMs * 2, maxBackoffMs);
+            setTimeout(connect, delay);
+        }
+
+        function connect()
+        {
+            report('connecting');
+            var socket;
             try
             {
-                message = JSON.parse(event.data);
+                socket = new WebSocket(socketUrl());
             }
             catch (e)
             {
-                return;
-            }
-            // A batch (batch=MS on the URL, or a window configured for the feed) carries its messages in order.
-            var messages = message && message.type === 'batch' && Array.isArray(message.messages) ?
-                message.messages : [message];
-            for (var i = 0; i < messages.length; i++)
-            {
-                receive(messages[i]);
-            }
-        };
-        socket.onclose = function (event)
-        {
-            var reason = event.reason || ('code ' + event.code);
-            setStatus('closed: ' + reason);
-            if (event.code === CLOSE_POLICY_VIOLATION && lastSeq !== null && /^since /.test(event.reason || ''))
-            {
-                lastSeq = null;
+                report('closed: ' + (e && e.message ? e.message : 'cannot connect'));
                 reconnectLater();
                 return;
             }
-            if (event.code === CLOSE_POLICY_VIOLATION)
+            socket.onopen = function ()
             {
-                showError('Alerts not connected: ' + reason + '. Check the token in this page\'s address.');
-                return;
-            }
-            reconnectLater();
-        };
-    }
+                backoffMs = BACKOFF_MIN_MS;
+                if (required)
+                {
+                    hideError();
+                }
+                report('open');
+            };
+            socket.onmessage = function (event)
+            {
+                if (typeof event.data !== 'string')
+                {
+                    return;
+                }
+                var message;
+                try
+                {
+                    message = JSON.parse(event.data);
+                }
+                catch (e)
+                {
+                    return;
+                }
+                // A batch (batch=MS on the URL, or a window configured for the feed) carries its messages in order.
+                var messages = message && message.type === 'batch' && Array.isArray(message.messages) ?
+                    message.messages : [message];
+                for (var i = 0; i < messages.length; i++)
+                {
+                    var item = messages[i];
+                    if (item && typeof item.seq === 'number')
+                    {
+                        lastSeq = item.seq;
+                    }
+                    if (item && typeof item.type === 'string')
+                    {
+                        receive(item);
+                    }
+                }
+            };
+            socket.onclose = function (event)
+            {
+                var reason = event.reason || ('code ' + event.code);
+                report('closed: ' + reason);
+                if (event.code === CLOSE_POLICY_VIOLATION && lastSeq !== null && /^since /.test(event.reason || ''))
+                {
+                    lastSeq = null;
+                    reconnectLater();
+                    return;
+                }
+                if (event.code === CLOSE_POLICY_VIOLATION)
+                {
+                    if (required)
+                    {
+                        showError('Alerts not connected: ' + reason + '. Check the token in this page\'s address.');
+                        return;
+                    }
+                    // Refused (automation disabled, or not this token's): no banner, and no hurry to ask again.
+                    reconnectLater(OPTIONAL_FEED_RETRY_MS);
+                    return;
+                }
+                reconnectLater();
+            };
+        }
 
-    function reconnectLater()
-    {
-        var delay = backoffMs;
-        backoffMs = Math.min(backoffMs * 2, BACKOFF_MAX_MS);
-        setTimeout(connect, delay);
+        connect();
     }
 
     function start()
@@ -231,6 +470,8 @@
                 id: 'test',
                 title: 'New tip!',
                 message: '0.00012345 BTC from bc1qsampleaddress0000000000000000000000000',
+                image: null,
+                sound: null,
                 durationMs: 0
             });
             alertElement.className = 'alert enter';
@@ -242,7 +483,25 @@
             showError('Alerts not connected: missing token. Open this page as /plugins/stream-bridge/?token=YOUR_TOKEN');
             return;
         }
-        connect();
+        openFeed('bridge', '/ws/stream-bridge?token=' + encodeURIComponent(token), true, BACKOFF_MAX_MS, function (message)
+        {
+            if (message.type === 'OverlayAlert')
+            {
+                acceptAlert('stream-bridge', message);
+            }
+        });
+        openFeed('automation', '/ws/automation?types=OverlayAlert,OverlayMedia&token=' + encodeURIComponent(token), false,
+            OPTIONAL_FEED_RETRY_MS, function (message)
+            {
+                if (message.type === 'OverlayAlert')
+                {
+                    acceptAlert('automation', message);
+                }
+                else if (message.type === 'OverlayMedia')
+                {
+                    acceptMedia('automation', message);
+                }
+            });
     }
 
     start();

@@ -35,7 +35,7 @@ import static org.awaitility.Awaitility.await;
  * <p>
  * <b>Note:</b> commands may be sent from any thread; replies are matched to them by id.
  */
-final class DevTools implements AutoCloseable
+public final class DevTools implements AutoCloseable
 {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
@@ -56,7 +56,7 @@ final class DevTools implements AutoCloseable
      *
      * @return the browser's executable.
      */
-    static Path chromium()
+    public static Path chromium()
     {
         for (final String candidate : new String[] { "/usr/bin/chromium", "/usr/bin/chromium-browser",
             "/usr/bin/google-chrome" })
@@ -79,7 +79,7 @@ final class DevTools implements AutoCloseable
      * @return the connected browser; close it to end the process.
      * @throws IOException when the browser cannot be started or reached.
      */
-    static DevTools launch(final Path browser, final Path profile) throws IOException
+    public static DevTools launch(final Path browser, final Path profile) throws IOException
     {
         final Process process = new ProcessBuilder(List.of(browser.toString(), "--headless", "--no-sandbox",
             "--disable-gpu", "--disable-quic", "--no-first-run", "--no-default-browser-check",
@@ -138,7 +138,7 @@ final class DevTools implements AutoCloseable
      *
      * @return the page.
      */
-    Page newPage()
+    public Page newPage()
     {
         final String contextId = command(null, "Target.createBrowserContext", MAPPER.createObjectNode())
             .path("browserContextId").asText();
@@ -241,7 +241,7 @@ final class DevTools implements AutoCloseable
     /**
      * One tab: navigate, evaluate JavaScript, wait for a condition, take a screenshot.
      */
-    final class Page
+    public final class Page
     {
         private final String sessionId;
 
@@ -256,7 +256,7 @@ final class DevTools implements AutoCloseable
          * @param width  CSS pixels.
          * @param height CSS pixels.
          */
-        void viewport(final int width, final int height)
+        public void viewport(final int width, final int height)
         {
             command(sessionId, "Emulation.setDeviceMetricsOverride", MAPPER.createObjectNode()
                 .put("width", width).put("height", height).put("deviceScaleFactor", 1).put("mobile", false));
@@ -269,7 +269,7 @@ final class DevTools implements AutoCloseable
          * @param green 0..255.
          * @param blue  0..255.
          */
-        void backdrop(final int red, final int green, final int blue)
+        public void backdrop(final int red, final int green, final int blue)
         {
             final ObjectNode params = MAPPER.createObjectNode();
             params.putObject("color").put("r", red).put("g", green).put("b", blue).put("a", 1);
@@ -281,7 +281,7 @@ final class DevTools implements AutoCloseable
          *
          * @param url to load.
          */
-        void navigate(final String url)
+        public void navigate(final String url)
         {
             final JsonNode result = command(sessionId, "Page.navigate", MAPPER.createObjectNode().put("url", url));
             if (result.hasNonNull("errorText"))
@@ -297,7 +297,7 @@ final class DevTools implements AutoCloseable
          * @param expression JavaScript.
          * @return its value as JSON (a missing node for undefined).
          */
-        JsonNode evaluate(final String expression)
+        public JsonNode evaluate(final String expression)
         {
             final JsonNode result = command(sessionId, "Runtime.evaluate", MAPPER.createObjectNode()
                 .put("expression", expression).put("returnByValue", true).put("awaitPromise", true));
@@ -316,7 +316,7 @@ final class DevTools implements AutoCloseable
          * @param expression JavaScript.
          * @return the value as text, "" for null or undefined.
          */
-        String text(final String expression)
+        public String text(final String expression)
         {
             final JsonNode value = evaluate(expression);
             return value.isMissingNode() || value.isNull() ? "" : value.asText();
@@ -328,7 +328,7 @@ final class DevTools implements AutoCloseable
          * @param expression JavaScript giving a boolean.
          * @param atMost     how long to wait.
          */
-        void awaitTrue(final String expression, final Duration atMost)
+        public void awaitTrue(final String expression, final Duration atMost)
         {
             await(expression).atMost(atMost).pollInterval(Duration.ofMillis(100))
                 .until(() -> evaluate(expression).asBoolean(false));
@@ -340,7 +340,7 @@ final class DevTools implements AutoCloseable
          * @param file where.
          * @throws IOException when it cannot be written.
          */
-        void screenshot(final Path file) throws IOException
+        public void screenshot(final Path file) throws IOException
         {
             final JsonNode result = command(sessionId, "Page.captureScreenshot",
                 MAPPER.createObjectNode().put("format", "png"));
