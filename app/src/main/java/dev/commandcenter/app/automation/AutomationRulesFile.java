@@ -6,10 +6,12 @@ import dev.commandcenter.engine.EventPublisher;
 import dev.commandcenter.engine.Sources;
 import dev.commandcenter.engine.counters.CounterAllocator;
 import dev.commandcenter.engine.counters.CounterType;
+import dev.commandcenter.plugin.automation.AutomationPlugin;
 import dev.commandcenter.plugin.automation.rules.RuleError;
 import dev.commandcenter.plugin.automation.rules.RuleSet;
 import dev.commandcenter.plugin.automation.rules.RulesParser;
 import dev.commandcenter.plugin.automation.rules.TimerSpec;
+import org.agrona.collections.IntArrayList;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
@@ -21,20 +23,22 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 
 /**
  * The automation's rules file ({@code automation.rules}): read at start and whenever it changes (a cheap poll, one
  * {@code stat} per duty cycle, as the chat filters file), checked by {@link RulesParser#parse(String, String)}, and
- * published as an {@code AutomationRules} event, so the rules in force are in the journal and a replay fires alike.
+ * published as {@code AutomationRules} events, so the rules in force are in the journal and a replay fires alike.
  * <p>
  * Every error is one log line ({@code automation rules: rules.yaml:14:9: rule big-tip: ...}) and is counted
  * ({@code automation rule errors}); a file with errors still loads its good rules. A file that cannot be read or
  * parsed at all (over 1 MiB, refused without reading it; not YAML or JSON) is one line, and the rules in force stay.
  * After each published file the timers of its rules go to the {@link TimerSource}.
  * <p>
- * An event's slot holds {@value EventPublisher#MAX_MESSAGE_LENGTH} bytes: a file is journaled as written when it
- * fits, else with its comment lines blanked (line numbers stay), else it is refused in one line naming the size.
+ * An event's slot holds {@value EventPublisher#MAX_MESSAGE_LENGTH} bytes, the file up to 1 MiB: a file is journaled
+ * as written, byte for byte, in as many consecutive parts as needed (at most {@value #MAX_PARTS}), cut on UTF-8
+ * character boundaries only, each part naming the load's id (strictly increasing, the epoch ms of the read when
+ * later than the last), its index and the count. When a part cannot be published, that is one line and one error,
+ * and the rules in force stay: the automation plugin discards a load with a part missing.
  * <p>
  * <b>Note:</b> runs on its own agent thread after {@link #publishInitial()}.
  */
@@ -44,11 +48,13 @@ public final class AutomationRulesFile implements Agent
     public static final long POLL_INTERVAL_MS = 250;
     /** Largest rules file read, as the rules format allows. */
     public static final long MAX_FILE_BYTES = 1024 * 1024;
+    /** Most parts of one published file, as the automation plugin assembles them. */
+    public static final int MAX_PARTS = AutomationPlugin.MAX_RULES_PARTS;
     /** Prefix of every log line. */
     public static final String LOG_PREFIX = "automation rules: ";
 
-    private static final Pattern COMMENT_LINE = Pattern.compile("(?m)^[ \\t]*#[^\\r\\n]*");
-    private static final int ENVELOPE_BYTES = MessageHeaderEncoder.ENCODED_LENGTH + 2 * 4;
+    private static final int ENVELOPE_BYTES =
+        MessageHeaderEncoder.ENCODED_LENGTH + AutomationRulesEncoder.BLOCK_LENGTH + 2 * 4;
 
     private final Path file;
     private final EventPublisher publisher;
@@ -61,6 +67,7 @@ public final class AutomationRulesFile implements Agent
     private final AutomationRulesEncoder encoder = new AutomationRulesEncoder();
     private volatile RuleSet inForce;
     private String version = "";
+    private long lastLoadId;
 
     /**
      * @param file      the rules file.
@@ -190,22 +197,31 @@ public final class AutomationRulesFile implements Agent
             log.accept(LOG_PREFIX + first + " (the rules in force stay)");
             return null;
         }
-        final String journaled = fitting(text, name);
-        if (null == journaled)
+        final byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        final int[] ends = partEnds(bytes, maxTextBytes(name));
+        if (ends.length > MAX_PARTS)
         {
-            return refused(name + ": the file is " + text.getBytes(StandardCharsets.UTF_8).length + " bytes, " +
-                "expected at most " + maxTextBytes(name) + " without its comment lines to fit in one journaled event " +
-                "(fewer or shorter rules)");
+            return refused(name + ": the file needs " + ends.length + " journaled parts, expected at most " +
+                MAX_PARTS + " (a shorter file name)");
         }
         for (final RuleError error : rules.errors())
         {
             errors.increment();
             log.accept(LOG_PREFIX + error);
         }
-        if (publish(journaled, name) < 0)
+        final long loadId = Math.max(System.currentTimeMillis(), lastLoadId + 1);
+        lastLoadId = loadId;
+        int start = 0;
+        for (int part = 0; part < ends.length; part++)
         {
-            return refused(name + ": the engine refused the AutomationRules event");
+            if (publish(loadId, part, ends.length, bytes, start, ends[part] - start, name) < 0)
+            {
+                return refused(name + ": the engine refused part " + part + " of " + ends.length +
+                    " of the AutomationRules load " + loadId);
+            }
+            start = ends[part];
         }
+        reloads.increment();
         inForce = rules;
         if (null != timers)
         {
@@ -222,34 +238,58 @@ public final class AutomationRulesFile implements Agent
     }
 
     /**
-     * The text to journal: as written when it fits in one event, else with comment lines blanked, else null.
+     * Where each part of the file ends: at most {@code maxBytes} bytes each, never inside a UTF-8 character.
+     *
+     * @param bytes    the file.
+     * @param maxBytes most text bytes of one part.
+     * @return the exclusive end of each part, in order; one empty part for an empty file.
      */
-    static String fitting(final String text, final String origin)
+    static int[] partEnds(final byte[] bytes, final int maxBytes)
     {
-        final int max = maxTextBytes(origin);
-        if (text.getBytes(StandardCharsets.UTF_8).length <= max)
+        final IntArrayList ends = new IntArrayList();
+        int start = 0;
+        do
         {
-            return text;
+            int end = Math.min(bytes.length, start + maxBytes);
+            while (end < bytes.length && end > start && (bytes[end] & 0xC0) == 0x80)
+            {
+                end--;
+            }
+            ends.addInt(end);
+            start = end;
         }
-        final String stripped = COMMENT_LINE.matcher(text).replaceAll("");
-        return stripped.getBytes(StandardCharsets.UTF_8).length <= max ? stripped : null;
+        while (start < bytes.length);
+        return ends.toIntArray();
     }
 
-    private static int maxTextBytes(final String origin)
+    /**
+     * Most text bytes of one part whose origin is this.
+     *
+     * @param origin the file name journaled with each part.
+     * @return the bytes.
+     */
+    static int maxTextBytes(final String origin)
     {
         return EventPublisher.MAX_MESSAGE_LENGTH - ENVELOPE_BYTES - origin.getBytes(StandardCharsets.UTF_8).length;
     }
 
-    private long publish(final String text, final String origin)
+    private long publish(
+        final long loadId,
+        final int part,
+        final int parts,
+        final byte[] bytes,
+        final int offset,
+        final int length,
+        final String origin)
     {
-        encoder.wrapAndApplyHeader(buffer, 0, header).text(text).origin(origin);
-        final long sequence = publisher.publish(
+        encoder.wrapAndApplyHeader(buffer, 0, header)
+            .loadId(loadId)
+            .part(part)
+            .parts(parts)
+            .putText(bytes, offset, length)
+            .origin(origin);
+        return publisher.publish(
             Sources.ENGINE, buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength());
-        if (sequence >= 0)
-        {
-            reloads.increment();
-        }
-        return sequence;
     }
 
     private static String version(final Path file)

@@ -5,12 +5,17 @@ import dev.commandcenter.codecs.sbe.MessageHeaderDecoder;
 import dev.commandcenter.engine.EventPublisher;
 import dev.commandcenter.engine.Sources;
 import dev.commandcenter.engine.counters.CounterType;
+import dev.commandcenter.plugin.automation.AutomationPlugin;
 import dev.commandcenter.plugin.automation.rules.RuleSet;
 import dev.commandcenter.plugin.automation.rules.TimerSpec;
+import dev.commandcenter.plugin.testkit.PluginHarness;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -21,8 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The rules file: published as an AutomationRules event at start and on each change, its errors logged one line each
- * and counted, a file that cannot be parsed or is too big refused with the rules in force kept, its timers handed on.
+ * The rules file: published as AutomationRules events (in parts when large) at start and on each change, its errors
+ * logged one line each and counted, a file that cannot be parsed, is too big or cannot be published refused with the
+ * rules in force kept, its timers handed on.
  */
 @Timeout(30)
 class AutomationRulesFileTest
@@ -132,21 +138,98 @@ class AutomationRulesFileTest
     }
 
     @Test
-    void shouldJournalALargeFileWithoutItsCommentLinesKeepingTheLineNumbers() throws Exception
+    void shouldJournalA200KbFileInPartsThatThePluginAssemblesIntoEveryRule() throws Exception
     {
-        final String commented = "# " + "a long comment ".repeat(300) + "\n" + RULES;
-        final Path file = write("rules.yaml", commented, 1);
+        final StringBuilder text = new StringBuilder("version: 1\nrules:\n");
+        final int ruleCount = 900;
+        for (int i = 0; i < ruleCount; i++)
+        {
+            // Multi-byte characters everywhere, so some part limits fall inside one and must move back.
+            text.append("  # rule ").append(i).append(": a comment kept as written in the journal, byte for byte, in every part, \u00e9\u20ac\uD83D\uDE00\n")
+                .append("  - id: rule-").append(i).append('\n')
+                .append("    on: { command: \"!c").append(i).append("\" }\n")
+                .append("    actions:\n")
+                .append("      - chat: { text: \"Caf\u00e9 \u20ac\uD83D\uDE00 number ").append(i)
+                .append(" says thank you for watching\" }\n");
+        }
+        final String written = text.toString();
+        final byte[] bytes = written.getBytes(StandardCharsets.UTF_8);
+        assertThat(bytes.length).isBetween(200_000, 260_000);
+        final Path file = write("rules.yaml", written, 1);
         final AutomationRulesFile rules = new AutomationRulesFile(file, publisher, publisher.counters, log::add, timers::add);
 
+        assertThat(rules.publishInitial().ruleCount()).isEqualTo(ruleCount);
+
+        assertThat(log).isEmpty();
+        final int parts = publisher.events.size();
+        assertThat(parts).isGreaterThan(bytes.length / EventPublisher.MAX_MESSAGE_LENGTH)
+            .isLessThanOrEqualTo(AutomationRulesFile.MAX_PARTS);
+        final ByteArrayOutputStream joined = new ByteArrayOutputStream();
+        for (int i = 0; i < parts; i++)
+        {
+            final AutomationRulesDecoder decoder = decoder(i);
+            assertThat(publisher.events.get(i).buffer().capacity()).isLessThanOrEqualTo(EventPublisher.MAX_MESSAGE_LENGTH);
+            assertThat(decoder.loadId()).isEqualTo(decoder(0).loadId());
+            assertThat(decoder.part()).isEqualTo(i);
+            assertThat(decoder.parts()).isEqualTo(parts);
+            final byte[] slice = new byte[decoder.textLength()];
+            decoder.getText(slice, 0, slice.length);
+            assertThat(new String(slice, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8))
+                .as("part %d is whole UTF-8 characters", i).isEqualTo(slice);
+            joined.write(slice);
+            assertThat(decoder.origin()).isEqualTo("rules.yaml");
+        }
+        assertThat(joined.toByteArray()).isEqualTo(bytes);
+        assertThat(publisher.counter(CounterType.AUTOMATION_RULE_RELOADS)).isEqualTo(1);
+
+        try (PluginHarness harness = new PluginHarness(new AutomationPlugin()))
+        {
+            harness.start();
+            for (int i = 0; i < parts; i++)
+            {
+                final UnsafeBuffer event = publisher.events.get(i).buffer();
+                assertThat(harness.deliver(i, 1_000_000L * (i + 1), Sources.ENGINE, event, 0, event.capacity())).isTrue();
+            }
+            final List<String> states = harness.emittedJson().stream()
+                .filter((json) -> json.startsWith("{\"type\":\"AutomationState\"")).toList();
+            assertThat(states).hasSize(1);
+            assertThat(states.get(0)).contains("\"rulesLoaded\":" + ruleCount + ",").contains("\"errors\":\"\"");
+        }
+    }
+
+    @Test
+    void shouldKeepTheRulesInForceWhenAPartCannotBePublished() throws Exception
+    {
+        final Path file = write("rules.yaml", RULES, 1);
+        final AutomationRulesFile rules = new AutomationRulesFile(file, publisher, publisher.counters, log::add, timers::add);
         rules.publishInitial();
+        final long firstLoad = decoder(0).loadId();
 
-        assertThat(commented.length()).isGreaterThan(EventPublisher.MAX_MESSAGE_LENGTH);
-        assertThat(text(0)).isEqualTo("\n" + RULES);
-
-        write("rules.yaml", RULES + "      - alert: { title: \"" + "x".repeat(EventPublisher.MAX_MESSAGE_LENGTH) + "\" }\n", 2);
+        final String big = RULES + ("# " + "a long comment ".repeat(60) + "\n").repeat(10);
+        write("rules.yaml", big, 2);
+        publisher.refuseAfter = 2;
         rules.doWork();
-        assertThat(publisher.events).hasSize(1);
-        assertThat(log.get(log.size() - 1)).contains("to fit in one journaled event").endsWith("(the rules in force stay)");
+
+        assertThat(publisher.events).hasSize(2);
+        assertThat(decoder(1).part()).isZero();
+        assertThat(decoder(1).parts()).isGreaterThan(1);
+        assertThat(decoder(1).loadId()).isGreaterThan(firstLoad);
+        assertThat(log).hasSize(1);
+        assertThat(log.get(0)).startsWith("automation rules: rules.yaml: the engine refused part 1 of ")
+            .endsWith(" (the rules in force stay)");
+        assertThat(timers).hasSize(1);
+        assertThat(publisher.counter(CounterType.AUTOMATION_RULE_ERRORS)).isEqualTo(1);
+        assertThat(publisher.counter(CounterType.AUTOMATION_RULE_RELOADS)).isEqualTo(1);
+    }
+
+    @Test
+    void shouldNeverCutAPartInsideACharacter()
+    {
+        final byte[] bytes = "a\u00e9\u20ac\uD83D\uDE00".getBytes(StandardCharsets.UTF_8);
+
+        assertThat(AutomationRulesFile.partEnds(bytes, 4)).containsExactly(3, 6, 10);
+        assertThat(AutomationRulesFile.partEnds(bytes, 100)).containsExactly(10);
+        assertThat(AutomationRulesFile.partEnds(new byte[0], 100)).containsExactly(0);
     }
 
     @Test

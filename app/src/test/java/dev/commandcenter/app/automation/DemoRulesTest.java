@@ -19,14 +19,13 @@ class DemoRulesTest
     Path dir;
 
     @Test
-    void shouldShipACleanRulesFileThatFitsInOneEvent()
+    void shouldShipACleanRulesFile()
     {
         final RuleSet rules = RulesParser.parse(DemoRules.text(), DemoRules.FILE_NAME);
 
         assertThat(rules.errors()).isEmpty();
         assertThat(rules.ruleIds()).contains("first-tip", "big-tip", "daily-goal", "shoutout", "hydrate");
         assertThat(rules.timers()).hasSize(1);
-        assertThat(AutomationRulesFile.fitting(DemoRules.text(), DemoRules.FILE_NAME)).isEqualTo(DemoRules.text());
     }
 
     @Test

@@ -23,6 +23,8 @@ final class RecordingPublisher implements EventPublisher
 
     final List<Published> events = new CopyOnWriteArrayList<>();
     volatile boolean refusing;
+    /** Events accepted before it starts refusing. */
+    volatile int refuseAfter = Integer.MAX_VALUE;
     private final CountersManager countersManager = new CountersManager(
         new UnsafeBuffer(ByteBuffer.allocateDirect(64 * 1024)), new UnsafeBuffer(ByteBuffer.allocateDirect(16 * 1024)));
     final CounterAllocator counters = (type, suffix) -> countersManager.newCounter(type.name() + suffix, type.id());
@@ -42,7 +44,7 @@ final class RecordingPublisher implements EventPublisher
 
     public long publish(final int source, final DirectBuffer buffer, final int offset, final int length)
     {
-        if (refusing)
+        if (refusing || events.size() >= refuseAfter)
         {
             return REJECTED;
         }

@@ -61,7 +61,8 @@ class JsonViewTest
             "\"durationMs\":8000,\"queued\":0,\"kind\":\"CUSTOM\",\"txid\":\"" + TXID + "\",\"verified\":\"FALSE\"," +
             "\"delayMs\":10000,\"title\":\"Big tip\",\"message\":\"gg\",\"sound\":\"/media/horn.mp3\"," +
             "\"image\":\"https://example.com/a.png\"}",
-        "{\"type\":\"AutomationRules\",\"text\":\"version: 1\\nrules: []\\n\",\"origin\":\"rules.yaml\"}",
+        "{\"type\":\"AutomationRules\",\"loadId\":1700000000000,\"part\":1,\"parts\":3," +
+            "\"text\":\"version: 1\\nrules: []\\n\",\"origin\":\"rules.yaml\"}",
         "{\"type\":\"TimerFired\",\"scheduledAtEpochMs\":1700000000000,\"count\":3,\"name\":\"ad-break\"}",
         "{\"type\":\"AutomationControl\",\"action\":\"SET_VARIABLE\",\"ruleId\":\"\",\"variable\":\"sats_today\"," +
             "\"value\":\"0\",\"actor\":\"cli\"}",

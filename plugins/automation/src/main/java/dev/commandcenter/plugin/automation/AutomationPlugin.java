@@ -44,6 +44,7 @@ import dev.commandcenter.plugin.automation.rules.RulesParser;
 import dev.commandcenter.plugin.automation.rules.Trigger;
 import dev.commandcenter.plugin.automation.rules.VariableSpec;
 import dev.commandcenter.plugin.automation.rules.WebhookSpec;
+import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
@@ -79,6 +80,12 @@ import java.util.function.Function;
  * The rules in force are those of the last {@code AutomationRules} event (none before one), unless the configuration
  * gives {@value #RULES_TEXT_KEY} (and {@value #RULES_ORIGIN_KEY}): then those rules are in force from the start and
  * journaled {@code AutomationRules} events are ignored (how {@code rules test} runs a new file over an old journal).
+ * A file journaled in several parts (each event holds at most {@value EventPublisher#MAX_MESSAGE_LENGTH} bytes) is
+ * assembled from its consecutive parts of one {@code loadId}, as bytes, and loads on its last part; a part missing,
+ * out of order or of another load, more than {@value #MAX_RULES_PARTS} parts or more than
+ * {@value RulesParser#MAX_BYTES} bytes discards the assembly, noted in the state's errors ("rules load N discarded:
+ * ..."), and the rules in force stay; a part 0 always starts a new assembly. No snapshot is written while an assembly
+ * is unfinished, so a restart in the middle of one recovers from the journal before its part 0.
  * A file that cannot be read at all changes nothing. On a load, variables are kept by name (a changed type restarts
  * at {@code initial}), run-time enable/disable overrides by rule id, cooldowns and counts by rule id.
  * <p>
@@ -134,6 +141,8 @@ public final class AutomationPlugin implements Plugin
     public static final int WINDOW_ENTRIES = 10_000;
     /** Longest text a viewer's placeholder value inserts. */
     public static final int PLACEHOLDER_MAX_CHARS = 500;
+    /** Most parts of one journaled rules file. */
+    public static final int MAX_RULES_PARTS = 512;
     /** Control errors kept for the state. */
     public static final int CONTROL_ERRORS_KEPT = 10;
 
@@ -143,6 +152,7 @@ public final class AutomationPlugin implements Plugin
     private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("HH:mm");
     private static final int MAX_LENGTH = EventPublisher.MAX_MESSAGE_LENGTH;
     private static final long NONE = Long.MIN_VALUE;
+    private static final int NO_ASSEMBLY = -1;
     private static final byte[] NO_TXID = new byte[32];
 
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
@@ -192,6 +202,12 @@ public final class AutomationPlugin implements Plugin
 
     private final EventValues values = new EventValues();
     private final List<byte[]> pending = new ArrayList<>();
+    private final ExpandableArrayBuffer assembly = new ExpandableArrayBuffer(EventPublisher.MAX_MESSAGE_LENGTH);
+    private int assemblyLength;
+    private long assemblyLoadId;
+    private int assemblyNextPart = NO_ASSEMBLY;
+    private int assemblyParts;
+    private long lastDiscardedLoadId = NONE;
 
     /**
      * Create the plugin; configuration is read in {@link #onStart(PluginContext)}.
@@ -290,6 +306,8 @@ public final class AutomationPlugin implements Plugin
         streamPeriod = 0;
         nextSequence = 0;
         handledSinceSnapshot = 0;
+        clearAssembly();
+        lastDiscardedLoadId = NONE;
         if (configuredRules)
         {
             load(configuredText, configuredOrigin);
@@ -311,7 +329,7 @@ public final class AutomationPlugin implements Plugin
      */
     public void onStop()
     {
-        if (null != context && !context.recovering())
+        if (null != context && !context.recovering() && !assembling())
         {
             writeSnapshot();
         }
@@ -327,7 +345,7 @@ public final class AutomationPlugin implements Plugin
     {
         handle(event);
         nextSequence = event.sequence() + 1;
-        if (++handledSinceSnapshot >= snapshotEveryEvents && !context.recovering())
+        if (++handledSinceSnapshot >= snapshotEveryEvents && !context.recovering() && !assembling())
         {
             writeSnapshot();
         }
@@ -341,11 +359,7 @@ public final class AutomationPlugin implements Plugin
         {
             if (!configuredRules)
             {
-                rulesDecoder.wrapAndApplyHeader(event.buffer(), event.offset(), headerDecoder);
-                final String text = rulesDecoder.text();
-                final String origin = rulesDecoder.origin();
-                load(text, origin);
-                emitState();
+                rulesPart(event);
             }
         }
         else if (AutomationControlDecoder.TEMPLATE_ID == templateId)
@@ -918,6 +932,108 @@ public final class AutomationPlugin implements Plugin
                 return;
             }
         }
+        emitState();
+    }
+
+    /**
+     * One part of a journaled rules file: a one-part file loads at once, the parts of a longer one are assembled as
+     * bytes (a part may end inside a UTF-8 character) and the text decoded once, on the last part.
+     */
+    private void rulesPart(final Event event)
+    {
+        rulesDecoder.wrapAndApplyHeader(event.buffer(), event.offset(), headerDecoder);
+        final long loadId = rulesDecoder.loadId();
+        final int part = rulesDecoder.part();
+        final int parts = rulesDecoder.parts();
+        if (parts < 1 || parts > MAX_RULES_PARTS || part < 0 || part >= parts)
+        {
+            discardAssembly();
+            discarded(loadId, "part " + part + " of " + parts + ", expected parts 1.." + MAX_RULES_PARTS +
+                " and part 0..parts-1");
+            return;
+        }
+        if (1 == parts)
+        {
+            discardAssembly();
+            final String text = rulesDecoder.text();
+            final String origin = rulesDecoder.origin();
+            load(text, origin);
+            emitState();
+            return;
+        }
+        if (0 == part)
+        {
+            discardAssembly();
+            assemblyLoadId = loadId;
+            assemblyParts = parts;
+            assemblyNextPart = 0;
+            assemblyLength = 0;
+        }
+        else if (!assembling() || loadId != assemblyLoadId || part != assemblyNextPart || parts != assemblyParts)
+        {
+            final boolean wasAssembling = assembling();
+            discardAssembly();
+            if (!wasAssembling)
+            {
+                discarded(loadId, "part " + part + " of " + parts + " without the parts before it");
+            }
+            return;
+        }
+        final int length = rulesDecoder.textLength();
+        if ((long)assemblyLength + length > RulesParser.MAX_BYTES)
+        {
+            clearAssembly();
+            discarded(loadId, "over " + RulesParser.MAX_BYTES + " bytes (1 MiB) at part " + part);
+            return;
+        }
+        rulesDecoder.getText(assembly, assemblyLength, length);
+        assemblyLength += length;
+        final String origin = rulesDecoder.origin();
+        if (++assemblyNextPart < assemblyParts)
+        {
+            return;
+        }
+        final String text = assembly.getStringWithoutLengthUtf8(0, assemblyLength);
+        clearAssembly();
+        load(text, origin);
+        emitState();
+    }
+
+    private boolean assembling()
+    {
+        return NO_ASSEMBLY != assemblyNextPart;
+    }
+
+    private void clearAssembly()
+    {
+        assemblyNextPart = NO_ASSEMBLY;
+        assemblyLength = 0;
+        assemblyParts = 0;
+    }
+
+    /**
+     * Drop an unfinished assembly, noting that its load had parts missing.
+     */
+    private void discardAssembly()
+    {
+        if (assembling())
+        {
+            final long loadId = assemblyLoadId;
+            final int received = assemblyNextPart;
+            final int parts = assemblyParts;
+            clearAssembly();
+            discarded(loadId, "parts missing (" + received + " of " + parts + " received in order)");
+        }
+    }
+
+    private void discarded(final long loadId, final String why)
+    {
+        if (loadId == lastDiscardedLoadId)
+        {
+            return;
+        }
+        lastDiscardedLoadId = loadId;
+        controlError("rules load " + loadId + " discarded: " + why + "; the rules in force stay");
         emitState();
     }
 

@@ -68,8 +68,17 @@ final class AutomationFixture implements AutoCloseable
 
     long rules(final long atMs, final String text) throws Exception
     {
+        return rulesPart(atMs, atMs, 0, 1, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    long rulesPart(final long atMs, final long loadId, final int part, final int parts, final byte[] slice)
+        throws Exception
+    {
         final AutomationRulesEncoder encoder = new AutomationRulesEncoder().wrapAndApplyHeader(buffer, 0, header)
-            .text(text)
+            .loadId(loadId)
+            .part(part)
+            .parts(parts)
+            .putText(slice, 0, slice.length)
             .origin("rules.yaml");
         return deliver(atMs, Sources.CLI, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength());
     }
