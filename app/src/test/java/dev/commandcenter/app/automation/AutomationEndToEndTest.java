@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.commandcenter.app.CommandCenterNode;
+import dev.commandcenter.app.RegtestWalletConfig;
 import dev.commandcenter.app.config.AppConfig;
 import dev.commandcenter.app.config.ConfigLoader;
 import dev.commandcenter.app.main.CommandCenter;
@@ -353,17 +354,8 @@ class AutomationEndToEndTest
 
     Path writeConfig() throws IOException
     {
-        final Path config = dir.resolve("commandcenter.yaml");
-        Files.writeString(config, """
-            wallet:
-              network: regtest
-              electrum:
-                servers: ["%s"]
-                backoff: { minMs: 50, maxMs: 500 }
-              watch:
-                addresses: ["%s"]
-            websocket:
-              port: 0
+        return RegtestWalletConfig.write(dir.resolve("commandcenter.yaml"),
+            RegtestWalletConfig.yaml(electrum.url(), ADDRESS, 0) + """
             automation:
               rules: "%s"
             obs:
@@ -374,8 +366,7 @@ class AutomationEndToEndTest
             plugins:
               stream-bridge:
                 alertDurationMs: 1000
-            """.formatted(electrum.url(), ADDRESS, rules, obs.url()));
-        return config;
+            """.formatted(rules, obs.url()));
     }
 
     private List<String> sceneSwitches()
