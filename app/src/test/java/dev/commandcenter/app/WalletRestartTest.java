@@ -3,7 +3,6 @@ package dev.commandcenter.app;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.commandcenter.app.config.AppConfig;
-import dev.commandcenter.app.config.ConfigLoader;
 import dev.commandcenter.persistence.ChronicleJournal;
 import dev.commandcenter.transport.electrum.WalletLedgerFile;
 import dev.commandcenter.transport.electrum.WalletNetwork;
@@ -205,20 +204,8 @@ class WalletRestartTest
 
     private AppConfig config(final String extra) throws IOException
     {
-        final Path config = dir.resolve("wallet.yaml");
-        Files.writeString(config, """
-            wallet:
-              network: regtest
-              electrum:
-                servers: ["%s"]
-                backoff: { minMs: 50, maxMs: 500 }
-              watch:
-                addresses: ["%s"]
-              confirmations: 1
-            websocket:
-              port: 0
-            """.formatted(simulator.url(), ADDRESS) + extra);
-        return ConfigLoader.load(config);
+        return RegtestWalletConfig.load(
+            dir.resolve("wallet.yaml"), RegtestWalletConfig.yaml(simulator.url(), ADDRESS, 1) + extra);
     }
 
     private void deleteJournalCycles() throws IOException

@@ -3,14 +3,12 @@ package dev.commandcenter.app;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.commandcenter.app.config.AppConfig;
-import dev.commandcenter.app.config.ConfigLoader;
 import dev.commandcenter.transport.electrum.WalletNetwork;
 import dev.commandcenter.transport.electrum.sim.ElectrumSimulator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,20 +38,8 @@ class WalletRunTest
             .network(WalletNetwork.REGTEST)))
         {
             simulator.mine(101);
-            final Path config = dir.resolve("wallet.yaml");
-            Files.writeString(config, """
-                wallet:
-                  network: regtest
-                  electrum:
-                    servers: ["%s"]
-                    backoff: { minMs: 50, maxMs: 500 }
-                  watch:
-                    addresses: ["%s"]
-                  confirmations: 2
-                websocket:
-                  port: 0
-                """.formatted(simulator.url(), ADDRESS));
-            final AppConfig appConfig = ConfigLoader.load(config);
+            final AppConfig appConfig = RegtestWalletConfig.load(
+                dir.resolve("wallet.yaml"), RegtestWalletConfig.yaml(simulator.url(), ADDRESS, 2));
             final Path dataDir = dir.resolve("data");
 
             final ElectrumSimulator.Payment first;

@@ -1,15 +1,8 @@
 package dev.commandcenter.app.automation;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.commandcenter.app.plugins.PluginControlClient;
+import dev.commandcenter.app.plugins.EngineRestClient;
 
-import java.io.IOException;
-import java.net.ConnectException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -23,21 +16,11 @@ import java.util.Map;
  */
 public final class AutomationClient
 {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private final EngineRestClient rest;
 
-    private final Path dataDir;
-    private final URI base;
-    private final String authorization;
-    private final HttpClient http;
-    private final Duration timeout;
-
-    private AutomationClient(final Path dataDir, final URI base, final String token, final Duration timeout)
+    private AutomationClient(final EngineRestClient rest)
     {
-        this.dataDir = dataDir;
-        this.base = base;
-        this.authorization = "Bearer " + token;
-        this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).proxy(HttpClient.Builder.NO_PROXY).build();
+        this.rest = rest;
     }
 
     /**
@@ -50,9 +33,7 @@ public final class AutomationClient
      */
     public static AutomationClient connect(final Path dataDir, final Duration timeout)
     {
-        final URI control = PluginControlClient.controlUrl(dataDir);
-        final URI base = URI.create(control.getScheme() + "://" + control.getHost() + ":" + control.getPort());
-        return new AutomationClient(dataDir, base, PluginControlClient.dataDirToken(dataDir), timeout);
+        return new AutomationClient(EngineRestClient.connect(dataDir, timeout));
     }
 
     /**
@@ -62,7 +43,7 @@ public final class AutomationClient
      */
     public JsonNode status()
     {
-        return send("GET", AutomationRoute.PATH, null);
+        return rest.send("GET", AutomationRoute.PATH, null);
     }
 
     /**
@@ -73,64 +54,6 @@ public final class AutomationClient
      */
     public long control(final Map<String, Object> body)
     {
-        return send("POST", AutomationRoute.CONTROL_PATH, body).path("receipt").asLong();
-    }
-
-    private JsonNode send(final String method, final String path, final Map<String, Object> body)
-    {
-        final HttpRequest request;
-        try
-        {
-            request = HttpRequest.newBuilder(base.resolve(path))
-                .timeout(timeout)
-                .header("Authorization", authorization)
-                .header("Content-Type", "application/json")
-                .method(method, null == body ? HttpRequest.BodyPublishers.noBody() :
-                    HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
-                .build();
-        }
-        catch (final IOException ex)
-        {
-            throw new IllegalStateException("cannot encode the request: " + ex.getMessage());
-        }
-        final HttpResponse<byte[]> response;
-        try
-        {
-            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        }
-        catch (final ConnectException ex)
-        {
-            throw new IllegalStateException("no engine answers on data dir " + dataDir + " (" + base.getHost() + ":" +
-                base.getPort() + " refused the connection: is the engine still running?)");
-        }
-        catch (final java.net.http.HttpTimeoutException ex)
-        {
-            throw new IllegalStateException("the engine on data dir " + dataDir + " did not answer within " +
-                timeout.toMillis() + " ms");
-        }
-        catch (final IOException ex)
-        {
-            throw new IllegalStateException("the engine on data dir " + dataDir + " failed to answer: " + ex);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted");
-        }
-        final JsonNode answer;
-        try
-        {
-            answer = JSON.readTree(response.body());
-        }
-        catch (final IOException ex)
-        {
-            throw new IllegalStateException("the engine answered " + response.statusCode() + " with no JSON");
-        }
-        if (response.statusCode() >= 300)
-        {
-            throw new IllegalStateException(answer.path("error").asText("the engine answered " + response.statusCode()) +
-                (401 == response.statusCode() ? " (the admin token of " + dataDir + " was refused)" : ""));
-        }
-        return answer;
+        return rest.send("POST", AutomationRoute.CONTROL_PATH, body).path("receipt").asLong();
     }
 }

@@ -1,15 +1,8 @@
 package dev.commandcenter.app.chat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.commandcenter.app.plugins.PluginControlClient;
+import dev.commandcenter.app.plugins.EngineRestClient;
 
-import java.io.IOException;
-import java.net.ConnectException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -26,22 +19,13 @@ import java.util.regex.Pattern;
  */
 public final class ChatClient
 {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h|d)?");
 
-    private final Path dataDir;
-    private final URI base;
-    private final String authorization;
-    private final HttpClient http;
-    private final Duration timeout;
+    private final EngineRestClient rest;
 
-    private ChatClient(final Path dataDir, final URI base, final String token, final Duration timeout)
+    private ChatClient(final EngineRestClient rest)
     {
-        this.dataDir = dataDir;
-        this.base = base;
-        this.authorization = "Bearer " + token;
-        this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).proxy(HttpClient.Builder.NO_PROXY).build();
+        this.rest = rest;
     }
 
     /**
@@ -53,9 +37,7 @@ public final class ChatClient
      */
     public static ChatClient connect(final Path dataDir)
     {
-        final URI control = PluginControlClient.controlUrl(dataDir);
-        final URI base = URI.create(control.getScheme() + "://" + control.getHost() + ":" + control.getPort());
-        return new ChatClient(dataDir, base, PluginControlClient.dataDirToken(dataDir), Duration.ofSeconds(10));
+        return new ChatClient(EngineRestClient.connect(dataDir, Duration.ofSeconds(10)));
     }
 
     /**
@@ -137,69 +119,11 @@ public final class ChatClient
      */
     public JsonNode session()
     {
-        return send("GET", "/api/chat/session", null);
+        return rest.send("GET", "/api/chat/session", null);
     }
 
     private JsonNode send(final String path, final Map<String, Object> body)
     {
-        return send("POST", path, body);
-    }
-
-    private JsonNode send(final String method, final String path, final Map<String, Object> body)
-    {
-        final HttpRequest request;
-        try
-        {
-            request = HttpRequest.newBuilder(base.resolve(path))
-                .timeout(timeout)
-                .header("Authorization", authorization)
-                .header("Content-Type", "application/json")
-                .method(method, null == body ? HttpRequest.BodyPublishers.noBody() :
-                    HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
-                .build();
-        }
-        catch (final IOException ex)
-        {
-            throw new IllegalStateException("cannot encode the request: " + ex.getMessage());
-        }
-        final HttpResponse<byte[]> response;
-        try
-        {
-            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        }
-        catch (final ConnectException ex)
-        {
-            throw new IllegalStateException("no engine answers on data dir " + dataDir + " (" + base.getHost() + ":" +
-                base.getPort() + " refused the connection: is the engine still running?)");
-        }
-        catch (final java.net.http.HttpTimeoutException ex)
-        {
-            throw new IllegalStateException("the engine on data dir " + dataDir + " did not answer within " +
-                timeout.toMillis() + " ms");
-        }
-        catch (final IOException ex)
-        {
-            throw new IllegalStateException("the engine on data dir " + dataDir + " failed to answer: " + ex);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted");
-        }
-        final JsonNode answer;
-        try
-        {
-            answer = JSON.readTree(response.body());
-        }
-        catch (final IOException ex)
-        {
-            throw new IllegalStateException("the engine answered " + response.statusCode() + " with no JSON");
-        }
-        if (response.statusCode() >= 300)
-        {
-            throw new IllegalStateException(answer.path("error").asText("the engine answered " + response.statusCode()) +
-                (401 == response.statusCode() ? " (the admin token of " + dataDir + " was refused)" : ""));
-        }
-        return answer;
+        return rest.send("POST", path, body);
     }
 }

@@ -396,29 +396,42 @@ public final class RulesCommand implements Runnable
         }
     }
 
-    /** {@code rules enable ID}. */
-    @Command(name = "enable", description = "Enable a rule in the running engine.")
-    static final class Enable extends Live
+    /** A command that turns one rule on or off in the running engine. */
+    abstract static class Toggle extends Live
     {
         @Parameters(index = "0", paramLabel = "ID", description = "The rule's id.")
         String id;
 
+        private final String action;
+
+        Toggle(final String action)
+        {
+            this.action = action;
+        }
+
         public Integer call()
         {
-            return control(Map.of("action", "enable", "rule", id), "enabled " + id);
+            return control(Map.of("action", action, "rule", id), action + "d " + id);
+        }
+    }
+
+    /** {@code rules enable ID}. */
+    @Command(name = "enable", description = "Enable a rule in the running engine.")
+    static final class Enable extends Toggle
+    {
+        Enable()
+        {
+            super("enable");
         }
     }
 
     /** {@code rules disable ID}. */
     @Command(name = "disable", description = "Disable a rule in the running engine (until enabled again).")
-    static final class Disable extends Live
+    static final class Disable extends Toggle
     {
-        @Parameters(index = "0", paramLabel = "ID", description = "The rule's id.")
-        String id;
-
-        public Integer call()
+        Disable()
         {
-            return control(Map.of("action", "disable", "rule", id), "disabled " + id);
+            super("disable");
         }
     }
 

@@ -7,12 +7,7 @@ import dev.commandcenter.app.secrets.SecretsStore;
 import dev.commandcenter.plugin.host.PluginView;
 
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,21 +45,15 @@ public final class PluginControlClient
     }
 
     private final Path dataDir;
-    private final URI base;
-    private final String authorization;
     private final String tokenFile;
-    private final HttpClient http;
-    private final Duration timeout;
+    private final EngineRestClient rest;
 
     private PluginControlClient(
         final Path dataDir, final URI base, final String token, final String tokenFile, final Duration timeout)
     {
         this.dataDir = dataDir;
-        this.base = base;
-        this.authorization = "Bearer " + token;
         this.tokenFile = tokenFile;
-        this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).proxy(HttpClient.Builder.NO_PROXY).build();
+        this.rest = new EngineRestClient(dataDir, base, token, timeout, "control channel");
     }
 
     /**
@@ -276,56 +265,20 @@ public final class PluginControlClient
         {
             throw new IllegalArgumentException("not a plugin id: '" + id + "', expected letters, digits, '.', '-' or '_'");
         }
-        final HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
-            .timeout(timeout)
-            .header("Authorization", authorization)
-            .method(method, HttpRequest.BodyPublishers.noBody())
-            .build();
-        final HttpResponse<byte[]> response;
-        try
-        {
-            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        }
-        catch (final ConnectException ex)
-        {
-            throw new IllegalStateException("no engine answers on data dir " + dataDir + " (its control channel at " +
-                base.getHost() + ":" + base.getPort() + " refused the connection: is the engine still running?)");
-        }
-        catch (final java.net.http.HttpTimeoutException ex)
-        {
-            throw new IllegalStateException("the control channel of data dir " + dataDir + " did not answer within " +
-                timeout.toMillis() + " ms");
-        }
-        catch (final IOException ex)
-        {
-            throw new IllegalStateException("control channel of data dir " + dataDir + " failed: " + ex);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted");
-        }
-        final JsonNode body;
-        try
-        {
-            body = JSON.readTree(response.body());
-        }
-        catch (final IOException ex)
-        {
-            throw new IllegalStateException("control channel answered " + response.statusCode() + " with no JSON");
-        }
-        if (response.statusCode() == 401)
+        final EngineRestClient.Answer answer = rest.exchange(method, path, null);
+        final JsonNode body = answer.body();
+        if (answer.status() == 401)
         {
             throw new IllegalStateException("the engine on data dir " + dataDir + " refused the token of " + tokenFile +
                 " (401): expected the admin token the engine runs with (websocket.adminToken, else that file's)");
         }
-        if (response.statusCode() == 404)
+        if (answer.status() == 404)
         {
             throw new IllegalArgumentException(body.path("error").asText());
         }
-        if (response.statusCode() != 200)
+        if (answer.status() != 200)
         {
-            throw new IllegalStateException(body.path("error").asText("control channel answered " + response.statusCode()));
+            throw new IllegalStateException(body.path("error").asText("control channel answered " + answer.status()));
         }
         return body;
     }

@@ -4,9 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.commandcenter.app.CommandCenterNode;
+import dev.commandcenter.app.CommandRun;
+import dev.commandcenter.app.RegtestWalletConfig;
 import dev.commandcenter.app.config.AppConfig;
 import dev.commandcenter.app.config.ConfigLoader;
-import dev.commandcenter.app.main.CommandCenter;
 import dev.commandcenter.app.secrets.SecretsStore;
 import dev.commandcenter.plugin.automation.obs.ObsRequest;
 import dev.commandcenter.plugin.automation.obs.ObsSimulator;
@@ -20,9 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -45,6 +44,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
+import static dev.commandcenter.app.CommandRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -238,7 +238,7 @@ class AutomationEndToEndTest
         final int obsRequests = obs.requests().size();
         final int identifications = obs.identifications();
 
-        final Run replay = run("replay", "--data-dir", dataDir.toString(), "--config", dir.resolve("commandcenter.yaml")
+        final CommandRun replay = run("replay", "--data-dir", dataDir.toString(), "--config", dir.resolve("commandcenter.yaml")
             .toString(), "--outputs");
 
         assertThat(replay.code()).as(replay.err()).isZero();
@@ -255,7 +255,7 @@ class AutomationEndToEndTest
         final int obsRequests = obs.requests().size();
         final int identifications = obs.identifications();
 
-        final Run dryRun = run("rules", "test", "--rules", rules.toString(), "--data-dir", dataDir.toString(), "--json");
+        final CommandRun dryRun = run("rules", "test", "--rules", rules.toString(), "--data-dir", dataDir.toString(), "--json");
 
         assertThat(dryRun.code()).as(dryRun.err()).isZero();
         assertThat(firesIn(dryRun.out())).isEqualTo(liveFires);
@@ -353,17 +353,8 @@ class AutomationEndToEndTest
 
     Path writeConfig() throws IOException
     {
-        final Path config = dir.resolve("commandcenter.yaml");
-        Files.writeString(config, """
-            wallet:
-              network: regtest
-              electrum:
-                servers: ["%s"]
-                backoff: { minMs: 50, maxMs: 500 }
-              watch:
-                addresses: ["%s"]
-            websocket:
-              port: 0
+        return RegtestWalletConfig.write(dir.resolve("commandcenter.yaml"),
+            RegtestWalletConfig.yaml(electrum.url(), ADDRESS, 0) + """
             automation:
               rules: "%s"
             obs:
@@ -374,8 +365,7 @@ class AutomationEndToEndTest
             plugins:
               stream-bridge:
                 alertDurationMs: 1000
-            """.formatted(electrum.url(), ADDRESS, rules, obs.url()));
-        return config;
+            """.formatted(rules, obs.url()));
     }
 
     private List<String> sceneSwitches()
@@ -495,19 +485,6 @@ class AutomationEndToEndTest
     {
         return message -> "AutomationState".equals(message.path("type").asText()) &&
             message.path("rulesJson").asText().contains("\"" + ruleId + "\"");
-    }
-
-    record Run(int code, String out, String err)
-    {
-    }
-
-    static Run run(final String... args)
-    {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        final int code = CommandCenter.execute(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.commandcenter.app.automation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.commandcenter.app.CommandCenterNode;
+import dev.commandcenter.app.CommandRun;
 import dev.commandcenter.app.config.AppConfig;
 import dev.commandcenter.app.secrets.SecretsStore;
 import dev.commandcenter.engine.counters.CounterType;
@@ -124,7 +125,7 @@ class AutomationNodeTest
         assertThat(AutomationRuntime.obsLine(health)).isEqualTo("obs: IDENTIFIED " + obs.url() + " (OBS " +
             ObsSimulator.OBS_VERSION + ", obs-websocket " + ObsSimulator.OBS_WEBSOCKET_VERSION + ")");
         assertThat(node.engine().readCounter(CounterType.OBS_CONNECTED, "")).isEqualTo(1);
-        assertThat(RulesCommandTest.run("stat", "--data-dir", data.toString()).out()).contains("obs: IDENTIFIED " +
+        assertThat(CommandRun.run("stat", "--data-dir", data.toString()).out()).contains("obs: IDENTIFIED " +
             obs.url() + " (OBS " + ObsSimulator.OBS_VERSION + ", obs-websocket " + ObsSimulator.OBS_WEBSOCKET_VERSION + ")");
 
         post("/api/chat/messages", node.chatToken(), "{\"name\":\"viewer\",\"text\":\"!party\"}");

@@ -1,6 +1,7 @@
 package dev.commandcenter.app.automation;
 
 import dev.commandcenter.app.CommandCenterNode;
+import dev.commandcenter.app.RegtestWalletConfig;
 import dev.commandcenter.app.chat.DevTools;
 import dev.commandcenter.app.config.ConfigLoader;
 import dev.commandcenter.transport.electrum.WalletNetwork;
@@ -55,23 +56,14 @@ class AutomationOverlayBrowserTest
             .network(WalletNetwork.REGTEST)))
         {
             electrum.mine(101);
-            final Path config = dir.resolve("commandcenter.yaml");
-            Files.writeString(config, """
-                wallet:
-                  network: regtest
-                  electrum:
-                    servers: ["%s"]
-                    backoff: { minMs: 50, maxMs: 500 }
-                  watch:
-                    addresses: ["%s"]
-                websocket:
-                  port: 0
+            final Path config = RegtestWalletConfig.write(dir.resolve("commandcenter.yaml"),
+                RegtestWalletConfig.yaml(electrum.url(), AutomationEndToEndTest.ADDRESS, 0) + """
                 automation:
                   rules: "%s"
                 plugins:
                   stream-bridge:
                     minAmountSats: 1000000000
-                """.formatted(electrum.url(), AutomationEndToEndTest.ADDRESS, rules));
+                """.formatted(rules));
             try (CommandCenterNode node = CommandCenterNode.start(ConfigLoader.load(config), dir.resolve("data"), null);
                 DevTools devTools = DevTools.launch(browser, profile))
             {

@@ -4,20 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.commandcenter.app.CommandCenterNode;
-import dev.commandcenter.app.main.CommandCenter;
+import dev.commandcenter.app.CommandRun;
 import dev.commandcenter.plugin.automation.obs.ObsSimulator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static dev.commandcenter.app.CommandRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -41,25 +39,12 @@ class RulesCommandTest
     @TempDir
     Path dir;
 
-    record Run(int code, String out, String err)
-    {
-    }
-
-    static Run run(final String... args)
-    {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        final int code = CommandCenter.execute(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
     @Test
     void shouldCheckACleanFileAndSummariseIt() throws Exception
     {
         final Path file = Files.writeString(dir.resolve("rules.yaml"), AutomationRulesFileTest.RULES);
 
-        final Run result = run("rules", "check", file.toString());
+        final CommandRun result = run("rules", "check", file.toString());
 
         assertThat(result.code()).isZero();
         assertThat(result.out()).isEqualTo("rules.yaml: 2 rules, 1 timers, 0 errors\n");
@@ -75,7 +60,7 @@ class RulesCommandTest
                   - chat: { text: "hi" }
             """);
 
-        final Run result = run("rules", "check", file.toString());
+        final CommandRun result = run("rules", "check", file.toString());
 
         assertThat(result.code()).isEqualTo(1);
         final List<String> lines = result.out().lines().toList();
@@ -87,12 +72,12 @@ class RulesCommandTest
     @Test
     void shouldExitTwoOnAFileThatCannotBeRead() throws Exception
     {
-        final Run missing = run("rules", "check", dir.resolve("nope.yaml").toString());
+        final CommandRun missing = run("rules", "check", dir.resolve("nope.yaml").toString());
         assertThat(missing.code()).isEqualTo(2);
         assertThat(missing.err().strip()).isEqualTo(dir.resolve("nope.yaml") + ": cannot read the file (no such file)");
 
         final Path big = Files.writeString(dir.resolve("big.yaml"), "#".repeat(1024 * 1024 + 1));
-        final Run tooBig = run("rules", "check", big.toString());
+        final CommandRun tooBig = run("rules", "check", big.toString());
         assertThat(tooBig.code()).isEqualTo(2);
         assertThat(tooBig.err().strip()).isEqualTo("big.yaml: the file is 1048577 bytes, expected at most 1048576 (1 MiB)");
     }
@@ -141,7 +126,7 @@ class RulesCommandTest
                 """.formatted(receiver.getAddress().getPort()));
             final Path config = Files.writeString(dir.resolve("config.yaml"), "obs:\n  url: " + obs.url() + "\n");
 
-            final Run result = run("rules", "test", "--rules", newRules.toString(), "--data-dir", data.toString(),
+            final CommandRun result = run("rules", "test", "--rules", newRules.toString(), "--data-dir", data.toString(),
                 "--config", config.toString(), "--json");
 
             assertThat(result.code()).as(result.err()).isZero();
@@ -196,7 +181,7 @@ class RulesCommandTest
                 .containsPattern("hydrate\\s+enabled")
                 .contains("obs: off");
 
-            final Run disabled = run("rules", "disable", "hydrate", "--data-dir", data.toString());
+            final CommandRun disabled = run("rules", "disable", "hydrate", "--data-dir", data.toString());
             assertThat(disabled.code()).isZero();
             assertThat(disabled.out()).startsWith("disabled hydrate (event ");
             await().atMost(Duration.ofSeconds(20)).until(() -> run("rules", "list", "--data-dir", data.toString()).out()
@@ -210,7 +195,7 @@ class RulesCommandTest
             await().atMost(Duration.ofSeconds(20)).until(() -> run("rules", "list", "--data-dir", data.toString()).out()
                 .matches("(?s).*hydrate\\s+enabled.*"));
         }
-        final Run gone = run("rules", "list", "--data-dir", data.toString());
+        final CommandRun gone = run("rules", "list", "--data-dir", data.toString());
         assertThat(gone.code()).isNotZero();
         assertThat(gone.err().strip()).doesNotContain("\n");
     }
