@@ -636,8 +636,8 @@ public final class AutomationPlugin implements Plugin
                         .delayMs((int)Math.min(Integer.MAX_VALUE, delayMs))
                         .title(cut(action.title().render(values), 256))
                         .message(cut(action.text().render(values), 1024))
-                        .sound(cut(action.sound().render(values), 512))
-                        .image(cut(action.image().render(values), 512));
+                        .sound(cut(action.sound().renderUrl(values), 512))
+                        .image(cut(action.image().renderUrl(values), 512));
                     keep(rule, position, MessageHeaderEncoder.ENCODED_LENGTH + alertEncoder.encodedLength());
                     break;
                 }
@@ -655,7 +655,7 @@ public final class AutomationPlugin implements Plugin
                         .volume(action.volume())
                         .durationMs((int)action.durationMs())
                         .delayMs((int)Math.min(Integer.MAX_VALUE, delayMs))
-                        .url(cut(action.url().render(values), 1024));
+                        .url(cut(action.url().renderUrl(values), 1024));
                     keep(rule, position, MessageHeaderEncoder.ENCODED_LENGTH + mediaEncoder.encodedLength());
                     break;
                 }
@@ -734,7 +734,7 @@ public final class AutomationPlugin implements Plugin
     {
         final WebhookSpec webhook = action.webhook();
         final ObjectNode payload = JsonNodeFactory.instance.objectNode();
-        payload.put("url", webhook.url().render(values));
+        payload.put("url", webhook.url().renderUrl(values));
         payload.put("secret", webhook.secret());
         payload.put("timeoutMs", webhook.timeoutMs());
         payload.put("retries", webhook.retries());

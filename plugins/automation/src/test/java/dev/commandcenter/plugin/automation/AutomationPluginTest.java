@@ -274,6 +274,40 @@ class AutomationPluginTest
     }
 
     @Test
+    void shouldPercentEncodeAViewersTextInsideAUrlButTakeALonePlaceholderAsTheUrl() throws Exception
+    {
+        final String rules = """
+            version: 1
+            variables:
+              clip: { initial: "https://cdn.example/clips/a b.webm" }
+            webhooks:
+              hub: { url: "https://hub.example/hook/{arg1}?from={name}", secret: hubSecret }
+            rules:
+              - id: echo
+                on: { command: "!echo" }
+                actions:
+                  - webhook: { to: hub }
+                  - alert: { title: "t", image: "/media/{arg1}.png" }
+                  - media: { url: "{var.clip}", kind: video }
+            """;
+        try (AutomationFixture fixture = new AutomationFixture(Map.of()))
+        {
+            fixture.rules(T0_MS, rules);
+            fixture.take();
+            fixture.say(T0_MS + 1, "ann&admin=1", "!echo ../../admin?x=1#frag");
+            final List<JsonNode> out = fixture.take();
+
+            final JsonNode payload = AutomationFixture.parse(ofType(out, "AutomationAction").get(0).path("payload").asText());
+            assertThat(payload.path("url").asText())
+                .isEqualTo("https://hub.example/hook/..%2F..%2Fadmin%3Fx%3D1%23frag?from=ann%26admin%3D1");
+            assertThat(ofType(out, "OverlayAlert").get(0).path("image").asText())
+                .isEqualTo("/media/..%2F..%2Fadmin%3Fx%3D1%23frag.png");
+            assertThat(ofType(out, "OverlayMedia").get(0).path("url").asText())
+                .isEqualTo("https://cdn.example/clips/a b.webm");
+        }
+    }
+
+    @Test
     void shouldSendTheDefaultWebhookBodyWithTheEvent() throws Exception
     {
         final String rules = """

@@ -1,5 +1,7 @@
 package dev.commandcenter.plugin.automation.rules;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -114,6 +116,26 @@ public final class Template
     public boolean isConstant()
     {
         return placeholders.isEmpty();
+    }
+
+    /**
+     * Render the text as a URL: a placeholder inside it is percent-encoded (UTF-8), so a viewer's name or message
+     * cannot change the URL's host, path or query; a URL that is one placeholder alone is that value as it is.
+     *
+     * @param values value of each placeholder; null renders as empty.
+     * @return the URL.
+     */
+    public String renderUrl(final Function<String, String> values)
+    {
+        if (placeholders.size() == 1 && literals.get(0).isEmpty() && literals.get(1).isEmpty())
+        {
+            return render(values);
+        }
+        return render((placeholder) ->
+        {
+            final String value = values.apply(placeholder);
+            return null == value ? null : URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+        });
     }
 
     /**
