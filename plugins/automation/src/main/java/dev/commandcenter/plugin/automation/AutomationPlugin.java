@@ -29,6 +29,7 @@ import dev.commandcenter.codecs.sbe.TimerFiredDecoder;
 import dev.commandcenter.codecs.sbe.TransactionReceivedDecoder;
 import dev.commandcenter.engine.Event;
 import dev.commandcenter.engine.EventPublisher;
+import dev.commandcenter.engine.plugin.Lru;
 import dev.commandcenter.engine.plugin.Plugin;
 import dev.commandcenter.engine.plugin.PluginConfig;
 import dev.commandcenter.engine.plugin.PluginContext;

@@ -24,6 +24,7 @@ import dev.commandcenter.codecs.sbe.TipMemoDecoder;
 import dev.commandcenter.codecs.sbe.TransactionReceivedDecoder;
 import dev.commandcenter.engine.Event;
 import dev.commandcenter.engine.plugin.Emitter;
+import dev.commandcenter.engine.plugin.Lru;
 import dev.commandcenter.engine.plugin.Plugin;
 import dev.commandcenter.engine.plugin.PluginContext;
 import dev.commandcenter.engine.plugin.PluginStorage;

@@ -1,19 +1,19 @@
-package dev.commandcenter.plugin.chat;
+package dev.commandcenter.engine.plugin;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A map that forgets its least recently used entry beyond a capacity: every memory the chat keeps about viewers is
- * one, so a flood of distinct names or keys cannot grow it. Iteration runs from the least to the most recently used,
- * the order a snapshot keeps so a restored map forgets in the same order.
+ * A map that forgets its least recently used entry beyond a capacity, for what outside input can make a plugin
+ * remember (per-viewer cooldowns, bans, names, payments seen): a flood of distinct keys cannot grow it. Iteration
+ * runs from the least to the most recently used, the order a snapshot keeps so a restored map forgets alike.
  * <p>
  * <b>Note:</b> not thread safe; owned by the plugin's thread.
  *
  * @param <K> key type.
  * @param <V> value type.
  */
-final class Lru<K, V> extends LinkedHashMap<K, V>
+public final class Lru<K, V> extends LinkedHashMap<K, V>
 {
     private static final long serialVersionUID = 1L;
 
@@ -24,7 +24,7 @@ final class Lru<K, V> extends LinkedHashMap<K, V>
      *
      * @param capacity most entries kept.
      */
-    Lru(final int capacity)
+    public Lru(final int capacity)
     {
         super(16, 0.75f, true);
         this.capacity = capacity;
@@ -35,11 +35,17 @@ final class Lru<K, V> extends LinkedHashMap<K, V>
      *
      * @return the capacity.
      */
-    int capacity()
+    public int capacity()
     {
         return capacity;
     }
 
+    /**
+     * Forget the least recently used entry once there are more than the capacity.
+     *
+     * @param eldest the least recently used entry.
+     * @return true to remove it.
+     */
     protected boolean removeEldestEntry(final Map.Entry<K, V> eldest)
     {
         return size() > capacity;
