@@ -69,6 +69,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class CommandCenterNode implements AutoCloseable
 {
+    /** Path segment of the dashboard: {@code /dashboard/}. */
+    public static final String DASHBOARD_PAGE = "dashboard";
+    /** Path segment of the tip page: {@code /tip/}. */
+    public static final String TIP_PAGE = "tip";
+    /** Path segment of the libraries the pages load: {@code /vendor/uplot/<version>/dist/...}. */
+    public static final String VENDOR_PAGE = "vendor";
+
     /** Where a replay keeps its engine's counters, error log and telemetry, under the data dir. */
     public static final String REPLAY_DIR_NAME = "replay";
     /** Outputs the chat feed retains beyond the plugin's history lines: removals, states and refusals among them. */
@@ -357,6 +364,12 @@ public final class CommandCenterNode implements AutoCloseable
                 web.plugin(plugin);
             }
             web.webRootLookup(this::webRoot);
+            // The application's own pages: the streamer's dashboard (admin token) and the viewers' tip page (tip
+            // token), and the libraries they load from the jar (uPlot).
+            final ClassLoader pages = CommandCenterNode.class.getClassLoader();
+            web.sitePage(DASHBOARD_PAGE, pages, "dashboard/web");
+            web.sitePage(TIP_PAGE, pages, "tip/web");
+            web.sitePage(VENDOR_PAGE, pages, "META-INF/resources/webjars");
             web.apiRoute(AutomationRoute.PATH, Scope.ADMIN,
                 new AutomationRoute(automation, replay ? null : engine.publisher(), automation::obsView));
             if (!replay)

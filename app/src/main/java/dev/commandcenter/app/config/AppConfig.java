@@ -44,6 +44,8 @@ public final class AppConfig
     public Automation automation = new Automation();
     /** OBS WebSocket v5 connection of the automation's OBS actions: off unless {@code obs.url} is set. */
     public Obs obs = new Obs();
+    /** The tip page ({@code /tip/}): fresh addresses of the creator's extended key for viewers. See docs/tips.md. */
+    public Tips tips = new Tips();
     /**
      * Plugin settings: {@code dir}, {@code watchDebounceMs}, {@code defaults}, and one section per plugin id
      * holding hosting keys ({@code enabled}, {@code backPressure}, {@code lagLimit}, {@code stallTimeoutMs},
@@ -282,6 +284,46 @@ public final class AppConfig
         public int outcomes = 200;
         /** The name the automation's chat lines are posted under. */
         public String botName = "bot";
+    }
+
+    /** {@code tips:} section: the public tip page and its reservations of receive addresses. */
+    public static final class Tips
+    {
+        /** Serve the tip page and its API; it still says why it is off when no extended key is watched. */
+        public boolean enabled = true;
+        /** The creator's name, shown on the page ("Tip NAME"); empty: "the streamer". */
+        public String creator = "";
+        /** The goal shown on the page: a title (empty: no goal) and its target in sats. */
+        public Goal goal = new Goal();
+        /** Smallest amount a viewer may choose, in sats (the stream bridge's own minimum still decides alerts). */
+        public long minSats = 1_000;
+        /** Largest amount a viewer may choose, in sats. */
+        public long maxSats = 100_000_000;
+        /** How long an unpaid reservation holds its address, such as 30m; then its index is given out again. */
+        public String expiry = "30m";
+        /** Which watched extended key (wallet.watch.xpubs, from 0) the addresses come from. */
+        public int keyIndex = 0;
+        /** Longest display name, in user-perceived characters. */
+        public int maxNameGraphemes = 32;
+        /** Longest message, in user-perceived characters. */
+        public int maxMessageGraphemes = 200;
+        /** Reservations a remote address may make a minute (a token bucket), and its burst. */
+        public double reservationsPerMinutePerAddress = 4;
+        public int reservationBurstPerAddress = 4;
+        /** Status polls a remote address may make a second (a token bucket), and its burst. */
+        public double pollsPerSecondPerAddress = 2;
+        public int pollBurstPerAddress = 10;
+        /** Remote addresses tracked for the limits at most; the least recent is forgotten past it. */
+        public int maxTrackedAddresses = 10_000;
+    }
+
+    /** {@code tips.goal:} a goal shown on the tip page. */
+    public static final class Goal
+    {
+        /** Title such as "New microphone"; empty: no goal shown. */
+        public String title = "";
+        /** Target in sats. */
+        public long sats = 0;
     }
 
     /** {@code obs:} section. */

@@ -76,6 +76,12 @@ class JsonViewTest
             "\"delayMs\":0,\"url\":\"/media/clip.webm\"}",
         "{\"type\":\"AutomationState\",\"rulesLoaded\":2,\"rulesRejected\":1,\"rulesJson\":\"[]\"," +
             "\"variablesJson\":\"{}\",\"errors\":\"rules.yaml:3:5: rule x: bad\",\"origin\":\"rules.yaml\"}",
+        "{\"type\":\"TipReserved\",\"index\":12,\"amountSats\":50000,\"expiresAtEpochMs\":1800000," +
+            "\"reservationId\":\"0123456789abcdef0123456789abcdef\",\"address\":\"bcrt1q\",\"name\":\"ann\"," +
+            "\"message\":\"gg\"}",
+        "{\"type\":\"OverlayControl\",\"action\":\"SKIP\",\"actor\":\"dashboard\"}",
+        "{\"type\":\"OverlayQueue\",\"paused\":\"TRUE\",\"pending\":3,\"skipAlertId\":0,\"lastAlertId\":41," +
+            "\"action\":\"PAUSE\"}",
         "{\"type\":\"PluginStatus\",\"state\":\"QUARANTINED\",\"processed\":10,\"errors\":5,\"lag\":0,\"p50Nanos\":100," +
             "\"p99Nanos\":900,\"pluginId\":\"x\",\"version\":\"1.0.0\",\"reason\":\"boom\"}",
         "{\"type\":\"TelemetrySnapshot\",\"sampledAtEpochMs\":5,\"counters\":[{\"counterId\":0,\"typeId\":1," +
@@ -104,12 +110,12 @@ class JsonViewTest
             "NetworkStatus", "ChatMessage", "OverlayAlert", "PluginStatus", "TelemetrySnapshot", "TransactionReorged",
             "ChatModeration", "ChatFilters", "ChatLine", "ChatRemoved", "ChatRefused", "ChatState", "TipMemo",
             "AutomationRules", "TimerFired", "AutomationControl", "AutomationFired", "AutomationAction", "OverlayMedia",
-            "AutomationState" })
+            "AutomationState", "TipReserved", "OverlayControl", "OverlayQueue" })
         {
             assertThat(view.templateId(name)).as(name).isPositive();
             assertThat(view.messageName(view.templateId(name))).isEqualTo(name);
         }
-        assertThat(MessageSchema.ir().messages()).hasSize(35);
+        assertThat(MessageSchema.ir().messages()).hasSize(38);
         assertThat(MessageSchema.ir().messages()).allSatisfy(tokens ->
             assertThat(MessageSchema.isEvent(tokens.get(0).id()))
                 .as(tokens.get(0).name()).isEqualTo(tokens.get(0).id() < MessageSchema.FIRST_TRANSPORT_TEMPLATE_ID ||

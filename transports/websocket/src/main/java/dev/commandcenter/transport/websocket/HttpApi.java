@@ -123,6 +123,7 @@ public final class HttpApi
     }
 
     private final Map<String, Entry> routes = new ConcurrentHashMap<>();
+    private final Map<String, WebRoot> sitePages = new ConcurrentHashMap<>();
     private volatile TrustedProxies trustedProxies = TrustedProxies.none();
 
     HttpApi()
@@ -133,6 +134,57 @@ public final class HttpApi
     {
         this.trustedProxies = trustedProxies;
     }
+
+    /**
+     * Serve a folder at {@code /<name>/}, without a token (the pages take theirs from their own URL).
+     *
+     * @param name one path segment of lower-case letters, digits and '-', not one of the server's own.
+     * @param root where the files are.
+     * @throws IllegalArgumentException naming the name and what was expected.
+     */
+    void addSitePage(final String name, final WebRoot root)
+    {
+        if (null == name || !name.matches("[a-z0-9][a-z0-9-]{0,31}") || RESERVED_SITE_NAMES.contains(name))
+        {
+            throw new IllegalArgumentException("site page '" + name + "': expected one path segment of a-z, 0-9 and " +
+                "'-', other than " + RESERVED_SITE_NAMES);
+        }
+        if (null != sitePages.putIfAbsent(name, root))
+        {
+            throw new IllegalArgumentException("site page '" + name + "': already served");
+        }
+    }
+
+    /**
+     * The name of the site page a path is under, or null.
+     *
+     * @param path decoded request path.
+     * @return the site page's name, the first segment of the path, when one is served there.
+     */
+    String sitePageOf(final String path)
+    {
+        if (sitePages.isEmpty() || path.length() < 2 || path.charAt(0) != '/')
+        {
+            return null;
+        }
+        final int slash = path.indexOf('/', 1);
+        final String name = slash < 0 ? path.substring(1) : path.substring(1, slash);
+        return sitePages.containsKey(name) ? name : null;
+    }
+
+    /**
+     * The folder of a site page.
+     *
+     * @param name from {@link #sitePageOf(String)}.
+     * @return its root, or null.
+     */
+    WebRoot sitePage(final String name)
+    {
+        return sitePages.get(name);
+    }
+
+    /** First path segments the server answers itself, which a site page may not take. */
+    static final java.util.Set<String> RESERVED_SITE_NAMES = java.util.Set.of("api", "ws", "plugins", "metrics", "index.html");
 
     void add(final String prefix, final boolean requiresToken, final Route route)
     {

@@ -79,6 +79,18 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         final Channel channel = ctx.channel();
         final ResponseSender sender = endpoints.sender;
 
+        final String sitePage = endpoints.httpApi.sitePageOf(path);
+        if (null != sitePage)
+        {
+            if (!HttpMethod.GET.equals(method) && !HttpMethod.HEAD.equals(method))
+            {
+                sender.send(channel, HttpResponses.methodNotAllowed(method, path, "GET, HEAD"), keepAlive, null);
+                return;
+            }
+            sender.send(channel, endpoints.pluginPages.respondSite(query, path, sitePage,
+                endpoints.httpApi.sitePage(sitePage), HttpMethod.HEAD.equals(method)), keepAlive, null);
+            return;
+        }
         if (path.startsWith(PLUGINS_PREFIX) || path.equals("/plugins"))
         {
             if (!HttpMethod.GET.equals(method) && !HttpMethod.HEAD.equals(method))

@@ -75,7 +75,36 @@ final class PluginPages
             return HttpResponses.redirect(PLUGINS_PREFIX + pluginId + "/" + (rawQuery.isEmpty() ? "" : "?" + rawQuery));
         }
 
-        String file = rest.substring(slash + 1);
+        return serve(query, path, rest.substring(slash + 1), pluginId, root, head, "of plugin '" + pluginId + "'");
+    }
+
+    /**
+     * The file, redirect or error for a path under a site page ({@code /<name>/...}, such as {@code /dashboard/}):
+     * pages of the application itself rather than of a plugin, served the same way.
+     *
+     * @param query of the request, kept on redirects.
+     * @param path  decoded path of the request, {@code /<name>} or below.
+     * @param name  the site page's name, the first path segment.
+     * @param root  where its files are.
+     * @param head  true for a {@code HEAD} request: no body.
+     */
+    FullHttpResponse respondSite(
+        final QueryStringDecoder query, final String path, final String name, final WebRoot root, final boolean head)
+    {
+        final String prefix = "/" + name;
+        if (path.length() == prefix.length())
+        {
+            final String rawQuery = query.rawQuery();
+            return HttpResponses.redirect(prefix + "/" + (rawQuery.isEmpty() ? "" : "?" + rawQuery));
+        }
+        return serve(query, path, path.substring(prefix.length() + 1), "/" + name, root, head, "of /" + name + "/");
+    }
+
+    private FullHttpResponse serve(
+        final QueryStringDecoder query, final String path, final String relative, final String cacheRoot,
+        final WebRoot root, final boolean head, final String label)
+    {
+        String file = relative;
         if (file.isEmpty() || file.endsWith("/"))
         {
             file = file + "index.html";
@@ -89,22 +118,21 @@ final class PluginPages
         final URL url = root.classLoader().getResource(root.resourceName(file));
         if (null == url)
         {
-            return HttpResponses.error(HttpResponseStatus.NOT_FOUND, "no file " + file + " in the web pages of plugin '" +
-                pluginId + "'");
+            return HttpResponses.error(HttpResponseStatus.NOT_FOUND, "no file " + file + " in the web pages " + label);
         }
         if (isDirectory(url))
         {
             final String rawQuery = query.rawQuery();
             return HttpResponses.redirect(path + "/" + (rawQuery.isEmpty() ? "" : "?" + rawQuery));
         }
-        final String key = pluginId + '/' + file;
+        final String key = cacheRoot + '/' + file;
         CachedFile cached = cache.get(key);
         if (null == cached || !cached.root.equals(root))
         {
             if (null != cached)
             {
                 // A reload: drop every file of the old class loader, so the cache does not keep it alive.
-                final String prefix = pluginId + '/';
+                final String prefix = cacheRoot + '/';
                 cache.entrySet().removeIf((entry) -> entry.getKey().startsWith(prefix) && !entry.getValue().root.equals(root));
             }
             final byte[] bytes;
@@ -114,8 +142,8 @@ final class PluginPages
             }
             catch (final IOException ex)
             {
-                return HttpResponses.error(HttpResponseStatus.NOT_FOUND, "cannot read " + file + " of plugin '" + pluginId +
-                    "': " + ex.getMessage());
+                return HttpResponses.error(HttpResponseStatus.NOT_FOUND, "cannot read " + file + " " + label + ": " +
+                    ex.getMessage());
             }
             cached = new CachedFile(root, HttpResponses.contentType(file), Unpooled.unreleasableBuffer(
                 Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(bytes.length).put(bytes).flip())));

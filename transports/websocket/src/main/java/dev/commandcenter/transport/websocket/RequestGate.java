@@ -93,7 +93,9 @@ final class RequestGate extends ChannelInboundHandlerAdapter
         final QueryStringDecoder query = new QueryStringDecoder(request.uri());
         final String path = query.path();
         final boolean hasBody = HttpUtil.getContentLength(request, 0L) > 0 || HttpUtil.isTransferEncodingChunked(request);
-        final Scope required = HttpMethod.OPTIONS.equals(request.method()) && !hasBody ? null :
+        final boolean sitePage = !hasBody && null != httpApi.sitePageOf(path) &&
+            (HttpMethod.GET.equals(request.method()) || HttpMethod.HEAD.equals(request.method()));
+        final Scope required = sitePage || HttpMethod.OPTIONS.equals(request.method()) && !hasBody ? null :
             httpApi.isRoute(path) ? httpApi.requiredScope(path) : requiredScope(request.method(), path, hasBody);
         if (null == required)
         {

@@ -1756,6 +1756,24 @@ public final class WebServer implements AutoCloseable
             return this;
         }
 
+        /**
+         * Serve a folder of the application's own pages at {@code /<name>/} (such as {@code /dashboard/} or
+         * {@code /tip/}), as plugin pages are served: GET and HEAD only, no token (the pages read theirs from their own
+         * URL and send it with each API call), folders redirect to their slash form and serve {@code index.html}.
+         *
+         * @param name        one path segment of a-z, 0-9 and '-', not {@code api}, {@code ws}, {@code plugins} or
+         *                    {@code metrics}.
+         * @param classLoader that loads the files.
+         * @param folder      resource folder.
+         * @return this.
+         * @throws IllegalArgumentException naming a wrong or taken name.
+         */
+        public Context sitePage(final String name, final ClassLoader classLoader, final String folder)
+        {
+            httpApi.addSitePage(name, new WebRoot(classLoader, folder));
+            return this;
+        }
+
         HttpApi httpApi()
         {
             return httpApi;
