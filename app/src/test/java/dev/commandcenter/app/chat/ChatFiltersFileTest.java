@@ -91,9 +91,12 @@ class ChatFiltersFileTest
 
     private static void write(final Path file, final String text, final int generation) throws Exception
     {
-        Files.writeString(file, text);
+        // Written beside it and moved over it, as editors save: the watcher never reads a half-written file.
+        final Path next = file.resolveSibling(file.getFileName() + ".next");
+        Files.writeString(next, text);
         // A new modification time even on a file system with coarse timestamps.
-        Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() + generation * 10_000L));
+        Files.setLastModifiedTime(next, FileTime.fromMillis(System.currentTimeMillis() + generation * 10_000L));
+        Files.move(next, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static HttpResponse<String> post(final HttpClient http, final CommandCenterNode node, final String text)
