@@ -88,6 +88,7 @@ public final class CommandCenterNode implements AutoCloseable
     private volatile String adminToken;
     private volatile String chatToken;
     private volatile String moderatorToken;
+    private volatile String tipToken;
     private ChatVerdicts chatVerdicts;
     private ChatGateway chatGateway;
     private AgentRunner chatFilters;
@@ -341,11 +342,13 @@ public final class CommandCenterNode implements AutoCloseable
             adminToken = adminTokenOf(secrets);
             chatToken = configuredOr(config.websocket.chatToken, secrets.chatToken());
             moderatorToken = configuredOr(config.websocket.moderatorToken, secrets.moderatorToken());
+            tipToken = secrets.tipToken();
             final WebServer.Context web = WebServerSettings.of(config.websocket)
                 .token(overlayToken)
                 .adminToken(adminToken)
                 .chatToken(chatToken)
                 .moderatorToken(moderatorToken)
+                .tipToken(tipToken)
                 .scopedFeeds(Scope.CHAT, java.util.Set.of(ChatVerdicts.PLUGIN_ID))
                 .scopedFeeds(Scope.MODERATOR, java.util.Set.of(ChatVerdicts.PLUGIN_ID))
                 .wireTransport(webBackend.transport())
@@ -591,6 +594,16 @@ public final class CommandCenterNode implements AutoCloseable
     }
 
     /**
+     * The tip token of this node (the tip page's own API, nothing else), or null when it serves nothing.
+     *
+     * @return the token.
+     */
+    public String tipToken()
+    {
+        return tipToken;
+    }
+
+    /**
      * The chat gateway, or null when the node serves no REST (disabled server, replay).
      *
      * @return the gateway.
@@ -691,14 +704,15 @@ public final class CommandCenterNode implements AutoCloseable
         }
         final String chat = configuredOr(config.websocket.chatToken, secrets.chatToken());
         final String moderator = configuredOr(config.websocket.moderatorToken, secrets.moderatorToken());
+        final String tip = secrets.tipToken();
         if (overlay.equals(overlayToken) && admin.equals(adminToken) && java.util.Objects.equals(chat, chatToken) &&
-            java.util.Objects.equals(moderator, moderatorToken))
+            java.util.Objects.equals(moderator, moderatorToken) && java.util.Objects.equals(tip, tipToken))
         {
             return;
         }
         try
         {
-            server.tokens(overlay, admin, chat, moderator);
+            server.tokens(overlay, admin, chat, moderator, tip);
         }
         catch (final IllegalArgumentException ex)
         {
@@ -710,6 +724,7 @@ public final class CommandCenterNode implements AutoCloseable
         adminToken = admin;
         chatToken = chat;
         moderatorToken = moderator;
+        tipToken = tip;
         System.getLogger("dev.commandcenter.app.secrets").log(System.Logger.Level.INFO,
             "applied the changed tokens of " + secrets.file() + "; feeds opened with a rotated-out token close in " +
             config.websocket.rotationGraceMs + " ms");
