@@ -4,11 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.commandcenter.app.chat.ChatClient;
 import dev.commandcenter.app.chat.TokenBuckets;
 import dev.commandcenter.app.config.AppConfig;
 import dev.commandcenter.engine.counters.CounterAllocator;
 import dev.commandcenter.engine.counters.CounterType;
+import dev.commandcenter.persistence.TimeArgs;
 import dev.commandcenter.plugin.chat.ChatFilterSet;
 import dev.commandcenter.transport.websocket.HttpApi;
 import dev.commandcenter.transport.websocket.Scope;
@@ -100,7 +100,7 @@ public final class TipGateway
         this.filters = filters;
         try
         {
-            this.expiryMs = ChatClient.parseDuration(tips.expiry);
+            this.expiryMs = TimeArgs.parseDuration(tips.expiry).toMillis();
         }
         catch (final IllegalArgumentException ex)
         {
