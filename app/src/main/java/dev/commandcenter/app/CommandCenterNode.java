@@ -11,6 +11,8 @@ import dev.commandcenter.app.secrets.SecretsStore;
 import dev.commandcenter.app.config.AppConfig;
 import dev.commandcenter.app.plugins.PluginControlRoute;
 import dev.commandcenter.app.remote.RemotePluginRoute;
+import dev.commandcenter.app.tip.TipBook;
+import dev.commandcenter.app.tip.TipBooks;
 import dev.commandcenter.engine.Journal;
 import dev.commandcenter.engine.ThreadingMode;
 import dev.commandcenter.engine.core.Engine;
@@ -103,6 +105,7 @@ public final class CommandCenterNode implements AutoCloseable
     private WebSocketEgress egress;
     private final List<Plugin> plugins = new ArrayList<>();
     private WalletSourceHandle wallet;
+    private TipBook tipBook;
     private PluginManager pluginManager;
     private AgentRunner pluginLinks;
     private PluginControlRoute controlRoute;
@@ -295,6 +298,8 @@ public final class CommandCenterNode implements AutoCloseable
             throw ex;
         }
         pluginManager.attach(engine);
+        // Before the web server and the wallet: rebuilt from the journal, served by the tip page, asked by the wallet.
+        tipBook = TipBooks.create(config, dataDir, replay, engine.publisher(), SystemEpochClock.INSTANCE);
         if (!replay)
         {
             // The filter set in force goes into the journal first, so a replay filters as the live chat did.
@@ -419,7 +424,7 @@ public final class CommandCenterNode implements AutoCloseable
         if (!replay)
         {
             wallet = WalletSources.start(config, dataDir, engine, engine.errorHandler(), notifyRoute,
-                null == webServer ? null : webServer.baseUrl());
+                null == webServer ? null : webServer.baseUrl(), tipBook);
         }
     }
 
@@ -750,6 +755,17 @@ public final class CommandCenterNode implements AutoCloseable
     public WalletSourceHandle wallet()
     {
         return wallet;
+    }
+
+    /**
+     * The tip page's reservations of fresh addresses (docs/tips.md): an off book (saying why) when no extended key is
+     * watched, tips are disabled or the node replays.
+     *
+     * @return the book, never null once started.
+     */
+    public TipBook tipBook()
+    {
+        return tipBook;
     }
 
     /**
