@@ -110,7 +110,7 @@ class StreamControlNodeTest
         final JsonNode released = feed.await((m) -> "OverlayAlert".equals(type(m)) && m.path("alertId").asLong() == paid);
         assertThat(released.path("amountSats").asLong()).isEqualTo(50_000);
         assertThat(released.path("sequence").asLong()).as("emitted for the resume").isEqualTo(resumed);
-        // the node's start announced the queue too (RESUME, nothing yet): this one follows the resume
+        // the state after this resume names the payment it released as the last alert
         final JsonNode queue = feed.await((m) -> "OverlayQueue".equals(type(m)) &&
             "RESUME".equals(m.path("action").asText()) && m.path("lastAlertId").asLong() == paid);
         assertThat(queue.path("paused").asText()).isEqualTo("FALSE");
