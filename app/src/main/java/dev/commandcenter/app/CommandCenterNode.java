@@ -12,6 +12,7 @@ import dev.commandcenter.app.tip.TipGateway;
 import dev.commandcenter.app.config.AppConfig;
 import dev.commandcenter.app.plugins.PluginControlRoute;
 import dev.commandcenter.app.remote.RemotePluginRoute;
+import dev.commandcenter.app.stream.StreamControlRoute;
 import dev.commandcenter.app.tip.TipBook;
 import dev.commandcenter.app.tip.TipBooks;
 import dev.commandcenter.engine.Journal;
@@ -384,6 +385,7 @@ public final class CommandCenterNode implements AutoCloseable
             web.sitePage(VENDOR_PAGE, pages, "META-INF/resources/webjars");
             web.apiRoute(AutomationRoute.PATH, Scope.ADMIN,
                 new AutomationRoute(automation, replay ? null : engine.publisher(), automation::obsView));
+            web.apiRoute(StreamControlRoute.PATH, Scope.ADMIN, new StreamControlRoute(replay ? null : engine.publisher()));
             if (!replay)
             {
                 // A replay runs the same plugins without a control channel: the live node's channel stays its own.

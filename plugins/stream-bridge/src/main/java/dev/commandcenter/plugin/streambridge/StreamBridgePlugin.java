@@ -59,7 +59,7 @@ import java.util.Objects;
  * alert again with the control's sequence as its alertId; {@code TEST_ALERT} emits an {@code AlertKind.TEST} alert from
  * {@value #TEST_TITLE_KEY} and {@value #TEST_MESSAGE_KEY}. A replay and a test alert are the streamer's own request:
  * they show while paused too, scheduled after the alerts already scheduled. After each control, each held alert and
- * on {@link #onRecovered(PluginContext)} it emits an {@code OverlayQueue}: paused, alerts pending (held or scheduled
+ * on {@link #onRecovered(PluginContext)} (unless the queue is as new) it emits an {@code OverlayQueue}: paused, alerts pending (held or scheduled
  * and not finished at that event's time), the alert skipped, the last payment alert and the action.
  * <p>
  * The schedule depends only on event timestamps and sequences, never on a wall clock, so replaying
@@ -381,7 +381,8 @@ public final class StreamBridgePlugin implements Plugin
 
     /**
      * Re-announce the alerts that were still pending at the last recovered event, oldest first, as they were first
-     * emitted (same alertId, schedule and text), then the queue's state.
+     * emitted (same alertId, schedule and text), then the queue's state, unless the queue is as new (never paused,
+     * nothing held, pending or alerted).
      *
      * @param context of this plugin.
      */
@@ -396,7 +397,11 @@ public final class StreamBridgePlugin implements Plugin
             }
         }
         schedule.drain(lastEventMs);
-        emitQueue(paused ? OverlayControlAction.PAUSE : OverlayControlAction.RESUME, 0);
+        // A queue that never held, showed nor was paused is in the state every client assumes: nothing to announce.
+        if (paused || heldCount > 0 || schedule.size() > 0 || 0 != lastAlertId)
+        {
+            emitQueue(paused ? OverlayControlAction.PAUSE : OverlayControlAction.RESUME, 0);
+        }
     }
 
     /**

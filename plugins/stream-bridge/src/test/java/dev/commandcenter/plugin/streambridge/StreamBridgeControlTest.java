@@ -270,6 +270,23 @@ class StreamBridgeControlTest
     }
 
     @Test
+    void shouldAnnounceTheQueueAtStartOnlyWhenItIsNotAsNew() throws Exception
+    {
+        try (BridgeFixture bridge = new BridgeFixture(CONFIG))
+        {
+            bridge.plugin().onRecovered(bridge.harness());
+            assertThat(bridge.take()).isEmpty();
+
+            final long paid = bridge.pay(0, TestPayment.of(5_000, 1));
+            bridge.take();
+            bridge.plugin().onRecovered(bridge.harness());
+            final List<JsonNode> outputs = bridge.take();
+            assertThat(outputs).extracting(BridgeFixture::type).containsExactly("OverlayAlert", "OverlayQueue");
+            assertQueue(outputs.get(1), "RESUME", false, 1, 0, paid);
+        }
+    }
+
+    @Test
     void shouldGiveTheSameOutputsForTheSameEvents() throws Exception
     {
         try (BridgeFixture first = new BridgeFixture(CONFIG);
