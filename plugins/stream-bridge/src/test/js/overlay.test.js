@@ -48,6 +48,7 @@ function page(search, options)
     const protocol = (options && options.protocol) || 'http:';
     const elements = {
         alert: element('alert', true),
+        'alert-badge': element('alert-badge', true),
         'alert-title': element('alert-title', false),
         'alert-message': element('alert-message', false),
         'alert-image': element('alert-image', true),
@@ -648,4 +649,98 @@ test('skips automation alerts and media that ended more than a minute ago', () =
     assert.equal(p.shown(), null);
     p.advance(10000);
     assert.equal(p.shown().id, '4');
+});
+
+function overlayQueue(fields)
+{
+    return Object.assign({
+        type: 'OverlayQueue',
+        sequence: 900,
+        timestamp: (NOW - 5) * 1000000,
+        plugin: 'stream-bridge',
+        paused: 'FALSE',
+        pending: 0,
+        skipAlertId: 0,
+        lastAlertId: 0,
+        action: 'SKIP'
+    }, fields || {});
+}
+
+test('a skip ends the alert showing at once and the next one follows for its whole duration', () =>
+{
+    const p = page('?token=t');
+    const socket = p.sockets[0];
+    socket.open();
+    socket.send(overlayAlert(1, { durationMs: 5000 }));
+    socket.send(overlayAlert(2, { durationMs: 10000 }));
+    p.advance(1000);
+    assert.equal(p.shown().id, '1');
+
+    socket.send(overlayQueue({ skipAlertId: 1, lastAlertId: 2 }));
+
+    assert.equal(p.shown().id, '2');
+    assert.equal(p.elements.alert.className, 'alert enter');
+    // the skipped alert's own timers are gone: nothing ends the second one early
+    p.advance(5000);
+    assert.equal(p.shown().id, '2');
+    assert.equal(p.elements.alert.className, 'alert enter');
+    p.advance(5000);
+    assert.equal(p.shown(), null);
+});
+
+test('a skip drops a queued alert and one that arrives after it', () =>
+{
+    const p = page('?token=t');
+    const socket = p.sockets[0];
+    socket.open();
+    socket.send(overlayAlert(1));
+    socket.send(overlayAlert(2));
+    socket.send(overlayAlert(3));
+    socket.send(overlayQueue({ skipAlertId: 2 }));
+    socket.send(overlayQueue({ skipAlertId: 4 }));
+    socket.send(overlayAlert(4));
+
+    const seen = [];
+    for (let i = 0; i < 10; i++)
+    {
+        const shown = p.shown();
+        if (shown && seen[seen.length - 1] !== shown.id)
+        {
+            seen.push(shown.id);
+        }
+        p.advance(250);
+    }
+    assert.deepEqual(seen, ['1', '3']);
+    assert.equal(p.shown(), null);
+});
+
+test('a queue state without a skip changes nothing', () =>
+{
+    const p = page('?token=t');
+    const socket = p.sockets[0];
+    socket.open();
+    socket.send(overlayAlert(1));
+    socket.send(overlayQueue({ action: 'PAUSE', paused: 'TRUE', skipAlertId: 0 }));
+    socket.send(overlayQueue({ action: 'RESUME' }));
+
+    assert.equal(p.shown().id, '1');
+    p.advance(500);
+    assert.equal(p.shown().id, '1');
+});
+
+test('a test alert shows like a payment alert with a TEST badge', () =>
+{
+    const p = page('?token=t');
+    const socket = p.sockets[0];
+    socket.open();
+    socket.send(overlayAlert(7, { kind: 'TEST', title: 'Test alert', message: 'This is how your alerts will look.' }));
+
+    assert.deepEqual(p.shown(), { id: '7', title: 'Test alert', message: 'This is how your alerts will look.' });
+    assert.equal(p.elements['alert-badge'].hidden, false);
+    p.advance(1000);
+    assert.equal(p.elements['alert-badge'].hidden, true);
+
+    socket.send(overlayAlert(8));
+    assert.equal(p.shown().id, '8');
+    assert.equal(p.elements['alert-badge'].hidden, true);
 });

@@ -8,9 +8,13 @@ import dev.commandcenter.app.chat.ChatSettings;
 import dev.commandcenter.app.chat.ChatVerdicts;
 import dev.commandcenter.app.secrets.SecretsWatcher;
 import dev.commandcenter.app.secrets.SecretsStore;
+import dev.commandcenter.app.tip.TipGateway;
 import dev.commandcenter.app.config.AppConfig;
 import dev.commandcenter.app.plugins.PluginControlRoute;
 import dev.commandcenter.app.remote.RemotePluginRoute;
+import dev.commandcenter.app.stream.StreamControlRoute;
+import dev.commandcenter.app.tip.TipBook;
+import dev.commandcenter.app.tip.TipBooks;
 import dev.commandcenter.engine.Journal;
 import dev.commandcenter.engine.ThreadingMode;
 import dev.commandcenter.engine.core.Engine;
@@ -88,9 +92,12 @@ public final class CommandCenterNode implements AutoCloseable
     private volatile String adminToken;
     private volatile String chatToken;
     private volatile String moderatorToken;
+    private volatile String tipToken;
     private ChatVerdicts chatVerdicts;
     private ChatGateway chatGateway;
     private AgentRunner chatFilters;
+    private ChatFiltersFile chatFiltersFile;
+    private TipGateway tipGateway;
     private final ChatSettings chatSettings;
     private AgentRunner secretsWatcher;
     private AutomationRuntime automation;
@@ -103,6 +110,7 @@ public final class CommandCenterNode implements AutoCloseable
     private WebSocketEgress egress;
     private final List<Plugin> plugins = new ArrayList<>();
     private WalletSourceHandle wallet;
+    private TipBook tipBook;
     private PluginManager pluginManager;
     private AgentRunner pluginLinks;
     private PluginControlRoute controlRoute;
@@ -295,12 +303,15 @@ public final class CommandCenterNode implements AutoCloseable
             throw ex;
         }
         pluginManager.attach(engine);
+        // Before the web server and the wallet: rebuilt from the journal, served by the tip page, asked by the wallet.
+        tipBook = TipBooks.create(config, dataDir, replay, engine.publisher(), SystemEpochClock.INSTANCE);
         if (!replay)
         {
             // The filter set in force goes into the journal first, so a replay filters as the live chat did.
             final System.Logger chatLog = System.getLogger("dev.commandcenter.app.chat");
             final ChatFiltersFile filters = new ChatFiltersFile(chatFiltersPath, engine.publisher(), engine.counters(),
                 (line) -> chatLog.log(System.Logger.Level.WARNING, line));
+            chatFiltersFile = filters;
             filters.publishInitial();
             if (null != chatFiltersPath)
             {
@@ -341,11 +352,13 @@ public final class CommandCenterNode implements AutoCloseable
             adminToken = adminTokenOf(secrets);
             chatToken = configuredOr(config.websocket.chatToken, secrets.chatToken());
             moderatorToken = configuredOr(config.websocket.moderatorToken, secrets.moderatorToken());
+            tipToken = secrets.tipToken();
             final WebServer.Context web = WebServerSettings.of(config.websocket)
                 .token(overlayToken)
                 .adminToken(adminToken)
                 .chatToken(chatToken)
                 .moderatorToken(moderatorToken)
+                .tipToken(tipToken)
                 .scopedFeeds(Scope.CHAT, java.util.Set.of(ChatVerdicts.PLUGIN_ID))
                 .scopedFeeds(Scope.MODERATOR, java.util.Set.of(ChatVerdicts.PLUGIN_ID))
                 .wireTransport(webBackend.transport())
@@ -372,6 +385,7 @@ public final class CommandCenterNode implements AutoCloseable
             web.sitePage(VENDOR_PAGE, pages, "META-INF/resources/webjars");
             web.apiRoute(AutomationRoute.PATH, Scope.ADMIN,
                 new AutomationRoute(automation, replay ? null : engine.publisher(), automation::obsView));
+            web.apiRoute(StreamControlRoute.PATH, Scope.ADMIN, new StreamControlRoute(replay ? null : engine.publisher()));
             if (!replay)
             {
                 // A replay runs the same plugins without a control channel: the live node's channel stays its own.
@@ -383,6 +397,10 @@ public final class CommandCenterNode implements AutoCloseable
                     config.chat.verdictTimeoutMs), secrets.chatKeySecret(), engine.counters(), null);
                 closeables.add(chatGateway);
                 chatGateway.register(web);
+                // The tip page's API, for the tip token (and the admin's); its text filtered as the chat's.
+                tipGateway = new TipGateway(tipBook(), config.tips, config.wallet.network, chatFiltersFile::inForce,
+                    engine.counters(), null, null);
+                tipGateway.register(web);
                 // Plugin hosts in other processes over WebSocket (docs/plugins.md, "Remote plugin protocol"). The
                 // endpoint is opened when the first host connects, so a node without remote plugins runs no more
                 // threads, and a host meets a refusal that names the plugins it could run.
@@ -419,7 +437,7 @@ public final class CommandCenterNode implements AutoCloseable
         if (!replay)
         {
             wallet = WalletSources.start(config, dataDir, engine, engine.errorHandler(), notifyRoute,
-                null == webServer ? null : webServer.baseUrl());
+                null == webServer ? null : webServer.baseUrl(), tipBook);
         }
     }
 
@@ -483,6 +501,13 @@ public final class CommandCenterNode implements AutoCloseable
             urls.put("post events", http + "/api/events");
             urls.put("admin token", "commandcenter token show --scope admin --data-dir " + dataDir +
                 " (for health, posting events, metrics and plugin control)");
+            if (null != tipGateway)
+            {
+                // Viewers get the tip token, which opens the tip page's API and nothing else.
+                urls.put("tip page", http + "/" + TIP_PAGE + "/?token=" + URLEncoder.encode(tipToken, StandardCharsets.UTF_8));
+                urls.put("dashboard", http + "/" + DASHBOARD_PAGE + "/ (with the admin token: commandcenter token show " +
+                    "--scope admin --data-dir " + dataDir + " prints its URL)");
+            }
             if (null != chatGateway)
             {
                 urls.put("moderator token", "commandcenter token show --scope moderator --data-dir " + dataDir +
@@ -591,6 +616,26 @@ public final class CommandCenterNode implements AutoCloseable
     }
 
     /**
+     * The tip page's gateway, or null when the node serves no REST (disabled server, replay).
+     *
+     * @return the gateway.
+     */
+    public TipGateway tipGateway()
+    {
+        return tipGateway;
+    }
+
+    /**
+     * The tip token of this node (the tip page's own API, nothing else), or null when it serves nothing.
+     *
+     * @return the token.
+     */
+    public String tipToken()
+    {
+        return tipToken;
+    }
+
+    /**
      * The chat gateway, or null when the node serves no REST (disabled server, replay).
      *
      * @return the gateway.
@@ -691,14 +736,15 @@ public final class CommandCenterNode implements AutoCloseable
         }
         final String chat = configuredOr(config.websocket.chatToken, secrets.chatToken());
         final String moderator = configuredOr(config.websocket.moderatorToken, secrets.moderatorToken());
+        final String tip = secrets.tipToken();
         if (overlay.equals(overlayToken) && admin.equals(adminToken) && java.util.Objects.equals(chat, chatToken) &&
-            java.util.Objects.equals(moderator, moderatorToken))
+            java.util.Objects.equals(moderator, moderatorToken) && java.util.Objects.equals(tip, tipToken))
         {
             return;
         }
         try
         {
-            server.tokens(overlay, admin, chat, moderator);
+            server.tokens(overlay, admin, chat, moderator, tip);
         }
         catch (final IllegalArgumentException ex)
         {
@@ -710,6 +756,7 @@ public final class CommandCenterNode implements AutoCloseable
         adminToken = admin;
         chatToken = chat;
         moderatorToken = moderator;
+        tipToken = tip;
         System.getLogger("dev.commandcenter.app.secrets").log(System.Logger.Level.INFO,
             "applied the changed tokens of " + secrets.file() + "; feeds opened with a rotated-out token close in " +
             config.websocket.rotationGraceMs + " ms");
@@ -750,6 +797,17 @@ public final class CommandCenterNode implements AutoCloseable
     public WalletSourceHandle wallet()
     {
         return wallet;
+    }
+
+    /**
+     * The tip page's reservations of fresh addresses (docs/tips.md): an off book (saying why) when no extended key is
+     * watched, tips are disabled or the node replays.
+     *
+     * @return the book, never null once started.
+     */
+    public TipBook tipBook()
+    {
+        return tipBook;
     }
 
     /**

@@ -22,6 +22,17 @@ public interface WalletSourceHandle extends AutoCloseable
     Object status();
 
     /**
+     * The demo wallet whose simulator this source watches (the demo), or null for any other source: the demo's
+     * simulated tip viewer pays through it.
+     *
+     * @return the demo wallet, or null.
+     */
+    default dev.commandcenter.transport.electrum.sim.DemoWallet demo()
+    {
+        return null;
+    }
+
+    /**
      * Stop the source.
      */
     void close();

@@ -1,6 +1,8 @@
 package dev.commandcenter.app;
 
 import dev.commandcenter.app.config.AppConfig;
+import dev.commandcenter.app.tip.JournalTipBook;
+import dev.commandcenter.app.tip.TipBook;
 import dev.commandcenter.codecs.sbe.NetworkStatusDecoder;
 import dev.commandcenter.codecs.sbe.TransactionConfirmedDecoder;
 import dev.commandcenter.codecs.sbe.TransactionReceivedDecoder;
@@ -80,6 +82,8 @@ final class WalletSources
      * @param notifyRoute  the web server's route of the daemon's notify callback, or null when the server does not
      *                     run (then {@code wallet.notify.enabled} is refused).
      * @param baseUrl      the web server's base URL for the notify URL shown to the user, or null.
+     * @param tipBook      the tip page's reservations: the wallet asks it for each new payment's memo, and a
+     *                     {@link JournalTipBook} is bound to the running wallet's watch list and synced flag.
      * @return the running source, or null when none is configured.
      * @throws IllegalArgumentException when notify is enabled without the web server.
      */
@@ -89,7 +93,8 @@ final class WalletSources
         final Engine engine,
         final ErrorHandler errorHandler,
         final WalletNotifyRoute notifyRoute,
-        final String baseUrl)
+        final String baseUrl,
+        final TipBook tipBook)
     {
         final AppConfig.Wallet wallet = config.wallet;
         final Kind kind = Kind.parse(wallet.source);
@@ -126,7 +131,8 @@ final class WalletSources
             .backoff(wallet.electrum.backoff.minMs, wallet.electrum.backoff.maxMs)
             .pinnedCertSha256(wallet.electrum.tls.pinnedCertSha256)
             .allowInsecureTls(wallet.electrum.tls.allowInsecure)
-            .notifyEnabled(wallet.notify.enabled);
+            .notifyEnabled(wallet.notify.enabled)
+            .paymentMemos(tipBook);
         if (wallet.notify.enabled && null == notifyRoute)
         {
             throw new IllegalArgumentException("wallet.notify.enabled: true needs the web server, which serves " +
@@ -161,6 +167,10 @@ final class WalletSources
         {
             CloseHelper.quietClose(demo);
             throw ex;
+        }
+        if (tipBook instanceof JournalTipBook book)
+        {
+            book.bindWallet(source.watchList(), source::historySynced);
         }
         if (wallet.notify.enabled)
         {
@@ -260,6 +270,7 @@ final class WalletSources
             view.put("watchedScripts", status.watchedScripts());
             view.put("eventsPublished", status.eventsPublished());
             view.put("conductorRestarts", status.conductorRestarts());
+            view.put("historySynced", source.historySynced());
             return view;
         }
 

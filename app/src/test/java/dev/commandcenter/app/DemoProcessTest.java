@@ -102,6 +102,29 @@ class DemoProcessTest
                     chat.messages.stream().anyMatch(message -> message.contains("\"type\":\"ChatLine\"")));
             }
 
+            // The tip page with nothing configured: the demo's account key is watched, and its simulated viewer pays
+            // each reservation; the dashboard line carries no token.
+            final String tipToken = SecretsStore.load(dataDir).get(SecretsStore.TIP_TOKEN);
+            assertThat(urls.get("tip page")).startsWith("http://127.0.0.1:").endsWith("/tip/?token=" + tipToken);
+            assertThat(urls.get("dashboard")).startsWith("http://127.0.0.1:").contains("/dashboard/")
+                .contains("commandcenter token show --scope admin")
+                .doesNotContain(SecretsStore.load(dataDir).adminToken());
+            final String tipApi = urls.get("tip page").substring(0, urls.get("tip page").indexOf("/tip/")) + "/api/tip/";
+            final String[] reservation = new String[1];
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() ->
+            {
+                final HttpResponse<String> made = http.send(HttpRequest.newBuilder(URI.create(tipApi + "reservations"))
+                    .header("Authorization", "Bearer " + tipToken).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"demo viewer\",\"message\":\"hi\"," +
+                    "\"amountSats\":21000}")).build(), HttpResponse.BodyHandlers.ofString());
+                reservation[0] = made.body();
+                return 201 == made.statusCode();
+            });
+            final String id = reservation[0].replaceAll(".*\"id\":\"([0-9a-f]{32})\".*", "$1");
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> http.send(
+                HttpRequest.newBuilder(URI.create(tipApi + "reservations/" + id)).header("Authorization", "Bearer " + tipToken)
+                .build(), HttpResponse.BodyHandlers.ofString()).body().contains("\"state\":\"SEEN\""));
+
             // The demo's rules: the first payment of the stream shows their custom alert on the automation feed.
             assertThat(lines).anyMatch(line -> line.startsWith("automation rules: ") &&
                 line.endsWith("automation-demo.yaml (reloaded when it changes)"));

@@ -104,10 +104,11 @@ class NodeHardeningTest
             final Result show = cli("token", "show", "--data-dir", dataDir.toString());
             assertThat(show.out.trim()).isEqualTo("http://127.0.0.1:7300/plugins/stream-bridge/?token=" + newOverlay);
             final Result showAdmin = cli("token", "show", "--scope", "admin", "--data-dir", dataDir.toString());
-            assertThat(showAdmin.out.trim()).isEqualTo(admin);
+            assertThat(showAdmin.out.lines().toList()).containsExactly(admin,
+                "dashboard: http://127.0.0.1:7300/dashboard/#token=" + admin);
             final Result badScope = cli("token", "show", "--scope", "root", "--data-dir", dataDir.toString());
             assertThat(badScope.code).isNotZero();
-            assertThat(badScope.err).contains("scope: expected overlay, admin, chat or moderator, got 'root'");
+            assertThat(badScope.err).contains("scope: expected overlay, admin, chat, moderator or tip, got 'root'");
         }
     }
 

@@ -7,6 +7,10 @@
  * since=SEQ, so the server sends every message missed during a network blip (or one gap message when too many
  * were missed); when the server refuses that seq (it restarted), it reconnects without it.
  *
+ * The stream bridge also sends OverlayQueue, the alert queue's state after a control: when it names a
+ * skipAlertId, that alert ends at once if it is showing and is dropped if it is still queued (or arrives later).
+ * An alert of kind TEST (the dashboard's test alert) shows like a payment alert, with a TEST badge.
+ *
  * The automation feed is optional: when the server refuses it (automation disabled) the page says nothing and
  * tries again a minute later. Text is always shown as text; an image, sound or media URL is used only when it is
  * http(s) or a path on this page's host (javascript:, data: and the like are ignored). An alert's delayMs waits
@@ -15,7 +19,8 @@
  * Query options: token=TOKEN (required to connect), debug=1 (show the connection state),
  * test=1 (show a sample alert at once, without connecting).
  *
- * DOM for tests: #alert (data-alert-id while an alert shows), #alert-title, #alert-message, #alert-image,
+ * DOM for tests: #alert (data-alert-id while an alert shows), #alert-badge (shown for TEST alerts), #alert-title,
+ * #alert-message, #alert-image,
  * #alert-sound, #media (data-media-id while media plays), #media-image, #media-video, #media-audio,
  * #status (connecting | open | closed: <reason>; data-automation: the automation feed's state),
  * #error (visible when the server refuses us).
@@ -42,6 +47,7 @@
     var testMode = params.get('test') === '1';
 
     var alertElement = document.getElementById('alert');
+    var badgeElement = document.getElementById('alert-badge');
     var titleElement = document.getElementById('alert-title');
     var messageElement = document.getElementById('alert-message');
     var imageElement = document.getElementById('alert-image');
@@ -59,6 +65,9 @@
     var seenIds = new Set();
     var seenOrder = [];
     var current = null;
+    var currentTimers = [];
+    var skippedIds = new Set();
+    var skippedOrder = [];
 
     function setStatus(text)
     {
@@ -146,6 +155,44 @@
         showNext();
     }
 
+    /* Remembers that an alert was skipped, so it is dropped wherever it is; a bounded number of ids. */
+    function rememberSkipped(key)
+    {
+        if (skippedIds.has(key))
+        {
+            return;
+        }
+        skippedIds.add(key);
+        skippedOrder.push(key);
+        if (skippedOrder.length > SEEN_LIMIT)
+        {
+            skippedIds.delete(skippedOrder.shift());
+        }
+    }
+
+    /* OverlayQueue: a skip ends the named alert now if it shows, and drops it from the queue otherwise. */
+    function acceptQueue(feed, state)
+    {
+        var skipId = state.skipAlertId;
+        if (skipId === undefined || skipId === null || String(skipId) === '0')
+        {
+            return;
+        }
+        var key = feed + ' alert ' + skipId;
+        rememberSkipped(key);
+        if (current !== null && current.kind === 'alert' && current.key === key)
+        {
+            for (var i = 0; i < currentTimers.length; i++)
+            {
+                clearTimeout(currentTimers[i]);
+            }
+            currentTimers = [];
+            finish();
+            return;
+        }
+        queue = queue.filter(function (item) { return item.key !== key; });
+    }
+
     function acceptAlert(feed, alert)
     {
         var durationMs = Number(alert.durationMs);
@@ -165,6 +212,8 @@
         }
         enqueue({
             kind: 'alert',
+            key: feed + ' alert ' + alert.alertId,
+            test: alert.kind === 'TEST',
             id: String(alert.alertId),
             title: alert.title === undefined ? '' : String(alert.title),
             message: alert.message === undefined ? '' : String(alert.message),
@@ -237,6 +286,10 @@
 
     function render(alert)
     {
+        if (badgeElement)
+        {
+            badgeElement.hidden = !alert.test;
+        }
         titleElement.textContent = alert.title;
         messageElement.textContent = alert.message;
         if (imageElement)
@@ -264,6 +317,10 @@
     /* Shows the head of the queue: an alert for its duration (animate in, hold, animate out), media until it ends. */
     function showNext()
     {
+        while (queue.length > 0 && queue[0].key !== undefined && skippedIds.has(queue[0].key))
+        {
+            queue.shift();
+        }
         if (current !== null || queue.length === 0)
         {
             return;
@@ -278,11 +335,11 @@
         alertElement.style.setProperty('--cc-anim', animationMs + 'ms');
         alertElement.className = 'alert enter';
         render(current);
-        setTimeout(function ()
+        currentTimers = [setTimeout(function ()
         {
             alertElement.className = 'alert leave';
-            setTimeout(finish, animationMs);
-        }, current.durationMs - animationMs);
+            currentTimers = [setTimeout(finish, animationMs)];
+        }, current.durationMs - animationMs)];
     }
 
     function showMedia(media)
@@ -325,11 +382,16 @@
     function finish()
     {
         current = null;
+        currentTimers = [];
         alertElement.hidden = true;
         alertElement.className = 'alert';
         alertElement.removeAttribute('data-alert-id');
         titleElement.textContent = '';
         messageElement.textContent = '';
+        if (badgeElement)
+        {
+            badgeElement.hidden = true;
+        }
         if (imageElement)
         {
             imageElement.removeAttribute('src');
@@ -488,6 +550,10 @@
             if (message.type === 'OverlayAlert')
             {
                 acceptAlert('stream-bridge', message);
+            }
+            else if (message.type === 'OverlayQueue')
+            {
+                acceptQueue('stream-bridge', message);
             }
         });
         openFeed('automation', '/ws/automation?types=OverlayAlert,OverlayMedia&token=' + encodeURIComponent(token), false,

@@ -59,6 +59,7 @@ public final class ChatFiltersFile implements Agent
     private final MessageHeaderEncoder header = new MessageHeaderEncoder();
     private final ChatFiltersEncoder encoder = new ChatFiltersEncoder();
     private String version = "";
+    private volatile ChatFilterSet inForce = ChatFilterSet.defaults();
 
     /**
      * @param file      the filters file, or null for none (the defaults).
@@ -117,6 +118,19 @@ public final class ChatFiltersFile implements Agent
         version = version(file);
         final ChatFilterSet read = read();
         return null != read ? publish(read, file.getFileName().toString()) : publish(ChatFilterSet.defaults(), "defaults");
+    }
+
+    /**
+     * The filter set this file last published, the defaults before: what the tip page masks a viewer's name and
+     * message with before they are journaled, so the alert and the chat show the same text.
+     * <p>
+     * <b>Note:</b> thread safe (a volatile read).
+     *
+     * @return the set in force.
+     */
+    public ChatFilterSet inForce()
+    {
+        return inForce;
     }
 
     /**
@@ -216,6 +230,7 @@ public final class ChatFiltersFile implements Agent
         if (sequence >= 0)
         {
             reloads.increment();
+            inForce = set;
         }
         return sequence;
     }

@@ -12,7 +12,7 @@ import java.util.Map;
  * <p>
  * <b>Note:</b> thread safe (one lock); time is passed in, in nanoseconds of a monotonic clock.
  */
-final class TokenBuckets
+public final class TokenBuckets
 {
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
@@ -33,7 +33,7 @@ final class TokenBuckets
      * @param burst         tokens a full bucket holds, 1 or more.
      * @param maxKeys       buckets kept, 1 or more.
      */
-    TokenBuckets(final double ratePerSecond, final int burst, final int maxKeys)
+    public TokenBuckets(final double ratePerSecond, final int burst, final int maxKeys)
     {
         if (!(ratePerSecond > 0) || burst < 1 || maxKeys < 1)
         {
@@ -53,7 +53,7 @@ final class TokenBuckets
      * @param nowNs monotonic time.
      * @return 0 when taken, else the milliseconds until a token is there (1 or more).
      */
-    synchronized long tryTake(final String key, final long nowNs)
+    public synchronized long tryTake(final String key, final long nowNs)
     {
         Bucket bucket = buckets.get(key);
         if (null == bucket)
@@ -90,7 +90,7 @@ final class TokenBuckets
      *
      * @param key the key.
      */
-    synchronized void giveBack(final String key)
+    public synchronized void giveBack(final String key)
     {
         final Bucket bucket = buckets.get(key);
         if (null != bucket)
@@ -104,7 +104,7 @@ final class TokenBuckets
      *
      * @return at most the size given.
      */
-    synchronized int size()
+    public synchronized int size()
     {
         return buckets.size();
     }
@@ -114,7 +114,7 @@ final class TokenBuckets
      *
      * @return the count.
      */
-    synchronized long evictions()
+    public synchronized long evictions()
     {
         return evictions;
     }

@@ -20,11 +20,12 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code commandcenter token show|rotate}: the owner's view of the data dir's secrets store. {@code show} prints
- * the overlay URL (or, with {@code --scope admin}, the admin token) to the terminal; {@code rotate} writes new
+ * the overlay URL (the chat page's with {@code --scope chat} or {@code moderator}, the tip page's with
+ * {@code --scope tip}; with {@code --scope admin}, the admin token and the dashboard URL) to the terminal; {@code rotate} writes new
  * tokens, which a running node applies at once (feeds opened with an old token close after
  * {@code websocket.rotationGraceMs}). Tokens are printed only here, never logged.
  */
-@Command(name = "token", description = "Show or rotate the overlay, admin, chat and moderator tokens of a data dir.",
+@Command(name = "token", description = "Show or rotate the overlay, admin, chat, moderator and tip tokens of a data dir.",
     subcommands = { TokenCommand.Show.class, TokenCommand.Rotate.class })
 public final class TokenCommand implements Runnable
 {
@@ -41,14 +42,15 @@ public final class TokenCommand implements Runnable
 
     /** Prints a token, and for the overlay scope the URL of the overlay page. */
     @Command(name = "show", description = "Print the overlay page URL with its token (default), the chat page URL " +
-        "with --scope chat or moderator, or the admin token with --scope admin. For the owner's terminal only: anyone with it can open the overlay (or post events).")
+        "with --scope chat or moderator, the tip page URL with --scope tip, or the admin token and the dashboard URL " +
+        "with --scope admin. For the owner's terminal only: anyone with it can open the overlay (or post events).")
     static final class Show implements Callable<Integer>
     {
         @Mixin
         CommonOptions common;
 
         @Option(names = "--scope", paramLabel = "SCOPE", defaultValue = "overlay",
-            description = "overlay, admin, chat or moderator. Default: ${DEFAULT-VALUE}")
+            description = "overlay, admin, chat, moderator or tip. Default: ${DEFAULT-VALUE}")
         String scope;
 
         @Option(names = "--config", paramLabel = "FILE",
@@ -66,17 +68,21 @@ public final class TokenCommand implements Runnable
             final PrintWriter out = spec.commandLine().getOut();
             final String configured = configuredToken(appConfig, parsed);
             final String token = null == configured || configured.isEmpty() ? store.token(parsed) : configured;
+            final String host = appConfig.websocket.bind.indexOf(':') >= 0 ?
+                "[" + appConfig.websocket.bind + "]" : appConfig.websocket.bind;
+            final String base = "http://" + host + ":" + appConfig.websocket.port;
+            final String encoded = URLEncoder.encode(token, StandardCharsets.UTF_8);
             if (Scope.ADMIN == parsed)
             {
                 out.println(token);
+                // The dashboard reads the token from the fragment, which no request carries to a server or a log.
+                out.println("dashboard: " + base + "/dashboard/#token=" + encoded);
             }
             else
             {
-                final String host = appConfig.websocket.bind.indexOf(':') >= 0 ?
-                    "[" + appConfig.websocket.bind + "]" : appConfig.websocket.bind;
-                final String page = parsed.isChat() ? "/plugins/chat/" : "/plugins/stream-bridge/";
-                out.println("http://" + host + ":" + appConfig.websocket.port + page + "?token=" +
-                    URLEncoder.encode(token, StandardCharsets.UTF_8));
+                final String page = parsed.isChat() ? "/plugins/chat/" : Scope.TIP == parsed ? "/tip/" :
+                    "/plugins/stream-bridge/";
+                out.println(base + page + "?token=" + encoded);
             }
             out.flush();
             return 0;
@@ -98,6 +104,7 @@ public final class TokenCommand implements Runnable
             case OVERLAY -> appConfig.websocket.token;
             case CHAT -> appConfig.websocket.chatToken;
             case MODERATOR -> appConfig.websocket.moderatorToken;
+            case TIP -> null;
         };
     }
 
@@ -111,7 +118,7 @@ public final class TokenCommand implements Runnable
         CommonOptions common;
 
         @Option(names = "--scope", paramLabel = "SCOPE",
-            description = "overlay, admin, chat or moderator; all four when left out.")
+            description = "overlay, admin, chat, moderator or tip; all five when left out.")
         String scope;
 
         @Spec

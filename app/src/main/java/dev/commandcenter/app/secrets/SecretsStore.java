@@ -55,6 +55,8 @@ public final class SecretsStore
     public static final String CHAT_TOKEN = "chatToken";
     /** Entry of the moderator token. */
     public static final String MODERATOR_TOKEN = "moderatorToken";
+    /** Entry of the tip token: what the tip page holds (its own API only). */
+    public static final String TIP_TOKEN = "tipToken";
     /** Entry of the HMAC key that turns a viewer's address into its opaque viewer key. */
     public static final String CHAT_KEY_SECRET = "chatKeySecret";
 
@@ -79,7 +81,7 @@ public final class SecretsStore
     }
 
     /**
-     * The store of a data dir: created with fresh overlay, admin, chat and moderator tokens and a chat key secret
+     * The store of a data dir: created with fresh overlay, admin, chat, moderator and tip tokens and a chat key secret
      * when missing, migrated from the
      * single token file of older versions, completed when a token is missing, and its modes tightened.
      *
@@ -113,7 +115,7 @@ public final class SecretsStore
             }
             changed = true;
         }
-        for (final String entry : new String[]{ OVERLAY_TOKEN, ADMIN_TOKEN, CHAT_TOKEN, MODERATOR_TOKEN, CHAT_KEY_SECRET })
+        for (final String entry : new String[]{ OVERLAY_TOKEN, ADMIN_TOKEN, CHAT_TOKEN, MODERATOR_TOKEN, TIP_TOKEN, CHAT_KEY_SECRET })
         {
             final String token = secrets.get(entry);
             if (null == token)
@@ -198,6 +200,7 @@ public final class SecretsStore
             case OVERLAY -> OVERLAY_TOKEN;
             case CHAT -> CHAT_TOKEN;
             case MODERATOR -> MODERATOR_TOKEN;
+            case TIP -> TIP_TOKEN;
         };
     }
 
@@ -219,6 +222,16 @@ public final class SecretsStore
     public String moderatorToken()
     {
         return token(Scope.MODERATOR);
+    }
+
+    /**
+     * The tip token: the tip page's own API, nothing else.
+     *
+     * @return the token.
+     */
+    public String tipToken()
+    {
+        return token(Scope.TIP);
     }
 
     /**

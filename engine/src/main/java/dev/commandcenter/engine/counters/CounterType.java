@@ -223,6 +223,15 @@ public enum CounterType
     /** Chat filters files that could not be read or were invalid (the previous set stayed). */
     CHAT_FILTER_ERRORS(69, "chat filter errors",
         Kind.COUNTER, "commandcenter_chat_filter_errors_total", null),
+    /** Tip page reservations made (201). */
+    TIP_RESERVATIONS(87, "tip reservations",
+        Kind.COUNTER, "commandcenter_tip_reservations_total", null),
+    /** Tip page requests refused: invalid input (400), the book off, syncing or full (503). */
+    TIP_REQUESTS_REFUSED(88, "tip requests refused",
+        Kind.COUNTER, "commandcenter_tip_requests_refused_total", null),
+    /** Tip page requests refused by the per-address rate limits (429). */
+    TIP_REQUESTS_RATE_LIMITED(89, "tip requests rate limited",
+        Kind.COUNTER, "commandcenter_tip_requests_rate_limited_total", null),
     /** Outputs published on the Aeron output stream that edges subscribe to. */
     AERON_OUTPUTS_PUBLISHED(53, "aeron outputs published",
         Kind.COUNTER, "commandcenter_aeron_outputs_published_total", null),

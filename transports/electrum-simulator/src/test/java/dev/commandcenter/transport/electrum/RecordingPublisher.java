@@ -4,6 +4,7 @@ import dev.commandcenter.codecs.sbe.BooleanType;
 import dev.commandcenter.codecs.sbe.MessageHeaderDecoder;
 import dev.commandcenter.codecs.sbe.NetworkState;
 import dev.commandcenter.codecs.sbe.NetworkStatusDecoder;
+import dev.commandcenter.codecs.sbe.TipMemoDecoder;
 import dev.commandcenter.codecs.sbe.TransactionConfirmedDecoder;
 import dev.commandcenter.codecs.sbe.TransactionReceivedDecoder;
 import dev.commandcenter.codecs.sbe.TransactionReorgedDecoder;
@@ -62,6 +63,11 @@ final class RecordingPublisher implements EventPublisher
         boolean status()
         {
             return templateId == NetworkStatusDecoder.TEMPLATE_ID;
+        }
+
+        boolean tipMemo()
+        {
+            return templateId == TipMemoDecoder.TEMPLATE_ID;
         }
     }
 
@@ -246,6 +252,17 @@ final class RecordingPublisher implements EventPublisher
                 final String server = d.server();
                 final String reason = d.reason();
                 return new Decoded(header.templateId(), null, null, null, null, 0, 0, 0, 0, 0, state, tip, server, reason);
+            }
+            case TipMemoDecoder.TEMPLATE_ID ->
+            {
+                // address: the payer's name; memo: the message
+                final TipMemoDecoder d = new TipMemoDecoder().wrap(buffer, offset, header.blockLength(), header.version());
+                d.getTxid(hash, 0, 32);
+                final String txid = HexFormat.of().formatHex(hash);
+                d.channel();
+                final String user = d.user();
+                final String text = d.text();
+                return new Decoded(header.templateId(), txid, null, user, text, 0, 0, 0, 0, 0, null, 0, null, null);
             }
             default -> throw new IllegalStateException("unexpected template " + header.templateId());
         }

@@ -205,6 +205,17 @@ public final class ElectrumWalletSource implements AutoCloseable
     }
 
     /**
+     * Whether the wallet has read the history of every watched script once since start (volatile): until then an
+     * address may have history the wallet does not know of yet, so the tip page gives none out.
+     *
+     * @return true after the first complete reconcile of every watched script.
+     */
+    public boolean historySynced()
+    {
+        return conductor.historySynced();
+    }
+
+    /**
      * Ask for an address to be reconciled now, as the daemon's notify callback does.
      *
      * @param address a watched address.
@@ -310,6 +321,7 @@ public final class ElectrumWalletSource implements AutoCloseable
         private RandomGenerator random;
         private ErrorHandler errorHandler;
         private WatchList watchList;
+        private PaymentMemos paymentMemos = PaymentMemos.NONE;
 
         /**
          * Validate the configuration and build the watch list.
@@ -790,6 +802,29 @@ public final class ElectrumWalletSource implements AutoCloseable
         public ErrorHandler errorHandler()
         {
             return errorHandler;
+        }
+
+        /**
+         * Who payments are from (the tip page's reservations): asked on the wallet's thread before the first
+         * TransactionReceived of each payment; a memo it gives is published just before it as a TipMemo.
+         *
+         * @param memos the lookup; {@link PaymentMemos#NONE} by default.
+         * @return this.
+         */
+        public Context paymentMemos(final PaymentMemos memos)
+        {
+            this.paymentMemos = null == memos ? PaymentMemos.NONE : memos;
+            return this;
+        }
+
+        /**
+         * Who payments are from.
+         *
+         * @return the lookup.
+         */
+        public PaymentMemos paymentMemos()
+        {
+            return paymentMemos;
         }
 
         /**

@@ -7,6 +7,7 @@ import org.bitcoinj.crypto.DeterministicKey;
 import org.bitcoinj.script.ScriptBuilder;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,8 +19,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * from extended public keys on the receive (0) and change (1) chains, always {@code gapLimit}
  * addresses past the last used one on each chain.
  * <p>
- * <b>Note:</b> {@link #markUsed} and {@link #scripts()} belong to one thread (the wallet source's);
- * {@link #byAddress} and {@link #byScriptHash} may be called from any thread.
+ * Every used index is recorded, below the highest too, so the tip page can give out the lowest unused address of a
+ * chain ({@link #isUsed}, {@link #highestUsed}, {@link #address}).
+ * <p>
+ * <b>Note:</b> thread safe: the wallet source's thread marks scripts used and derives more; any thread may look
+ * scripts up and ask which indexes are used (one lock guards the derivation state; look-ups by hash or address do
+ * not take it).
  */
 public final class WatchList
 {
@@ -32,6 +37,7 @@ public final class WatchList
     private final Map<String, WatchedScript> byScriptHash = new LinkedHashMap<>();
     private final Map<String, WatchedScript> byAddress = new ConcurrentHashMap<>();
     private final Map<String, WatchedScript> byScriptHashConcurrent = new ConcurrentHashMap<>();
+    private final Map<Long, String> derivedAddresses = new ConcurrentHashMap<>();
 
     private static final class KeyChains
     {
@@ -39,6 +45,7 @@ public final class WatchList
         final DeterministicKey[] chainKeys = new DeterministicKey[2];
         final int[] derived = new int[2];
         final int[] highestUsed = { -1, -1 };
+        final BitSet[] used = { new BitSet(), new BitSet() };
 
         KeyChains(final ExtendedKey key)
         {
@@ -181,7 +188,7 @@ public final class WatchList
      *
      * @return a copy of the list.
      */
-    public List<WatchedScript> scripts()
+    public synchronized List<WatchedScript> scripts()
     {
         return new ArrayList<>(byScriptHash.values());
     }
@@ -227,12 +234,12 @@ public final class WatchList
 
     /**
      * Record that a derived script has history, deriving further addresses so that {@code gapLimit}
-     * unused ones follow it on its chain.
+     * unused ones follow it on its chain. Every used index is recorded, below the highest used one too.
      *
      * @param script that was used.
      * @return scripts newly added to the watch list (empty for configured addresses).
      */
-    public List<WatchedScript> markUsed(final WatchedScript script)
+    public synchronized List<WatchedScript> markUsed(final WatchedScript script)
     {
         if (!script.derived())
         {
@@ -240,12 +247,95 @@ public final class WatchList
         }
         final KeyChains chains = keys.get(script.keyIndex());
         final int chain = script.chain();
+        chains.used[chain].set(script.index());
         if (script.index() <= chains.highestUsed[chain])
         {
             return List.of();
         }
         chains.highestUsed[chain] = script.index();
         return deriveUpTo(script.keyIndex(), chain, script.index() + 1 + gapLimit);
+    }
+
+    /**
+     * Number of extended keys watched, in configuration order ({@code wallet.watch.xpubs}).
+     *
+     * @return the count.
+     */
+    public int keyCount()
+    {
+        return keys.size();
+    }
+
+    /**
+     * Whether a derived index is known to have history (marked used since start).
+     *
+     * @param keyIndex position of the extended key.
+     * @param chain    0 for receive, 1 for change.
+     * @param index    child index.
+     * @return true when used.
+     * @throws IllegalArgumentException for a key or chain that does not exist.
+     */
+    public synchronized boolean isUsed(final int keyIndex, final int chain, final int index)
+    {
+        return index >= 0 && chains(keyIndex, chain).used[chain].get(index);
+    }
+
+    /**
+     * The highest index of a chain known to have history.
+     *
+     * @param keyIndex position of the extended key.
+     * @param chain    0 for receive, 1 for change.
+     * @return the index, or -1 when none is used.
+     * @throws IllegalArgumentException for a key or chain that does not exist.
+     */
+    public synchronized int highestUsed(final int keyIndex, final int chain)
+    {
+        return chains(keyIndex, chain).highestUsed[chain];
+    }
+
+    /**
+     * The address of a derived index, watched or not yet (derived on demand and remembered).
+     *
+     * @param keyIndex position of the extended key.
+     * @param chain    0 for receive, 1 for change.
+     * @param index    child index, 0 or more.
+     * @return the address.
+     * @throws IllegalArgumentException for a key, chain or index that does not exist.
+     */
+    public String address(final int keyIndex, final int chain, final int index)
+    {
+        if (index < 0)
+        {
+            throw new IllegalArgumentException("index: expected 0 or more, got " + index);
+        }
+        final Long key = ((long)keyIndex << 33) | ((long)chain << 32) | index;
+        final String cached = derivedAddresses.get(key);
+        if (null != cached)
+        {
+            return cached;
+        }
+        final String address;
+        synchronized (this)
+        {
+            final KeyChains chains = chains(keyIndex, chain);
+            address = chains.key.address(ExtendedKey.child(chains.chainKeys[chain], index));
+        }
+        derivedAddresses.put(key, address);
+        return address;
+    }
+
+    private KeyChains chains(final int keyIndex, final int chain)
+    {
+        if (keyIndex < 0 || keyIndex >= keys.size())
+        {
+            throw new IllegalArgumentException("key index " + keyIndex + ": expected 0 to " + (keys.size() - 1) +
+                " (the keys of wallet.watch.xpubs)");
+        }
+        if (chain != 0 && chain != 1)
+        {
+            throw new IllegalArgumentException("chain " + chain + ": expected 0 (receive) or 1 (change)");
+        }
+        return keys.get(keyIndex);
     }
 
     private List<WatchedScript> deriveUpTo(final int keyIndex, final int chain, final int count)
@@ -259,6 +349,7 @@ public final class WatchList
             final byte[] script = chains.key.outputScript(child).program();
             final WatchedScript watched = new WatchedScript(chains.key.address(child), script,
                 ScriptHashes.scriptHash(script), keyIndex, chain, index);
+            derivedAddresses.put(((long)keyIndex << 33) | ((long)chain << 32) | index, watched.address());
             if (add(watched))
             {
                 added.add(watched);

@@ -14,7 +14,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Who may use the server: the overlay, admin, chat and moderator tokens, compared in constant time (as SHA-256 digests, so not
+ * Who may use the server: the overlay, admin, chat, moderator and tip tokens, compared in constant time (as SHA-256 digests, so not
  * even their length leaks), the Host names the server answers to (a guard against DNS rebinding), and the
  * browser origins allowed besides the server's own. The tokens can be replaced while the server runs
  * ({@link #tokens(String, String)}).
@@ -33,7 +33,7 @@ final class AccessPolicy
     private static final String BEARER = "bearer ";
 
     /** Digests of the current tokens, replaced as a whole on rotation. */
-    private record Digests(byte[] overlay, byte[] admin, byte[] chat, byte[] moderator)
+    private record Digests(byte[] overlay, byte[] admin, byte[] chat, byte[] moderator, byte[] tip)
     {
     }
 
@@ -76,7 +76,30 @@ final class AccessPolicy
         final List<String> allowedHosts,
         final String bindAddress)
     {
-        tokens(overlayToken, adminToken, chatToken, moderatorToken);
+        this(overlayToken, adminToken, chatToken, moderatorToken, null, allowedOrigins, allowedHosts, bindAddress);
+    }
+
+    /**
+     * @param overlayToken   secret of the overlay scope.
+     * @param adminToken     secret of the admin scope.
+     * @param chatToken      secret of the chat scope; null when the scope has no token.
+     * @param moderatorToken secret of the moderator scope; null when the scope has no token.
+     * @param tipToken       secret of the tip scope; null when the scope has no token.
+     * @param allowedOrigins browser origins allowed besides the server's own.
+     * @param allowedHosts   Host names allowed besides loopback names and IP literals.
+     * @param bindAddress    the address the server binds, also allowed as a Host name; may be null.
+     */
+    AccessPolicy(
+        final String overlayToken,
+        final String adminToken,
+        final String chatToken,
+        final String moderatorToken,
+        final String tipToken,
+        final List<String> allowedOrigins,
+        final List<String> allowedHosts,
+        final String bindAddress)
+    {
+        tokens(overlayToken, adminToken, chatToken, moderatorToken, tipToken);
         boolean any = false;
         for (final String origin : allowedOrigins)
         {
@@ -125,8 +148,27 @@ final class AccessPolicy
      */
     void tokens(final String overlayToken, final String adminToken, final String chatToken, final String moderatorToken)
     {
+        tokens(overlayToken, adminToken, chatToken, moderatorToken, null);
+    }
+
+    /**
+     * Replace the five tokens, as {@link #tokens(String, String, String, String)} does for four.
+     *
+     * @param overlayToken   secret of the overlay scope.
+     * @param adminToken     secret of the admin scope.
+     * @param chatToken      secret of the chat scope, or null for none.
+     * @param moderatorToken secret of the moderator scope, or null for none.
+     * @param tipToken       secret of the tip scope, or null for none.
+     */
+    void tokens(
+        final String overlayToken,
+        final String adminToken,
+        final String chatToken,
+        final String moderatorToken,
+        final String tipToken)
+    {
         digests = new Digests(digest(overlayToken), digest(adminToken), digestOrUnmatchable(chatToken),
-            digestOrUnmatchable(moderatorToken));
+            digestOrUnmatchable(moderatorToken), digestOrUnmatchable(tipToken));
     }
 
     private static byte[] digestOrUnmatchable(final String token)
@@ -175,12 +217,14 @@ final class AccessPolicy
     Scope scopeOfDigest(final byte[] candidateDigest)
     {
         final Digests current = digests;
-        // All four compared, in constant time, so the time taken does not say which one matched.
+        // All five compared, in constant time, so the time taken does not say which one matched.
         final boolean admin = MessageDigest.isEqual(current.admin, candidateDigest);
         final boolean overlay = MessageDigest.isEqual(current.overlay, candidateDigest);
         final boolean moderator = MessageDigest.isEqual(current.moderator, candidateDigest);
         final boolean chat = MessageDigest.isEqual(current.chat, candidateDigest);
-        return admin ? Scope.ADMIN : overlay ? Scope.OVERLAY : moderator ? Scope.MODERATOR : chat ? Scope.CHAT : null;
+        final boolean tip = MessageDigest.isEqual(current.tip, candidateDigest);
+        return admin ? Scope.ADMIN : overlay ? Scope.OVERLAY : moderator ? Scope.MODERATOR : chat ? Scope.CHAT :
+            tip ? Scope.TIP : null;
     }
 
     /**

@@ -5,8 +5,9 @@ import java.util.Locale;
 /**
  * What a token lets its holder do. {@link #OVERLAY} is what OBS holds (plugin pages, feeds, the index) and
  * what leaks first; {@link #CHAT} is what viewers hold (the chat page, the chat feed, posting chat);
- * {@link #MODERATOR} adds moderation to {@link #CHAT}; {@link #ADMIN} allows everything. The relation is explicit:
- * {@link #OVERLAY} and {@link #CHAT} are unrelated, so neither token opens what only the other allows.
+ * {@link #MODERATOR} adds moderation to {@link #CHAT}; {@link #TIP} is what the tip page holds (its own API only);
+ * {@link #ADMIN} allows everything. The relation is explicit: {@link #OVERLAY}, {@link #CHAT} and {@link #TIP} are
+ * unrelated, so none of those tokens opens what only another allows.
  */
 public enum Scope
 {
@@ -17,7 +18,9 @@ public enum Scope
     /** Viewers: the chat feeds the application names and posting chat; nothing else. */
     CHAT,
     /** Moderators: what {@link #CHAT} allows plus moderation. */
-    MODERATOR;
+    MODERATOR,
+    /** The tip page: its own API only ({@code /api/tip/*}); no feed, no posting, no index. */
+    TIP;
 
     /**
      * Whether a token of this scope may do what the other scope allows.
@@ -37,7 +40,7 @@ public enum Scope
     /**
      * The name used in configuration and on the command line.
      *
-     * @return {@code overlay}, {@code admin}, {@code chat} or {@code moderator}.
+     * @return {@code overlay}, {@code admin}, {@code chat}, {@code moderator} or {@code tip}.
      */
     public String label()
     {
@@ -57,7 +60,7 @@ public enum Scope
     /**
      * The scope of a label.
      *
-     * @param label {@code overlay}, {@code admin}, {@code chat} or {@code moderator}, any case.
+     * @param label {@code overlay}, {@code admin}, {@code chat}, {@code moderator} or {@code tip}, any case.
      * @return the scope.
      * @throws IllegalArgumentException naming the value and what was expected.
      */
@@ -70,7 +73,7 @@ public enum Scope
                 return scope;
             }
         }
-        throw new IllegalArgumentException("scope: expected overlay, admin, chat or moderator, got '" +
+        throw new IllegalArgumentException("scope: expected overlay, admin, chat, moderator or tip, got '" +
             HttpResponses.clientText(label) + "'");
     }
 }

@@ -87,8 +87,8 @@ public final class WebServer implements AutoCloseable
     private WebServer(final Context ctx)
     {
         this.ctx = ctx;
-        accessPolicy = new AccessPolicy(ctx.token, ctx.adminToken, ctx.chatToken, ctx.moderatorToken, ctx.allowedOrigins,
-            ctx.allowedHosts, ctx.bindAddress);
+        accessPolicy = new AccessPolicy(ctx.token, ctx.adminToken, ctx.chatToken, ctx.moderatorToken, ctx.tipToken,
+            ctx.allowedOrigins, ctx.allowedHosts, ctx.bindAddress);
         ctx.httpApi.trustedProxies(ctx.trustedProxies);
 
         final InetAddress address;
@@ -302,8 +302,29 @@ public final class WebServer implements AutoCloseable
      */
     public void tokens(final String overlayToken, final String adminToken, final String chatToken, final String moderatorToken)
     {
-        Context.requireTokens(overlayToken, adminToken, chatToken, moderatorToken);
-        accessPolicy.tokens(overlayToken, adminToken, chatToken, moderatorToken);
+        tokens(overlayToken, adminToken, chatToken, moderatorToken, null);
+    }
+
+    /**
+     * Replace the five tokens while the server runs, as {@link #tokens(String, String, String, String)} does for four:
+     * the tip page's token too.
+     *
+     * @param overlayToken   the new overlay token.
+     * @param adminToken     the new admin token.
+     * @param chatToken      the new chat token, or null when the chat scope has no token.
+     * @param moderatorToken the new moderator token, or null when the moderator scope has no token.
+     * @param tipToken       the new tip token, or null when the tip scope has no token.
+     * @throws IllegalArgumentException naming the token that is too weak or shared (never its value).
+     */
+    public void tokens(
+        final String overlayToken,
+        final String adminToken,
+        final String chatToken,
+        final String moderatorToken,
+        final String tipToken)
+    {
+        Context.requireTokens(overlayToken, adminToken, chatToken, moderatorToken, tipToken);
+        accessPolicy.tokens(overlayToken, adminToken, chatToken, moderatorToken, tipToken);
         if (closed)
         {
             return;
@@ -464,6 +485,7 @@ public final class WebServer implements AutoCloseable
         private String adminToken;
         private String chatToken;
         private String moderatorToken;
+        private String tipToken;
         private final Map<Scope, Set<String>> scopedFeeds = new java.util.EnumMap<>(Scope.class);
         private List<String> trustedProxyEntries = new ArrayList<>();
         private TrustedProxies trustedProxies = TrustedProxies.none();
@@ -522,7 +544,7 @@ public final class WebServer implements AutoCloseable
                 throw new IllegalStateException("context already concluded");
             }
             concluded = true;
-            requireTokens(token, adminToken, chatToken, moderatorToken);
+            requireTokens(token, adminToken, chatToken, moderatorToken, tipToken);
             trustedProxies = TrustedProxies.parse(trustedProxyEntries);
             for (final String host : allowedHosts)
             {
@@ -655,9 +677,20 @@ public final class WebServer implements AutoCloseable
         static void requireTokens(
             final String overlayToken, final String adminToken, final String chatToken, final String moderatorToken)
         {
+            requireTokens(overlayToken, adminToken, chatToken, moderatorToken, null);
+        }
+
+        static void requireTokens(
+            final String overlayToken,
+            final String adminToken,
+            final String chatToken,
+            final String moderatorToken,
+            final String tipToken)
+        {
             requireTokens(overlayToken, adminToken);
-            final String[] names = { "websocket.token", "websocket.adminToken", "websocket.chatToken", "websocket.moderatorToken" };
-            final String[] values = { overlayToken, adminToken, chatToken, moderatorToken };
+            final String[] names = { "websocket.token", "websocket.adminToken", "websocket.chatToken",
+                "websocket.moderatorToken", "tipToken" };
+            final String[] values = { overlayToken, adminToken, chatToken, moderatorToken, tipToken };
             for (int i = 2; i < values.length; i++)
             {
                 if (null == values[i])
@@ -799,6 +832,20 @@ public final class WebServer implements AutoCloseable
         }
 
         /**
+         * Secret of the tip scope ({@link Scope#TIP}): what the tip page holds to reach its own API routes (those
+         * registered with that scope) and nothing else: no feed, no posting, no index. Optional: without it no token
+         * has the scope.
+         *
+         * @param tipToken at least {@value Tokens#MIN_LENGTH} random characters, different from the others.
+         * @return this.
+         */
+        public Context tipToken(final String tipToken)
+        {
+            this.tipToken = tipToken;
+            return this;
+        }
+
+        /**
          * The only feeds a token of a limited scope ({@link Scope#CHAT}, {@link Scope#MODERATOR}) may subscribe to;
          * any other feed is refused with 1008 naming them. A chat scope without an entry opens no feed.
          *
@@ -821,10 +868,14 @@ public final class WebServer implements AutoCloseable
          * The feeds a scope may subscribe to.
          *
          * @param scope any scope.
-         * @return null when the scope opens every feed (overlay, admin), else the feeds it may open.
+         * @return null when the scope opens every feed (overlay, admin), else the feeds it may open (none for tip).
          */
         public Set<String> scopedFeeds(final Scope scope)
         {
+            if (Scope.TIP == scope)
+            {
+                return Set.of();
+            }
             return scope.isChat() ? scopedFeeds.getOrDefault(scope, Set.of()) : null;
         }
 
@@ -1897,6 +1948,7 @@ public final class WebServer implements AutoCloseable
                 ", adminToken=" + (null != adminToken && !adminToken.isBlank() ? "<set>" : "<unset>") +
                 ", chatToken=" + (null != chatToken ? "<set>" : "<unset>") +
                 ", moderatorToken=" + (null != moderatorToken ? "<set>" : "<unset>") +
+                ", tipToken=" + (null != tipToken ? "<set>" : "<unset>") +
                 ", trustedProxies=" + trustedProxyEntries + ", scopedFeeds=" + scopedFeeds +
                 ", allowedHosts=" + allowedHosts + ", rotationGraceMs=" + rotationGraceMs +
                 ", acceptWalletEventsOverRest=" + acceptWalletEventsOverRest +

@@ -60,7 +60,7 @@ class ChatScopeTest
         assertThat(Scope.MODERATOR.includes(Scope.ADMIN)).isFalse();
         assertThat(Scope.parse("Moderator")).isEqualTo(Scope.MODERATOR);
         assertThatThrownBy(() -> Scope.parse("root"))
-            .hasMessage("scope: expected overlay, admin, chat or moderator, got 'root'");
+            .hasMessage("scope: expected overlay, admin, chat, moderator or tip, got 'root'");
     }
 
     @Test

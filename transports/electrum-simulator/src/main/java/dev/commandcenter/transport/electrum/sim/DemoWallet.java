@@ -37,6 +37,8 @@ public final class DemoWallet implements AutoCloseable
     public static final String DEMO_SEED_TEXT = "commandcenter demo wallet";
     /** Receive addresses of the account key that tips are paid to. */
     public static final int TIP_ADDRESSES = 10;
+    /** Amount of the earlier payment each tip address has with {@link Context#seedHistory(boolean)}. */
+    public static final long SEED_HISTORY_SATS = 1_000;
 
     private final ElectrumSimulator simulator;
     private final SimulatedPayments payments;
@@ -63,7 +65,8 @@ public final class DemoWallet implements AutoCloseable
     public static final double BURST_PROBABILITY = 0.25;
 
     /**
-     * Start the demo with the system clock and autonomous payments and blocks.
+     * Start the demo with the system clock and autonomous payments and blocks, each tip address with an earlier
+     * payment already mined ({@link Context#seedHistory(boolean)}).
      *
      * @param seed         seed of the payment generator.
      * @param errorHandler receives a failure of the payment generator (the engine's error handler).
@@ -71,7 +74,7 @@ public final class DemoWallet implements AutoCloseable
      */
     public static DemoWallet start(final long seed, final ErrorHandler errorHandler)
     {
-        return start(new Context().seed(seed).errorHandler(errorHandler));
+        return start(new Context().seed(seed).errorHandler(errorHandler).seedHistory(true));
     }
 
     /**
@@ -118,6 +121,16 @@ public final class DemoWallet implements AutoCloseable
             .seed(ctx.seed()).clock(ctx.clock()).addresses(tipAddresses).blockIntervalMs(ctx.blockIntervalMs())
             // A livelier stream than a real wallet, so a first-time user sees alerts within seconds.
             .quietMeanGapMs(QUIET_MEAN_GAP_MS).burstMeanGapMs(BURST_MEAN_GAP_MS).burstProbability(BURST_PROBABILITY));
+        if (ctx.seedHistory())
+        {
+            // One earlier payment on each tip address, mined before any wallet connects: the addresses the simulated
+            // stream pays have history, so a tip page gives its viewers the next ones, which only they pay.
+            for (final String address : tipAddresses)
+            {
+                simulator.pay(address, SEED_HISTORY_SATS, null);
+            }
+            simulator.mine(1);
+        }
         if (ctx.autonomous())
         {
             payments.start(ctx.errorHandler());
@@ -236,6 +249,7 @@ public final class DemoWallet implements AutoCloseable
         private long seed = 42;
         private EpochClock clock = SystemEpochClock.INSTANCE;
         private boolean autonomous = true;
+        private boolean seedHistory;
         private long blockIntervalMs = 30_000;
         private ErrorHandler errorHandler;
 
@@ -315,6 +329,28 @@ public final class DemoWallet implements AutoCloseable
         {
             this.autonomous = autonomous;
             return this;
+        }
+
+        /**
+         * Whether each tip address gets one earlier payment, mined before the demo starts (default false).
+         *
+         * @param seedHistory true for the demo, so the addresses the simulated stream pays are used ones.
+         * @return this.
+         */
+        public Context seedHistory(final boolean seedHistory)
+        {
+            this.seedHistory = seedHistory;
+            return this;
+        }
+
+        /**
+         * Whether each tip address gets one earlier payment.
+         *
+         * @return true when seeded.
+         */
+        public boolean seedHistory()
+        {
+            return seedHistory;
         }
 
         /**

@@ -96,6 +96,21 @@ final class ScriptReconciler
         this.limits = limits;
         this.fetcher = new TransactionFetcher(ledger, limits);
         final Set<String> withPayments = new HashSet<>(ledger.scriptHashes());
+        // What the ledger knows was used counts before any server answers (the tip page's free addresses), and the
+        // addresses past it are watched from the start.
+        List<WatchedScript> toMark = watchList.scripts();
+        while (!toMark.isEmpty())
+        {
+            final List<WatchedScript> added = new ArrayList<>();
+            for (final WatchedScript script : toMark)
+            {
+                if (withPayments.contains(script.scriptHash()))
+                {
+                    added.addAll(watchList.markUsed(script));
+                }
+            }
+            toMark = added;
+        }
         for (final WatchedScript script : watchList.scripts())
         {
             addState(script, withPayments);
@@ -342,7 +357,7 @@ final class ScriptReconciler
             if (null == entry || !entry.received())
             {
                 final int confirmations = proven ? Math.max(1, tip.height() - item.height() + 1) : 0;
-                if (!emitter.received(item.txid(), scriptHash, state.script.address(), amount,
+                if (!emitter.received(state.script, item.txid(), amount,
                     proven ? item.height() : 0, confirmations, memo, proven))
                 {
                     complete = false;

@@ -63,6 +63,7 @@ public final class WalletConductor implements Agent
     private final ScriptReconciler reconciler;
     private final LedgerSaver ledgerSaver;
     private volatile boolean running = true;
+    private volatile boolean historySynced;
     private volatile ElectrumClient client;
     private int serverIndex;
     private long nextConnectMs;
@@ -101,7 +102,7 @@ public final class WalletConductor implements Agent
             liesCounter, errorHandler);
         this.tip = new ChainTip(ledger, headers);
         this.health = new WalletHealth(watchList, tip, stateCounter, eventsCounter, restartsCounter);
-        this.emitter = new WalletEmitter(ctx.publisher(), ledger, errorHandler, tip, health);
+        this.emitter = new WalletEmitter(ctx.publisher(), ledger, errorHandler, tip, health, ctx.paymentMemos(), clock);
         this.reconciler = new ScriptReconciler(watchList, ledger, tip, emitter, clock, ctx.confirmations(),
             new ServerLimits(ctx.maxHistoryItems(), ctx.maxRequestsInFlight(), ctx.maxTransactionBytes(),
             ctx.txCacheBytes(), limits), new MerkleProofs(headers, PROOFS_CAPACITY));
@@ -116,6 +117,17 @@ public final class WalletConductor implements Agent
     public WatchList watchList()
     {
         return watchList;
+    }
+
+    /**
+     * Whether the history of every watched script was read once since start: true after the first connection's
+     * reconcile of every script whose status differed, and from then on.
+     *
+     * @return true once synced.
+     */
+    public boolean historySynced()
+    {
+        return historySynced;
     }
 
     /**
@@ -316,6 +328,11 @@ public final class WalletConductor implements Agent
             reconcileAllOnConnect = false;
         }
         drainWork(connected);
+        if (running)
+        {
+            // every script's status was compared with the server's and each one that differed was reconciled
+            historySynced = true;
+        }
         reconciler.updateConfirmations();
         backoff.reset();
         emitter.networkStatus(NetworkState.CONNECTED, server.toString(), "synchronized " + reconciler.scripts() + " scripts");

@@ -4,6 +4,7 @@ import dev.commandcenter.codecs.sbe.BooleanType;
 import dev.commandcenter.codecs.sbe.MessageHeaderEncoder;
 import dev.commandcenter.codecs.sbe.NetworkState;
 import dev.commandcenter.codecs.sbe.NetworkStatusEncoder;
+import dev.commandcenter.codecs.sbe.TipMemoEncoder;
 import dev.commandcenter.codecs.sbe.TransactionConfirmedEncoder;
 import dev.commandcenter.codecs.sbe.TransactionReceivedEncoder;
 import dev.commandcenter.codecs.sbe.TransactionReorgedEncoder;
@@ -24,6 +25,8 @@ public final class WalletEventEncoder
 {
     /** Longest text field (address, memo, reason), in UTF-8 bytes, kept well inside one ring slot. */
     public static final int MAX_TEXT_BYTES = 512;
+    /** Longest message of a TipMemo, in UTF-8 bytes: room for the tip page's longest message in any script. */
+    public static final int MAX_MEMO_TEXT_BYTES = 3000;
 
     private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[EventPublisher.MAX_MESSAGE_LENGTH]);
     private final MessageHeaderEncoder header = new MessageHeaderEncoder();
@@ -32,6 +35,7 @@ public final class WalletEventEncoder
     private final TransactionReorgedEncoder reorged = new TransactionReorgedEncoder();
     private final WalletBalanceEncoder balance = new WalletBalanceEncoder();
     private final NetworkStatusEncoder status = new NetworkStatusEncoder();
+    private final TipMemoEncoder tipMemo = new TipMemoEncoder();
 
     /**
      * Buffer the last message was encoded into, from offset 0.
@@ -70,6 +74,24 @@ public final class WalletEventEncoder
             .address(clip(address))
             .memo(clip(memo));
         return MessageHeaderEncoder.ENCODED_LENGTH + received.encodedLength();
+    }
+
+    /**
+     * Encode TipMemo for a payment (the default room: channel empty).
+     *
+     * @param txid display hex.
+     * @param user the payer's display name.
+     * @param text the payer's message.
+     * @return length of the message.
+     */
+    public int tipMemo(final String txid, final String user, final String text)
+    {
+        tipMemo.wrapAndApplyHeader(buffer, 0, header)
+            .putTxid(hash(txid), 0, 32)
+            .channel("")
+            .user(clip(user))
+            .text(clip(text, MAX_MEMO_TEXT_BYTES));
+        return MessageHeaderEncoder.ENCODED_LENGTH + tipMemo.encodedLength();
     }
 
     /**
@@ -181,16 +203,28 @@ public final class WalletEventEncoder
      */
     public static String clip(final String text)
     {
+        return clip(text, MAX_TEXT_BYTES);
+    }
+
+    /**
+     * Cut text to some bytes of UTF-8 on a character boundary.
+     *
+     * @param text     to cut, null treated as empty.
+     * @param maxBytes most UTF-8 bytes kept.
+     * @return the text or its prefix.
+     */
+    public static String clip(final String text, final int maxBytes)
+    {
         if (null == text)
         {
             return "";
         }
-        if (text.length() * 3 <= MAX_TEXT_BYTES || text.getBytes(StandardCharsets.UTF_8).length <= MAX_TEXT_BYTES)
+        if (text.length() * 3 <= maxBytes || text.getBytes(StandardCharsets.UTF_8).length <= maxBytes)
         {
             return text;
         }
-        int end = Math.min(text.length(), MAX_TEXT_BYTES);
-        while (end > 0 && text.substring(0, end).getBytes(StandardCharsets.UTF_8).length > MAX_TEXT_BYTES)
+        int end = Math.min(text.length(), maxBytes);
+        while (end > 0 && text.substring(0, end).getBytes(StandardCharsets.UTF_8).length > maxBytes)
         {
             end--;
         }
