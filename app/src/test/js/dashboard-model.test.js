@@ -351,7 +351,7 @@ test('keeps chat lines once each and removes them as moderation says', () =>
     chat.apply(line(1, 'ann'));
     chat.apply(line(2, 'troll'));
     assert.equal(chat.apply(line(1, 'ann')), false);
-    chat.apply(line(3, 'Troll'));
+    chat.apply(Object.assign(line(3, 'Troll'), { channel: 'main' }));
     chat.apply({ type: 'ChatLine', lineId: 9, channel: 'other', user: 'x', text: 'y' });
     assert.deepEqual(chat.lines().map((l) => l.id), ['1', '2', '3']);
     assert.equal(chat.lines()[0].text, '<img src=x onerror=1>', 'kept as text');

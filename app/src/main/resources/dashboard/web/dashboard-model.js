@@ -32,6 +32,7 @@
     var MAX_PAYMENTS = 50;
     var MAX_FAILOVERS = 20;
     var MAX_PENDING = 4096;
+    var DEFAULT_ROOM = 'main';
 
     /**
      * The admin token the address carries, from the fragment (#token=) first, then the query (?token=); '' when
@@ -758,7 +759,7 @@
     /**
      * The chat tab's lines, fed with /ws/chat messages: ChatLine adds a line once (by lineId, also after a resume
      * re-sends it), ChatRemoved takes a line, a viewer's lines or the room's lines away, ChatState sets slow mode.
-     * Only the default room; at most max lines, oldest dropped.
+     * Only the default room (channel 'main', or empty); at most max lines, oldest dropped.
      */
     function createChatLines(max)
     {
@@ -770,7 +771,7 @@
             /** Applies one message; returns true when the lines or the state changed. */
             apply: function (message)
             {
-                if (!message || text(message.channel) !== '')
+                if (!message || (text(message.channel) || DEFAULT_ROOM) !== DEFAULT_ROOM)
                 {
                     return false;
                 }

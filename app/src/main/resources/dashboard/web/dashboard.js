@@ -614,6 +614,8 @@
             variables.appendChild(row);
         });
         fireRows(element('fires').tBodies[0], state.fires);
+        element('rules-empty').hidden = state.rules.length > 0;
+        element('fires-empty').hidden = state.fires.length > 0;
     }
 
     function setUpAutomation()
@@ -659,15 +661,18 @@
                 cell(row, p.errors, 'num');
                 cell(row, p.lastError, 'wrap');
                 var actions = document.createElement('td');
-                actions.className = 'tools';
+                var tools = document.createElement('span');
+                tools.className = 'tools';
                 ['enable', 'disable', 'reload'].forEach(function (op)
                 {
                     var b = button(op.charAt(0).toUpperCase() + op.substring(1), op === 'disable' ? 'danger' : '',
                         function () { pluginOp(p.id, op); });
                     b.setAttribute('data-op', op);
+                    b.setAttribute('aria-label', op + ' ' + p.id);
                     b.disabled = (op === 'enable' && p.enabled) || (op === 'disable' && !p.enabled);
-                    actions.appendChild(b);
+                    tools.appendChild(b);
                 });
+                actions.appendChild(tools);
                 row.appendChild(actions);
                 body.appendChild(row);
             });
