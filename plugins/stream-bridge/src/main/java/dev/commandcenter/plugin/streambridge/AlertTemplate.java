@@ -13,8 +13,8 @@ import java.util.List;
  * literals and placeholders) and rendered per payment straight into a caller's buffer.
  * <p>
  * Placeholders: {@code {amount}} as {@code 0.00012345 BTC} (always 8 decimals), {@code {sats}} as a
- * plain integer ({@code 12345}), {@code {address}}, {@code {memo}}, and {@code {txid}} as 64 lowercase
- * hex digits. <code>{{</code> and <code>}}</code> stand for literal braces. Text longer than the limit is cut at
+ * plain integer ({@code 12345}), {@code {address}}, {@code {memo}}, {@code {txid}} as 64 lowercase
+ * hex digits, and the viewer's {@code {name}} and {@code {message}} of a tip memo (empty without one). <code>{{</code> and <code>}}</code> stand for literal braces. Text longer than the limit is cut at
  * a character boundary and ends with an ellipsis.
  * <p>
  * <b>Note:</b> immutable after compilation; rendering uses a scratch buffer, so one instance serves one thread.
@@ -22,7 +22,7 @@ import java.util.List;
 final class AlertTemplate
 {
     /** Placeholder names in the order they are listed in error messages. */
-    static final String PLACEHOLDERS = "{amount}, {sats}, {address}, {memo}, {txid}";
+    static final String PLACEHOLDERS = "{amount}, {sats}, {address}, {memo}, {txid}, {name}, {message}";
 
     private static final byte LITERAL = 0;
     private static final byte AMOUNT = 1;
@@ -30,6 +30,8 @@ final class AlertTemplate
     private static final byte ADDRESS = 3;
     private static final byte MEMO = 4;
     private static final byte TXID = 5;
+    private static final byte NAME = 6;
+    private static final byte MESSAGE = 7;
 
     private static final long SATS_PER_BTC = 100_000_000L;
     private static final byte[] BTC_SUFFIX = " BTC".getBytes(StandardCharsets.US_ASCII);
@@ -149,6 +151,16 @@ final class AlertTemplate
                     srcLength = payment.memo.capacity();
                     break;
 
+                case NAME:
+                    src = payment.name;
+                    srcLength = payment.name.capacity();
+                    break;
+
+                case MESSAGE:
+                    src = payment.message;
+                    srcLength = payment.message.capacity();
+                    break;
+
                 case TXID:
                     src = scratch;
                     srcLength = putHex(scratch, payment.txidBuffer, payment.txidOffset, Payment.TXID_LENGTH);
@@ -244,6 +256,8 @@ final class AlertTemplate
             case "{address}" -> ADDRESS;
             case "{memo}" -> MEMO;
             case "{txid}" -> TXID;
+            case "{name}" -> NAME;
+            case "{message}" -> MESSAGE;
             default -> LITERAL;
         };
     }

@@ -4,8 +4,9 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * The fields of the payment being handled that templates can render: amount, txid and views over
- * the address and memo bytes of the input event, so nothing is copied into Strings.
+ * The fields of the payment being handled that templates can render: amount, txid, views over
+ * the address and memo bytes of the input event, and over the name and message of its tip memo (empty without one),
+ * so nothing is copied into Strings.
  * <p>
  * <b>Note:</b> reused for every event; valid only while that event is being handled.
  */
@@ -16,6 +17,8 @@ final class Payment
 
     final UnsafeBuffer address = new UnsafeBuffer(0, 0);
     final UnsafeBuffer memo = new UnsafeBuffer(0, 0);
+    final UnsafeBuffer name = new UnsafeBuffer(0, 0);
+    final UnsafeBuffer message = new UnsafeBuffer(0, 0);
     long amountSats;
     DirectBuffer txidBuffer;
     int txidOffset;

@@ -4,7 +4,12 @@ import dev.commandcenter.codecs.sbe.AlertKind;
 import dev.commandcenter.codecs.sbe.BooleanType;
 import dev.commandcenter.codecs.sbe.MessageHeaderDecoder;
 import dev.commandcenter.codecs.sbe.MessageHeaderEncoder;
+import dev.commandcenter.codecs.sbe.OverlayAlertDecoder;
 import dev.commandcenter.codecs.sbe.OverlayAlertEncoder;
+import dev.commandcenter.codecs.sbe.OverlayControlAction;
+import dev.commandcenter.codecs.sbe.OverlayControlDecoder;
+import dev.commandcenter.codecs.sbe.OverlayQueueEncoder;
+import dev.commandcenter.codecs.sbe.TipMemoDecoder;
 import dev.commandcenter.codecs.sbe.TransactionConfirmedDecoder;
 import dev.commandcenter.codecs.sbe.TransactionReceivedDecoder;
 import dev.commandcenter.engine.Event;
@@ -16,11 +21,12 @@ import dev.commandcenter.engine.plugin.PluginContext;
 import dev.commandcenter.engine.plugin.PluginStorage;
 import dev.commandcenter.engine.plugin.Recovery;
 import dev.commandcenter.engine.plugin.Subscription;
+import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
-import org.agrona.collections.LongArrayQueue;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -38,6 +44,24 @@ import java.util.Objects;
  * marked verified, or the first {@code TransactionConfirmed} of a payment (the wallet emits those only with
  * a proof). The wallet journals every sighting either way; this plugin decides what is worth an alert.
  * <p>
+ * <b>Tip memos.</b> A {@code TipMemo} (the tip page's viewer name and message, which the wallet publishes just before
+ * the payment; or an admin's {@code POST /api/chat/tips}) from a source in {@value #ACCEPT_MEMOS_FROM_KEY} waits for
+ * its payment by txid (at most {@value #MEMOS_KEPT}, each at most {@value #MEMO_MAX_AGE_MS} ms of event time). When
+ * the payment's alert is made and a memo waits for its txid, the alert is rendered from {@value #TIP_TITLE_KEY} and
+ * {@value #TIP_MESSAGE_KEY} with {@code {name}} and {@code {message}} filled; a memo that comes after the payment's
+ * alert changes nothing.
+ * <p>
+ * <b>Alert-queue control.</b> An {@code OverlayControl} from a source in {@value #ACCEPT_CONTROLS_FROM_KEY} (others
+ * are ignored and counted in {@link #ignoredControls()}): {@code PAUSE} holds new payment alerts (at most
+ * {@value #HELD_ALERTS_KEPT}; past it the oldest held is dropped and counted in {@link #droppedHeldAlerts()});
+ * {@code RESUME} emits the held ones one after another from the resume's time; {@code SKIP} ends the alert showing
+ * now and pulls the rest of the schedule forward by the time it had left; {@code REPLAY_LAST} emits the last payment
+ * alert again with the control's sequence as its alertId; {@code TEST_ALERT} emits an {@code AlertKind.TEST} alert from
+ * {@value #TEST_TITLE_KEY} and {@value #TEST_MESSAGE_KEY}. A replay and a test alert are the streamer's own request:
+ * they show while paused too, scheduled after the alerts already scheduled. After each control, each held alert and
+ * on {@link #onRecovered(PluginContext)} it emits an {@code OverlayQueue}: paused, alerts pending (held or scheduled
+ * and not finished at that event's time), the alert skipped, the last payment alert and the action.
+ * <p>
  * The schedule depends only on event timestamps and sequences, never on a wall clock, so replaying
  * a journal reproduces the same alerts byte for byte. Its overlay page is served from
  * {@link #webResourceRoot()} at {@code /plugins/stream-bridge/?token=TOKEN} and listens on
@@ -46,23 +70,28 @@ import java.util.Objects;
  * Configuration keys ({@code plugins.stream-bridge.*}): {@value #MIN_AMOUNT_SATS_KEY} (default
  * {@value #MIN_AMOUNT_SATS_DEFAULT}), {@value #ALERT_DURATION_MS_KEY} (default
  * {@value #ALERT_DURATION_MS_DEFAULT}), {@value #TITLE_KEY} (default {@value #TITLE_DEFAULT}),
- * {@value #MESSAGE_KEY} (default {@value #MESSAGE_DEFAULT}), {@value #ALERT_ON_KEY} ({@code mempool} or
- * {@code confirmed}, default {@code mempool}). Templates take the placeholders
- * {@code {amount}} (as {@code 0.00012345 BTC}), {@code {sats}} (as {@code 12345}), {@code {address}},
- * {@code {memo}} and {@code {txid}} (hex); <code>{{</code> and <code>}}</code> are literal braces.
+ * {@value #MESSAGE_KEY} (default {@value #MESSAGE_DEFAULT}), {@value #TIP_TITLE_KEY} (default
+ * {@value #TIP_TITLE_DEFAULT}), {@value #TIP_MESSAGE_KEY} (default {@value #TIP_MESSAGE_DEFAULT}),
+ * {@value #TEST_TITLE_KEY} (default {@value #TEST_TITLE_DEFAULT}), {@value #TEST_MESSAGE_KEY} (default
+ * {@value #TEST_MESSAGE_DEFAULT}), {@value #ALERT_ON_KEY} ({@code mempool} or {@code confirmed}, default
+ * {@code mempool}). Templates take the placeholders {@code {amount}} (as {@code 0.00012345 BTC}), {@code {sats}}
+ * (as {@code 12345}), {@code {address}}, {@code {memo}}, {@code {txid}} (hex), {@code {name}} and {@code {message}}
+ * (the tip memo's, empty without one); <code>{{</code> and <code>}}</code> are literal braces.
  * {@value #ACCEPT_PAYMENTS_FROM_KEY} (default {@value #ACCEPT_PAYMENTS_FROM_DEFAULT}) lists the event sources whose
  * payments raise alerts, as a list or a comma-separated string of source names ({@code wallet}, {@code rest},
  * {@code websocket}, {@code aeron}, {@code cli}, ...): a payment from any other source (a fake posted with a leaked
- * token) is ignored and counted in {@link #ignoredPayments()}.
- * <p>
+ * token) is ignored and counted in {@link #ignoredPayments()}. {@value #ACCEPT_MEMOS_FROM_KEY} (default
+ * {@value #ACCEPT_MEMOS_FROM_DEFAULT}) and {@value #ACCEPT_CONTROLS_FROM_KEY} (default
+ * {@value #ACCEPT_CONTROLS_FROM_DEFAULT}) do the same for tip memos and controls.
  * <p>
  * State across restarts ({@link #recovery()}: snapshot): every {@value #SNAPSHOT_EVERY_EVENTS_KEY} handled events
  * (default {@value #SNAPSHOT_EVERY_EVENTS_DEFAULT}) and when it stops, the plugin writes {@value #SNAPSHOT_ENTRY} to
  * its storage: the payments seen, the alert schedule and the alerts still pending (at most
- * {@value #PENDING_ALERTS_KEPT}, as encoded {@code OverlayAlert}s), and the sequence of the first event it does not
- * cover. At start it restores it, the engine hands it the journal's events after it (with emits dropped), and
+ * {@value #PENDING_ALERTS_KEPT}, as encoded {@code OverlayAlert}s), whether it is paused, the held alerts, the last
+ * payment alert, the tip memos waiting, and the sequence of the first event it does not cover. At start it restores
+ * it (version 1 snapshots too), the engine hands it the journal's events after it (with emits dropped), and
  * {@link #onRecovered(PluginContext)} re-announces the alerts still pending, with their own alertId, which the
- * overlay shows once. A payment reported again after a restart raises no second alert.
+ * overlay shows once, and the queue's state. A payment reported again after a restart raises no second alert.
  * <p>
  * <b>Note:</b> all state is owned by the plugin's thread; nothing is allocated per event once warm (a snapshot,
  * every {@value #SNAPSHOT_EVERY_EVENTS_KEY} events, is written off the per-event path).
@@ -97,6 +126,29 @@ public final class StreamBridgePlugin implements Plugin
     /** Default message template. */
     public static final String MESSAGE_DEFAULT = "{amount} from {address}";
 
+    /** Key: template of the title of a payment that came with a tip memo. */
+    public static final String TIP_TITLE_KEY = "tipTitle";
+    /** Default tip title template. */
+    public static final String TIP_TITLE_DEFAULT = "{name} tipped {amount}";
+
+    /** Key: template of the message of a payment that came with a tip memo. */
+    public static final String TIP_MESSAGE_KEY = "tipMessage";
+    /** Default tip message template. */
+    public static final String TIP_MESSAGE_DEFAULT = "{message}";
+
+    /** Key: template of a test alert's title (placeholders render as for a payment of 0 sats without a memo). */
+    public static final String TEST_TITLE_KEY = "testTitle";
+    /** Default test title template. */
+    public static final String TEST_TITLE_DEFAULT = "Test alert";
+
+    /** Key: template of a test alert's message. */
+    public static final String TEST_MESSAGE_KEY = "testMessage";
+    /** Default test message template. */
+    public static final String TEST_MESSAGE_DEFAULT = "This is how your alerts will look.";
+
+    /** The name {@code {name}} shows for a tip memo with an empty name. */
+    public static final String ANONYMOUS = "Anonymous";
+
     /** Longest rendered title in UTF-8 bytes; longer ones are cut and end with an ellipsis. */
     public static final int TITLE_MAX_BYTES = 256;
     /** Longest rendered message in UTF-8 bytes; longer ones are cut and end with an ellipsis. */
@@ -115,6 +167,16 @@ public final class StreamBridgePlugin implements Plugin
     /** Default: payments the wallet source reported, nothing else. */
     public static final String ACCEPT_PAYMENTS_FROM_DEFAULT = "wallet";
 
+    /** Key: sources whose tip memos name a payment's viewer, a list or comma-separated source names. */
+    public static final String ACCEPT_MEMOS_FROM_KEY = "acceptMemosFrom";
+    /** Default: the wallet (the tip page's memos) and REST (an admin's {@code POST /api/chat/tips}). */
+    public static final String ACCEPT_MEMOS_FROM_DEFAULT = "wallet, rest";
+
+    /** Key: sources whose {@code OverlayControl}s are obeyed, a list or comma-separated source names. */
+    public static final String ACCEPT_CONTROLS_FROM_KEY = "acceptControlsFrom";
+    /** Default: REST (the dashboard, {@code commandcenter overlay}) and the command line. */
+    public static final String ACCEPT_CONTROLS_FROM_DEFAULT = "rest, cli";
+
     /** Key: handled events between two snapshots of the plugin's state (1 to 10,000,000). */
     public static final String SNAPSHOT_EVERY_EVENTS_KEY = "snapshotEveryEvents";
     /** Default of {@value #SNAPSHOT_EVERY_EVENTS_KEY}. */
@@ -128,28 +190,49 @@ public final class StreamBridgePlugin implements Plugin
     /** Journal events read back at most when the snapshot is missing or older. */
     public static final long RECOVERY_MAX_EVENTS = 100_000;
 
+    /** Alerts held while paused; past it the oldest held is dropped. */
+    public static final int HELD_ALERTS_KEPT = 1000;
+    /** Tip memos waiting for their payment; past it the oldest is forgotten. */
+    public static final int MEMOS_KEPT = 1024;
+    /** How long a tip memo waits for its payment, in milliseconds of event time: one hour. */
+    public static final long MEMO_MAX_AGE_MS = 3_600_000;
+
     /** First bytes of a snapshot: {@code CCSB} little-endian. */
     static final int SNAPSHOT_MAGIC = 0x42534343;
-    /** Version of the snapshot layout this build writes and reads. */
-    static final int SNAPSHOT_VERSION = 1;
+    /** Version of the snapshot layout this build writes; it reads this one and version 1. */
+    static final int SNAPSHOT_VERSION = 2;
 
     private static final byte[] NO_BYTES = new byte[0];
+    private static final byte[] ANONYMOUS_BYTES = ANONYMOUS.getBytes(StandardCharsets.UTF_8);
+    private static final UnsafeBuffer NO_TXID = new UnsafeBuffer(new byte[Payment.TXID_LENGTH]);
+    private static final int HEADER_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH;
 
     private static final int ALERT_MAX_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH + OverlayAlertEncoder.BLOCK_LENGTH +
         TITLE_MAX_BYTES + MESSAGE_MAX_BYTES + 64;
     private static final List<String> KNOWN_KEYS =
-        List.of(MIN_AMOUNT_SATS_KEY, ALERT_DURATION_MS_KEY, TITLE_KEY, MESSAGE_KEY, ALERT_ON_KEY,
-            ACCEPT_PAYMENTS_FROM_KEY, SNAPSHOT_EVERY_EVENTS_KEY);
+        List.of(MIN_AMOUNT_SATS_KEY, ALERT_DURATION_MS_KEY, TITLE_KEY, MESSAGE_KEY, TIP_TITLE_KEY, TIP_MESSAGE_KEY,
+            TEST_TITLE_KEY, TEST_MESSAGE_KEY, ALERT_ON_KEY, ACCEPT_PAYMENTS_FROM_KEY, ACCEPT_MEMOS_FROM_KEY,
+            ACCEPT_CONTROLS_FROM_KEY, SNAPSHOT_EVERY_EVENTS_KEY);
 
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final TransactionReceivedDecoder received = new TransactionReceivedDecoder();
     private final TransactionConfirmedDecoder confirmed = new TransactionConfirmedDecoder();
+    private final TipMemoDecoder memoDecoder = new TipMemoDecoder();
+    private final OverlayControlDecoder controlDecoder = new OverlayControlDecoder();
+    private final OverlayAlertDecoder alertDecoder = new OverlayAlertDecoder();
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final OverlayAlertEncoder alertEncoder = new OverlayAlertEncoder();
+    private final OverlayQueueEncoder queueEncoder = new OverlayQueueEncoder();
     private final Payment payment = new Payment();
+    private final UnsafeBuffer memoName = new UnsafeBuffer(0, 0);
+    private final UnsafeBuffer memoText = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer titleBuffer = new UnsafeBuffer(new byte[TITLE_MAX_BYTES]);
     private final UnsafeBuffer messageBuffer = new UnsafeBuffer(new byte[MESSAGE_MAX_BYTES]);
-    private final LongArrayQueue pendingEndsMs = new LongArrayQueue(64, Long.MIN_VALUE);
+    private final UnsafeBuffer alertScratch = new UnsafeBuffer(new byte[ALERT_MAX_LENGTH]);
+    private final UnsafeBuffer queueBuffer =
+        new UnsafeBuffer(new byte[MessageHeaderEncoder.ENCODED_LENGTH + OverlayQueueEncoder.BLOCK_LENGTH]);
+    private final AlertSchedule schedule = new AlertSchedule(64);
+    private final TipMemos memos = new TipMemos(MEMOS_KEPT, MEMO_MAX_AGE_MS);
     private final int seenCapacity;
     private SeenPayments seen;
     private Emitter emitter;
@@ -158,17 +241,38 @@ public final class StreamBridgePlugin implements Plugin
     private int durationMs = (int)ALERT_DURATION_MS_DEFAULT;
     private AlertTemplate titleTemplate;
     private AlertTemplate messageTemplate;
+    private AlertTemplate tipTitleTemplate;
+    private AlertTemplate tipMessageTemplate;
+    private AlertTemplate testTitleTemplate;
+    private AlertTemplate testMessageTemplate;
     private long lastEndMs = Long.MIN_VALUE;
     private boolean alertOnConfirmed;
     private boolean verified;
     private final boolean[] acceptedSources = new boolean[Sources.MAX_ID + 1];
+    private final boolean[] acceptedMemoSources = new boolean[Sources.MAX_ID + 1];
+    private final boolean[] acceptedControlSources = new boolean[Sources.MAX_ID + 1];
     private long ignoredPayments;
+    private long ignoredMemos;
+    private long ignoredControls;
+    private long droppedHeldAlerts;
 
     private final UnsafeBuffer[] pendingAlerts = new UnsafeBuffer[PENDING_ALERTS_KEPT];
     private final int[] pendingAlertLengths = new int[PENDING_ALERTS_KEPT];
     private final long[] pendingAlertEndsMs = new long[PENDING_ALERTS_KEPT];
+    private final long[] pendingAlertIds = new long[PENDING_ALERTS_KEPT];
     private int pendingAlertsHead;
     private int pendingAlertsCount;
+
+    private final UnsafeBuffer[] heldAlerts = new UnsafeBuffer[HELD_ALERTS_KEPT];
+    private final int[] heldAlertLengths = new int[HELD_ALERTS_KEPT];
+    private int heldHead;
+    private int heldCount;
+    private boolean paused;
+
+    private final UnsafeBuffer lastAlert = new UnsafeBuffer(new byte[ALERT_MAX_LENGTH]);
+    private int lastAlertLength;
+    private long lastAlertId;
+
     private PluginContext context;
     private long snapshotEveryEvents = SNAPSHOT_EVERY_EVENTS_DEFAULT;
     private long handledSinceSnapshot;
@@ -176,8 +280,7 @@ public final class StreamBridgePlugin implements Plugin
     private long lastEventMs = Long.MIN_VALUE;
 
     private long alertId;
-    private long showAtMs;
-    private int queued;
+    private AlertKind alertKind = AlertKind.PAYMENT;
     private int titleLength;
     private int messageLength;
 
@@ -212,14 +315,15 @@ public final class StreamBridgePlugin implements Plugin
     }
 
     /**
-     * {@code TransactionReceived}, and {@code TransactionConfirmed} for {@code alertOn: confirmed}; a payment
-     * already alerted raises nothing more.
+     * {@code TransactionReceived}, {@code TransactionConfirmed} for {@code alertOn: confirmed}, {@code TipMemo} and
+     * {@code OverlayControl}; a payment already alerted raises nothing more.
      *
      * @return the subscription.
      */
     public Subscription subscription()
     {
-        return Subscription.of(TransactionReceivedDecoder.TEMPLATE_ID, TransactionConfirmedDecoder.TEMPLATE_ID);
+        return Subscription.of(TransactionReceivedDecoder.TEMPLATE_ID, TransactionConfirmedDecoder.TEMPLATE_ID,
+            TipMemoDecoder.TEMPLATE_ID, OverlayControlDecoder.TEMPLATE_ID);
     }
 
     /**
@@ -277,7 +381,7 @@ public final class StreamBridgePlugin implements Plugin
 
     /**
      * Re-announce the alerts that were still pending at the last recovered event, oldest first, as they were first
-     * emitted (same alertId, schedule and text).
+     * emitted (same alertId, schedule and text), then the queue's state.
      *
      * @param context of this plugin.
      */
@@ -291,6 +395,8 @@ public final class StreamBridgePlugin implements Plugin
                 emitter.emit(pendingAlerts[slot], 0, pendingAlertLengths[slot]);
             }
         }
+        schedule.drain(lastEventMs);
+        emitQueue(paused ? OverlayControlAction.PAUSE : OverlayControlAction.RESUME, 0);
     }
 
     /**
@@ -305,26 +411,41 @@ public final class StreamBridgePlugin implements Plugin
     }
 
     /**
-     * Alert on a payment: filter by amount and duplicates, schedule it, render it and emit it; write a snapshot every
+     * Alert on a payment, keep a tip memo or apply a control; write a snapshot every
      * {@value #SNAPSHOT_EVERY_EVENTS_KEY} events.
      *
-     * @param event a {@code TransactionReceived} or {@code TransactionConfirmed}.
+     * @param event a {@code TransactionReceived}, {@code TransactionConfirmed}, {@code TipMemo} or
+     *              {@code OverlayControl}.
      */
     public void onEvent(final Event event)
     {
-        handle(event);
+        final long eventMs = Math.floorDiv(event.timestampNs(), 1_000_000L);
+        switch (event.templateId())
+        {
+            case TransactionReceivedDecoder.TEMPLATE_ID, TransactionConfirmedDecoder.TEMPLATE_ID ->
+                onPayment(event, eventMs);
+            case TipMemoDecoder.TEMPLATE_ID -> onMemo(event, eventMs);
+            case OverlayControlDecoder.TEMPLATE_ID -> onControl(event, eventMs);
+            default ->
+            {
+            }
+        }
         nextSequence = event.sequence() + 1;
-        lastEventMs = Math.max(lastEventMs, Math.floorDiv(event.timestampNs(), 1_000_000L));
+        lastEventMs = Math.max(lastEventMs, eventMs);
         if (++handledSinceSnapshot >= snapshotEveryEvents && !context.recovering())
         {
             writeSnapshot();
         }
     }
 
-    private void handle(final Event event)
+    private static boolean accepted(final boolean[] sources, final int source)
     {
-        final int source = event.source();
-        if (source < 0 || source > Sources.MAX_ID || !acceptedSources[source])
+        return source >= 0 && source <= Sources.MAX_ID && sources[source];
+    }
+
+    private void onPayment(final Event event, final long eventMs)
+    {
+        if (!accepted(acceptedSources, event.source()))
         {
             ignoredPayments++;
             return;
@@ -351,7 +472,7 @@ public final class StreamBridgePlugin implements Plugin
             decoder.wrapAddress(payment.address);
             decoder.wrapMemo(payment.memo);
         }
-        else if (TransactionConfirmedDecoder.TEMPLATE_ID == event.templateId() && alertOnConfirmed)
+        else if (alertOnConfirmed)
         {
             final TransactionConfirmedDecoder decoder =
                 confirmed.wrapAndApplyHeader(event.buffer(), event.offset(), headerDecoder);
@@ -372,69 +493,287 @@ public final class StreamBridgePlugin implements Plugin
             return;
         }
 
-        final long eventMs = Math.floorDiv(event.timestampNs(), 1_000_000L);
-        while (!pendingEndsMs.isEmpty() && pendingEndsMs.peekLong() <= eventMs)
+        drain(eventMs);
+        final TipMemos.Memo memo = memos.find(event.buffer(), txidOffset, eventMs);
+        if (null == memo)
         {
-            pendingEndsMs.pollLong();
+            payment.name.wrap(NO_BYTES);
+            payment.message.wrap(NO_BYTES);
+            titleLength = titleTemplate.render(payment, titleBuffer, TITLE_MAX_BYTES);
+            messageLength = messageTemplate.render(payment, messageBuffer, MESSAGE_MAX_BYTES);
         }
-        while (pendingAlertsCount > 0 && pendingAlertEndsMs[pendingAlertsHead] <= eventMs)
+        else
+        {
+            if (0 == memo.nameLength)
+            {
+                payment.name.wrap(ANONYMOUS_BYTES);
+            }
+            else
+            {
+                payment.name.wrap(memo.name, 0, memo.nameLength);
+            }
+            payment.message.wrap(memo.message, 0, memo.messageLength);
+            titleLength = tipTitleTemplate.render(payment, titleBuffer, TITLE_MAX_BYTES);
+            messageLength = tipMessageTemplate.render(payment, messageBuffer, MESSAGE_MAX_BYTES);
+        }
+        alertId = event.sequence();
+        alertKind = AlertKind.PAYMENT;
+        final int length = writeAlert(alertScratch, 0, this);
+
+        if (paused)
+        {
+            hold(alertScratch, length);
+        }
+        else if (scheduleAndEmit(alertScratch, length, eventMs))
+        {
+            rememberLast(alertScratch, length);
+        }
+        else
+        {
+            return;
+        }
+        seen.add(event.buffer(), txidOffset, scriptHashOffset);
+        if (null != memo)
+        {
+            memos.take(memo);
+        }
+        if (paused)
+        {
+            emitQueue(OverlayControlAction.PAUSE, 0);
+        }
+    }
+
+    private void onMemo(final Event event, final long eventMs)
+    {
+        if (!accepted(acceptedMemoSources, event.source()))
+        {
+            ignoredMemos++;
+            return;
+        }
+        final TipMemoDecoder decoder = memoDecoder.wrapAndApplyHeader(event.buffer(), event.offset(), headerDecoder);
+        final int txidOffset = decoder.offset() + TipMemoDecoder.txidEncodingOffset();
+        decoder.skipChannel();
+        decoder.wrapUser(memoName);
+        decoder.wrapText(memoText);
+        if (!memos.add(event.buffer(), txidOffset, eventMs, memoName, 0, memoName.capacity(),
+            memoText, 0, memoText.capacity()))
+        {
+            ignoredMemos++;
+        }
+    }
+
+    private void onControl(final Event event, final long eventMs)
+    {
+        final OverlayControlDecoder decoder =
+            controlDecoder.wrapAndApplyHeader(event.buffer(), event.offset(), headerDecoder);
+        final short raw = decoder.actionRaw();
+        if (!accepted(acceptedControlSources, event.source()) || raw < 0 || raw > OverlayControlAction.TEST_ALERT.value())
+        {
+            ignoredControls++;
+            return;
+        }
+        final OverlayControlAction action = OverlayControlAction.get(raw);
+        drain(eventMs);
+        long skipped = 0;
+        switch (action)
+        {
+            case PAUSE -> paused = true;
+            case RESUME -> resume(eventMs);
+            case SKIP -> skipped = skip(eventMs);
+            case REPLAY_LAST ->
+            {
+                if (lastAlertLength > 0)
+                {
+                    alertScratch.putBytes(0, lastAlert, 0, lastAlertLength);
+                    alertEncoder.wrap(alertScratch, HEADER_LENGTH).alertId(event.sequence());
+                    scheduleAndEmit(alertScratch, lastAlertLength, eventMs);
+                }
+            }
+            case TEST_ALERT ->
+            {
+                payment.set(0, NO_TXID, 0);
+                payment.address.wrap(NO_BYTES);
+                payment.memo.wrap(NO_BYTES);
+                payment.name.wrap(NO_BYTES);
+                payment.message.wrap(NO_BYTES);
+                titleLength = testTitleTemplate.render(payment, titleBuffer, TITLE_MAX_BYTES);
+                messageLength = testMessageTemplate.render(payment, messageBuffer, MESSAGE_MAX_BYTES);
+                alertId = event.sequence();
+                alertKind = AlertKind.TEST;
+                verified = false;
+                scheduleAndEmit(alertScratch, writeAlert(alertScratch, 0, this), eventMs);
+            }
+            default ->
+            {
+            }
+        }
+        emitQueue(action, skipped);
+    }
+
+    private void drain(final long nowMs)
+    {
+        schedule.drain(nowMs);
+        while (pendingAlertsCount > 0 && pendingAlertEndsMs[pendingAlertsHead] <= nowMs)
         {
             pendingAlertsHead = (pendingAlertsHead + 1) % PENDING_ALERTS_KEPT;
             pendingAlertsCount--;
         }
-        alertId = event.sequence();
-        queued = pendingEndsMs.size();
-        showAtMs = Math.max(eventMs, lastEndMs);
-        titleLength = titleTemplate.render(payment, titleBuffer, TITLE_MAX_BYTES);
-        messageLength = messageTemplate.render(payment, messageBuffer, MESSAGE_MAX_BYTES);
+    }
 
-        // Encoded where it is kept while pending, then emitted from there: one copy, nothing allocated.
-        final int slot = (pendingAlertsHead + pendingAlertsCount) % PENDING_ALERTS_KEPT;
-        final UnsafeBuffer alert = pendingAlerts[slot];
-        final int length = writeAlert(alert, 0, this);
-        if (emitter.emit(alert, 0, length))
+    /**
+     * Give an encoded alert its place at the end of the schedule, emit it, and keep it for re-announcement.
+     *
+     * @return true if emitted.
+     */
+    private boolean scheduleAndEmit(final UnsafeBuffer alert, final int length, final long nowMs)
+    {
+        final long showAtMs = Math.max(nowMs, lastEndMs);
+        final int duration = alertDecoder.wrap(alert, HEADER_LENGTH, OverlayAlertEncoder.BLOCK_LENGTH,
+            OverlayAlertEncoder.SCHEMA_VERSION).durationMs();
+        final long id = alertDecoder.alertId();
+        alertEncoder.wrap(alert, HEADER_LENGTH).showAtEpochMs(showAtMs).queued(schedule.size());
+        if (!emitter.emit(alert, 0, length))
         {
-            seen.add(event.buffer(), txidOffset, scriptHashOffset);
-            lastEndMs = showAtMs + durationMs;
-            pendingEndsMs.addLong(lastEndMs);
-            pendingAlertLengths[slot] = length;
-            pendingAlertEndsMs[slot] = lastEndMs;
-            if (pendingAlertsCount == PENDING_ALERTS_KEPT)
+            return false;
+        }
+        final long endMs = showAtMs + duration;
+        lastEndMs = endMs;
+        schedule.add(id, showAtMs, endMs);
+        final int slot = (pendingAlertsHead + pendingAlertsCount) % PENDING_ALERTS_KEPT;
+        pendingAlerts[slot].putBytes(0, alert, 0, length);
+        pendingAlertLengths[slot] = length;
+        pendingAlertEndsMs[slot] = endMs;
+        pendingAlertIds[slot] = id;
+        if (pendingAlertsCount == PENDING_ALERTS_KEPT)
+        {
+            pendingAlertsHead = (pendingAlertsHead + 1) % PENDING_ALERTS_KEPT;
+        }
+        else
+        {
+            pendingAlertsCount++;
+        }
+        return true;
+    }
+
+    private void rememberLast(final DirectBuffer alert, final int length)
+    {
+        lastAlert.putBytes(0, alert, 0, length);
+        lastAlertLength = length;
+        lastAlertId = alertDecoder.wrap(lastAlert, HEADER_LENGTH, OverlayAlertEncoder.BLOCK_LENGTH,
+            OverlayAlertEncoder.SCHEMA_VERSION).alertId();
+    }
+
+    private void hold(final DirectBuffer alert, final int length)
+    {
+        if (heldCount == HELD_ALERTS_KEPT)
+        {
+            heldHead = (heldHead + 1) % HELD_ALERTS_KEPT;
+            heldCount--;
+            droppedHeldAlerts++;
+        }
+        final int slot = (heldHead + heldCount) % HELD_ALERTS_KEPT;
+        if (null == heldAlerts[slot])
+        {
+            heldAlerts[slot] = new UnsafeBuffer(new byte[ALERT_MAX_LENGTH]);
+        }
+        heldAlerts[slot].putBytes(0, alert, 0, length);
+        heldAlertLengths[slot] = length;
+        heldCount++;
+    }
+
+    private void resume(final long nowMs)
+    {
+        paused = false;
+        for (int n = 0; n < heldCount; n++)
+        {
+            final int slot = (heldHead + n) % HELD_ALERTS_KEPT;
+            if (scheduleAndEmit(heldAlerts[slot], heldAlertLengths[slot], nowMs))
             {
-                pendingAlertsHead = (pendingAlertsHead + 1) % PENDING_ALERTS_KEPT;
-            }
-            else
-            {
-                pendingAlertsCount++;
+                rememberLast(heldAlerts[slot], heldAlertLengths[slot]);
             }
         }
+        heldHead = 0;
+        heldCount = 0;
+    }
+
+    private long skip(final long nowMs)
+    {
+        final long skipped = schedule.showingAt(nowMs);
+        final long remainingMs = schedule.skipShowing(nowMs);
+        if (0 == skipped)
+        {
+            return 0;
+        }
+        lastEndMs -= remainingMs;
+        for (int n = 0; n < pendingAlertsCount; n++)
+        {
+            final int slot = (pendingAlertsHead + n) % PENDING_ALERTS_KEPT;
+            if (pendingAlertIds[slot] == skipped && pendingAlertEndsMs[slot] > nowMs)
+            {
+                pendingAlertEndsMs[slot] = nowMs;
+            }
+            else if (pendingAlertEndsMs[slot] > nowMs)
+            {
+                pendingAlertEndsMs[slot] -= remainingMs;
+                final long showAtMs = alertDecoder.wrap(pendingAlerts[slot], HEADER_LENGTH,
+                    OverlayAlertEncoder.BLOCK_LENGTH, OverlayAlertEncoder.SCHEMA_VERSION).showAtEpochMs();
+                alertEncoder.wrap(pendingAlerts[slot], HEADER_LENGTH).showAtEpochMs(showAtMs - remainingMs);
+            }
+        }
+        return skipped;
+    }
+
+    private void emitQueue(final OverlayControlAction action, final long skipAlertId)
+    {
+        queueEncoder.wrapAndApplyHeader(queueBuffer, 0, headerEncoder)
+            .paused(paused ? BooleanType.TRUE : BooleanType.FALSE)
+            .pending(heldCount + schedule.size())
+            .skipAlertId(skipAlertId)
+            .lastAlertId(lastAlertId)
+            .action(action);
+        emitter.emit(queueBuffer, 0, HEADER_LENGTH + queueEncoder.encodedLength());
     }
 
     private void clearState()
     {
         seen = new SeenPayments(seenCapacity);
-        pendingEndsMs.clear();
+        schedule.clear();
+        memos.clear();
         lastEndMs = Long.MIN_VALUE;
         pendingAlertsHead = 0;
         pendingAlertsCount = 0;
+        heldHead = 0;
+        heldCount = 0;
+        paused = false;
+        lastAlertLength = 0;
+        lastAlertId = 0;
         nextSequence = 0;
         lastEventMs = Long.MIN_VALUE;
         handledSinceSnapshot = 0;
     }
 
     /**
-     * The snapshot of the state: magic, version, the first sequence not covered, the schedule ({@code lastEndMs},
-     * the last event's time, the pending ends), the payments seen (oldest first) and the pending alerts kept.
+     * The snapshot of the state (version 2): magic, version, the first sequence not covered, the schedule
+     * ({@code lastEndMs}, the last event's time, each scheduled alert's id, start and end), the payments seen (oldest
+     * first), the pending alerts kept (id, end, bytes), paused, the last payment alert, the held alerts and the tip
+     * memos waiting.
      *
      * @return the bytes written to {@value #SNAPSHOT_ENTRY}.
      */
     byte[] encodeSnapshot()
     {
-        int length = 4 + 4 + 8 + 8 + 8 + 4 + pendingEndsMs.size() * 8 + 4 + seen.size() * SeenPayments.KEY_BYTES + 4;
+        int length = 4 + 4 + 8 + 8 + 8 + 4 + schedule.size() * 24 + 4 + seen.size() * SeenPayments.KEY_BYTES + 4;
         for (int n = 0; n < pendingAlertsCount; n++)
         {
-            length += 8 + 4 + pendingAlertLengths[(pendingAlertsHead + n) % PENDING_ALERTS_KEPT];
+            length += 8 + 8 + 4 + pendingAlertLengths[(pendingAlertsHead + n) % PENDING_ALERTS_KEPT];
         }
+        length += 4 + 8 + 4 + lastAlertLength + 4;
+        for (int n = 0; n < heldCount; n++)
+        {
+            length += 4 + heldAlertLengths[(heldHead + n) % HELD_ALERTS_KEPT];
+        }
+        length += memos.encodedLength();
+
         final byte[] bytes = new byte[length];
         final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
         int position = 0;
@@ -444,15 +783,14 @@ public final class StreamBridgePlugin implements Plugin
         buffer.putLong(position + 16, lastEndMs, ByteOrder.LITTLE_ENDIAN);
         buffer.putLong(position + 24, lastEventMs, ByteOrder.LITTLE_ENDIAN);
         position += 32;
-        final int pendingEnds = pendingEndsMs.size();
-        buffer.putInt(position, pendingEnds, ByteOrder.LITTLE_ENDIAN);
+        buffer.putInt(position, schedule.size(), ByteOrder.LITTLE_ENDIAN);
         position += 4;
-        for (int n = 0; n < pendingEnds; n++)
+        for (int n = 0; n < schedule.size(); n++)
         {
-            final long endMs = pendingEndsMs.pollLong();
-            buffer.putLong(position, endMs, ByteOrder.LITTLE_ENDIAN);
-            pendingEndsMs.addLong(endMs);
-            position += 8;
+            buffer.putLong(position, schedule.id(n), ByteOrder.LITTLE_ENDIAN);
+            buffer.putLong(position + 8, schedule.start(n), ByteOrder.LITTLE_ENDIAN);
+            buffer.putLong(position + 16, schedule.end(n), ByteOrder.LITTLE_ENDIAN);
+            position += 24;
         }
         buffer.putInt(position, seen.size(), ByteOrder.LITTLE_ENDIAN);
         position = seen.encode(buffer, position + 4);
@@ -461,36 +799,64 @@ public final class StreamBridgePlugin implements Plugin
         for (int n = 0; n < pendingAlertsCount; n++)
         {
             final int slot = (pendingAlertsHead + n) % PENDING_ALERTS_KEPT;
-            buffer.putLong(position, pendingAlertEndsMs[slot], ByteOrder.LITTLE_ENDIAN);
-            buffer.putInt(position + 8, pendingAlertLengths[slot], ByteOrder.LITTLE_ENDIAN);
-            buffer.putBytes(position + 12, pendingAlerts[slot], 0, pendingAlertLengths[slot]);
-            position += 12 + pendingAlertLengths[slot];
+            buffer.putLong(position, pendingAlertIds[slot], ByteOrder.LITTLE_ENDIAN);
+            buffer.putLong(position + 8, pendingAlertEndsMs[slot], ByteOrder.LITTLE_ENDIAN);
+            buffer.putInt(position + 16, pendingAlertLengths[slot], ByteOrder.LITTLE_ENDIAN);
+            buffer.putBytes(position + 20, pendingAlerts[slot], 0, pendingAlertLengths[slot]);
+            position += 20 + pendingAlertLengths[slot];
         }
+        buffer.putInt(position, paused ? 1 : 0, ByteOrder.LITTLE_ENDIAN);
+        buffer.putLong(position + 4, lastAlertId, ByteOrder.LITTLE_ENDIAN);
+        buffer.putInt(position + 12, lastAlertLength, ByteOrder.LITTLE_ENDIAN);
+        buffer.putBytes(position + 16, lastAlert, 0, lastAlertLength);
+        position += 16 + lastAlertLength;
+        buffer.putInt(position, heldCount, ByteOrder.LITTLE_ENDIAN);
+        position += 4;
+        for (int n = 0; n < heldCount; n++)
+        {
+            final int slot = (heldHead + n) % HELD_ALERTS_KEPT;
+            buffer.putInt(position, heldAlertLengths[slot], ByteOrder.LITTLE_ENDIAN);
+            buffer.putBytes(position + 4, heldAlerts[slot], 0, heldAlertLengths[slot]);
+            position += 4 + heldAlertLengths[slot];
+        }
+        memos.encode(buffer, position);
         return bytes;
     }
 
     private long decodeSnapshot(final UnsafeBuffer buffer)
     {
         clearState();
-        if (buffer.capacity() < 8 || SNAPSHOT_MAGIC != buffer.getInt(0, ByteOrder.LITTLE_ENDIAN))
+        if (buffer.capacity() < 32 || SNAPSHOT_MAGIC != buffer.getInt(0, ByteOrder.LITTLE_ENDIAN))
         {
             throw new IllegalStateException("not a " + ID + " snapshot (expected it to start with CCSB)");
         }
         final int version = buffer.getInt(4, ByteOrder.LITTLE_ENDIAN);
-        if (SNAPSHOT_VERSION != version)
+        if (1 != version && SNAPSHOT_VERSION != version)
         {
-            throw new IllegalStateException("expected snapshot version " + SNAPSHOT_VERSION + ", got " + version);
+            throw new IllegalStateException("expected snapshot version 1 or " + SNAPSHOT_VERSION + ", got " + version);
         }
+        final boolean v1 = 1 == version;
         final long covered = buffer.getLong(8, ByteOrder.LITTLE_ENDIAN);
         lastEndMs = buffer.getLong(16, ByteOrder.LITTLE_ENDIAN);
         lastEventMs = buffer.getLong(24, ByteOrder.LITTLE_ENDIAN);
         int position = 32;
-        final int pendingEnds = count(buffer, position, 8, "pending alert ends");
+        final int scheduled = count(buffer, position, v1 ? 8 : 24, "scheduled alerts");
         position += 4;
-        for (int n = 0; n < pendingEnds; n++)
+        final long[] v1Ends = v1 ? new long[scheduled] : null;
+        for (int n = 0; n < scheduled; n++)
         {
-            pendingEndsMs.addLong(buffer.getLong(position, ByteOrder.LITTLE_ENDIAN));
-            position += 8;
+            if (v1)
+            {
+                v1Ends[n] = buffer.getLong(position, ByteOrder.LITTLE_ENDIAN);
+                position += 8;
+            }
+            else
+            {
+                schedule.add(buffer.getLong(position, ByteOrder.LITTLE_ENDIAN),
+                    buffer.getLong(position + 8, ByteOrder.LITTLE_ENDIAN),
+                    buffer.getLong(position + 16, ByteOrder.LITTLE_ENDIAN));
+                position += 24;
+            }
         }
         final int seenCount = count(buffer, position, SeenPayments.KEY_BYTES, "payments seen");
         position += 4;
@@ -499,7 +865,7 @@ public final class StreamBridgePlugin implements Plugin
             seen.add(buffer, position, position + SeenPayments.KEY_BYTES / 2);
             position += SeenPayments.KEY_BYTES;
         }
-        final int alerts = count(buffer, position, 12, "pending alerts");
+        final int alerts = count(buffer, position, v1 ? 12 : 20, "pending alerts");
         if (alerts > PENDING_ALERTS_KEPT)
         {
             throw new IllegalStateException("expected at most " + PENDING_ALERTS_KEPT + " pending alerts, got " + alerts);
@@ -507,25 +873,96 @@ public final class StreamBridgePlugin implements Plugin
         position += 4;
         for (int n = 0; n < alerts; n++)
         {
-            final long endMs = buffer.getLong(position, ByteOrder.LITTLE_ENDIAN);
-            final int length = buffer.getInt(position + 8, ByteOrder.LITTLE_ENDIAN);
-            if (length < 1 || length > ALERT_MAX_LENGTH || position + 12 + length > buffer.capacity())
+            if (!v1)
             {
-                throw new IllegalStateException("pending alert " + n + " has a length of " + length +
-                    ", expected 1 to " + ALERT_MAX_LENGTH + " bytes within the snapshot");
+                position += 8;
             }
+            final long endMs = buffer.getLong(position, ByteOrder.LITTLE_ENDIAN);
+            final int length = alertLength(buffer, position + 8, "pending alert " + n);
             pendingAlerts[n].putBytes(0, buffer, position + 12, length);
             pendingAlertLengths[n] = length;
             pendingAlertEndsMs[n] = endMs;
+            pendingAlertIds[n] = alertDecoder.wrap(pendingAlerts[n], HEADER_LENGTH, OverlayAlertEncoder.BLOCK_LENGTH,
+                OverlayAlertEncoder.SCHEMA_VERSION).alertId();
             position += 12 + length;
         }
         pendingAlertsCount = alerts;
+        if (v1)
+        {
+            restoreVersion1Schedule(v1Ends);
+        }
+        else
+        {
+            paused = 0 != buffer.getInt(position, ByteOrder.LITTLE_ENDIAN);
+            lastAlertId = buffer.getLong(position + 4, ByteOrder.LITTLE_ENDIAN);
+            final int lastLength = buffer.getInt(position + 12, ByteOrder.LITTLE_ENDIAN);
+            if (0 != lastLength)
+            {
+                alertLength(buffer, position + 12, "the last alert");
+            }
+            lastAlert.putBytes(0, buffer, position + 16, lastLength);
+            lastAlertLength = lastLength;
+            position += 16 + lastLength;
+            final int held = count(buffer, position, 4, "held alerts");
+            if (held > HELD_ALERTS_KEPT)
+            {
+                throw new IllegalStateException("expected at most " + HELD_ALERTS_KEPT + " held alerts, got " + held);
+            }
+            position += 4;
+            for (int n = 0; n < held; n++)
+            {
+                final int length = alertLength(buffer, position, "held alert " + n);
+                hold(new UnsafeBuffer(buffer, position + 4, length), length);
+                position += 4 + length;
+            }
+            position = memos.decode(buffer, position);
+        }
         if (position != buffer.capacity())
         {
             throw new IllegalStateException("expected " + position + " bytes, got " + buffer.capacity());
         }
         nextSequence = covered;
         return covered;
+    }
+
+    /**
+     * A version 1 snapshot kept only the ends of the scheduled alerts: their ids and starts come from the pending
+     * alerts kept with the same end, and the last of those stands for the last payment alert.
+     */
+    private void restoreVersion1Schedule(final long[] ends)
+    {
+        for (final long endMs : ends)
+        {
+            long id = 0;
+            long startMs = endMs - durationMs;
+            for (int n = 0; n < pendingAlertsCount; n++)
+            {
+                if (pendingAlertEndsMs[n] == endMs)
+                {
+                    id = pendingAlertIds[n];
+                    startMs = alertDecoder.wrap(pendingAlerts[n], HEADER_LENGTH, OverlayAlertEncoder.BLOCK_LENGTH,
+                        OverlayAlertEncoder.SCHEMA_VERSION).showAtEpochMs();
+                }
+            }
+            schedule.add(id, startMs, endMs);
+        }
+        if (pendingAlertsCount > 0)
+        {
+            rememberLast(pendingAlerts[pendingAlertsCount - 1], pendingAlertLengths[pendingAlertsCount - 1]);
+        }
+    }
+
+    private static int alertLength(final DirectBuffer buffer, final int position, final String what)
+    {
+        final int length = buffer.getInt(position, ByteOrder.LITTLE_ENDIAN);
+        if (length < HEADER_LENGTH + OverlayAlertEncoder.BLOCK_LENGTH || length > ALERT_MAX_LENGTH ||
+            position + 4 + length > buffer.capacity())
+        {
+            throw new IllegalStateException(what + " has a length of " + length + ", expected " +
+                (HEADER_LENGTH + OverlayAlertEncoder.BLOCK_LENGTH) + " to " + ALERT_MAX_LENGTH +
+                " bytes within the snapshot");
+        }
+        return length;
     }
 
     private static int count(final UnsafeBuffer buffer, final int position, final int itemBytes, final String what)
@@ -567,6 +1004,54 @@ public final class StreamBridgePlugin implements Plugin
     }
 
     /**
+     * Tip memos ignored: their source is not in {@value #ACCEPT_MEMOS_FROM_KEY}, or a memo for the same txid waits.
+     * <p>
+     * <b>Note:</b> written by the plugin's thread; read it from another thread only after the engine has drained.
+     *
+     * @return the count since start.
+     */
+    public long ignoredMemos()
+    {
+        return ignoredMemos;
+    }
+
+    /**
+     * Controls ignored: their source is not in {@value #ACCEPT_CONTROLS_FROM_KEY}, or their action is unknown.
+     * <p>
+     * <b>Note:</b> written by the plugin's thread; read it from another thread only after the engine has drained.
+     *
+     * @return the count since start.
+     */
+    public long ignoredControls()
+    {
+        return ignoredControls;
+    }
+
+    /**
+     * Held alerts dropped because more than {@value #HELD_ALERTS_KEPT} were held while paused.
+     * <p>
+     * <b>Note:</b> written by the plugin's thread; read it from another thread only after the engine has drained.
+     *
+     * @return the count since start.
+     */
+    public long droppedHeldAlerts()
+    {
+        return droppedHeldAlerts;
+    }
+
+    /**
+     * Tip memos waiting for their payment.
+     * <p>
+     * <b>Note:</b> written by the plugin's thread; read it from another thread only after the engine has drained.
+     *
+     * @return the count.
+     */
+    public int waitingMemos()
+    {
+        return memos.size();
+    }
+
+    /**
      * The overlay page: {@code index.html}, {@code overlay.js} and {@code overlay.css}.
      *
      * @return {@value #WEB_RESOURCE_ROOT}.
@@ -591,8 +1076,12 @@ public final class StreamBridgePlugin implements Plugin
             throw new IllegalArgumentException(key(ALERT_DURATION_MS_KEY) + ": expected 1 to " + ALERT_DURATION_MS_MAX +
                 " milliseconds, got " + duration);
         }
-        final AlertTemplate title = AlertTemplate.compile(key(TITLE_KEY), config.getString(TITLE_KEY, TITLE_DEFAULT));
-        final AlertTemplate message = AlertTemplate.compile(key(MESSAGE_KEY), config.getString(MESSAGE_KEY, MESSAGE_DEFAULT));
+        final AlertTemplate title = template(config, TITLE_KEY, TITLE_DEFAULT);
+        final AlertTemplate message = template(config, MESSAGE_KEY, MESSAGE_DEFAULT);
+        final AlertTemplate tipTitle = template(config, TIP_TITLE_KEY, TIP_TITLE_DEFAULT);
+        final AlertTemplate tipMessage = template(config, TIP_MESSAGE_KEY, TIP_MESSAGE_DEFAULT);
+        final AlertTemplate testTitle = template(config, TEST_TITLE_KEY, TEST_TITLE_DEFAULT);
+        final AlertTemplate testMessage = template(config, TEST_MESSAGE_KEY, TEST_MESSAGE_DEFAULT);
 
         final String alertOn = config.getString(ALERT_ON_KEY, ALERT_ON_DEFAULT).trim().toLowerCase(Locale.ROOT);
         if (!"mempool".equals(alertOn) && !"confirmed".equals(alertOn))
@@ -601,9 +1090,9 @@ public final class StreamBridgePlugin implements Plugin
                 config.getString(ALERT_ON_KEY, ALERT_ON_DEFAULT) + "'");
         }
 
-        final boolean[] sources = PluginConfig.acceptedSources(
-            key(ACCEPT_PAYMENTS_FROM_KEY),
-            Objects.requireNonNullElse(config.asMap().get(ACCEPT_PAYMENTS_FROM_KEY), ACCEPT_PAYMENTS_FROM_DEFAULT));
+        final boolean[] sources = sources(config, ACCEPT_PAYMENTS_FROM_KEY, ACCEPT_PAYMENTS_FROM_DEFAULT);
+        final boolean[] memoSources = sources(config, ACCEPT_MEMOS_FROM_KEY, ACCEPT_MEMOS_FROM_DEFAULT);
+        final boolean[] controlSources = sources(config, ACCEPT_CONTROLS_FROM_KEY, ACCEPT_CONTROLS_FROM_DEFAULT);
         final long snapshotEvery = config.getLong(SNAPSHOT_EVERY_EVENTS_KEY, SNAPSHOT_EVERY_EVENTS_DEFAULT);
         if (snapshotEvery < 1 || snapshotEvery > SNAPSHOT_EVERY_EVENTS_MAX)
         {
@@ -613,11 +1102,27 @@ public final class StreamBridgePlugin implements Plugin
         snapshotEveryEvents = snapshotEvery;
 
         System.arraycopy(sources, 0, acceptedSources, 0, acceptedSources.length);
+        System.arraycopy(memoSources, 0, acceptedMemoSources, 0, acceptedMemoSources.length);
+        System.arraycopy(controlSources, 0, acceptedControlSources, 0, acceptedControlSources.length);
         minAmountSats = minAmount;
         alertOnConfirmed = "confirmed".equals(alertOn);
         durationMs = (int)duration;
         titleTemplate = title;
         messageTemplate = message;
+        tipTitleTemplate = tipTitle;
+        tipMessageTemplate = tipMessage;
+        testTitleTemplate = testTitle;
+        testMessageTemplate = testMessage;
+    }
+
+    private static AlertTemplate template(final PluginConfig config, final String name, final String defaultValue)
+    {
+        return AlertTemplate.compile(key(name), config.getString(name, defaultValue));
+    }
+
+    private static boolean[] sources(final PluginConfig config, final String name, final String defaultValue)
+    {
+        return PluginConfig.acceptedSources(key(name), Objects.requireNonNullElse(config.asMap().get(name), defaultValue));
     }
 
     private static String key(final String name)
@@ -631,10 +1136,10 @@ public final class StreamBridgePlugin implements Plugin
         plugin.alertEncoder.wrapAndApplyHeader(buffer, offset, plugin.headerEncoder)
             .alertId(plugin.alertId)
             .amountSats(payment.amountSats)
-            .showAtEpochMs(plugin.showAtMs)
+            .showAtEpochMs(0)
             .durationMs(plugin.durationMs)
-            .queued(plugin.queued)
-            .kind(AlertKind.PAYMENT)
+            .queued(0)
+            .kind(plugin.alertKind)
             .putTxid(payment.txidBuffer, payment.txidOffset, Payment.TXID_LENGTH)
             .verified(plugin.verified ? BooleanType.TRUE : BooleanType.FALSE)
             .delayMs(0)

@@ -24,19 +24,39 @@ final class CapturingEgress implements EgressHandler
         outputs.add(new Output(event.pluginId(), event.inputSequence(), event.timestampNs(), event.templateId(), bytes));
     }
 
+    /**
+     * The alerts captured so far.
+     *
+     * @return how many.
+     */
     int size()
     {
-        return outputs.size();
+        return outputs().size();
     }
 
+    /**
+     * The captured {@code OverlayAlert} outputs, leaving out the queue states ({@code OverlayQueue}).
+     *
+     * @return them in order.
+     */
     List<Output> outputs()
+    {
+        return outputs.stream().filter((output) -> OverlayAlertDecoder.TEMPLATE_ID == output.templateId()).toList();
+    }
+
+    /**
+     * Every captured output.
+     *
+     * @return them in order.
+     */
+    List<Output> all()
     {
         return List.copyOf(outputs);
     }
 
     List<Alert> alerts()
     {
-        return outputs.stream().map(Output::alert).toList();
+        return outputs().stream().map(Output::alert).toList();
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.commandcenter.plugin.streambridge;
 
 import dev.commandcenter.codecs.MessageSchema;
+import dev.commandcenter.codecs.sbe.OverlayAlertDecoder;
 import dev.commandcenter.engine.MessageWriter;
 import dev.commandcenter.engine.MutableEvent;
 import dev.commandcenter.engine.Sources;
@@ -24,6 +25,8 @@ import java.util.Map;
 final class DirectPluginContext implements PluginContext, Emitter
 {
     final UnsafeBuffer output = new UnsafeBuffer(new byte[4096]);
+    final UnsafeBuffer alertOutput = new UnsafeBuffer(new byte[4096]);
+    int alertLength;
     final TestEvent event = new TestEvent();
     int outputLength;
     long emitted;
@@ -67,8 +70,8 @@ final class DirectPluginContext implements PluginContext, Emitter
      */
     CapturingEgress.Alert lastAlert()
     {
-        final byte[] bytes = new byte[outputLength];
-        output.getBytes(0, bytes);
+        final byte[] bytes = new byte[alertLength];
+        alertOutput.getBytes(0, bytes);
         return new CapturingEgress.Output(StreamBridgePlugin.ID, event.sequence, event.timestampNs,
             MessageSchema.templateId(output, 0), bytes).alert();
     }
@@ -108,8 +111,24 @@ final class DirectPluginContext implements PluginContext, Emitter
         return true;
     }
 
+    /**
+     * The kept outputs that are alerts, leaving out the queue states.
+     *
+     * @return the alerts' bytes in emit order.
+     */
+    List<byte[]> keptAlerts()
+    {
+        return kept.stream().filter((bytes) -> OverlayAlertDecoder.TEMPLATE_ID ==
+            MessageSchema.templateId(new UnsafeBuffer(bytes), 0)).toList();
+    }
+
     private void keep()
     {
+        if (OverlayAlertDecoder.TEMPLATE_ID == MessageSchema.templateId(output, 0))
+        {
+            alertOutput.putBytes(0, output, 0, outputLength);
+            alertLength = outputLength;
+        }
         if (keepOutputs)
         {
             final byte[] bytes = new byte[outputLength];

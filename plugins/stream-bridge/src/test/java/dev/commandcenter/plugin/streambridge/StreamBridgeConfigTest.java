@@ -31,10 +31,10 @@ class StreamBridgeConfigTest
                 "plugins.stream-bridge.minAmountSats: expected a whole number, got '1.5'"),
             arguments(Map.of("message", "{amount} from {who}"),
                 "plugins.stream-bridge.message: unknown placeholder '{who}', " +
-                "expected one of {amount}, {sats}, {address}, {memo}, {txid}"),
+                "expected one of {amount}, {sats}, {address}, {memo}, {txid}, {name}, {message}"),
             arguments(Map.of("title", "{AMOUNT}"),
                 "plugins.stream-bridge.title: unknown placeholder '{AMOUNT}', " +
-                "expected one of {amount}, {sats}, {address}, {memo}, {txid}"),
+                "expected one of {amount}, {sats}, {address}, {memo}, {txid}, {name}, {message}"),
             arguments(Map.of("title", "Tip {amount"),
                 "plugins.stream-bridge.title: unclosed '{' at position 4 in 'Tip {amount', " +
                 "expected a placeholder such as {amount} (write {{ for a literal brace)"),
@@ -42,7 +42,7 @@ class StreamBridgeConfigTest
                 "plugins.stream-bridge.title: expected a string, got '42'"),
             arguments(Map.of("colour", "red"),
                 "plugins.stream-bridge: unknown key 'colour', expected one of " +
-                "[acceptPaymentsFrom, alertDurationMs, alertOn, message, minAmountSats, snapshotEveryEvents, title]"),
+                "[acceptControlsFrom, acceptMemosFrom, acceptPaymentsFrom, alertDurationMs, alertOn, message, minAmountSats, snapshotEveryEvents, testMessage, testTitle, tipMessage, tipTitle, title]"),
             arguments(Map.of("snapshotEveryEvents", 10_000_001),
                 "plugins.stream-bridge.snapshotEveryEvents: expected 1 to 10000000 events, got 10000001"),
             arguments(Map.of("snapshotEveryEvents", "often"),
