@@ -235,6 +235,20 @@ test('a retained payment seen again after the snapshot keeps its confirmations',
     assert.equal(state.payments[0].confirmations, 2);
 });
 
+test('counts confirmations from the tip past the depth the wallet reports, and none after a reorg', () =>
+{
+    const payment = { height: 800, confirmations: 3, reorged: false };
+    assert.equal(Model.confirmationsOf(payment, 809), 10);
+    assert.equal(Model.confirmationsOf(payment, 0), 3);
+    assert.equal(Model.confirmationsOf({ height: 0, confirmations: 0, reorged: false }, 809), 0);
+    assert.equal(Model.confirmationsOf({ height: 0, confirmations: 0, reorged: true }, 809), 0);
+
+    let state = Model.walletFromSnapshot(SNAPSHOT);
+    state = apply(state, { type: 'TransactionConfirmed', txid: 'aa', address: 'bcrt1qa', amountSats: 100000,
+        height: 811, confirmations: 5 });
+    assert.equal(state.tipHeight, 815, 'a confirmation tells the tip height too');
+});
+
 test('a wallet snapshot without a wallet says why', () =>
 {
     const state = Model.walletFromSnapshot({ enabled: false, reason: 'wallet.source is none' });
@@ -291,6 +305,10 @@ test('turns the telemetry history into uPlot data: events per second, per-plugin
     assert.deepEqual(byId.lag.labels, ['chat', 'stream-bridge']);
     assert.deepEqual(byId.p99.data[1], [1, 2, 3]);
     assert.deepEqual(byId.journal.data[1], [0, 1, 2]);
+    assert.equal(byId.journal.unit, 'MiB');
+    const small = Model.telemetryPlots({ times: [0, 1000], series: { 'journal bytes': [512, 2048] } });
+    assert.equal(small[3].unit, 'KiB');
+    assert.deepEqual(small[3].data[1], [0.5, 2]);
     assert.deepEqual(byId.clients.data[1], [1, 2, 2]);
     assert.deepEqual(Model.telemetryPlots({ times: [], series: {} }).map((p) => p.labels.length), [0, 0, 0, 0, 0]);
 });

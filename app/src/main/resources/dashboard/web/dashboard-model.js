@@ -444,6 +444,10 @@
                     }
                 }
                 var confirmations = number(message.confirmations);
+                if (message.type === 'TransactionConfirmed' && number(message.height) > 0 && confirmations > 0)
+                {
+                    next.tipHeight = Math.max(next.tipHeight, number(message.height) + confirmations - 1);
+                }
                 if (index < 0)
                 {
                     next.payments.unshift({ txid: text(message.txid), address: text(message.address),
@@ -499,6 +503,19 @@
             default:
                 return state;
         }
+    }
+
+    /**
+     * The confirmations a payment shows: what the wallet last said, or more when the tip height says so (the wallet
+     * reports confirmations only up to its configured depth).
+     */
+    function confirmationsOf(payment, tipHeight)
+    {
+        if (payment.reorged || payment.height <= 0)
+        {
+            return payment.reorged ? 0 : payment.confirmations;
+        }
+        return Math.max(payment.confirmations, number(tipHeight) >= payment.height ? number(tipHeight) - payment.height + 1 : 0);
     }
 
     /** The stream tab's queue state from an OverlayQueue output: paused, pending, the last action. */
@@ -593,7 +610,7 @@
     /**
      * The System tab's plots from GET /api/telemetry: each {title, unit, labels, data} with data in uPlot's form
      * ([times in seconds, series...]): events/s (from the cumulative "events in"), plugin lag, plugin latency p99
-     * (µs), journal size (MiB) and WebSocket clients. A plot whose counters the history lacks has no series.
+     * (µs), journal size (KiB, or MiB from 1 MiB on) and WebSocket clients. A plot whose counters the history lacks has no series.
      */
     function telemetryPlots(json)
     {
@@ -612,15 +629,18 @@
         {
             return { label: s.label, values: scaled(s.values, 0.001) };
         });
-        var journal = Array.isArray(series['journal bytes']) ?
-            [{ label: 'journal', values: scaled(series['journal bytes'], 1 / 1048576) }] : [];
+        var journalBytes = Array.isArray(series['journal bytes']) ? series['journal bytes'] : null;
+        var journalMax = journalBytes === null ? 0 : journalBytes.reduce(function (m, v) { return Math.max(m, number(v)); }, 0);
+        var journalUnit = journalMax >= 1048576 ? 'MiB' : 'KiB';
+        var journal = journalBytes === null ? [] : [{ label: 'journal', values: scaled(journalBytes,
+            journalUnit === 'MiB' ? 1 / 1048576 : 1 / 1024) }];
         var clients = Array.isArray(series['websocket clients']) ?
             [{ label: 'clients', values: series['websocket clients'] }] : [];
         return [
             plot('events', 'Events per second', 'events/s', events),
             plot('lag', 'Plugin lag', 'events', lag),
             plot('p99', 'Plugin latency p99', 'µs', p99),
-            plot('journal', 'Journal size', 'MiB', journal),
+            plot('journal', 'Journal size', journalUnit, journal),
             plot('clients', 'WebSocket clients', 'clients', clients)
         ];
     }
@@ -908,6 +928,7 @@
         walletFromSnapshot: walletFromSnapshot,
         applyWallet: applyWallet,
         queueView: queueView,
+        confirmationsOf: confirmationsOf,
         createRates: createRates,
         ratesOf: ratesOf,
         telemetryPlots: telemetryPlots,

@@ -360,7 +360,7 @@
             address.title = p.address;
             cell(row, Model.formatBtc(p.amountSats), 'num');
             cell(row, p.height > 0 ? p.height : 'mempool', 'num');
-            cell(row, p.reorged ? 'reorged' : p.confirmations, 'num confirmations');
+            cell(row, p.reorged ? 'reorged' : Model.confirmationsOf(p, state.tipHeight), 'num confirmations');
             cell(row, p.memo, 'wrap');
             body.appendChild(row);
         });
@@ -715,7 +715,8 @@
     {
         var container = element('plots');
         var width = container.clientWidth || 600;
-        return width >= 900 ? Math.floor((width - 16) / 2) : width;
+        // Two plots a row on a wide screen; each box adds its padding and border (18 px) around the chart.
+        return Math.max(200, (width >= 900 ? Math.floor((width - 16) / 2) : width) - 18);
     }
 
     function resizePlots()

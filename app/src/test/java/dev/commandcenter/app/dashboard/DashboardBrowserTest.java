@@ -110,9 +110,11 @@ class DashboardBrowserTest
                 page.awaitTrue("Number(document.querySelector('#plots [data-plot=\"events\"]')" +
                     ".getAttribute('data-points')) >= 5", UI);
                 page.screenshot(Path.of("..", "docs", "images", "dashboard-system.png"));
-                page.evaluate("document.getElementById('tab-wallet').click(); " +
+                page.evaluate("document.getElementById('tab-stream').click(); " +
                     "document.getElementById('theme').click(); true");
-                page.awaitTrue("document.documentElement.getAttribute('data-theme') === 'dark'", UI);
+                page.awaitTrue("document.documentElement.getAttribute('data-theme') === 'dark' && " +
+                    "document.querySelectorAll('#alerts li').length > 0 && " +
+                    "document.querySelectorAll('#feeds tbody tr').length > 0", UI);
                 page.screenshot(Path.of("..", "docs", "images", "dashboard-dark.png"));
             }
         }
@@ -165,7 +167,7 @@ class DashboardBrowserTest
             page.evaluate("document.getElementById('token-input').value = " + js(node.adminToken()) + ";" +
                 "document.getElementById('token-form').requestSubmit(); true");
             page.awaitTrue("!document.getElementById('app').hidden && document.getElementById('error').hidden", UI);
-            page.awaitTrue(feedLive("wallet"), UI);
+            page.awaitTrue(feedLive("chat"), UI);
         }
     }
 
