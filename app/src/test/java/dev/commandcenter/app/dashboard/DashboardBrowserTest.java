@@ -14,8 +14,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * watches the Electrum simulator over TCP: the wallet tab shows a simulated payment's balance live and the token
  * leaves the address bar; a plugin disabled from its button is disabled for {@code commandcenter plugins list}; a
  * wrong token is one clear error; arrow keys move between the tabs; the stream tab's pause button pauses the alert
- * queue.
+ * queue; chat markup shows as text and the ban button takes the viewer's lines away.
  * <p>
  * With {@code -Dcc.screenshots=true} it writes {@code docs/images/dashboard-wallet.png},
  * {@code docs/images/dashboard-system.png} and {@code docs/images/dashboard-dark.png} for the README.
@@ -36,6 +41,9 @@ class DashboardBrowserTest
     private static final Duration UI = Duration.ofSeconds(30);
     private static final String SCREENSHOTS_PROP_NAME = "cc.screenshots";
     private static final String ADDRESS = "bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080";
+    private static final String XSS = "<img src=x onerror=window.__xss=1> hi";
+
+    private final HttpClient http = HttpClient.newHttpClient();
 
     @TempDir
     Path dir;
@@ -221,6 +229,56 @@ class DashboardBrowserTest
             page.evaluate("document.querySelector('.stream-action[data-action=\"resume\"]').click(); true");
             page.awaitTrue("document.getElementById('queue-state').textContent === 'running'", UI);
         }
+    }
+
+    @Test
+    void shouldShowChatMarkupAsTextAndBanFromTheLine() throws Exception
+    {
+        final Path browser = DevTools.chromium();
+        try (ElectrumSimulator simulator = simulator();
+            CommandCenterNode node = CommandCenterNode.start(config(simulator), dir.resolve("data"), null);
+            DevTools devTools = DevTools.launch(browser, profile))
+        {
+            final DevTools.Page page = devTools.newPage();
+            open(page, node, node.adminToken());
+            page.evaluate("document.getElementById('tab-chat').click(); true");
+            page.awaitTrue(feedLive("chat"), UI);
+
+            postEvent(node, Map.of("type", "ChatMessage", "messageId", 0, "role", "VIEWER", "viewerKey", 7,
+                "channel", "", "user", "troll", "text", XSS));
+            page.awaitTrue(chatLine("troll", XSS), UI);
+            assertThat(page.evaluate("document.querySelectorAll('#chat-lines img, img').length === 0 && " +
+                "window.__xss === undefined").asBoolean()).as("no element from a message, no script ran").isTrue();
+
+            page.evaluate("document.getElementById('chat-text').value = 'welcome, everyone';" +
+                "document.getElementById('chat-form').requestSubmit(); true");
+            page.awaitTrue("Array.from(document.querySelectorAll('#chat-lines li .text'))" +
+                ".some(e => e.textContent === 'welcome, everyone')", UI);
+
+            page.evaluate("document.querySelector('#chat-lines li[data-user=\"troll\"] .mod-ban').click(); true");
+            page.awaitTrue("document.querySelectorAll('#chat-lines li[data-user=\"troll\"]').length === 0", UI);
+            assertThat(page.evaluate("Array.from(document.querySelectorAll('#chat-lines li .text'))" +
+                ".some(e => e.textContent === 'welcome, everyone')").asBoolean()).isTrue();
+        }
+    }
+
+    private static String chatLine(final String user, final String text)
+    {
+        return "Array.from(document.querySelectorAll('#chat-lines li')).some(li => " +
+            "li.querySelector('.user').textContent === " + js(user) + " && " +
+            "li.querySelector('.text').textContent === " + js(text) + ")";
+    }
+
+    private void postEvent(final CommandCenterNode node, final Map<String, Object> event) throws Exception
+    {
+        final HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+            URI.create(node.webServer().baseUrl() + "/api/events"))
+            .header("Authorization", "Bearer " + node.adminToken())
+            .header("Content-Type", "application/json")
+            .timeout(Duration.ofSeconds(20))
+            .POST(HttpRequest.BodyPublishers.ofString(MAPPER.writeValueAsString(event)))
+            .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isBetween(200, 299);
     }
 
     private static void open(final DevTools.Page page, final CommandCenterNode node, final String token)
