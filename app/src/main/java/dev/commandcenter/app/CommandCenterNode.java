@@ -19,6 +19,7 @@ import dev.commandcenter.app.secrets.SecretsStore;
 import dev.commandcenter.app.config.AppConfig;
 import dev.commandcenter.app.plugins.PluginControlRoute;
 import dev.commandcenter.app.remote.RemotePluginRoute;
+import dev.commandcenter.app.stream.StreamControlRoute;
 import dev.commandcenter.engine.Journal;
 import dev.commandcenter.engine.ThreadingMode;
 import dev.commandcenter.engine.counters.CountersFile;
@@ -393,6 +394,7 @@ public final class CommandCenterNode implements AutoCloseable
             web.apiRoute(ErrorsRoute.PATH, Scope.ADMIN, new ErrorsRoute(engineDir.resolve(CountersFile.FILE_NAME)));
             web.apiRoute(TelemetryRoute.PATH, Scope.ADMIN, new TelemetryRoute(
                 engineDir.resolve(TelemetryRecorder.Context.TELEMETRY_DIR_NAME), SystemEpochClock.INSTANCE));
+            web.apiRoute(StreamControlRoute.PATH, Scope.ADMIN, new StreamControlRoute(replay ? null : engine.publisher()));
             if (!replay)
             {
                 // A dry run replays into the data dir's replay folder, which a replay node uses itself.

@@ -3,6 +3,7 @@ package dev.commandcenter.app.main;
 import dev.commandcenter.app.bench.BenchCommand;
 import dev.commandcenter.app.cli.ChatCommand;
 import dev.commandcenter.app.cli.RulesCommand;
+import dev.commandcenter.app.cli.OverlayCommand;
 import dev.commandcenter.app.cli.DemoCommand;
 import dev.commandcenter.app.cli.EdgeCommand;
 import dev.commandcenter.app.cli.JournalCommand;
@@ -35,7 +36,7 @@ import java.nio.charset.StandardCharsets;
     subcommands = {
         DemoCommand.class, RunCommand.class, StatCommand.class, JournalCommand.class, ReplayCommand.class,
         TelemetryCommand.class, PluginsCommand.class, PluginHostCommand.class, BenchCommand.class, TokenCommand.class,
-        EdgeCommand.class, ChatCommand.class, RulesCommand.class,
+        EdgeCommand.class, ChatCommand.class, RulesCommand.class, OverlayCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class CommandCenter implements Runnable
