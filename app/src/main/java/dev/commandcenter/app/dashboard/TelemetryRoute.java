@@ -1,6 +1,5 @@
 package dev.commandcenter.app.dashboard;
 
-import dev.commandcenter.persistence.JournalException;
 import dev.commandcenter.persistence.TelemetryHistory;
 import dev.commandcenter.persistence.TimeArgs;
 import dev.commandcenter.transport.websocket.HttpApi;
@@ -156,21 +155,9 @@ public final class TelemetryRoute implements HttpApi.Route
      */
     Map<String, Object> view(final long fromMs, final long toMs, final List<String> labels)
     {
-        TelemetryHistory.Table table = null;
-        if (Files.isDirectory(telemetryDir))
-        {
-            try
-            {
-                table = TelemetryHistory.sample(telemetryDir, fromMs, toMs, labels, MAX_SAMPLES);
-            }
-            catch (final JournalException ex)
-            {
-                if (Files.isDirectory(telemetryDir))
-                {
-                    throw ex;
-                }
-            }
-        }
+        // Telemetry off (or not yet written): no samples rather than an error.
+        final TelemetryHistory.Table table = Files.isDirectory(telemetryDir) ?
+            TelemetryHistory.sample(telemetryDir, fromMs, toMs, labels, MAX_SAMPLES) : null;
         final Map<String, Object> view = new LinkedHashMap<>();
         view.put("from", fromMs);
         view.put("to", toMs);

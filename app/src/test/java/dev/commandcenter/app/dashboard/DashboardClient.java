@@ -66,7 +66,8 @@ final class DashboardClient implements AutoCloseable
 
     public void close()
     {
-        http.close();
+        // An open feed would keep close() waiting.
+        http.shutdownNow();
     }
 
     /**

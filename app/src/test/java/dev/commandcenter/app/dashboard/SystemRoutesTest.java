@@ -3,7 +3,9 @@ package dev.commandcenter.app.dashboard;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.commandcenter.app.CommandCenterNode;
 import dev.commandcenter.app.config.AppConfig;
+import dev.commandcenter.app.plugins.PluginControlClient;
 import dev.commandcenter.engine.counters.CounterType;
+import dev.commandcenter.plugin.host.PluginView;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,6 +48,8 @@ class SystemRoutesTest
             DashboardClient client = new DashboardClient(node.webServer().baseUrl()))
         {
             final String admin = node.adminToken();
+            assertThat(PluginControlClient.connect(dir.resolve("data")).list()).extracting(PluginView::id)
+                .contains(WalletFeedPlugin.ID);
             final JsonNode empty = client.json(FeedsRoute.PATH, admin);
             assertThat(empty.path("clients").asInt()).isZero();
             assertThat(empty.path("feeds").findValuesAsText("feed"))

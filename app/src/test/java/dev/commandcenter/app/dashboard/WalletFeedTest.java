@@ -27,7 +27,7 @@ class WalletFeedTest
 {
     private static final long T0_MS = 1_764_000_000_000L;
 
-    private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[1024]);
+    private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[PluginHarness.MAX_MESSAGE_LENGTH]);
 
     @Test
     void shouldSatisfyThePluginContract()
