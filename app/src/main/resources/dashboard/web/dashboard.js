@@ -786,7 +786,21 @@
                 cell(row, e.count, 'num');
                 cell(row, Model.formatTime(e.firstEpochMs));
                 cell(row, Model.formatTime(e.lastEpochMs));
-                cell(row, e.message, 'wrap mono');
+                // The record is the whole stack trace: its first line shows, the rest opens on demand.
+                var message = String(e.message || '');
+                var lines = message.split('\n');
+                var td = cell(row, '', 'wrap mono');
+                var details = document.createElement('details');
+                var summary = document.createElement('summary');
+                summary.textContent = lines[0];
+                details.appendChild(summary);
+                if (lines.length > 1)
+                {
+                    var rest = document.createElement('pre');
+                    rest.textContent = lines.slice(1).join('\n');
+                    details.appendChild(rest);
+                }
+                td.appendChild(details);
                 body.appendChild(row);
             });
             element('errors-empty').hidden = errors.length > 0;
