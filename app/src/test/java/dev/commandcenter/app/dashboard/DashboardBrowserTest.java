@@ -121,8 +121,11 @@ class DashboardBrowserTest
                 page.evaluate("document.getElementById('tab-stream').click(); " +
                     "document.getElementById('theme').click(); true");
                 page.awaitTrue("document.documentElement.getAttribute('data-theme') === 'dark' && " +
-                    "document.querySelectorAll('#alerts li').length > 0 && " +
                     "document.querySelectorAll('#feeds tbody tr').length > 0", UI);
+                page.evaluate("document.querySelector('.stream-action[data-action=\"test-alert\"]').click(); true");
+                page.awaitTrue("(() => { const d = document.getElementById('overlay-preview').contentDocument; " +
+                    "const t = d && d.getElementById('alert-title'); return !!t && t.textContent.length > 0 && " +
+                    "document.querySelectorAll('#alerts li').length > 1; })()", UI);
                 page.screenshot(Path.of("..", "docs", "images", "dashboard-dark.png"));
             }
         }
