@@ -1,11 +1,19 @@
 package dev.commandcenter.app;
 
+import dev.commandcenter.app.automation.AutomationDryRun;
 import dev.commandcenter.app.automation.AutomationRoute;
 import dev.commandcenter.app.automation.AutomationRuntime;
 import dev.commandcenter.app.chat.ChatFiltersFile;
 import dev.commandcenter.app.chat.ChatGateway;
 import dev.commandcenter.app.chat.ChatSettings;
 import dev.commandcenter.app.chat.ChatVerdicts;
+import dev.commandcenter.app.dashboard.CountersRoute;
+import dev.commandcenter.app.dashboard.DryRunRoute;
+import dev.commandcenter.app.dashboard.ErrorsRoute;
+import dev.commandcenter.app.dashboard.FeedsRoute;
+import dev.commandcenter.app.dashboard.TelemetryRoute;
+import dev.commandcenter.app.dashboard.WalletFeedPlugin;
+import dev.commandcenter.app.dashboard.WalletRoute;
 import dev.commandcenter.app.secrets.SecretsWatcher;
 import dev.commandcenter.app.secrets.SecretsStore;
 import dev.commandcenter.app.tip.TipGateway;
@@ -17,6 +25,7 @@ import dev.commandcenter.app.tip.TipBook;
 import dev.commandcenter.app.tip.TipBooks;
 import dev.commandcenter.engine.Journal;
 import dev.commandcenter.engine.ThreadingMode;
+import dev.commandcenter.engine.counters.CountersFile;
 import dev.commandcenter.engine.core.Engine;
 import dev.commandcenter.engine.egress.EgressHandler;
 import dev.commandcenter.engine.plugin.Plugin;
@@ -109,7 +118,7 @@ public final class CommandCenterNode implements AutoCloseable
     private WebServer webServer;
     private WebSocketEgress egress;
     private final List<Plugin> plugins = new ArrayList<>();
-    private WalletSourceHandle wallet;
+    private volatile WalletSourceHandle wallet;
     private TipBook tipBook;
     private PluginManager pluginManager;
     private AgentRunner pluginLinks;
@@ -220,7 +229,8 @@ public final class CommandCenterNode implements AutoCloseable
             config.plugins.withPluginDefault("stream-bridge", "alertOn", config.wallet.alertOn));
         pluginManager = PluginManager.discover(new PluginManager.Context()
             .dataDir(dataDir).storageDir(replay ? engineDir : null).settings(pluginSettings).devMode(ctx.devMode())
-            .remoteHeartbeatIntervalMs((int)config.aeron.plugins.heartbeatIntervalMs));
+            .remoteHeartbeatIntervalMs((int)config.aeron.plugins.heartbeatIntervalMs)
+            .builtIn(WalletFeedPlugin::new));
         pluginManager.configure(engineCtx);
         plugins.addAll(pluginManager.plugins());
         if (null != pluginManager.remotePlugins() && ThreadingMode.AUTO == engineCtx.threadingMode())
@@ -385,9 +395,24 @@ public final class CommandCenterNode implements AutoCloseable
             web.sitePage(VENDOR_PAGE, pages, "META-INF/resources/webjars");
             web.apiRoute(AutomationRoute.PATH, Scope.ADMIN,
                 new AutomationRoute(automation, replay ? null : engine.publisher(), automation::obsView));
+            // The dashboard's snapshots (docs/dashboard.md): wallet, feeds, counters, telemetry, errors, dry run.
+            web.apiRoute(WalletRoute.PATH, Scope.ADMIN, new WalletRoute(() -> null == wallet ? null : wallet.source(),
+                () -> pluginManager.plugin(WalletFeedPlugin.ID) instanceof WalletFeedPlugin feed ? feed : null,
+                WalletRoute.offReason(config, replay)));
+            web.apiRoute(FeedsRoute.PATH, Scope.ADMIN, new FeedsRoute(egress,
+                () -> pluginManager.plugins().stream().map(Plugin::id).toList()));
+            web.apiRoute(CountersRoute.PATH, Scope.ADMIN,
+                new CountersRoute(engine.countersReader(), SystemEpochClock.INSTANCE));
+            web.apiRoute(ErrorsRoute.PATH, Scope.ADMIN, new ErrorsRoute(engineDir.resolve(CountersFile.FILE_NAME)));
+            web.apiRoute(TelemetryRoute.PATH, Scope.ADMIN, new TelemetryRoute(
+                engineDir.resolve(TelemetryRecorder.Context.TELEMETRY_DIR_NAME), SystemEpochClock.INSTANCE));
             web.apiRoute(StreamControlRoute.PATH, Scope.ADMIN, new StreamControlRoute(replay ? null : engine.publisher()));
             if (!replay)
             {
+                // A dry run replays into the data dir's replay folder, which a replay node uses itself.
+                web.apiRoute(DryRunRoute.PATH, Scope.ADMIN, new DryRunRoute(dataDir,
+                    () -> AutomationDryRun.configFrom(config), automation::rulesInForce, SystemEpochClock.INSTANCE,
+                    engine.errorHandler()));
                 // A replay runs the same plugins without a control channel: the live node's channel stays its own.
                 controlRoute = new PluginControlRoute(pluginManager);
                 web.apiRoute(PluginControlRoute.PATH, true, controlRoute);

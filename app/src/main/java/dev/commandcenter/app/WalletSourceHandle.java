@@ -33,6 +33,13 @@ public interface WalletSourceHandle extends AutoCloseable
     }
 
     /**
+     * The wallet source itself: its status, network and ledger.
+     *
+     * @return the source.
+     */
+    dev.commandcenter.transport.electrum.ElectrumWalletSource source();
+
+    /**
      * Stop the source.
      */
     void close();

@@ -130,6 +130,39 @@ public final class TelemetryHistory
     }
 
     /**
+     * Read the snapshots between two times thinned evenly to at most {@code maxSamples}: the span is cut into
+     * {@code maxSamples} equal slices of time and the last snapshot of each slice is kept. One pass; memory is bounded
+     * by {@code maxSamples} rows, whatever the history holds.
+     *
+     * @param telemetryDir directory of the telemetry queue ({@code <dataDir>/telemetry}).
+     * @param fromMs       first snapshot time kept, epoch milliseconds.
+     * @param toMs         last snapshot time kept (included), epoch milliseconds.
+     * @param labels       counter labels to keep (exactly as labelled), in this order; null or empty for every counter,
+     *                     in order of first appearance.
+     * @param maxSamples   most rows returned, 1 or more.
+     * @return the table, possibly without rows; a requested label no snapshot has is a column of
+     * {@link Long#MIN_VALUE}.
+     * @throws JournalException when the directory is missing or foreign, or holds a record that is not a snapshot.
+     * @throws IllegalArgumentException when maxSamples is less than 1 or the times are reversed.
+     */
+    public static Table sample(
+        final Path telemetryDir, final long fromMs, final long toMs, final List<String> labels, final int maxSamples)
+    {
+        if (maxSamples < 1 || toMs < fromMs)
+        {
+            throw new IllegalArgumentException("telemetry sample: expected 1 or more samples and from <= to, got " +
+                maxSamples + " samples from " + fromMs + " to " + toMs);
+        }
+        QueueFiles.requireQueueDir(telemetryDir, "telemetry");
+        final Thinning thinning = new Thinning(fromMs, toMs, labels, maxSamples);
+        if (!QueueFiles.cycleFiles(telemetryDir).isEmpty())
+        {
+            forEachSnapshot(telemetryDir, thinning);
+        }
+        return thinning.table();
+    }
+
+    /**
      * Print the snapshots in a range as a table.
      *
      * @param telemetryDir directory of the telemetry queue.
@@ -208,6 +241,41 @@ public final class TelemetryHistory
         final List<Long> times,
         final List<long[]> rows)
     {
+        forEachSnapshot(dir, (sampledAtMs, snapshot) ->
+        {
+            if (!range.contains(toEpochNs(sampledAtMs)))
+            {
+                return;
+            }
+            long[] row = new long[Math.max(columns.size(), 8)];
+            Arrays.fill(row, Long.MIN_VALUE);
+            for (final TelemetrySnapshotDecoder.CountersDecoder counter : snapshot.counters())
+            {
+                final long value = counter.value();
+                final String label = counter.label();
+                final int column = columns.computeIfAbsent(label, (key) -> columns.size());
+                if (column >= row.length)
+                {
+                    final int oldLength = row.length;
+                    row = Arrays.copyOf(row, Math.max(column + 1, oldLength * 2));
+                    Arrays.fill(row, oldLength, row.length, Long.MIN_VALUE);
+                }
+                row[column] = value;
+            }
+            times.add(sampledAtMs);
+            rows.add(row);
+        });
+    }
+
+    /** Told of each snapshot of the history, oldest first. */
+    @FunctionalInterface
+    private interface SnapshotVisitor
+    {
+        void onSnapshot(long sampledAtMs, TelemetrySnapshotDecoder snapshot);
+    }
+
+    private static void forEachSnapshot(final Path dir, final SnapshotVisitor visitor)
+    {
         final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(16 * 1024);
         final MessageHeaderDecoder header = new MessageHeaderDecoder();
         final TelemetrySnapshotDecoder snapshot = new TelemetrySnapshotDecoder();
@@ -240,34 +308,119 @@ public final class TelemetryHistory
                             (null != problem ? problem : "template id " + templateId));
                     }
                     snapshot.wrapAndApplyHeader(buffer, 0, header);
-                    final long sampledAtMs = snapshot.sampledAtEpochMs();
-                    if (!range.contains(toEpochNs(sampledAtMs)))
-                    {
-                        continue;
-                    }
-                    long[] row = new long[Math.max(columns.size(), 8)];
-                    Arrays.fill(row, Long.MIN_VALUE);
-                    for (final TelemetrySnapshotDecoder.CountersDecoder counter : snapshot.counters())
-                    {
-                        final long value = counter.value();
-                        final String label = counter.label();
-                        final int column = columns.computeIfAbsent(label, (key) -> columns.size());
-                        if (column >= row.length)
-                        {
-                            final int oldLength = row.length;
-                            row = Arrays.copyOf(row, Math.max(column + 1, oldLength * 2));
-                            Arrays.fill(row, oldLength, row.length, Long.MIN_VALUE);
-                        }
-                        row[column] = value;
-                    }
-                    times.add(sampledAtMs);
-                    rows.add(row);
+                    visitor.onSnapshot(snapshot.sampledAtEpochMs(), snapshot);
                 }
             }
         }
         catch (final InternalError ex)
         {
             throw JournalReader.unreadable(dir, "telemetry", ex);
+        }
+    }
+
+    /**
+     * Keeps the last snapshot of each of {@code maxSamples} equal slices of a span of time.
+     */
+    private static final class Thinning implements SnapshotVisitor
+    {
+        private final long fromMs;
+        private final long toMs;
+        private final int maxSamples;
+        private final boolean fixedColumns;
+        private final Map<String, Integer> columns = new LinkedHashMap<>();
+        private final long[] times;
+        private final long[][] rows;
+        private int kept;
+        private long lastSlice = -1;
+
+        Thinning(final long fromMs, final long toMs, final List<String> labels, final int maxSamples)
+        {
+            this.fromMs = fromMs;
+            this.toMs = toMs;
+            this.maxSamples = maxSamples;
+            this.fixedColumns = null != labels && !labels.isEmpty();
+            if (fixedColumns)
+            {
+                for (final String label : labels)
+                {
+                    columns.putIfAbsent(label, columns.size());
+                }
+            }
+            this.times = new long[maxSamples];
+            this.rows = new long[maxSamples][];
+        }
+
+        public void onSnapshot(final long sampledAtMs, final TelemetrySnapshotDecoder snapshot)
+        {
+            if (sampledAtMs < fromMs || sampledAtMs > toMs)
+            {
+                return;
+            }
+            final long slice = Math.min(maxSamples - 1,
+                (sampledAtMs - fromMs) * maxSamples / (toMs - fromMs + 1));
+            final int index;
+            if (kept > 0 && slice <= lastSlice)
+            {
+                // The same slice (or a clock step back): the later snapshot takes the slice's place.
+                index = kept - 1;
+            }
+            else
+            {
+                index = kept++;
+                lastSlice = slice;
+            }
+            long[] row = rows[index];
+            if (null == row || row.length < columns.size())
+            {
+                row = new long[Math.max(columns.size(), 8)];
+            }
+            Arrays.fill(row, Long.MIN_VALUE);
+            for (final TelemetrySnapshotDecoder.CountersDecoder counter : snapshot.counters())
+            {
+                final long value = counter.value();
+                final String label = counter.label();
+                final Integer known = columns.get(label);
+                final int column;
+                if (null != known)
+                {
+                    column = known;
+                }
+                else if (fixedColumns)
+                {
+                    continue;
+                }
+                else
+                {
+                    column = columns.size();
+                    columns.put(label, column);
+                }
+                if (column >= row.length)
+                {
+                    final int oldLength = row.length;
+                    row = Arrays.copyOf(row, Math.max(column + 1, oldLength * 2));
+                    Arrays.fill(row, oldLength, row.length, Long.MIN_VALUE);
+                }
+                row[column] = value;
+            }
+            rows[index] = row;
+            times[index] = sampledAtMs;
+        }
+
+        Table table()
+        {
+            final List<Long> timeList = new ArrayList<>(kept);
+            final List<long[]> rowList = new ArrayList<>(kept);
+            for (int i = 0; i < kept; i++)
+            {
+                timeList.add(times[i]);
+                final long[] row = Arrays.copyOf(rows[i], columns.size());
+                if (rows[i].length < columns.size())
+                {
+                    Arrays.fill(row, rows[i].length, row.length, Long.MIN_VALUE);
+                }
+                rowList.add(row);
+            }
+            return new Table(List.copyOf(columns.keySet()), timeList, rowList);
         }
     }
 

@@ -66,6 +66,7 @@ public final class AutomationRulesFile implements Agent
     private final MessageHeaderEncoder header = new MessageHeaderEncoder();
     private final AutomationRulesEncoder encoder = new AutomationRulesEncoder();
     private volatile RuleSet inForce;
+    private volatile String inForceText;
     private String version = "";
     private long lastLoadId;
 
@@ -162,6 +163,16 @@ public final class AutomationRulesFile implements Agent
     }
 
     /**
+     * The text of the rules last published, for a dry run of the rules in force.
+     *
+     * @return the text, or null before the first.
+     */
+    public String inForceText()
+    {
+        return inForceText;
+    }
+
+    /**
      * The file.
      *
      * @return the path.
@@ -222,6 +233,7 @@ public final class AutomationRulesFile implements Agent
             start = ends[part];
         }
         reloads.increment();
+        inForceText = text;
         inForce = rules;
         if (null != timers)
         {

@@ -58,7 +58,7 @@ public final class AutomationRuntime implements AutoCloseable
     private volatile AutomationExecutor executor;
     private ObsConnection obs;
     private AutoCloseable obsCloseable;
-    private AutomationRulesFile rulesFile;
+    private volatile AutomationRulesFile rulesFile;
     private TimerSource timerSource;
     private AgentRunner rulesRunner;
     private AgentRunner timerRunner;
@@ -226,6 +226,29 @@ public final class AutomationRuntime implements AutoCloseable
         timerRunner = new AgentRunner(new SleepingMillisIdleStrategy(TimerSource.POLL_INTERVAL_MS),
             engine.errorHandler(), null, timerSource);
         AgentRunner.startOnThread(timerRunner);
+    }
+
+    /**
+     * The rules in force, for a dry run that names none: the rules file's text as last published, else the
+     * {@code rulesText} of the automation plugin's configuration.
+     *
+     * @return the text and its name (the file's name), or null when this node has no rules of its own.
+     */
+    public Map.Entry<String, String> rulesInForce()
+    {
+        final AutomationRulesFile file = rulesFile;
+        if (null != file && null != file.inForceText())
+        {
+            return Map.entry(file.inForceText(), file.file().getFileName().toString());
+        }
+        final Map<String, ?> plugin = config.plugins.section(PLUGIN_ID).config();
+        final Object text = null == plugin ? null : plugin.get("rulesText");
+        if (text instanceof String configured)
+        {
+            final Object origin = plugin.get("rulesOrigin");
+            return Map.entry(configured, origin instanceof String name ? name : "plugins.automation.rulesText");
+        }
+        return null;
     }
 
     /**

@@ -4,15 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.commandcenter.app.CommandCenterNode;
 import dev.commandcenter.app.automation.AutomationClient;
+import dev.commandcenter.app.automation.AutomationDryRun;
 import dev.commandcenter.app.automation.AutomationRuntime;
 import dev.commandcenter.app.automation.AutomationRulesFile;
 import dev.commandcenter.app.config.AppConfig;
 import dev.commandcenter.app.config.ConfigLoader;
-import dev.commandcenter.codecs.json.JsonView;
-import dev.commandcenter.engine.egress.EgressHandler;
-import dev.commandcenter.engine.egress.OutputEvent;
 import dev.commandcenter.persistence.ChronicleJournal;
-import dev.commandcenter.persistence.Replayer;
 import dev.commandcenter.persistence.TimeRange;
 import dev.commandcenter.plugin.automation.rules.RuleError;
 import dev.commandcenter.plugin.automation.rules.RuleSet;
@@ -26,7 +23,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,12 +30,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * {@code commandcenter rules check|test|list|enable|disable|set}: the automation's rules from the terminal.
@@ -158,7 +150,6 @@ public final class RulesCommand implements Runnable
 
         public Integer call() throws Exception
         {
-            Replayer.skipNativePosix();
             final PrintWriter out = spec.commandLine().getOut();
             final PrintWriter err = spec.commandLine().getErr();
             final String text = read(rules, err);
@@ -187,35 +178,29 @@ public final class RulesCommand implements Runnable
             }
             final TimeRange range = time.range();
             final AppConfig appConfig = null == config ? new AppConfig() : ConfigLoader.load(config);
-            // The file's rules instead of the journaled ones; no executor and no server: a replay without live actions.
-            appConfig.automation.enabled = true;
-            appConfig.plugins = AutomationRuntime.withAutomation(appConfig.plugins, true)
-                .withPluginDefault(AutomationRuntime.PLUGIN_ID, "rulesText", text)
-                .withPluginDefault(AutomationRuntime.PLUGIN_ID, "rulesOrigin", origin);
             final boolean table = !json && null != System.console();
-            final FirePrinter printer = new FirePrinter(out, table);
             final Path replayDir = common.dataDir.resolve(CommandCenterNode.REPLAY_DIR_NAME);
-            try (CommandCenterNode node = CommandCenterNode.launch(new CommandCenterNode.Context()
-                .config(appConfig)
+            final AutomationDryRun.Result result = AutomationDryRun.run(new AutomationDryRun.Context()
                 .dataDir(common.dataDir)
-                .replay(true)
-                .egress("rules-test", printer)
-                .errorListener(new FirstErrorLine(err, replayDir))))
+                .config(appConfig)
+                .rules(text, origin)
+                .range(range)
+                .errorListener(new FirstErrorLine(err, replayDir)));
+            // The rules' own errors were printed above; what else went wrong follows them.
+            for (final String problem : result.errors().subList(parsed.errors().size(), result.errors().size()))
             {
-                new Replayer(new Replayer.Context()
-                    .journalDir(journalDir)
-                    .range(range)
-                    .speed(Replayer.parseSpeed("max"))
-                    .target(node.engine().recordedEventPublisher())).run();
-                if (!node.awaitDrained(ReplayCommand.DRAIN_TIMEOUT_MS))
-                {
-                    err.println("commandcenter: the plugins had not handled every replayed event after " +
-                        ReplayCommand.DRAIN_TIMEOUT_MS + " ms (outputs may be missing)");
-                }
+                err.println("commandcenter: " + problem);
             }
-            printer.flush();
-            final String summary = printer.summary(origin);
-            (table ? out : err).println(summary);
+            if (table)
+            {
+                out.println(String.format("%-24s %-20s %-16s %-16s %s", "time", "rule", "outcome", "user", "trigger"));
+            }
+            for (final AutomationDryRun.Output output : result.outputs())
+            {
+                out.println(table ? row(output.type(), output.node()) : output.json());
+            }
+            out.flush();
+            (table ? out : err).println(result.summary(origin));
             out.flush();
             err.flush();
             return 0;
@@ -223,111 +208,28 @@ public final class RulesCommand implements Runnable
     }
 
     /**
-     * Prints the automation plugin's fires and what follows them, and counts fires per rule.
+     * One output of a dry run as a table row: a fire's time, rule, outcome, user and trigger, or what follows it
+     * indented.
      */
-    static final class FirePrinter implements EgressHandler
+    static String row(final String type, final JsonNode node)
     {
-        private final PrintWriter out;
-        private final boolean table;
-        private final List<String> lines = new CopyOnWriteArrayList<>();
-        private final Map<String, Integer> fired = new TreeMap<>();
-        private int skipped;
-
-        FirePrinter(final PrintWriter out, final boolean table)
+        if ("AutomationFired".equals(type))
         {
-            this.out = out;
-            this.table = table;
+            return String.format("%-24s %-20s %-16s %-16s %s", Instant.ofEpochMilli(node.path("atEpochMs").asLong()),
+                node.path("ruleId").asText(), node.path("outcome").asText(), node.path("user").asText(),
+                node.path("summary").asText());
         }
-
-        public void onOutput(final OutputEvent event, final boolean endOfBatch)
+        final StringBuilder rest = new StringBuilder();
+        for (final Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); )
         {
-            if (!AutomationRuntime.PLUGIN_ID.equals(event.pluginId()))
+            final Map.Entry<String, JsonNode> field = fields.next();
+            if (!"type".equals(field.getKey()) && !"ruleId".equals(field.getKey()))
             {
-                return;
+                rest.append(' ').append(field.getKey()).append('=').append(field.getValue().isTextual() ?
+                    field.getValue().asText() : field.getValue().toString());
             }
-            final StringWriter writer = new StringWriter();
-            JsonView.instance().toJson(event.buffer(), event.offset(), writer, null);
-            final String jsonLine = writer.toString();
-            final JsonNode node;
-            try
-            {
-                node = JSON.readTree(jsonLine);
-            }
-            catch (final IOException ex)
-            {
-                return;
-            }
-            final String type = node.path("type").asText();
-            if ("AutomationState".equals(type))
-            {
-                return;
-            }
-            if ("AutomationFired".equals(type))
-            {
-                final String rule = node.path("ruleId").asText();
-                if ("FIRED".equals(node.path("outcome").asText()))
-                {
-                    synchronized (fired)
-                    {
-                        fired.merge(rule, 1, Integer::sum);
-                    }
-                }
-                else
-                {
-                    skipped++;
-                }
-            }
-            lines.add(table ? row(type, node) : jsonLine);
         }
-
-        private static String row(final String type, final JsonNode node)
-        {
-            if ("AutomationFired".equals(type))
-            {
-                return String.format("%-24s %-20s %-16s %-16s %s", Instant.ofEpochMilli(node.path("atEpochMs").asLong()),
-                    node.path("ruleId").asText(), node.path("outcome").asText(), node.path("user").asText(),
-                    node.path("summary").asText());
-            }
-            final StringBuilder rest = new StringBuilder();
-            for (final Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); )
-            {
-                final Map.Entry<String, JsonNode> field = fields.next();
-                if (!"type".equals(field.getKey()) && !"ruleId".equals(field.getKey()))
-                {
-                    rest.append(' ').append(field.getKey()).append('=').append(field.getValue().isTextual() ?
-                        field.getValue().asText() : field.getValue().toString());
-                }
-            }
-            return "    " + type + rest;
-        }
-
-        void flush()
-        {
-            if (table)
-            {
-                out.println(String.format("%-24s %-20s %-16s %-16s %s", "time", "rule", "outcome", "user", "trigger"));
-            }
-            for (final String line : lines)
-            {
-                out.println(line);
-            }
-            out.flush();
-        }
-
-        String summary(final String origin)
-        {
-            final Map<String, Integer> counts;
-            synchronized (fired)
-            {
-                counts = new LinkedHashMap<>(fired);
-            }
-            final int total = counts.values().stream().mapToInt(Integer::intValue).sum();
-            final StringBuilder perRule = new StringBuilder();
-            counts.forEach((rule, count) -> perRule.append(perRule.isEmpty() ? "" : ", ").append(rule).append(' ')
-                .append(count));
-            return origin + ": " + total + " fires" + (perRule.isEmpty() ? "" : " (" + perRule + ")") + ", " + skipped +
-                " skipped; dry run: nothing external was performed";
-        }
+        return "    " + type + rest;
     }
 
     /** Options of the commands that talk to the running engine. */

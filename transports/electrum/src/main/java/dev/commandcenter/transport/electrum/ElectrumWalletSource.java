@@ -195,6 +195,26 @@ public final class ElectrumWalletSource implements AutoCloseable
     }
 
     /**
+     * The ledger of what this source has announced: payments with their confirmations, balances, the tip.
+     *
+     * @return the ledger (thread safe).
+     */
+    public WalletLedger ledger()
+    {
+        return ctx.ledger();
+    }
+
+    /**
+     * The network the source watches.
+     *
+     * @return the network.
+     */
+    public WalletNetwork network()
+    {
+        return ctx.network();
+    }
+
+    /**
      * The watch list in use (it grows as derived addresses get used).
      *
      * @return the watch list.

@@ -17,7 +17,9 @@ import org.agrona.concurrent.SystemEpochNanoClock;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -486,6 +488,25 @@ public final class WebSocketEgress implements EgressHandler
         synchronized (lock)
         {
             return new TreeSet<>(feeds.keySet());
+        }
+    }
+
+    /**
+     * Clients subscribed now to each feed that has any or has had output: {@value #ALL_FEED} and every plugin feed.
+     *
+     * @return feed name to clients, sorted by name, a copy.
+     */
+    public SortedMap<String, Integer> clientsPerFeed()
+    {
+        synchronized (lock)
+        {
+            final SortedMap<String, Integer> clients = new TreeMap<>();
+            clients.put(ALL_FEED, allFeed.sessions.length);
+            for (final EgressFeed feed : feeds.values())
+            {
+                clients.put(feed.name, feed.sessions.length);
+            }
+            return clients;
         }
     }
 
