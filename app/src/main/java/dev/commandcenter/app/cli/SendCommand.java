@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.commandcenter.app.plugins.EngineRestClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -25,7 +26,7 @@ import java.util.concurrent.Callable;
  * a wrong type, field or value is a one-line usage error (exit 2); what the engine refuses is its one-line answer
  * (exit 1), as is an engine that does not run.
  */
-@Command(name = "send", description = "Post one event into the running engine (admin token of the data dir): " +
+@Command(name = "send", description = "Post one event into the running engine with the data dir's admin token: " +
     "send ChatMessage user=ann text='hello'.")
 public final class SendCommand implements Callable<Integer>
 {
@@ -42,9 +43,13 @@ public final class SendCommand implements Callable<Integer>
         "OverlayControl.")
     String type;
 
-    @Parameters(index = "1..*", arity = "0..*", paramLabel = "key=value", description = "Its fields: numbers for " +
-        "numeric fields (0 when left out), enum names, 64 hex digits for hashes, text for strings (empty when left out).")
+    @Parameters(index = "1..*", arity = "0..*", paramLabel = "key=value", description = "Its fields, as in the schema: " +
+        "numbers (0 when left out), text (empty when left out), enum names and 64 hex digits for hashes (both required, " +
+        "but yes/no flags are FALSE when left out).")
     List<String> fields;
+
+    @Option(names = { "-h", "--help" }, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
 
     @Spec
     CommandSpec spec;
@@ -63,7 +68,7 @@ public final class SendCommand implements Callable<Integer>
         }
         catch (final IllegalArgumentException ex)
         {
-            throw new ParameterException(spec.commandLine(), ex.getMessage(), ex, null, type);
+            throw new ParameterException(spec.commandLine(), ex.getMessage());
         }
         final EngineRestClient rest = EngineRestClient.connect(common.dataDir, TIMEOUT);
         final JsonNode answer = rest.send("POST", EVENTS_PATH, JSON.convertValue(body, new TypeReference<Map<String, Object>>()

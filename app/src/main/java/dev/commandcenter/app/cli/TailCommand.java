@@ -64,6 +64,9 @@ public final class TailCommand implements Callable<Integer>
         description = "Stop after printing N messages. Default: run until Ctrl-C.")
     long limit;
 
+    @Option(names = { "-h", "--help" }, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
     @Spec
     CommandSpec spec;
 
@@ -182,7 +185,7 @@ public final class TailCommand implements Callable<Integer>
         catch (final IllegalArgumentException ex)
         {
             throw new ParameterException(spec.commandLine(), (ex.getMessage().contains("--type") ? "" : "--filter: ") +
-                ex.getMessage(), ex, null, null);
+                ex.getMessage());
         }
     }
 

@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Prints {@code tail}'s messages: JSON lines (one object per message, flushed at once, for pipes and {@code --json}),
  * or on a terminal a table of time (local), kind, type, source or feed, sequence and the message's fields as
- * {@code k=v}, each row cut to the terminal's width.
+ * {@code k=v} (those that say something: no zero, empty text or all-zero hash; the JSON lines keep every field),
+ * each row cut to the terminal's width.
  * <p>
  * <b>Note:</b> not thread safe; used by the printing thread.
  */
@@ -171,7 +172,7 @@ final class TailPrinter
     }
 
     /**
-     * A field's value as the table shows it, or null to leave it out (empty text, an all-zero hash).
+     * A field's value as the table shows it, or null to leave it out (zero, empty text, an all-zero hash).
      */
     private static String value(final JsonNode value)
     {
@@ -193,6 +194,10 @@ final class TailPrinter
         if (value.isObject())
         {
             return "{…}";
+        }
+        if (value.isNumber() && 0 == value.asDouble())
+        {
+            return null;
         }
         return value.asText();
     }
