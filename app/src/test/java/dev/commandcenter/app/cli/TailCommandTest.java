@@ -351,12 +351,16 @@ class TailCommandTest
             return code;
         }
 
-        public void close() throws InterruptedException
+        public void close()
         {
-            if (thread.isAlive())
+            thread.interrupt();
+            try
             {
-                thread.interrupt();
                 thread.join(TimeUnit.SECONDS.toMillis(10));
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
             }
         }
     }
