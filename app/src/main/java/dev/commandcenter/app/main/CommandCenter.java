@@ -10,6 +10,8 @@ import dev.commandcenter.app.cli.JournalCommand;
 import dev.commandcenter.app.cli.ReplayCommand;
 import dev.commandcenter.app.cli.Console;
 import dev.commandcenter.app.cli.RunCommand;
+import dev.commandcenter.app.cli.SendCommand;
+import dev.commandcenter.app.cli.TailCommand;
 import dev.commandcenter.app.cli.StatCommand;
 import dev.commandcenter.app.cli.TelemetryCommand;
 import dev.commandcenter.app.cli.TokenCommand;
@@ -36,7 +38,8 @@ import java.nio.charset.StandardCharsets;
     subcommands = {
         DemoCommand.class, RunCommand.class, StatCommand.class, JournalCommand.class, ReplayCommand.class,
         TelemetryCommand.class, PluginsCommand.class, PluginHostCommand.class, BenchCommand.class, TokenCommand.class,
-        EdgeCommand.class, ChatCommand.class, RulesCommand.class, OverlayCommand.class,
+        EdgeCommand.class, ChatCommand.class, RulesCommand.class, OverlayCommand.class, TailCommand.class,
+        SendCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class CommandCenter implements Runnable

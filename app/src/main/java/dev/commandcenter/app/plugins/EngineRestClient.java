@@ -61,7 +61,8 @@ public final class EngineRestClient
         this.authorization = "Bearer " + token;
         this.channel = channel;
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).proxy(HttpClient.Builder.NO_PROXY).build();
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2))
+            .proxy(HttpClient.Builder.NO_PROXY).build();
     }
 
     /**
