@@ -157,7 +157,7 @@ public final class JournalTipBook implements TipBook
     private final TransactionReceivedDecoder receivedDecoder = new TransactionReceivedDecoder();
     private final Set<String> rebuiltMemoTxids = new HashSet<>();
     private final byte[] hash = new byte[32];
-    private WatchList watchList;
+    private volatile WatchList watchList;
     private BooleanSupplier historySynced;
     private volatile String offReason;
     private long nextForgetMs;
