@@ -189,6 +189,40 @@ public final class CommandCenterNode implements AutoCloseable
         }
     }
 
+    /**
+     * Launch a node replaying into a data dir's {@value #REPLAY_DIR_NAME}/ folder for a dry run of the automation
+     * ({@link AutomationDryRun}): no journal written, no server, no live source, no action performed.
+     *
+     * @param config        the configuration to run with.
+     * @param dataDir       the data dir.
+     * @param egress        where the outputs go, besides the node's own egresses.
+     * @param errorListener told of the node's errors, may be null.
+     * @return the running node, as the dry run uses it.
+     */
+    public static AutomationDryRun.ReplayNode launchReplay(
+        final AppConfig config, final Path dataDir, final EgressHandler egress, final ErrorHandler errorListener)
+    {
+        final CommandCenterNode node = launch(new Context().config(config).dataDir(dataDir).replay(true)
+            .egress("automation-dry-run", egress).errorListener(errorListener));
+        return new AutomationDryRun.ReplayNode()
+        {
+            public dev.commandcenter.engine.RecordedEventPublisher publisher()
+            {
+                return node.engine().recordedEventPublisher();
+            }
+
+            public boolean awaitDrained(final long timeoutMs)
+            {
+                return node.awaitDrained(timeoutMs);
+            }
+
+            public void close()
+            {
+                node.close();
+            }
+        };
+    }
+
     private void startAll()
     {
         final boolean replay = ctx.replay();
@@ -411,8 +445,8 @@ public final class CommandCenterNode implements AutoCloseable
             {
                 // A dry run replays into the data dir's replay folder, which a replay node uses itself.
                 web.apiRoute(DryRunRoute.PATH, Scope.ADMIN, new DryRunRoute(dataDir,
-                    () -> AutomationDryRun.configFrom(config), automation::rulesInForce, SystemEpochClock.INSTANCE,
-                    engine.errorHandler()));
+                    () -> AutomationDryRun.configFrom(config), automation::rulesInForce,
+                    CommandCenterNode::launchReplay, SystemEpochClock.INSTANCE, engine.errorHandler()));
                 // A replay runs the same plugins without a control channel: the live node's channel stays its own.
                 controlRoute = new PluginControlRoute(pluginManager);
                 web.apiRoute(PluginControlRoute.PATH, true, controlRoute);

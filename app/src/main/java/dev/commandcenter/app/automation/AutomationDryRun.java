@@ -2,7 +2,6 @@ package dev.commandcenter.app.automation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.commandcenter.app.CommandCenterNode;
 import dev.commandcenter.app.config.AppConfig;
 import dev.commandcenter.codecs.json.JsonView;
 import dev.commandcenter.engine.EventPublisher;
@@ -38,7 +37,7 @@ import java.util.TreeMap;
  * {@link Context#maxEvents(long) events replayed} and {@link Context#maxFires(int) fires kept}.
  * <p>
  * <b>Note:</b> a run blocks its caller until the replay has drained; two runs on one data dir at once share its
- * {@value CommandCenterNode#REPLAY_DIR_NAME}/ folder, so callers run one at a time.
+ * {@code replay/} folder, so callers run one at a time.
  */
 public final class AutomationDryRun
 {
@@ -101,6 +100,51 @@ public final class AutomationDryRun
         }
     }
 
+    /**
+     * Starts the node a dry run replays into: the application's node in replay mode, given by the caller so this
+     * package does not depend on the node that runs it.
+     */
+    @FunctionalInterface
+    public interface ReplayLauncher
+    {
+        /**
+         * Launch a replay node: no journal written, no server, no live source, no action performed.
+         *
+         * @param config        the configuration to run with.
+         * @param dataDir       the data dir whose replay folder the node uses.
+         * @param egress        where the node's outputs go, besides its own egresses.
+         * @param errorListener told of the node's errors, may be null.
+         * @return the running node.
+         */
+        ReplayNode launch(AppConfig config, Path dataDir, EgressHandler egress, ErrorHandler errorListener);
+    }
+
+    /**
+     * A running replay node, as a dry run uses it.
+     */
+    public interface ReplayNode extends AutoCloseable
+    {
+        /**
+         * Where the journal's records are published, with their recorded sequence and time.
+         *
+         * @return the engine's recorded-event publisher.
+         */
+        RecordedEventPublisher publisher();
+
+        /**
+         * Wait until every published event has passed every plugin and every output every egress.
+         *
+         * @param timeoutMs longest wait.
+         * @return true when drained.
+         */
+        boolean awaitDrained(long timeoutMs);
+
+        /**
+         * Stop the node.
+         */
+        void close();
+    }
+
     private AutomationDryRun()
     {
     }
@@ -150,7 +194,8 @@ public final class AutomationDryRun
         }
         if (!parsed.readable())
         {
-            throw new IllegalArgumentException(errors.isEmpty() ? ctx.rulesOrigin + ": cannot be parsed" : errors.get(0));
+            throw new IllegalArgumentException(
+                errors.isEmpty() ? ctx.rulesOrigin + ": cannot be parsed" : errors.get(0));
         }
         final Path journalDir = ctx.dataDir.resolve(ChronicleJournal.Context.JOURNAL_DIR_NAME);
         if (!Files.isDirectory(journalDir))
@@ -168,14 +213,9 @@ public final class AutomationDryRun
         final Collector collector = new Collector(ctx.maxFires, ctx.maxOutputs);
         long events = 0;
         boolean capped = false;
-        try (CommandCenterNode node = CommandCenterNode.launch(new CommandCenterNode.Context()
-            .config(config)
-            .dataDir(ctx.dataDir)
-            .replay(true)
-            .egress("automation-dry-run", collector)
-            .errorListener(ctx.errorListener)))
+        try (ReplayNode node = ctx.launcher.launch(config, ctx.dataDir, collector, ctx.errorListener))
         {
-            final Bounded target = new Bounded(node.engine().recordedEventPublisher(), ctx.maxEvents);
+            final Bounded target = new Bounded(node.publisher(), ctx.maxEvents);
             try
             {
                 events = new Replayer(new Replayer.Context()
@@ -349,6 +389,7 @@ public final class AutomationDryRun
         private int maxFires = Integer.MAX_VALUE;
         private int maxOutputs = Integer.MAX_VALUE;
         private ErrorHandler errorListener;
+        private ReplayLauncher launcher;
 
         /**
          * Validate.
@@ -368,13 +409,18 @@ public final class AutomationDryRun
             {
                 throw new IllegalArgumentException("dry run: expected a data dir");
             }
+            if (null == launcher)
+            {
+                throw new IllegalArgumentException("dry run: expected a launcher of the replay node");
+            }
             if (null == rulesText)
             {
                 throw new IllegalArgumentException("dry run: expected the rules to try");
             }
             if (rulesText.length() > MAX_RULES_BYTES)
             {
-                throw new IllegalArgumentException("rules: expected at most " + MAX_RULES_BYTES + " bytes (1 MiB), got " +
+                throw new IllegalArgumentException("rules: expected at most " + MAX_RULES_BYTES + " bytes (1 MiB), " +
+                    "got " +
                     rulesText.length() + " characters");
             }
             if (maxEvents < 1 || maxFires < 1 || maxOutputs < 1)
@@ -390,7 +436,7 @@ public final class AutomationDryRun
 
         /**
          * The data dir whose journal is read; the replay keeps its engine files in its
-         * {@value CommandCenterNode#REPLAY_DIR_NAME}/ folder.
+         * {@code replay/} folder.
          *
          * @param dataDir the data dir.
          * @return this.
@@ -473,6 +519,18 @@ public final class AutomationDryRun
         public Context maxOutputs(final int maxOutputs)
         {
             this.maxOutputs = maxOutputs;
+            return this;
+        }
+
+        /**
+         * What starts the replay node: {@code CommandCenterNode::launchReplay}.
+         *
+         * @param launcher the launcher.
+         * @return this.
+         */
+        public Context launcher(final ReplayLauncher launcher)
+        {
+            this.launcher = launcher;
             return this;
         }
 

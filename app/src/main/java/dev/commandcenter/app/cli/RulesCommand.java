@@ -182,6 +182,7 @@ public final class RulesCommand implements Runnable
             final Path replayDir = common.dataDir.resolve(CommandCenterNode.REPLAY_DIR_NAME);
             final AutomationDryRun.Result result = AutomationDryRun.run(new AutomationDryRun.Context()
                 .dataDir(common.dataDir)
+                .launcher(CommandCenterNode::launchReplay)
                 .config(appConfig)
                 .rules(text, origin)
                 .range(range)

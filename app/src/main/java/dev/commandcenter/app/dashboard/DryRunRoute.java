@@ -59,6 +59,7 @@ public final class DryRunRoute implements HttpApi.Route
     private final Path dataDir;
     private final Supplier<AppConfig> config;
     private final Supplier<Map.Entry<String, String>> rulesInForce;
+    private final AutomationDryRun.ReplayLauncher launcher;
     private final EpochClock clock;
     private final ErrorHandler errorHandler;
     private final AtomicBoolean running = new AtomicBoolean();
@@ -67,6 +68,7 @@ public final class DryRunRoute implements HttpApi.Route
      * @param dataDir      the node's data dir: its journal is read, its replay folder used.
      * @param config       a fresh configuration for each run ({@link AutomationDryRun#configFrom(AppConfig)}).
      * @param rulesInForce the rules in force (text and name), or a supplier of null when the node has none.
+     * @param launcher     starts the replay node of a run.
      * @param clock        gives "now" for {@code since}.
      * @param errorHandler told of a run that failed unexpectedly.
      */
@@ -74,12 +76,14 @@ public final class DryRunRoute implements HttpApi.Route
         final Path dataDir,
         final Supplier<AppConfig> config,
         final Supplier<Map.Entry<String, String>> rulesInForce,
+        final AutomationDryRun.ReplayLauncher launcher,
         final EpochClock clock,
         final ErrorHandler errorHandler)
     {
         this.dataDir = dataDir;
         this.config = config;
         this.rulesInForce = rulesInForce;
+        this.launcher = launcher;
         this.clock = clock;
         this.errorHandler = errorHandler;
     }
@@ -166,6 +170,7 @@ public final class DryRunRoute implements HttpApi.Route
         {
             final AutomationDryRun.Result result = AutomationDryRun.run(new AutomationDryRun.Context()
                 .dataDir(dataDir)
+                .launcher(launcher)
                 .config(config.get())
                 .rules(text, origin)
                 .range(range)
@@ -247,7 +252,8 @@ public final class DryRunRoute implements HttpApi.Route
         }
         catch (final IOException ex)
         {
-            throw new IllegalArgumentException("body: expected a JSON object such as {\"since\":\"1h\"}, got invalid JSON");
+            throw new IllegalArgumentException(
+                "body: expected a JSON object such as {\"since\":\"1h\"}, got invalid JSON");
         }
         if (null == root)
         {

@@ -109,7 +109,10 @@ public final class WalletRoute implements HttpApi.Route
         view.put("tipHeight", tipHeight);
         view.put("reason", status.reason());
         final WalletLedger.Balance total = ledger.balance(WalletLedger.WALLET_TOTAL);
-        view.put("balance", Map.of("confirmedSats", total.confirmedSats(), "unconfirmedSats", total.unconfirmedSats()));
+        final Map<String, Object> balance = new LinkedHashMap<>();
+        balance.put("confirmedSats", total.confirmedSats());
+        balance.put("unconfirmedSats", total.unconfirmedSats());
+        view.put("balance", balance);
         view.put("payments", payments(ledger, tipHeight));
         final List<Map<String, Object>> failovers = new ArrayList<>();
         final WalletFeedPlugin plugin = feed.get();

@@ -114,13 +114,15 @@ class DryRunRouteTest
 
             // The bounds, as the route applies them, with small numbers.
             final AutomationDryRun.Result fewEvents = AutomationDryRun.run(new AutomationDryRun.Context()
-                .dataDir(data).config(AutomationDryRun.configFrom(config)).rules(RULES, "rules.yaml")
+                .dataDir(data).launcher(CommandCenterNode::launchReplay).config(AutomationDryRun.configFrom(config))
+                .rules(RULES, "rules.yaml")
                 .range(TimeRange.ALL).maxEvents(3));
             assertThat(fewEvents.events()).isEqualTo(3);
             assertThat(fewEvents.truncated()).isTrue();
             assertThat(fewEvents.errors()).anyMatch((line) -> line.startsWith("stopped after 3 events"));
             final AutomationDryRun.Result fewFires = AutomationDryRun.run(new AutomationDryRun.Context()
-                .dataDir(data).config(AutomationDryRun.configFrom(config)).rules(RULES, "rules.yaml")
+                .dataDir(data).launcher(CommandCenterNode::launchReplay).config(AutomationDryRun.configFrom(config))
+                .rules(RULES, "rules.yaml")
                 .range(TimeRange.ALL).maxFires(2).maxOutputs(100));
             assertThat(fewFires.outputs().stream().filter(AutomationDryRun.Output::isFire).count()).isEqualTo(2);
             assertThat(fewFires.firedByRule()).containsEntry("hydrate", 2).containsEntry("party", 2);
@@ -146,7 +148,8 @@ class DryRunRouteTest
                 Thread.currentThread().interrupt();
             }
             return new AppConfig();
-        }, () -> Map.entry(RULES, "rules.yaml"), () -> 1_764_000_000_000L, Throwable::printStackTrace);
+        }, () -> Map.entry(RULES, "rules.yaml"), CommandCenterNode::launchReplay, () -> 1_764_000_000_000L,
+            Throwable::printStackTrace);
 
         final CompletableFuture<Integer> first = new CompletableFuture<>();
         route.handle(request("{}"), (status, body) -> first.complete(status));
