@@ -459,6 +459,8 @@ static int ccn_put_header_value(ccn_shim_t *shim, struct lws *wsi, int32_t *offs
  * Build a REQUEST or OPEN record in the scratch buffer from the parsed head; returns its length or -1 when it
  * does not fit in a ring record.
  */
+static int ccn_encode_argument(const char *in, int length, char *out);
+
 static int32_t ccn_build_request(ccn_shim_t *shim, ccn_conn_t *conn, struct lws *wsi, const char *subprotocol,
     const uint8_t *body, int32_t body_length)
 {
@@ -483,10 +485,14 @@ static int32_t ccn_build_request(ccn_shim_t *shim, ccn_conn_t *conn, struct lws 
         return -1;
     }
 
-    /* uri: path, then '?' and the query arguments lws joined with '&' */
+    /*
+     * uri: path, then '?' and the query arguments lws joined with '&'. lws hands each argument percent-decoded,
+     * so each name and value is percent-encoded again (all but RFC 3986's unreserved characters): a decoded space,
+     * '&', '=' or '%' must not reach the Java side's request line raw. Up to 3 bytes per byte of the arguments.
+     */
     const int path_length = lws_hdr_total_length(wsi, uri_token);
     const int args_length = lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_URI_ARGS);
-    const int32_t uri_length = path_length + (args_length > 0 ? 1 + args_length : 0);
+    const int32_t uri_length = path_length + (args_length > 0 ? 1 + 3 * args_length : 0);
     if ((int64_t)offset + 4 + uri_length + 2 > shim->scratch_length)
     {
         return -1;
@@ -507,14 +513,26 @@ static int32_t ccn_build_request(ccn_shim_t *shim, ccn_conn_t *conn, struct lws 
             {
                 break;
             }
-            uri[written++] = 0 == fragment ? '?' : '&';
-            const int copied = lws_hdr_copy_fragment(wsi, uri + written, fragment_length + 1,
-                WSI_TOKEN_HTTP_URI_ARGS, fragment);
-            if (copied < 0)
+            char *decoded = malloc((size_t)fragment_length + 1);
+            if (NULL == decoded)
             {
                 return -1;
             }
-            written += copied;
+            const int copied = lws_hdr_copy_fragment(wsi, decoded, fragment_length + 1,
+                WSI_TOKEN_HTTP_URI_ARGS, fragment);
+            if (copied < 0)
+            {
+                free(decoded);
+                return -1;
+            }
+            if (written + 1 + 3 * copied > uri_length)
+            {
+                free(decoded);
+                break;
+            }
+            uri[written++] = 0 == fragment ? '?' : '&';
+            written += ccn_encode_argument(decoded, copied, uri + written);
+            free(decoded);
         }
     }
     ccn_put_i32(shim->scratch + offset, written);
@@ -1919,3 +1937,37 @@ int32_t ccn_test_echo(uint8_t *from, int64_t from_length, uint8_t *to, int64_t t
     }
     return echo.failed > 0 || corrupt ? -2 : total;
 }
+
+/**
+ * Percent-encode one decoded query argument, {@code name=value} (the first '=' kept as the separator), into
+ * {@code out}, which has room for 3 bytes per input byte. Returns the bytes written.
+ */
+static int ccn_encode_argument(const char *in, int length, char *out)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    int written = 0;
+    int separator_seen = 0;
+    for (int i = 0; i < length; i++)
+    {
+        const unsigned char c = (unsigned char)in[i];
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+            '-' == c || '.' == c || '_' == c || '~' == c)
+        {
+            out[written++] = (char)c;
+        }
+        else if ('=' == c && !separator_seen)
+        {
+            separator_seen = 1;
+            out[written++] = '=';
+        }
+        else
+        {
+            out[written++] = '%';
+            out[written++] = hex[c >> 4];
+            out[written++] = hex[c & 0x0F];
+        }
+    }
+    return written;
+}
+
+

@@ -82,7 +82,11 @@ final class ConformanceServer implements AutoCloseable
                     errors.add(error);
                     engine.errorHandler().onError(error);
                 })
-                .plugin(plugin);
+                .plugin(plugin)
+                // Echoes the query as the server decoded it: what a route sees of a percent-encoded argument.
+                .apiRoute("/api/echo", dev.commandcenter.transport.websocket.Scope.ADMIN, (request, responder) ->
+                    responder.respond(200, java.util.Map.of("x", String.valueOf(request.parameter("x")),
+                        "y", String.valueOf(request.parameter("y")))));
             settings.accept(ctx);
             server = WebServer.launch(backend.apply(ctx));
         }

@@ -146,6 +146,21 @@ class WebSocketConformanceTest
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("backends")
+    void shouldHandARouteItsQueryArgumentsDecodedExactlyOnce(final Backend backend) throws Exception
+    {
+        final ConformanceServer server = shared(backend);
+
+        final HttpResponse<String> spaces = server.get("/api/echo?x=events%20in&y=a%26b%3Dc%25d&token=" + ADMIN_TOKEN);
+        assertThat(spaces.statusCode()).isEqualTo(200);
+        assertThat(spaces.body()).contains("\"x\":\"events in\"").contains("\"y\":\"a&b=c%d\"");
+
+        final HttpResponse<String> unicode = server.get("/api/echo?x=%C3%A9t%C3%A9&y=%2B1&token=" + ADMIN_TOKEN);
+        assertThat(unicode.statusCode()).isEqualTo(200);
+        assertThat(unicode.body()).contains("\"x\":\"\u00e9t\u00e9\"").contains("\"y\":\"+1\"");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
     void shouldCloseAFeedWith1008WithoutAValidTokenAndServeItWithEitherScope(final Backend backend) throws Exception
     {
         final ConformanceServer server = shared(backend);
