@@ -853,7 +853,9 @@ public final class ChatPlugin implements Plugin
         final String text = Neutralise.neutralise(decoder.text());
         final Room room = rooms.get(channel.isEmpty() ? DEFAULT_ROOM : channel);
         forgetExpired(atMs);
-        if (null == room || text.isEmpty() || paidTxids.containsKey(txid) || pendingMemos.containsKey(txid))
+        // A name without a message still names the tipper (the tip page lets a viewer leave the message out).
+        if (null == room || (text.isEmpty() && user.isEmpty()) || paidTxids.containsKey(txid) ||
+            pendingMemos.containsKey(txid))
         {
             ignoredMemos++;
             return;

@@ -126,13 +126,17 @@ class ChatTipMemoTest
 
         chat.pay(T0_MS, Sources.WALLET, 5000, 8, "");
         chat.memo(T0_MS, 8, "lobby", "ann", "unknown room");
-        chat.memo(T0_MS, 8, "main", "ann", "\u200B\u202E ");
-        assertThat(chat.take()).as("unknown room, empty text").isEmpty();
+        chat.memo(T0_MS, 8, "main", "\u200B", "\u200B\u202E ");
+        assertThat(chat.take()).as("unknown room, neither name nor text").isEmpty();
         assertThat(chat.plugin().ignoredMemos()).isEqualTo(2);
         assertThat(chat.plugin().pendingPayments()).isEqualTo(1);
 
         chat.pay(T0_MS, Sources.WALLET, 5000, 9, "");
         assertThat(chat.take()).as("neither memo").isEmpty();
+
+        chat.pay(T0_MS, Sources.WALLET, 4000, 10, "");
+        chat.memo(T0_MS, 10, "main", "ann", "\u200B ");
+        assertThat(chat.take()).as("a name without a message still names the tipper").hasSize(1);
     }
 
     @Test
