@@ -1,6 +1,7 @@
 package dev.commandcenter.app.automation;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.commandcenter.app.rest.JsonBodies;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.commandcenter.codecs.sbe.AutomationControlAction;
 import dev.commandcenter.codecs.sbe.AutomationControlEncoder;
@@ -14,11 +15,9 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -45,7 +44,7 @@ public final class AutomationRoute implements HttpApi.Route
     public static final int MAX_TEXT = 1024;
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> KEYS = Set.of("action", "rule", "variable", "value");
+    private static final List<String> KEYS = List.of("action", "rule", "variable", "value");
 
     private final AutomationRuntime runtime;
     private final EventPublisher publisher;
@@ -199,29 +198,7 @@ public final class AutomationRoute implements HttpApi.Route
      */
     static Control parse(final byte[] body)
     {
-        final JsonNode root;
-        try
-        {
-            root = null == body || 0 == body.length ? null : JSON.readTree(body);
-        }
-        catch (final IOException ex)
-        {
-            throw new IllegalArgumentException("body: expected a JSON object such as {\"action\":\"disable\"," +
-                "\"rule\":\"big-tip\"}, got invalid JSON");
-        }
-        if (null == root || !root.isObject())
-        {
-            throw new IllegalArgumentException("body: expected a JSON object such as {\"action\":\"disable\"," +
-                "\"rule\":\"big-tip\"}, got " + (null == root ? "nothing" : root.getNodeType().name().toLowerCase()));
-        }
-        for (final Iterator<String> names = root.fieldNames(); names.hasNext(); )
-        {
-            final String name = names.next();
-            if (!KEYS.contains(name))
-            {
-                throw new IllegalArgumentException("'" + name + "' is not a field: expected action, rule, variable, value");
-            }
-        }
+        final JsonNode root = JsonBodies.object(body, "{\"action\":\"disable\",\"rule\":\"big-tip\"}", KEYS);
         final String action = text(root, "action");
         final String rule = text(root, "rule");
         final String variable = text(root, "variable");

@@ -1,8 +1,8 @@
 package dev.commandcenter.app.chat;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.commandcenter.app.rest.JsonBodies;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.commandcenter.codecs.sbe.ChatAction;
 import dev.commandcenter.codecs.sbe.ChatMessageEncoder;
@@ -27,7 +27,6 @@ import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -644,35 +643,7 @@ public final class ChatGateway implements AutoCloseable
      */
     static JsonNode parseObject(final byte[] body, final List<String> known)
     {
-        final JsonNode node;
-        try
-        {
-            node = MAPPER.readTree(body);
-        }
-        catch (final JsonProcessingException ex)
-        {
-            throw new IllegalArgumentException("body: expected a JSON object, got invalid JSON at line " +
-                (null == ex.getLocation() ? 1 : ex.getLocation().getLineNr()) + " column " +
-                (null == ex.getLocation() ? 1 : ex.getLocation().getColumnNr()));
-        }
-        catch (final java.io.IOException ex)
-        {
-            throw new IllegalArgumentException("body: expected a JSON object, got unreadable bytes");
-        }
-        if (null == node || !node.isObject())
-        {
-            throw new IllegalArgumentException("body: expected a JSON object such as {\"name\":\"ann\",\"text\":\"hi\"}, got " +
-                (null == node || node.isMissingNode() ? "nothing" : node.getNodeType().name().toLowerCase(Locale.ROOT)));
-        }
-        for (final Iterator<String> names = node.fieldNames(); names.hasNext(); )
-        {
-            final String name = names.next();
-            if (!known.contains(name))
-            {
-                throw new IllegalArgumentException("unknown key '" + clip(name) + "': expected " + String.join(", ", known));
-            }
-        }
-        return node;
+        return JsonBodies.object(body, "{\"name\":\"ann\",\"text\":\"hi\"}", known);
     }
 
     private static String requiredString(final JsonNode body, final String key, final int maxBytes)

@@ -1,6 +1,7 @@
 package dev.commandcenter.app.dashboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.commandcenter.app.rest.JsonBodies;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.commandcenter.app.automation.AutomationDryRun;
 import dev.commandcenter.app.config.AppConfig;
@@ -11,14 +12,11 @@ import dev.commandcenter.transport.websocket.HttpApi;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.EpochClock;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
@@ -54,7 +52,7 @@ public final class DryRunRoute implements HttpApi.Route
     public static final String SINCE_DEFAULT = "1h";
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> KEYS = Set.of("since", "rules");
+    private static final List<String> KEYS = List.of("since", "rules");
 
     private final Path dataDir;
     private final Supplier<AppConfig> config;
@@ -245,33 +243,8 @@ public final class DryRunRoute implements HttpApi.Route
 
     private static JsonNode parse(final byte[] body)
     {
-        final JsonNode root;
-        try
-        {
-            root = null == body || 0 == body.length ? null : JSON.readTree(body);
-        }
-        catch (final IOException ex)
-        {
-            throw new IllegalArgumentException(
-                "body: expected a JSON object such as {\"since\":\"1h\"}, got invalid JSON");
-        }
-        if (null == root)
-        {
-            return JSON.createObjectNode();
-        }
-        if (!root.isObject())
-        {
-            throw new IllegalArgumentException("body: expected a JSON object such as {\"since\":\"1h\"}, got " +
-                root.getNodeType().name().toLowerCase());
-        }
-        for (final Iterator<String> names = root.fieldNames(); names.hasNext(); )
-        {
-            final String name = names.next();
-            if (!KEYS.contains(name))
-            {
-                throw new IllegalArgumentException("'" + name + "' is not a field: expected since, rules");
-            }
-        }
+        final JsonNode parsed = JsonBodies.objectOrNull(body, "{\"since\":\"1h\"}", KEYS);
+        final JsonNode root = null == parsed ? JSON.createObjectNode() : parsed;
         return root;
     }
 

@@ -1,6 +1,7 @@
 package dev.commandcenter.app.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.commandcenter.app.rest.JsonBodies;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.commandcenter.codecs.sbe.MessageHeaderEncoder;
 import dev.commandcenter.codecs.sbe.OverlayControlAction;
@@ -10,13 +11,11 @@ import dev.commandcenter.engine.Sources;
 import dev.commandcenter.transport.websocket.HttpApi;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.io.IOException;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The stream bridge's alert-queue control, admin scope:
@@ -46,7 +45,7 @@ public final class StreamControlRoute implements HttpApi.Route
     public static final Map<String, OverlayControlAction> ACTIONS = actions();
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> KEYS = Set.of("action", "actor");
+    private static final List<String> KEYS = List.of("action", "actor");
     private static final String KNOWN = String.join(" | ", ACTIONS.keySet());
 
     private final EventPublisher publisher;
@@ -132,29 +131,7 @@ public final class StreamControlRoute implements HttpApi.Route
      */
     static Control parse(final byte[] body)
     {
-        final JsonNode root;
-        try
-        {
-            root = null == body || 0 == body.length ? null : JSON.readTree(body);
-        }
-        catch (final IOException ex)
-        {
-            throw new IllegalArgumentException("body: expected a JSON object such as {\"action\":\"pause\"}, " +
-                "got invalid JSON");
-        }
-        if (null == root || !root.isObject())
-        {
-            throw new IllegalArgumentException("body: expected a JSON object such as {\"action\":\"pause\"}, got " +
-                (null == root ? "nothing" : root.getNodeType().name().toLowerCase(Locale.ROOT)));
-        }
-        for (final Iterator<String> names = root.fieldNames(); names.hasNext(); )
-        {
-            final String name = names.next();
-            if (!KEYS.contains(name))
-            {
-                throw new IllegalArgumentException("'" + name + "' is not a field: expected action, actor");
-            }
-        }
+        final JsonNode root = JsonBodies.object(body, "{\"action\":\"pause\"}", KEYS);
         final JsonNode actionNode = root.get("action");
         if (null == actionNode || actionNode.isNull())
         {

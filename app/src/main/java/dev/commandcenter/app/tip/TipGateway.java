@@ -1,8 +1,8 @@
 package dev.commandcenter.app.tip;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.commandcenter.app.rest.JsonBodies;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.commandcenter.app.chat.TokenBuckets;
 import dev.commandcenter.app.config.AppConfig;
@@ -19,7 +19,6 @@ import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.status.AtomicCounter;
 
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -372,42 +371,7 @@ public final class TipGateway
 
     private static JsonNode parseObject(final byte[] body)
     {
-        final JsonNode node;
-        try
-        {
-            node = MAPPER.readTree(body);
-        }
-        catch (final JsonProcessingException ex)
-        {
-            throw new IllegalArgumentException("body: expected a JSON object, got invalid JSON at line " +
-                (null == ex.getLocation() ? 1 : ex.getLocation().getLineNr()) + " column " +
-                (null == ex.getLocation() ? 1 : ex.getLocation().getColumnNr()));
-        }
-        catch (final java.io.IOException ex)
-        {
-            throw new IllegalArgumentException("body: expected a JSON object, got unreadable bytes");
-        }
-        if (null == node || !node.isObject())
-        {
-            throw new IllegalArgumentException("body: expected a JSON object such as " +
-                "{\"name\":\"ann\",\"message\":\"gg\",\"amountSats\":5000}, got " +
-                (null == node || node.isMissingNode() ? "nothing" : node.getNodeType().name().toLowerCase(Locale.ROOT)));
-        }
-        final StringBuilder unknown = new StringBuilder();
-        for (final Iterator<String> names = node.fieldNames(); names.hasNext(); )
-        {
-            final String name = names.next();
-            if (!RESERVATION_KEYS.contains(name))
-            {
-                unknown.append(unknown.isEmpty() ? "" : ", ").append('\'').append(clip(name)).append('\'');
-            }
-        }
-        if (!unknown.isEmpty())
-        {
-            throw new IllegalArgumentException("unknown keys " + unknown + ": expected " +
-                String.join(", ", RESERVATION_KEYS));
-        }
-        return node;
+        return JsonBodies.object(body, "{\"name\":\"ann\",\"message\":\"gg\",\"amountSats\":5000}", RESERVATION_KEYS);
     }
 
     private static String requiredString(final JsonNode body, final String key)

@@ -208,9 +208,9 @@ class AutomationNodeTest
         assertBadRequest("{\"action\":\"set\",\"variable\":\"x\"}",
             "'value' expected the value to set as text such as \"1\", got nothing");
         assertBadRequest("{\"action\":\"enable\",\"rule\":\"a\",\"colour\":\"red\"}",
-            "'colour' is not a field: expected action, rule, variable, value");
+            "unknown key 'colour': expected action, rule, variable, value");
         assertBadRequest("not json", "body: expected a JSON object such as {\"action\":\"disable\",\"rule\":\"big-tip\"}, " +
-            "got invalid JSON");
+            "got invalid JSON at line 1 column 1");
         assertThat(post("/api/automation/control", node.adminToken(),
             "{\"action\":\"set\",\"variable\":\"sats_today\",\"value\":5}").statusCode()).isEqualTo(202);
         assertThat(post("/api/automation/control", node.adminToken(), "{\"action\":\"reset-cooldowns\"}").statusCode())

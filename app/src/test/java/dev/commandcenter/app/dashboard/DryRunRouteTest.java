@@ -104,7 +104,7 @@ class DryRunRouteTest
             assertThat(badSince.body()).startsWith("{\"error\":\"since: unparseable time 'last week': expected");
             final HttpResponse<String> unknown = client.post(DryRunRoute.PATH, admin, "{\"from\":\"1h\"}");
             assertThat(unknown.statusCode()).isEqualTo(400);
-            assertThat(unknown.body()).isEqualTo("{\"error\":\"'from' is not a field: expected since, rules\"}");
+            assertThat(unknown.body()).isEqualTo("{\"error\":\"unknown key 'from': expected since, rules\"}");
             assertThat(client.post(DryRunRoute.PATH, admin, "[1]").statusCode()).isEqualTo(400);
             final HttpResponse<String> get = client.get(DryRunRoute.PATH, admin);
             assertThat(get.statusCode()).isEqualTo(405);

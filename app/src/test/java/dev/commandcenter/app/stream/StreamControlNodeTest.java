@@ -157,9 +157,9 @@ class StreamControlNodeTest
         assertBadRequest("{\"action\":\"explode\"}",
             "'action' expected one of pause | resume | skip | replay-last | test-alert, got \"explode\"");
         assertBadRequest("{}", "'action' expected one of pause | resume | skip | replay-last | test-alert, got nothing");
-        assertBadRequest("{\"action\":\"pause\",\"colour\":\"red\"}", "'colour' is not a field: expected action, actor");
+        assertBadRequest("{\"action\":\"pause\",\"colour\":\"red\"}", "unknown key 'colour': expected action, actor");
         assertBadRequest("{\"action\":\"pause\",\"actor\":42}", "'actor' expected a name of 1 to 64 characters, got 42");
-        assertBadRequest("not json", "body: expected a JSON object such as {\"action\":\"pause\"}, got invalid JSON");
+        assertBadRequest("not json", "body: expected a JSON object such as {\"action\":\"pause\"}, got invalid JSON at line 1 column 1");
     }
 
     @Test
