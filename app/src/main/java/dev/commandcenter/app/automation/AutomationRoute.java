@@ -2,6 +2,7 @@ package dev.commandcenter.app.automation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.commandcenter.app.rest.JsonBodies;
+import dev.commandcenter.app.rest.Receipts;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.commandcenter.codecs.sbe.AutomationControlAction;
 import dev.commandcenter.codecs.sbe.AutomationControlEncoder;
@@ -179,14 +180,7 @@ public final class AutomationRoute implements HttpApi.Route
             receipt = publisher.tryPublish(Sources.ENGINE, buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH +
                 encoder.encodedLength());
         }
-        if (receipt < 0)
-        {
-            responder.respond(503, Map.of("error", "the engine did not take the control event now (" +
-                (EventPublisher.HALTED == receipt ? "journal halted" : "input ring full") + "); try again"),
-                Map.of("Retry-After", "1"));
-            return;
-        }
-        responder.respond(202, Map.of("receipt", receipt));
+        Receipts.respond(receipt, responder);
     }
 
     /**
