@@ -109,8 +109,11 @@ function alertFor(payment, nowMs) {
     kind: 'PAYMENT',
     txid: txid,
     verified: 'FALSE',
+    delayMs: 0,
     title: 'New tip!',
     message: btc(amountSats) + ' from ' + String(payment.address || ''),
+    sound: '',
+    image: '',
   };
   remember(key);
   lastEndMs = showAtEpochMs + ALERT_DURATION_MS;

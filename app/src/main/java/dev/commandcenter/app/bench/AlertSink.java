@@ -45,12 +45,12 @@ final class AlertSink
      * A client received a JSON frame: an overlay alert with its txid and, when the server traces, a
      * {@code trace} object of stamps.
      *
-     * @param text       the frame.
+     * @param text       the frame (read only during the call).
      * @param nowNs      receive time on the schedule's clock.
      * @param receivedNs receive time, epoch nanoseconds, for the last stage.
      * @param trace      reused stamps of the receiving thread.
      */
-    void onFrame(final String text, final long nowNs, final long receivedNs, final TraceStamps trace)
+    void onFrame(final CharSequence text, final long nowNs, final long receivedNs, final TraceStamps trace)
     {
         final LatencyRecorder recorder = current;
         if (null == recorder)
@@ -58,11 +58,11 @@ final class AlertSink
             return;
         }
         trace.clear().received(receivedNs);
-        if (!text.contains(TRACE_FIELD))
+        if (indexOf(text, TRACE_FIELD) < 0)
         {
             // A plain frame (no trace asked): find the txid without a parser, the client's cost per frame being what
             // bounds a fan-out run; anything unexpected takes the parser below.
-            final int field = text.indexOf(TXID_FIELD);
+            final int field = indexOf(text, TXID_FIELD);
             final long index = field < 0 ? PaymentIds.NOT_OURS :
                 PaymentIds.index(text, field + TXID_FIELD.length(), recorder.tag());
             if (PaymentIds.NOT_OURS != index)
@@ -73,7 +73,7 @@ final class AlertSink
             }
         }
         String txid = null;
-        try (JsonParser parser = JSON.createParser(text))
+        try (JsonParser parser = JSON.createParser(text.toString()))
         {
             if (JsonToken.START_OBJECT != parser.nextToken())
             {
@@ -118,6 +118,43 @@ final class AlertSink
             recorder.onFrameBytes(text.length());
             recorder.onReceived(index, nowNs, trace);
         }
+    }
+
+    /**
+     * Where a field name first occurs in a frame, without making a string of the frame.
+     *
+     * @param text   the frame.
+     * @param needle what to find (ASCII).
+     * @return its index, or -1.
+     */
+    static int indexOf(final CharSequence text, final String needle)
+    {
+        if (text instanceof String string)
+        {
+            return string.indexOf(needle);
+        }
+        if (text instanceof WebSocketClients.AsciiView view)
+        {
+            return view.indexOf(needle);
+        }
+        final char first = needle.charAt(0);
+        final int last = text.length() - needle.length();
+        for (int i = 0; i <= last; i++)
+        {
+            if (first == text.charAt(i))
+            {
+                int j = 1;
+                while (j < needle.length() && text.charAt(i + j) == needle.charAt(j))
+                {
+                    j++;
+                }
+                if (j == needle.length())
+                {
+                    return i;
+                }
+            }
+        }
+        return -1;
     }
 
     /**

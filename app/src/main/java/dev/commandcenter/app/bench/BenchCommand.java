@@ -103,6 +103,11 @@ public final class BenchCommand implements Callable<Integer>
         description = "Sending threads of the load generator. Default: ${DEFAULT-VALUE}")
     int threads;
 
+    @Option(names = "--client-threads", paramLabel = "N", defaultValue = "1",
+        description = "Event loops the WebSocket clients share (what the load generator spends per frame is CPU " +
+            "the server does not get on the same machine). Default: ${DEFAULT-VALUE}")
+    int clientThreads;
+
     @Option(names = "--timeout", paramLabel = "T", defaultValue = "5s",
         description = "Longest wait for the last alerts after the last send. Default: ${DEFAULT-VALUE}")
     String timeout;
@@ -177,6 +182,10 @@ public final class BenchCommand implements Callable<Integer>
         {
             throw usage("--threads must be 1 or more, got " + threads);
         }
+        if (clientThreads < 1 || clientThreads > 64)
+        {
+            throw usage("--client-threads must be 1 to 64, got " + clientThreads);
+        }
         final Duration runFor = duration("--duration", duration);
         if (runFor.isZero())
         {
@@ -227,7 +236,7 @@ public final class BenchCommand implements Callable<Integer>
             Path.of(RESULTS_DIR, LocalDateTime.now().format(STAMP));
         return new BenchSettings(parsedRate, runFor, duration("--warmup", warmup), clients, parsedTransport, base, token,
             parsedProfile, parsedFormat, threads, duration("--timeout", timeout), report, window, !noTrace,
-            pids, feeds);
+            pids, feeds, clientThreads);
     }
 
     private long rate(final String text)

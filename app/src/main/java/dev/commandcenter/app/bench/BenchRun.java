@@ -157,13 +157,13 @@ final class BenchRun implements AutoCloseable
         {
             // The clients are spread evenly over the feeds (edge nodes of the engine), else all on the engine.
             final List<URI> nodes = settings.feeds().isEmpty() ? List.of(base) : settings.feeds();
-            clients = new WebSocketClients();
+            clients = new WebSocketClients(settings.clientThreads());
             for (int i = 0; i < nodes.size(); i++)
             {
                 final URI feed = URI.create(nodes.get(i).toString().replaceFirst("^http", "ws") + FEED_PATH +
                     "?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8) + (settings.trace() ? "&trace=1" : ""));
                 final int count = settings.clients() / nodes.size() + (i < settings.clients() % nodes.size() ? 1 : 0);
-                clients.add(http, feed, count, sink, clock, epochClock, CONNECT_TIMEOUT);
+                clients.add(feed, count, sink, clock, epochClock, CONNECT_TIMEOUT);
             }
         }
     }
@@ -191,9 +191,10 @@ final class BenchRun implements AutoCloseable
         // Payments are posted over REST (or published in process) to measure payment to overlay frame: this private
         // node accepts them, which a live node never does.
         config.websocket.acceptWalletEventsOverRest = true;
-        // Short alerts: the schedule of alerts is the overlay's business, not the benchmark's.
+        // Short alerts: the schedule of alerts is the overlay's business, not the benchmark's. Saturation still queues
+        // far more 1 ms alerts than an overlay ever would, and none may be dropped for it.
         config.plugins = PluginsSettings.of(Map.of("stream-bridge", Map.of("alertDurationMs", 1,
-            "acceptPaymentsFrom", List.of("wallet", "rest", "cli"))));
+            "maxQueuedAlerts", 1_000_000, "acceptPaymentsFrom", List.of("wallet", "rest", "cli"))));
         final CommandCenterNode.Context ctx = new CommandCenterNode.Context()
             .config(config)
             .dataDir(tempDir)

@@ -24,6 +24,7 @@ import java.util.List;
  * @param trace     whether clients ask for trace stamps in the frames ({@code trace=1}).
  * @param serverPids processes of the server whose CPU time is measured (summed) over the run; empty for none.
  * @param feeds     base URLs the clients' feeds are spread over (such as edge nodes); empty: {@code url}.
+ * @param clientThreads event loops the WebSocket clients share.
  */
 record BenchSettings(
     long rate,
@@ -41,7 +42,8 @@ record BenchSettings(
     int window,
     boolean trace,
     List<Long> serverPids,
-    List<URI> feeds)
+    List<URI> feeds,
+    int clientThreads)
 {
     /**
      * Whether events go out as fast as the server takes them rather than at a fixed rate.

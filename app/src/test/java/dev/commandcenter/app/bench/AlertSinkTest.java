@@ -49,6 +49,24 @@ class AlertSinkTest
     }
 
     @Test
+    void shouldReadAFrameWhereTheClientDecodedItWithoutMakingAString()
+    {
+        sink.current(recorder);
+        final String traced = ",\"trace\":{\"ingressNs\":1000000,\"egressNs\":1090000}";
+        final WebSocketClients.AsciiView view = new WebSocketClients.AsciiView();
+
+        sink.onFrame(view.wrap(bytes(alert(PaymentIds.hex(TAG, 4), ""))), schedule.intendedNs(4) + 300_000, 0, trace);
+        sink.onFrame(view.wrap(bytes(alert(PaymentIds.hex(TAG, 5), traced))), 10, 1_190_000, trace);
+        sink.onFrame(view.wrap(bytes(alert(PaymentIds.hex(TAG + 1, 6), ""))), 10, 0, trace);
+        sink.onFrame(view.wrap(bytes("{\"type\":\"gap\",\"missed\":3,\"from\":9}")), 10, 0, trace);
+
+        assertThat(recorder.received()).isEqualTo(2);
+        assertThat(recorder.frameBytes()).isEqualTo(alert(PaymentIds.hex(TAG, 4), "").length() +
+            alert(PaymentIds.hex(TAG, 5), traced).length());
+        assertThat(recorder.stage(Stage.CLIENT).getMaxValue()).isCloseTo(100000L, withinPercentage(0.2));
+    }
+
+    @Test
     void shouldIgnoreAlertsOfOtherRunsAndFramesThatAreNotAlerts()
     {
         sink.current(recorder);
@@ -90,6 +108,16 @@ class AlertSinkTest
         assertThat(PaymentIds.hex(TAG, 123_456)).hasSize(64)
             .isEqualTo(java.util.HexFormat.of().formatHex(buffer.byteArray(), 4, 36));
         assertThat(PaymentIds.index(PaymentIds.hex(TAG, 123_456), TAG)).isEqualTo(123_456);
+    }
+
+    private static io.netty.buffer.ByteBuf bytes(final String text)
+    {
+        // a frame in the middle of a larger buffer, as a decoder hands it on
+        final io.netty.buffer.ByteBuf buffer = io.netty.buffer.Unpooled.buffer();
+        buffer.writeBytes("xx".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        buffer.writeBytes(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        buffer.readerIndex(2);
+        return buffer;
     }
 
     private static String alert(final String txid, final String trace)

@@ -71,8 +71,8 @@ class BenchCommandTest
             final Path out = dir.resolve("url");
 
             final Result result = bench("bench", "--url", node.webServer().baseUrl(), "--token", node.adminToken(),
-                "--clients", "3", "--rate", "50", "--duration", "1s", "--warmup", "200ms", "--format", "svg",
-                "--out", out.toString());
+                "--clients", "3", "--client-threads", "2", "--rate", "50", "--duration", "1s", "--warmup", "200ms",
+                "--format", "svg", "--out", out.toString());
 
             assertThat(result.code).as(result.err).isZero();
             assertThat(result.out).contains("received   150 of 150 alerts").contains("3 WebSocket client(s)");
@@ -211,6 +211,8 @@ class BenchCommandTest
             "--rate 'fast' is not a rate, expected events per second (such as 500) or max");
         assertOneLineError(bench("bench", "--rate", "max", "--window", "0"),
             "--window must be 1 or more events in flight, got 0");
+        assertOneLineError(bench("bench", "--client-threads", "0"), "--client-threads must be 1 to 64, got 0");
+        assertOneLineError(bench("bench", "--client-threads", "65"), "--client-threads must be 1 to 64, got 65");
         assertOneLineError(bench("bench", "--server-pid", "42"),
             "--server-pid measures the server at --url; the embedded engine shares this process");
         assertOneLineError(bench("bench", "--feed-url", "http://127.0.0.1:7301"),

@@ -128,6 +128,8 @@ final class NodeProcess implements AutoCloseable
         yaml.append("plugins:\n");
         yaml.append("  stream-bridge:\n");
         yaml.append("    alertDurationMs: 1\n");
+        // Saturation queues far more 1 ms alerts than an overlay ever would: no alert may be dropped for it.
+        yaml.append("    maxQueuedAlerts: 1000000\n");
         yaml.append("    acceptPaymentsFrom: [wallet, rest]\n");
         yaml.append("wallet:\n");
         yaml.append("  source: none\n");

@@ -257,7 +257,7 @@ public final class Fanout
         return String.format(Locale.ROOT, "paced %s for %.1f s after %.1f s of warm-up; saturation (as fast as " +
             "accepted, %s) for %.1f s after %.1f s; payments posted over REST, one frame per " +
             "payment per client, plain frames (no trace); each server in its own process, the load generator " +
-            "(commandcenter bench, JDK WebSocket clients) in another, loopback only",
+            "(commandcenter bench, Netty WebSocket clients on one event loop) in another, loopback only",
             rates, options.paced().toMillis() / 1e3, options.warmup().toMillis() / 1e3, window,
             options.saturation().toMillis() / 1e3, options.saturationWarmup().toMillis() / 1e3);
     }

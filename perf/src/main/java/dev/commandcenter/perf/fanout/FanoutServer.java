@@ -94,6 +94,8 @@ final class FanoutServer implements AutoCloseable
         yaml.append("  stream-bridge:\n");
         // Alerts follow each other without waiting: frames go out as payments come (the Node server is told the same).
         yaml.append("    alertDurationMs: 1\n");
+        // Saturation queues far more 1 ms alerts than an overlay ever would: no alert may be dropped for it.
+        yaml.append("    maxQueuedAlerts: 1000000\n");
         yaml.append("    acceptPaymentsFrom: [wallet, rest]\n");
         yaml.append("wallet:\n");
         yaml.append("  source: none\n");

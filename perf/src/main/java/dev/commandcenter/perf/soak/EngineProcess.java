@@ -74,6 +74,8 @@ final class EngineProcess implements AutoCloseable
         yaml.append("  stream-bridge:\n");
         // Alerts follow each other without waiting: frames go out as payments come.
         yaml.append("    alertDurationMs: 1\n");
+        // Saturation queues far more 1 ms alerts than an overlay ever would: no alert may be dropped for it.
+        yaml.append("    maxQueuedAlerts: 1000000\n");
         yaml.append("    acceptPaymentsFrom: [wallet, rest]\n");
         yaml.append("wallet:\n");
         if (null == electrumUrl)

@@ -91,7 +91,13 @@ import java.util.Objects;
  * payment alert, the tip memos waiting, and the sequence of the first event it does not cover. At start it restores
  * it (version 1 snapshots too), the engine hands it the journal's events after it (with emits dropped), and
  * {@link #onRecovered(PluginContext)} re-announces the alerts still pending, with their own alertId, which the
- * overlay shows once, and the queue's state. A payment reported again after a restart raises no second alert.
+ * overlay shows once, and the queue's state. A payment reported again after a restart raises no second alert. A
+ * snapshot the host's storage refuses (over {@code plugins.storage.maxEntryBytes}) is counted in
+ * {@link #refusedSnapshots()} and the previous one stays; alerting goes on.
+ * <p>
+ * <b>Bounds.</b> At most {@value #MAX_QUEUED_ALERTS_KEY} alerts (default {@value #MAX_QUEUED_ALERTS_DEFAULT}) are
+ * scheduled and not finished at once: a payment that comes while the line is full raises no alert (counted in
+ * {@link #droppedQueuedAlerts()}), stays seen, and reaches other plugins as usual.
  * <p>
  * <b>Note:</b> all state is owned by the plugin's thread; nothing is allocated per event once warm (a snapshot,
  * every {@value #SNAPSHOT_EVERY_EVENTS_KEY} events, is written off the per-event path).
@@ -183,6 +189,12 @@ public final class StreamBridgePlugin implements Plugin
     public static final long SNAPSHOT_EVERY_EVENTS_DEFAULT = 1000;
     /** Largest {@value #SNAPSHOT_EVERY_EVENTS_KEY}. */
     public static final long SNAPSHOT_EVERY_EVENTS_MAX = 10_000_000;
+    /** Key: alerts scheduled and not finished at most (1 to 1,000,000); past it a payment's alert is dropped. */
+    public static final String MAX_QUEUED_ALERTS_KEY = "maxQueuedAlerts";
+    /** Default of {@value #MAX_QUEUED_ALERTS_KEY}: with the default 8 s alerts, over 22 hours of alerts in line. */
+    public static final long MAX_QUEUED_ALERTS_DEFAULT = 10_000;
+    /** Largest {@value #MAX_QUEUED_ALERTS_KEY}. */
+    public static final long MAX_QUEUED_ALERTS_MAX = 1_000_000;
     /** Storage entry of the snapshot. */
     public static final String SNAPSHOT_ENTRY = "stream-bridge-state.bin";
     /** Pending alerts kept for re-announcement after a restart; older pending ones are not re-announced. */
@@ -212,7 +224,7 @@ public final class StreamBridgePlugin implements Plugin
     private static final List<String> KNOWN_KEYS =
         List.of(MIN_AMOUNT_SATS_KEY, ALERT_DURATION_MS_KEY, TITLE_KEY, MESSAGE_KEY, TIP_TITLE_KEY, TIP_MESSAGE_KEY,
             TEST_TITLE_KEY, TEST_MESSAGE_KEY, ALERT_ON_KEY, ACCEPT_PAYMENTS_FROM_KEY, ACCEPT_MEMOS_FROM_KEY,
-            ACCEPT_CONTROLS_FROM_KEY, SNAPSHOT_EVERY_EVENTS_KEY);
+            ACCEPT_CONTROLS_FROM_KEY, SNAPSHOT_EVERY_EVENTS_KEY, MAX_QUEUED_ALERTS_KEY);
 
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final TransactionReceivedDecoder received = new TransactionReceivedDecoder();
@@ -255,6 +267,8 @@ public final class StreamBridgePlugin implements Plugin
     private long ignoredMemos;
     private long ignoredControls;
     private long droppedHeldAlerts;
+    private long droppedQueuedAlerts;
+    private long refusedSnapshots;
 
     private final UnsafeBuffer[] pendingAlerts = new UnsafeBuffer[PENDING_ALERTS_KEPT];
     private final int[] pendingAlertLengths = new int[PENDING_ALERTS_KEPT];
@@ -275,6 +289,7 @@ public final class StreamBridgePlugin implements Plugin
 
     private PluginContext context;
     private long snapshotEveryEvents = SNAPSHOT_EVERY_EVENTS_DEFAULT;
+    private int maxQueuedAlerts = (int)MAX_QUEUED_ALERTS_DEFAULT;
     private long handledSinceSnapshot;
     private long nextSequence;
     private long lastEventMs = Long.MIN_VALUE;
@@ -529,6 +544,12 @@ public final class StreamBridgePlugin implements Plugin
         {
             hold(alertScratch, length);
         }
+        else if (schedule.size() >= maxQueuedAlerts)
+        {
+            // A flood of payments: the line of alerts is full, so this one is never shown; the payment stays seen (it
+            // must not alert later) and other plugins still get it.
+            droppedQueuedAlerts++;
+        }
         else if (scheduleAndEmit(alertScratch, length, eventMs))
         {
             rememberLast(alertScratch, length);
@@ -632,6 +653,11 @@ public final class StreamBridgePlugin implements Plugin
      */
     private boolean scheduleAndEmit(final UnsafeBuffer alert, final int length, final long nowMs)
     {
+        if (schedule.size() >= maxQueuedAlerts)
+        {
+            droppedQueuedAlerts++;
+            return false;
+        }
         final long showAtMs = Math.max(nowMs, lastEndMs);
         final int duration = alertDecoder.wrap(alert, HEADER_LENGTH, OverlayAlertEncoder.BLOCK_LENGTH,
             OverlayAlertEncoder.SCHEMA_VERSION).durationMs();
@@ -986,7 +1012,16 @@ public final class StreamBridgePlugin implements Plugin
         handledSinceSnapshot = 0;
         if (context.config().hasStorage())
         {
-            context.storage().write(SNAPSHOT_ENTRY, encodeSnapshot());
+            try
+            {
+                context.storage().write(SNAPSHOT_ENTRY, encodeSnapshot());
+            }
+            catch (final IllegalStateException ex)
+            {
+                // Over the host's cap for an entry (a long line of alerts, many held or waiting memos): the previous
+                // snapshot stays, and a restart reads more of the journal after it. Alerting goes on.
+                refusedSnapshots++;
+            }
         }
     }
 
@@ -1042,6 +1077,31 @@ public final class StreamBridgePlugin implements Plugin
     public long droppedHeldAlerts()
     {
         return droppedHeldAlerts;
+    }
+
+    /**
+     * Alerts not shown because {@value #MAX_QUEUED_ALERTS_KEY} alerts were already scheduled and not finished.
+     * <p>
+     * <b>Note:</b> written by the plugin's thread; read it from another thread only after the engine has drained.
+     *
+     * @return the count since start.
+     */
+    public long droppedQueuedAlerts()
+    {
+        return droppedQueuedAlerts;
+    }
+
+    /**
+     * Snapshots the host's storage refused (larger than {@code plugins.storage.maxEntryBytes}); the previous one
+     * stays.
+     * <p>
+     * <b>Note:</b> written by the plugin's thread; read it from another thread only after the engine has drained.
+     *
+     * @return the count since start.
+     */
+    public long refusedSnapshots()
+    {
+        return refusedSnapshots;
     }
 
     /**
@@ -1104,7 +1164,14 @@ public final class StreamBridgePlugin implements Plugin
             throw new IllegalArgumentException(key(SNAPSHOT_EVERY_EVENTS_KEY) + ": expected 1 to " +
                 SNAPSHOT_EVERY_EVENTS_MAX + " events, got " + snapshotEvery);
         }
+        final long maxQueued = config.getLong(MAX_QUEUED_ALERTS_KEY, MAX_QUEUED_ALERTS_DEFAULT);
+        if (maxQueued < 1 || maxQueued > MAX_QUEUED_ALERTS_MAX)
+        {
+            throw new IllegalArgumentException(key(MAX_QUEUED_ALERTS_KEY) + ": expected 1 to " + MAX_QUEUED_ALERTS_MAX +
+                " alerts, got " + maxQueued);
+        }
         snapshotEveryEvents = snapshotEvery;
+        maxQueuedAlerts = (int)maxQueued;
 
         System.arraycopy(sources, 0, acceptedSources, 0, acceptedSources.length);
         System.arraycopy(memoSources, 0, acceptedMemoSources, 0, acceptedMemoSources.length);

@@ -54,6 +54,41 @@ class StreamBridgeControlTest
     }
 
     @Test
+    void shouldDropAPaymentAlertWhileTheLineOfAlertsIsFullAndAlertAgainOnceItMoves() throws Exception
+    {
+        try (BridgeFixture bridge = new BridgeFixture(Map.of("alertDurationMs", DURATION_MS, "maxQueuedAlerts", 2)))
+        {
+            final long first = bridge.pay(0, TestPayment.of(5_000, 1));
+            final long second = bridge.pay(10, TestPayment.of(5_000, 2));
+            assertThat(bridge.take()).hasSize(2);
+
+            // a flood: the line holds two alerts (16 s of them), so the third payment raises none and is counted
+            bridge.pay(20, TestPayment.of(5_000, 3));
+            assertThat(bridge.take()).isEmpty();
+            assertThat(bridge.plugin().droppedQueuedAlerts()).isEqualTo(1);
+
+            // the dropped payment stays seen: reported again later, it still raises nothing
+            bridge.pay(DURATION_MS + 1, TestPayment.of(5_000, 3));
+            // once the first alert has finished there is room again, after the second
+            final long fourth = bridge.pay(DURATION_MS + 2, TestPayment.of(5_000, 4));
+            final List<JsonNode> after = bridge.take();
+            assertThat(after).hasSize(1);
+            assertAlert(after.get(0), fourth, 2 * DURATION_MS, 1);
+            assertThat(bridge.plugin().droppedQueuedAlerts()).isEqualTo(1);
+            assertThat(first).isLessThan(second);
+        }
+    }
+
+    @Test
+    void shouldRefuseAMaxQueuedAlertsOutOfRange()
+    {
+        final StreamBridgePlugin plugin = new StreamBridgePlugin();
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> plugin.onStart(new DirectPluginContext(Map.of("maxQueuedAlerts", 0))))
+            .hasMessage("plugins.stream-bridge.maxQueuedAlerts: expected 1 to 1000000 alerts, got 0");
+    }
+
+    @Test
     void shouldSkipTheAlertShowingAndBringTheNextForward() throws Exception
     {
         try (BridgeFixture bridge = new BridgeFixture(CONFIG))

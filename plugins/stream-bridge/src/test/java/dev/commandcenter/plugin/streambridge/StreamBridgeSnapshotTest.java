@@ -181,10 +181,36 @@ class StreamBridgeSnapshotTest
     }
 
     /** Storage in memory, counting writes. */
+    @Test
+    void shouldKeepAlertingAndThePreviousSnapshotWhenTheStorageRefusesALargerOne()
+    {
+        final MemoryStorage storage = new MemoryStorage();
+        final StreamBridgePlugin plugin = new StreamBridgePlugin(64);
+        final DirectPluginContext context = new DirectPluginContext(CONFIG, storage);
+        plugin.onStart(context);
+        for (int i = 0; i < 3; i++)
+        {
+            plugin.onEvent(context.event(TestPayment.of(5_000 + i, i), 10 + i, T0_NS + i * 1_000_000L));
+        }
+        final byte[] kept = storage.entries.get(StreamBridgePlugin.SNAPSHOT_ENTRY);
+        assertThat(kept).isNotNull();
+
+        // the host's cap is now below the next snapshot, which holds more alerts and payments
+        storage.maxEntryBytes = kept.length;
+        for (int i = 3; i < 9; i++)
+        {
+            plugin.onEvent(context.event(TestPayment.of(5_000 + i, i), 10 + i, T0_NS + i * 1_000_000L));
+        }
+        assertThat(plugin.refusedSnapshots()).isEqualTo(2);
+        assertThat(context.emitted).isEqualTo(9);
+        assertThat(storage.entries.get(StreamBridgePlugin.SNAPSHOT_ENTRY)).isEqualTo(kept);
+    }
+
     static final class MemoryStorage implements PluginStorage
     {
         final Map<String, byte[]> entries = new TreeMap<>();
         int writes;
+        int maxEntryBytes = Integer.MAX_VALUE;
 
         public byte[] read(final String name)
         {
@@ -194,6 +220,11 @@ class StreamBridgeSnapshotTest
 
         public void write(final String name, final byte[] bytes)
         {
+            if (bytes.length > maxEntryBytes)
+            {
+                throw new IllegalStateException("storage: entry '" + name + "' of " + bytes.length +
+                    " bytes refused, expected at most " + maxEntryBytes + " (plugins.storage.maxEntryBytes)");
+            }
             writes++;
             entries.put(name, bytes.clone());
         }
