@@ -63,7 +63,7 @@ class FanoutReportTest
         assertThat(targets.get(0).verdict()).isEqualTo(MISSED);
         assertThat(targets.get(1).ratio()).isCloseTo(34_000.0 / 29_000.0, within(1e-9));
         assertThat(targets.get(1).verdict()).isEqualTo(MISSED);
-        assertThat(targets.get(2).measured()).isEqualTo("12 lost (netty x 100: 7; node x 100: 5)");
+        assertThat(targets.get(2).measured()).isEqualTo("7 lost (netty x 100: 7); the Node peer lost node x 100: 5");
         assertThat(targets.get(2).verdict()).isEqualTo(MISSED);
     }
 
@@ -92,6 +92,19 @@ class FanoutReportTest
     }
 
     @Test
+    void shouldChargeTheNodePeersLossesToItsOwnRowNotToTheEngine()
+    {
+        final List<FanoutRow> rows = List.of(
+            row(ServerKind.NETTY, CLIENTS, 30_000, 2.0, 0),
+            row(ServerKind.NODE, CLIENTS, 10_000, 4.0, 500));
+
+        final List<FanoutReport.Target> targets = FanoutReport.targets(rows);
+
+        assertThat(targets.get(targets.size() - 1).measured()).isEqualTo("0 lost; the Node peer lost node x 100: 500");
+        assertThat(targets.get(targets.size() - 1).verdict()).isEqualTo(MET);
+    }
+
+    @Test
     void shouldWriteOneRowPerServerAndCountWithEveryColumn()
     {
         final List<FanoutRow> rows = List.of(
@@ -102,7 +115,7 @@ class FanoutReportTest
 
         assertThat(markdown).contains("| engine, Netty | 1,000 | 100 | 1,000,000 / 1,000,000 | 0 | 0.52 | 12.3 | 1,235 | " +
             "123,457 | 1,000 | 1.50 | 3.25 | 370 |");
-        assertThat(markdown).contains("| 0 lost frames (both phases, every server measured) | all | 1,000 lost " +
+        assertThat(markdown).contains("| 0 lost frames (both phases, every engine backend measured) | all | 1,000 lost " +
             "(netty x 1,000: 1,000) | **missed** |");
     }
 
