@@ -137,24 +137,7 @@ final class AlertSink
         {
             return view.indexOf(needle);
         }
-        final char first = needle.charAt(0);
-        final int last = text.length() - needle.length();
-        for (int i = 0; i <= last; i++)
-        {
-            if (first == text.charAt(i))
-            {
-                int j = 1;
-                while (j < needle.length() && text.charAt(i + j) == needle.charAt(j))
-                {
-                    j++;
-                }
-                if (j == needle.length())
-                {
-                    return i;
-                }
-            }
-        }
-        return -1;
+        return text.toString().indexOf(needle);
     }
 
     /**

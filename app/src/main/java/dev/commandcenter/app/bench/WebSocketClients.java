@@ -29,6 +29,7 @@ import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.NanoClock;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -342,7 +343,7 @@ final class WebSocketClients implements AutoCloseable
 
         public String toString()
         {
-            return new String(bytes, 0, length, java.nio.charset.StandardCharsets.UTF_8);
+            return new String(bytes, 0, length, StandardCharsets.UTF_8);
         }
     }
 }
