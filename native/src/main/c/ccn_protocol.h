@@ -47,6 +47,7 @@
 #define CCN_CONTROL_HEARTBEAT_OFFSET 8 /* i64: loop iterations, for liveness */
 #define CCN_CONTROL_CORRUPT_OFFSET 16  /* i64: command records rejected as malformed */
 #define CCN_CONTROL_OPEN_OFFSET 24     /* i64: connections open now */
+#define CCN_CONTROL_PIPELINED_OFFSET 32 /* i64: connections dropped for pipelining after a request with a body */
 
 /* Settings passed to ccn_start as an array of int64 at these indexes. */
 #define CCN_SET_PORT 0

@@ -80,6 +80,8 @@ public final class NativeProtocol
     public static final int CONTROL_CORRUPT_OFFSET = 16;
     /** Control: int64, connections open now. */
     public static final int CONTROL_OPEN_OFFSET = 24;
+    /** Control: int64, connections dropped for pipelining after a request with a body. */
+    public static final int CONTROL_PIPELINED_OFFSET = 32;
 
     /** Index of the port in the settings array passed to {@code ccn_start}. */
     public static final int SET_PORT = 0;

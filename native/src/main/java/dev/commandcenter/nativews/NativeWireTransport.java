@@ -41,6 +41,7 @@ import static dev.commandcenter.nativews.NativeProtocol.CMD_SEND;
 import static dev.commandcenter.nativews.NativeProtocol.CONTROL_CORRUPT_OFFSET;
 import static dev.commandcenter.nativews.NativeProtocol.CONTROL_LENGTH;
 import static dev.commandcenter.nativews.NativeProtocol.CONTROL_OPEN_OFFSET;
+import static dev.commandcenter.nativews.NativeProtocol.CONTROL_PIPELINED_OFFSET;
 import static dev.commandcenter.nativews.NativeProtocol.CONTROL_SLEEPING_OFFSET;
 import static dev.commandcenter.nativews.NativeProtocol.EVT_CLOSED;
 import static dev.commandcenter.nativews.NativeProtocol.EVT_MESSAGE;
@@ -530,6 +531,28 @@ public final class NativeWireTransport implements WireTransport
         try
         {
             return control.getLongVolatile(CONTROL_OPEN_OFFSET);
+        }
+        finally
+        {
+            exit();
+        }
+    }
+
+    /**
+     * Connections dropped because their client sent a next request before the answer to one with a body (HTTP
+     * pipelining after a request with a body, which libwebsockets 4.1 cannot serve when the answer comes later).
+     *
+     * @return the count, or 0 when not running.
+     */
+    public long pipeliningDrops()
+    {
+        if (!enter())
+        {
+            return 0;
+        }
+        try
+        {
+            return control.getLongVolatile(CONTROL_PIPELINED_OFFSET);
         }
         finally
         {

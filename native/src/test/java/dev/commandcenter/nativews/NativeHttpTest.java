@@ -108,6 +108,63 @@ class NativeHttpTest
     }
 
     @Test
+    void shouldAnswerPipelinedRequestsWithoutABodyInOrder() throws Exception
+    {
+        start(NativeTestSupport.settings());
+        try (RawClient client = new RawClient(address))
+        {
+            client.write("GET /a HTTP/1.1\r\nHost: localhost\r\n\r\nGET /b HTTP/1.1\r\nHost: localhost\r\n\r\n" +
+                "GET /c HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            for (final String page : new String[] {"/a", "/b", "/c"})
+            {
+                final String head = client.readHead();
+                assertThat(head).startsWith("HTTP/1.1 200");
+                assertThat(client.readBody(head)).isEqualTo("echo GET " + page + " ");
+            }
+        }
+        assertThat(transport.pipeliningDrops()).isZero();
+    }
+
+    @Test
+    void shouldDropAClientPipeliningAfterARequestWithABodyAndKeepServing() throws Exception
+    {
+        start(NativeTestSupport.settings());
+        final RecordingListener.Reaction echo = listener.reaction;
+        final java.util.concurrent.atomic.AtomicLong held = new java.util.concurrent.atomic.AtomicLong();
+        listener.reaction = event ->
+        {
+            if (event.kind().equals("request") && "POST".equals(event.request().method()))
+            {
+                held.set(event.connection()); // answered later: the next request is already in the server's buffer
+            }
+            else
+            {
+                echo.on(event);
+            }
+        };
+        final String post = "POST /api/events HTTP/1.1\r\nHost: localhost\r\nContent-Length: 7\r\n\r\n{\"a\":1}";
+        try (RawClient client = new RawClient(address))
+        {
+            client.write(post + post);
+            assertThat(client.readToEnd()).as("dropped, nothing answered").isEmpty();
+        }
+        listener.await("closed");
+        assertThat(transport.pipeliningDrops()).isEqualTo(1);
+        assertThat(listener.of("request")).as("the first request was handed over once, the next never").hasSize(1);
+        final byte[] late = "late".getBytes(StandardCharsets.UTF_8);
+        assertThat(transport.respond(held.get(), 202, new String[0], new UnsafeBuffer(late), 0, 4, false))
+            .isEqualTo(WireTransport.GONE);
+
+        try (RawClient client = new RawClient(address))
+        {
+            client.write("GET /after HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            final String head = client.readHead();
+            assertThat(head).startsWith("HTTP/1.1 200");
+            assertThat(client.readBody(head)).isEqualTo("echo GET /after ");
+        }
+    }
+
+    @Test
     void shouldCloseAfterTheResponseWhenAsked() throws Exception
     {
         start(NativeTestSupport.settings());

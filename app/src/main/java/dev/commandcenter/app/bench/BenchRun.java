@@ -18,7 +18,6 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +62,7 @@ final class BenchRun implements AutoCloseable
     private final Thread shutdownHook = new Thread(this::close, "cc-bench-shutdown");
     private Path tempDir;
     private CommandCenterNode node;
-    private HttpClient http;
+    private RestConnections rest;
     private WebSocketClients clients;
     private URI base;
     private String token;
@@ -152,7 +151,10 @@ final class BenchRun implements AutoCloseable
             token = settings.token();
             result.target = base + (settings.feeds().isEmpty() ? "" : ", clients on " + settings.feeds());
         }
-        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT).build();
+        if (Transport.REST == transport)
+        {
+            rest = new RestConnections(URI.create(base + EVENTS_PATH), token, clock, settings.timeout(), CONNECT_TIMEOUT);
+        }
         if (transport.usesWebSocketClients())
         {
             // The clients are spread evenly over the feeds (edge nodes of the engine), else all on the engine.
@@ -361,7 +363,7 @@ final class BenchRun implements AutoCloseable
     {
         if (Transport.REST == settings.transport())
         {
-            return new RestSender(http, URI.create(base + EVENTS_PATH), token, recorder, clock, settings.timeout());
+            return new RestSender(rest, recorder);
         }
         return new InProcessSender(node.engine().publisher(), recorder, clock);
     }
@@ -388,10 +390,7 @@ final class BenchRun implements AutoCloseable
         }
         sink.current(null);
         CloseHelper.quietClose(clients);
-        if (null != http)
-        {
-            http.shutdownNow();
-        }
+        CloseHelper.quietClose(rest);
         CloseHelper.quietClose(node);
         if (null != tempDir)
         {

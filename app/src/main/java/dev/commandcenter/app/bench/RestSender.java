@@ -1,60 +1,29 @@
 package dev.commandcenter.app.bench;
 
-import org.agrona.concurrent.NanoClock;
-
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.concurrent.Semaphore;
+import io.netty.buffer.ByteBuf;
 
 /**
- * Sends each event as {@code POST /api/events} without waiting for the answer (the JDK's asynchronous HTTP
- * client), recording the time to the 202 from the intended send time when it comes. At most
- * {@value #MAX_IN_FLIGHT} posts await their answer: the JDK's client opens a connection for every request in flight,
- * so a server falling behind would otherwise be buried under new connections (and hit its connection limit). A
- * sender that waits for a free slot delays the schedule, which the latency shows: it is measured from the intended
- * send time.
+ * Sends each event as {@code POST /api/events} on the load generator's {@link RestConnections} without waiting for
+ * the answer, recording the time to the 202 from the intended send time when it comes. A sender that finds every
+ * slot taken ({@value RestConnections#MAX_IN_FLIGHT} posts awaiting their answer) waits for one, which delays the
+ * schedule: the latency shows it, since it is measured from the intended send time.
  */
-final class RestSender implements FixedRateSchedule.Sender
+final class RestSender implements FixedRateSchedule.Sender, RestConnections.Outcome
 {
     /** Satoshis of each benchmark payment: above the stream bridge's default minimum. */
     static final long AMOUNT_SATS = 25_000;
-    /** Most posts awaiting their answer at once. */
-    static final int MAX_IN_FLIGHT = 256;
 
-    private final HttpClient http;
-    private final URI events;
-    private final String authorization;
+    private final RestConnections connections;
     private final LatencyRecorder recorder;
-    private final NanoClock clock;
-    private final Duration timeout;
-    private final Semaphore inFlight;
 
     /**
-     * @param http     the client.
-     * @param events   the {@code /api/events} URL.
-     * @param token    the access token.
-     * @param recorder of this phase.
-     * @param clock    the schedule's clock.
-     * @param timeout  longest wait for an answer.
+     * @param connections the client.
+     * @param recorder    of this phase.
      */
-    RestSender(
-        final HttpClient http,
-        final URI events,
-        final String token,
-        final LatencyRecorder recorder,
-        final NanoClock clock,
-        final Duration timeout)
+    RestSender(final RestConnections connections, final LatencyRecorder recorder)
     {
-        this.http = http;
-        this.events = events;
-        this.authorization = "Bearer " + token;
+        this.connections = connections;
         this.recorder = recorder;
-        this.clock = clock;
-        this.timeout = timeout;
-        this.inFlight = new Semaphore(MAX_IN_FLIGHT);
     }
 
     /**
@@ -73,38 +42,28 @@ final class RestSender implements FixedRateSchedule.Sender
 
     public void send(final long index, final long intendedNs)
     {
-        final HttpRequest request = HttpRequest.newBuilder(events)
-            .timeout(timeout)
-            .header("Authorization", authorization)
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body(recorder.tag(), index)))
-            .build();
-        try
+        final String body = body(recorder.tag(), index);
+        if (connections.post(index, body, this))
         {
-            inFlight.acquire();
+            recorder.onSent();
         }
-        catch (final InterruptedException ex)
+    }
+
+    public void answered(final long index, final int status, final ByteBuf body, final long nowNs)
+    {
+        if (202 == status)
         {
-            Thread.currentThread().interrupt();
-            return;
+            recorder.onAccepted(index, nowNs);
         }
-        recorder.onSent();
-        http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, ex) ->
+        else
         {
-            inFlight.release();
-            if (null != ex)
-            {
-                recorder.onSendError(index, "POST " + events.getPath() + ": " + WebSocketClients.reason(ex));
-            }
-            else if (202 != response.statusCode())
-            {
-                recorder.onSendError(index, "POST " + events.getPath() + " answered " + response.statusCode() + " " +
-                    response.body().lines().findFirst().orElse(""));
-            }
-            else
-            {
-                recorder.onAccepted(index, clock.nanoTime());
-            }
-        });
+            recorder.onSendError(index, "POST " + BenchRun.EVENTS_PATH + " answered " + status + " " +
+                RestConnections.firstLine(body));
+        }
+    }
+
+    public void failed(final long index, final String reason)
+    {
+        recorder.onSendError(index, "POST " + BenchRun.EVENTS_PATH + ": " + reason);
     }
 }

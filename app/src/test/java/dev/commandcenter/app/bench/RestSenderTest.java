@@ -1,18 +1,40 @@
 package dev.commandcenter.app.bench;
 
-import com.sun.net.httpserver.HttpServer;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpVersion;
 import org.agrona.concurrent.SystemNanoClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
+import java.util.List;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -20,68 +42,55 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Posts on a real loopback HTTP server that holds every request: no more than {@link RestSender#MAX_IN_FLIGHT}
- * await their answer at once, and the schedule waits for a free slot instead of opening more connections.
+ * The load generator's posts on a real loopback HTTP server (Netty's codec, which reads pipelined requests): no
+ * more than {@link RestConnections#MAX_IN_FLIGHT} await their answer at once over at most {@link
+ * RestConnections#CONNECTIONS} connections, the schedule waits for a free slot, and every way a post can fail (an
+ * error status, no answer in time, a closed connection, nothing listening) is one error naming what went wrong.
  */
 @Timeout(60)
 class RestSenderTest
 {
-    private static final int EVENTS = RestSender.MAX_IN_FLIGHT + 40;
+    private static final int EVENTS = RestConnections.MAX_IN_FLIGHT + 40;
 
-    private final CountDownLatch answer = new CountDownLatch(1);
-    private final AtomicInteger open = new AtomicInteger();
-    private final AtomicInteger mostOpen = new AtomicInteger();
-    private HttpServer server;
-    private HttpClient http;
+    enum Mode
+    {
+        HOLD, ANSWER_202, ANSWER_401, CLOSE
+    }
+
+    private volatile Mode mode = Mode.HOLD;
+    private final Queue<Held> held = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger requests = new AtomicInteger();
+    private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
+    private final List<String> bodies = new CopyOnWriteArrayList<>();
+    private EventLoopGroup serverGroup;
+    private RestConnections rest;
+    private int port;
+
+    private record Held(ChannelHandlerContext ctx)
+    {
+    }
 
     @AfterEach
     void after()
     {
-        answer.countDown();
-        if (null != http)
+        if (null != rest)
         {
-            http.shutdownNow();
+            rest.close();
         }
-        if (null != server)
+        if (null != serverGroup)
         {
-            server.stop(0);
+            serverGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
     }
 
     @Test
-    void shouldHoldTheScheduleAtTheBoundOfPostsAwaitingAnAnswer() throws Exception
+    void shouldHoldTheScheduleAtTheBoundOfPostsAwaitingAnAnswerOnAFewConnections() throws Exception
     {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.createContext(BenchRun.EVENTS_PATH, (exchange) ->
-        {
-            mostOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
-            try
-            {
-                exchange.getRequestBody().readAllBytes();
-                answer.await();
-                // Not kept alive: this server closes connections idle past its own limit (200 by default) at any
-                // moment, and a POST the client sends on one it is closing is lost, where the engine keeps them.
-                exchange.getResponseHeaders().set("Connection", "close");
-                exchange.sendResponseHeaders(202, -1);
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-            }
-            finally
-            {
-                open.decrementAndGet();
-                exchange.close();
-            }
-        });
-        server.start();
-        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        startServer();
         final FixedRateSchedule schedule = new FixedRateSchedule(0, 1_000, EVENTS);
         final LatencyRecorder recorder = new LatencyRecorder(7, schedule, 1);
-        final RestSender sender = new RestSender(http, URI.create("http://127.0.0.1:" +
-            server.getAddress().getPort() + BenchRun.EVENTS_PATH), "t", recorder, SystemNanoClock.INSTANCE,
-            Duration.ofSeconds(30));
+        rest = connections(Duration.ofSeconds(30));
+        final RestSender sender = new RestSender(rest, recorder);
 
         final Thread sending = Thread.ofPlatform().daemon().start(() ->
         {
@@ -94,19 +103,169 @@ class RestSenderTest
         await().atMost(30, TimeUnit.SECONDS).untilAsserted(() ->
         {
             assertThat(recorder.sendErrors()).as("send errors").isZero();
-            assertThat(open.get()).as("posts held by the server").isEqualTo(RestSender.MAX_IN_FLIGHT);
+            assertThat(requests.get()).as("posts held by the server").isEqualTo(RestConnections.MAX_IN_FLIGHT);
             assertThat(sending.getState()).as("the sender waits for a slot").isEqualTo(Thread.State.WAITING);
         });
-        assertThat(recorder.sent()).isEqualTo(RestSender.MAX_IN_FLIGHT);
-        answer.countDown();
+        assertThat(recorder.sent()).isEqualTo(RestConnections.MAX_IN_FLIGHT);
+        assertThat(connections).as("connections opened").hasSize(RestConnections.CONNECTIONS);
+        assertThat(bodies.getFirst()).contains("\"txid\":\"" + PaymentIds.hex(7, 0) + "\"");
+
+        // On the server's one event loop, so no request is answered before one held ahead of it on its connection.
+        serverGroup.next().execute(() ->
+        {
+            mode = Mode.ANSWER_202;
+            answerHeld(HttpResponseStatus.ACCEPTED);
+        });
         sending.join(TimeUnit.SECONDS.toMillis(30));
         await().atMost(30, TimeUnit.SECONDS).untilAsserted(() ->
-        {
-            assertThat(recorder.sendErrors()).as("send errors").isZero();
-            assertThat(recorder.accepted().getTotalCount()).as("posts answered 202").isEqualTo(EVENTS);
-        });
+            assertThat(recorder.accepted().getTotalCount()).as("posts answered 202").isEqualTo(EVENTS));
         assertThat(recorder.sent()).isEqualTo(EVENTS);
-        assertThat(mostOpen.get()).isEqualTo(RestSender.MAX_IN_FLIGHT);
+        assertThat(requests.get()).isEqualTo(EVENTS);
         assertThat(recorder.sendErrors()).isZero();
+        assertThat(connections).as("connections kept alive").hasSize(RestConnections.CONNECTIONS);
+    }
+
+    @Test
+    void shouldReportAnErrorStatusWithTheFirstLineOfTheAnswer() throws Exception
+    {
+        mode = Mode.ANSWER_401;
+        startServer();
+        final LatencyRecorder recorder = recorder(3);
+        rest = connections(Duration.ofSeconds(30));
+        final RestSender sender = new RestSender(rest, recorder);
+        for (int i = 0; i < 3; i++)
+        {
+            sender.send(i, 0);
+        }
+
+        await().atMost(30, TimeUnit.SECONDS).untilAsserted(() -> assertThat(recorder.sendErrors()).isEqualTo(3));
+        assertThat(recorder.firstError()).isEqualTo("POST /api/events answered 401 {\"error\":\"bad token\"}");
+        assertThat(recorder.accepted().getTotalCount()).isZero();
+    }
+
+    @Test
+    void shouldFailPostsUnansweredInTimeAndGoOnOnANewConnection() throws Exception
+    {
+        startServer();
+        final LatencyRecorder recorder = recorder(4);
+        rest = connections(Duration.ofMillis(300));
+        final RestSender sender = new RestSender(rest, recorder);
+        sender.send(0, 0);
+        sender.send(1, 0);
+
+        await().atMost(30, TimeUnit.SECONDS).untilAsserted(() -> assertThat(recorder.sendErrors()).isEqualTo(2));
+        assertThat(recorder.firstError()).isEqualTo("POST /api/events: request timed out after 300 ms");
+
+        mode = Mode.ANSWER_202;
+        sender.send(2, 0);
+        sender.send(3, 0);
+        await().atMost(30, TimeUnit.SECONDS).untilAsserted(() ->
+            assertThat(recorder.accepted().getTotalCount()).isEqualTo(2));
+        assertThat(recorder.sendErrors()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldFailThePostsOfAConnectionTheServerCloses() throws Exception
+    {
+        mode = Mode.CLOSE;
+        startServer();
+        final LatencyRecorder recorder = recorder(1);
+        rest = connections(Duration.ofSeconds(30));
+        new RestSender(rest, recorder).send(0, 0);
+
+        await().atMost(30, TimeUnit.SECONDS).untilAsserted(() -> assertThat(recorder.sendErrors()).isEqualTo(1));
+        assertThat(recorder.firstError())
+            .isEqualTo("POST /api/events: the server closed the connection before answering");
+    }
+
+    @Test
+    void shouldFailAPostWhenNothingListens() throws Exception
+    {
+        try (ServerSocket socket = new ServerSocket(0))
+        {
+            port = socket.getLocalPort();
+        }
+        final LatencyRecorder recorder = recorder(1);
+        rest = connections(Duration.ofSeconds(30));
+        new RestSender(rest, recorder).send(0, 0);
+
+        assertThat(recorder.sendErrors()).isEqualTo(1);
+        assertThat(recorder.firstError()).startsWith("POST /api/events: cannot connect to 127.0.0.1:" + port + ": ");
+        assertThat(recorder.sent()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldRefuseAUrlThatIsNotHttp()
+    {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new RestConnections(
+            URI.create("https://127.0.0.1:1/api/events"), "t", SystemNanoClock.INSTANCE, Duration.ofSeconds(1),
+            Duration.ofSeconds(1)))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("cannot post to https://127.0.0.1:1/api/events: only http:// is supported by the load " +
+                "generator (expected http:// on loopback or a trusted network)");
+    }
+
+    private static LatencyRecorder recorder(final int events)
+    {
+        return new LatencyRecorder(5, new FixedRateSchedule(0, 1_000, events), 1);
+    }
+
+    private RestConnections connections(final Duration timeout)
+    {
+        return new RestConnections(URI.create("http://127.0.0.1:" + port + BenchRun.EVENTS_PATH), "secret-token",
+            SystemNanoClock.INSTANCE, timeout, Duration.ofSeconds(10));
+    }
+
+    private void answerHeld(final HttpResponseStatus status)
+    {
+        Held next;
+        while (null != (next = held.poll()))
+        {
+            next.ctx().writeAndFlush(response(status, ""));
+        }
+    }
+
+    private static FullHttpResponse response(final HttpResponseStatus status, final String body)
+    {
+        final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+            Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+        return response;
+    }
+
+    private void startServer() throws InterruptedException
+    {
+        serverGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        final Channel server = new ServerBootstrap()
+            .group(serverGroup)
+            .channel(NioServerSocketChannel.class)
+            .childHandler(new ChannelInitializer<SocketChannel>()
+            {
+                protected void initChannel(final SocketChannel channel)
+                {
+                    connections.add(channel);
+                    channel.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024),
+                        new SimpleChannelInboundHandler<FullHttpRequest>()
+                        {
+                            protected void channelRead0(final ChannelHandlerContext ctx, final FullHttpRequest request)
+                            {
+                                requests.incrementAndGet();
+                                assertThat(request.headers().get(HttpHeaderNames.AUTHORIZATION))
+                                    .isEqualTo("Bearer secret-token");
+                                bodies.add(request.content().toString(StandardCharsets.UTF_8));
+                                switch (mode)
+                                {
+                                    case HOLD -> held.add(new Held(ctx));
+                                    case ANSWER_202 -> ctx.writeAndFlush(response(HttpResponseStatus.ACCEPTED, ""));
+                                    case ANSWER_401 -> ctx.writeAndFlush(
+                                        response(HttpResponseStatus.UNAUTHORIZED, "{\"error\":\"bad token\"}\nmore"));
+                                    case CLOSE -> ctx.close();
+                                }
+                            }
+                        });
+                }
+            })
+            .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+        port = ((InetSocketAddress)server.localAddress()).getPort();
     }
 }

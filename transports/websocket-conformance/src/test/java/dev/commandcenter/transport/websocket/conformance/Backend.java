@@ -58,7 +58,15 @@ final class Backend
          * {@code /plugins/secret.txt}: 404), where the protocol answers {@code 400}. Nothing outside the web root
          * is reachable either way.
          */
-        PATH_RESOLVED_BY_THE_TRANSPORT
+        PATH_RESOLVED_BY_THE_TRANSPORT,
+
+        /**
+         * A client that sends a next request before the answer to one with a body (HTTP pipelining after a POST,
+         * which RFC 9112 9.3.2 advises against) is dropped, without the answer to that request, where the protocol
+         * answers every request in order: libwebsockets 4.1 repeats the body's completion over the bytes that follow
+         * it while the answer is awaited. Pipelined requests without a body are answered in order by both.
+         */
+        PIPELINING_AFTER_A_BODY_DROPS_THE_CONNECTION
     }
 
     /** Name of the native libwebsockets backend's provider. */
@@ -139,7 +147,8 @@ final class Backend
             EnumSet.of(
                 Deviation.UNKNOWN_SUBPROTOCOLS_REFUSED_WITH_400,
                 Deviation.UPGRADE_REFUSAL_IS_A_CLOSE,
-                Deviation.PATH_RESOLVED_BY_THE_TRANSPORT) :
+                Deviation.PATH_RESOLVED_BY_THE_TRANSPORT,
+                Deviation.PIPELINING_AFTER_A_BODY_DROPS_THE_CONNECTION) :
             EnumSet.noneOf(Deviation.class);
         return new Backend(provider.name(), provider, provider.unavailableReason(), deviations);
     }

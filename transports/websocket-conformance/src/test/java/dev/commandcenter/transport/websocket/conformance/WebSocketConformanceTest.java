@@ -859,6 +859,61 @@ class WebSocketConformanceTest
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("backends")
+    void shouldAnswerPipelinedRequestsWithoutABodyInOrder(final Backend backend) throws Exception
+    {
+        final ConformanceServer server = shared(backend);
+        final StringBuilder requests = new StringBuilder();
+        for (int i = 0; i < 40; i++)
+        {
+            requests.append(i % 2 == 0 ? "GET /api/health" : "GET /no-such-page").append(" HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+                .append("Authorization: Bearer ").append(ADMIN_TOKEN).append("\r\n\r\n");
+        }
+
+        try (RawConnection connection = RawConnection.open(server.port()))
+        {
+            connection.write(requests.toString().getBytes(StandardCharsets.US_ASCII));
+            for (int i = 0; i < 40; i++)
+            {
+                assertThat(connection.readResponse()).as("answer " + i).startsWith(i % 2 == 0 ? "HTTP/1.1 200" : "HTTP/1.1 404");
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void shouldAnswerOrDropAClientPipeliningPostsAndServeOthersOn(final Backend backend) throws Exception
+    {
+        final ConformanceServer server = shared(backend);
+        final StringBuilder requests = new StringBuilder();
+        for (int i = 0; i < 3; i++)
+        {
+            final String body = "{\"type\":\"TransactionReceived\",\"amountSats\":" + AMOUNTS.incrementAndGet() + "}";
+            requests.append("POST /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ").append(ADMIN_TOKEN)
+                .append("\r\nContent-Type: application/json\r\nContent-Length: ").append(body.length()).append("\r\n\r\n")
+                .append(body);
+        }
+
+        try (RawConnection connection = RawConnection.open(server.port()))
+        {
+            connection.write(requests.toString().getBytes(StandardCharsets.US_ASCII));
+            if (backend.deviates(Backend.Deviation.PIPELINING_AFTER_A_BODY_DROPS_THE_CONNECTION))
+            {
+                assertThat(connection.readToEnd()).as("dropped, nothing answered").isEmpty();
+            }
+            else
+            {
+                for (int i = 0; i < 3; i++)
+                {
+                    assertThat(connection.readResponse()).as("answer " + i).startsWith("HTTP/1.1 202");
+                }
+            }
+        }
+        assertThat(healthOnNewConnection(server)).startsWith("HTTP/1.1 200");
+        assertThat(server.get("/api/health?token=" + ADMIN_TOKEN).statusCode()).isEqualTo(200);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
     void shouldAnswer413ToABodyLargerThanTheLimit(final Backend backend) throws Exception
     {
         final ConformanceServer server = shared(backend);
