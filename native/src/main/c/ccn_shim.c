@@ -50,7 +50,6 @@ typedef struct ccn_conn_stct
     ccn_bytes_t body;
     int64_t body_expected;
     int awaiting_response;
-    int answer_here; /* the callback that handed the request over waits for the answer and writes it itself */
     int rejecting;
     ccn_bytes_t out;
     size_t out_head_length;
@@ -114,6 +113,8 @@ typedef struct ccn_shim_stct
     int32_t scratch_length;
     lws_sorted_usec_list_t retry_sul;
     int stopping;
+    /* commands are being drained from inside an lws callback: answers wait for their writable callback */
+    int draining_in_callback;
     struct lws_protocols protocols[6];
 }
 ccn_shim_t;
@@ -1105,17 +1106,15 @@ static void ccn_on_response(void *clientd, int64_t id, int32_t status, int close
     }
     conn->awaiting_response = 0;
     /*
-     * Written now rather than from the next writable callback: an answer the socket takes whole completes the
-     * transaction without another pass of the service loop. What the socket does not take is written from the
-     * writable callback.
+     * Written now (from the service loop, not inside another connection's callback) rather than from the next
+     * writable callback: an answer the socket takes whole completes the transaction without another pass of the
+     * loop. What the socket does not take is written from the writable callback.
      */
     if (ccn_prepare_response(conn, conn->wsi, status, headers, header_count, NULL, body, body_length,
-        close_after) < 0 || (!conn->answer_here && ccn_write_response(conn, conn->wsi) < 0))
+        close_after) < 0 || (!shim->draining_in_callback && ccn_write_response(conn, conn->wsi) < 0))
     {
         lws_set_timeout(conn->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
-        return;
     }
-    ccn_set_rx(conn);
 }
 
 static void ccn_on_send(void *clientd, int64_t id, int binary, const uint8_t *payload, int32_t length)
@@ -1340,9 +1339,9 @@ static int ccn_callback(struct lws *wsi, enum lws_callback_reasons reason, void 
             if (conn->awaiting_response || conn->out_ready)
             {
                 /*
-                 * A pipelined request parsed before the answer to the one ahead of it was written: only a client
-                 * that does not read its answers gets here (reading waits while a request is with Java). It is
-                 * dropped; nothing else shares its connection.
+                 * lws parses a pipelined next request only once the answer to the one ahead of it completed its
+                 * transaction. Should one come while that answer is still pending, two answers would share the
+                 * wire unordered: the connection is dropped.
                  */
                 return -1;
             }
@@ -1445,7 +1444,7 @@ static int ccn_callback(struct lws *wsi, enum lws_callback_reasons reason, void 
                  * answer is awaited here (bounded), written, and the connection closes after it.
                  */
                 conn->rejecting = 0;
-                conn->answer_here = 1;
+                shim->draining_in_callback = 1;
                 ccn_emit_request(shim, conn, wsi);
                 const lws_usec_t deadline = lws_now_usecs() + 2 * LWS_US_PER_SEC;
                 while (conn->awaiting_response && !conn->out_ready && lws_now_usecs() < deadline)
@@ -1457,6 +1456,7 @@ static int ccn_callback(struct lws *wsi, enum lws_callback_reasons reason, void 
                         nanosleep(&pause, NULL);
                     }
                 }
+                shim->draining_in_callback = 0;
                 if (conn->out_ready)
                 {
                     conn->out_ready = 0;
@@ -1468,7 +1468,6 @@ static int ccn_callback(struct lws *wsi, enum lws_callback_reasons reason, void 
                     conn->out.length = 0;
                 }
                 conn->awaiting_response = 0;
-                conn->answer_here = 0;
                 return 1;
             }
             if (NULL == in || 0 != strcasecmp((const char *)in, "websocket"))

@@ -165,6 +165,22 @@ class NativeHttpTest
     }
 
     @Test
+    void shouldAnswerAnH2cUpgradeAsHttp11AndClose() throws Exception
+    {
+        start(NativeTestSupport.settings());
+        try (RawClient client = new RawClient(address))
+        {
+            client.write("GET /h2 HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade, HTTP2-Settings\r\n" +
+                "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n");
+            final String head = client.readHead();
+            assertThat(head).startsWith("HTTP/1.1 200");
+            assertThat(client.readBody(head)).isEqualTo("echo GET /h2 ");
+            assertThat(client.readToEnd()).isEmpty();
+        }
+        assertThat(listener.of("request")).hasSize(1);
+    }
+
+    @Test
     void shouldCloseAfterTheResponseWhenAsked() throws Exception
     {
         start(NativeTestSupport.settings());
