@@ -524,18 +524,7 @@ public final class NativeWireTransport implements WireTransport
      */
     public long openConnections()
     {
-        if (!enter())
-        {
-            return 0;
-        }
-        try
-        {
-            return control.getLongVolatile(CONTROL_OPEN_OFFSET);
-        }
-        finally
-        {
-            exit();
-        }
+        return controlLong(CONTROL_OPEN_OFFSET);
     }
 
     /**
@@ -546,18 +535,7 @@ public final class NativeWireTransport implements WireTransport
      */
     public long pipeliningDrops()
     {
-        if (!enter())
-        {
-            return 0;
-        }
-        try
-        {
-            return control.getLongVolatile(CONTROL_PIPELINED_OFFSET);
-        }
-        finally
-        {
-            exit();
-        }
+        return controlLong(CONTROL_PIPELINED_OFFSET);
     }
 
     /**
@@ -567,13 +545,21 @@ public final class NativeWireTransport implements WireTransport
      */
     public long malformedCommands()
     {
+        return controlLong(CONTROL_CORRUPT_OFFSET);
+    }
+
+    /**
+     * A counter of the control block, read while the transport runs.
+     */
+    private long controlLong(final int offset)
+    {
         if (!enter())
         {
             return 0;
         }
         try
         {
-            return control.getLongVolatile(CONTROL_CORRUPT_OFFSET);
+            return control.getLongVolatile(offset);
         }
         finally
         {
