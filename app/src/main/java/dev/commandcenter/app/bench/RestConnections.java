@@ -41,15 +41,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The load generator's HTTP/1.1 client for {@code POST /api/events}: up to {@value #CONNECTIONS} keep-alive
- * connections, opened as needed, on one event loop of their own (native epoll where available), each carrying
- * {@value #DEPTH} request at a time, so at most {@value #MAX_IN_FLIGHT} posts await their answer at once. The poster that finds them all
- * taken waits for a free slot: a server falling behind then delays the schedule, which the latency shows (it is
+ * connections, opened as needed, on one event loop of their own (native epoll where available), each carrying one
+ * request at a time, so at most {@value #MAX_IN_FLIGHT} posts await their answer at once. The poster that finds them
+ * all taken waits for a free one: a server falling behind then delays the schedule, which the latency shows (it is
  * measured from the intended send time), instead of being buried under new connections.
  * <p>
  * Requests are encoded and responses decoded by Netty's HTTP codec; an answer goes to the {@link Outcome} of the
- * request its connection carries. A request unanswered after
- * the timeout fails, with every other one waiting on its connection, and the connection is closed; so do the
- * requests of a connection the server closes. The next post opens a new connection in its place.
+ * request its connection carries. A request unanswered after the timeout fails and its connection is closed; so
+ * does the request of a connection the server closes. The next post on it opens a new connection.
  * <p>
  * The JDK's asynchronous client this replaces opened one connection per request in flight and spent more of the
  * shared cores per post than the server it measured: a profile at saturation showed its future chains keeping
@@ -59,15 +58,13 @@ import java.util.concurrent.TimeUnit;
  */
 final class RestConnections implements AutoCloseable
 {
-    /** Keep-alive connections to the server. */
-    static final int CONNECTIONS = 128;
     /**
-     * Requests awaiting their answer on one connection at most: one, since a POST is not idempotent and a client
-     * should not pipeline after it (RFC 9112 9.3.2); a server may drop a connection that does.
+     * Keep-alive connections to the server, each carrying one request at a time: a POST is not idempotent and a
+     * client should not pipeline after it (RFC 9112 9.3.2); a server may drop a connection that does.
      */
-    static final int DEPTH = 1;
+    static final int CONNECTIONS = 128;
     /** Posts awaiting their answer at most. */
-    static final int MAX_IN_FLIGHT = CONNECTIONS * DEPTH;
+    static final int MAX_IN_FLIGHT = CONNECTIONS;
 
     private static final int MAX_RESPONSE_LENGTH = 64 * 1024;
     private static final long TIMEOUT_CHECK_MS = 50;
@@ -170,15 +167,15 @@ final class RestConnections implements AutoCloseable
         final Connection connection;
         synchronized (this)
         {
-            // A free slot exists: the semaphore counts the requests of every connection together. The first free
-            // one is taken, so no more connections are opened than posts were in flight at once.
+            // A free connection exists: the semaphore counts the busy ones. The first free one is taken, so no more
+            // connections are opened than posts were in flight at once.
             int i = 0;
-            while (connections[i].waiting >= DEPTH)
+            while (connections[i].busy)
             {
                 i++;
             }
             connection = connections[i];
-            connection.waiting++;
+            connection.busy = true;
         }
         connection.send(index, body, outcome);
         return true;
@@ -220,65 +217,57 @@ final class RestConnections implements AutoCloseable
     }
 
     /**
-     * One keep-alive connection and the requests sent on it that await their answer, oldest first. The queue is
-     * guarded by the connection's monitor: posters add to it, the event loop takes from it.
+     * One keep-alive connection and the request it carries. A poster takes the connection ({@link #busy}, under the
+     * pool's monitor) before sending and it is given back with the answer or the failure, so one request at most
+     * awaits its answer on it. The request is guarded by the connection's monitor: the poster sets it, the event loop
+     * takes it.
      */
     private final class Connection extends SimpleChannelInboundHandler<FullHttpResponse>
     {
-        private final long[] indexes = new long[DEPTH];
-        private final long[] sentNs = new long[DEPTH];
-        private final Outcome[] outcomes = new Outcome[DEPTH];
-        private int head;
-        private int size;
-        /** Slots taken, guarded by the pool's monitor: requests sent or about to be. */
-        int waiting;
-        private final Object connectLock = new Object();
+        /** Taken by a poster, guarded by the pool's monitor: a request is being sent or awaits its answer. */
+        boolean busy;
         private Channel channel;
+        /** Of the request awaiting its answer; null when none does. */
+        private Outcome outcome;
+        private long index;
+        private long sentNs;
 
         void send(final long index, final String body, final Outcome outcome)
         {
-            // Connecting waits for the event loop, which takes this connection's monitor: only the poster's lock is
-            // held meanwhile.
-            synchronized (connectLock)
+            Channel channel;
+            synchronized (this)
             {
-                Channel channel;
-                synchronized (this)
+                channel = this.channel;
+            }
+            if (null == channel || !channel.isActive())
+            {
+                // Connecting waits for the event loop, which takes this connection's monitor: it is not held meanwhile.
+                final ChannelFuture connect = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>()
                 {
-                    channel = this.channel;
-                }
-                if (null == channel || !channel.isActive())
-                {
-                    final ChannelFuture connect = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>()
+                    protected void initChannel(final SocketChannel channel)
                     {
-                        protected void initChannel(final SocketChannel channel)
-                        {
-                            channel.pipeline().addLast(
-                                new HttpClientCodec(),
-                                new HttpObjectAggregator(MAX_RESPONSE_LENGTH),
-                                Connection.this);
-                        }
-                    }).connect(host, port).awaitUninterruptibly();
-                    if (!connect.isSuccess())
-                    {
-                        release(1);
-                        outcome.failed(index, "cannot connect to " + host + ":" + port + ": " +
-                            WebSocketClients.reason(connect.cause()));
-                        return;
+                        channel.pipeline().addLast(
+                            new HttpClientCodec(),
+                            new HttpObjectAggregator(MAX_RESPONSE_LENGTH),
+                            Connection.this);
                     }
-                    channel = connect.channel();
-                    // What still waits was sent on the connection that is gone: no answer will come for it.
-                    failAll(null, "the server closed the connection before answering", channel);
-                }
-                synchronized (this)
+                }).connect(host, port).awaitUninterruptibly();
+                if (!connect.isSuccess())
                 {
-                    final int tail = (head + size) % DEPTH;
-                    indexes[tail] = index;
-                    sentNs[tail] = clock.nanoTime();
-                    outcomes[tail] = outcome;
-                    size++;
-                    // Written under the monitor: the order of the writes is the order of the queue.
-                    channel.writeAndFlush(request(body), channel.voidPromise());
+                    release();
+                    outcome.failed(index, "cannot connect to " + host + ":" + port + ": " +
+                        WebSocketClients.reason(connect.cause()));
+                    return;
                 }
+                channel = connect.channel();
+            }
+            synchronized (this)
+            {
+                this.channel = channel;
+                this.index = index;
+                this.sentNs = clock.nanoTime();
+                this.outcome = outcome;
+                channel.writeAndFlush(request(body), channel.voidPromise());
             }
         }
 
@@ -289,32 +278,30 @@ final class RestConnections implements AutoCloseable
 
         protected void channelRead0(final ChannelHandlerContext ctx, final FullHttpResponse response)
         {
-            final long index;
             final Outcome outcome;
+            final long index;
             synchronized (this)
             {
-                if (0 == size || ctx.channel() != channel)
+                outcome = this.outcome;
+                index = this.index;
+                if (null == outcome || ctx.channel() != channel)
                 {
-                    return; // an answer to nothing asked: the requests it could belong to have already failed
+                    return; // an answer to nothing asked: the request it could belong to has already failed
                 }
-                index = indexes[head];
-                outcome = outcomes[head];
-                outcomes[head] = null;
-                head = (head + 1) % DEPTH;
-                size--;
+                this.outcome = null;
             }
-            release(1);
+            release();
             outcome.answered(index, response.status().code(), response.content(), clock.nanoTime());
         }
 
         public void channelInactive(final ChannelHandlerContext ctx)
         {
-            failAll(ctx.channel(), "the server closed the connection before answering", null);
+            fail(ctx.channel(), "the server closed the connection before answering");
         }
 
         public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
         {
-            failAll(ctx.channel(), WebSocketClients.reason(cause), null);
+            fail(ctx.channel(), WebSocketClients.reason(cause));
             ctx.close();
         }
 
@@ -323,13 +310,13 @@ final class RestConnections implements AutoCloseable
             final Channel channel;
             synchronized (this)
             {
-                if (0 == size || nowNs - sentNs[head] < timeoutNs)
+                if (null == outcome || nowNs - sentNs < timeoutNs)
                 {
                     return;
                 }
                 channel = this.channel;
             }
-            failAll(channel, "request timed out after " + TimeUnit.NANOSECONDS.toMillis(timeoutNs) + " ms", null);
+            fail(channel, "request timed out after " + TimeUnit.NANOSECONDS.toMillis(timeoutNs) + " ms");
             if (null != channel)
             {
                 channel.close();
@@ -343,7 +330,7 @@ final class RestConnections implements AutoCloseable
             {
                 channel = this.channel;
             }
-            failAll(null, "the load generator closed the connection", null);
+            fail(null, "the load generator closed the connection");
             if (null != channel)
             {
                 channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
@@ -351,48 +338,38 @@ final class RestConnections implements AutoCloseable
         }
 
         /**
-         * Fail every request waiting on the connection if its channel is still {@code failed} (any channel when
-         * {@code failed} is null), and put {@code replacement} in its place.
+         * Forget the channel if it is still {@code failed} (whatever it is when {@code failed} is null) and fail
+         * the request awaiting its answer on it, if any.
          */
-        private void failAll(final Channel failed, final String reason, final Channel replacement)
+        private void fail(final Channel failed, final String reason)
         {
-            final long[] failedIndexes;
-            final Outcome[] failedOutcomes;
+            final Outcome outcome;
+            final long index;
             synchronized (this)
             {
                 if (null != failed && failed != channel)
                 {
                     return;
                 }
-                channel = replacement;
-                failedIndexes = new long[size];
-                failedOutcomes = new Outcome[size];
-                for (int i = 0; i < failedIndexes.length; i++)
-                {
-                    failedIndexes[i] = indexes[head];
-                    failedOutcomes[i] = outcomes[head];
-                    outcomes[head] = null;
-                    head = (head + 1) % DEPTH;
-                }
-                size = 0;
+                channel = null;
+                outcome = this.outcome;
+                index = this.index;
+                this.outcome = null;
             }
-            if (failedIndexes.length > 0)
+            if (null != outcome)
             {
-                release(failedIndexes.length);
-            }
-            for (int i = 0; i < failedIndexes.length; i++)
-            {
-                failedOutcomes[i].failed(failedIndexes[i], reason);
+                release();
+                outcome.failed(index, reason);
             }
         }
 
-        private void release(final int slots)
+        private void release()
         {
             synchronized (RestConnections.this)
             {
-                waiting -= slots;
+                busy = false;
             }
-            inFlight.release(slots);
+            inFlight.release();
         }
     }
 
