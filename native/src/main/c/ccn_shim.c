@@ -1336,15 +1336,6 @@ static int ccn_callback(struct lws *wsi, enum lws_callback_reasons reason, void 
             {
                 return -1;
             }
-            if (conn->awaiting_response || conn->out_ready)
-            {
-                /*
-                 * lws parses a pipelined next request only once the answer to the one ahead of it completed its
-                 * transaction. Should one come while that answer is still pending, two answers would share the
-                 * wire unordered: the connection is dropped.
-                 */
-                return -1;
-            }
             conn->body.length = 0;
             conn->body_expected = 0;
             conn->rejecting = 0;
