@@ -19,6 +19,7 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -301,7 +302,9 @@ final class RestConnections implements AutoCloseable
 
         public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
         {
-            fail(ctx.channel(), WebSocketClients.reason(cause));
+            fail(ctx.channel(), cause instanceof TooLongFrameException ?
+                "answer larger than " + MAX_RESPONSE_LENGTH + " bytes (expected a short status body)" :
+                WebSocketClients.reason(cause));
             ctx.close();
         }
 

@@ -54,7 +54,7 @@ class RestSenderTest
 
     enum Mode
     {
-        HOLD, ANSWER_202, ANSWER_401, CLOSE
+        HOLD, ANSWER_202, ANSWER_401, ANSWER_HUGE, CLOSE
     }
 
     private volatile Mode mode = Mode.HOLD;
@@ -141,6 +141,27 @@ class RestSenderTest
         await().atMost(30, TimeUnit.SECONDS).untilAsserted(() -> assertThat(recorder.sendErrors()).isEqualTo(3));
         assertThat(recorder.firstError()).isEqualTo("POST /api/events answered 401 {\"error\":\"bad token\"}");
         assertThat(recorder.accepted().getTotalCount()).isZero();
+    }
+
+    @Test
+    void shouldFailAPostWhoseAnswerIsLargerThanTheBoundAndGoOn() throws Exception
+    {
+        mode = Mode.ANSWER_HUGE;
+        startServer();
+        final LatencyRecorder recorder = recorder(2);
+        rest = connections(Duration.ofSeconds(30));
+        final RestSender sender = new RestSender(rest, recorder);
+        sender.send(0, 0);
+
+        await().atMost(30, TimeUnit.SECONDS).untilAsserted(() -> assertThat(recorder.sendErrors()).isEqualTo(1));
+        assertThat(recorder.firstError())
+            .isEqualTo("POST /api/events: answer larger than 65536 bytes (expected a short status body)");
+        assertThat(recorder.accepted().getTotalCount()).isZero();
+
+        mode = Mode.ANSWER_202;
+        sender.send(1, 0);
+        await().atMost(30, TimeUnit.SECONDS).untilAsserted(() ->
+            assertThat(recorder.accepted().getTotalCount()).isEqualTo(1));
     }
 
     @Test
@@ -259,6 +280,8 @@ class RestSenderTest
                                     case ANSWER_202 -> ctx.writeAndFlush(response(HttpResponseStatus.ACCEPTED, ""));
                                     case ANSWER_401 -> ctx.writeAndFlush(
                                         response(HttpResponseStatus.UNAUTHORIZED, "{\"error\":\"bad token\"}\nmore"));
+                                    case ANSWER_HUGE -> ctx.writeAndFlush(
+                                        response(HttpResponseStatus.ACCEPTED, "x".repeat(1024 * 1024)));
                                     case CLOSE -> ctx.close();
                                 }
                             }
