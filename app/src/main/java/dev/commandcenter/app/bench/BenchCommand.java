@@ -56,7 +56,8 @@ public final class BenchCommand implements Callable<Integer>
     boolean noTrace;
 
     @Option(names = "--server-pid", paramLabel = "PID",
-        description = "Process id of the server at --url: its CPU time over the run, per frame delivered, is reported. " +
+        description = "Process id of the server at --url: its CPU time over the run per frame delivered is reported, " +
+            "with the kernel's part and its busiest threads (Linux), and this load generator's own CPU time beside it. " +
             "Repeat for a server of several processes (an engine and its edges): their CPU time is summed.")
     List<Long> serverPids;
 

@@ -39,7 +39,8 @@ final class BenchResult
     long runSpanNs;
     String target;
     long frameBytes;
-    long serverCpuNs = -1;
+    CpuTimes serverCpu = CpuTimes.UNKNOWN;
+    CpuTimes generatorCpu = CpuTimes.UNKNOWN;
     boolean stalled;
 
     /**

@@ -263,7 +263,9 @@ final class BenchRun implements AutoCloseable
         final long totalNs = schedule.endNs() - schedule.startNs();
         final long deadlineNs = schedule.endNs() + settings.timeout().toNanos();
         Histogram interval = null;
-        final long cpuBeforeNs = null == result ? -1 : serverCpuNs();
+        final CpuTimes serverBefore = null == result ? CpuTimes.UNKNOWN : CpuTimes.of(settings.serverPids());
+        final CpuTimes generatorBefore = null == result || settings.serverPids().isEmpty() ? CpuTimes.UNKNOWN :
+            CpuTimes.of(List.of(ProcessHandle.current().pid()));
         long nextReportNs = schedule.startNs() + REPORT_INTERVAL_NS;
         boolean sending = true;
         while (true)
@@ -313,8 +315,11 @@ final class BenchRun implements AutoCloseable
             }
             result.sendSpanNs = Math.max(1, lastNs - schedule.startNs());
             result.runSpanNs = Math.max(1, clock.nanoTime() - schedule.startNs());
-            final long cpuAfterNs = serverCpuNs();
-            result.serverCpuNs = cpuBeforeNs < 0 || cpuAfterNs < 0 ? -1 : cpuAfterNs - cpuBeforeNs;
+            result.serverCpu = CpuTimes.of(settings.serverPids()).since(serverBefore);
+            if (generatorBefore.totalNs() >= 0)
+            {
+                result.generatorCpu = CpuTimes.of(List.of(ProcessHandle.current().pid())).since(generatorBefore);
+            }
         }
     }
 
@@ -322,29 +327,6 @@ final class BenchRun implements AutoCloseable
     {
         // A refused event never becomes an alert: stop waiting for those.
         return recorder.sendErrors() * recorder.receivers();
-    }
-
-    /**
-     * CPU time (user and system) the server's processes at {@code --server-pid} have used so far, summed.
-     *
-     * @return nanoseconds, or -1 with no server pid or when the system does not tell for one of them.
-     */
-    private long serverCpuNs()
-    {
-        long totalNs = settings.serverPids().isEmpty() ? -1 : 0;
-        for (final long pid : settings.serverPids())
-        {
-            final long cpuNs = ProcessHandle.of(pid)
-                .flatMap((handle) -> handle.info().totalCpuDuration())
-                .map(Duration::toNanos)
-                .orElse(-1L);
-            if (cpuNs < 0)
-            {
-                return -1;
-            }
-            totalNs += cpuNs;
-        }
-        return totalNs;
     }
 
     private static boolean anyAlive(final List<Thread> threads)

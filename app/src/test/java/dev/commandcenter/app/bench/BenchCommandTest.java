@@ -114,10 +114,16 @@ class BenchCommandTest
             assertThat(received.group(1)).isEqualTo(received.group(2));
             assertThat(Long.parseLong(received.group(1).replace(",", ""))).isGreaterThan(16);
             assertThat(Double.parseDouble(received.group(4))).isGreaterThan(100);
-            final Matcher cpu = Pattern.compile("server     pid \\d+: ([\\d.]+) ms CPU over the run, ([\\d.]+) us per " +
-                "frame received").matcher(result.out);
+            final Matcher cpu = Pattern.compile("server     pid \\d+: ([\\d.]+) ms CPU over the run \\(([\\d.]+) ms in the " +
+                "kernel\\), ([\\d.]+) us per frame received \\(([\\d.]+) in the kernel\\)").matcher(result.out);
             assertThat(cpu.find()).as(result.out).isTrue();
             assertThat(Double.parseDouble(cpu.group(1))).isGreaterThan(0);
+            assertThat(Double.parseDouble(cpu.group(2))).isLessThanOrEqualTo(Double.parseDouble(cpu.group(1)));
+            // The server's busiest threads by name, and the load generator's own time (the same process here).
+            assertThat(result.out).containsPattern("threads    [^\\n]+ [\\d.]+ us per frame received " +
+                "\\(the server's busiest\\)");
+            assertThat(result.out).containsPattern("generator  this process: [\\d.]+ ms CPU over the run \\([\\d.]+ ms " +
+                "in the kernel\\), [\\d.]+ us per frame received");
         }
     }
 

@@ -17,6 +17,9 @@ import java.util.regex.Pattern;
  * @param p99Ms         99th percentile.
  * @param p999Ms        99.9th percentile.
  * @param cpuUsPerFrame the server's CPU time over the run per frame received, µs (NaN when not measured).
+ * @param kernelUsPerFrame the part of it in the kernel, µs (NaN when not measured).
+ * @param generatorUsPerFrame the load generator's own CPU time over the run per frame received, µs (NaN when not
+ *                      measured).
  * @param stalled       whether a saturating run ended early because its window stopped moving.
  */
 public record BenchFigures(
@@ -31,6 +34,8 @@ public record BenchFigures(
     double p99Ms,
     double p999Ms,
     double cpuUsPerFrame,
+    double kernelUsPerFrame,
+    double generatorUsPerFrame,
     boolean stalled)
 {
     private static final Pattern SENT = Pattern.compile(
@@ -39,6 +44,10 @@ public record BenchFigures(
         "(?m)^received\\s+([\\d,]+) of ([\\d,]+) alerts \\(([\\d.]+) alerts/s\\)(?:.*?, ([\\d.]+) bytes per frame)?");
     private static final Pattern END_TO_END = Pattern.compile("(?m)^end to end \\(intended send -> frame\\)\\s+(.*)$");
     private static final Pattern SERVER = Pattern.compile("(?m)^server\\s+pid \\d+: .*?, ([\\d.]+|NaN) us per frame");
+    private static final Pattern KERNEL = Pattern.compile(
+        "(?m)^server\\s+pid [^\\n]*us per frame received \\(([\\d.]+|NaN) in the kernel\\)");
+    private static final Pattern GENERATOR = Pattern.compile(
+        "(?m)^generator\\s+this process: .*?, ([\\d.]+|NaN) us per frame");
     private static final Pattern STALLED = Pattern.compile("(?m)^stalled\\s");
 
     /**
@@ -61,7 +70,7 @@ public record BenchFigures(
     public static BenchFigures failed(final long expected, final String reason)
     {
         return new BenchFigures(0, 0, reason, 0, expected, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-            Double.NaN, false);
+            Double.NaN, Double.NaN, Double.NaN, false);
     }
 
     /**
@@ -103,10 +112,14 @@ public record BenchFigures(
         }
         final Matcher server = SERVER.matcher(text);
         final double cpu = server.find() ? Double.parseDouble(server.group(1)) : Double.NaN;
+        final Matcher kernel = KERNEL.matcher(text);
+        final double kernelUs = kernel.find() ? Double.parseDouble(kernel.group(1)) : Double.NaN;
+        final Matcher generator = GENERATOR.matcher(text);
+        final double generatorUs = generator.find() ? Double.parseDouble(generator.group(1)) : Double.NaN;
         return new BenchFigures(count(sent.group(1)), count(sent.group(2)), null == sent.group(3) ? "" : sent.group(3),
             count(received.group(1)), count(received.group(2)), Double.parseDouble(received.group(3)),
             null == received.group(4) ? Double.NaN : Double.parseDouble(received.group(4)),
-            endToEnd[0], endToEnd[2], endToEnd[3], cpu, STALLED.matcher(text).find());
+            endToEnd[0], endToEnd[2], endToEnd[3], cpu, kernelUs, generatorUs, STALLED.matcher(text).find());
     }
 
     private static long count(final String digits)

@@ -189,13 +189,30 @@ public final class FanoutReport
     public static String markdown(final List<FanoutRow> rows, final String machine, final String settings,
         final List<String> notes)
     {
+        return markdown(rows, machine, settings, notes, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * The whole summary, with the CPU budget of each missed ratio on a machine of some cores.
+     *
+     * @param rows     every row, in run order.
+     * @param machine  one line on the machine.
+     * @param settings one line on the durations, rates and window.
+     * @param notes    lines on what the run had to work around (a count skipped, a key refused).
+     * @param cores    the machine's cores, shared by the servers and the load generator.
+     * @return the Markdown.
+     */
+    public static String markdown(final List<FanoutRow> rows, final String machine, final String settings,
+        final List<String> notes, final int cores)
+    {
         final StringBuilder text = new StringBuilder();
         text.append("# Fan-out: Netty vs native vs Node.js `ws`\n\n");
         text.append("Machine: ").append(machine).append("\n\n");
         text.append("Settings: ").append(settings).append("\n\n");
         text.append("| server | clients | paced events/s | paced delivered / expected | lost | p50 ms | p99 ms | p99.9 ms " +
-            "| saturated frames/s | saturated lost | CPU µs/frame saturated | CPU µs/frame paced | bytes/frame |\n");
-        text.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+            "| saturated frames/s | saturated lost | CPU µs/frame saturated | of it in the kernel " +
+            "| load generator µs/frame saturated | CPU µs/frame paced | bytes/frame |\n");
+        text.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         final Map<ServerKind, String> reasons = new LinkedHashMap<>();
         for (final FanoutRow row : rows)
         {
@@ -204,7 +221,7 @@ public final class FanoutReport
             if (!row.available())
             {
                 reasons.putIfAbsent(row.server(), row.unavailable());
-                text.append("not available |  |  |  |  |  |  |  |  |  |\n");
+                text.append("not available |  |  |  |  |  |  |  |  |  |  |  |\n");
                 continue;
             }
             final BenchFigures paced = row.paced();
@@ -219,6 +236,8 @@ public final class FanoutReport
                 .append(" | ")
                 .append(lostCell(saturated)).append(saturated.stalled() ? " (stalled)" : "").append(" | ")
                 .append(micros(saturated.cpuUsPerFrame())).append(" | ")
+                .append(micros(saturated.kernelUsPerFrame())).append(" | ")
+                .append(micros(saturated.generatorUsPerFrame())).append(" | ")
                 .append(micros(paced.cpuUsPerFrame())).append(" | ")
                 .append(bytesCell(paced, saturated))
                 .append(" |\n");
@@ -255,7 +274,70 @@ public final class FanoutReport
                 .append(0 == target.clients() ? "all" : String.format(Locale.ROOT, "%,d", target.clients())).append(" | ")
                 .append(target.measured()).append(" | ").append(target.verdict().text()).append(" |\n");
         }
+        final List<String> budgets = budgets(rows, cores);
+        if (!budgets.isEmpty())
+        {
+            text.append("\n## CPU budget of each missed ratio\n\n");
+            text.append("The servers and the load generator share the machine's ").append(cores).append(" cores. ")
+                .append("At the rate a target asks for, with every core busy and the load generator at the CPU per ")
+                .append("frame it spent in the server's run, the server has at most cores / rate - generator µs ")
+                .append("per frame. A server whose time in the kernel alone is over that budget can reach the ")
+                .append("target on this machine only with fewer or cheaper system calls, whatever its own code ")
+                .append("costs.\n\n");
+            for (final String budget : budgets)
+            {
+                text.append("- ").append(budget).append('\n');
+            }
+        }
         return text.toString();
+    }
+
+    /**
+     * For each missed ratio whose figures are known: the CPU per frame the server would have to stay within.
+     *
+     * @param rows  every row of the run.
+     * @param cores the machine's cores.
+     * @return one line per missed ratio.
+     */
+    static List<String> budgets(final List<FanoutRow> rows, final int cores)
+    {
+        final List<String> budgets = new ArrayList<>();
+        for (final int clients : clientCounts(rows))
+        {
+            final FanoutRow netty = find(rows, ServerKind.NETTY, clients);
+            final FanoutRow node = find(rows, ServerKind.NODE, clients);
+            final FanoutRow nativeRow = find(rows, ServerKind.NATIVE, clients);
+            if (null == missing(netty, ServerKind.NETTY, node, ServerKind.NODE))
+            {
+                budget(budgets, cores, netty, NETTY_OVER_NODE_TARGET, node);
+            }
+            if (null == missing(nativeRow, ServerKind.NATIVE, netty, ServerKind.NETTY))
+            {
+                budget(budgets, cores, nativeRow, NATIVE_OVER_NETTY_TARGET, netty);
+            }
+        }
+        return budgets;
+    }
+
+    private static void budget(final List<String> budgets, final int cores, final FanoutRow server, final double ratio,
+        final FanoutRow baseline)
+    {
+        final BenchFigures figures = server.saturated();
+        final double targetRate = ratio * baseline.saturatedFramesPerSecond();
+        if (server.saturatedFramesPerSecond() >= targetRate || Double.isNaN(figures.generatorUsPerFrame()) ||
+            Double.isNaN(figures.cpuUsPerFrame()))
+        {
+            return;
+        }
+        final double budgetUs = cores * 1e6 / targetRate - figures.generatorUsPerFrame();
+        final String kernel = Double.isNaN(figures.kernelUsPerFrame()) ? "" :
+            String.format(Locale.ROOT, ", %.2f of it in the kernel%s", figures.kernelUsPerFrame(),
+                figures.kernelUsPerFrame() > budgetUs ? ": over the budget in the kernel alone" : "");
+        budgets.add(String.format(Locale.ROOT,
+            "%s x %,d: %sx %s's %,.0f frames/s is %,.0f; %d / %,.0f - %.2f leaves %s µs per frame; it spent %.2f%s",
+            server.server().label(), server.clients(), number(ratio), baseline.server().label(),
+            baseline.saturatedFramesPerSecond(), targetRate, cores, targetRate, figures.generatorUsPerFrame(),
+            budgetUs <= 0 ? "nothing (" + micros(budgetUs) + ")" : micros(budgetUs), figures.cpuUsPerFrame(), kernel));
     }
 
     private static String bytesCell(final BenchFigures paced, final BenchFigures saturated)

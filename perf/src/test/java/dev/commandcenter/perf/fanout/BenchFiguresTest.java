@@ -21,7 +21,11 @@ class BenchFiguresTest
         "sent       1,481 events in 3.00 s (493.6 events/s), 0 send errors",
         "received   14,800 of 14,810 alerts (4618.3 alerts/s), 10 timeouts, 377.6 bytes per frame",
         "stalled    the window of 128 events in flight did not move for 10000 ms: sending ended early",
-        "server     pid 25881: 320.0 ms CPU over the run, 21.61 us per frame received",
+        "server     pid 25881: 320.0 ms CPU over the run (120.0 ms in the kernel), 21.61 us per frame received " +
+            "(8.11 in the kernel)",
+        "threads    cc-web-http-4-1 12.00, cc-engine 6.50 us per frame received (the server's busiest)",
+        "generator  this process: 250.0 ms CPU over the run (90.0 ms in the kernel), 16.89 us per frame received " +
+            "(6.08 in the kernel)",
         "",
         "latency, ms                                p50       p90       p99     p99.9       max     count",
         "end to end (intended send -> frame)    169.345   467.665  1302.331  1737.490  2039.480    14,800",
@@ -55,8 +59,22 @@ class BenchFiguresTest
         assertThat(figures.p99Ms()).isCloseTo(1302.331, within(1e-9));
         assertThat(figures.p999Ms()).isCloseTo(1737.490, within(1e-9));
         assertThat(figures.cpuUsPerFrame()).isCloseTo(21.61, within(1e-9));
+        assertThat(figures.kernelUsPerFrame()).isCloseTo(8.11, within(1e-9));
+        assertThat(figures.generatorUsPerFrame()).isCloseTo(16.89, within(1e-9));
         assertThat(figures.stalled()).isTrue();
         assertThat(figures.measured()).isTrue();
+    }
+
+    @Test
+    void shouldReadTheServersTotalWhereTheSystemDoesNotTellTheKernelsPart()
+    {
+        final BenchFigures figures = BenchFigures.parse(SATURATED.replaceAll("(?m)^(server|generator) .*$", "")
+            + "server     pid 25881: 320.0 ms CPU over the run, 21.61 us per frame received\n"
+            + "generator  this process: 250.0 ms CPU over the run, 16.89 us per frame received\n");
+
+        assertThat(figures.cpuUsPerFrame()).isCloseTo(21.61, within(1e-9));
+        assertThat(figures.kernelUsPerFrame()).isNaN();
+        assertThat(figures.generatorUsPerFrame()).isCloseTo(16.89, within(1e-9));
     }
 
     @Test
@@ -69,6 +87,8 @@ class BenchFiguresTest
         assertThat(figures.lost()).isEqualTo(2);
         assertThat(figures.bytesPerFrame()).isNaN();
         assertThat(figures.cpuUsPerFrame()).isNaN();
+        assertThat(figures.kernelUsPerFrame()).isNaN();
+        assertThat(figures.generatorUsPerFrame()).isNaN();
         assertThat(figures.p99Ms()).isNaN();
         assertThat(figures.stalled()).isFalse();
     }

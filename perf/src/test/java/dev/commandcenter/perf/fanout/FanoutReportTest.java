@@ -114,9 +114,43 @@ class FanoutReportTest
         final String markdown = FanoutReport.markdown(rows, "m", "s", List.of());
 
         assertThat(markdown).contains("| engine, Netty | 1,000 | 100 | 1,000,000 / 1,000,000 | 0 | 0.52 | 12.3 | 1,235 | " +
-            "123,457 | 1,000 | 1.50 | 3.25 | 370 |");
+            "123,457 | 1,000 | 1.50 | 0.75 | 1.50 | 3.25 | 370 |");
         assertThat(markdown).contains("| 0 lost frames (both phases, every engine backend measured) | all | 1,000 lost " +
             "(netty x 1,000: 1,000) | **missed** |");
+    }
+
+    @Test
+    void shouldGiveEachMissedRateItsCpuBudgetAndSayWhenTheKernelAloneIsOverIt()
+    {
+        // Saturated figures of row(): CPU 2.0 µs per frame, 1.0 of it in the kernel, the load generator at 1.5.
+        final List<FanoutRow> rows = List.of(
+            row(ServerKind.NETTY, CLIENTS, 20_000, 2.0, 0),
+            row(ServerKind.NATIVE, CLIENTS, 21_000, 2.0, 0),
+            row(ServerKind.NODE, CLIENTS, 10_000, 4.0, 0),
+            row(ServerKind.NETTY, 1, 500_000, 2.0, 0),
+            row(ServerKind.NATIVE, 1, 700_000, 2.0, 0),
+            row(ServerKind.NODE, 1, 100_000, 4.0, 0),
+            row(ServerKind.NETTY, 1_000, 400_000, 2.0, 0),
+            new FanoutRow(ServerKind.NATIVE, 1_000, 100, figures(1_000, 1_000, 100, 1, 2, 3, 4.0),
+                new BenchFigures(1_000, 0, "", 1_000, 1_000, 450_000, 370.0, 1, 2, 3, 3.1, 2.9, 1.5, false), null),
+            row(ServerKind.NODE, 1_000, 100_000, 4.0, 0));
+
+        final List<String> budgets = FanoutReport.budgets(rows, 2);
+        final String markdown = FanoutReport.markdown(rows, "m", "s", List.of(), 2);
+
+        // 3 x 10,000 = 30,000 frames/s: 2 cores / 30,000 = 66.67 µs, less 1.5 for the load generator. At 1 client
+        // both rates are met (5x and 1.4x): no budget. At 1,000 clients native is short of 1.2 x 400,000 = 480,000:
+        // 2 / 480,000 = 4.17 µs less 1.5 leaves 2.67, below its 2.9 µs in the kernel.
+        assertThat(budgets).containsExactly(
+            "netty x 100: 3x node's 10,000 frames/s is 30,000; 2 / 30,000 - 1.50 leaves 65.17 µs per frame; it spent " +
+                "2.00, 1.00 of it in the kernel",
+            "native x 100: 1.2x netty's 20,000 frames/s is 24,000; 2 / 24,000 - 1.50 leaves 81.83 µs per frame; it " +
+                "spent 2.00, 1.00 of it in the kernel",
+            "native x 1,000: 1.2x netty's 400,000 frames/s is 480,000; 2 / 480,000 - 1.50 leaves 2.67 µs per frame; " +
+                "it spent 3.10, 2.90 of it in the kernel: over the budget in the kernel alone");
+        assertThat(markdown).contains("## CPU budget of each missed ratio").contains("machine's 2 cores")
+            .contains("- " + budgets.get(2) + "\n");
+        assertThat(FanoutReport.markdown(rows.subList(3, 6), "m", "s", List.of(), 2)).doesNotContain("CPU budget");
     }
 
     @Test
@@ -149,6 +183,6 @@ class FanoutReportTest
         final double p50Ms, final double p99Ms, final double p999Ms, final double cpuUs)
     {
         return new BenchFigures(expected, 0, "", received, expected, framesPerSecond, 370.0, p50Ms, p99Ms, p999Ms, cpuUs,
-            false);
+            cpuUs / 2, 1.5, false);
     }
 }
