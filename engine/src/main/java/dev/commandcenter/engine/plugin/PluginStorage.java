@@ -1,5 +1,6 @@
 package dev.commandcenter.engine.plugin;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -37,6 +38,31 @@ public interface PluginStorage
      * @throws IllegalStateException when the entry or the number of entries would pass the host's cap.
      */
     void write(String name, byte[] bytes);
+
+    /**
+     * Replace an entry later, off the caller's thread where the host can: for state a plugin saves often from its
+     * event thread (a snapshot every so many events), which should not wait for the disk. The first {@code length}
+     * bytes are copied before this returns, so the caller may reuse its buffer. A later call for the same name before
+     * they are written replaces them: only the latest is written. A {@link #write} or {@link #delete} of the same
+     * name drops what is still waiting and lands after what is being written; {@link #read} sees the latest bytes.
+     * A write that fails later (a full disk, the number of entries past its cap) is counted and reported by the host,
+     * not thrown to the caller, and the old entry stays. This default writes at once.
+     *
+     * @param name   entry name.
+     * @param bytes  holds its new content from index 0.
+     * @param length how many bytes.
+     * @throws IllegalArgumentException when the name is not valid or the length is not within the bytes.
+     * @throws IllegalStateException when the entry would pass the host's cap on its size.
+     */
+    default void writeLatest(final String name, final byte[] bytes, final int length)
+    {
+        if (length < 0 || length > bytes.length)
+        {
+            throw new IllegalArgumentException("storage entry " + quote(name) + ": length " + length +
+                " is not within the " + bytes.length + " bytes given");
+        }
+        write(name, Arrays.copyOf(bytes, length));
+    }
 
     /**
      * Delete an entry.

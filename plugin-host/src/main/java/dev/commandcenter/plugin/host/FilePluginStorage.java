@@ -17,7 +17,13 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A plugin's {@link PluginStorage} in {@code <data-dir>/plugins-data/<plugin-id>/}: one file per entry, written to
@@ -26,7 +32,13 @@ import java.util.List;
  * {@link CounterType#PLUGIN_STORAGE_REFUSED} and reported to the engine's error handler naming the plugin, then
  * thrown to the plugin.
  * <p>
- * <b>Note:</b> thread safe (writes and deletes are serialised per plugin).
+ * {@link #writeLatest} copies the bytes into a buffer kept per entry (two at most, reused) and leaves the file work,
+ * with its {@code fsync}, to one writer thread the plugins share ({@code cc-plugin-storage}, started when there is
+ * work and ended when idle): a plugin's event thread never waits for the disk. The writer takes at most one task per
+ * plugin at a time, so its queue is bounded by the number of plugins.
+ * <p>
+ * <b>Note:</b> thread safe. File writes and deletes are serialised per plugin by an I/O lock taken before the
+ * waiting bytes are looked at, so a write or delete and the writer thread land in the order they took it.
  */
 final class FilePluginStorage implements PluginStorage
 {
@@ -43,6 +55,7 @@ final class FilePluginStorage implements PluginStorage
         final int maxEntries;
         volatile CounterAllocator counters;
         volatile ErrorHandler errorHandler;
+        private ThreadPoolExecutor writer;
 
         Shared(final Path root, final long maxEntryBytes, final int maxEntries)
         {
@@ -50,11 +63,70 @@ final class FilePluginStorage implements PluginStorage
             this.maxEntryBytes = maxEntryBytes;
             this.maxEntries = maxEntries;
         }
+
+        synchronized Executor writer()
+        {
+            if (null == writer)
+            {
+                writer = new ThreadPoolExecutor(1, 1, WRITER_IDLE_S, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                    (task) -> Thread.ofPlatform().daemon().name("cc-plugin-storage").unstarted(task));
+                writer.allowCoreThreadTimeOut(true);
+            }
+            return writer;
+        }
+
+        /**
+         * Let the writer thread finish what is waiting, for a bounded time, then end it.
+         *
+         * @param timeoutMs longest wait.
+         * @return true when everything waiting was written (or there was nothing).
+         */
+        boolean close(final long timeoutMs)
+        {
+            final ThreadPoolExecutor toClose;
+            synchronized (this)
+            {
+                toClose = writer;
+            }
+            if (null == toClose)
+            {
+                return true;
+            }
+            toClose.shutdown();
+            try
+            {
+                return toClose.awaitTermination(timeoutMs, TimeUnit.MILLISECONDS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
+    /** Longest wait at close for writes still waiting, ms. */
+    static final long CLOSE_TIMEOUT_MS = 10_000;
+
+    /** Seconds the writer thread stays when there is nothing to write. */
+    static final long WRITER_IDLE_S = 2;
+
+    /**
+     * The latest bytes of an entry waiting for the writer thread, and a spare buffer it returned.
+     */
+    private static final class Waiting
+    {
+        byte[] bytes;
+        int length = -1;
+        byte[] spare;
     }
 
     private final Shared shared;
     private final String pluginId;
     private final Path dir;
+    private final Object ioLock = new Object();
+    private final Map<String, Waiting> waiting = new HashMap<>(); // guarded by this
+    private boolean flushScheduled; // guarded by this
     private AtomicCounter refused;
 
     FilePluginStorage(final Shared shared, final String pluginId)
@@ -70,29 +142,171 @@ final class FilePluginStorage implements PluginStorage
     public byte[] read(final String name)
     {
         final Path file = dir.resolve(validName(name));
-        try
+        synchronized (ioLock)
         {
-            return Files.isRegularFile(file) ? Files.readAllBytes(file) : null;
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("plugin '" + pluginId + "' storage: cannot read '" + name + "': " +
-                ex.getMessage(), ex);
+            synchronized (this)
+            {
+                final Waiting latest = waiting.get(name);
+                if (null != latest && latest.length >= 0)
+                {
+                    return java.util.Arrays.copyOf(latest.bytes, latest.length);
+                }
+            }
+            try
+            {
+                return Files.isRegularFile(file) ? Files.readAllBytes(file) : null;
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException("plugin '" + pluginId + "' storage: cannot read '" + name + "': " +
+                    ex.getMessage(), ex);
+            }
         }
     }
 
     /**
      * {@inheritDoc}
      */
-    public synchronized void write(final String name, final byte[] bytes)
+    public void write(final String name, final byte[] bytes)
     {
         final Path file = dir.resolve(validName(name));
-        if (bytes.length > shared.maxEntryBytes)
+        requireWithinCap(name, bytes.length);
+        synchronized (ioLock)
+        {
+            dropWaiting(name);
+            writeFile(name, file, bytes, bytes.length);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void writeLatest(final String name, final byte[] bytes, final int length)
+    {
+        validName(name);
+        if (length < 0 || length > bytes.length)
+        {
+            throw refuse(new IllegalArgumentException("plugin '" + pluginId + "' storage: entry '" + name +
+                "': length " + length + " is not within the " + bytes.length + " bytes given"));
+        }
+        requireWithinCap(name, length);
+        synchronized (this)
+        {
+            if (!waiting.containsKey(name) && waiting.size() >= shared.maxEntries)
+            {
+                // Each name written this way keeps its buffers: as many names as entries may exist, no more.
+                throw refuse(new IllegalStateException("plugin '" + pluginId + "' storage: new entry '" + name +
+                    "' refused, expected at most " + shared.maxEntries + " entries (plugins.storage.maxEntries)"));
+            }
+            final Waiting latest = waiting.computeIfAbsent(name, (key) -> new Waiting());
+            if (latest.length < 0)
+            {
+                latest.bytes = latest.spare;
+                latest.spare = null;
+            }
+            if (null == latest.bytes || latest.bytes.length < length)
+            {
+                latest.bytes = new byte[length];
+            }
+            System.arraycopy(bytes, 0, latest.bytes, 0, length);
+            latest.length = length;
+            if (!flushScheduled)
+            {
+                flushScheduled = true;
+                shared.writer().execute(this::flush);
+            }
+        }
+    }
+
+    /**
+     * On the writer thread: write what is waiting, entry by entry, until nothing is.
+     */
+    private void flush()
+    {
+        while (true)
+        {
+            synchronized (ioLock)
+            {
+                final String name;
+                final Waiting latest;
+                final byte[] bytes;
+                final int length;
+                synchronized (this)
+                {
+                    String found = null;
+                    for (final Map.Entry<String, Waiting> entry : waiting.entrySet())
+                    {
+                        if (entry.getValue().length >= 0)
+                        {
+                            found = entry.getKey();
+                            break;
+                        }
+                    }
+                    if (null == found)
+                    {
+                        flushScheduled = false;
+                        return;
+                    }
+                    name = found;
+                    latest = waiting.get(name);
+                    bytes = latest.bytes;
+                    length = latest.length;
+                    latest.bytes = null;
+                    latest.length = -1;
+                }
+                try
+                {
+                    writeFile(name, dir.resolve(name), bytes, length);
+                }
+                catch (final IllegalStateException ex)
+                {
+                    // Refused (the number of entries at its cap): counted and reported by refuse(); the old stays.
+                }
+                catch (final RuntimeException ex)
+                {
+                    final ErrorHandler errorHandler = shared.errorHandler;
+                    if (null != errorHandler)
+                    {
+                        errorHandler.onError(ex);
+                    }
+                }
+                synchronized (this)
+                {
+                    if (null == latest.spare)
+                    {
+                        latest.spare = bytes;
+                    }
+                }
+            }
+        }
+    }
+
+    private synchronized void dropWaiting(final String name)
+    {
+        final Waiting latest = waiting.get(name);
+        if (null != latest && latest.length >= 0)
+        {
+            latest.spare = latest.bytes;
+            latest.bytes = null;
+            latest.length = -1;
+        }
+    }
+
+    private void requireWithinCap(final String name, final int length)
+    {
+        if (length > shared.maxEntryBytes)
         {
             throw refuse(new IllegalStateException("plugin '" + pluginId + "' storage: entry '" + name + "' of " +
-                bytes.length + " bytes refused, expected at most " + shared.maxEntryBytes +
+                length + " bytes refused, expected at most " + shared.maxEntryBytes +
                 " (plugins.storage.maxEntryBytes)"));
         }
+    }
+
+    /**
+     * Write an entry's file: a temporary file forced to disk, moved over the old one. Called holding the I/O lock.
+     */
+    private void writeFile(final String name, final Path file, final byte[] bytes, final int length)
+    {
         try
         {
             ensureDir();
@@ -109,7 +323,7 @@ final class FilePluginStorage implements PluginStorage
             {
                 try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE))
                 {
-                    final java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
+                    final java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes, 0, length);
                     while (buffer.hasRemaining())
                     {
                         channel.write(buffer);
@@ -133,16 +347,24 @@ final class FilePluginStorage implements PluginStorage
     /**
      * {@inheritDoc}
      */
-    public synchronized boolean delete(final String name)
+    public boolean delete(final String name)
     {
-        try
+        final Path file = dir.resolve(validName(name));
+        synchronized (ioLock)
         {
-            return Files.deleteIfExists(dir.resolve(validName(name)));
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("plugin '" + pluginId + "' storage: cannot delete '" + name + "': " +
-                ex.getMessage(), ex);
+            synchronized (this)
+            {
+                waiting.remove(name);
+            }
+            try
+            {
+                return Files.deleteIfExists(file);
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException("plugin '" + pluginId + "' storage: cannot delete '" + name + "': " +
+                    ex.getMessage(), ex);
+            }
         }
     }
 
@@ -152,24 +374,37 @@ final class FilePluginStorage implements PluginStorage
     public List<String> list()
     {
         final List<String> names = new ArrayList<>();
-        if (!Files.isDirectory(dir))
+        synchronized (ioLock)
         {
-            return names;
-        }
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir))
-        {
-            for (final Path entry : entries)
+            synchronized (this)
             {
-                final String name = entry.getFileName().toString();
-                if (name.charAt(0) != '.' && Files.isRegularFile(entry))
+                waiting.forEach((name, latest) ->
                 {
-                    names.add(name);
+                    if (latest.length >= 0)
+                    {
+                        names.add(name);
+                    }
+                });
+            }
+            if (Files.isDirectory(dir))
+            {
+                try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir))
+                {
+                    for (final Path entry : entries)
+                    {
+                        final String name = entry.getFileName().toString();
+                        if (name.charAt(0) != '.' && Files.isRegularFile(entry) && !names.contains(name))
+                        {
+                            names.add(name);
+                        }
+                    }
+                }
+                catch (final IOException ex)
+                {
+                    throw new UncheckedIOException("plugin '" + pluginId + "' storage: cannot list: " +
+                        ex.getMessage(), ex);
                 }
             }
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("plugin '" + pluginId + "' storage: cannot list: " + ex.getMessage(), ex);
         }
         names.sort(null);
         return names;

@@ -24,14 +24,17 @@ public final class HostedPlugin implements AutoCloseable
     private final Plugin plugin;
     private final PluginClassLoader loader;
     private final PluginStorage storage;
+    private final FilePluginStorage.Shared shared;
 
     private HostedPlugin(
-        final PluginDescriptor descriptor, final Plugin plugin, final PluginClassLoader loader, final PluginStorage storage)
+        final PluginDescriptor descriptor, final Plugin plugin, final PluginClassLoader loader, final PluginStorage storage,
+        final FilePluginStorage.Shared shared)
     {
         this.descriptor = descriptor;
         this.plugin = plugin;
         this.loader = loader;
         this.storage = storage;
+        this.shared = shared;
     }
 
     /**
@@ -68,7 +71,7 @@ public final class HostedPlugin implements AutoCloseable
         {
             storage = null;
         }
-        return new HostedPlugin(slot.descriptor, slot.spec.instance(), slot.loader, storage);
+        return new HostedPlugin(slot.descriptor, slot.spec.instance(), slot.loader, storage, shared);
     }
 
     /**
@@ -133,10 +136,11 @@ public final class HostedPlugin implements AutoCloseable
     }
 
     /**
-     * Release the class loader.
+     * Write what the plugin left waiting in its storage (bounded wait), then release the class loader.
      */
     public void close()
     {
+        shared.close(FilePluginStorage.CLOSE_TIMEOUT_MS);
         CloseHelper.quietClose(loader);
     }
 }

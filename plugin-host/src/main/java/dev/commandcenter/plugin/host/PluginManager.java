@@ -6,6 +6,7 @@ import dev.commandcenter.engine.core.PluginSpec;
 import dev.commandcenter.engine.plugin.Plugin;
 import dev.commandcenter.plugin.host.remote.RemotePlugins;
 import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
@@ -334,6 +335,12 @@ public final class PluginManager implements PluginOperations, AutoCloseable
         }
         CloseHelper.quietClose(runner);
         CloseHelper.quietClose(remotePlugins);
+        final ErrorHandler storageErrors = storage.errorHandler;
+        if (!storage.close(FilePluginStorage.CLOSE_TIMEOUT_MS) && null != storageErrors)
+        {
+            storageErrors.onError(new IllegalStateException("plugin storage: writes still waiting after " +
+                FilePluginStorage.CLOSE_TIMEOUT_MS + " ms at close are lost; the entries keep their previous bytes"));
+        }
         synchronized (this)
         {
             for (final PluginSlot slot : slots.values())

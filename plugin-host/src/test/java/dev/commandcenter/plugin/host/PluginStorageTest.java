@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -197,5 +198,114 @@ class PluginStorageTest
         assertThat(reported).hasSize(3);
         assertThatThrownBy(() -> PluginsSettings.of(Map.of("storage", Map.of("maxEntries", 0))))
             .hasMessageContaining("maxEntries").hasMessageContaining("expected a whole number of 1 or more, got '0'");
+    }
+
+    @Test
+    void shouldCopyALatestWriteNowAndLandOnlyTheLastOfThoseMadeWhileTheWriterIsBusy(@TempDir final Path root)
+        throws Exception
+    {
+        final FilePluginStorage.Shared shared = new FilePluginStorage.Shared(root, 1 << 20, 8);
+        final FilePluginStorage storage = new FilePluginStorage(shared, "bridge");
+        final CountDownLatch release = holdTheWriter(shared);
+
+        // A flood of snapshots while the writer thread is held: each returns at once, nothing reaches the disk yet,
+        // and reads see the latest bytes. The caller reuses its buffer, so the bytes must be copied.
+        final byte[] buffer = new byte[64 * 1024];
+        for (int n = 0; n < 10_000; n++)
+        {
+            java.util.Arrays.fill(buffer, (byte)n);
+            storage.writeLatest("snapshot", buffer, 1_000 + n % 7);
+        }
+        java.util.Arrays.fill(buffer, (byte)-1);
+        assertThat(Files.exists(storage.dir().resolve("snapshot"))).isFalse();
+        assertThat(storage.read("snapshot")).hasSize(1_000 + 9_999 % 7).containsOnly((byte)9_999);
+        assertThat(storage.list()).containsExactly("snapshot");
+
+        release.countDown();
+        assertThat(shared.close(WAIT.toMillis())).isTrue();
+        assertThat(Files.readAllBytes(storage.dir().resolve("snapshot"))).hasSize(1_000 + 9_999 % 7)
+            .containsOnly((byte)9_999);
+    }
+
+    @Test
+    void shouldLetAWriteOrADeleteOverrideALatestWriteStillWaiting(@TempDir final Path root) throws Exception
+    {
+        final FilePluginStorage.Shared shared = new FilePluginStorage.Shared(root, 1 << 20, 8);
+        final FilePluginStorage storage = new FilePluginStorage(shared, "bridge");
+        final CountDownLatch release = holdTheWriter(shared);
+
+        storage.writeLatest("snapshot", "older".getBytes(StandardCharsets.UTF_8), 5);
+        storage.write("snapshot", "final".getBytes(StandardCharsets.UTF_8));
+        storage.writeLatest("gone", "x".getBytes(StandardCharsets.UTF_8), 1);
+        assertThat(storage.delete("gone")).isFalse();
+        release.countDown();
+        assertThat(shared.close(WAIT.toMillis())).isTrue();
+
+        // The older snapshot, still waiting when the final one was written, never lands after it.
+        assertThat(Files.readString(storage.dir().resolve("snapshot"))).isEqualTo("final");
+        assertThat(storage.list()).containsExactly("snapshot");
+    }
+
+    @Test
+    void shouldRefuseALatestWritePastACapAtOnceAndReportOneTheDiskRefusesLater(@TempDir final Path root)
+        throws Exception
+    {
+        final List<Throwable> reported = new ArrayList<>();
+        final FilePluginStorage.Shared shared = new FilePluginStorage.Shared(root, 16, 2);
+        shared.errorHandler = reported::add;
+        final FilePluginStorage storage = new FilePluginStorage(shared, "notes");
+
+        assertThatThrownBy(() -> storage.writeLatest("a", new byte[32], 17)).isInstanceOf(IllegalStateException.class)
+            .hasMessage("plugin 'notes' storage: entry 'a' of 17 bytes refused, expected at most 16 " +
+                "(plugins.storage.maxEntryBytes)");
+        assertThatThrownBy(() -> storage.writeLatest("a", new byte[4], 5)).isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("plugin 'notes' storage: entry 'a': length 5 is not within the 4 bytes given");
+        assertThatThrownBy(() -> storage.writeLatest("../a", new byte[4], 4))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("storage entry name '../a'");
+
+        // Two entries on disk: a third, new name is refused by the writer thread, reported, and not written.
+        storage.write("a", new byte[1]);
+        storage.write("b", new byte[1]);
+        storage.writeLatest("c", new byte[1], 1);
+        assertThat(shared.close(WAIT.toMillis())).isTrue();
+        assertThat(storage.list()).containsExactly("a", "b");
+        assertThat(reported).extracting(Throwable::getMessage).endsWith(
+            "plugin 'notes' storage: new entry 'c' refused, expected at most 2 entries (plugins.storage.maxEntries)");
+
+        // Names written this way keep buffers: no more of them than entries may exist.
+        final FilePluginStorage.Shared otherShared = new FilePluginStorage.Shared(root, 16, 2);
+        final FilePluginStorage other = new FilePluginStorage(otherShared, "other");
+        final CountDownLatch release = holdTheWriter(otherShared);
+        other.writeLatest("x", new byte[1], 1);
+        other.writeLatest("y", new byte[1], 1);
+        assertThatThrownBy(() -> other.writeLatest("z", new byte[1], 1)).isInstanceOf(IllegalStateException.class)
+            .hasMessage("plugin 'other' storage: new entry 'z' refused, expected at most 2 entries " +
+                "(plugins.storage.maxEntries)");
+        release.countDown();
+        assertThat(otherShared.close(WAIT.toMillis())).isTrue();
+        assertThat(other.list()).containsExactly("x", "y");
+    }
+
+    /**
+     * Occupy the shared writer thread until the latch is released.
+     */
+    private static CountDownLatch holdTheWriter(final FilePluginStorage.Shared shared) throws InterruptedException
+    {
+        final CountDownLatch held = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        shared.writer().execute(() ->
+        {
+            held.countDown();
+            try
+            {
+                release.await();
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertThat(held.await(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)).isTrue();
+        return release;
     }
 }

@@ -23,6 +23,7 @@ public final class MemoryPluginStorage implements PluginStorage
     private final Map<String, byte[]> entries = new TreeMap<>();
     private final long maxEntryBytes;
     private final int maxEntries;
+    private long latestWrites;
 
     /**
      * Empty storage with the host's default caps.
@@ -70,6 +71,26 @@ public final class MemoryPluginStorage implements PluginStorage
                 maxEntries + " entries (plugins.storage.maxEntries)");
         }
         entries.put(name, bytes.clone());
+    }
+
+    /**
+     * {@inheritDoc} Here it is written at once, and counted in {@link #latestWrites()}.
+     */
+    public synchronized void writeLatest(final String name, final byte[] bytes, final int length)
+    {
+        latestWrites++;
+        PluginStorage.super.writeLatest(name, bytes, length);
+    }
+
+    /**
+     * How many writes came through {@link #writeLatest}: a test can check that a plugin saves its state on the event
+     * thread without waiting for the disk.
+     *
+     * @return the count.
+     */
+    public synchronized long latestWrites()
+    {
+        return latestWrites;
     }
 
     /**

@@ -332,7 +332,7 @@ public final class AutomationPlugin implements Plugin
     {
         if (null != context && !context.recovering() && !assembling())
         {
-            writeSnapshot();
+            writeSnapshot(true);
         }
     }
 
@@ -348,7 +348,7 @@ public final class AutomationPlugin implements Plugin
         nextSequence = event.sequence() + 1;
         if (++handledSinceSnapshot >= snapshotEveryEvents && !context.recovering() && !assembling())
         {
-            writeSnapshot();
+            writeSnapshot(false);
         }
     }
 
@@ -1405,14 +1405,26 @@ public final class AutomationPlugin implements Plugin
         return nextSequence;
     }
 
-    private void writeSnapshot()
+    /**
+     * Save the state: every so many events off this thread ({@link PluginStorage#writeLatest}, so the events behind
+     * it do not wait for the disk), at stop with a write that has landed when it returns.
+     */
+    private void writeSnapshot(final boolean landed)
     {
         handledSinceSnapshot = 0;
         if (context.config().hasStorage())
         {
             try
             {
-                context.storage().write(SNAPSHOT_ENTRY, encodeSnapshot());
+                final byte[] bytes = encodeSnapshot();
+                if (landed)
+                {
+                    context.storage().write(SNAPSHOT_ENTRY, bytes);
+                }
+                else
+                {
+                    context.storage().writeLatest(SNAPSHOT_ENTRY, bytes, bytes.length);
+                }
             }
             catch (final IllegalStateException ex)
             {

@@ -2,6 +2,7 @@ package dev.commandcenter.plugin.automation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.commandcenter.plugin.automation.rules.RulesParser;
+import dev.commandcenter.plugin.testkit.MemoryPluginStorage;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -214,6 +215,8 @@ class AutomationPluginRulesPartsTest
             final byte[] snapshot = fixture.harness().storage().read(AutomationPlugin.SNAPSHOT_ENTRY);
             assertThat(snapshot).isNotNull();
             assertThat(new String(snapshot, StandardCharsets.UTF_8)).contains("new-two");
+            // Written from the event thread without waiting for the disk.
+            assertThat(((MemoryPluginStorage)fixture.harness().storage()).latestWrites()).isPositive();
 
             fixture.rulesPart(T0_MS + 5, 8, 0, 3, parts[0]);
             fixture.harness().stop();

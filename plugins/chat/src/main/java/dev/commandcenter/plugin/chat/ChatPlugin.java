@@ -309,7 +309,7 @@ public final class ChatPlugin implements Plugin
         nextSequence = event.sequence() + 1;
         if (++sinceSnapshot >= config.snapshotEveryEvents() && !context.recovering())
         {
-            writeSnapshot();
+            writeSnapshot(false);
         }
     }
 
@@ -364,7 +364,7 @@ public final class ChatPlugin implements Plugin
     {
         if (null != context)
         {
-            writeSnapshot();
+            writeSnapshot(true);
         }
     }
 
@@ -1097,7 +1097,11 @@ public final class ChatPlugin implements Plugin
         sinceSnapshot = 0;
     }
 
-    private void writeSnapshot()
+    /**
+     * Save the state: every so many events off this thread ({@link PluginStorage#writeLatest}, so the events behind
+     * it do not wait for the disk), at stop with a write that has landed when it returns.
+     */
+    private void writeSnapshot(final boolean landed)
     {
         sinceSnapshot = 0;
         if (null == storage)
@@ -1106,7 +1110,15 @@ public final class ChatPlugin implements Plugin
         }
         try
         {
-            storage.write(SNAPSHOT_ENTRY, MAPPER.writeValueAsBytes(snapshot()));
+            final byte[] bytes = MAPPER.writeValueAsBytes(snapshot());
+            if (landed)
+            {
+                storage.write(SNAPSHOT_ENTRY, bytes);
+            }
+            else
+            {
+                storage.writeLatest(SNAPSHOT_ENTRY, bytes, bytes.length);
+            }
             snapshotFailed = false;
         }
         catch (final IllegalStateException | IOException ex)

@@ -6,6 +6,7 @@ import dev.commandcenter.codecs.sbe.ChatAction;
 import dev.commandcenter.codecs.sbe.ChatRole;
 import dev.commandcenter.engine.Sources;
 import dev.commandcenter.engine.plugin.Recovery;
+import dev.commandcenter.plugin.testkit.MemoryPluginStorage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -127,6 +128,8 @@ class ChatSnapshotTest
             final JsonNode root = new ObjectMapper().readTree(chat.harness().storage().read(ChatPlugin.SNAPSHOT_ENTRY));
             assertThat(root.get("nextSequence").asLong()).isEqualTo(chat.nextSequence());
             assertThat(root.get("rooms").get(0).get("history")).hasSize(3);
+            // Written from the event thread without waiting for the disk.
+            assertThat(((MemoryPluginStorage)chat.harness().storage()).latestWrites()).isEqualTo(1);
         }
     }
 

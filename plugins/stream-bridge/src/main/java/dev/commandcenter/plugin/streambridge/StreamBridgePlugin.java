@@ -22,11 +22,13 @@ import dev.commandcenter.engine.plugin.PluginStorage;
 import dev.commandcenter.engine.plugin.Recovery;
 import dev.commandcenter.engine.plugin.Subscription;
 import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -99,8 +101,9 @@ import java.util.Objects;
  * scheduled and not finished at once: a payment that comes while the line is full raises no alert (counted in
  * {@link #droppedQueuedAlerts()}), stays seen, and reaches other plugins as usual.
  * <p>
- * <b>Note:</b> all state is owned by the plugin's thread; nothing is allocated per event once warm (a snapshot,
- * every {@value #SNAPSHOT_EVERY_EVENTS_KEY} events, is written off the per-event path).
+ * <b>Note:</b> all state is owned by the plugin's thread; nothing is allocated per event once warm. A snapshot, every
+ * {@value #SNAPSHOT_EVERY_EVENTS_KEY} events, is encoded into a buffer kept for it and handed to
+ * {@link PluginStorage#writeLatest}: the host's storage copies it and writes it to disk off this thread.
  */
 public final class StreamBridgePlugin implements Plugin
 {
@@ -189,6 +192,8 @@ public final class StreamBridgePlugin implements Plugin
     public static final long SNAPSHOT_EVERY_EVENTS_DEFAULT = 1000;
     /** Largest {@value #SNAPSHOT_EVERY_EVENTS_KEY}. */
     public static final long SNAPSHOT_EVERY_EVENTS_MAX = 10_000_000;
+    /** First capacity of the buffer a snapshot is encoded into; it grows to the largest snapshot and stays. */
+    private static final int SNAPSHOT_INITIAL_CAPACITY = 64 * 1024;
     /** Key: alerts scheduled and not finished at most (1 to 1,000,000); past it a payment's alert is dropped. */
     public static final String MAX_QUEUED_ALERTS_KEY = "maxQueuedAlerts";
     /** Default of {@value #MAX_QUEUED_ALERTS_KEY}: with the default 8 s alerts, over 22 hours of alerts in line. */
@@ -291,6 +296,7 @@ public final class StreamBridgePlugin implements Plugin
     private long snapshotEveryEvents = SNAPSHOT_EVERY_EVENTS_DEFAULT;
     private int maxQueuedAlerts = (int)MAX_QUEUED_ALERTS_DEFAULT;
     private long handledSinceSnapshot;
+    private final ExpandableArrayBuffer snapshotBuffer = new ExpandableArrayBuffer(SNAPSHOT_INITIAL_CAPACITY);
     private long nextSequence;
     private long lastEventMs = Long.MIN_VALUE;
 
@@ -426,7 +432,7 @@ public final class StreamBridgePlugin implements Plugin
     {
         if (null != context && !context.recovering())
         {
-            writeSnapshot();
+            writeSnapshot(true);
         }
     }
 
@@ -454,7 +460,7 @@ public final class StreamBridgePlugin implements Plugin
         lastEventMs = Math.max(lastEventMs, eventMs);
         if (++handledSinceSnapshot >= snapshotEveryEvents && !context.recovering())
         {
-            writeSnapshot();
+            writeSnapshot(false);
         }
     }
 
@@ -789,9 +795,9 @@ public final class StreamBridgePlugin implements Plugin
      * first), the pending alerts kept (id, end, bytes), paused, the last payment alert, the held alerts and the tip
      * memos waiting.
      *
-     * @return the bytes written to {@value #SNAPSHOT_ENTRY}.
+     * @return the length of the snapshot, encoded from index 0 of {@link #snapshotBuffer} (reused, grown when needed).
      */
-    byte[] encodeSnapshot()
+    private int encodeSnapshot()
     {
         int length = 4 + 4 + 8 + 8 + 8 + 4 + schedule.size() * 24 + 4 + seen.size() * SeenPayments.KEY_BYTES + 4;
         for (int n = 0; n < pendingAlertsCount; n++)
@@ -805,8 +811,8 @@ public final class StreamBridgePlugin implements Plugin
         }
         length += memos.encodedLength();
 
-        final byte[] bytes = new byte[length];
-        final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
+        snapshotBuffer.checkLimit(length);
+        final ExpandableArrayBuffer buffer = snapshotBuffer;
         int position = 0;
         buffer.putInt(position, SNAPSHOT_MAGIC, ByteOrder.LITTLE_ENDIAN);
         buffer.putInt(position + 4, SNAPSHOT_VERSION, ByteOrder.LITTLE_ENDIAN);
@@ -851,7 +857,7 @@ public final class StreamBridgePlugin implements Plugin
             position += 4 + heldAlertLengths[slot];
         }
         memos.encode(buffer, position);
-        return bytes;
+        return length;
     }
 
     private long decodeSnapshot(final UnsafeBuffer buffer)
@@ -1007,14 +1013,27 @@ public final class StreamBridgePlugin implements Plugin
         return count;
     }
 
-    private void writeSnapshot()
+    /**
+     * Save the state: every so many events through {@link PluginStorage#writeLatest} (copied now, written to disk off
+     * this thread, so the events behind it do not wait for an {@code fsync}), at stop with a write that has landed
+     * when it returns.
+     */
+    private void writeSnapshot(final boolean landed)
     {
         handledSinceSnapshot = 0;
         if (context.config().hasStorage())
         {
             try
             {
-                context.storage().write(SNAPSHOT_ENTRY, encodeSnapshot());
+                final int length = encodeSnapshot();
+                if (landed)
+                {
+                    context.storage().write(SNAPSHOT_ENTRY, Arrays.copyOf(snapshotBuffer.byteArray(), length));
+                }
+                else
+                {
+                    context.storage().writeLatest(SNAPSHOT_ENTRY, snapshotBuffer.byteArray(), length);
+                }
             }
             catch (final IllegalStateException ex)
             {

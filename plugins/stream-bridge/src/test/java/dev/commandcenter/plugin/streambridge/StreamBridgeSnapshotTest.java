@@ -117,6 +117,11 @@ class StreamBridgeSnapshotTest
         assertThat(storage.writes).isEqualTo(1);
         plugin.onEvent(context.event(TestPayment.of(5_000, 7), 7, T0_NS + 7));
         assertThat(storage.writes).isEqualTo(2);
+        // Those go off the event thread (writeLatest); the last one, at stop, has landed when onStop returns.
+        assertThat(storage.latestWrites).isEqualTo(2);
+        plugin.onStop();
+        assertThat(storage.writes).isEqualTo(3);
+        assertThat(storage.latestWrites).isEqualTo(2);
 
         final StreamBridgePlugin restored = new StreamBridgePlugin(16);
         restored.onStart(new DirectPluginContext(CONFIG, storage));
@@ -210,6 +215,7 @@ class StreamBridgeSnapshotTest
     {
         final Map<String, byte[]> entries = new TreeMap<>();
         int writes;
+        int latestWrites;
         int maxEntryBytes = Integer.MAX_VALUE;
 
         public byte[] read(final String name)
@@ -227,6 +233,12 @@ class StreamBridgeSnapshotTest
             }
             writes++;
             entries.put(name, bytes.clone());
+        }
+
+        public void writeLatest(final String name, final byte[] bytes, final int length)
+        {
+            latestWrites++;
+            PluginStorage.super.writeLatest(name, bytes, length);
         }
 
         public boolean delete(final String name)
