@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -190,6 +191,7 @@ final class FilePluginStorage implements PluginStorage
                 "': length " + length + " is not within the " + bytes.length + " bytes given"));
         }
         requireWithinCap(name, length);
+        final boolean schedule;
         synchronized (this)
         {
             if (!waiting.containsKey(name) && waiting.size() >= shared.maxEntries)
@@ -210,10 +212,19 @@ final class FilePluginStorage implements PluginStorage
             }
             System.arraycopy(bytes, 0, latest.bytes, 0, length);
             latest.length = length;
-            if (!flushScheduled)
+            schedule = !flushScheduled;
+            flushScheduled = true;
+        }
+        if (schedule)
+        {
+            try
             {
-                flushScheduled = true;
                 shared.writer().execute(this::flush);
+            }
+            catch (final RejectedExecutionException ex)
+            {
+                // The host has closed its writer: write here, as write() would.
+                flush();
             }
         }
     }

@@ -286,6 +286,21 @@ class PluginStorageTest
         assertThat(other.list()).containsExactly("x", "y");
     }
 
+    @Test
+    void shouldWriteALatestWriteOnTheCallersThreadOnceTheHostHasClosedItsWriter(@TempDir final Path root)
+        throws Exception
+    {
+        final FilePluginStorage.Shared shared = new FilePluginStorage.Shared(root, 1 << 20, 8);
+        final FilePluginStorage storage = new FilePluginStorage(shared, "late");
+        storage.writeLatest("first", new byte[] { 1 }, 1);
+        assertThat(shared.close(WAIT.toMillis())).isTrue();
+
+        storage.writeLatest("snapshot", new byte[] { 7, 8, 9 }, 2);
+
+        assertThat(Files.readAllBytes(storage.dir().resolve("snapshot"))).containsExactly(7, 8);
+        assertThat(Files.readAllBytes(storage.dir().resolve("first"))).containsExactly(1);
+    }
+
     /**
      * Occupy the shared writer thread until the latch is released.
      */
