@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -56,6 +57,7 @@ final class FilePluginStorage implements PluginStorage
         final int maxEntries;
         volatile CounterAllocator counters;
         volatile ErrorHandler errorHandler;
+        private final Map<String, FilePluginStorage> byPlugin = new ConcurrentHashMap<>();
         private ThreadPoolExecutor writer;
 
         Shared(final Path root, final long maxEntryBytes, final int maxEntries)
@@ -63,6 +65,21 @@ final class FilePluginStorage implements PluginStorage
             this.root = root;
             this.maxEntryBytes = maxEntryBytes;
             this.maxEntries = maxEntries;
+        }
+
+        /**
+         * The storage of a plugin: one per id, kept across reloads, so what an old instance left waiting and what
+         * the new one writes go through the same lock, in order.
+         *
+         * @param pluginId the plugin's id.
+         * @return its storage.
+         * @throws IllegalArgumentException when the id cannot name a folder.
+         */
+        FilePluginStorage of(final String pluginId)
+        {
+            final FilePluginStorage existing = byPlugin.get(pluginId);
+            return null != existing ? existing :
+                byPlugin.computeIfAbsent(pluginId, (id) -> new FilePluginStorage(this, id));
         }
 
         synchronized Executor writer()
@@ -208,7 +225,8 @@ final class FilePluginStorage implements PluginStorage
             }
             if (null == latest.bytes || latest.bytes.length < length)
             {
-                latest.bytes = new byte[length];
+                // Room to grow by an eighth (snapshots grow a little at a time), within the cap.
+                latest.bytes = new byte[(int)Math.min(shared.maxEntryBytes, length + (long)(length >> 3))];
             }
             System.arraycopy(bytes, 0, latest.bytes, 0, length);
             latest.length = length;

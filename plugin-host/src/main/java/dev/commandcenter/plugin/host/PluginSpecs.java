@@ -48,7 +48,7 @@ final class PluginSpecs
     {
         try
         {
-            return new FilePluginStorage(storage, id);
+            return storage.of(id);
         }
         catch (final IllegalArgumentException ex)
         {

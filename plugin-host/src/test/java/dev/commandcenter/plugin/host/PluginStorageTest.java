@@ -231,7 +231,11 @@ class PluginStorageTest
     void shouldLetAWriteOrADeleteOverrideALatestWriteStillWaiting(@TempDir final Path root) throws Exception
     {
         final FilePluginStorage.Shared shared = new FilePluginStorage.Shared(root, 1 << 20, 8);
-        final FilePluginStorage storage = new FilePluginStorage(shared, "bridge");
+        // One storage per plugin id, kept across reloads: an old instance's waiting bytes and the new one's writes
+        // go through the same lock.
+        final FilePluginStorage storage = shared.of("bridge");
+        assertThat(shared.of("bridge")).isSameAs(storage);
+        assertThatThrownBy(() -> shared.of("../x")).isInstanceOf(IllegalArgumentException.class);
         final CountDownLatch release = holdTheWriter(shared);
 
         storage.writeLatest("snapshot", "older".getBytes(StandardCharsets.UTF_8), 5);
