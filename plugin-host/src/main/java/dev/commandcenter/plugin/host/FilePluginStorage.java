@@ -8,6 +8,7 @@ import org.agrona.concurrent.status.AtomicCounter;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
@@ -17,6 +18,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -167,7 +169,7 @@ final class FilePluginStorage implements PluginStorage
                 final Waiting latest = waiting.get(name);
                 if (null != latest && latest.length >= 0)
                 {
-                    return java.util.Arrays.copyOf(latest.bytes, latest.length);
+                    return Arrays.copyOf(latest.bytes, latest.length);
                 }
             }
             try
@@ -352,7 +354,7 @@ final class FilePluginStorage implements PluginStorage
             {
                 try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE))
                 {
-                    final java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes, 0, length);
+                    final ByteBuffer buffer = ByteBuffer.wrap(bytes, 0, length);
                     while (buffer.hasRemaining())
                     {
                         channel.write(buffer);

@@ -17,10 +17,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -213,10 +215,10 @@ class PluginStorageTest
         final byte[] buffer = new byte[64 * 1024];
         for (int n = 0; n < 10_000; n++)
         {
-            java.util.Arrays.fill(buffer, (byte)n);
+            Arrays.fill(buffer, (byte)n);
             storage.writeLatest("snapshot", buffer, 1_000 + n % 7);
         }
-        java.util.Arrays.fill(buffer, (byte)-1);
+        Arrays.fill(buffer, (byte)-1);
         assertThat(Files.exists(storage.dir().resolve("snapshot"))).isFalse();
         assertThat(storage.read("snapshot")).hasSize(1_000 + 9_999 % 7).containsOnly((byte)9_999);
         assertThat(storage.list()).containsExactly("snapshot");
@@ -324,7 +326,7 @@ class PluginStorageTest
                 Thread.currentThread().interrupt();
             }
         });
-        assertThat(held.await(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)).isTrue();
+        assertThat(held.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
         return release;
     }
 }
