@@ -1,5 +1,7 @@
 package dev.commandcenter.perf.fanout;
 
+import dev.commandcenter.perf.WakeLatency;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -34,6 +36,8 @@ public final class Fanout
     /** The library whose mapping in the engine's process shows the native backend runs. */
     static final String NATIVE_LIBRARY = "libwebsockets";
     private static final int FD_HEADROOM = 1024;
+    private static final int WAKE_SAMPLES = 2_000;
+    private static final long WAKE_PER_SECOND = 500;
 
     private Fanout()
     {
@@ -81,7 +85,7 @@ public final class Fanout
         final List<String> notes = new ArrayList<>();
         final Map<ServerKind, String> gone = new EnumMap<>(ServerKind.class);
         final String[] nodeVersion = { "" };
-        final String machine = machine(fdLimit);
+        final String machine = machine(fdLimit) + ", " + wakeLatency(console);
         boolean failed = false;
         for (final int clients : options.clients())
         {
@@ -261,6 +265,26 @@ public final class Fanout
             "(commandcenter bench, Netty WebSocket clients on one event loop) in another, loopback only",
             rates, options.paced().toMillis() / 1e3, options.warmup().toMillis() / 1e3, window,
             options.saturation().toMillis() / 1e3, options.saturationWarmup().toMillis() / 1e3);
+    }
+
+    /**
+     * The machine's thread wake-up latency before any server runs: what each hand-over between threads may cost.
+     */
+    private static String wakeLatency(final PrintWriter console)
+    {
+        try
+        {
+            final String line = "thread wake-up after an unpark " +
+                WakeLatency.describe(WakeLatency.measure(WAKE_SAMPLES, 1_000_000_000L / WAKE_PER_SECOND), WAKE_PER_SECOND);
+            console.println("fan-out: " + line);
+            console.flush();
+            return line;
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return "thread wake-up not measured";
+        }
     }
 
     private static String machine(final long fdLimit)
