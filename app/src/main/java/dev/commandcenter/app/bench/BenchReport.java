@@ -107,9 +107,9 @@ final class BenchReport
             if (!result.serverCpu.threadNs().isEmpty() && result.received > 0)
             {
                 line(text, "threads", result.serverCpu.busiest(BUSIEST_THREADS).stream()
-                    .map((thread) -> String.format(Locale.ROOT, "%s %.2f", thread.getKey(),
-                        thread.getValue() / 1e3 / result.received))
-                    .collect(Collectors.joining(", ")) + " us per frame received (the server's busiest)");
+                    .map((thread) -> threadCpu(result.serverCpu, thread.getKey(), thread.getValue(), result.received))
+                    .collect(Collectors.joining(", ")) +
+                    " us per frame received (the server's busiest, each with its part in the kernel)");
             }
             line(text, "generator", cpu("this process", result.generatorCpu, result.received));
         }
@@ -161,6 +161,16 @@ final class BenchReport
             "%s: %.1f ms CPU over the run (%.1f ms in the kernel), %.2f us per frame received (%.2f in the kernel)",
             who, cpu.totalNs() / 1e6, cpu.kernelNs() / 1e6, perFrameUs,
             0 == received ? Double.NaN : cpu.kernelNs() / 1e3 / received);
+    }
+
+    /**
+     * One thread's CPU per frame: "cc-engine 6.50 (kernel 1.20)", or "cc-engine 6.50" when its split is unknown.
+     */
+    static String threadCpu(final CpuTimes cpu, final String name, final long ns, final long received)
+    {
+        final long kernelNs = cpu.threadKernelNs(name);
+        return kernelNs < 0 ? String.format(Locale.ROOT, "%s %.2f", name, ns / 1e3 / received) :
+            String.format(Locale.ROOT, "%s %.2f (kernel %.2f)", name, ns / 1e3 / received, kernelNs / 1e3 / received);
     }
 
     private static void line(final StringBuilder text, final String name, final String value)

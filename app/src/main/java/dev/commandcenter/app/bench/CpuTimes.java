@@ -8,8 +8,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * CPU time some processes have used so far: in total, the part spent in the kernel, and per thread name, so a run
@@ -18,16 +20,18 @@ import java.util.Map;
  * <p>
  * The total comes from the JDK ({@link ProcessHandle.Info#totalCpuDuration()}); the kernel share and the threads
  * from Linux's {@code /proc}: {@code stat} (user and system clock ticks, whose ratio splits the total) and each
- * thread's {@code schedstat} (time on a CPU, ns) under its {@code comm} name. Elsewhere only the total is known.
+ * thread's {@code schedstat} (time on a CPU, ns) under its {@code comm} name, split the same way by the thread's own
+ * {@code stat}. Elsewhere only the total is known.
  *
- * @param totalNs  CPU time, user and system, summed over the processes; -1 when the system does not tell.
- * @param kernelNs the part in the kernel; -1 when unknown.
- * @param threadNs CPU time by thread name (threads of one name summed); empty when unknown.
+ * @param totalNs        CPU time, user and system, summed over the processes; -1 when the system does not tell.
+ * @param kernelNs       the part in the kernel; -1 when unknown.
+ * @param threadNs       CPU time by thread name (threads of one name summed); empty when unknown.
+ * @param threadKernelNs the part of each thread name's time in the kernel; a name missing here has no split.
  */
-record CpuTimes(long totalNs, long kernelNs, Map<String, Long> threadNs)
+record CpuTimes(long totalNs, long kernelNs, Map<String, Long> threadNs, Map<String, Long> threadKernelNs)
 {
     /** Nothing known. */
-    static final CpuTimes UNKNOWN = new CpuTimes(-1, -1, Map.of());
+    static final CpuTimes UNKNOWN = new CpuTimes(-1, -1, Map.of(), Map.of());
 
     private static final Path PROC = Path.of("/proc");
 
@@ -58,6 +62,7 @@ record CpuTimes(long totalNs, long kernelNs, Map<String, Long> threadNs)
         long totalNs = 0;
         long kernelNs = 0;
         final Map<String, Long> threads = new HashMap<>();
+        final Map<String, Long> threadsKernel = new HashMap<>();
         for (final long pid : pids)
         {
             final long cpuNs = ProcessHandle.of(pid).flatMap((handle) -> handle.info().totalCpuDuration())
@@ -77,9 +82,9 @@ record CpuTimes(long totalNs, long kernelNs, Map<String, Long> threadNs)
                 final long allTicks = ticks[0] + ticks[1];
                 kernelNs += 0 == allTicks ? 0 : (long)((double)cpuNs * ticks[1] / allTicks);
             }
-            addThreads(proc.resolve(Long.toString(pid)).resolve("task"), threads);
+            addThreads(proc.resolve(Long.toString(pid)).resolve("task"), threads, threadsKernel);
         }
-        return new CpuTimes(totalNs, kernelNs, Map.copyOf(threads));
+        return new CpuTimes(totalNs, kernelNs, Map.copyOf(threads), Map.copyOf(threadsKernel));
     }
 
     /**
@@ -97,8 +102,23 @@ record CpuTimes(long totalNs, long kernelNs, Map<String, Long> threadNs)
         }
         final Map<String, Long> threads = new HashMap<>();
         threadNs.forEach((name, ns) -> threads.put(name, Math.max(0, ns - before.threadNs.getOrDefault(name, 0L))));
+        final Map<String, Long> threadsKernel = new HashMap<>();
+        threadKernelNs.forEach((name, ns) -> threadsKernel.put(name,
+            Math.min(threads.getOrDefault(name, 0L), Math.max(0, ns - before.threadKernelNs.getOrDefault(name, 0L)))));
         return new CpuTimes(totalNs - before.totalNs,
-            kernelNs < 0 || before.kernelNs < 0 ? -1 : Math.max(0, kernelNs - before.kernelNs), Map.copyOf(threads));
+            kernelNs < 0 || before.kernelNs < 0 ? -1 : Math.max(0, kernelNs - before.kernelNs), Map.copyOf(threads),
+            Map.copyOf(threadsKernel));
+    }
+
+    /**
+     * The part of a thread name's CPU time spent in the kernel.
+     *
+     * @param name the thread name.
+     * @return ns, or -1 when not known.
+     */
+    long threadKernelNs(final String name)
+    {
+        return threadKernelNs.getOrDefault(name, -1L);
     }
 
     /**
@@ -142,12 +162,14 @@ record CpuTimes(long totalNs, long kernelNs, Map<String, Long> threadNs)
         }
     }
 
-    private static void addThreads(final Path tasks, final Map<String, Long> threads)
+    private static void addThreads(final Path tasks, final Map<String, Long> threads,
+        final Map<String, Long> threadsKernel)
     {
         if (!Files.isDirectory(tasks))
         {
             return;
         }
+        final Set<String> unsplit = new HashSet<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(tasks))
         {
             for (final Path task : stream)
@@ -159,6 +181,18 @@ record CpuTimes(long totalNs, long kernelNs, Map<String, Long> threadNs)
                     final int end = schedstat.indexOf(' ');
                     final long ns = Long.parseLong(end < 0 ? schedstat.strip() : schedstat.substring(0, end));
                     threads.merge(name, ns, Long::sum);
+                    // The thread's own user and system ticks split its time; without them its name has no split.
+                    final long[] ticks = userAndSystemTicks(task.resolve("stat"));
+                    if (null == ticks)
+                    {
+                        unsplit.add(name);
+                    }
+                    else
+                    {
+                        final long allTicks = ticks[0] + ticks[1];
+                        threadsKernel.merge(name, 0 == allTicks ? 0 : (long)((double)ns * ticks[1] / allTicks),
+                            Long::sum);
+                    }
                 }
                 catch (final IOException | NumberFormatException ex)
                 {
@@ -170,5 +204,6 @@ record CpuTimes(long totalNs, long kernelNs, Map<String, Long> threadNs)
         {
             // The process ended: its threads are unknown.
         }
+        threadsKernel.keySet().removeAll(unsplit);
     }
 }

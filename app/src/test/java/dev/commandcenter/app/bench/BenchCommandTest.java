@@ -120,8 +120,16 @@ class BenchCommandTest
             assertThat(Double.parseDouble(cpu.group(1))).isGreaterThan(0);
             assertThat(Double.parseDouble(cpu.group(2))).isLessThanOrEqualTo(Double.parseDouble(cpu.group(1)));
             // The server's busiest threads by name, and the load generator's own time (the same process here).
-            assertThat(result.out).containsPattern("threads    [^\\n]+ [\\d.]+ us per frame received " +
-                "\\(the server's busiest\\)");
+            final Matcher threads = Pattern.compile("threads    ([^\\n]+) us per frame received \\(the server's busiest, " +
+                "each with its part in the kernel\\)").matcher(result.out);
+            assertThat(threads.find()).as(result.out).isTrue();
+            // Each thread as "name total (kernel part)", the part never above the total.
+            for (final String thread : threads.group(1).split(", "))
+            {
+                final Matcher split = Pattern.compile(".+ ([\\d.]+) \\(kernel ([\\d.]+)\\)").matcher(thread);
+                assertThat(split.matches()).as(thread).isTrue();
+                assertThat(Double.parseDouble(split.group(2))).isLessThanOrEqualTo(Double.parseDouble(split.group(1)));
+            }
             assertThat(result.out).containsPattern("generator  this process: [\\d.]+ ms CPU over the run \\([\\d.]+ ms " +
                 "in the kernel\\), [\\d.]+ us per frame received");
         }

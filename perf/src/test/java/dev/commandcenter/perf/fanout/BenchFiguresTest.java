@@ -23,7 +23,7 @@ class BenchFiguresTest
         "stalled    the window of 128 events in flight did not move for 10000 ms: sending ended early",
         "server     pid 25881: 320.0 ms CPU over the run (120.0 ms in the kernel), 21.61 us per frame received " +
             "(8.11 in the kernel)",
-        "threads    cc-web-http-4-1 12.00, cc-engine 6.50 us per frame received (the server's busiest)",
+        "threads    cc-web-http-4-1 12.00 (kernel 5.00), cc-engine 6.50 (kernel 1.00) us per frame received (the server's busiest, each with its part in the kernel)",
         "generator  this process: 250.0 ms CPU over the run (90.0 ms in the kernel), 16.89 us per frame received " +
             "(6.08 in the kernel)",
         "",
