@@ -63,6 +63,7 @@ record CpuTimes(long totalNs, long kernelNs, Map<String, Long> threadNs, Map<Str
         long kernelNs = 0;
         final Map<String, Long> threads = new HashMap<>();
         final Map<String, Long> threadsKernel = new HashMap<>();
+        final Set<String> unsplit = new HashSet<>();
         for (final long pid : pids)
         {
             final long cpuNs = ProcessHandle.of(pid).flatMap((handle) -> handle.info().totalCpuDuration())
@@ -82,8 +83,9 @@ record CpuTimes(long totalNs, long kernelNs, Map<String, Long> threadNs, Map<Str
                 final long allTicks = ticks[0] + ticks[1];
                 kernelNs += 0 == allTicks ? 0 : (long)((double)cpuNs * ticks[1] / allTicks);
             }
-            addThreads(proc.resolve(Long.toString(pid)).resolve("task"), threads, threadsKernel);
+            addThreads(proc.resolve(Long.toString(pid)).resolve("task"), threads, threadsKernel, unsplit);
         }
+        threadsKernel.keySet().removeAll(unsplit);
         return new CpuTimes(totalNs, kernelNs, Map.copyOf(threads), Map.copyOf(threadsKernel));
     }
 
@@ -163,13 +165,12 @@ record CpuTimes(long totalNs, long kernelNs, Map<String, Long> threadNs, Map<Str
     }
 
     private static void addThreads(final Path tasks, final Map<String, Long> threads,
-        final Map<String, Long> threadsKernel)
+        final Map<String, Long> threadsKernel, final Set<String> unsplit)
     {
         if (!Files.isDirectory(tasks))
         {
             return;
         }
-        final Set<String> unsplit = new HashSet<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(tasks))
         {
             for (final Path task : stream)
@@ -204,6 +205,5 @@ record CpuTimes(long totalNs, long kernelNs, Map<String, Long> threadNs, Map<Str
         {
             // The process ended: its threads are unknown.
         }
-        threadsKernel.keySet().removeAll(unsplit);
     }
 }
