@@ -80,7 +80,20 @@ static void f_frames(void *c, int64_t id, const uint8_t *p, int32_t length)
     touch(state, p, length);
 }
 
-static const ccn_command_sink_t sink = { f_response, f_send, f_ping, f_close, f_abort, f_read, f_frames };
+static void f_broadcast(void *c, const uint8_t *ids, int32_t count, const uint8_t *p, int32_t length)
+{
+    fuzz_state_t *state = c;
+    for (int32_t i = 0; i < count; i++)
+    {
+        state->sum += (uint64_t)ccn_get_i64(ids + (size_t)i * CCN_ID_LENGTH);
+    }
+    touch(state, p, length);
+}
+
+static const ccn_command_sink_t sink =
+{
+    f_response, f_send, f_ping, f_close, f_abort, f_read, f_frames, f_broadcast
+};
 
 static void on_record(void *clientd, int32_t type, const uint8_t *msg, int32_t length)
 {

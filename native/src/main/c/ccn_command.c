@@ -111,6 +111,26 @@ int ccn_command_decode(
             sink->frames(clientd, id, msg + 16, length - 16);
             return 0;
 
+        case CCN_CMD_BROADCAST:
+        {
+            if (length < CCN_ID_LENGTH + 8)
+            {
+                return -1;
+            }
+            const int32_t count = ccn_get_i32(msg + 8);
+            if (count < 1 || count > (length - 16) / CCN_ID_LENGTH)
+            {
+                return -1;
+            }
+            const int32_t frames_length = length - 16 - count * CCN_ID_LENGTH;
+            if (frames_length < 1)
+            {
+                return -1;
+            }
+            sink->broadcast(clientd, msg + 16, count, msg + 16 + count * CCN_ID_LENGTH, frames_length);
+            return 0;
+        }
+
         default:
             return -1;
     }

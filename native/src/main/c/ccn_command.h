@@ -18,6 +18,8 @@ typedef struct ccn_command_sink_stct
     void (*abort)(void *clientd, int64_t id);
     void (*read)(void *clientd, int64_t id, int read);
     void (*frames)(void *clientd, int64_t id, const uint8_t *frames, int32_t length);
+    /* ids: count connection ids (int64, unaligned), each read with ccn_get_i64 */
+    void (*broadcast)(void *clientd, const uint8_t *ids, int32_t count, const uint8_t *frames, int32_t length);
 }
 ccn_command_sink_t;
 

@@ -26,6 +26,8 @@
 #define CCN_CMD_ABORT 5    /* id */
 #define CCN_CMD_READ 6     /* id, read i32, reserved i32 */
 #define CCN_CMD_FRAMES 7   /* id, reserved i32, reserved i32, whole unmasked server frames as the server encoded them */
+#define CCN_CMD_BROADCAST 8 /* 0 i64, connection count i32 (>= 1), reserved i32, connection ids [i64], whole unmasked
+                               server frames: the same frames for each of the connections, in the order given */
 
 #define CCN_ID_LENGTH 8
 #define CCN_REQUEST_FIXED_FIELDS 5

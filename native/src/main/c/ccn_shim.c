@@ -1134,6 +1134,22 @@ static void ccn_on_send(void *clientd, int64_t id, int binary, const uint8_t *pa
     ccn_enqueue(shim, conn, binary ? CCN_TX_BINARY : CCN_TX_TEXT, payload, length, accounted);
 }
 
+/* Whether the bytes are whole unmasked server frames, back to back. */
+static int ccn_whole_frames(const uint8_t *frames, int32_t length)
+{
+    size_t checked = 0;
+    while (checked < (size_t)length)
+    {
+        const size_t frame = ccn_frame_length(frames + checked, (size_t)length - checked);
+        if (0 == frame)
+        {
+            return 0;
+        }
+        checked += frame;
+    }
+    return 1;
+}
+
 static void ccn_on_frames(void *clientd, int64_t id, const uint8_t *frames, int32_t length)
 {
     ccn_shim_t *shim = clientd;
@@ -1142,19 +1158,10 @@ static void ccn_on_frames(void *clientd, int64_t id, const uint8_t *frames, int3
     {
         return;
     }
-    size_t checked = 0;
-    while (checked < (size_t)length)
+    const int whole = ccn_whole_frames(frames, length);
+    if (!whole || !conn->is_ws || conn->close_pending)
     {
-        const size_t frame = ccn_frame_length(frames + checked, (size_t)length - checked);
-        if (0 == frame)
-        {
-            break;
-        }
-        checked += frame;
-    }
-    if (checked != (size_t)length || !conn->is_ws || conn->close_pending)
-    {
-        if (checked != (size_t)length)
+        if (!whole)
         {
             atomic_fetch_add_explicit(ccn_control_long(shim, CCN_CONTROL_CORRUPT_OFFSET), 1, memory_order_relaxed);
         }
@@ -1163,6 +1170,35 @@ static void ccn_on_frames(void *clientd, int64_t id, const uint8_t *frames, int3
         return;
     }
     ccn_enqueue(shim, conn, CCN_TX_FRAMES, frames, length, length);
+}
+
+/*
+ * The same frames for many connections: checked once, then queued on each connection as its own FRAMES command
+ * would be. Java added the frames' length to the queued bytes of every id in the record.
+ */
+static void ccn_on_broadcast(void *clientd, const uint8_t *ids, int32_t count, const uint8_t *frames, int32_t length)
+{
+    ccn_shim_t *shim = clientd;
+    const int whole = ccn_whole_frames(frames, length);
+    if (!whole)
+    {
+        atomic_fetch_add_explicit(ccn_control_long(shim, CCN_CONTROL_CORRUPT_OFFSET), 1, memory_order_relaxed);
+    }
+    for (int32_t i = 0; i < count; i++)
+    {
+        ccn_conn_t *conn = ccn_conn_by_id(shim, ccn_get_i64(ids + (size_t)i * CCN_ID_LENGTH));
+        if (NULL == conn)
+        {
+            continue;
+        }
+        if (!whole || !conn->is_ws || conn->close_pending)
+        {
+            atomic_fetch_sub_explicit(ccn_slot_long(shim, conn->slot, CCN_SLOT_QUEUED_OFFSET), length,
+                memory_order_release);
+            continue;
+        }
+        ccn_enqueue(shim, conn, CCN_TX_FRAMES, frames, length, length);
+    }
 }
 
 static void ccn_on_ping(void *clientd, int64_t id)
@@ -1232,7 +1268,8 @@ static void ccn_on_read(void *clientd, int64_t id, int read)
 
 static const ccn_command_sink_t ccn_sink =
 {
-    ccn_on_response, ccn_on_send, ccn_on_ping, ccn_on_close, ccn_on_abort, ccn_on_read, ccn_on_frames
+    ccn_on_response, ccn_on_send, ccn_on_ping, ccn_on_close, ccn_on_abort, ccn_on_read, ccn_on_frames,
+    ccn_on_broadcast
 };
 
 static void ccn_command_handler(void *clientd, int32_t msg_type_id, const uint8_t *msg, int32_t length)
@@ -1676,6 +1713,8 @@ int32_t ccn_protocol_constant(const char *name)
     CCN_CONSTANT(CCN_CMD_ABORT)
     CCN_CONSTANT(CCN_CMD_READ)
     CCN_CONSTANT(CCN_CMD_FRAMES)
+    CCN_CONSTANT(CCN_CMD_BROADCAST)
+    CCN_CONSTANT(CCN_ID_LENGTH)
     CCN_CONSTANT(CCN_REQUEST_FIXED_FIELDS)
     CCN_CONSTANT(CCN_MAX_CLOSE_REASON)
     CCN_CONSTANT(CCN_PING_PAYLOAD_LENGTH)

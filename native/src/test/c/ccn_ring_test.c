@@ -219,7 +219,20 @@ static void s_frames(void *c, int64_t id, const uint8_t *p, int32_t length)
     (void)p;
 }
 
-static const ccn_command_sink_t sink = { s_response, s_send, s_ping, s_close, s_abort, s_read, s_frames };
+static void s_broadcast(void *c, const uint8_t *ids, int32_t count, const uint8_t *p, int32_t length)
+{
+    sink_state_t *s = c;
+    s->calls++;
+    s->id = ccn_get_i64(ids + (size_t)(count - 1) * CCN_ID_LENGTH);
+    s->a = count;
+    s->length = length;
+    (void)p;
+}
+
+static const ccn_command_sink_t sink =
+{
+    s_response, s_send, s_ping, s_close, s_abort, s_read, s_frames, s_broadcast
+};
 
 static void should_decode_commands_and_reject_malformed_ones(void)
 {
@@ -275,6 +288,26 @@ static void should_decode_commands_and_reject_malformed_ones(void)
     CHECK(7 == s.calls && 3 == s.length);
     CHECK(-1 == ccn_command_decode(CCN_CMD_FRAMES, msg, 15, &sink, &s));
     CHECK(7 == s.calls);
+
+    /* BROADCAST: 0, count 2, reserved, ids 42 and 43, then 3 bytes of frames */
+    ccn_put_i64(msg, 0);
+    ccn_put_i32(msg + 8, 2);
+    ccn_put_i32(msg + 12, 0);
+    ccn_put_i64(msg + 16, 42);
+    ccn_put_i64(msg + 24, 43);
+    CHECK(0 == ccn_command_decode(CCN_CMD_BROADCAST, msg, 32 + 3, &sink, &s));
+    CHECK(8 == s.calls && 2 == s.a && 43 == s.id && 3 == s.length);
+    /* no frame bytes after the ids, ids past the record's end, no ids, a negative count, too short for a count */
+    CHECK(-1 == ccn_command_decode(CCN_CMD_BROADCAST, msg, 32, &sink, &s));
+    CHECK(-1 == ccn_command_decode(CCN_CMD_BROADCAST, msg, 30, &sink, &s));
+    ccn_put_i32(msg + 8, 0);
+    CHECK(-1 == ccn_command_decode(CCN_CMD_BROADCAST, msg, 35, &sink, &s));
+    ccn_put_i32(msg + 8, -1);
+    CHECK(-1 == ccn_command_decode(CCN_CMD_BROADCAST, msg, 35, &sink, &s));
+    ccn_put_i32(msg + 8, INT32_MAX);
+    CHECK(-1 == ccn_command_decode(CCN_CMD_BROADCAST, msg, 35, &sink, &s));
+    CHECK(-1 == ccn_command_decode(CCN_CMD_BROADCAST, msg, 15, &sink, &s));
+    CHECK(8 == s.calls);
 }
 
 int main(void)

@@ -52,7 +52,11 @@ public final class NativeProtocol
     public static final int CMD_READ = 6;
     /** Command: whole unmasked server frames as the server's encoder wrote them, queued as they are. */
     public static final int CMD_FRAMES = 7;
+    /** Command: the same whole frames for several connections (0, count, reserved, connection ids, frames). */
+    public static final int CMD_BROADCAST = 8;
 
+    /** Bytes of a connection id in a record. */
+    public static final int ID_LENGTH = 8;
     /** Fields before the headers in a REQUEST or OPEN event. */
     public static final int REQUEST_FIXED_FIELDS = 5;
     /** Longest close reason in bytes. */

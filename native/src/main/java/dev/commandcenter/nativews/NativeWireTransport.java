@@ -28,10 +28,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.commandcenter.nativews.NativeProtocol.CMD_ABORT;
+import static dev.commandcenter.nativews.NativeProtocol.CMD_BROADCAST;
 import static dev.commandcenter.nativews.NativeProtocol.CMD_CLOSE;
 import static dev.commandcenter.nativews.NativeProtocol.CMD_PING;
 import static dev.commandcenter.nativews.NativeProtocol.CMD_FRAMES;
@@ -49,6 +51,7 @@ import static dev.commandcenter.nativews.NativeProtocol.EVT_OPEN;
 import static dev.commandcenter.nativews.NativeProtocol.EVT_PONG;
 import static dev.commandcenter.nativews.NativeProtocol.EVT_REQUEST;
 import static dev.commandcenter.nativews.NativeProtocol.EVT_WRITABILITY;
+import static dev.commandcenter.nativews.NativeProtocol.ID_LENGTH;
 import static dev.commandcenter.nativews.NativeProtocol.MAX_CLOSE_REASON;
 import static dev.commandcenter.nativews.NativeProtocol.PING_PAYLOAD_LENGTH;
 import static dev.commandcenter.nativews.NativeProtocol.REQUEST_FIXED_FIELDS;
@@ -347,6 +350,129 @@ public final class NativeWireTransport implements WireTransport
     public int sendFrames(final long connection, final DirectBuffer frames, final int offset, final int length)
     {
         return queue(connection, CMD_FRAMES, 0, frames, offset, length, length);
+    }
+
+    /**
+     * {@inheritDoc}
+     * <p>
+     * True: {@link #broadcastFrames} copies the frames into the command ring once for up to thousands of
+     * connections, and the shim queues them on each.
+     */
+    @Override
+    public boolean broadcasts()
+    {
+        return true;
+    }
+
+    /**
+     * {@inheritDoc}
+     * <p>
+     * One BROADCAST command holds the ids of every connection that takes the frames (several commands when the ids
+     * do not fit in one record) and the frames once; the shim checks them once and queues them on each connection
+     * as a FRAMES command would. A connection is {@link #FULL} when its queued bytes are at the limit or the
+     * command ring has no room, {@link #GONE} when it is not open.
+     */
+    @Override
+    public int broadcastFrames(
+        final long[] connections,
+        final int count,
+        final DirectBuffer frames,
+        final int offset,
+        final int length,
+        final int[] results)
+    {
+        if (!enter())
+        {
+            Arrays.fill(results, 0, count, GONE);
+            return 0;
+        }
+        try
+        {
+            final int maxIds = (commands.maxMsgLength() - 16 - length) / ID_LENGTH;
+            if (length <= 0 || maxIds < 1)
+            {
+                Arrays.fill(results, 0, count, length <= 0 ? SENT : FULL);
+                return length <= 0 ? count : 0;
+            }
+            final UnsafeBuffer command = commandBuffer;
+            int sent = 0;
+            int i = 0;
+            while (i < count)
+            {
+                final int start = i;
+                int accepted = 0;
+                for (; i < count && accepted < maxIds; i++)
+                {
+                    final int result = admit(connections[i]);
+                    results[i] = result;
+                    if (SENT == result)
+                    {
+                        accepted++;
+                    }
+                }
+                if (0 == accepted)
+                {
+                    continue;
+                }
+                final int index = commands.tryClaim(CMD_BROADCAST, 16 + accepted * ID_LENGTH + length);
+                if (index < 0)
+                {
+                    for (int j = start; j < i; j++)
+                    {
+                        if (SENT == results[j])
+                        {
+                            results[j] = FULL;
+                        }
+                    }
+                    continue;
+                }
+                command.putLong(index, 0, ByteOrder.LITTLE_ENDIAN);
+                command.putInt(index + 8, accepted, ByteOrder.LITTLE_ENDIAN);
+                command.putInt(index + 12, 0, ByteOrder.LITTLE_ENDIAN);
+                int at = index + 16;
+                for (int j = start; j < i; j++)
+                {
+                    if (SENT == results[j])
+                    {
+                        final long connection = connections[j];
+                        // added before the commit, so the service thread's subtraction never comes first
+                        table.getAndAddLong(slotOf(connection) * SLOT_LENGTH + SLOT_QUEUED_OFFSET, length);
+                        command.putLong(at, connection, ByteOrder.LITTLE_ENDIAN);
+                        at += ID_LENGTH;
+                    }
+                }
+                command.putBytes(at, frames, offset, length);
+                commands.commit(index);
+                sent += accepted;
+            }
+            if (sent > 0)
+            {
+                wakeIfSleeping();
+            }
+            return sent;
+        }
+        finally
+        {
+            exit();
+        }
+    }
+
+    /**
+     * Whether a connection takes more frames now: {@link #SENT} when open and below its queued-bytes limit.
+     */
+    private int admit(final long connection)
+    {
+        final int slot = slotOf(connection);
+        if (slot < 0)
+        {
+            return GONE;
+        }
+        final int slotOffset = slot * SLOT_LENGTH;
+        if (table.getLongVolatile(slotOffset + SLOT_ID_OFFSET) != connection)
+        {
+            return GONE;
+        }
+        return table.getLongVolatile(slotOffset + SLOT_QUEUED_OFFSET) >= maxQueuedBytes ? FULL : SENT;
     }
 
     /**

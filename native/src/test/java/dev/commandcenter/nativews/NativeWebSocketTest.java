@@ -385,6 +385,107 @@ class NativeWebSocketTest
         await().atMost(Duration.ofSeconds(5)).until(() -> transport.malformedCommands() == 1);
     }
 
+    @Test
+    void shouldBroadcastFramesToEveryConnectionGivenInOrderAndSayWhichAreGone() throws Exception
+    {
+        start(NativeTestSupport.settings());
+        final EmbeddedChannel encoder = new EmbeddedChannel(new WebSocket08FrameEncoder(false));
+        try (RawClient first = new RawClient(address);
+            RawClient second = new RawClient(address);
+            RawClient third = new RawClient(address))
+        {
+            for (final RawClient client : List.of(first, second, third))
+            {
+                assertThat(client.upgrade("/ws/all", null)).startsWith("HTTP/1.1 101");
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> listener.of("open").size() == 3);
+            final long[] ids = new long[4];
+            for (int i = 0; i < 3; i++)
+            {
+                ids[i] = listener.of("open").get(i).connection();
+            }
+            ids[3] = ids[2] + (1L << 32); // the third's slot, another generation: not open
+            final byte[] big = new byte[70_000];
+            java.util.Arrays.fill(big, (byte)7);
+            final byte[] frames = encode(encoder,
+                new TextWebSocketFrame("one"), new BinaryWebSocketFrame(Unpooled.wrappedBuffer(big)));
+            final int[] results = new int[4];
+
+            assertThat(transport.broadcastFrames(ids, 4, new UnsafeBuffer(frames), 0, frames.length, results))
+                .isEqualTo(3);
+            assertThat(results).containsExactly(
+                WireTransport.SENT, WireTransport.SENT, WireTransport.SENT, WireTransport.GONE);
+            final byte[] two = encode(encoder, new TextWebSocketFrame("two"));
+            assertThat(transport.broadcastFrames(ids, 2, new UnsafeBuffer(two), 0, two.length, results)).isEqualTo(2);
+            final byte[] cut = java.util.Arrays.copyOf(encode(encoder, new TextWebSocketFrame("cut")), 4);
+            assertThat(transport.broadcastFrames(ids, 3, new UnsafeBuffer(cut), 0, cut.length, results)).isEqualTo(3);
+            final byte[] last = encode(encoder, new TextWebSocketFrame("last"));
+            assertThat(transport.broadcastFrames(ids, 3, new UnsafeBuffer(last), 0, last.length, results)).isEqualTo(3);
+
+            for (final RawClient client : List.of(first, second, third))
+            {
+                assertThat(new String(client.readFrame(), StandardCharsets.UTF_8)).isEqualTo("\u0001one");
+                final byte[] binary = client.readFrame();
+                assertThat(binary[0]).isEqualTo((byte)0x2);
+                assertThat(java.util.Arrays.copyOfRange(binary, 1, binary.length)).isEqualTo(big);
+                if (client != third)
+                {
+                    assertThat(new String(client.readFrame(), StandardCharsets.UTF_8)).isEqualTo("\u0001two");
+                }
+                assertThat(new String(client.readFrame(), StandardCharsets.UTF_8))
+                    .as("bytes that are not whole frames are dropped for every connection").isEqualTo("\u0001last");
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> transport.malformedCommands() == 1);
+
+            third.close();
+            await().atMost(Duration.ofSeconds(20)).until(() -> !listener.of("closed").isEmpty());
+            assertThat(transport.broadcastFrames(ids, 3, new UnsafeBuffer(last), 0, last.length, results)).isEqualTo(2);
+            assertThat(results).startsWith(WireTransport.SENT, WireTransport.SENT, WireTransport.GONE);
+        }
+        finally
+        {
+            encoder.finishAndReleaseAll();
+        }
+    }
+
+    @Test
+    void shouldBroadcastInSeveralCommandsWhenTheIdsDoNotFitInOne() throws Exception
+    {
+        // a 64 KiB command ring: one command holds at most 8 KiB, so 1,000 ids (8,000 bytes) and a frame need two
+        System.setProperty(NativeWireTransport.COMMAND_RING_BYTES_PROP_NAME, Integer.toString(64 * 1024));
+        try
+        {
+            start(NativeTestSupport.settings());
+        }
+        finally
+        {
+            System.clearProperty(NativeWireTransport.COMMAND_RING_BYTES_PROP_NAME);
+        }
+        final EmbeddedChannel encoder = new EmbeddedChannel(new WebSocket08FrameEncoder(false));
+        try (RawClient client = new RawClient(address))
+        {
+            assertThat(client.upgrade("/ws/all", null)).startsWith("HTTP/1.1 101");
+            final long connection = listener.await("open").connection();
+            final long[] ids = new long[1000];
+            java.util.Arrays.fill(ids, connection);
+            final int[] results = new int[ids.length];
+            final byte[] frame = encode(encoder, new TextWebSocketFrame("x".repeat(500)));
+
+            assertThat(transport.broadcastFrames(ids, ids.length, new UnsafeBuffer(frame), 0, frame.length, results))
+                .isEqualTo(ids.length);
+            for (int i = 0; i < ids.length; i++)
+            {
+                assertThat(new String(client.readFrame(), StandardCharsets.UTF_8)).as("copy %d", i)
+                    .isEqualTo("\u0001" + "x".repeat(500));
+            }
+            assertThat(transport.malformedCommands()).isZero();
+        }
+        finally
+        {
+            encoder.finishAndReleaseAll();
+        }
+    }
+
     private static byte[] encode(final EmbeddedChannel encoder, final Object... frames)
     {
         final ByteBuf out = Unpooled.buffer();
@@ -471,6 +572,11 @@ class NativeWebSocketTest
             }
             assertThat(result).isEqualTo(WireTransport.FULL);
             assertThat(sent).as("bounded by the queue limit plus what the socket took").isLessThan(1000);
+            final int[] results = new int[2];
+            final byte[] frame = {(byte)0x82, 1, 9};
+            assertThat(transport.broadcastFrames(new long[] {connection, connection + 1}, 2, new UnsafeBuffer(frame), 0,
+                frame.length, results)).isZero();
+            assertThat(results).containsExactly(WireTransport.FULL, WireTransport.GONE);
             assertThat(listener.await("writable", event -> !event.flag()).connection()).isEqualTo(connection);
 
             // the client drains: writable again, and the queue takes messages again

@@ -98,6 +98,9 @@ public final class WebSocketEgress implements EgressHandler
     private int jsonEntries;
     private int tracedEntries;
     private int sbeEntries;
+    private final DirectFanout directJson = new DirectFanout();
+    private final DirectFanout directTraced = new DirectFanout();
+    private final DirectFanout directSbe = new DirectFanout();
     private String lastPluginId;
     private EgressFeed lastFeed;
     private int jsonSessions;
@@ -647,6 +650,10 @@ public final class WebSocketEgress implements EgressHandler
             sbeEntries = 0;
             fanOut(feed, outputSequence, templateId, json, jsonLength, traced, tracedLength, sbe, sbeLength);
             fanOut(allFeed, outputSequence, templateId, json, jsonLength, traced, tracedLength, sbe, sbeLength);
+            // Before the frames are released: the transport reads them in place.
+            directJson.send(json, jsonLength, counters);
+            directTraced.send(traced, tracedLength, counters);
+            directSbe.send(sbe, sbeLength, counters);
             // Each queued entry owns a reference; taken before any event loop can see an entry.
             if (jsonEntries > 0)
             {
@@ -663,6 +670,10 @@ public final class WebSocketEgress implements EgressHandler
         }
         finally
         {
+            // Nothing added and not sent may outlive the frames (only when the fan-out threw).
+            directJson.clear();
+            directTraced.clear();
+            directSbe.clear();
             release(json);
             release(traced);
             release(sbe);
@@ -705,7 +716,24 @@ public final class WebSocketEgress implements EgressHandler
             final Channel channel = session.channel();
             // A batching session is judged per batch frame, on its event loop, when the batch is sent.
             final boolean batching = null != session.batch;
-            if (batching || channel.isWritable())
+            final WireChannel direct = session.direct;
+            if (null != direct && channel.isWritable())
+            {
+                // Handed to the transport once for all of the output's direct clients, after this loop.
+                if (session.sbe)
+                {
+                    directSbe.add(session, direct, sbe, sbeLength, counters);
+                }
+                else if (session.trace)
+                {
+                    directTraced.add(session, direct, traced, tracedLength, counters);
+                }
+                else
+                {
+                    directJson.add(session, direct, json, jsonLength, counters);
+                }
+            }
+            else if (null == direct && (batching || channel.isWritable()))
             {
                 final ByteBuf frame;
                 if (session.sbe)
@@ -893,6 +921,10 @@ public final class WebSocketEgress implements EgressHandler
 
             final int batchMs = session.batchMs >= 0 ? session.batchMs : batchWindows.getOrDefault(session.feed, 0);
             session.batch = batchMs > 0 ? new SessionBatch(session, this, batchMs) : null;
+            // The replay above has been handed to the transport (flushed on this event loop); live frames may follow
+            // from the egress thread straight to it.
+            session.direct = null == session.batch && channel instanceof WireChannel wire && wire.transport().broadcasts() ?
+                wire : null;
             feed.add(session);
             if (session.sbe)
             {

@@ -91,6 +91,11 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
     /** Egress state: the ring of the event loop the session's channel is on, set when it subscribes. */
     FanoutLoop fanoutLoop;
     /**
+     * Egress state, set when it subscribes: its channel when its frames go to the transport straight from the egress
+     * thread ({@link DirectFanout}: a transport that broadcasts, no batching), else null (through its fan-out loop).
+     */
+    WireChannel direct;
+    /**
      * Batch window the client asked for with {@code batch=<ms>}: -1 when it did not (its feed's window applies),
      * 0 for none. Set before the handshake completes.
      */

@@ -148,6 +148,23 @@ final class WireChannel extends AbstractChannel
     }
 
     /**
+     * The transport owning the connection.
+     */
+    WireTransport transport()
+    {
+        return transport;
+    }
+
+    /**
+     * Frames handed to the transport from another thread (the egress's {@link DirectFanout}) were refused as
+     * {@link WireTransport#FULL}: the channel is not writable for a short back-off, as when its own write is.
+     */
+    void deliverFull()
+    {
+        execute(this::full, null);
+    }
+
+    /**
      * Whether the connection serves a WebSocket (event loop).
      */
     boolean isWebSocket()
@@ -507,6 +524,19 @@ final class WireChannel extends AbstractChannel
      */
     private void wrap(final ByteBuf buffer, final int index, final int length)
     {
+        scratch = wrap(view, buffer, index, length, scratch);
+    }
+
+    /**
+     * Point a view at bytes of a buffer: in place when it has an address or an array, else through a copy in
+     * scratch (a composite of a large frame's header and payload).
+     *
+     * @param scratch the copy buffer used before, or null.
+     * @return the copy buffer to use next time: scratch, or a new one when one was needed.
+     */
+    static ExpandableArrayBuffer wrap(
+        final UnsafeBuffer view, final ByteBuf buffer, final int index, final int length, final ExpandableArrayBuffer scratch)
+    {
         if (0 == length)
         {
             view.wrap(0, 0);
@@ -521,14 +551,13 @@ final class WireChannel extends AbstractChannel
         }
         else
         {
-            if (null == scratch)
-            {
-                scratch = new ExpandableArrayBuffer(length);
-            }
-            scratch.checkLimit(length);
-            buffer.getBytes(index, scratch.byteArray(), 0, length);
-            view.wrap(scratch.byteArray(), 0, length);
+            final ExpandableArrayBuffer copy = null == scratch ? new ExpandableArrayBuffer(length) : scratch;
+            copy.checkLimit(length);
+            buffer.getBytes(index, copy.byteArray(), 0, length);
+            view.wrap(copy.byteArray(), 0, length);
+            return copy;
         }
+        return scratch;
     }
 
     /**

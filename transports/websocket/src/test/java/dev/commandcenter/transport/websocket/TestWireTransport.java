@@ -72,9 +72,31 @@ final class TestWireTransport implements WireTransport
     private Channel serverChannel;
     private WireListener listener;
 
+    /** Whether it says it broadcasts ({@link #broadcasts()}), so the egress hands it each frame once for all clients. */
+    volatile boolean broadcasting;
+    /** The connection count of each {@link #broadcastFrames} call, the first 10,000. */
+    final java.util.Queue<Integer> broadcastCounts = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    final AtomicLong broadcastCalls = new AtomicLong();
+
     public String name()
     {
         return "test";
+    }
+
+    public boolean broadcasts()
+    {
+        return broadcasting;
+    }
+
+    public int broadcastFrames(
+        final long[] connections, final int count, final DirectBuffer frames, final int offset, final int length,
+        final int[] results)
+    {
+        if (broadcastCalls.incrementAndGet() <= 10_000)
+        {
+            broadcastCounts.add(count);
+        }
+        return WireTransport.super.broadcastFrames(connections, count, frames, offset, length, results);
     }
 
     public String version()

@@ -49,8 +49,8 @@ class WireBridgeTest
     @TempDir
     Path dataDir;
 
-    private final TestWireTransport transport = new TestWireTransport();
-    private Fixture fixture;
+    final TestWireTransport transport = new TestWireTransport();
+    Fixture fixture;
 
     @AfterEach
     void after()

@@ -138,6 +138,53 @@ public interface WireTransport extends AutoCloseable
     }
 
     /**
+     * Whether {@link #broadcastFrames} hands frames to many connections for less than one {@link #sendFrames} each:
+     * the server's egress then gives each output's frame to this transport once for all of its clients, instead of
+     * once per client through the client's channel.
+     *
+     * @return true when the transport overrides {@link #broadcastFrames} with a cheaper path; false for the default.
+     */
+    default boolean broadcasts()
+    {
+        return false;
+    }
+
+    /**
+     * Queue the same whole WebSocket frames (as for {@link #sendFrames}) on several open connections, in the order
+     * they are given on each; what each connection got is written to {@code results}.
+     * <p>
+     * The default calls {@link #sendFrames} once per connection.
+     *
+     * @param connections open WebSocket connections, read from 0 to count before this returns.
+     * @param count       how many of them.
+     * @param frames      the frames, read from offset to offset + length before this returns.
+     * @param offset      of the first frame's header in the buffer.
+     * @param length      of the frames, headers included.
+     * @param results     at least count long: {@link #SENT}, {@link #GONE} or {@link #FULL} for each connection.
+     * @return how many connections the frames were queued on.
+     */
+    default int broadcastFrames(
+        final long[] connections,
+        final int count,
+        final DirectBuffer frames,
+        final int offset,
+        final int length,
+        final int[] results)
+    {
+        int sent = 0;
+        for (int i = 0; i < count; i++)
+        {
+            final int result = sendFrames(connections[i], frames, offset, length);
+            results[i] = result;
+            if (SENT == result)
+            {
+                sent++;
+            }
+        }
+        return sent;
+    }
+
+    /**
      * Send a ping on an open WebSocket connection (the pong comes to {@link WireListener#onPong(long)}).
      *
      * @param connection an open WebSocket connection.
