@@ -5,6 +5,8 @@ import dev.commandcenter.engine.counters.CounterAllocator;
 import dev.commandcenter.engine.egress.OutputEvent;
 import dev.commandcenter.transport.websocket.WebServer;
 import dev.commandcenter.transport.websocket.WebSocketEgress;
+import dev.commandcenter.transport.websocket.wire.WireTransport;
+import dev.commandcenter.transport.websocket.wire.WireTransportProvider;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.CountersManager;
@@ -32,6 +34,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.ServiceLoader;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -76,6 +79,14 @@ public class EgressBenchmark
     @Param({ "0", "1" })
     public int batchMs;
 
+    /**
+     * The web server's backend: {@code netty} (its own sockets) or {@code native} (libwebsockets through the shim,
+     * each output's frame handed to it once for all clients); native fails the trial with the library's reason when
+     * it was not built.
+     */
+    @Param({ "netty", "native" })
+    public String backend;
+
     private final Output output = new Output();
     private final List<Socket> sockets = new ArrayList<>();
     private final List<AtomicLong> received = new ArrayList<>();
@@ -103,7 +114,16 @@ public class EgressBenchmark
             }
         };
         egress = new WebSocketEgress(WebSocketEgress.RETAIN_PER_FEED_DEFAULT);
-        server = WebServer.launch(new WebServer.Context()
+        final WebServer.Context context = new WebServer.Context();
+        if ("native".equals(backend))
+        {
+            context.wireTransport(nativeTransport());
+        }
+        else if (!"netty".equals(backend))
+        {
+            throw new IllegalArgumentException("backend " + backend + ": expected netty or native");
+        }
+        server = WebServer.launch(context
             .port(0)
             .token(TOKEN)
             .adminToken(ADMIN_TOKEN)
@@ -176,6 +196,22 @@ public class EgressBenchmark
                 Thread.yield();
             }
         }
+    }
+
+    private static WireTransport nativeTransport()
+    {
+        for (final WireTransportProvider provider : ServiceLoader.load(WireTransportProvider.class))
+        {
+            if ("native".equals(provider.name()))
+            {
+                if (null != provider.unavailableReason())
+                {
+                    throw new IllegalStateException("native backend unavailable: " + provider.unavailableReason());
+                }
+                return provider.create();
+            }
+        }
+        throw new IllegalStateException("native backend not on the class path");
     }
 
     private long receivedFrames()
