@@ -973,7 +973,8 @@ static int ccn_write_queue(ccn_shim_t *shim, ccn_conn_t *conn, struct lws *wsi)
         conn->queued -= written;
         atomic_fetch_sub_explicit(ccn_slot_long(shim, conn->slot, CCN_SLOT_QUEUED_OFFSET), written,
             memory_order_release);
-        if (lws_send_pipe_choked(wsi))
+        /* lws_send_pipe_choked polls the socket: asked only when there is more to write */
+        if (conn->tx_position < conn->tx.length && lws_send_pipe_choked(wsi))
         {
             break;
         }
