@@ -933,7 +933,8 @@ static int ccn_write_queue(ccn_shim_t *shim, ccn_conn_t *conn, struct lws *wsi)
         {
             uint8_t *from = payload + conn->tx_done;
             const size_t available = entry_length - conn->tx_done;
-            size_t length = 0;
+            /* whole frames (checked when queued): a batch is cut at a frame boundary only past CCN_WRITE_BATCH */
+            size_t length = available <= CCN_WRITE_BATCH ? available : 0;
             while (length < available)
             {
                 size_t frame = ccn_frame_length(from + length, available - length);
