@@ -81,6 +81,11 @@ typedef struct ccn_conn_stct
     int user_read;
     int rx_enabled;
 
+    /* the peer's address and port, looked up with the connection's first request (keep-alive: once) */
+    int peer_known;
+    int32_t peer_port;
+    char peer[64];
+
     int close_pending;
     int32_t close_code;
     uint8_t close_reason[CCN_MAX_CLOSE_REASON + 1];
@@ -466,7 +471,6 @@ static int ccn_encode_argument(const char *in, int length, char *out);
 static int32_t ccn_build_request(ccn_shim_t *shim, ccn_conn_t *conn, struct lws *wsi, const char *subprotocol,
     const uint8_t *body, int32_t body_length)
 {
-    char text[256];
     int32_t offset = CCN_ID_LENGTH + 8;
     int32_t fields = CCN_REQUEST_FIXED_FIELDS;
     const char *method = "GET";
@@ -541,27 +545,32 @@ static int32_t ccn_build_request(ccn_shim_t *shim, ccn_conn_t *conn, struct lws 
     offset += 4 + written;
 
     /* remote address */
-    int32_t remote_port = 0;
-    text[0] = '\0';
-    struct sockaddr_storage address;
-    socklen_t address_length = sizeof(address);
-    const lws_sockfd_type fd = lws_get_socket_fd(wsi);
-    if (fd >= 0 && 0 == getpeername(fd, (struct sockaddr *)&address, &address_length))
+    if (!conn->peer_known)
     {
-        if (AF_INET == address.ss_family)
+        conn->peer_known = 1;
+        conn->peer_port = 0;
+        conn->peer[0] = '\0';
+        struct sockaddr_storage address;
+        socklen_t address_length = sizeof(address);
+        const lws_sockfd_type fd = lws_get_socket_fd(wsi);
+        if (fd >= 0 && 0 == getpeername(fd, (struct sockaddr *)&address, &address_length))
         {
-            const struct sockaddr_in *in4 = (const struct sockaddr_in *)&address;
-            inet_ntop(AF_INET, &in4->sin_addr, text, sizeof(text));
-            remote_port = ntohs(in4->sin_port);
-        }
-        else if (AF_INET6 == address.ss_family)
-        {
-            const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)&address;
-            inet_ntop(AF_INET6, &in6->sin6_addr, text, sizeof(text));
-            remote_port = ntohs(in6->sin6_port);
+            if (AF_INET == address.ss_family)
+            {
+                const struct sockaddr_in *in4 = (const struct sockaddr_in *)&address;
+                inet_ntop(AF_INET, &in4->sin_addr, conn->peer, sizeof(conn->peer));
+                conn->peer_port = ntohs(in4->sin_port);
+            }
+            else if (AF_INET6 == address.ss_family)
+            {
+                const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)&address;
+                inet_ntop(AF_INET6, &in6->sin6_addr, conn->peer, sizeof(conn->peer));
+                conn->peer_port = ntohs(in6->sin6_port);
+            }
         }
     }
-    if (ccn_put_field(shim, &offset, text, (int32_t)strlen(text)) < 0 ||
+    const int32_t remote_port = conn->peer_port;
+    if (ccn_put_field(shim, &offset, conn->peer, (int32_t)strlen(conn->peer)) < 0 ||
         ccn_put_field(shim, &offset, subprotocol, NULL == subprotocol ? 0 : (int32_t)strlen(subprotocol)) < 0 ||
         ccn_put_field(shim, &offset, body, body_length) < 0)
     {
