@@ -495,20 +495,12 @@ public final class NativeWireTransport implements WireTransport
         }
         try
         {
-            final int slot = slotOf(connection);
-            if (slot < 0)
+            final int admitted = admit(connection);
+            if (SENT != admitted)
             {
-                return GONE;
+                return admitted;
             }
-            final int slotOffset = slot * SLOT_LENGTH;
-            if (table.getLongVolatile(slotOffset + SLOT_ID_OFFSET) != connection)
-            {
-                return GONE;
-            }
-            if (table.getLongVolatile(slotOffset + SLOT_QUEUED_OFFSET) >= maxQueuedBytes)
-            {
-                return FULL;
-            }
+            final int slotOffset = slotOf(connection) * SLOT_LENGTH;
             final int recordLength = 16 + length;
             if (recordLength > commands.maxMsgLength())
             {

@@ -572,11 +572,6 @@ class NativeWebSocketTest
             }
             assertThat(result).isEqualTo(WireTransport.FULL);
             assertThat(sent).as("bounded by the queue limit plus what the socket took").isLessThan(1000);
-            final int[] results = new int[2];
-            final byte[] frame = {(byte)0x82, 1, 9};
-            assertThat(transport.broadcastFrames(new long[] {connection, connection + 1}, 2, new UnsafeBuffer(frame), 0,
-                frame.length, results)).isZero();
-            assertThat(results).containsExactly(WireTransport.FULL, WireTransport.GONE);
             assertThat(listener.await("writable", event -> !event.flag()).connection()).isEqualTo(connection);
 
             // the client drains: writable again, and the queue takes messages again
