@@ -449,6 +449,44 @@ class NativeWebSocketTest
     }
 
     @Test
+    void shouldRefuseABroadcastToAConnectionAtItsQueueLimitAndQueueItForTheOthers() throws Exception
+    {
+        start(NativeTestSupport.settings(0, 512 * 1024, 256 * 1024, 128 * 1024, 10_000));
+        final EmbeddedChannel encoder = new EmbeddedChannel(new WebSocket08FrameEncoder(false));
+        try (RawClient stalled = new RawClient(address, 4096);
+            RawClient reader = new RawClient(address))
+        {
+            assertThat(stalled.upgrade("/ws/all", null)).startsWith("HTTP/1.1 101");
+            final long stalledId = listener.await("open").connection();
+            assertThat(reader.upgrade("/ws/all", null)).startsWith("HTTP/1.1 101");
+            await().atMost(Duration.ofSeconds(20)).until(() -> listener.of("open").size() == 2);
+            final long readerId = listener.of("open").get(1).connection();
+            final byte[] frame = encode(encoder, new TextWebSocketFrame("n"));
+            final int[] results = new int[2];
+
+            // the stalled client never reads: its queue reaches the limit; the reader's never does
+            final UnsafeBuffer payload = new UnsafeBuffer(new byte[16 * 1024]);
+            await().atMost(Duration.ofSeconds(20)).until(() ->
+            {
+                for (int i = 0; i < 64 && WireTransport.SENT == transport.send(stalledId, true, payload, 0, payload.capacity()); i++)
+                {
+                    // fill
+                }
+                return 1 == transport.broadcastFrames(
+                    new long[] {stalledId, readerId}, 2, new UnsafeBuffer(frame), 0, frame.length, results) &&
+                    WireTransport.FULL == results[0];
+            });
+            assertThat(results).containsExactly(WireTransport.FULL, WireTransport.SENT);
+            // the reader got the frame (once for each broadcast above, all of which took it)
+            assertThat(new String(reader.readFrame(), StandardCharsets.UTF_8)).isEqualTo("\u0001n");
+        }
+        finally
+        {
+            encoder.finishAndReleaseAll();
+        }
+    }
+
+    @Test
     void shouldBroadcastInSeveralCommandsWhenTheIdsDoNotFitInOne() throws Exception
     {
         // a 64 KiB command ring: one command holds at most 8 KiB, so 1,000 ids (8,000 bytes) and a frame need two
