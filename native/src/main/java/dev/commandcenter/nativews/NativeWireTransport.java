@@ -388,11 +388,16 @@ public final class NativeWireTransport implements WireTransport
         }
         try
         {
-            final int maxIds = (commands.maxMsgLength() - 16 - length) / ID_LENGTH;
-            if (length <= 0 || maxIds < 1)
+            if (length <= 0)
             {
-                Arrays.fill(results, 0, count, length <= 0 ? SENT : FULL);
-                return length <= 0 ? count : 0;
+                Arrays.fill(results, 0, count, SENT); // nothing to queue
+                return count;
+            }
+            final int maxIds = (commands.maxMsgLength() - 16 - length) / ID_LENGTH;
+            if (maxIds < 1)
+            {
+                Arrays.fill(results, 0, count, FULL); // the frames alone do not fit in a command
+                return 0;
             }
             final UnsafeBuffer command = commandBuffer;
             int sent = 0;
@@ -798,7 +803,7 @@ public final class NativeWireTransport implements WireTransport
         {
             end--;
         }
-        return java.util.Arrays.copyOf(bytes, end);
+        return Arrays.copyOf(bytes, end);
     }
 
     /**
