@@ -1212,7 +1212,7 @@ public final class WebServer implements AutoCloseable
          * system property {@value #TRANSPORT_PROP_NAME}, else {@value #TRANSPORT_DEFAULT}. A wire transport's
          * connections always run on NIO event loops (they do no socket I/O there).
          *
-         * @param transport auto, epoll or nio.
+         * @param transport auto, epoll, io_uring or nio.
          * @return this.
          */
         public Context transport(final String transport)
@@ -1224,7 +1224,7 @@ public final class WebServer implements AutoCloseable
         /**
          * Socket transport asked for.
          *
-         * @return auto, epoll or nio.
+         * @return auto, epoll, io_uring or nio.
          */
         public String transport()
         {

@@ -1,6 +1,10 @@
 package dev.commandcenter.transport.websocket;
 
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -63,6 +67,24 @@ class NettyTransportTest
     }
 
     @Test
+    void shouldRefuseIoUringWhenAskedForAndItCannotLoad()
+    {
+        assertThatThrownBy(() -> NettyTransport.select(NettyTransport.IO_URING, null, "io_uring disabled by sysctl"))
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessage("websocket.transport io_uring: the native io_uring transport cannot load: " +
+                "io_uring disabled by sysctl (set websocket transport to auto, epoll or nio)");
+    }
+
+    @Test
+    void shouldNeverTakeIoUringForAuto()
+    {
+        final NettyTransport transport = NettyTransport.select(NettyTransport.AUTO, null, null);
+        assertThat(transport.description()).isEqualTo("epoll");
+        assertThat(NettyTransport.select(NettyTransport.IO_URING, null, null).serverChannelClass())
+            .isEqualTo(IoUringServerSocketChannel.class);
+    }
+
+    @Test
     void shouldUseNioWhenForcedEvenWhereEpollLoads()
     {
         final NettyTransport transport = NettyTransport.select(NettyTransport.NIO, null);
@@ -78,7 +100,7 @@ class NettyTransportTest
             .token(Fixture.OVERLAY_TOKEN).adminToken(Fixture.TOKEN).transport("kqueue");
         assertThatThrownBy(ctx::conclude)
             .isInstanceOf(IllegalArgumentException.class)
-            .hasMessage("websocket transport (commandcenter.websocket.transport): expected auto, epoll or nio, got 'kqueue'");
+            .hasMessage("websocket transport (commandcenter.websocket.transport): expected auto, epoll, io_uring or nio, got 'kqueue'");
     }
 
     @Test
@@ -105,10 +127,12 @@ class NettyTransportTest
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { NettyTransport.EPOLL, NettyTransport.NIO })
-    void shouldServeFeedsOnEitherTransport(final String transport) throws Exception
+    @ValueSource(strings = { NettyTransport.EPOLL, NettyTransport.IO_URING, NettyTransport.NIO })
+    void shouldServeFeedsOnEveryTransport(final String transport) throws Exception
     {
         assumeTrue(NettyTransport.NIO.equals(transport) || isLinuxX86());
+        assumeTrue(!NettyTransport.IO_URING.equals(transport) || null == NettyTransport.ioUringUnavailability(),
+            "io_uring is disabled on this kernel");
         fixture = new Fixture(dataDir, WebSocketEgress.RETAIN_PER_FEED_DEFAULT, (engine) -> {},
             (server) -> server.transport(transport));
         assertThat(fixture.server.backend()).endsWith("(" + transport + ")");
@@ -119,6 +143,14 @@ class NettyTransportTest
 
         assertThat(json.nextText()).startsWith("{\"sequence\":" + sequence + ",");
         assertThat(sbe.nextBinary()).isNotEmpty();
+
+        final HttpResponse<String> response = fixture.http.send(HttpRequest.newBuilder(
+            fixture.http("/api/events?token=" + Fixture.TOKEN))
+            .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"TransactionReceived\",\"amountSats\":42}"))
+            .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(202);
+        final long receipt = new ObjectMapper().readTree(response.body()).get("receipt").asLong();
+        assertThat(json.nextText()).startsWith("{\"sequence\":" + receipt + ",");
     }
 
     private static boolean isLinuxX86()
