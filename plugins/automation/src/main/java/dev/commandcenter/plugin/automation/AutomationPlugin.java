@@ -35,6 +35,7 @@ import dev.commandcenter.engine.plugin.PluginConfig;
 import dev.commandcenter.engine.plugin.PluginContext;
 import dev.commandcenter.engine.plugin.PluginStorage;
 import dev.commandcenter.engine.plugin.Recovery;
+import dev.commandcenter.engine.plugin.SnapshotCadence;
 import dev.commandcenter.engine.plugin.Subscription;
 import dev.commandcenter.plugin.automation.rules.Action;
 import dev.commandcenter.plugin.automation.rules.Condition;
@@ -92,7 +93,8 @@ import java.util.function.Function;
  * <p>
  * Configuration keys: {@value #RULES_TEXT_KEY}, {@value #RULES_ORIGIN_KEY}, {@value #MAX_FIRES_PER_EVENT_KEY}
  * (default {@value #MAX_FIRES_PER_EVENT_DEFAULT}: more fires on one event are dropped), {@value #SNAPSHOT_EVERY_EVENTS_KEY}
- * (default {@value #SNAPSHOT_EVERY_EVENTS_DEFAULT}). The keys of the app's {@code automation:} section that are not
+ * (default {@value #SNAPSHOT_EVERY_EVENTS_DEFAULT}) and {@code snapshotMinIntervalMs} (default 1,000: no two snapshots
+ * closer than that in event time, see {@link SnapshotCadence}). The keys of the app's {@code automation:} section that are not
  * the plugin's ({@code enabled}, {@code rules}, {@code maxQueuedFires}, {@code outcomes}, {@code botName}) are
  * accepted and ignored.
  * <p>
@@ -148,7 +150,7 @@ public final class AutomationPlugin implements Plugin
     public static final int CONTROL_ERRORS_KEPT = 10;
 
     private static final Set<String> KNOWN_KEYS = Set.of(RULES_TEXT_KEY, RULES_ORIGIN_KEY, MAX_FIRES_PER_EVENT_KEY,
-        SNAPSHOT_EVERY_EVENTS_KEY, "enabled", "rules", "maxQueuedFires", "outcomes", "botName");
+        SNAPSHOT_EVERY_EVENTS_KEY, SnapshotCadence.MIN_INTERVAL_MS_KEY, "enabled", "rules", "maxQueuedFires", "outcomes", "botName");
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("HH:mm");
     private static final int MAX_LENGTH = EventPublisher.MAX_MESSAGE_LENGTH;
@@ -173,7 +175,9 @@ public final class AutomationPlugin implements Plugin
 
     private PluginContext context;
     private long maxFiresPerEvent = MAX_FIRES_PER_EVENT_DEFAULT;
-    private long snapshotEveryEvents = SNAPSHOT_EVERY_EVENTS_DEFAULT;
+    private SnapshotCadence snapshotCadence =
+        new SnapshotCadence(SNAPSHOT_EVERY_EVENTS_DEFAULT, SnapshotCadence.MIN_INTERVAL_MS_DEFAULT);
+    private long lastEventNs;
     private boolean configuredRules;
     private String configuredText;
     private String configuredOrigin;
@@ -199,7 +203,6 @@ public final class AutomationPlugin implements Plugin
     private long currentMonth;
     private long streamPeriod;
     private long nextSequence;
-    private long handledSinceSnapshot;
 
     private final EventValues values = new EventValues();
     private final List<byte[]> pending = new ArrayList<>();
@@ -276,9 +279,17 @@ public final class AutomationPlugin implements Plugin
             throw new IllegalArgumentException("plugins." + ID + "." + SNAPSHOT_EVERY_EVENTS_KEY +
                 ": expected 1 to 10000000 events, got " + snapshotEvery);
         }
+        final long minIntervalMs =
+            config.getLong(SnapshotCadence.MIN_INTERVAL_MS_KEY, SnapshotCadence.MIN_INTERVAL_MS_DEFAULT);
+        final String intervalProblem = SnapshotCadence.intervalProblem(
+            "plugins." + ID + "." + SnapshotCadence.MIN_INTERVAL_MS_KEY, minIntervalMs);
+        if (null != intervalProblem)
+        {
+            throw new IllegalArgumentException(intervalProblem);
+        }
         this.context = context;
         maxFiresPerEvent = maxFires;
-        snapshotEveryEvents = snapshotEvery;
+        snapshotCadence = new SnapshotCadence(snapshotEvery, minIntervalMs);
         final String text = config.getString(RULES_TEXT_KEY, null);
         configuredRules = null != text;
         configuredText = text;
@@ -306,7 +317,7 @@ public final class AutomationPlugin implements Plugin
         periodUntilMs = Long.MIN_VALUE;
         streamPeriod = 0;
         nextSequence = 0;
-        handledSinceSnapshot = 0;
+        snapshotCadence.reset();
         clearAssembly();
         lastDiscardedLoadId = NONE;
         if (configuredRules)
@@ -346,7 +357,8 @@ public final class AutomationPlugin implements Plugin
     {
         handle(event);
         nextSequence = event.sequence() + 1;
-        if (++handledSinceSnapshot >= snapshotEveryEvents && !context.recovering() && !assembling())
+        lastEventNs = event.timestampNs();
+        if (snapshotCadence.onEvent(lastEventNs) && !context.recovering() && !assembling())
         {
             writeSnapshot(false);
         }
@@ -1411,7 +1423,7 @@ public final class AutomationPlugin implements Plugin
      */
     private void writeSnapshot(final boolean landed)
     {
-        handledSinceSnapshot = 0;
+        snapshotCadence.taken(lastEventNs);
         if (context.config().hasStorage())
         {
             try

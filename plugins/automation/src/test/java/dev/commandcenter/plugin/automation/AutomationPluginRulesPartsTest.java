@@ -200,6 +200,31 @@ class AutomationPluginRulesPartsTest
     }
 
     @Test
+    void shouldWriteNoTwoSnapshotsCloserThanTheMinimumIntervalOfEventTime() throws Exception
+    {
+        try (AutomationFixture fixture = new AutomationFixture(Map.of(AutomationPlugin.SNAPSHOT_EVERY_EVENTS_KEY, 1)))
+        {
+            final MemoryPluginStorage storage = (MemoryPluginStorage)fixture.harness().storage();
+            for (int i = 0; i < 10; i++)
+            {
+                fixture.say(T0_MS + i, "ann", "hello " + i);
+            }
+            assertThat(storage.latestWrites()).isEqualTo(1);
+            fixture.say(T0_MS + 1_001, "ann", "a second later");
+            assertThat(storage.latestWrites()).isEqualTo(2);
+        }
+        try (AutomationFixture fixture = new AutomationFixture(Map.of(AutomationPlugin.SNAPSHOT_EVERY_EVENTS_KEY, 1,
+            "snapshotMinIntervalMs", 0)))
+        {
+            for (int i = 0; i < 10; i++)
+            {
+                fixture.say(T0_MS + i, "ann", "hello " + i);
+            }
+            assertThat(((MemoryPluginStorage)fixture.harness().storage()).latestWrites()).isEqualTo(10);
+        }
+    }
+
+    @Test
     void shouldWriteNoSnapshotWhileAnAssemblyIsUnfinished() throws Exception
     {
         try (AutomationFixture fixture = new AutomationFixture(Map.of(AutomationPlugin.SNAPSHOT_EVERY_EVENTS_KEY, 1)))

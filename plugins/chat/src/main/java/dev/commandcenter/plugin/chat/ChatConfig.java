@@ -2,6 +2,7 @@ package dev.commandcenter.plugin.chat;
 
 import dev.commandcenter.engine.Sources;
 import dev.commandcenter.engine.plugin.PluginConfig;
+import dev.commandcenter.engine.plugin.SnapshotCadence;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,7 @@ public final class ChatConfig
     private final long paidMinSats;
     private final boolean[] acceptedSources;
     private final long snapshotEveryEvents;
+    private final long snapshotMinIntervalMs;
 
     private ChatConfig(final PluginConfig config)
     {
@@ -46,6 +48,8 @@ public final class ChatConfig
         paidMinSats = range(config, PAID_MIN_SATS_KEY, PAID_MIN_SATS_DEFAULT, 1, Long.MAX_VALUE);
         snapshotEveryEvents =
             range(config, SNAPSHOT_EVERY_EVENTS_KEY, SNAPSHOT_EVERY_EVENTS_DEFAULT, 1, SNAPSHOT_EVERY_EVENTS_MAX);
+        snapshotMinIntervalMs = range(config, SnapshotCadence.MIN_INTERVAL_MS_KEY, SnapshotCadence.MIN_INTERVAL_MS_DEFAULT,
+            0, SnapshotCadence.MIN_INTERVAL_MS_MAX);
         final String streamer = Neutralise.neutralise(config.getString(STREAMER_NAME_KEY, STREAMER_NAME_DEFAULT));
         final int streamerGraphemes = Neutralise.graphemes(streamer);
         if (streamerGraphemes < 1 || streamerGraphemes > maxNameGraphemes)
@@ -202,6 +206,16 @@ public final class ChatConfig
     public long snapshotEveryEvents()
     {
         return snapshotEveryEvents;
+    }
+
+    /**
+     * Least event time between two snapshots ({@link SnapshotCadence}).
+     *
+     * @return milliseconds, 0 for a snapshot every {@link #snapshotEveryEvents()}.
+     */
+    public long snapshotMinIntervalMs()
+    {
+        return snapshotMinIntervalMs;
     }
 
     private static long range(

@@ -29,6 +29,7 @@ import dev.commandcenter.engine.plugin.Plugin;
 import dev.commandcenter.engine.plugin.PluginContext;
 import dev.commandcenter.engine.plugin.PluginStorage;
 import dev.commandcenter.engine.plugin.Recovery;
+import dev.commandcenter.engine.plugin.SnapshotCadence;
 import dev.commandcenter.engine.plugin.Subscription;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -55,7 +56,8 @@ import java.util.Set;
  * payments) is bounded and forgets the least recently used first.
  * <p>
  * State survives a restart: the plugin declares {@link Recovery#snapshot(long)}, writes a JSON snapshot
- * ({@value #SNAPSHOT_ENTRY}) to its storage every {@code snapshotEveryEvents} handled events and when it stops, and
+ * ({@value #SNAPSHOT_ENTRY}) to its storage every {@code snapshotEveryEvents} handled events (no two closer than
+ * {@code snapshotMinIntervalMs} of event time, default 1,000: {@link SnapshotCadence}) and when it stops, and
  * after recovery re-announces every room's {@code ChatState} and history lines (marked {@code history}).
  * <p>
  * Configuration keys ({@code plugins.chat.*}) and their defaults are the {@code *_KEY} and {@code *_DEFAULT}
@@ -173,7 +175,8 @@ public final class ChatPlugin implements Plugin
 
     static final List<String> KNOWN_KEYS = List.of(ROOMS_KEY, HISTORY_LINES_KEY, MAX_GRAPHEMES_KEY,
         MAX_NAME_GRAPHEMES_KEY, SLOW_MODE_MS_KEY, REPEAT_WINDOW_MS_KEY, MAX_CAPS_PERCENT_KEY, MAX_EMOJI_KEY,
-        STREAMER_NAME_KEY, PAID_MIN_SATS_KEY, ACCEPT_PAYMENTS_FROM_KEY, SNAPSHOT_EVERY_EVENTS_KEY);
+        STREAMER_NAME_KEY, PAID_MIN_SATS_KEY, ACCEPT_PAYMENTS_FROM_KEY, SNAPSHOT_EVERY_EVENTS_KEY,
+        SnapshotCadence.MIN_INTERVAL_MS_KEY);
 
     private static final Set<String> RESERVED_NAMES = Set.of("moderator", "system");
     private static final System.Logger LOGGER = System.getLogger(ChatPlugin.class.getName());
@@ -217,7 +220,8 @@ public final class ChatPlugin implements Plugin
     private String streamerFolded;
     private ChatFilterSet filters = ChatFilterSet.defaults();
     private long nextSequence;
-    private long sinceSnapshot;
+    private SnapshotCadence snapshotCadence;
+    private long lastEventNs;
     private boolean snapshotFailed;
     private long ignoredModerations;
     private long ignoredPayments;
@@ -279,6 +283,7 @@ public final class ChatPlugin implements Plugin
     public void onStart(final PluginContext context)
     {
         config = ChatConfig.from(context.config());
+        snapshotCadence = new SnapshotCadence(config.snapshotEveryEvents(), config.snapshotMinIntervalMs());
         this.context = context;
         emitter = context.emitter();
         streamerFolded = Neutralise.fold(config.streamerName());
@@ -307,7 +312,8 @@ public final class ChatPlugin implements Plugin
             }
         }
         nextSequence = event.sequence() + 1;
-        if (++sinceSnapshot >= config.snapshotEveryEvents() && !context.recovering())
+        lastEventNs = event.timestampNs();
+        if (snapshotCadence.onEvent(lastEventNs) && !context.recovering())
         {
             writeSnapshot(false);
         }
@@ -1094,7 +1100,10 @@ public final class ChatPlugin implements Plugin
         pendingPayments.clear();
         filters = ChatFilterSet.defaults();
         nextSequence = 0;
-        sinceSnapshot = 0;
+        if (null != snapshotCadence)
+        {
+            snapshotCadence.reset();
+        }
     }
 
     /**
@@ -1103,7 +1112,7 @@ public final class ChatPlugin implements Plugin
      */
     private void writeSnapshot(final boolean landed)
     {
-        sinceSnapshot = 0;
+        snapshotCadence.taken(lastEventNs);
         if (null == storage)
         {
             return;

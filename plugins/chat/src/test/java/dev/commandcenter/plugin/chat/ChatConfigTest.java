@@ -26,6 +26,7 @@ class ChatConfigTest
         assertThat(config.streamerName()).isEqualTo("streamer");
         assertThat(config.paidMinSats()).isEqualTo(1);
         assertThat(config.snapshotEveryEvents()).isEqualTo(500);
+        assertThat(config.snapshotMinIntervalMs()).isEqualTo(1000);
         assertThat(config.acceptsPaymentsFrom(Sources.WALLET)).isTrue();
         assertThat(config.acceptsPaymentsFrom(Sources.REST)).isFalse();
     }
@@ -45,6 +46,8 @@ class ChatConfigTest
         assertThatThrownBy(() -> ChatConfig.from(Map.of("historyLines", 0)))
             .isInstanceOf(IllegalArgumentException.class)
             .hasMessage("plugins.chat.historyLines: expected 1 to 500, got 0");
+        assertThatThrownBy(() -> ChatConfig.from(Map.of("snapshotMinIntervalMs", 60_001)))
+            .hasMessage("plugins.chat.snapshotMinIntervalMs: expected 0 to 60000, got 60001");
         assertThatThrownBy(() -> ChatConfig.from(Map.of("maxGraphemes", 2001)))
             .hasMessage("plugins.chat.maxGraphemes: expected 1 to 2000, got 2001");
         assertThatThrownBy(() -> ChatConfig.from(Map.of("maxNameGraphemes", 65)))

@@ -134,6 +134,35 @@ class ChatSnapshotTest
     }
 
     @Test
+    void shouldWriteNoTwoSnapshotsCloserThanTheMinimumIntervalOfEventTime() throws Exception
+    {
+        try (ChatFixture chat = new ChatFixture(Map.of("snapshotEveryEvents", 3)))
+        {
+            final MemoryPluginStorage storage = (MemoryPluginStorage)chat.harness().storage();
+            for (int i = 0; i < 30; i++)
+            {
+                chat.say(T0_MS + i, "ann", "line " + i);
+            }
+            assertThat(storage.latestWrites()).isEqualTo(1);
+            chat.say(T0_MS + 1_002, "ann", "a second later");
+            assertThat(storage.latestWrites()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void shouldWriteEverySoManyEventsWithAZeroInterval() throws Exception
+    {
+        try (ChatFixture chat = new ChatFixture(Map.of("snapshotEveryEvents", 3, "snapshotMinIntervalMs", 0)))
+        {
+            for (int i = 0; i < 30; i++)
+            {
+                chat.say(T0_MS + i, "ann", "line " + i);
+            }
+            assertThat(((MemoryPluginStorage)chat.harness().storage()).latestWrites()).isEqualTo(10);
+        }
+    }
+
+    @Test
     void shouldStartEmptyWhenTheSnapshotIsUnreadable() throws Exception
     {
         try (ChatFixture chat = new ChatFixture(CONFIG))

@@ -20,6 +20,7 @@ import dev.commandcenter.engine.plugin.PluginConfig;
 import dev.commandcenter.engine.plugin.PluginContext;
 import dev.commandcenter.engine.plugin.PluginStorage;
 import dev.commandcenter.engine.plugin.Recovery;
+import dev.commandcenter.engine.plugin.SnapshotCadence;
 import dev.commandcenter.engine.plugin.Subscription;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
@@ -87,7 +88,9 @@ import java.util.Objects;
  * {@value #ACCEPT_CONTROLS_FROM_DEFAULT}) do the same for tip memos and controls.
  * <p>
  * State across restarts ({@link #recovery()}: snapshot): every {@value #SNAPSHOT_EVERY_EVENTS_KEY} handled events
- * (default {@value #SNAPSHOT_EVERY_EVENTS_DEFAULT}) and when it stops, the plugin writes {@value #SNAPSHOT_ENTRY} to
+ * (default {@value #SNAPSHOT_EVERY_EVENTS_DEFAULT}), but not sooner than {@code snapshotMinIntervalMs} of event time
+ * after the last one (default 1,000; 0 for every {@value #SNAPSHOT_EVERY_EVENTS_KEY} events) and never more than
+ * 50,000 events after it ({@link SnapshotCadence}), and when it stops, the plugin writes {@value #SNAPSHOT_ENTRY} to
  * its storage: the payments seen, the alert schedule and the alerts still pending (at most
  * {@value #PENDING_ALERTS_KEPT}, as encoded {@code OverlayAlert}s), whether it is paused, the held alerts, the last
  * payment alert, the tip memos waiting, and the sequence of the first event it does not cover. At start it restores
@@ -229,7 +232,8 @@ public final class StreamBridgePlugin implements Plugin
     private static final List<String> KNOWN_KEYS =
         List.of(MIN_AMOUNT_SATS_KEY, ALERT_DURATION_MS_KEY, TITLE_KEY, MESSAGE_KEY, TIP_TITLE_KEY, TIP_MESSAGE_KEY,
             TEST_TITLE_KEY, TEST_MESSAGE_KEY, ALERT_ON_KEY, ACCEPT_PAYMENTS_FROM_KEY, ACCEPT_MEMOS_FROM_KEY,
-            ACCEPT_CONTROLS_FROM_KEY, SNAPSHOT_EVERY_EVENTS_KEY, MAX_QUEUED_ALERTS_KEY);
+            ACCEPT_CONTROLS_FROM_KEY, SNAPSHOT_EVERY_EVENTS_KEY, SnapshotCadence.MIN_INTERVAL_MS_KEY,
+            MAX_QUEUED_ALERTS_KEY);
 
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final TransactionReceivedDecoder received = new TransactionReceivedDecoder();
@@ -293,9 +297,10 @@ public final class StreamBridgePlugin implements Plugin
     private long lastAlertId;
 
     private PluginContext context;
-    private long snapshotEveryEvents = SNAPSHOT_EVERY_EVENTS_DEFAULT;
+    private SnapshotCadence snapshotCadence =
+        new SnapshotCadence(SNAPSHOT_EVERY_EVENTS_DEFAULT, SnapshotCadence.MIN_INTERVAL_MS_DEFAULT);
     private int maxQueuedAlerts = (int)MAX_QUEUED_ALERTS_DEFAULT;
-    private long handledSinceSnapshot;
+    private long lastEventNs;
     private final ExpandableArrayBuffer snapshotBuffer = new ExpandableArrayBuffer(SNAPSHOT_INITIAL_CAPACITY);
     private long nextSequence;
     private long lastEventMs = Long.MIN_VALUE;
@@ -458,7 +463,8 @@ public final class StreamBridgePlugin implements Plugin
         }
         nextSequence = event.sequence() + 1;
         lastEventMs = Math.max(lastEventMs, eventMs);
-        if (++handledSinceSnapshot >= snapshotEveryEvents && !context.recovering())
+        lastEventNs = event.timestampNs();
+        if (snapshotCadence.onEvent(lastEventNs) && !context.recovering())
         {
             writeSnapshot(false);
         }
@@ -786,7 +792,7 @@ public final class StreamBridgePlugin implements Plugin
         lastAlertId = 0;
         nextSequence = 0;
         lastEventMs = Long.MIN_VALUE;
-        handledSinceSnapshot = 0;
+        snapshotCadence.reset();
     }
 
     /**
@@ -1020,7 +1026,7 @@ public final class StreamBridgePlugin implements Plugin
      */
     private void writeSnapshot(final boolean landed)
     {
-        handledSinceSnapshot = 0;
+        snapshotCadence.taken(lastEventNs);
         if (context.config().hasStorage())
         {
             try
@@ -1183,13 +1189,21 @@ public final class StreamBridgePlugin implements Plugin
             throw new IllegalArgumentException(key(SNAPSHOT_EVERY_EVENTS_KEY) + ": expected 1 to " +
                 SNAPSHOT_EVERY_EVENTS_MAX + " events, got " + snapshotEvery);
         }
+        final long minIntervalMs =
+            config.getLong(SnapshotCadence.MIN_INTERVAL_MS_KEY, SnapshotCadence.MIN_INTERVAL_MS_DEFAULT);
+        final String intervalProblem =
+            SnapshotCadence.intervalProblem(key(SnapshotCadence.MIN_INTERVAL_MS_KEY), minIntervalMs);
+        if (null != intervalProblem)
+        {
+            throw new IllegalArgumentException(intervalProblem);
+        }
         final long maxQueued = config.getLong(MAX_QUEUED_ALERTS_KEY, MAX_QUEUED_ALERTS_DEFAULT);
         if (maxQueued < 1 || maxQueued > MAX_QUEUED_ALERTS_MAX)
         {
             throw new IllegalArgumentException(key(MAX_QUEUED_ALERTS_KEY) + ": expected 1 to " + MAX_QUEUED_ALERTS_MAX +
                 " alerts, got " + maxQueued);
         }
-        snapshotEveryEvents = snapshotEvery;
+        snapshotCadence = new SnapshotCadence(snapshotEvery, minIntervalMs);
         maxQueuedAlerts = (int)maxQueued;
 
         System.arraycopy(sources, 0, acceptedSources, 0, acceptedSources.length);

@@ -42,7 +42,11 @@ class StreamBridgeConfigTest
                 "plugins.stream-bridge.title: expected a string, got '42'"),
             arguments(Map.of("colour", "red"),
                 "plugins.stream-bridge: unknown key 'colour', expected one of " +
-                "[acceptControlsFrom, acceptMemosFrom, acceptPaymentsFrom, alertDurationMs, alertOn, maxQueuedAlerts, message, minAmountSats, snapshotEveryEvents, testMessage, testTitle, tipMessage, tipTitle, title]"),
+                "[acceptControlsFrom, acceptMemosFrom, acceptPaymentsFrom, alertDurationMs, alertOn, maxQueuedAlerts, message, minAmountSats, snapshotEveryEvents, snapshotMinIntervalMs, testMessage, testTitle, tipMessage, tipTitle, title]"),
+            arguments(Map.of("snapshotMinIntervalMs", 60_001),
+                "plugins.stream-bridge.snapshotMinIntervalMs: expected 0 to 60000 milliseconds, got 60001"),
+            arguments(Map.of("snapshotMinIntervalMs", -1),
+                "plugins.stream-bridge.snapshotMinIntervalMs: expected 0 to 60000 milliseconds, got -1"),
             arguments(Map.of("snapshotEveryEvents", 10_000_001),
                 "plugins.stream-bridge.snapshotEveryEvents: expected 1 to 10000000 events, got 10000001"),
             arguments(Map.of("snapshotEveryEvents", "often"),

@@ -15,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class StreamBridgeSnapshotTest
 {
     private static final long T0_NS = 1_767_225_600_000L * 1_000_000L;
-    private static final Map<String, Object> CONFIG = Map.of("alertDurationMs", 10_000, "snapshotEveryEvents", 3);
+    private static final Map<String, Object> CONFIG =
+        Map.of("alertDurationMs", 10_000, "snapshotEveryEvents", 3, "snapshotMinIntervalMs", 0);
 
     @Test
     void shouldContinueAfterARestoreExactlyAsARunWithoutRestart()
@@ -93,6 +94,27 @@ class StreamBridgeSnapshotTest
 
         assertThat(afterContext.keptAlerts()).hasSize(1);
         assertThat(afterContext.lastAlert().alertId()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldWriteNoTwoSnapshotsCloserThanTheMinimumIntervalOfEventTime()
+    {
+        final MemoryStorage storage = new MemoryStorage();
+        final StreamBridgePlugin plugin = new StreamBridgePlugin(64);
+        final DirectPluginContext context = new DirectPluginContext(
+            Map.of("alertDurationMs", 10_000, "snapshotEveryEvents", 3, "snapshotMinIntervalMs", 1000), storage);
+        plugin.onStart(context);
+
+        // 30 payments within 29 ms: the first snapshot after 3, then none until 1 s of event time has passed
+        for (int i = 0; i < 30; i++)
+        {
+            plugin.onEvent(context.event(TestPayment.of(5_000, i), i, T0_NS + i * 1_000_000L));
+        }
+        assertThat(storage.latestWrites).isEqualTo(1);
+        plugin.onEvent(context.event(TestPayment.of(5_000, 30), 30, T0_NS + 1_002_000_000L));
+        assertThat(storage.latestWrites).isEqualTo(2);
+        plugin.onStop();
+        assertThat(storage.writes).isEqualTo(3);
     }
 
     @Test
