@@ -93,9 +93,9 @@ import java.util.function.Function;
  * <p>
  * Configuration keys: {@value #RULES_TEXT_KEY}, {@value #RULES_ORIGIN_KEY}, {@value #MAX_FIRES_PER_EVENT_KEY}
  * (default {@value #MAX_FIRES_PER_EVENT_DEFAULT}: more fires on one event are dropped), {@value #SNAPSHOT_EVERY_EVENTS_KEY}
- * (default {@value #SNAPSHOT_EVERY_EVENTS_DEFAULT}) and {@code snapshotMinIntervalMs} (default 1,000: no two snapshots
- * closer than that in event time, see {@link SnapshotCadence}). The keys of the app's {@code automation:} section that are not
- * the plugin's ({@code enabled}, {@code rules}, {@code maxQueuedFires}, {@code outcomes}, {@code botName}) are
+ * (default {@value #SNAPSHOT_EVERY_EVENTS_DEFAULT}) and {@code snapshotMinIntervalMs} (default 1,000: no two
+ * snapshots closer than that in event time, see {@link SnapshotCadence}). The keys of the app's {@code automation:}
+ * section that are not the plugin's ({@code enabled}, {@code rules}, {@code maxQueuedFires}, {@code outcomes}, {@code botName}) are
  * accepted and ignored.
  * <p>
  * State across restarts ({@link #recovery()}: snapshot): the entry {@value #SNAPSHOT_ENTRY} of its storage, versioned
@@ -150,7 +150,8 @@ public final class AutomationPlugin implements Plugin
     public static final int CONTROL_ERRORS_KEPT = 10;
 
     private static final Set<String> KNOWN_KEYS = Set.of(RULES_TEXT_KEY, RULES_ORIGIN_KEY, MAX_FIRES_PER_EVENT_KEY,
-        SNAPSHOT_EVERY_EVENTS_KEY, SnapshotCadence.MIN_INTERVAL_MS_KEY, "enabled", "rules", "maxQueuedFires", "outcomes", "botName");
+        SNAPSHOT_EVERY_EVENTS_KEY, SnapshotCadence.MIN_INTERVAL_MS_KEY, "enabled", "rules", "maxQueuedFires", "outcomes",
+        "botName");
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("HH:mm");
     private static final int MAX_LENGTH = EventPublisher.MAX_MESSAGE_LENGTH;

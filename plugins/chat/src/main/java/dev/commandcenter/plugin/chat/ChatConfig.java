@@ -48,8 +48,8 @@ public final class ChatConfig
         paidMinSats = range(config, PAID_MIN_SATS_KEY, PAID_MIN_SATS_DEFAULT, 1, Long.MAX_VALUE);
         snapshotEveryEvents =
             range(config, SNAPSHOT_EVERY_EVENTS_KEY, SNAPSHOT_EVERY_EVENTS_DEFAULT, 1, SNAPSHOT_EVERY_EVENTS_MAX);
-        snapshotMinIntervalMs = range(config, SnapshotCadence.MIN_INTERVAL_MS_KEY, SnapshotCadence.MIN_INTERVAL_MS_DEFAULT,
-            0, SnapshotCadence.MIN_INTERVAL_MS_MAX);
+        snapshotMinIntervalMs = range(config, SnapshotCadence.MIN_INTERVAL_MS_KEY,
+            SnapshotCadence.MIN_INTERVAL_MS_DEFAULT, 0, SnapshotCadence.MIN_INTERVAL_MS_MAX);
         final String streamer = Neutralise.neutralise(config.getString(STREAMER_NAME_KEY, STREAMER_NAME_DEFAULT));
         final int streamerGraphemes = Neutralise.graphemes(streamer);
         if (streamerGraphemes < 1 || streamerGraphemes > maxNameGraphemes)

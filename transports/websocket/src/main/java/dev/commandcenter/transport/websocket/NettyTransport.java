@@ -25,8 +25,9 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
  * {@code nio}, default from
  * the system property {@value WebServer.Context#TRANSPORT_PROP_NAME}): {@code auto} takes epoll when it is
  * available and falls back to NIO otherwise, with the reason in the backend's start line; {@code epoll} is one
- * clear error when epoll cannot load, {@code io_uring} when io_uring cannot; {@code nio} forces NIO. Every event loop of one server (accept, HTTP,
- * fan-out) uses the same transport, since an upgraded connection moves from an HTTP loop to a fan-out loop.
+ * clear error when epoll cannot load, {@code io_uring} when io_uring cannot; {@code nio} forces NIO. Every event
+ * loop of one server (accept, HTTP, fan-out) uses the same transport, since an upgraded connection moves from an HTTP
+ * loop to a fan-out loop.
  * <p>
  * <b>Note:</b> immutable, thread safe.
  */
@@ -106,8 +107,8 @@ final class NettyTransport
             case IO_URING:
                 if (null != ioUringUnavailable)
                 {
-                    throw new IllegalStateException("websocket.transport io_uring: the native io_uring transport cannot " +
-                        "load: " + ioUringUnavailable + " (set websocket transport to auto, epoll or nio)");
+                    throw new IllegalStateException("websocket.transport io_uring: the native io_uring transport " +
+                        "cannot load: " + ioUringUnavailable + " (set websocket transport to auto, epoll or nio)");
                 }
                 return new NettyTransport(IO_URING, null);
             case AUTO:
@@ -135,7 +136,8 @@ final class NettyTransport
 
     private static String invalidChoice(final String choice)
     {
-        return "websocket transport (" + WebServer.Context.TRANSPORT_PROP_NAME + "): expected auto, epoll, io_uring or nio, got '" +
+        return "websocket transport (" + WebServer.Context.TRANSPORT_PROP_NAME +
+            "): expected auto, epoll, io_uring or nio, got '" +
             HttpResponses.clientText(String.valueOf(choice)) + "'";
     }
 
@@ -255,7 +257,8 @@ final class NettyTransport
     }
 
     /**
-     * What the start line says of the transport: {@code epoll}, {@code io_uring}, {@code nio}, or {@code nio, epoll unavailable: ...}.
+     * What the start line says of the transport: {@code epoll}, {@code io_uring}, {@code nio}, or
+     * {@code nio, epoll unavailable: ...}.
      *
      * @return the text.
      */
