@@ -6,7 +6,7 @@
 #ifndef CCN_PROTOCOL_H
 #define CCN_PROTOCOL_H
 
-#define CCN_ABI_VERSION 1
+#define CCN_ABI_VERSION 2
 
 /* Events, C -> Java (OneToOne ring). */
 #define CCN_EVT_REQUEST 1     /* id, remote port i32, field count i32, fields [len i32, bytes]:
@@ -50,6 +50,9 @@
 #define CCN_CONTROL_CORRUPT_OFFSET 16  /* i64: command records rejected as malformed */
 #define CCN_CONTROL_OPEN_OFFSET 24     /* i64: connections open now */
 #define CCN_CONTROL_PIPELINED_OFFSET 32 /* i64: connections dropped for pipelining after a request with a body */
+#define CCN_CONTROL_POLLER_SLEEPING_OFFSET 40 /* i32: 1 while Java's event poller waits on the poller fd */
+#define CCN_CONTROL_POLLER_FD_OFFSET 44       /* i32: the eventfd the service thread writes to wake the poller */
+#define CCN_CONTROL_POLLER_WAKES_OFFSET 48    /* i64: wake-ups the service thread wrote to the poller fd */
 
 /* Settings passed to ccn_start as an array of int64 at these indexes. */
 #define CCN_SET_PORT 0

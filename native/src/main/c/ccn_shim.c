@@ -18,7 +18,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <unistd.h>
 #include <time.h>
 
 #define CCN_COMMAND_READ_LIMIT 4096
@@ -118,6 +121,8 @@ typedef struct ccn_shim_stct
     int32_t scratch_length;
     lws_sorted_usec_list_t retry_sul;
     int stopping;
+    /* written (8 bytes) to wake Java's event poller when it waits; -1 when not created */
+    int poller_fd;
     /* commands are being drained from inside an lws callback: answers wait for their writable callback */
     int draining_in_callback;
     struct lws_protocols protocols[6];
@@ -231,11 +236,32 @@ static void ccn_list_stalled(ccn_shim_t *shim, ccn_conn_t *conn)
     }
 }
 
+/*
+ * An event is in the ring: wake Java's poller when it said it waits. Pairs with the poller's seq_cst store of its
+ * flag and its re-check of the ring: either it sees the record, or this sees the flag (Dekker). One write per wait.
+ */
+static void ccn_events_written(ccn_shim_t *shim)
+{
+    _Atomic int32_t *sleeping = ccn_control_int(shim, CCN_CONTROL_POLLER_SLEEPING_OFFSET);
+    atomic_thread_fence(memory_order_seq_cst);
+    if (0 != atomic_load_explicit(sleeping, memory_order_relaxed) &&
+        1 == atomic_exchange_explicit(sleeping, 0, memory_order_seq_cst))
+    {
+        const uint64_t one = 1;
+        if (sizeof(one) == write(shim->poller_fd, &one, sizeof(one)))
+        {
+            atomic_fetch_add_explicit(ccn_control_long(shim, CCN_CONTROL_POLLER_WAKES_OFFSET), 1,
+                memory_order_relaxed);
+        }
+    }
+}
+
 /* Write an event, or keep it in the connection's pending bytes (in order) when the ring is full. */
 static int ccn_emit(ccn_shim_t *shim, ccn_conn_t *conn, int32_t type, const uint8_t *payload, int32_t length)
 {
     if (0 == conn->pending.length && 0 == ccn_ring_write(&shim->events, type, payload, length))
     {
+        ccn_events_written(shim);
         return 0;
     }
 
@@ -279,6 +305,7 @@ static int ccn_flush_pending(ccn_shim_t *shim, ccn_conn_t *conn)
         {
             return 0;
         }
+        ccn_events_written(shim);
         conn->pending_position += 8 + (size_t)length;
     }
     conn->pending.length = 0;
@@ -1739,6 +1766,9 @@ int32_t ccn_protocol_constant(const char *name)
     CCN_CONSTANT(CCN_CONTROL_CORRUPT_OFFSET)
     CCN_CONSTANT(CCN_CONTROL_OPEN_OFFSET)
     CCN_CONSTANT(CCN_CONTROL_PIPELINED_OFFSET)
+    CCN_CONSTANT(CCN_CONTROL_POLLER_SLEEPING_OFFSET)
+    CCN_CONSTANT(CCN_CONTROL_POLLER_FD_OFFSET)
+    CCN_CONSTANT(CCN_CONTROL_POLLER_WAKES_OFFSET)
     CCN_CONSTANT(CCN_SET_PORT)
     CCN_CONSTANT(CCN_SET_MAX_FRAME)
     CCN_CONSTANT(CCN_SET_MAX_BODY)
@@ -1802,6 +1832,10 @@ static void ccn_free_shim(ccn_shim_t *shim)
     free(shim->conns);
     free(shim->free_slots);
     free(shim->scratch);
+    if (shim->poller_fd >= 0)
+    {
+        close(shim->poller_fd);
+    }
     free(shim);
 }
 
@@ -1816,15 +1850,24 @@ void *ccn_start(const char *bind_address, const int64_t *settings,
         return NULL;
     }
     memcpy(shim->settings, settings, sizeof(shim->settings));
+    shim->poller_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (shim->poller_fd < 0)
+    {
+        ccn_error(error, error_length, "could not create the poller's eventfd");
+        free(shim);
+        return NULL;
+    }
     if (ccn_ring_init(&shim->events, event_ring, (size_t)event_ring_length) < 0 ||
         ccn_ring_init(&shim->commands, command_ring, (size_t)command_ring_length) < 0)
     {
         ccn_error(error, error_length, "ring length: expected a power of two plus the 768-byte trailer");
+        close(shim->poller_fd);
         free(shim);
         return NULL;
     }
     shim->table = table;
     shim->control = control;
+    atomic_store_explicit(ccn_control_int(shim, CCN_CONTROL_POLLER_FD_OFFSET), shim->poller_fd, memory_order_release);
     shim->slots = (int32_t)settings[CCN_SET_SLOTS];
     shim->conns = calloc((size_t)shim->slots, sizeof(ccn_conn_t *));
     shim->free_slots = calloc((size_t)shim->slots, sizeof(int32_t));
@@ -1915,6 +1958,26 @@ void *ccn_start(const char *bind_address, const int64_t *settings,
     }
     pthread_setname_np(shim->thread, "cc-native-lws");
     return shim;
+}
+
+int32_t ccn_poller_wait(int32_t fd, int32_t timeout_ms)
+{
+    struct pollfd waiting = { .fd = fd, .events = POLLIN, .revents = 0 };
+    if (poll(&waiting, 1, timeout_ms) <= 0)
+    {
+        return 0;
+    }
+    uint64_t count;
+    return sizeof(count) == read(fd, &count, sizeof(count)) ? 1 : 0;
+}
+
+void ccn_poller_kick(int32_t fd)
+{
+    const uint64_t one = 1;
+    if (sizeof(one) != write(fd, &one, sizeof(one)))
+    {
+        /* the counter is at its maximum: the poller is woken already */
+    }
 }
 
 void ccn_wake(void *handle)

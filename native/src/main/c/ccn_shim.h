@@ -29,6 +29,12 @@ CCN_EXPORT void *ccn_start(const char *bind_address, const int64_t *settings,
 /* Wake the service thread from its poll (lws_cancel_service); safe from any thread while the handle lives. */
 CCN_EXPORT void ccn_wake(void *handle);
 
+/* Wait until the service thread writes the poller fd (1) or the timeout passes (0); resets the fd. */
+CCN_EXPORT int32_t ccn_poller_wait(int32_t fd, int32_t timeout_ms);
+
+/* Wake a poller waiting on the fd (at close). */
+CCN_EXPORT void ccn_poller_kick(int32_t fd);
+
 /* Stop the service thread, close every connection, free everything. */
 CCN_EXPORT void ccn_stop(void *handle);
 

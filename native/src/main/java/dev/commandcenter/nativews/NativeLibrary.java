@@ -51,6 +51,8 @@ public final class NativeLibrary
     private final MethodHandle start;
     private final MethodHandle wake;
     private final MethodHandle stop;
+    private final MethodHandle pollerWait;
+    private final MethodHandle pollerKick;
     private final MethodHandle testProduce;
     private final MethodHandle testEcho;
 
@@ -61,6 +63,8 @@ public final class NativeLibrary
         final MethodHandle start,
         final MethodHandle wake,
         final MethodHandle stop,
+        final MethodHandle pollerWait,
+        final MethodHandle pollerKick,
         final MethodHandle testProduce,
         final MethodHandle testEcho)
     {
@@ -70,6 +74,8 @@ public final class NativeLibrary
         this.start = start;
         this.wake = wake;
         this.stop = stop;
+        this.pollerWait = pollerWait;
+        this.pollerKick = pollerKick;
         this.testProduce = testProduce;
         this.testEcho = testEcho;
     }
@@ -205,6 +211,9 @@ public final class NativeLibrary
                 JAVA_INT));
             final MethodHandle wake = bind(linker, lookup, "ccn_wake", FunctionDescriptor.ofVoid(ADDRESS));
             final MethodHandle stop = bind(linker, lookup, "ccn_stop", FunctionDescriptor.ofVoid(ADDRESS));
+            final MethodHandle pollerWait =
+                bind(linker, lookup, "ccn_poller_wait", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+            final MethodHandle pollerKick = bind(linker, lookup, "ccn_poller_kick", FunctionDescriptor.ofVoid(JAVA_INT));
             final MethodHandle testProduce = bind(linker, lookup, "ccn_test_produce",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT));
             final MethodHandle testEcho = bind(linker, lookup, "ccn_test_echo",
@@ -232,7 +241,8 @@ public final class NativeLibrary
             }
 
             return new NativeLibrary(
-                null, "libwebsockets " + matcher.group(0), protocolConstant, start, wake, stop, testProduce, testEcho);
+                null, "libwebsockets " + matcher.group(0), protocolConstant, start, wake, stop, pollerWait, pollerKick,
+                testProduce, testEcho);
         }
         catch (final MissingSymbolException ex)
         {
@@ -254,7 +264,7 @@ public final class NativeLibrary
 
     private static NativeLibrary unavailable(final String reason)
     {
-        return new NativeLibrary(reason, null, null, null, null, null, null, null);
+        return new NativeLibrary(reason, null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -324,6 +334,42 @@ public final class NativeLibrary
         catch (final Throwable ex)
         {
             throw new IllegalStateException("ccn_wake failed", ex);
+        }
+    }
+
+    /**
+     * Wait until the service thread writes the poller's eventfd, or the timeout passes.
+     *
+     * @param fd        the eventfd from the control block.
+     * @param timeoutMs longest wait.
+     * @return true when woken by a write, false on the timeout.
+     */
+    boolean pollerWait(final int fd, final int timeoutMs)
+    {
+        try
+        {
+            return 1 == (int)pollerWait.invokeExact(fd, timeoutMs);
+        }
+        catch (final Throwable ex)
+        {
+            throw new IllegalStateException("ccn_poller_wait failed", ex);
+        }
+    }
+
+    /**
+     * Wake a poller waiting on the eventfd.
+     *
+     * @param fd the eventfd from the control block.
+     */
+    void pollerKick(final int fd)
+    {
+        try
+        {
+            pollerKick.invokeExact(fd);
+        }
+        catch (final Throwable ex)
+        {
+            throw new IllegalStateException("ccn_poller_kick failed", ex);
         }
     }
 

@@ -23,7 +23,7 @@ package dev.commandcenter.nativews;
 public final class NativeProtocol
 {
     /** Version of this layout; the library must report the same. */
-    public static final int ABI_VERSION = 1;
+    public static final int ABI_VERSION = 2;
 
     /** Event: a whole HTTP request. */
     public static final int EVT_REQUEST = 1;
@@ -86,6 +86,12 @@ public final class NativeProtocol
     public static final int CONTROL_OPEN_OFFSET = 24;
     /** Control: int64, connections dropped for pipelining after a request with a body. */
     public static final int CONTROL_PIPELINED_OFFSET = 32;
+    /** Control: int32, 1 while the event poller waits on the poller fd (the service thread then writes it). */
+    public static final int CONTROL_POLLER_SLEEPING_OFFSET = 40;
+    /** Control: int32, the eventfd the service thread writes to wake the event poller. */
+    public static final int CONTROL_POLLER_FD_OFFSET = 44;
+    /** Control: int64, wake-ups the service thread wrote to the poller fd. */
+    public static final int CONTROL_POLLER_WAKES_OFFSET = 48;
 
     /** Index of the port in the settings array passed to {@code ccn_start}. */
     public static final int SET_PORT = 0;

@@ -10,7 +10,6 @@ import org.agrona.ErrorHandler;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -44,6 +43,9 @@ import static dev.commandcenter.nativews.NativeProtocol.CONTROL_CORRUPT_OFFSET;
 import static dev.commandcenter.nativews.NativeProtocol.CONTROL_LENGTH;
 import static dev.commandcenter.nativews.NativeProtocol.CONTROL_OPEN_OFFSET;
 import static dev.commandcenter.nativews.NativeProtocol.CONTROL_PIPELINED_OFFSET;
+import static dev.commandcenter.nativews.NativeProtocol.CONTROL_POLLER_FD_OFFSET;
+import static dev.commandcenter.nativews.NativeProtocol.CONTROL_POLLER_SLEEPING_OFFSET;
+import static dev.commandcenter.nativews.NativeProtocol.CONTROL_POLLER_WAKES_OFFSET;
 import static dev.commandcenter.nativews.NativeProtocol.CONTROL_SLEEPING_OFFSET;
 import static dev.commandcenter.nativews.NativeProtocol.EVT_CLOSED;
 import static dev.commandcenter.nativews.NativeProtocol.EVT_MESSAGE;
@@ -78,7 +80,10 @@ import static dev.commandcenter.nativews.NativeProtocol.SLOT_QUEUED_OFFSET;
  * read here by a poller {@link Agent}) and commands (any thread here produces into a {@link ManyToOneRingBuffer},
  * C consumes). A shared table of connection slots holds each open connection's id and the bytes queued for it, so
  * {@link #send} answers {@link #GONE} or {@link #FULL} without a call into C; a shared "sleeping" flag lets a
- * producer wake the service thread only when it waits in poll.
+ * producer wake the service thread only when it waits in poll. The other way, the poller spins and yields briefly
+ * when the event ring is empty, then says so in a second flag and waits on an eventfd that the service thread writes
+ * once after its next event ({@link PollerIdleStrategy}): an event reaches Java in one thread wake-up, not after a
+ * park of up to a millisecond.
  * <p>
  * <b>Note:</b> {@link #start} and {@link #close()} are called by one thread; the other methods are thread safe and
  * never block. The listener is called on the poller thread.
@@ -110,25 +115,27 @@ public final class NativeWireTransport implements WireTransport
     private UnsafeBuffer control;
     private ManyToOneRingBuffer commands;
     private AgentRunner pollerRunner;
+    private PollerIdleStrategy pollerIdle;
     private int slots;
     private long maxQueuedBytes;
     private boolean closed;
 
     /**
-     * A transport on the given library, polled with a backoff idle strategy.
+     * A transport on the given library, its poller waiting on the shim's eventfd when idle.
      *
      * @param library the loaded shim; must be available.
      */
     public NativeWireTransport(final NativeLibrary library)
     {
-        this(library, new BackoffIdleStrategy(10, 20, 1_000, 1_000_000), Throwable::printStackTrace);
+        this(library, null, Throwable::printStackTrace);
     }
 
     /**
      * A transport on the given library.
      *
      * @param library      the loaded shim; must be available.
-     * @param idleStrategy how the poller waits when no event arrived.
+     * @param idleStrategy how the poller waits when no event arrived, or null to wait on the shim's eventfd
+     *                     ({@link PollerIdleStrategy}).
      * @param errorHandler told of a listener's exceptions.
      */
     public NativeWireTransport(
@@ -139,7 +146,7 @@ public final class NativeWireTransport implements WireTransport
         {
             throw new IllegalStateException(library.unavailableReason());
         }
-        this.idleStrategy = Objects.requireNonNull(idleStrategy, "idleStrategy");
+        this.idleStrategy = idleStrategy;
         this.errorHandler = Objects.requireNonNull(errorHandler, "errorHandler");
     }
 
@@ -229,7 +236,9 @@ public final class NativeWireTransport implements WireTransport
 
             handle = shim;
             running = true;
-            pollerRunner = new AgentRunner(idleStrategy, errorHandler, null, new EventPoller(events, listener));
+            pollerIdle = null == idleStrategy ? new PollerIdleStrategy(library, events, control) : null;
+            pollerRunner = new AgentRunner(
+                null == idleStrategy ? pollerIdle : idleStrategy, errorHandler, null, new EventPoller(events, listener));
             AgentRunner.startOnThread(pollerRunner);
             started = true;
             return new InetSocketAddress(settings.bindAddress(), boundPort.get(ValueLayout.JAVA_INT, 0));
@@ -706,15 +715,20 @@ public final class NativeWireTransport implements WireTransport
         {
             Thread.onSpinWait();
         }
+        // The poller first: it may wait on the shim's eventfd, which stopping the shim closes.
+        if (null != pollerRunner)
+        {
+            if (null != pollerIdle)
+            {
+                pollerIdle.close();
+            }
+            pollerRunner.close();
+            pollerRunner = null;
+        }
         if (null != handle)
         {
             library.stop(handle);
             handle = null;
-        }
-        if (null != pollerRunner)
-        {
-            pollerRunner.close();
-            pollerRunner = null;
         }
         if (null != arena)
         {
@@ -769,6 +783,26 @@ public final class NativeWireTransport implements WireTransport
         return true;
     }
 
+    /**
+     * Times the service thread woke the event poller from its wait on the eventfd.
+     *
+     * @return the count since start, 0 before.
+     */
+    public long pollerWakes()
+    {
+        return controlLong(CONTROL_POLLER_WAKES_OFFSET);
+    }
+
+    /**
+     * Whether the event poller waits on the shim's eventfd now.
+     *
+     * @return true while it waits.
+     */
+    boolean pollerWaiting()
+    {
+        return null != control && 1 == control.getIntVolatile(CONTROL_POLLER_SLEEPING_OFFSET);
+    }
+
     private void wakeIfSleeping()
     {
         // pairs with the service thread's seq_cst store of "sleeping" and its re-check of the ring
@@ -804,6 +838,107 @@ public final class NativeWireTransport implements WireTransport
             end--;
         }
         return Arrays.copyOf(bytes, end);
+    }
+
+    /**
+     * How the poller waits for events: a few spins and yields, then it sets the shared "poller sleeping" flag, fences,
+     * checks the event ring once more and waits on the shim's eventfd, which the service thread writes once after it
+     * next writes an event and sees the flag (both sides fence, so one of them sees the other's write). The wait
+     * times out after {@value #WAIT_TIMEOUT_MS} ms as a safety net. {@link #close()} wakes it for good.
+     */
+    static final class PollerIdleStrategy implements IdleStrategy
+    {
+        static final int SPINS = 10;
+        static final int YIELDS = 20;
+        static final int WAIT_TIMEOUT_MS = 100;
+
+        private final NativeLibrary library;
+        private final RingBuffer events;
+        private final UnsafeBuffer control;
+        private final int fd;
+        private volatile boolean closing;
+        private int idles;
+
+        PollerIdleStrategy(final NativeLibrary library, final RingBuffer events, final UnsafeBuffer control)
+        {
+            this.library = library;
+            this.events = events;
+            this.control = control;
+            this.fd = control.getIntVolatile(CONTROL_POLLER_FD_OFFSET);
+        }
+
+        /**
+         * {@inheritDoc}
+         */
+        @Override
+        public void idle(final int workCount)
+        {
+            if (workCount > 0)
+            {
+                idles = 0;
+            }
+            else
+            {
+                idle();
+            }
+        }
+
+        /**
+         * {@inheritDoc}
+         */
+        @Override
+        public void idle()
+        {
+            if (idles < SPINS)
+            {
+                idles++;
+                Thread.onSpinWait();
+            }
+            else if (idles < SPINS + YIELDS)
+            {
+                idles++;
+                Thread.yield();
+            }
+            else
+            {
+                await();
+            }
+        }
+
+        private void await()
+        {
+            control.putIntVolatile(CONTROL_POLLER_SLEEPING_OFFSET, 1);
+            VarHandle.fullFence();
+            if (events.producerPosition() == events.consumerPosition() && !closing)
+            {
+                library.pollerWait(fd, WAIT_TIMEOUT_MS);
+            }
+            control.putIntVolatile(CONTROL_POLLER_SLEEPING_OFFSET, 0);
+        }
+
+        /**
+         * {@inheritDoc}
+         */
+        @Override
+        public void reset()
+        {
+            idles = 0;
+        }
+
+        /**
+         * {@inheritDoc}
+         */
+        @Override
+        public String alias()
+        {
+            return "native-poller";
+        }
+
+        void close()
+        {
+            closing = true;
+            library.pollerKick(fd);
+        }
     }
 
     /**

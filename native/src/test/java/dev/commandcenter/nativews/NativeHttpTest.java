@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 @Timeout(60)
 class NativeHttpTest
@@ -48,6 +49,26 @@ class NativeHttpTest
         if (null != transport)
         {
             transport.close();
+        }
+    }
+
+    @Test
+    void shouldWakeTheWaitingPollerThroughTheEventfdForEachRequest() throws Exception
+    {
+        start(NativeTestSupport.settings());
+        final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        for (int i = 1; i <= 3; i++)
+        {
+            // Idle: the poller has given up spinning and waits on the eventfd, so only the shim's write wakes it.
+            await().atMost(Duration.ofSeconds(10)).until(transport::pollerWaiting);
+            final long wakesBefore = transport.pollerWakes();
+            final HttpResponse<String> response = client.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + address.getPort() + "/wake/" + i))
+                .build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).isEqualTo("echo GET /wake/" + i + " ");
+            assertThat(transport.pollerWakes()).isGreaterThan(wakesBefore);
         }
     }
 
