@@ -851,7 +851,16 @@ static int ccn_write_response(ccn_conn_t *conn, struct lws *wsi)
 
     uint8_t *start = conn->out.data + LWS_PRE;
     const size_t total = conn->out.length - LWS_PRE;
-    if (0 == conn->out_position)
+    if (0 == conn->out_position && total <= CCN_WRITE_CHUNK)
+    {
+        /* Headers and body in one send: HTTP/1 writes both raw; lws buffers what the socket does not take. */
+        if (lws_write(wsi, start, total, LWS_WRITE_HTTP_HEADERS) < 0)
+        {
+            return -1;
+        }
+        conn->out_position = total;
+    }
+    else if (0 == conn->out_position)
     {
         if (lws_write(wsi, start, conn->out_head_length, LWS_WRITE_HTTP_HEADERS) < 0)
         {

@@ -849,7 +849,7 @@ public final class NativeWireTransport implements WireTransport
     static final class PollerIdleStrategy implements IdleStrategy
     {
         static final int SPINS = 10;
-        static final int YIELDS = 20;
+        static final int YIELDS = 5;
         static final int WAIT_TIMEOUT_MS = 100;
 
         private final NativeLibrary library;
