@@ -31,6 +31,7 @@ final class AccessPolicy
     static final String ANY_HOST = "*";
 
     private static final String BEARER = "bearer ";
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(AccessPolicy::newSha256);
 
     /** Digests of the current tokens, replaced as a whole on rotation. */
     private record Digests(byte[] overlay, byte[] admin, byte[] chat, byte[] moderator, byte[] tip)
@@ -434,13 +435,19 @@ final class AccessPolicy
     }
 
     /**
-     * SHA-256 of a token, as compared.
+     * SHA-256 of a token, as compared. Each thread keeps its own {@link MessageDigest}: looking one up through the
+     * security providers for every request cost more than the digest itself.
      */
     static byte[] digest(final String value)
     {
+        return SHA_256.get().digest(value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static MessageDigest newSha256()
+    {
         try
         {
-            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+            return MessageDigest.getInstance("SHA-256");
         }
         catch (final NoSuchAlgorithmException ex)
         {
