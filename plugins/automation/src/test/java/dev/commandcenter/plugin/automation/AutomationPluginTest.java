@@ -690,6 +690,19 @@ class AutomationPluginTest
     }
 
     @Test
+    void shouldRefuseASnapshotIntervalOutOfRange()
+    {
+        final AutomationPlugin plugin = new AutomationPlugin();
+        try (dev.commandcenter.plugin.testkit.PluginHarness harness =
+            new dev.commandcenter.plugin.testkit.PluginHarness(plugin).config(Map.of("snapshotMinIntervalMs", 60_001)))
+        {
+            org.assertj.core.api.Assertions.assertThatThrownBy(harness::start)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("plugins.automation.snapshotMinIntervalMs: expected 0 to 60000 milliseconds, got 60001");
+        }
+    }
+
+    @Test
     void shouldCapTheFiresOfOneEvent() throws Exception
     {
         final StringBuilder rules = new StringBuilder("version: 1\nrules:\n");
