@@ -31,6 +31,7 @@ public final class SnapshotCadence
     private final long minIntervalNs;
     private final long maxEventsApart;
     private long sinceSnapshot;
+    private long lastEventNs;
     private long lastSnapshotNs;
     private boolean taken;
 
@@ -72,28 +73,48 @@ public final class SnapshotCadence
     }
 
     /**
+     * The interval a plugin's configuration asks for, {@value #MIN_INTERVAL_MS_KEY}, checked.
+     *
+     * @param config        the plugin's configuration.
+     * @param qualifiedKey  the key as the user wrote it, for the error, e.g.
+     *                      {@code plugins.stream-bridge.snapshotMinIntervalMs}.
+     * @return milliseconds, {@value #MIN_INTERVAL_MS_DEFAULT} when not set.
+     * @throws IllegalArgumentException naming the key, the range and the value when out of range.
+     */
+    public static long minIntervalMs(final PluginConfig config, final String qualifiedKey)
+    {
+        final long minIntervalMs = config.getLong(MIN_INTERVAL_MS_KEY, MIN_INTERVAL_MS_DEFAULT);
+        final String problem = intervalProblem(qualifiedKey, minIntervalMs);
+        if (null != problem)
+        {
+            throw new IllegalArgumentException(problem);
+        }
+        return minIntervalMs;
+    }
+
+    /**
      * Count a handled event and say whether a snapshot is due now; when it is, the caller writes one and calls
-     * {@link #taken(long)}.
+     * {@link #taken()}.
      *
      * @param eventTimeNs the event's time.
      * @return true when a snapshot is due.
      */
     public boolean onEvent(final long eventTimeNs)
     {
+        lastEventNs = eventTimeNs;
         final long since = ++sinceSnapshot;
         return since >= everyEvents &&
             (!taken || since >= maxEventsApart || eventTimeNs - lastSnapshotNs >= minIntervalNs);
     }
 
     /**
-     * A snapshot was written (or attempted) at this event time: the count starts again.
-     *
-     * @param eventTimeNs time of the event the snapshot covers up to.
+     * A snapshot was written (or attempted) after the last event counted: the count starts again, and the interval
+     * runs from that event's time.
      */
-    public void taken(final long eventTimeNs)
+    public void taken()
     {
         sinceSnapshot = 0;
-        lastSnapshotNs = eventTimeNs;
+        lastSnapshotNs = lastEventNs;
         taken = true;
     }
 
@@ -103,6 +124,7 @@ public final class SnapshotCadence
     public void reset()
     {
         sinceSnapshot = 0;
+        lastEventNs = 0;
         lastSnapshotNs = 0;
         taken = false;
     }

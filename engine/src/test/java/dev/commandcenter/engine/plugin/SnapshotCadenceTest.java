@@ -24,7 +24,7 @@ class SnapshotCadenceTest
         final SnapshotCadence cadence = new SnapshotCadence(2, 1000);
         cadence.onEvent(10 * MS);
         assertThat(cadence.onEvent(10 * MS)).isTrue();
-        cadence.taken(10 * MS);
+        cadence.taken();
 
         for (int i = 0; i < 100; i++)
         {
@@ -33,7 +33,7 @@ class SnapshotCadenceTest
         assertThat(cadence.sinceSnapshot()).isEqualTo(100);
         assertThat(cadence.onEvent(1009 * MS)).isFalse();
         assertThat(cadence.onEvent(1010 * MS)).isTrue();
-        cadence.taken(1010 * MS);
+        cadence.taken();
         assertThat(cadence.sinceSnapshot()).isZero();
         assertThat(cadence.onEvent(5000 * MS)).isFalse();
         assertThat(cadence.onEvent(5000 * MS)).isTrue();
@@ -47,7 +47,7 @@ class SnapshotCadenceTest
         {
             assertThat(cadence.onEvent(0)).isFalse();
             assertThat(cadence.onEvent(0)).isTrue();
-            cadence.taken(0);
+            cadence.taken();
         }
     }
 
@@ -60,7 +60,7 @@ class SnapshotCadenceTest
         {
             cadence.onEvent(0);
         }
-        cadence.taken(0);
+        cadence.taken();
 
         long due = 0;
         for (long i = 1; i <= SnapshotCadence.MAX_EVENTS_APART_DEFAULT; i++)
@@ -85,7 +85,7 @@ class SnapshotCadenceTest
     {
         final SnapshotCadence cadence = new SnapshotCadence(1, 1000);
         assertThat(cadence.onEvent(0)).isTrue();
-        cadence.taken(0);
+        cadence.taken();
         assertThat(cadence.onEvent(1)).isFalse();
         cadence.reset();
         assertThat(cadence.onEvent(2)).isTrue();

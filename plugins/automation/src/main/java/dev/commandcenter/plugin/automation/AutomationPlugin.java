@@ -178,7 +178,6 @@ public final class AutomationPlugin implements Plugin
     private long maxFiresPerEvent = MAX_FIRES_PER_EVENT_DEFAULT;
     private SnapshotCadence snapshotCadence =
         new SnapshotCadence(SNAPSHOT_EVERY_EVENTS_DEFAULT, SnapshotCadence.MIN_INTERVAL_MS_DEFAULT);
-    private long lastEventNs;
     private boolean configuredRules;
     private String configuredText;
     private String configuredOrigin;
@@ -281,13 +280,7 @@ public final class AutomationPlugin implements Plugin
                 ": expected 1 to 10000000 events, got " + snapshotEvery);
         }
         final long minIntervalMs =
-            config.getLong(SnapshotCadence.MIN_INTERVAL_MS_KEY, SnapshotCadence.MIN_INTERVAL_MS_DEFAULT);
-        final String intervalProblem = SnapshotCadence.intervalProblem(
-            "plugins." + ID + "." + SnapshotCadence.MIN_INTERVAL_MS_KEY, minIntervalMs);
-        if (null != intervalProblem)
-        {
-            throw new IllegalArgumentException(intervalProblem);
-        }
+            SnapshotCadence.minIntervalMs(config, "plugins." + ID + "." + SnapshotCadence.MIN_INTERVAL_MS_KEY);
         this.context = context;
         maxFiresPerEvent = maxFires;
         snapshotCadence = new SnapshotCadence(snapshotEvery, minIntervalMs);
@@ -358,8 +351,7 @@ public final class AutomationPlugin implements Plugin
     {
         handle(event);
         nextSequence = event.sequence() + 1;
-        lastEventNs = event.timestampNs();
-        if (snapshotCadence.onEvent(lastEventNs) && !context.recovering() && !assembling())
+        if (snapshotCadence.onEvent(event.timestampNs()) && !context.recovering() && !assembling())
         {
             writeSnapshot(false);
         }
@@ -1424,7 +1416,7 @@ public final class AutomationPlugin implements Plugin
      */
     private void writeSnapshot(final boolean landed)
     {
-        snapshotCadence.taken(lastEventNs);
+        snapshotCadence.taken();
         if (context.config().hasStorage())
         {
             try

@@ -220,8 +220,8 @@ public final class ChatPlugin implements Plugin
     private String streamerFolded;
     private ChatFilterSet filters = ChatFilterSet.defaults();
     private long nextSequence;
-    private SnapshotCadence snapshotCadence;
-    private long lastEventNs;
+    private SnapshotCadence snapshotCadence =
+        new SnapshotCadence(SNAPSHOT_EVERY_EVENTS_DEFAULT, SnapshotCadence.MIN_INTERVAL_MS_DEFAULT);
     private boolean snapshotFailed;
     private long ignoredModerations;
     private long ignoredPayments;
@@ -312,8 +312,7 @@ public final class ChatPlugin implements Plugin
             }
         }
         nextSequence = event.sequence() + 1;
-        lastEventNs = event.timestampNs();
-        if (snapshotCadence.onEvent(lastEventNs) && !context.recovering())
+        if (snapshotCadence.onEvent(event.timestampNs()) && !context.recovering())
         {
             writeSnapshot(false);
         }
@@ -1100,10 +1099,7 @@ public final class ChatPlugin implements Plugin
         pendingPayments.clear();
         filters = ChatFilterSet.defaults();
         nextSequence = 0;
-        if (null != snapshotCadence)
-        {
-            snapshotCadence.reset();
-        }
+        snapshotCadence.reset();
     }
 
     /**
@@ -1112,7 +1108,7 @@ public final class ChatPlugin implements Plugin
      */
     private void writeSnapshot(final boolean landed)
     {
-        snapshotCadence.taken(lastEventNs);
+        snapshotCadence.taken();
         if (null == storage)
         {
             return;

@@ -300,7 +300,6 @@ public final class StreamBridgePlugin implements Plugin
     private SnapshotCadence snapshotCadence =
         new SnapshotCadence(SNAPSHOT_EVERY_EVENTS_DEFAULT, SnapshotCadence.MIN_INTERVAL_MS_DEFAULT);
     private int maxQueuedAlerts = (int)MAX_QUEUED_ALERTS_DEFAULT;
-    private long lastEventNs;
     private final ExpandableArrayBuffer snapshotBuffer = new ExpandableArrayBuffer(SNAPSHOT_INITIAL_CAPACITY);
     private long nextSequence;
     private long lastEventMs = Long.MIN_VALUE;
@@ -463,8 +462,7 @@ public final class StreamBridgePlugin implements Plugin
         }
         nextSequence = event.sequence() + 1;
         lastEventMs = Math.max(lastEventMs, eventMs);
-        lastEventNs = event.timestampNs();
-        if (snapshotCadence.onEvent(lastEventNs) && !context.recovering())
+        if (snapshotCadence.onEvent(event.timestampNs()) && !context.recovering())
         {
             writeSnapshot(false);
         }
@@ -1026,7 +1024,7 @@ public final class StreamBridgePlugin implements Plugin
      */
     private void writeSnapshot(final boolean landed)
     {
-        snapshotCadence.taken(lastEventNs);
+        snapshotCadence.taken();
         if (context.config().hasStorage())
         {
             try
@@ -1189,14 +1187,7 @@ public final class StreamBridgePlugin implements Plugin
             throw new IllegalArgumentException(key(SNAPSHOT_EVERY_EVENTS_KEY) + ": expected 1 to " +
                 SNAPSHOT_EVERY_EVENTS_MAX + " events, got " + snapshotEvery);
         }
-        final long minIntervalMs =
-            config.getLong(SnapshotCadence.MIN_INTERVAL_MS_KEY, SnapshotCadence.MIN_INTERVAL_MS_DEFAULT);
-        final String intervalProblem =
-            SnapshotCadence.intervalProblem(key(SnapshotCadence.MIN_INTERVAL_MS_KEY), minIntervalMs);
-        if (null != intervalProblem)
-        {
-            throw new IllegalArgumentException(intervalProblem);
-        }
+        final long minIntervalMs = SnapshotCadence.minIntervalMs(config, key(SnapshotCadence.MIN_INTERVAL_MS_KEY));
         final long maxQueued = config.getLong(MAX_QUEUED_ALERTS_KEY, MAX_QUEUED_ALERTS_DEFAULT);
         if (maxQueued < 1 || maxQueued > MAX_QUEUED_ALERTS_MAX)
         {
