@@ -22,7 +22,31 @@ public class MutableEvent implements Event
     /** Message length, header included; 0 marks an empty event. */
     public int length;
     /** Holds the SBE message at offset 0. */
-    public final UnsafeBuffer buffer = new UnsafeBuffer(new byte[EventPublisher.MAX_MESSAGE_LENGTH]);
+    public final UnsafeBuffer buffer;
+
+    /**
+     * An event with a buffer of its own.
+     */
+    public MutableEvent()
+    {
+        this(new UnsafeBuffer(new byte[EventPublisher.MAX_MESSAGE_LENGTH]));
+    }
+
+    /**
+     * An event whose message lives in the given buffer, such as a slice of memory shared by a whole ring.
+     *
+     * @param buffer of exactly {@link EventPublisher#MAX_MESSAGE_LENGTH} bytes, the message at its offset 0.
+     * @throws IllegalArgumentException when the buffer has another capacity.
+     */
+    protected MutableEvent(final UnsafeBuffer buffer)
+    {
+        if (buffer.capacity() != EventPublisher.MAX_MESSAGE_LENGTH)
+        {
+            throw new IllegalArgumentException("event buffer of " + buffer.capacity() + " bytes, expected " +
+                EventPublisher.MAX_MESSAGE_LENGTH);
+        }
+        this.buffer = buffer;
+    }
 
     public long sequence()
     {

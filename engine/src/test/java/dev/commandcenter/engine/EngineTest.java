@@ -365,6 +365,54 @@ class EngineTest
     }
 
     @Test
+    void shouldKeepTheRingsMessagesInSharedArraysNotOneArrayPerSlot()
+    {
+        final RecordingJournal journal = new RecordingJournal(0);
+        final List<String> inputs = new CopyOnWriteArrayList<>();
+        final Plugin echo = new Plugin()
+        {
+            private PluginContext context;
+
+            public String id()
+            {
+                return "echo";
+            }
+
+            public void onStart(final PluginContext context)
+            {
+                this.context = context;
+            }
+
+            public void onEvent(final Event event)
+            {
+                inputs.add(where(event.buffer()));
+                context.emitter().emit(event.buffer(), event.offset(), event.length());
+            }
+        };
+        final List<String> outputs = new CopyOnWriteArrayList<>();
+        final EgressHandler egress = (event, endOfBatch) -> outputs.add(where(event.buffer()));
+        final Engine engine = launch(new Engine.Context().journal(journal).plugin(echo).egress("where", egress)
+            .inputRingSize(16).outputRingSize(16));
+
+        for (long id = 0; id < 3; id++)
+        {
+            engine.publisher().publish(Sources.CLI, TestMessages.CHAT, id);
+        }
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> outputs.size() == 3);
+        // One array of 16 x 4 KiB for the ring, each slot a slice of it at its own offset.
+        final int ring = 16 * EventPublisher.MAX_MESSAGE_LENGTH;
+        assertThat(inputs).containsExactly(ring + " @ 0", ring + " @ 4096", ring + " @ 8192");
+        assertThat(outputs).containsExactly(ring + " @ 0", ring + " @ 4096", ring + " @ 8192");
+    }
+
+    private static String where(final org.agrona.DirectBuffer buffer)
+    {
+        return (null == buffer.byteArray() ? "off-heap" : Integer.toString(buffer.byteArray().length)) + " @ " +
+            buffer.wrapAdjustment();
+    }
+
+    @Test
     void shouldRefuseInvalidMessagesAndCountThem()
     {
         final RecordingJournal journal = new RecordingJournal(0);

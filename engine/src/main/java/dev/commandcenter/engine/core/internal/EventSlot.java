@@ -1,6 +1,7 @@
 package dev.commandcenter.engine.core.internal;
 
 import dev.commandcenter.engine.MutableEvent;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * One pre-allocated slot of the input ring: envelope fields plus a fixed buffer holding the SBE
@@ -12,4 +13,21 @@ public final class EventSlot extends MutableEvent
     public boolean presequenced;
     /** When the journaller passed the event, epoch ns; 0 when not stamped. */
     public long journaledNs;
+
+    /**
+     * A slot with a buffer of its own (tests, and buffers outside the rings).
+     */
+    public EventSlot()
+    {
+    }
+
+    /**
+     * A slot whose message lives in a slice of a ring's {@link SlotMemory}.
+     *
+     * @param buffer of {@link dev.commandcenter.engine.EventPublisher#MAX_MESSAGE_LENGTH} bytes.
+     */
+    EventSlot(final UnsafeBuffer buffer)
+    {
+        super(buffer);
+    }
 }

@@ -28,7 +28,25 @@ public final class OutputSlot implements OutputEvent
     /** Message length, header included; 0 marks a slot to skip. */
     public int length;
     /** Holds the SBE message at offset 0. */
-    public final UnsafeBuffer buffer = new UnsafeBuffer(new byte[EventPublisher.MAX_MESSAGE_LENGTH]);
+    public final UnsafeBuffer buffer;
+
+    /**
+     * A slot with a buffer of its own (tests).
+     */
+    public OutputSlot()
+    {
+        this(new UnsafeBuffer(new byte[EventPublisher.MAX_MESSAGE_LENGTH]));
+    }
+
+    /**
+     * A slot whose message lives in a slice of a ring's {@link SlotMemory}.
+     *
+     * @param buffer of {@link EventPublisher#MAX_MESSAGE_LENGTH} bytes.
+     */
+    OutputSlot(final UnsafeBuffer buffer)
+    {
+        this.buffer = buffer;
+    }
 
     public long outputSequence()
     {

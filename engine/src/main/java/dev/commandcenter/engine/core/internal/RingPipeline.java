@@ -96,8 +96,11 @@ public final class RingPipeline
         idleStrategies = IdleStrategies.of(ctx.waitStrategy());
         // Nobody waits on either ring through its wait strategy (their stages are agents woken explicitly), so
         // they need one whose per-publish signal does nothing.
-        output = RingBuffer.createMultiProducer(OutputSlot::new, ctx.outputRingSize(), new BusySpinWaitStrategy());
-        input = RingBuffer.createMultiProducer(EventSlot::new, ctx.inputRingSize(), new BusySpinWaitStrategy());
+        // The slots' message buffers are cut from shared arrays the young collections never copy (SlotMemory).
+        output = RingBuffer.createMultiProducer(
+            SlotMemory.outputSlots(ctx.outputRingSize()), ctx.outputRingSize(), new BusySpinWaitStrategy());
+        input = RingBuffer.createMultiProducer(
+            SlotMemory.eventSlots(ctx.inputRingSize()), ctx.inputRingSize(), new BusySpinWaitStrategy());
 
         final boolean journaled = ctx.journal() != Journal.NONE;
         slotRecovery = new SlotRecovery(ctx.journal(), ctx.recoverPlugins() && journaled, ctx.journal().nextSequence(),

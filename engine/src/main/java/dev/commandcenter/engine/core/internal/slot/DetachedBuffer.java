@@ -5,6 +5,7 @@ import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 import dev.commandcenter.engine.core.internal.EventSlot;
+import dev.commandcenter.engine.core.internal.SlotMemory;
 import org.agrona.BitUtil;
 import org.agrona.concurrent.status.AtomicCounter;
 
@@ -37,8 +38,9 @@ public final class DetachedBuffer
      */
     public DetachedBuffer(final int minCapacity, final AtomicCounter dropped)
     {
+        final int capacity = capacityFor(minCapacity);
         this.ring = RingBuffer.createSingleProducer(
-            EventSlot::new, capacityFor(minCapacity), new BusySpinWaitStrategy());
+            SlotMemory.eventSlots(capacity), capacity, new BusySpinWaitStrategy());
         this.ring.addGatingSequences(consumed);
         this.dropped = dropped;
     }
