@@ -6,7 +6,7 @@
 #ifndef CCN_PROTOCOL_H
 #define CCN_PROTOCOL_H
 
-#define CCN_ABI_VERSION 2
+#define CCN_ABI_VERSION 3
 
 /* Events, C -> Java (OneToOne ring). */
 #define CCN_EVT_REQUEST 1     /* id, remote port i32, field count i32, fields [len i32, bytes]:
@@ -53,6 +53,15 @@
 #define CCN_CONTROL_POLLER_SLEEPING_OFFSET 40 /* i32: 1 while Java's event poller waits on the poller fd */
 #define CCN_CONTROL_POLLER_FD_OFFSET 44       /* i32: the eventfd the service thread writes to wake the poller */
 #define CCN_CONTROL_POLLER_WAKES_OFFSET 48    /* i64: wake-ups the service thread wrote to the poller fd */
+#define CCN_CONTROL_FD_TABLE_OFFSET 56        /* i64: descriptors libwebsockets' socket table is indexed by (the
+                                                 open-file limit), 0 when it searches the table on every event */
+
+/*
+ * The largest open-file limit for which libwebsockets gets a socket table indexed by descriptor (16 bytes of
+ * table per possible descriptor: 16 MiB at this limit). Above it the table is bounded by the connection slots, and
+ * libwebsockets then finds a socket's connection by scanning that table on every socket event.
+ */
+#define CCN_FD_TABLE_MAX (1L << 20)
 
 /* Settings passed to ccn_start as an array of int64 at these indexes. */
 #define CCN_SET_PORT 0

@@ -23,7 +23,7 @@ package dev.commandcenter.nativews;
 public final class NativeProtocol
 {
     /** Version of this layout; the library must report the same. */
-    public static final int ABI_VERSION = 2;
+    public static final int ABI_VERSION = 3;
 
     /** Event: a whole HTTP request. */
     public static final int EVT_REQUEST = 1;
@@ -92,6 +92,14 @@ public final class NativeProtocol
     public static final int CONTROL_POLLER_FD_OFFSET = 44;
     /** Control: int64, wake-ups the service thread wrote to the poller fd. */
     public static final int CONTROL_POLLER_WAKES_OFFSET = 48;
+    /**
+     * Control: int64, the descriptors libwebsockets' socket table is indexed by (the process's open-file limit), or 0
+     * when that limit is over {@link #FD_TABLE_MAX} and libwebsockets searches a table bounded by the connection
+     * slots on every socket event.
+     */
+    public static final int CONTROL_FD_TABLE_OFFSET = 56;
+    /** The largest open-file limit for which libwebsockets indexes its socket table by descriptor. */
+    public static final int FD_TABLE_MAX = 1 << 20;
 
     /** Index of the port in the settings array passed to {@code ccn_start}. */
     public static final int SET_PORT = 0;

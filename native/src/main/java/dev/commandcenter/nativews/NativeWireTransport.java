@@ -45,6 +45,7 @@ import static dev.commandcenter.nativews.NativeProtocol.CONTROL_OPEN_OFFSET;
 import static dev.commandcenter.nativews.NativeProtocol.CONTROL_PIPELINED_OFFSET;
 import static dev.commandcenter.nativews.NativeProtocol.CONTROL_POLLER_FD_OFFSET;
 import static dev.commandcenter.nativews.NativeProtocol.CONTROL_POLLER_SLEEPING_OFFSET;
+import static dev.commandcenter.nativews.NativeProtocol.CONTROL_FD_TABLE_OFFSET;
 import static dev.commandcenter.nativews.NativeProtocol.CONTROL_POLLER_WAKES_OFFSET;
 import static dev.commandcenter.nativews.NativeProtocol.CONTROL_SLEEPING_OFFSET;
 import static dev.commandcenter.nativews.NativeProtocol.EVT_CLOSED;
@@ -791,6 +792,18 @@ public final class NativeWireTransport implements WireTransport
     public long pollerWakes()
     {
         return controlLong(CONTROL_POLLER_WAKES_OFFSET);
+    }
+
+    /**
+     * The descriptors libwebsockets' socket table is indexed by: the process's open-file limit, so finding a socket's
+     * connection is one lookup. 0 when that limit is over {@link NativeProtocol#FD_TABLE_MAX}: the table is then
+     * bounded by the connection slots and searched on every socket event.
+     *
+     * @return the table's size in descriptors, or 0 when it is searched; 0 before start.
+     */
+    public long fdTableSize()
+    {
+        return controlLong(CONTROL_FD_TABLE_OFFSET);
     }
 
     /**

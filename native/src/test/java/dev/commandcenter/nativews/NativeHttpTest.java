@@ -73,6 +73,22 @@ class NativeHttpTest
     }
 
     @Test
+    void shouldIndexTheSocketTableByDescriptorUnderAModestOpenFileLimit() throws Exception
+    {
+        start(NativeTestSupport.settings());
+        final long openFileLimit = ((com.sun.management.UnixOperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getMaxFileDescriptorCount();
+
+        // Searched on every socket event only when a table as large as the limit would be too large.
+        assertThat(transport.fdTableSize())
+            .isEqualTo(openFileLimit <= NativeProtocol.FD_TABLE_MAX ? openFileLimit : 0L);
+        final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        final HttpResponse<String> response = client.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + address.getPort() + "/table")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.body()).isEqualTo("echo GET /table ");
+    }
+
+    @Test
     void shouldDeliverRequestWithHeadersAndBodyAndSendTheResponse() throws Exception
     {
         start(NativeTestSupport.settings());
