@@ -333,25 +333,7 @@ class EngineTest
     void shouldRouteEmittedMessagesToEveryEgressTaggedWithTheInputEvent()
     {
         final RecordingJournal journal = new RecordingJournal(500);
-        final Plugin echo = new Plugin()
-        {
-            private PluginContext context;
-
-            public String id()
-            {
-                return "echo";
-            }
-
-            public void onStart(final PluginContext context)
-            {
-                this.context = context;
-            }
-
-            public void onEvent(final Event event)
-            {
-                context.emitter().emit(event.buffer(), event.offset(), event.length());
-            }
-        };
+        final Plugin echo = echo(event -> {});
         final CapturingEgress a = new CapturingEgress();
         final CapturingEgress b = new CapturingEgress();
         final Engine engine = launch(new Engine.Context().journal(journal).plugin(echo).egress("a", a).egress("b", b)
@@ -369,26 +351,7 @@ class EngineTest
     {
         final RecordingJournal journal = new RecordingJournal(0);
         final List<String> inputs = new CopyOnWriteArrayList<>();
-        final Plugin echo = new Plugin()
-        {
-            private PluginContext context;
-
-            public String id()
-            {
-                return "echo";
-            }
-
-            public void onStart(final PluginContext context)
-            {
-                this.context = context;
-            }
-
-            public void onEvent(final Event event)
-            {
-                inputs.add(where(event.buffer()));
-                context.emitter().emit(event.buffer(), event.offset(), event.length());
-            }
-        };
+        final Plugin echo = echo(event -> inputs.add(where(event.buffer())));
         final List<String> outputs = new CopyOnWriteArrayList<>();
         final EgressHandler egress = (event, endOfBatch) -> outputs.add(where(event.buffer()));
         final Engine engine = launch(new Engine.Context().journal(journal).plugin(echo).egress("where", egress)
@@ -404,6 +367,33 @@ class EngineTest
         final int ring = 16 * EventPublisher.MAX_MESSAGE_LENGTH;
         assertThat(inputs).containsExactly(ring + " @ 0", ring + " @ 4096", ring + " @ 8192");
         assertThat(outputs).containsExactly(ring + " @ 0", ring + " @ 4096", ring + " @ 8192");
+    }
+
+    /**
+     * A plugin that emits every event it is given as its output, after showing it to {@code seen}.
+     */
+    private static Plugin echo(final java.util.function.Consumer<Event> seen)
+    {
+        return new Plugin()
+        {
+            private PluginContext context;
+
+            public String id()
+            {
+                return "echo";
+            }
+
+            public void onStart(final PluginContext context)
+            {
+                this.context = context;
+            }
+
+            public void onEvent(final Event event)
+            {
+                seen.accept(event);
+                context.emitter().emit(event.buffer(), event.offset(), event.length());
+            }
+        };
     }
 
     private static String where(final org.agrona.DirectBuffer buffer)
