@@ -83,8 +83,9 @@ class NativeHttpTest
         assertThat(transport.fdTableSize())
             .isEqualTo(openFileLimit <= NativeProtocol.FD_TABLE_MAX ? openFileLimit : 0L);
         final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        final HttpResponse<String> response = client.send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + address.getPort() + "/table")).build(), HttpResponse.BodyHandlers.ofString());
+        final HttpResponse<String> response = client.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + address.getPort() + "/table")).build(),
+            HttpResponse.BodyHandlers.ofString());
         assertThat(response.body()).isEqualTo("echo GET /table ");
     }
 

@@ -33,7 +33,8 @@ class SlotMemoryTest
         assertThat(chunks.values()).containsExactlyInAnyOrder(2_048, 2_048, 512);
         assertThat(chunks.keySet()).extracting(array -> array.length)
             .containsExactlyInAnyOrder(SlotMemory.CHUNK_BYTES, SlotMemory.CHUNK_BYTES, 512 * SlotMemory.SLOT_BYTES);
-        assertThat(slots).allSatisfy(slot -> assertThat(slot.buffer.capacity()).isEqualTo(EventPublisher.MAX_MESSAGE_LENGTH));
+        assertThat(slots).allSatisfy(slot ->
+            assertThat(slot.buffer.capacity()).isEqualTo(EventPublisher.MAX_MESSAGE_LENGTH));
         assertThat(slots.get(2_049).buffer.wrapAdjustment()).isEqualTo(SlotMemory.SLOT_BYTES);
 
         // Filling one slot to its last byte leaves its neighbours untouched.
