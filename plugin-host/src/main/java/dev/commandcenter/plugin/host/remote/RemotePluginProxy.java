@@ -243,13 +243,57 @@ public final class RemotePluginProxy implements Plugin
             }
             attached = null;
             detachReason = reason;
-        }
-        final HostHealth current = health;
-        if (null != current)
-        {
-            current.hostDisconnected(reason);
+            // Under the lock, like attach's report: a host attaching right after is never reported gone.
+            final HostHealth current = health;
+            if (null != current)
+            {
+                current.hostDisconnected(reason);
+            }
         }
         return true;
+    }
+
+    /**
+     * Report the slot DISCONNECTED if it still has no host. Under the attach lock: a duty cycle that saw no host just
+     * before one attached does not undo the attach's report.
+     */
+    void reportDetached()
+    {
+        synchronized (attachLock)
+        {
+            final HostHealth current = health;
+            if (null == attached && null != current)
+            {
+                current.hostDisconnected(detachReason);
+            }
+        }
+    }
+
+    /**
+     * Report the host the caller saw as attached, or as stalled, if it is still the one attached. Under the attach
+     * lock: a duty cycle that saw a host just before it detached does not undo the detach's report.
+     *
+     * @param seen        the host the caller saw attached.
+     * @param stallReason why it counts as stalled, or null when it does not.
+     */
+    void reportAttached(final HostSession seen, final String stallReason)
+    {
+        synchronized (attachLock)
+        {
+            final HostHealth current = health;
+            if (attached != seen || null == current)
+            {
+                return;
+            }
+            if (null == stallReason)
+            {
+                current.hostAttached();
+            }
+            else
+            {
+                current.hostStalled(stallReason);
+            }
+        }
     }
 
     void close()

@@ -6,7 +6,6 @@ import dev.commandcenter.codecs.sbe.MessageHeaderEncoder;
 import dev.commandcenter.codecs.sbe.PluginHeartbeatEncoder;
 import dev.commandcenter.engine.counters.CounterAllocator;
 import dev.commandcenter.engine.counters.CounterType;
-import dev.commandcenter.engine.plugin.HostHealth;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
@@ -427,14 +426,10 @@ public final class RemotePlugins implements RemotePluginEndpoint, Agent, AutoClo
 
     private int check(final RemotePluginProxy proxy, final long nowMs, final boolean beat)
     {
-        final HostHealth health = proxy.health();
         final HostSession session = proxy.attached();
         if (null == session)
         {
-            if (null != health)
-            {
-                health.hostDisconnected(proxy.detachReason());
-            }
+            proxy.reportDetached();
             return 0;
         }
         final long silentMs = nowMs - session.lastHeardMs();
@@ -447,18 +442,9 @@ public final class RemotePlugins implements RemotePluginEndpoint, Agent, AutoClo
             session.close(reason);
             return 1;
         }
-        if (null != health)
-        {
-            if (silentMs >= heartbeatIntervalMs)
-            {
-                health.hostStalled("host " + session.describe() + " silent for " + silentMs +
-                    " ms (heartbeatIntervalMs " + heartbeatIntervalMs + ")");
-            }
-            else
-            {
-                health.hostAttached();
-            }
-        }
+        proxy.reportAttached(session, silentMs < heartbeatIntervalMs ? null :
+            "host " + session.describe() + " silent for " + silentMs + " ms (heartbeatIntervalMs " +
+            heartbeatIntervalMs + ")");
         if (beat)
         {
             heartbeatEncoder.wrapAndApplyHeader(heartbeatBuffer, 0, headerEncoder)

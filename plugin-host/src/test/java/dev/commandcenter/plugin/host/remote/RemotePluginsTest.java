@@ -190,6 +190,29 @@ class RemotePluginsTest
     }
 
     @Test
+    void shouldNotLetADutyCycleUndoWhatAnAttachOrADetachReportedSinceItLooked()
+    {
+        final RemotePluginProxy proxy = launch(new PluginSpec("echo"), null);
+        await().atMost(WAIT).until(() -> engine.pluginState("echo") == PluginState.RUNNING);
+        final TestHost host = host("a", "echo");
+        await().atMost(WAIT).until(() -> proxy.attached() != null);
+        final HostSession attached = proxy.attached();
+
+        // A duty cycle that looked before the host attached saw no host: its report comes too late to count.
+        proxy.reportDetached();
+        assertThat(engine.pluginState("echo")).isEqualTo(PluginState.RUNNING);
+
+        host.close();
+        await().atMost(WAIT).until(() -> proxy.attached() == null);
+        assertThat(engine.pluginState("echo")).isEqualTo(PluginState.DISCONNECTED);
+
+        // One that looked before the host detached saw it attached, then stalled: neither undoes the detach.
+        proxy.reportAttached(attached, null);
+        proxy.reportAttached(attached, "silent");
+        assertThat(engine.pluginState("echo")).isEqualTo(PluginState.DISCONNECTED);
+    }
+
+    @Test
     void shouldRefuseAnUnknownPluginASecondHostAndAnotherProtocolVersionNamingWhatWasExpected()
     {
         launch(new PluginSpec("echo"), null);
