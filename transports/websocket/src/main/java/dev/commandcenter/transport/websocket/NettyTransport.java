@@ -148,18 +148,32 @@ final class NettyTransport
      */
     static String epollUnavailability()
     {
+        // Lambdas, not method references: a missing class then fails inside unavailability's try.
+        return unavailability(() -> Epoll.isAvailable(), () -> Epoll.unavailabilityCause());
+    }
+
+    /**
+     * Why a native transport cannot be used, from its own checks.
+     *
+     * @param available whether it loaded.
+     * @param cause     why not, when it did not.
+     * @return the reason, one line, or null when it can be used.
+     */
+    private static String unavailability(
+        final java.util.function.BooleanSupplier available, final java.util.function.Supplier<Throwable> cause)
+    {
         try
         {
-            if (Epoll.isAvailable())
+            if (available.getAsBoolean())
             {
                 return null;
             }
-            final Throwable cause = Epoll.unavailabilityCause();
-            return null == cause ? "unknown reason" : oneLine(cause);
+            final Throwable why = cause.get();
+            return null == why ? "unknown reason" : oneLine(why);
         }
         catch (final LinkageError ex)
         {
-            // The epoll classes themselves are missing or do not match the netty-transport on the class path.
+            // The transport's classes themselves are missing or do not match the netty-transport on the class path.
             return oneLine(ex);
         }
     }
@@ -176,7 +190,7 @@ final class NettyTransport
     }
 
     /**
-     * {@code epoll} or {@code nio}.
+     * {@code epoll}, {@code io_uring} or {@code nio}.
      *
      * @return the name.
      */
@@ -193,19 +207,7 @@ final class NettyTransport
      */
     static String ioUringUnavailability()
     {
-        try
-        {
-            if (IoUring.isAvailable())
-            {
-                return null;
-            }
-            final Throwable cause = IoUring.unavailabilityCause();
-            return null == cause ? "unknown reason" : oneLine(cause);
-        }
-        catch (final LinkageError ex)
-        {
-            return oneLine(ex);
-        }
+        return unavailability(() -> IoUring.isAvailable(), () -> IoUring.unavailabilityCause());
     }
 
     /**
