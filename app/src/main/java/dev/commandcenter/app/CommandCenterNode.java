@@ -24,7 +24,9 @@ import dev.commandcenter.app.stream.StreamControlRoute;
 import dev.commandcenter.app.tip.TipBook;
 import dev.commandcenter.app.tip.TipBooks;
 import dev.commandcenter.engine.Journal;
+import dev.commandcenter.engine.EngineCycle;
 import dev.commandcenter.engine.ThreadingMode;
+import dev.commandcenter.engine.WaitStrategies;
 import dev.commandcenter.engine.counters.CountersFile;
 import dev.commandcenter.engine.core.Engine;
 import dev.commandcenter.engine.egress.EgressHandler;
@@ -415,6 +417,23 @@ public final class CommandCenterNode implements AutoCloseable
             if (!replay)
             {
                 web.eventPublisher(engine.publisher());
+            }
+            if ("http-loop".equals(config.engine.runOn))
+            {
+                final EngineCycle cycle = engine.lendableCycle();
+                final String needs = null == cycle ? "threadingMode " + engineCtx.threadingMode() +
+                    " and waitStrategy " + config.engine.waitStrategy.label() + " (it needs shared and blocking)" :
+                    WebSocketBackend.NETTY.equals(webBackend.name()) ? null : "the " + webBackend.name() +
+                    " backend (it needs netty)";
+                if (null == needs)
+                {
+                    web.engineCycle(cycle, WaitStrategies.maxParkNs());
+                    startLines.add("engine: on the HTTP event loop (engine.runOn http-loop)");
+                }
+                else
+                {
+                    startLines.add("engine: on its own thread: engine.runOn http-loop does not apply with " + needs);
+                }
             }
             for (final Plugin plugin : plugins)
             {

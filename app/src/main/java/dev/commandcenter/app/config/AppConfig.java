@@ -148,6 +148,11 @@ public final class AppConfig
         public WaitStrategy waitStrategy = WaitStrategy.BLOCKING;
         /** auto | dedicated | shared-plugins | shared: which engine stages share a thread. */
         public ThreadingMode threadingMode = dev.commandcenter.engine.core.Engine.Context.THREADING_MODE_DEFAULT;
+        /**
+         * thread | http-loop: where the engine's one thread of the {@code shared} mode runs; {@code http-loop} runs it
+         * on the Netty event loop that reads REST requests, so a posted event wakes one thread, not two.
+         */
+        public String runOn = "thread";
         /** block | reject. */
         @JsonDeserialize(using = ProducerBackPressure.class)
         public BackPressure backPressure = BackPressure.BLOCK;

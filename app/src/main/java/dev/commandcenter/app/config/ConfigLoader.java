@@ -81,6 +81,7 @@ public final class ConfigLoader
         oneOf(source, "wallet.network", config.wallet.network, "mainnet", "testnet", "signet", "regtest");
         oneOf(source, "wallet.alertOn", config.wallet.alertOn, "mempool", "confirmed");
         oneOf(source, "websocket.backend", config.websocket.backend, "auto", "netty", "native");
+        oneOf(source, "engine.runOn", config.engine.runOn, "thread", "http-loop");
         range(source, "websocket.port", config.websocket.port, 0, 65535);
         range(source, "websocket.rotationGraceMs", config.websocket.rotationGraceMs, 0, Long.MAX_VALUE);
         strongToken(source, "websocket.token", config.websocket.token);

@@ -5,6 +5,7 @@ import dev.commandcenter.engine.BackPressure;
 import dev.commandcenter.engine.CommonContext;
 import dev.commandcenter.engine.EventPublisher;
 import dev.commandcenter.engine.Journal;
+import dev.commandcenter.engine.EngineCycle;
 import dev.commandcenter.engine.ThreadingMode;
 import dev.commandcenter.engine.WaitStrategies;
 import dev.commandcenter.engine.core.internal.DataDirLock;
@@ -215,6 +216,18 @@ public final class Engine implements AutoCloseable
     public CountersReader countersReader()
     {
         return counters.reader();
+    }
+
+    /**
+     * The engine's duty cycle, to lend to a host that runs a loop of its own (an event loop), so that a publish wakes
+     * that loop instead of the engine's thread: available in the {@code shared} threading mode with the
+     * {@code blocking} wait strategy, where one thread runs the whole engine.
+     *
+     * @return the cycle, or null in the other modes and strategies.
+     */
+    public EngineCycle lendableCycle()
+    {
+        return pipeline.lendableCycle();
     }
 
     /**

@@ -4,6 +4,7 @@ import com.lmax.disruptor.BusySpinWaitStrategy;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 import dev.commandcenter.engine.Journal;
+import dev.commandcenter.engine.EngineCycle;
 import dev.commandcenter.engine.ThreadingMode;
 import dev.commandcenter.engine.core.Engine;
 import dev.commandcenter.engine.core.PluginSpec;
@@ -12,6 +13,8 @@ import dev.commandcenter.engine.egress.OutputEvent;
 import dev.commandcenter.engine.core.internal.slot.AgentGroup;
 import dev.commandcenter.engine.core.internal.slot.AgentHost;
 import dev.commandcenter.engine.core.internal.slot.AgentThread;
+import dev.commandcenter.engine.core.internal.slot.LendableCycle;
+import dev.commandcenter.engine.core.internal.slot.ParkingIdleStrategy;
 import dev.commandcenter.engine.core.internal.slot.HostedAgent;
 import dev.commandcenter.engine.core.internal.slot.IdleStrategies;
 import dev.commandcenter.engine.core.internal.slot.OutputPort;
@@ -72,6 +75,7 @@ public final class RingPipeline
     private final AgentGroup group;
     private final AgentHost slotHost;
     private final AgentGroup egressGroup;
+    private volatile LendableCycle lendableCycle;
     private final OutputPort slotOutput;
     private final OutputPort detachedOutput;
     private final List<EgressAgent> egresses = new ArrayList<>();
@@ -209,11 +213,21 @@ public final class RingPipeline
         {
             final WakeGroup wakers = mode == ThreadingMode.SHARED && null != journaller ? journalWakers : pluginWakers;
             final String prefix = mode == ThreadingMode.SHARED ? "cc-engine" : "cc-plugins";
-            final AgentThread groupThread = group.start(idleStrategies.get(), threads.factory(prefix), wakers);
-            if (group == egressGroup)
+            final IdleStrategy idle = idleStrategies.get();
+            if (group == egressGroup && idle instanceof ParkingIdleStrategy parking)
             {
-                // A detached consumer's emit wakes the engine thread.
-                egressWakers.add(groupThread.idleStrategy());
+                // The whole engine on one thread that can lend its cycle to a host (an event loop); a detached
+                // consumer's emit wakes it too.
+                lendableCycle = group.startLendable(parking, threads.factory(prefix), wakers, egressWakers);
+            }
+            else
+            {
+                final AgentThread groupThread = group.start(idle, threads.factory(prefix), wakers);
+                if (group == egressGroup)
+                {
+                    // A detached consumer's emit wakes the engine thread.
+                    egressWakers.add(groupThread.idleStrategy());
+                }
             }
         }
         if (group != egressGroup)
@@ -230,6 +244,16 @@ public final class RingPipeline
                 AgentThread.start(journaller, idleStrategies.get(), errorHandler, threads.factory("cc-journal"),
                 journalWakers);
         }
+    }
+
+    /**
+     * The engine's cycle, to lend to a host: only in {@code shared} mode with the {@code blocking} wait strategy.
+     *
+     * @return the cycle, or null when the stages run on threads that cannot be lent, or before {@link #start()}.
+     */
+    public EngineCycle lendableCycle()
+    {
+        return lendableCycle;
     }
 
     /**

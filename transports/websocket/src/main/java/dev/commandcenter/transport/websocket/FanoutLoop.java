@@ -135,6 +135,17 @@ final class FanoutLoop implements Runnable
         schedule();
     }
 
+    /**
+     * Write what is queued now, on the event loop itself, when the egress runs there (the engine's cycle on the HTTP
+     * loop) and has filled the ring: the drain task cannot run while this thread fills it. The caller has taken the
+     * references of every entry queued so far.
+     */
+    void drainHere()
+    {
+        publishedTail.set(tail);
+        run();
+    }
+
     private void schedule()
     {
         if (!scheduled.get() && scheduled.compareAndSet(false, true))

@@ -49,7 +49,8 @@ final class NettyServer implements ServerBackend
      *
      * @param ctx                concluded context: threads, water marks, limits, port, error handler.
      * @param transport          socket transport of every event loop, the fan-out group's included.
-     * @param fanoutGroup        event loops of upgraded WebSocket connections, from {@link #newFanoutGroup}; owned
+     * @param fanoutGroup        event loops of upgraded WebSocket connections, from {@link #newFanoutGroup}, or null
+     *                           when they stay on the HTTP loops; owned
      *                           from now on: stopped with the others.
      * @param address            resolved address to bind.
      * @param httpStatusCounters shared handler counting responses.
@@ -71,7 +72,14 @@ final class NettyServer implements ServerBackend
         bossGroup = new MultiThreadIoEventLoopGroup(
             1, new DefaultThreadFactory("cc-web-accept", true), transport.ioHandlerFactory());
         httpGroup = new MultiThreadIoEventLoopGroup(
-            ctx.httpThreads(), new DefaultThreadFactory("cc-web-http", true), transport.ioHandlerFactory());
+            ctx.httpThreads(), new DefaultThreadFactory("cc-web-http", true), null == ctx.engineCycle() ?
+            transport.ioHandlerFactory() : new EngineLoop(transport.ioHandlerFactory(), ctx.engineCycle(),
+            ctx.errorHandler(), ctx.engineCycleMaxBlockNs()));
+        if (null != ctx.engineCycle())
+        {
+            // Start the loop that runs the engine now, not with the first connection it is given.
+            httpGroup.iterator().next().execute(() -> {});
+        }
         this.fanoutGroup = fanoutGroup;
 
         final int maxRequestBodyLength = ctx.maxRequestBodyLength();
@@ -134,8 +142,8 @@ final class NettyServer implements ServerBackend
      */
     static EventLoopGroup newFanoutGroup(final WebServer.Context ctx, final NettyTransport transport)
     {
-        return new MultiThreadIoEventLoopGroup(
-            ctx.fanoutThreads(), new DefaultThreadFactory("cc-web-fanout", true), transport.ioHandlerFactory());
+        return new MultiThreadIoEventLoopGroup(Math.max(1, ctx.fanoutThreads()),
+            new DefaultThreadFactory("cc-web-fanout", true), transport.ioHandlerFactory());
     }
 
     /**
@@ -161,7 +169,7 @@ final class NettyServer implements ServerBackend
      */
     public EventLoopGroup fanoutGroup()
     {
-        return fanoutGroup;
+        return null == fanoutGroup ? httpGroup : fanoutGroup;
     }
 
     /**
@@ -220,10 +228,14 @@ final class NettyServer implements ServerBackend
     {
         final var boss = bossGroup.shutdownGracefully(0, closeTimeoutMs, TimeUnit.MILLISECONDS);
         final var http = httpGroup.shutdownGracefully(0, closeTimeoutMs, TimeUnit.MILLISECONDS);
-        final var fanout = fanoutGroup.shutdownGracefully(0, closeTimeoutMs, TimeUnit.MILLISECONDS);
+        final var fanout = null == fanoutGroup ? null :
+            fanoutGroup.shutdownGracefully(0, closeTimeoutMs, TimeUnit.MILLISECONDS);
         boss.awaitUninterruptibly(closeTimeoutMs);
         http.awaitUninterruptibly(closeTimeoutMs);
-        fanout.awaitUninterruptibly(closeTimeoutMs);
+        if (null != fanout)
+        {
+            fanout.awaitUninterruptibly(closeTimeoutMs);
+        }
     }
 
     /**

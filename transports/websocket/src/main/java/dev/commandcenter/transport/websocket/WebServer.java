@@ -146,7 +146,9 @@ public final class WebServer implements AutoCloseable
             peerResets.close();
             throw ex;
         }
-        final EventLoopGroup fanoutGroup = NettyServer.newFanoutGroup(ctx, transport);
+        // No fan-out threads: upgraded connections stay on the HTTP loop that upgraded them (Netty only).
+        final EventLoopGroup fanoutGroup = 0 == ctx.fanoutThreads() && null == ctx.wireTransport ? null :
+            NettyServer.newFanoutGroup(ctx, transport);
         final HttpEndpoints endpoints = new HttpEndpoints(
             ctx, accessPolicy, errorPath, publishExecutor, fanoutGroup, refusals, tokenSessions);
         try
@@ -518,6 +520,8 @@ public final class WebServer implements AutoCloseable
         private java.util.function.Consumer<String> warningLog;
         private java.util.function.Consumer<String> infoLog;
         private EventPublisher eventPublisher;
+        private dev.commandcenter.engine.EngineCycle engineCycle;
+        private long engineCycleMaxBlockNs = dev.commandcenter.engine.WaitStrategies.MAX_PARK_NS_DEFAULT;
         private Supplier<?> statusSupplier;
         private WebSocketEgress egress;
         private CounterAllocator counters;
@@ -589,7 +593,7 @@ public final class WebServer implements AutoCloseable
             }
             requireAtLeast("websocket.slowConsumerDropLimit", slowConsumerDropLimit, 0);
             requireAtLeast("websocket.httpThreads", httpThreads, 1);
-            requireAtLeast("websocket.fanoutThreads", fanoutThreads, 1);
+            requireAtLeast("websocket.fanoutThreads", fanoutThreads, 0);
             requireAtLeast("websocket.socketSendBufferLength", socketSendBufferLength, 0);
             final String transportProblem = NettyTransport.problem(transport);
             if (null != transportProblem)
@@ -1142,9 +1146,12 @@ public final class WebServer implements AutoCloseable
 
         /**
          * Fan-out event loop threads: an upgraded WebSocket connection moves to one of them (round robin), where
-         * its frames are written. One suits a small machine; more spread many clients over more cores.
+         * its frames are written. One suits a small machine; more spread many clients over more cores. With 0 (Netty
+         * backend) a connection stays on the HTTP loop that upgraded it: with one HTTP thread and the engine's cycle
+         * on it ({@link #engineCycle}), a posted event is read, handled and written to its clients by one thread.
+         * The native backend, whose sockets are served in C, takes 0 as 1.
          *
-         * @param threads 1 or more.
+         * @param threads 0 or more.
          * @return this.
          */
         public Context fanoutThreads(final int threads)
@@ -1161,6 +1168,42 @@ public final class WebServer implements AutoCloseable
         public int fanoutThreads()
         {
             return fanoutThreads;
+        }
+
+        /**
+         * Run the engine's duty cycle on the HTTP event loop that carries REST ({@link EngineCycle}), so that a posted
+         * event is handled in the loop's pass that read it, with no engine thread to wake: the Netty backend only
+         * (the native backend's loop is C). The loop gives it back to the engine's thread when the server closes.
+         *
+         * @param cycle         the engine's lendable cycle, or null to leave the engine on its own thread.
+         * @param maxBlockNs    longest the loop blocks with nothing to wake it (the engine's max park).
+         * @return this.
+         */
+        public Context engineCycle(final dev.commandcenter.engine.EngineCycle cycle, final long maxBlockNs)
+        {
+            this.engineCycle = cycle;
+            this.engineCycleMaxBlockNs = maxBlockNs;
+            return this;
+        }
+
+        /**
+         * The engine's cycle the HTTP loop runs.
+         *
+         * @return the cycle, or null.
+         */
+        public dev.commandcenter.engine.EngineCycle engineCycle()
+        {
+            return engineCycle;
+        }
+
+        /**
+         * Longest the HTTP loop that runs the engine's cycle blocks with nothing to wake it.
+         *
+         * @return ns.
+         */
+        public long engineCycleMaxBlockNs()
+        {
+            return engineCycleMaxBlockNs;
         }
 
         /**

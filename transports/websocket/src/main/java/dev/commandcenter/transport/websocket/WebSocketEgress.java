@@ -655,18 +655,7 @@ public final class WebSocketEgress implements EgressHandler
             directTraced.send(traced, tracedLength, counters);
             directSbe.send(sbe, sbeLength, counters);
             // Each queued entry owns a reference; taken before any event loop can see an entry.
-            if (jsonEntries > 0)
-            {
-                json.retain(jsonEntries);
-            }
-            if (tracedEntries > 0)
-            {
-                traced.retain(tracedEntries);
-            }
-            if (sbeEntries > 0)
-            {
-                sbe.retain(sbeEntries);
-            }
+            takeReferences(json, traced, sbe);
         }
         finally
         {
@@ -678,6 +667,51 @@ public final class WebSocketEgress implements EgressHandler
             release(traced);
             release(sbe);
         }
+    }
+
+    /**
+     * Take the references owed by the entries queued for the output being fanned out so far, before an event loop
+     * can see them: at the end of the output, or before its own loop's ring is drained in the middle of it.
+     */
+    private void takeReferences(final ByteBuf json, final ByteBuf traced, final ByteBuf sbe)
+    {
+        if (jsonEntries > 0)
+        {
+            json.retain(jsonEntries);
+            jsonEntries = 0;
+        }
+        if (tracedEntries > 0)
+        {
+            traced.retain(tracedEntries);
+            tracedEntries = 0;
+        }
+        if (sbeEntries > 0)
+        {
+            sbe.retain(sbeEntries);
+            sbeEntries = 0;
+        }
+    }
+
+    /**
+     * When the egress runs on the event loop of a full ring (the engine's cycle on the HTTP loop), write what the ring
+     * holds now and queue the frame again; no other thread would drain it while this one fills it.
+     */
+    private boolean drainAndOffer(
+        final FanoutLoop loop,
+        final WebSocketSession session,
+        final ByteBuf frame,
+        final long outputSequence,
+        final ByteBuf json,
+        final ByteBuf traced,
+        final ByteBuf sbe)
+    {
+        if (!loop.eventLoop.inEventLoop())
+        {
+            return false;
+        }
+        takeReferences(json, traced, sbe);
+        loop.drainHere();
+        return loop.offer(session, frame, outputSequence);
     }
 
     private static void release(final ByteBuf buffer)
@@ -749,7 +783,8 @@ public final class WebSocketEgress implements EgressHandler
                     frame = json;
                 }
                 final FanoutLoop loop = session.fanoutLoop;
-                if (loop.offer(session, frame, outputSequence))
+                if (loop.offer(session, frame, outputSequence) ||
+                    drainAndOffer(loop, session, frame, outputSequence, json, traced, sbe))
                 {
                     session.consecutiveDrops = 0;
                     final int length;

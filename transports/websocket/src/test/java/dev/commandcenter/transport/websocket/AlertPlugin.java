@@ -28,6 +28,8 @@ final class AlertPlugin implements Plugin
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     final List<JsonNode> seen = new CopyOnWriteArrayList<>();
+    /** The thread each event was handled on, in order. */
+    final List<String> threads = new CopyOnWriteArrayList<>();
     private final CountDownLatch released = new CountDownLatch(1);
     private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[4096]);
     private Emitter emitter;
@@ -51,6 +53,7 @@ final class AlertPlugin implements Plugin
     {
         final JsonView view = JsonView.instance();
         final JsonNode node = MAPPER.readTree(view.toJson(event.buffer(), event.offset()));
+        threads.add(Thread.currentThread().getName());
         seen.add(((ObjectNode)node).put("sequence", event.sequence()));
         final String type = node.get("type").asText();
         if ("TransactionReceived".equals(type))

@@ -53,6 +53,15 @@ final class Fixture implements AutoCloseable
     Fixture(final Path dataDir, final WebSocketEgress egress, final Consumer<Engine.Context> engineSettings,
         final Consumer<WebServer.Context> serverSettings)
     {
+        this(dataDir, egress, engineSettings, (engine, ctx) -> serverSettings.accept(ctx));
+    }
+
+    /**
+     * With server settings that depend on the engine launched (its lendable cycle).
+     */
+    Fixture(final Path dataDir, final WebSocketEgress egress, final Consumer<Engine.Context> engineSettings,
+        final java.util.function.BiConsumer<Engine, WebServer.Context> serverSettings)
+    {
         this.egress = egress;
         final Engine.Context engineContext = new Engine.Context().dataDir(dataDir).plugin(plugin).egress("websocket", egress);
         engineSettings.accept(engineContext);
@@ -73,7 +82,7 @@ final class Fixture implements AutoCloseable
                 engine.errorHandler().onError(error);
             })
             .plugin(plugin);
-        serverSettings.accept(serverContext);
+        serverSettings.accept(engine, serverContext);
         try
         {
             server = WebServer.launch(serverContext);

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
+import dev.commandcenter.engine.EngineCycle;
+import dev.commandcenter.engine.ThreadingMode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -14,6 +16,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -99,6 +104,89 @@ class ThreadModelTest
             await().atMost(Duration.ofSeconds(20)).until(() -> fixture.plugin.seen.stream()
                 .anyMatch((node) -> node.get("sequence").asLong() == receipt));
         }
+    }
+
+    @Test
+    void shouldRunTheEngineOnTheHttpLoopWhenLentItsCycleAndGiveItBackWhenTheServerCloses() throws Exception
+    {
+        // A loop that blocked without a wake-up for an hour: only the cycle's waker brings it back for an event.
+        fixture = new Fixture(dataDir, new WebSocketEgress(0),
+            (ctx) -> ctx.threadingMode(ThreadingMode.SHARED).waitStrategy("blocking"),
+            (engine, ctx) -> ctx.engineCycle(engine.lendableCycle(), TimeUnit.HOURS.toNanos(1)));
+        final EngineCycle cycle = fixture.engine.lendableCycle();
+        await().atMost(Duration.ofSeconds(10)).until(cycle::isLent);
+        final TestClient client = fixture.subscribe("/ws/all?token=" + Fixture.TOKEN);
+
+        final HttpResponse<String> posted = fixture.http.send(HttpRequest.newBuilder(
+            fixture.http("/api/events?token=" + Fixture.TOKEN))
+            .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"TransactionReceived\",\"amountSats\":42}"))
+            .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(posted.statusCode()).isEqualTo(202);
+        final long receipt = MAPPER.readTree(posted.body()).get("receipt").asLong();
+        assertThat(MAPPER.readTree(client.nextText()).get("sequence").asLong()).isEqualTo(receipt);
+        // Published from this thread while the loop is blocked: the waker brings the loop back.
+        for (int i = 0; i < 20; i++)
+        {
+            final long sequence = fixture.publishPayment(1000 + i);
+            assertThat(MAPPER.readTree(client.nextText()).get("sequence").asLong()).isEqualTo(sequence);
+        }
+        assertThat(fixture.plugin.threads).hasSize(21).allMatch((name) -> name.startsWith("cc-web-http"));
+
+        fixture.server.close();
+        assertThat(cycle.isLent()).as("given back when the loop stopped").isFalse();
+        final long sequence = fixture.publishPayment(7);
+        await().atMost(Duration.ofSeconds(10)).until(() -> fixture.plugin.seen.stream()
+            .anyMatch((node) -> node.get("sequence").asLong() == sequence));
+        assertThat(fixture.plugin.threads.get(fixture.plugin.threads.size() - 1)).startsWith("cc-engine");
+    }
+
+    @Test
+    void shouldReadHandleAndWriteAPostedEventOnOneLoopWithNoFanoutThreadsAndDrainAFullRingThere() throws Exception
+    {
+        fixture = new Fixture(dataDir, new WebSocketEgress(0),
+            (ctx) -> ctx.threadingMode(ThreadingMode.SHARED).waitStrategy("blocking").inputRingSize(32 * 1024)
+                .outputRingSize(32 * 1024),
+            (engine, ctx) -> ctx.httpThreads(1).fanoutThreads(0).maxConnections(1000).maxConnectionsPerAddress(1000)
+                // Room for every frame in each connection's buffer: the slow-client policy is not under test.
+                .writeBufferHighWaterMark(1 << 20).writeBufferLowWaterMark(512 << 10)
+                .engineCycle(engine.lendableCycle(), TimeUnit.HOURS.toNanos(1)));
+        await().atMost(Duration.ofSeconds(10)).until(fixture.engine.lendableCycle()::isLent);
+        final List<TestClient> clients = new ArrayList<>();
+        // More clients than a fan-out ring holds frames of one duty cycle's outputs (256 per plugin).
+        final int clientCount = FanoutLoop.CAPACITY / 256 + 44;
+        for (int i = 0; i < clientCount; i++)
+        {
+            clients.add(fixture.connect("/ws/all?token=" + Fixture.TOKEN));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> fixture.egress.connectedClients() == clientCount);
+        final EventLoop loop = fixture.egress.sessions(WebSocketEgress.ALL_FEED)[0].channel().eventLoop();
+        assertThat(isIn(loop, fixture.server.httpGroup())).as("stays on the HTTP loop").isTrue();
+
+        // Hold the loop, then publish: the engine's cycle then fills the fan-out ring on the thread that drains it,
+        // and must drain it there to lose nothing.
+        final CountDownLatch held = new CountDownLatch(1);
+        loop.execute(() ->
+        {
+            held.countDown();
+            awaitQuietly(release);
+        });
+        assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+        final int events = 300;
+        final long[] sequences = new long[events];
+        for (int i = 0; i < events; i++)
+        {
+            sequences[i] = fixture.publishPayment(1 + i);
+        }
+        release.countDown();
+        for (final TestClient client : clients)
+        {
+            for (int i = 0; i < events; i++)
+            {
+                assertThat(MAPPER.readTree(client.nextText()).get("sequence").asLong()).isEqualTo(sequences[i]);
+            }
+        }
+        assertThat(fixture.egress.drops()).isZero();
+        assertThat(Set.copyOf(fixture.plugin.threads)).singleElement().asString().startsWith("cc-web-http");
     }
 
     private static boolean isIn(final EventLoop loop, final EventLoopGroup group)

@@ -5,6 +5,7 @@ import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +37,7 @@ public final class AgentGroup implements WakeableAgent, AgentHost
         new ManyToOneConcurrentArrayQueue<>(JOIN_QUEUE_CAPACITY);
     private volatile boolean closeRequested;
     private volatile AgentThread thread;
+    private volatile Waker lentTo;
     private Member[] members = EMPTY;
 
     /**
@@ -63,6 +65,27 @@ public final class AgentGroup implements WakeableAgent, AgentHost
         final AgentThread started = AgentThread.start(this, idleStrategy, errorHandler, threadFactory, wakeGroup);
         thread = started;
         return started;
+    }
+
+    /**
+     * Start the group on a new thread that can lend it to a host ({@link LendableCycle}).
+     *
+     * @param idleStrategy  how the thread idles; parking, so that a lent cycle's thread sleeps.
+     * @param threadFactory makes the thread.
+     * @param wakeGroups    the groups that wake the group when they publish: the thread joins the first.
+     * @return the cycle to lend; its thread is {@link #thread()}.
+     */
+    public LendableCycle startLendable(
+        final ParkingIdleStrategy idleStrategy, final ThreadFactory threadFactory, final WakeGroup... wakeGroups)
+    {
+        final LendableCycle cycle = new LendableCycle(this, errorHandler, wakeGroups);
+        cycle.threadIdle(idleStrategy);
+        thread = AgentThread.start(cycle.threadAgent(), idleStrategy, errorHandler, threadFactory, wakeGroups[0]);
+        for (int i = 1; i < wakeGroups.length; i++)
+        {
+            wakeGroups[i].add(idleStrategy);
+        }
+        return cycle;
     }
 
     /**
@@ -309,10 +332,26 @@ public final class AgentGroup implements WakeableAgent, AgentHost
 
     private void wake()
     {
+        final Waker host = lentTo;
+        if (null != host)
+        {
+            VarHandle.fullFence();
+            host.wakeIfParked();
+        }
         final AgentThread current = thread;
         if (null != current)
         {
             current.wake();
         }
+    }
+
+    /**
+     * The host the group is lent to, woken with the group's thread ({@link LendableCycle}).
+     *
+     * @param host the host's waker, or null when not lent.
+     */
+    void lentTo(final Waker host)
+    {
+        this.lentTo = host;
     }
 }

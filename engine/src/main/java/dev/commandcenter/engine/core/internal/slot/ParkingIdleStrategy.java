@@ -26,7 +26,7 @@ import java.util.concurrent.locks.LockSupport;
  * <b>Note:</b> {@link #idle} runs on the agent's thread only; {@link #wake()} may be called by any thread and
  * allocates nothing.
  */
-public final class ParkingIdleStrategy implements IdleStrategy
+public final class ParkingIdleStrategy implements IdleStrategy, Waker
 {
     private static final VarHandle PARKED;
 
@@ -146,7 +146,7 @@ public final class ParkingIdleStrategy implements IdleStrategy
      * Unpark the agent's thread if it is parked, without a fence of its own: for a {@link WakeGroup} that
      * fences once for all its members.
      */
-    void wakeIfParked()
+    public void wakeIfParked()
     {
         // Only the waker that clears the flag unparks: until the woken thread runs again, every later publish
         // would otherwise pay an unpark (a lock and a signal in the JVM) for the same wake-up.

@@ -15,9 +15,9 @@ import java.util.Arrays;
  */
 public final class WakeGroup
 {
-    private static final ParkingIdleStrategy[] EMPTY = new ParkingIdleStrategy[0];
+    private static final Waker[] EMPTY = new Waker[0];
 
-    private volatile ParkingIdleStrategy[] members = EMPTY;
+    private volatile Waker[] members = EMPTY;
 
     /**
      * Add a member; a strategy that does not park needs no wake-up and is ignored.
@@ -28,26 +28,36 @@ public final class WakeGroup
     {
         if (idleStrategy instanceof ParkingIdleStrategy parking)
         {
-            final ParkingIdleStrategy[] current = members;
-            final ParkingIdleStrategy[] grown = Arrays.copyOf(current, current.length + 1);
-            grown[current.length] = parking;
-            members = grown;
+            addWaker(parking);
         }
     }
 
     /**
-     * Remove a member.
+     * Add a member woken some other way than by unparking a thread: a host's event loop.
      *
-     * @param idleStrategy the member's idle strategy.
+     * @param waker the member.
      */
-    public synchronized void remove(final IdleStrategy idleStrategy)
+    public synchronized void addWaker(final Waker waker)
     {
-        final ParkingIdleStrategy[] current = members;
+        final Waker[] current = members;
+        final Waker[] grown = Arrays.copyOf(current, current.length + 1);
+        grown[current.length] = waker;
+        members = grown;
+    }
+
+    /**
+     * Remove a member; one that is not in the group is ignored.
+     *
+     * @param member the member's idle strategy or waker.
+     */
+    public synchronized void remove(final Object member)
+    {
+        final Waker[] current = members;
         for (int i = 0; i < current.length; i++)
         {
-            if (current[i] == idleStrategy)
+            if (current[i] == member)
             {
-                final ParkingIdleStrategy[] shrunk = new ParkingIdleStrategy[current.length - 1];
+                final Waker[] shrunk = new Waker[current.length - 1];
                 System.arraycopy(current, 0, shrunk, 0, i);
                 System.arraycopy(current, i + 1, shrunk, i, current.length - i - 1);
                 members = shrunk;
@@ -61,11 +71,11 @@ public final class WakeGroup
      */
     public void wakeAll()
     {
-        final ParkingIdleStrategy[] current = members;
+        final Waker[] current = members;
         if (current.length > 0)
         {
             VarHandle.fullFence();
-            for (final ParkingIdleStrategy member : current)
+            for (final Waker member : current)
             {
                 member.wakeIfParked();
             }
