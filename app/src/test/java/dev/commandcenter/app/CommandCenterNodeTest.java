@@ -2,6 +2,7 @@ package dev.commandcenter.app;
 
 import dev.commandcenter.app.config.AppConfig;
 import dev.commandcenter.engine.BackPressure;
+import dev.commandcenter.engine.ThreadingMode;
 import dev.commandcenter.engine.core.Engine;
 import dev.commandcenter.engine.Sources;
 import dev.commandcenter.engine.egress.OutputEvent;
@@ -103,6 +104,38 @@ class CommandCenterNodeTest
                 HttpResponse.BodyHandlers.ofString());
             assertThat(post.statusCode()).isEqualTo(503);
             assertThat(node.engine().nextSequence()).isZero();
+        }
+    }
+
+    @Test
+    void shouldRunTheEngineOnTheHttpLoopWhenAskedAndSayWhyNotWhereItCannot() throws Exception
+    {
+        final AppConfig config = tunedConfig();
+        config.wallet.source = "none";
+        config.websocket.backend = "netty";
+        config.engine.waitStrategy = AppConfig.WaitStrategy.BLOCKING;
+        config.engine.threadingMode = ThreadingMode.SHARED;
+        config.engine.runOn = "http-loop";
+        try (CommandCenterNode node = CommandCenterNode.launch(new CommandCenterNode.Context()
+            .config(config).dataDir(dataDir.resolve("lent"))))
+        {
+            assertThat(node.startLines()).contains("engine: on the HTTP event loop (engine.runOn http-loop)");
+            await().atMost(Duration.ofSeconds(10)).until(() -> node.engine().lendableCycle().isLent());
+            final HttpResponse<String> post = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(node.urls().get("post events"))).header("Authorization", "Bearer " + node.adminToken())
+                .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"ChatMessage\",\"user\":\"a\",\"text\":\"hi\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(post.statusCode()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(10)).until(() -> node.engine().nextSequence() > 0);
+        }
+
+        config.engine.threadingMode = ThreadingMode.DEDICATED;
+        try (CommandCenterNode node = CommandCenterNode.launch(new CommandCenterNode.Context()
+            .config(config).dataDir(dataDir.resolve("dedicated"))))
+        {
+            assertThat(node.startLines()).contains("engine: on its own thread: engine.runOn http-loop does not " +
+                "apply with threadingMode dedicated and waitStrategy blocking (it needs shared and blocking)");
+            assertThat(node.engine().lendableCycle()).isNull();
         }
     }
 

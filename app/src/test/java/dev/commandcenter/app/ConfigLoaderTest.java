@@ -160,6 +160,9 @@ class ConfigLoaderTest
         assertThatThrownBy(() -> ConfigLoader.load(write("websocket:\n  backend: lws\n")))
             .isInstanceOf(ConfigException.class)
             .hasMessageEndingWith("'websocket.backend' expected one of auto | netty | native, got 'lws'");
+        assertThatThrownBy(() -> ConfigLoader.load(write("engine:\n  runOn: event-loop\n")))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageEndingWith("'engine.runOn' expected one of thread | http-loop, got 'event-loop'");
         assertThatThrownBy(() -> ConfigLoader.load(write("wallet:\n  network: moonnet\n")))
             .hasMessageContaining("'wallet.network' expected one of mainnet | testnet | signet | regtest");
         assertThatThrownBy(() -> ConfigLoader.load(write("wallet:\n  alertOn: blocks\n")))

@@ -61,7 +61,7 @@ public record FanoutOptions(
         "usage: perf/peers-fanout [--servers netty,native,node] [--large] [--out DIR] [N ...]",
         "  N: client counts (default 1 100 1000; at most " + MAX_CLIENTS + ", above " + MAX_CLIENTS_WITHOUT_LARGE +
             " only with --large)",
-        "  environment: PACED (10s), WARMUP (15s), SATURATION (10s), SATURATION_WARMUP (15s), RATE (paced events/s;",
+        "  environment: PACED (10s), WARMUP (60s), SATURATION (10s), SATURATION_WARMUP (15s), RATE (paced events/s;",
         "  default 500, 100 from 1000 clients), WINDOW (events in flight when saturating; default 16384 frames over the",
         "  clients, 4 to 128 events)");
 
@@ -124,7 +124,7 @@ public record FanoutOptions(
         }
         final int window = (int)positiveLong(env, "WINDOW", 0);
         return new FanoutOptions(List.copyOf(clients), servers, duration(env, "PACED", "10s"),
-            duration(env, "WARMUP", "15s"), duration(env, "SATURATION", "10s"),
+            duration(env, "WARMUP", "60s"), duration(env, "SATURATION", "10s"),
             duration(env, "SATURATION_WARMUP", "15s"), rate, window, root,
             null == out ? root.resolve("perf/target/fanout").resolve(now) : out);
     }

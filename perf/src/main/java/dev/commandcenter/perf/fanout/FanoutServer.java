@@ -88,6 +88,10 @@ final class FanoutServer implements AutoCloseable
         // Every client comes from 127.0.0.1 here, where viewers would come from addresses of their own.
         yaml.append("  maxConnections: ").append(limit).append('\n');
         yaml.append("  maxConnectionsPerAddress: ").append(limit).append('\n');
+        // On a small machine the engine's one thread does best on the HTTP loop that reads the posts (perf/README.md);
+        // the native backend says at start that it does not apply there.
+        yaml.append("engine:\n");
+        yaml.append("  runOn: http-loop\n");
         yaml.append("telemetry:\n");
         yaml.append("  enabled: false\n");
         yaml.append("plugins:\n");

@@ -25,7 +25,7 @@ class FanoutOptionsTest
         assertThat(options.clients()).containsExactly(1, 100, 1000);
         assertThat(options.servers()).containsExactly(ServerKind.NETTY, ServerKind.NATIVE, ServerKind.NODE);
         assertThat(options.paced()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(options.warmup()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(options.warmup()).isEqualTo(Duration.ofSeconds(60));
         assertThat(options.saturation()).isEqualTo(Duration.ofSeconds(10));
         assertThat(options.saturationWarmup()).isEqualTo(Duration.ofSeconds(15));
         assertThat(options.window(1)).isEqualTo(128);

@@ -20,6 +20,7 @@ class FanoutServerTest
         assertThat(yaml).contains("websocket:\n  bind: 127.0.0.1\n  port: 0\n  backend: native\n  adminToken: t0k3n\n");
         assertThat(yaml).contains("  maxConnections: 11024\n  maxConnectionsPerAddress: 11024\n");
         assertThat(yaml).contains("    alertDurationMs: 1\n");
+        assertThat(yaml).contains("engine:\n  runOn: http-loop\n");
         assertThat(FanoutServer.engineConfig("t", null, 1)).doesNotContain("backend").contains("maxConnections: 4096\n");
     }
 
