@@ -11,9 +11,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * thread idles: it leaves the wake groups and the host's waker joins them in its place, so a publish wakes the host
  * alone; the thread parks until the host gives the cycle back or the group ends on the host.
  * <pre>
- *   THREAD --lend--> LENDING --thread, between two duty cycles--> LENT --giveBack (host)--> THREAD
- *                                                                 LENT --group closed on the host--> CLOSED
+ *   THREAD --lend--> RESERVED --waker set--> LENDING --thread, between two duty cycles--> LENT --giveBack--> THREAD
+ *                                                                                   LENT --closed on the host--> CLOSED
  * </pre>
+ * RESERVED keeps a second lend from replacing the first host's waker while the first is being set; the thread runs
+ * the group in it as in THREAD.
  * <p>
  * <b>Note:</b> the {@link WakeableAgent} side runs on the engine's thread; see {@link EngineCycle} for the rest.
  */
@@ -23,6 +25,7 @@ public final class LendableCycle implements EngineCycle
     private static final int LENDING = 1;
     private static final int LENT = 2;
     private static final int CLOSED = 3;
+    private static final int RESERVED = 4;
 
     private final AgentGroup group;
     private final ErrorHandler errorHandler;
@@ -73,11 +76,13 @@ public final class LendableCycle implements EngineCycle
         {
             throw new NullPointerException("waker");
         }
-        if (!state.compareAndSet(THREAD, LENDING))
+        if (!state.compareAndSet(THREAD, RESERVED))
         {
             return false;
         }
+        // Set before the thread can see LENDING: the hand-over wakes the host through it.
         hostWaker.target = waker;
+        state.set(LENDING);
         wakeThread();
         return true;
     }
@@ -216,7 +221,7 @@ public final class LendableCycle implements EngineCycle
         {
             return switch (state.get())
             {
-                case THREAD -> group.doWork();
+                case THREAD, RESERVED -> group.doWork();
                 case LENDING -> handOver();
                 case LENT -> 0;
                 default -> throw new AgentTerminationException(group.roleName() + " closed on its host");
@@ -226,13 +231,14 @@ public final class LendableCycle implements EngineCycle
         public boolean hasWork()
         {
             final int current = state.get();
-            return THREAD == current ? group.hasWork() : LENT != current;
+            return THREAD == current || RESERVED == current ? group.hasWork() : LENT != current;
         }
 
         public void onClose()
         {
             // The group ends where it runs: here, unless it was lent and ended on its host.
-            if (THREAD == state.get())
+            final int current = state.get();
+            if (THREAD == current || RESERVED == current || LENDING == current)
             {
                 group.onClose();
             }
