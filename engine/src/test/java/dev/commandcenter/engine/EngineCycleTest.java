@@ -2,8 +2,6 @@ package dev.commandcenter.engine;
 
 import dev.commandcenter.engine.core.Engine;
 import dev.commandcenter.engine.egress.EgressHandler;
-import dev.commandcenter.engine.plugin.Plugin;
-import dev.commandcenter.engine.plugin.PluginContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -113,7 +111,8 @@ class EngineCycleTest
             .threadingMode(mode)
             .waitStrategy(waitStrategy)
             .journal(new RecordingJournal(0))
-            .plugin(threadRecordingEcho())
+            .plugin(new EchoPlugin((event) -> pluginThreads.add(Thread.currentThread().getName()),
+                () -> closedOn.add(Thread.currentThread().getName())))
             .egress("threads", (EgressHandler)(event, endOfBatch) -> egressThreads.add(Thread.currentThread().getName())));
         engines.add(engine);
         return engine;
@@ -125,35 +124,6 @@ class EngineCycleTest
         {
             assertThat(engine.publisher().publish(Sources.CLI, TestMessages.CHAT, id)).isGreaterThanOrEqualTo(0);
         }
-    }
-
-    private Plugin threadRecordingEcho()
-    {
-        return new Plugin()
-        {
-            private PluginContext context;
-
-            public String id()
-            {
-                return "echo";
-            }
-
-            public void onStart(final PluginContext context)
-            {
-                this.context = context;
-            }
-
-            public void onEvent(final Event event)
-            {
-                pluginThreads.add(Thread.currentThread().getName());
-                context.emitter().emit(event.buffer(), event.offset(), event.length());
-            }
-
-            public void onStop()
-            {
-                closedOn.add(Thread.currentThread().getName());
-            }
-        };
     }
 
     /**

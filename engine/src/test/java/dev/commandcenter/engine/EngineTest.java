@@ -333,7 +333,7 @@ class EngineTest
     void shouldRouteEmittedMessagesToEveryEgressTaggedWithTheInputEvent()
     {
         final RecordingJournal journal = new RecordingJournal(500);
-        final Plugin echo = echo(event -> {});
+        final Plugin echo = new EchoPlugin(event -> {});
         final CapturingEgress a = new CapturingEgress();
         final CapturingEgress b = new CapturingEgress();
         final Engine engine = launch(new Engine.Context().journal(journal).plugin(echo).egress("a", a).egress("b", b)
@@ -351,7 +351,7 @@ class EngineTest
     {
         final RecordingJournal journal = new RecordingJournal(0);
         final List<String> inputs = new CopyOnWriteArrayList<>();
-        final Plugin echo = echo(event -> inputs.add(where(event.buffer())));
+        final Plugin echo = new EchoPlugin(event -> inputs.add(where(event.buffer())));
         final List<String> outputs = new CopyOnWriteArrayList<>();
         final EgressHandler egress = (event, endOfBatch) -> outputs.add(where(event.buffer()));
         final Engine engine = launch(new Engine.Context().journal(journal).plugin(echo).egress("where", egress)
@@ -367,33 +367,6 @@ class EngineTest
         final int ring = 16 * EventPublisher.MAX_MESSAGE_LENGTH;
         assertThat(inputs).containsExactly(ring + " @ 0", ring + " @ 4096", ring + " @ 8192");
         assertThat(outputs).containsExactly(ring + " @ 0", ring + " @ 4096", ring + " @ 8192");
-    }
-
-    /**
-     * A plugin that emits every event it is given as its output, after showing it to {@code seen}.
-     */
-    private static Plugin echo(final java.util.function.Consumer<Event> seen)
-    {
-        return new Plugin()
-        {
-            private PluginContext context;
-
-            public String id()
-            {
-                return "echo";
-            }
-
-            public void onStart(final PluginContext context)
-            {
-                this.context = context;
-            }
-
-            public void onEvent(final Event event)
-            {
-                seen.accept(event);
-                context.emitter().emit(event.buffer(), event.offset(), event.length());
-            }
-        };
     }
 
     private static String where(final org.agrona.DirectBuffer buffer)
