@@ -421,18 +421,20 @@ public final class CommandCenterNode implements AutoCloseable
             if ("http-loop".equals(config.engine.runOn))
             {
                 final EngineCycle cycle = engine.lendableCycle();
-                final String needs = null == cycle ? "threadingMode " + engineCtx.threadingMode() +
-                    " and waitStrategy " + config.engine.waitStrategy.label() + " (it needs shared and blocking)" :
-                    WebSocketBackend.NETTY.equals(webBackend.name()) ? null : "the " + webBackend.name() +
-                    " backend (it needs netty)";
-                if (null == needs)
+                final String notWith = "engine: on its own thread: engine.runOn http-loop does not apply with ";
+                if (null == cycle)
                 {
-                    web.engineCycle(cycle, WaitStrategies.maxParkNs());
-                    startLines.add("engine: on the HTTP event loop (engine.runOn http-loop)");
+                    startLines.add(notWith + "threadingMode " + engineCtx.threadingMode() + " and waitStrategy " +
+                        config.engine.waitStrategy.label() + " (it needs shared and blocking)");
+                }
+                else if (!WebSocketBackend.NETTY.equals(webBackend.name()))
+                {
+                    startLines.add(notWith + "the " + webBackend.name() + " backend (it needs netty)");
                 }
                 else
                 {
-                    startLines.add("engine: on its own thread: engine.runOn http-loop does not apply with " + needs);
+                    web.engineCycle(cycle, WaitStrategies.maxParkNs());
+                    startLines.add("engine: on the HTTP event loop (engine.runOn http-loop)");
                 }
             }
             for (final Plugin plugin : plugins)

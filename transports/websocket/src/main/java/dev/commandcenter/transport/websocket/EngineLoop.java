@@ -6,6 +6,7 @@ import io.netty.channel.IoHandler;
 import io.netty.channel.IoHandlerContext;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.IoRegistration;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.util.concurrent.ThreadAwareExecutor;
 import org.agrona.ErrorHandler;
@@ -82,7 +83,7 @@ final class EngineLoop implements IoHandlerFactory
         public void initialize()
         {
             handler.initialize();
-            if (executor instanceof io.netty.util.concurrent.EventExecutor loop)
+            if (executor instanceof EventExecutor loop)
             {
                 tick = loop.scheduleAtFixedRate(() -> {}, maxBlockNs, maxBlockNs, TimeUnit.NANOSECONDS);
             }

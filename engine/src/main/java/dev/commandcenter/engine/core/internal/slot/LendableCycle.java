@@ -4,6 +4,7 @@ import dev.commandcenter.engine.EngineCycle;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentTerminationException;
 
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -72,10 +73,7 @@ public final class LendableCycle implements EngineCycle
      */
     public boolean lend(final Runnable waker)
     {
-        if (null == waker)
-        {
-            throw new NullPointerException("waker");
-        }
+        Objects.requireNonNull(waker, "waker");
         if (!state.compareAndSet(THREAD, RESERVED))
         {
             return false;
