@@ -427,10 +427,6 @@ public final class CommandCenterNode implements AutoCloseable
                     startLines.add(notWith + "threadingMode " + engineCtx.threadingMode() + " and waitStrategy " +
                         config.engine.waitStrategy.label() + " (it needs shared and blocking)");
                 }
-                else if (!WebSocketBackend.NETTY.equals(webBackend.name()))
-                {
-                    startLines.add(notWith + "the " + webBackend.name() + " backend (it needs netty)");
-                }
                 else
                 {
                     web.engineCycle(cycle, WaitStrategies.maxParkNs());

@@ -49,7 +49,10 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * Requests are encoded and responses decoded by Netty's HTTP codec; an answer goes to the {@link Outcome} of the
  * request its connection carries. A request unanswered after the timeout fails and its connection is closed; so
- * does the request of a connection the server closes. The next post on it opens a new connection.
+ * does the request of a connection the server closes. The next post on it opens a new connection. A connection
+ * unused for {@value #IDLE_CLOSE_MS} ms is closed by the generator, as Node's HTTP server closes one after 5 s: the
+ * connections a slow warm-up opened are then gone before the measured phase, instead of being closed by the server
+ * under test (after its idle timeout, a minute by default) in the middle of it.
  * <p>
  * The JDK's asynchronous client this replaces opened one connection per request in flight and spent more of the
  * shared cores per post than the server it measured: a profile at saturation showed its future chains keeping
@@ -66,6 +69,9 @@ final class RestConnections implements AutoCloseable
     static final int CONNECTIONS = 128;
     /** Posts awaiting their answer at most. */
     static final int MAX_IN_FLIGHT = CONNECTIONS;
+
+    /** A connection unused this long is closed, ms. */
+    static final long IDLE_CLOSE_MS = 5_000;
 
     private static final int MAX_RESPONSE_LENGTH = 64 * 1024;
     private static final long TIMEOUT_CHECK_MS = 50;
@@ -143,7 +149,7 @@ final class RestConnections implements AutoCloseable
             connections[i] = new Connection();
         }
         timeoutCheck = group.next().scheduleAtFixedRate(
-            this::failTimedOut, TIMEOUT_CHECK_MS, TIMEOUT_CHECK_MS, TimeUnit.MILLISECONDS);
+            this::checkConnections, TIMEOUT_CHECK_MS, TIMEOUT_CHECK_MS, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -195,13 +201,29 @@ final class RestConnections implements AutoCloseable
         return request;
     }
 
-    private void failTimedOut()
+    private void checkConnections()
     {
         final long nowNs = clock.nanoTime();
         for (final Connection connection : connections)
         {
             connection.failIfTimedOut(nowNs);
+            connection.closeIfIdle(nowNs);
         }
+    }
+
+    /**
+     * Open connections, for tests.
+     *
+     * @return how many connections have a channel that is open.
+     */
+    int openConnections()
+    {
+        int open = 0;
+        for (final Connection connection : connections)
+        {
+            open += connection.isOpen() ? 1 : 0;
+        }
+        return open;
     }
 
     /**
@@ -232,6 +254,8 @@ final class RestConnections implements AutoCloseable
         private Outcome outcome;
         private long index;
         private long sentNs;
+        /** When the connection last sent or was answered; guarded by this connection's monitor. */
+        private long usedNs;
 
         void send(final long index, final String body, final Outcome outcome)
         {
@@ -267,6 +291,7 @@ final class RestConnections implements AutoCloseable
                 this.channel = channel;
                 this.index = index;
                 this.sentNs = clock.nanoTime();
+                this.usedNs = sentNs;
                 this.outcome = outcome;
                 channel.writeAndFlush(request(body), channel.voidPromise());
             }
@@ -290,6 +315,7 @@ final class RestConnections implements AutoCloseable
                     return; // an answer to nothing asked: the request it could belong to has already failed
                 }
                 this.outcome = null;
+                usedNs = clock.nanoTime();
             }
             release();
             outcome.answered(index, response.status().code(), response.content(), clock.nanoTime());
@@ -324,6 +350,55 @@ final class RestConnections implements AutoCloseable
             {
                 channel.close();
             }
+        }
+
+        /**
+         * Close the connection when it has been unused for {@value #IDLE_CLOSE_MS} ms. It is taken first, as a poster
+         * takes it (a slot, then the connection), so no post is sent on it while it closes.
+         */
+        void closeIfIdle(final long nowNs)
+        {
+            if (!inFlight.tryAcquire())
+            {
+                return;
+            }
+            try
+            {
+                synchronized (RestConnections.this)
+                {
+                    if (busy)
+                    {
+                        return;
+                    }
+                    busy = true;
+                }
+                final Channel idle;
+                synchronized (this)
+                {
+                    idle = null != channel && nowNs - usedNs >= TimeUnit.MILLISECONDS.toNanos(IDLE_CLOSE_MS) ? channel : null;
+                    if (null != idle)
+                    {
+                        channel = null;
+                    }
+                }
+                if (null != idle)
+                {
+                    idle.close();
+                }
+                synchronized (RestConnections.this)
+                {
+                    busy = false;
+                }
+            }
+            finally
+            {
+                inFlight.release();
+            }
+        }
+
+        synchronized boolean isOpen()
+        {
+            return null != channel && channel.isActive();
         }
 
         void close()

@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
+import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -123,6 +124,41 @@ class RestSenderTest
         assertThat(requests.get()).isEqualTo(EVENTS);
         assertThat(recorder.sendErrors()).isZero();
         assertThat(connections).as("connections kept alive").hasSize(RestConnections.CONNECTIONS);
+    }
+
+    @Test
+    void shouldCloseConnectionsUnusedForTheIdleTimeAndOpenANewOneForTheNextPost() throws Exception
+    {
+        startServer();
+        final CachedNanoClock clock = new CachedNanoClock();
+        rest = new RestConnections(URI.create("http://127.0.0.1:" + port + BenchRun.EVENTS_PATH), "secret-token", clock,
+            Duration.ofSeconds(30), Duration.ofSeconds(10));
+        final LatencyRecorder recorder = recorder(4);
+        final RestSender sender = new RestSender(rest, recorder);
+        for (int i = 0; i < 3; i++)
+        {
+            sender.send(i, 0);
+        }
+        await().atMost(30, TimeUnit.SECONDS).until(() -> requests.get() == 3);
+        serverGroup.next().execute(() ->
+        {
+            mode = Mode.ANSWER_202;
+            answerHeld(HttpResponseStatus.ACCEPTED);
+        });
+        await().atMost(30, TimeUnit.SECONDS).until(() -> recorder.accepted().getTotalCount() == 3);
+        assertThat(rest.openConnections()).isEqualTo(3);
+
+        clock.update(TimeUnit.MILLISECONDS.toNanos(RestConnections.IDLE_CLOSE_MS) - 1);
+        // Kept through several of the generator's checks (one each 50 ms) until the idle time has passed.
+        await().during(Duration.ofMillis(300)).atMost(30, TimeUnit.SECONDS).until(() -> rest.openConnections() == 3);
+        clock.update(TimeUnit.MILLISECONDS.toNanos(RestConnections.IDLE_CLOSE_MS));
+        await().atMost(30, TimeUnit.SECONDS).until(() -> rest.openConnections() == 0 &&
+            connections.stream().noneMatch(Channel::isActive));
+
+        sender.send(3, 0);
+        await().atMost(30, TimeUnit.SECONDS).until(() -> recorder.accepted().getTotalCount() == 4);
+        assertThat(connections).as("a new connection for the next post").hasSize(4);
+        assertThat(recorder.sendErrors()).isZero();
     }
 
     @Test

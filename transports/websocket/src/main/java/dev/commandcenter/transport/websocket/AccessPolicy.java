@@ -38,6 +38,19 @@ final class AccessPolicy
     {
     }
 
+    /**
+     * One connection's last token check: the token text it presented, the tokens it was checked against and the scope
+     * found. The scope is only reused while both are the same, so a rotation is seen at the next request.
+     * <p>
+     * <b>Note:</b> one per connection, used on its event loop.
+     */
+    static final class LastCheck
+    {
+        private String candidate;
+        private Digests digests;
+        private Scope scope;
+    }
+
     private volatile Digests digests;
     private final Set<String> allowedOrigins = new HashSet<>();
     private final boolean anyOrigin;
@@ -213,11 +226,43 @@ final class AccessPolicy
     }
 
     /**
+     * The widest scope the request's token grants, or null when it carries no valid token; the connection's last
+     * check is reused while the token's text and the server's tokens are unchanged, so a kept-alive connection posting
+     * with one token is hashed once, not on every request.
+     *
+     * @param query   decoded request line.
+     * @param headers request headers.
+     * @param last    the connection's last check, updated.
+     * @return the scope granted, or null.
+     */
+    Scope scopeOf(final QueryStringDecoder query, final HttpHeaders headers, final LastCheck last)
+    {
+        final String candidate = candidate(query, headers);
+        if (null == candidate)
+        {
+            return null;
+        }
+        final Digests current = digests;
+        // Compared with what this same connection presented before, never with a token of the server's.
+        if (current != last.digests || !candidate.equals(last.candidate))
+        {
+            last.scope = scopeOfDigest(current, digest(candidate));
+            last.candidate = candidate;
+            last.digests = current;
+        }
+        return last.scope;
+    }
+
+    /**
      * The scope a token digest grants now, or null when it is not a current token.
      */
     Scope scopeOfDigest(final byte[] candidateDigest)
     {
-        final Digests current = digests;
+        return scopeOfDigest(digests, candidateDigest);
+    }
+
+    private static Scope scopeOfDigest(final Digests current, final byte[] candidateDigest)
+    {
         // All five compared, in constant time, so the time taken does not say which one matched.
         final boolean admin = MessageDigest.isEqual(current.admin, candidateDigest);
         final boolean overlay = MessageDigest.isEqual(current.overlay, candidateDigest);

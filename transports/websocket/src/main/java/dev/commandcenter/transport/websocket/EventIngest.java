@@ -18,7 +18,6 @@ import io.netty.util.AttributeKey;
 import org.agrona.ExpandableArrayBuffer;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.LongSupplier;
@@ -191,7 +190,7 @@ final class EventIngest
             {
                 return HttpResponses.error(HttpResponseStatus.BAD_REQUEST, "message rejected as invalid by the engine");
             }
-            return HttpResponses.json(HttpResponseStatus.ACCEPTED, Map.of("receipt", result));
+            return HttpResponses.receipt(result);
         }
         catch (final RuntimeException ex)
         {

@@ -37,6 +37,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     static final String METRICS_PATH = "/metrics";
 
     private final HttpEndpoints endpoints;
+    private final AccessPolicy.LastCheck lastCheck = new AccessPolicy.LastCheck();
 
     /**
      * @param endpoints of the server, shared by every connection.
@@ -142,7 +143,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         }
         // The request gate has checked this already, before the body was read; checked again here as it is cheap.
         final Scope required = RequestGate.requiredScope(path);
-        final Scope granted = access.scopeOf(query, headers);
+        final Scope granted = access.scopeOf(query, headers, lastCheck);
         if (null == granted)
         {
             sender.send(channel, HttpResponses.error(HttpResponseStatus.UNAUTHORIZED, RequestGate.unauthorizedMessage(required)),

@@ -33,6 +33,9 @@ final class RequestGate extends ChannelInboundHandlerAdapter
     private final AccessPolicy accessPolicy;
     private final Refusals refusals;
     private final HttpApi httpApi;
+    private final AccessPolicy.LastCheck lastCheck = new AccessPolicy.LastCheck();
+    /** The last Host header let through: a kept-alive connection sends the same one with every request. */
+    private String allowedHost;
     private boolean discarding;
 
     /**
@@ -82,13 +85,14 @@ final class RequestGate extends ChannelInboundHandlerAdapter
             refusals.refused(Refusals.Reason.MISSING_HOST, ctx.channel().remoteAddress(), request.method() + " without Host");
             return HttpResponses.error(HttpResponseStatus.BAD_REQUEST, "missing Host header: expected Host: localhost:<port>");
         }
-        if (!accessPolicy.isHostAllowed(host))
+        if (!host.equals(allowedHost) && !accessPolicy.isHostAllowed(host))
         {
             final String name = HttpResponses.clientText(AccessPolicy.hostName(host));
             refusals.refused(Refusals.Reason.UNKNOWN_HOST, ctx.channel().remoteAddress(), "Host " + name);
             return HttpResponses.error(HttpResponseStatus.MISDIRECTED_REQUEST,
                 "unknown host " + name + " (add it to websocket.allowedHosts)");
         }
+        allowedHost = host;
 
         final QueryStringDecoder query = new QueryStringDecoder(request.uri());
         final String path = query.path();
@@ -109,7 +113,7 @@ final class RequestGate extends ChannelInboundHandlerAdapter
             return HttpResponses.error(HttpResponseStatus.FORBIDDEN, "forbidden origin: " + HttpResponses.clientText(origin) +
                 " (add it to websocket.allowedOrigins)");
         }
-        final Scope granted = accessPolicy.scopeOf(query, headers);
+        final Scope granted = accessPolicy.scopeOf(query, headers, lastCheck);
         if (null == granted)
         {
             refusals.refused(Refusals.Reason.UNAUTHORIZED, ctx.channel().remoteAddress(),

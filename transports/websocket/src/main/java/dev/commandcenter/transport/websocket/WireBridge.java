@@ -102,8 +102,16 @@ final class WireBridge implements ServerBackend, WireListener
         closeTimeoutMs = ctx.closeTimeoutMs();
         maxPipelinedRequests = ctx.maxPipelinedRequests();
         waterMark = new WriteBufferWaterMark(ctx.writeBufferLowWaterMark(), ctx.writeBufferHighWaterMark());
+        // The connections' pipelines run on these loops, as the Netty backend's do; with the engine's cycle lent, the
+        // first of them also runs the engine, so a post is read, published and processed on one Java thread.
         httpGroup = new MultiThreadIoEventLoopGroup(
-            ctx.httpThreads(), new DefaultThreadFactory("cc-web-http", true), NioIoHandler.newFactory());
+            ctx.httpThreads(), new DefaultThreadFactory("cc-web-http", true), null == ctx.engineCycle() ?
+            NioIoHandler.newFactory() : new EngineLoop(NioIoHandler.newFactory(), ctx.engineCycle(), ctx.errorHandler(),
+            ctx.engineCycleMaxBlockNs()));
+        if (null != ctx.engineCycle())
+        {
+            httpGroup.iterator().next().execute(() -> {});
+        }
         final WireSettings settings = settings(ctx);
         try
         {

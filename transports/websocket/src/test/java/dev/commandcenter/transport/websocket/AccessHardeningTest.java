@@ -148,6 +148,47 @@ class AccessHardeningTest
     }
 
     @Test
+    void shouldCheckEachRequestOfAKeptAliveConnectionAgainstItsOwnTokenAndHostAndTheTokensOfNow() throws Exception
+    {
+        fixture = new Fixture(dataDir, 8, (ctx) -> {}, (ctx) -> {});
+        final int port = fixture.server.port();
+        try (Socket client = new Socket())
+        {
+            client.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            final OutputStream out = client.getOutputStream();
+            out.write(("GET /api/health HTTP/1.1\r\nHost: localhost:" + port + "\r\nAuthorization: Bearer " +
+                Fixture.TOKEN + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            assertThat(readResponseHead(client)).startsWith("HTTP/1.1 200 ");
+            out.write(("GET /api/health HTTP/1.1\r\nHost: evil.example:" + port + "\r\nAuthorization: Bearer " +
+                Fixture.TOKEN + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            assertThat(readResponseHead(client)).startsWith("HTTP/1.1 421 ");
+        }
+        try (Socket client = new Socket())
+        {
+            client.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            final OutputStream out = client.getOutputStream();
+            final String health = "GET /api/health HTTP/1.1\r\nHost: localhost:" + port + "\r\nAuthorization: Bearer " +
+                Fixture.TOKEN + "\r\n\r\n";
+
+            // The overlay token, then the admin token: the second is checked for itself, not taken from the first.
+            out.write(("GET / HTTP/1.1\r\nHost: localhost:" + port + "\r\nAuthorization: Bearer " + Fixture.OVERLAY_TOKEN +
+                "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            assertThat(readResponseHead(client)).startsWith("HTTP/1.1 200 ");
+            out.write(health.getBytes(StandardCharsets.US_ASCII));
+            assertThat(readResponseHead(client)).startsWith("HTTP/1.1 200 ");
+            out.write(health.getBytes(StandardCharsets.US_ASCII));
+            assertThat(readResponseHead(client)).startsWith("HTTP/1.1 200 ");
+
+            // The same token text again after a rotation: refused on the connection that used it a moment ago.
+            fixture.server.tokens(Fixture.OVERLAY_TOKEN, Tokens.generate());
+            out.write(health.getBytes(StandardCharsets.US_ASCII));
+            assertThat(readResponseHead(client)).startsWith("HTTP/1.1 401 ");
+        }
+        assertThat(fixture.server.refusals().count(Refusals.Reason.UNAUTHORIZED)).isEqualTo(1);
+        assertThat(fixture.server.refusals().count(Refusals.Reason.UNKNOWN_HOST)).isEqualTo(1);
+    }
+
+    @Test
     void shouldCloseSessionsOfARotatedTokenAfterTheGraceAndRefuseTheOldToken() throws Exception
     {
         fixture = new Fixture(dataDir, 8, (ctx) -> {}, (ctx) -> ctx.rotationGraceMs(200));
@@ -227,6 +268,29 @@ class AccessHardeningTest
     /**
      * Send a raw request and read until the server closes the connection; fails if it does not within 5 s.
      */
+    private static String readResponseHead(final Socket socket) throws IOException
+    {
+        socket.setSoTimeout(5_000);
+        final InputStream in = socket.getInputStream();
+        final StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n"))
+        {
+            final int b = in.read();
+            if (b < 0)
+            {
+                break;
+            }
+            head.append((char)b);
+        }
+        final String text = head.toString();
+        final int at = text.toLowerCase(java.util.Locale.ROOT).indexOf("content-length: ");
+        if (at >= 0)
+        {
+            in.readNBytes(Integer.parseInt(text.substring(at + 16, text.indexOf('\r', at)).trim()));
+        }
+        return text;
+    }
+
     private static String exchange(final int port, final String request) throws IOException
     {
         try (Socket socket = new Socket())

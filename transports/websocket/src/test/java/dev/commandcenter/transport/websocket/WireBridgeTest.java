@@ -3,6 +3,8 @@ package dev.commandcenter.transport.websocket;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.commandcenter.codecs.MessageSchema;
+import dev.commandcenter.engine.EngineCycle;
+import dev.commandcenter.engine.ThreadingMode;
 import dev.commandcenter.engine.counters.CounterType;
 import dev.commandcenter.transport.websocket.wire.WireSettings;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -27,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -159,6 +162,33 @@ class WireBridgeTest
         assertThat(transport.commands).anyMatch((command) -> command.startsWith("respond ") && command.endsWith(" 202"));
         assertThat(transport.commands.stream().filter((command) -> command.startsWith("respond "))).hasSize(9);
         assertThat(fixture.errors).isEmpty();
+    }
+
+    @Test
+    void shouldRunTheEngineOnTheLoopThatCarriesTheTransportsRequestsWhenLentItsCycle() throws Exception
+    {
+        // The loop's safety tick is an hour: only the cycle's waker brings it back for an event.
+        fixture = new Fixture(dataDir, new WebSocketEgress(0),
+            (ctx) -> ctx.threadingMode(ThreadingMode.SHARED).waitStrategy("blocking"),
+            (engine, ctx) -> ctx.wireTransport(transport).engineCycle(engine.lendableCycle(), TimeUnit.HOURS.toNanos(1)));
+        final EngineCycle cycle = fixture.engine.lendableCycle();
+        await().atMost(BOUND).until(cycle::isLent);
+        final TestClient overlay = fixture.subscribe(FEED);
+
+        final HttpResponse<String> posted = fixture.http.send(HttpRequest.newBuilder(fixture.http("/api/events"))
+            .header("Authorization", "Bearer " + Fixture.TOKEN)
+            .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"TransactionReceived\",\"amountSats\":5000}"))
+            .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(posted.statusCode()).isEqualTo(202);
+        final long receipt = MAPPER.readTree(posted.body()).get("receipt").asLong();
+        assertThat(MAPPER.readTree(overlay.nextText()).get("sequence").asLong()).isEqualTo(receipt);
+        final long sequence = fixture.publishPayment(6000);
+        assertThat(MAPPER.readTree(overlay.nextText()).get("sequence").asLong()).isEqualTo(sequence);
+        assertThat(fixture.plugin.threads).hasSize(2).allMatch((name) -> name.startsWith("cc-web-http"));
+        assertThat(transport.commands).anyMatch((command) -> command.startsWith("respond ") && command.endsWith(" 202"));
+
+        fixture.server.close();
+        assertThat(cycle.isLent()).as("given back when the loop stopped").isFalse();
     }
 
     @Test
