@@ -4,6 +4,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 import java.nio.ByteOrder;
+import java.util.HexFormat;
 
 /**
  * The txid of a benchmark payment carries the run's tag and the event's index in its schedule, so a received
@@ -15,6 +16,10 @@ import java.nio.ByteOrder;
  */
 final class PaymentIds
 {
+    private static final HexFormat HEX = HexFormat.of();
+    /** The 16 bytes between the tag and the index, as hex. */
+    private static final String ZEROS = "0".repeat(32);
+
     /** Length of a txid in bytes. */
     static final int TXID_LENGTH = 32;
     /** Length of a txid in hex digits. */
@@ -53,7 +58,8 @@ final class PaymentIds
      */
     static String hex(final long tag, final long index)
     {
-        return String.format("%016x%032x%016x", tag, 0, index);
+        // Not String.format: parsing the pattern for every post was a third of the sender thread's time.
+        return HEX.toHexDigits(tag) + ZEROS + HEX.toHexDigits(index);
     }
 
     /**
@@ -73,13 +79,6 @@ final class PaymentIds
         return buffer.getLong(offset + INDEX_OFFSET, ByteOrder.BIG_ENDIAN);
     }
 
-    /**
-     * The index of the event a hex txid names.
-     *
-     * @param txid 64 hex digits.
-     * @param tag  of the run.
-     * @return the index, or {@link #NOT_OURS}.
-     */
     /**
      * The index of the event named by a hex txid inside a JSON text, followed by its closing quote.
      *

@@ -270,25 +270,7 @@ class AccessHardeningTest
      */
     private static String readResponseHead(final Socket socket) throws IOException
     {
-        socket.setSoTimeout(5_000);
-        final InputStream in = socket.getInputStream();
-        final StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n"))
-        {
-            final int b = in.read();
-            if (b < 0)
-            {
-                break;
-            }
-            head.append((char)b);
-        }
-        final String text = head.toString();
-        final int at = text.toLowerCase(java.util.Locale.ROOT).indexOf("content-length: ");
-        if (at >= 0)
-        {
-            in.readNBytes(Integer.parseInt(text.substring(at + 16, text.indexOf('\r', at)).trim()));
-        }
-        return text;
+        return RawHttp.readResponseHead(socket, Duration.ofSeconds(5));
     }
 
     private static String exchange(final int port, final String request) throws IOException

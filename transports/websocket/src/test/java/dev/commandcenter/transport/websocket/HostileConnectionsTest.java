@@ -615,26 +615,7 @@ class HostileConnectionsTest
 
     private static String readResponseHead(final Socket socket) throws IOException
     {
-        socket.setSoTimeout((int)BOUND.toMillis());
-        final InputStream in = socket.getInputStream();
-        final StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n"))
-        {
-            final int b = in.read();
-            if (b < 0)
-            {
-                break;
-            }
-            head.append((char)b);
-        }
-        final String text = head.toString();
-        final int at = text.toLowerCase(java.util.Locale.ROOT).indexOf("content-length: ");
-        if (at >= 0)
-        {
-            final int length = Integer.parseInt(text.substring(at + 16, text.indexOf('\r', at)).trim());
-            in.readNBytes(length);
-        }
-        return text;
+        return RawHttp.readResponseHead(socket, BOUND);
     }
 
     /**

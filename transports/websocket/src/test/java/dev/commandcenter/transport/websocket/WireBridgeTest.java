@@ -64,6 +64,20 @@ class WireBridgeTest
         }
     }
 
+    /**
+     * Post a payment over REST: answered 202, and the overlay gets it with the receipt as its sequence.
+     */
+    private void postAndReceive(final TestClient overlay) throws Exception
+    {
+        final HttpResponse<String> posted = fixture.http.send(HttpRequest.newBuilder(fixture.http("/api/events"))
+            .header("Authorization", "Bearer " + Fixture.TOKEN)
+            .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"TransactionReceived\",\"amountSats\":5000}"))
+            .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(posted.statusCode()).isEqualTo(202);
+        final long receipt = MAPPER.readTree(posted.body()).get("receipt").asLong();
+        assertThat(MAPPER.readTree(overlay.nextText()).get("sequence").asLong()).isEqualTo(receipt);
+    }
+
     private Fixture launch(final Consumer<WebServer.Context> settings)
     {
         fixture = new Fixture(dataDir, 8, (ctx) -> {}, (ctx) ->
@@ -140,13 +154,7 @@ class WireBridgeTest
         assertThat(page.body()).contains("alerts-overlay-marker");
         assertThat(fixture.get("/plugins/alerts?token=abc").statusCode()).isEqualTo(302);
 
-        final HttpResponse<String> posted = fixture.http.send(HttpRequest.newBuilder(fixture.http("/api/events"))
-            .header("Authorization", "Bearer " + Fixture.TOKEN)
-            .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"TransactionReceived\",\"amountSats\":5000}"))
-            .build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(posted.statusCode()).isEqualTo(202);
-        final long receipt = MAPPER.readTree(posted.body()).get("receipt").asLong();
-        assertThat(MAPPER.readTree(overlay.nextText()).get("sequence").asLong()).isEqualTo(receipt);
+        postAndReceive(overlay);
 
         assertThat(fixture.get("/api/health?token=" + Fixture.TOKEN).statusCode()).isEqualTo(200);
         assertThat(fixture.get("/api/health").statusCode()).isEqualTo(401);
@@ -175,13 +183,7 @@ class WireBridgeTest
         await().atMost(BOUND).until(cycle::isLent);
         final TestClient overlay = fixture.subscribe(FEED);
 
-        final HttpResponse<String> posted = fixture.http.send(HttpRequest.newBuilder(fixture.http("/api/events"))
-            .header("Authorization", "Bearer " + Fixture.TOKEN)
-            .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"TransactionReceived\",\"amountSats\":5000}"))
-            .build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(posted.statusCode()).isEqualTo(202);
-        final long receipt = MAPPER.readTree(posted.body()).get("receipt").asLong();
-        assertThat(MAPPER.readTree(overlay.nextText()).get("sequence").asLong()).isEqualTo(receipt);
+        postAndReceive(overlay);
         final long sequence = fixture.publishPayment(6000);
         assertThat(MAPPER.readTree(overlay.nextText()).get("sequence").asLong()).isEqualTo(sequence);
         assertThat(fixture.plugin.threads).hasSize(2).allMatch((name) -> name.startsWith("cc-web-http"));
