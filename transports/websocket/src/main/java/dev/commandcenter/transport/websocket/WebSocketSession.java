@@ -1,5 +1,6 @@
 package dev.commandcenter.transport.websocket;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -8,12 +9,14 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocket08FrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.agrona.ErrorHandler;
@@ -60,6 +63,12 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
     static final int MAX_REASON_LENGTH = 123;
 
     private static final long SECOND_NS = 1_000_000_000L;
+    /**
+     * The heartbeat's ping, encoded once by Netty's frame encoder and written as bytes, as the shared output frames
+     * are: the encoder then sees text frames only in steady state. A ping frame object handed to it every interval
+     * made the compiled encoder, specialised on text frames, fall back (deoptimise) and be compiled again.
+     */
+    private static final ByteBuf PING_FRAME = encodedPing();
 
     final String feed;
     final boolean sbe;
@@ -296,7 +305,9 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
         missedPongs++;
         if (channel.isWritable())
         {
-            channel.writeAndFlush(new PingWebSocketFrame(Unpooled.EMPTY_BUFFER), channel.voidPromise());
+            // The native transport pings with a command of its own; Netty's pipeline is written the encoded bytes.
+            channel.writeAndFlush(channel instanceof WireChannel ? new PingWebSocketFrame(Unpooled.EMPTY_BUFFER) :
+                PING_FRAME.duplicate(), channel.voidPromise());
         }
     }
 
@@ -469,5 +480,27 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
             i += Character.charCount(codePoint);
         }
         return builder.append("...").toString();
+    }
+
+    private static ByteBuf encodedPing()
+    {
+        final EmbeddedChannel encoder = new EmbeddedChannel(new WebSocket08FrameEncoder(false));
+        try
+        {
+            encoder.writeOutbound(new PingWebSocketFrame(Unpooled.EMPTY_BUFFER));
+            final ByteBuf encoded = encoder.readOutbound();
+            try
+            {
+                return Unpooled.unreleasableBuffer(Unpooled.copiedBuffer(encoded).asReadOnly());
+            }
+            finally
+            {
+                encoded.release();
+            }
+        }
+        finally
+        {
+            encoder.finishAndReleaseAll();
+        }
     }
 }

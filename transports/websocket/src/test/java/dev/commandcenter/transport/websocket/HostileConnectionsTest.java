@@ -417,7 +417,8 @@ class HostileConnectionsTest
             SlowConsumerTest.connectWithoutReading(silent, server.port());
 
             final byte[] received = readToEnd(silent);
-            assertThat(received[0] & 0xFF).isEqualTo(0x89);
+            assertThat(received[0] & 0xFF).as("FIN and ping").isEqualTo(0x89);
+            assertThat(received[1] & 0xFF).as("unmasked, empty").isZero();
             assertThat(closeStatus(received)).isEqualTo(WebSocketSession.GOING_AWAY);
             assertThat(trips(WebLimits.Limit.MISSED_PONGS)).isEqualTo(1);
 
