@@ -6,6 +6,8 @@ import io.netty.channel.IoHandler;
 import io.netty.channel.IoHandlerContext;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.IoRegistration;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.util.concurrent.ThreadAwareExecutor;
@@ -47,6 +49,27 @@ final class EngineLoop implements IoHandlerFactory
         this.cycle = cycle;
         this.errorHandler = errorHandler;
         this.maxBlockNs = maxBlockNs;
+    }
+
+    /**
+     * The HTTP event loops of a server: with the engine's cycle lent ({@link WebServer.Context#engineCycle()}), the
+     * first of them runs it and is started at once, not with the first connection it is given.
+     *
+     * @param ctx the server's settings.
+     * @param io  the transport's handlers.
+     * @return the group.
+     */
+    static MultiThreadIoEventLoopGroup httpGroup(final WebServer.Context ctx, final IoHandlerFactory io)
+    {
+        final EngineCycle cycle = ctx.engineCycle();
+        final MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(ctx.httpThreads(),
+            new DefaultThreadFactory("cc-web-http", true),
+            null == cycle ? io : new EngineLoop(io, cycle, ctx.errorHandler(), ctx.engineCycleMaxBlockNs()));
+        if (null != cycle)
+        {
+            group.iterator().next().execute(() -> {});
+        }
+        return group;
     }
 
     /**

@@ -71,15 +71,7 @@ final class NettyServer implements ServerBackend
         this.transport = transport;
         bossGroup = new MultiThreadIoEventLoopGroup(
             1, new DefaultThreadFactory("cc-web-accept", true), transport.ioHandlerFactory());
-        httpGroup = new MultiThreadIoEventLoopGroup(
-            ctx.httpThreads(), new DefaultThreadFactory("cc-web-http", true), null == ctx.engineCycle() ?
-            transport.ioHandlerFactory() : new EngineLoop(transport.ioHandlerFactory(), ctx.engineCycle(),
-            ctx.errorHandler(), ctx.engineCycleMaxBlockNs()));
-        if (null != ctx.engineCycle())
-        {
-            // Start the loop that runs the engine now, not with the first connection it is given.
-            httpGroup.iterator().next().execute(() -> {});
-        }
+        httpGroup = EngineLoop.httpGroup(ctx, transport.ioHandlerFactory());
         this.fanoutGroup = fanoutGroup;
 
         final int maxRequestBodyLength = ctx.maxRequestBodyLength();

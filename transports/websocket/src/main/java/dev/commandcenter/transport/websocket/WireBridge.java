@@ -8,7 +8,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -26,7 +25,6 @@ import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.agrona.DirectBuffer;
 
@@ -104,14 +102,7 @@ final class WireBridge implements ServerBackend, WireListener
         waterMark = new WriteBufferWaterMark(ctx.writeBufferLowWaterMark(), ctx.writeBufferHighWaterMark());
         // The connections' pipelines run on these loops, as the Netty backend's do; with the engine's cycle lent, the
         // first of them also runs the engine, so a post is read, published and processed on one Java thread.
-        httpGroup = new MultiThreadIoEventLoopGroup(
-            ctx.httpThreads(), new DefaultThreadFactory("cc-web-http", true), null == ctx.engineCycle() ?
-            NioIoHandler.newFactory() : new EngineLoop(NioIoHandler.newFactory(), ctx.engineCycle(), ctx.errorHandler(),
-            ctx.engineCycleMaxBlockNs()));
-        if (null != ctx.engineCycle())
-        {
-            httpGroup.iterator().next().execute(() -> {});
-        }
+        httpGroup = EngineLoop.httpGroup(ctx, NioIoHandler.newFactory());
         final WireSettings settings = settings(ctx);
         try
         {
