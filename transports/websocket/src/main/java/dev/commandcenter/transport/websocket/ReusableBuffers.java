@@ -17,9 +17,12 @@ import java.util.Arrays;
  * <p>
  * Buffers are scanned round robin from where the last one was found, so with users that release roughly in the
  * order they took (frames written, retained messages evicted) the next one is free at once. When none of the next
- * few is free a new one is added, up to a limit; past it the caller gets an ordinary buffer of the allocator.
+ * few is free, a new one is added at that point of the round, so the round stays in the order the buffers were
+ * taken; up to a limit, past which the caller gets an ordinary buffer of the
+ * allocator.
  * <p>
- * <b>Note:</b> taking and {@link #close()} are for one thread; users may release from any thread (the release
+ * <b>Note:</b> taking and {@link #close()} are for one thread at a time (the egress hands the pool between threads
+ * under its lock); users may release from any thread (the release
  * of a reference count is a volatile write and its read here a volatile read, so the bytes a user read before
  * releasing are never overwritten under it).
  */
@@ -80,14 +83,21 @@ final class ReusableBuffers
         {
             return allocator.directBuffer(capacity);
         }
-        final ByteBuf fresh = KEPT.directBuffer(Math.max(capacity, minCapacity));
+        // New buffers go in at the cursor, before the busy ones just scanned, so the array stays in the order the
+        // buffers were taken and the next take after a full pass comes to the one taken longest ago. Appended at the
+        // end instead, a new buffer would be taken out of that order, and each pass would find the buffers around
+        // it still busy and add more, up to the limit.
         if (count == buffers.length)
         {
             this.buffers = Arrays.copyOf(buffers, count * 2);
         }
-        this.buffers[count] = fresh;
+        final ByteBuf[] grown = this.buffers;
+        final int at = cursor;
+        System.arraycopy(grown, at, grown, at + 1, count - at);
+        grown[at] = KEPT.directBuffer(Math.max(capacity, minCapacity));
         this.count = count + 1;
-        return fresh.retain();
+        this.cursor = at + 1 == count + 1 ? 0 : at + 1;
+        return grown[at].retain();
     }
 
     /**
