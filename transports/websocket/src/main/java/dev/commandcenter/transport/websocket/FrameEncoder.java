@@ -27,7 +27,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
  * The frame handed to the encoder is one reused object per kind, whose payload is set for each call (the encoder
  * reads it and releases it), so encoding allocates no frame object.
  * <p>
- * <b>Note:</b> not thread safe; used by the egress thread.
+ * <b>Note:</b> not thread safe; used by the egress thread, or under the egress lock.
  */
 final class FrameEncoder implements AutoCloseable
 {

@@ -28,7 +28,7 @@ import java.time.Instant;
  * are written through a {@link JsonView.FieldWriter} of its own, and the ISO timestamp is formatted into a
  * reused array, so rendering allocates nothing: it appends to the caller's buffers.
  * <p>
- * <b>Note:</b> not thread safe; used by the egress thread.
+ * <b>Note:</b> not thread safe; used by the egress thread, or under the egress lock.
  */
 final class JsonRenderer
 {
@@ -76,29 +76,55 @@ final class JsonRenderer
      */
     void renderJson(final OutputEvent event, final ByteBuf buffer)
     {
-        buffer.ensureWritable(256 + 2 * event.length());
+        renderJson(event.inputSequence(), event.timestampNs(), event.pluginId(), event.outputSequence(),
+            event.buffer(), event.offset(), event.length(), buffer);
+    }
+
+    /**
+     * Render an output as JSON text from its parts, appended to a buffer.
+     *
+     * @param inputSequence  of the input the output answers.
+     * @param timestampNs    of the output, epoch ns.
+     * @param pluginId       that emitted it.
+     * @param outputSequence of the output.
+     * @param message        holding the SBE message, header first.
+     * @param offset         of the message in it.
+     * @param length         of the message.
+     * @param buffer         to append to, growing as needed; its content is unspecified when this throws.
+     */
+    void renderJson(
+        final long inputSequence,
+        final long timestampNs,
+        final String pluginId,
+        final long outputSequence,
+        final DirectBuffer message,
+        final int offset,
+        final int length,
+        final ByteBuf buffer)
+    {
+        buffer.ensureWritable(256 + 2 * length);
         stream.buffer = buffer;
         try
         {
             final JsonGenerator generator = generator();
             generator.writeStartObject();
             generator.writeFieldName(SEQUENCE);
-            generator.writeNumber(event.inputSequence());
+            generator.writeNumber(inputSequence);
             generator.writeFieldName(TIMESTAMP);
-            final int length = formatIsoTimestamp(event.timestampNs(), timestamp);
-            if (length > 0)
+            final int timestampLength = formatIsoTimestamp(timestampNs, timestamp);
+            if (timestampLength > 0)
             {
-                generator.writeString(timestamp, 0, length);
+                generator.writeString(timestamp, 0, timestampLength);
             }
             else
             {
-                generator.writeString(isoTimestamp(event.timestampNs()));
+                generator.writeString(isoTimestamp(timestampNs));
             }
             generator.writeFieldName(PLUGIN);
-            generator.writeString(event.pluginId());
+            generator.writeString(pluginId);
             generator.writeFieldName(SEQ);
-            generator.writeNumber(event.outputSequence());
-            fields.writeFields(event.buffer(), event.offset(), generator);
+            generator.writeNumber(outputSequence);
+            fields.writeFields(message, offset, generator);
             generator.writeEndObject();
             generator.flush();
         }

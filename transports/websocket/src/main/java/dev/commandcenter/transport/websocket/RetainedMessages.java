@@ -3,7 +3,10 @@ package dev.commandcenter.transport.websocket;
 import io.netty.buffer.ByteBuf;
 
 /**
- * The last N messages of one feed, oldest first, each with its output sequence, each as its encoded JSON and SBE frames with their payload lengths.
+ * The last N messages of one feed, oldest first, each with its output sequence, its SBE frame and, once a client has
+ * taken it in JSON, its JSON frame, with their payload lengths. An output no live client takes in JSON is kept
+ * without one; the entry keeps what its JSON needs besides the SBE message (input sequence, timestamp, plugin), so
+ * a client that resumes or subscribes later gets it rendered then, once per entry.
  * The ring holds one reference to each buffer and releases it when the entry is overwritten.
  * <p>
  * <b>Note:</b> not thread safe; guarded by the egress lock.
@@ -13,6 +16,9 @@ final class RetainedMessages
     private final int capacity;
     private final int[] templateIds;
     private final long[] sequences;
+    private final long[] inputSequences;
+    private final long[] timestamps;
+    private final String[] pluginIds;
     private final ByteBuf[] json;
     private final ByteBuf[] sbe;
     private final int[] jsonLengths;
@@ -26,6 +32,9 @@ final class RetainedMessages
         this.capacity = capacity;
         this.templateIds = new int[capacity];
         this.sequences = new long[capacity];
+        this.inputSequences = new long[capacity];
+        this.timestamps = new long[capacity];
+        this.pluginIds = new String[capacity];
         this.json = new ByteBuf[capacity];
         this.sbe = new ByteBuf[capacity];
         this.jsonLengths = new int[capacity];
@@ -34,9 +43,22 @@ final class RetainedMessages
 
     /**
      * Keep a message, evicting the oldest when full; takes a new reference to each buffer.
+     *
+     * @param sequence      output sequence.
+     * @param inputSequence of the input the output answers, for its JSON.
+     * @param timestampNs   of the output, for its JSON.
+     * @param pluginId      that emitted it, for its JSON.
+     * @param templateId    of the SBE message.
+     * @param jsonBuffer    the JSON frame, or null when no client has taken it yet.
+     * @param jsonLength    its payload length, 0 with no frame.
+     * @param sbeBuffer     the SBE frame.
+     * @param sbeLength     its payload length, the SBE message's.
      */
     void add(
         final long sequence,
+        final long inputSequence,
+        final long timestampNs,
+        final String pluginId,
         final int templateId, final ByteBuf jsonBuffer, final int jsonLength, final ByteBuf sbeBuffer, final int sbeLength)
     {
         if (0 == capacity)
@@ -56,7 +78,10 @@ final class RetainedMessages
         }
         templateIds[index] = templateId;
         sequences[index] = sequence;
-        json[index] = jsonBuffer.retain();
+        inputSequences[index] = inputSequence;
+        timestamps[index] = timestampNs;
+        pluginIds[index] = pluginId;
+        json[index] = null == jsonBuffer ? null : jsonBuffer.retain();
         sbe[index] = sbeBuffer.retain();
         jsonLengths[index] = jsonLength;
         sbeLengths[index] = sbeLength;
@@ -98,9 +123,38 @@ final class RetainedMessages
         return templateIds[slot(i)];
     }
 
+    long inputSequence(final int i)
+    {
+        return inputSequences[slot(i)];
+    }
+
+    long timestampNs(final int i)
+    {
+        return timestamps[slot(i)];
+    }
+
+    String pluginId(final int i)
+    {
+        return pluginIds[slot(i)];
+    }
+
+    /**
+     * The JSON frame of the i-th oldest entry, or null when none has been rendered for it yet.
+     */
     ByteBuf json(final int i)
     {
         return json[slot(i)];
+    }
+
+    /**
+     * Keep the JSON frame rendered for the i-th oldest entry, which had none; the entry takes over the caller's
+     * reference.
+     */
+    void json(final int i, final ByteBuf frame, final int length)
+    {
+        final int index = slot(i);
+        json[index] = frame;
+        jsonLengths[index] = length;
     }
 
     ByteBuf sbe(final int i)
@@ -134,8 +188,12 @@ final class RetainedMessages
 
     private void release(final int index)
     {
-        json[index].release();
+        if (null != json[index])
+        {
+            json[index].release();
+        }
         sbe[index].release();
+        pluginIds[index] = null;
         json[index] = null;
         sbe[index] = null;
     }

@@ -11,6 +11,7 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.SystemEpochNanoClock;
 
@@ -25,8 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Fans the engine's output ring out to WebSocket clients. On the egress thread each output is
- * rendered once, as JSON text and as raw SBE bytes (plus a JSON variant with the stage stamps, only while a
- * {@code ?trace=1} client is subscribed to its feed), and each rendering is encoded once into a pooled buffer
+ * rendered once, as JSON text (while a live client of its feed takes its type in JSON) and as raw SBE bytes (plus
+ * a JSON variant with the stage stamps, only while a {@code ?trace=1} client takes it), and each rendering is encoded once into a pooled buffer
  * holding the whole WebSocket frame by Netty's frame encoder ({@link FrameEncoder}),
  * kept in the retained ring of its plugin's feed and of the {@value #ALL_FEED} feed, and queued for every
  * subscribed channel in the ring of the channel's event loop ({@link FanoutLoop}). At the end of each batch
@@ -54,7 +55,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * are thread safe. Subscriptions from the server's event loops and the egress thread share a lock held
  * while one output is rendered and queued (nothing in it blocks), so a new subscriber gets the retained
  * messages, written on its event loop, and then every live one, queued to the same event loop after them,
- * with no gap and no duplicate.
+ * with no gap and no duplicate. A retained message kept without its JSON is rendered under that lock on the
+ * subscriber's event loop, with the renderer, frame encoder and frame buffers of the egress thread, which the lock
+ * hands from one thread to the other.
  */
 public final class WebSocketEgress implements EgressHandler
 {
@@ -75,6 +78,10 @@ public final class WebSocketEgress implements EgressHandler
 
     /** Initial capacity of a frame buffer, enough for a typical overlay message and its header. */
     private static final int FRAME_BUFFER_MIN_CAPACITY = 512;
+    /** A live session of the feed takes the output in JSON (as JSON or traced frames). */
+    private static final int WANTS_JSON = 1;
+    /** A live session of the feed takes the output in SBE. */
+    private static final int WANTS_SBE = 2;
 
     private final Object lock = new Object();
     private final int retainPerFeed;
@@ -103,8 +110,8 @@ public final class WebSocketEgress implements EgressHandler
     private final DirectFanout directSbe = new DirectFanout();
     private String lastPluginId;
     private EgressFeed lastFeed;
-    private int jsonSessions;
-    private int sbeSessions;
+    /** An output's SBE message, copied from a retained frame to render its JSON late. */
+    private final ExpandableArrayBuffer retainedMessage = new ExpandableArrayBuffer(512);
 
     private final Map<String, Integer> batchWindows = new HashMap<>();
     private final Map<String, Integer> retainOverrides = new HashMap<>();
@@ -599,7 +606,9 @@ public final class WebSocketEgress implements EgressHandler
             lastOutputSequence = outputSequence;
         }
         final boolean retain = allFeed.retained.capacity() > 0 || feed.retained.capacity() > 0;
-        if (!retain && 0 == feed.sessions.length && 0 == allFeed.sessions.length)
+        final int templateId = event.templateId();
+        final int wanted = wanted(allFeed, templateId, wanted(feed, templateId, 0));
+        if (!retain && 0 == wanted)
         {
             return;
         }
@@ -612,17 +621,19 @@ public final class WebSocketEgress implements EgressHandler
             int jsonLength = 0;
             int tracedLength = 0;
             int sbeLength = 0;
-            if (retain || jsonSessions > 0)
+            // JSON only when a live client takes it; a retained entry without it gets it when a client asks.
+            final boolean renderJson = 0 != (wanted & WANTS_JSON);
+            if (renderJson)
             {
                 renderer.renderJson(event, jsonPayload.take());
                 jsonLength = jsonPayload.buffer.readableBytes();
             }
-            if (feed.tracedSessions > 0 || allFeed.tracedSessions > 0)
+            if (renderJson && (feed.tracedSessions > 0 || allFeed.tracedSessions > 0))
             {
                 renderer.renderTraced(jsonPayload.buffer, event, clock.nanoTime(), tracedPayload.take());
                 tracedLength = tracedPayload.buffer.readableBytes();
             }
-            if (retain || sbeSessions > 0)
+            if (retain || 0 != (wanted & WANTS_SBE))
             {
                 JsonRenderer.copySbe(event, sbePayload.take());
                 sbeLength = sbePayload.buffer.readableBytes();
@@ -639,11 +650,15 @@ public final class WebSocketEgress implements EgressHandler
             {
                 sbe = sbePayload.binary(frames);
             }
-            final int templateId = event.templateId();
             if (retain)
             {
-                feed.retained.add(outputSequence, templateId, json, jsonLength, sbe, sbeLength);
-                allFeed.retained.add(outputSequence, templateId, json, jsonLength, sbe, sbeLength);
+                final long inputSequence = event.inputSequence();
+                final long timestampNs = event.timestampNs();
+                final String pluginId = event.pluginId();
+                feed.retained.add(
+                    outputSequence, inputSequence, timestampNs, pluginId, templateId, json, jsonLength, sbe, sbeLength);
+                allFeed.retained.add(
+                    outputSequence, inputSequence, timestampNs, pluginId, templateId, json, jsonLength, sbe, sbeLength);
             }
             jsonEntries = 0;
             tracedEntries = 0;
@@ -712,6 +727,52 @@ public final class WebSocketEgress implements EgressHandler
         takeReferences(json, traced, sbe);
         loop.drainHere();
         return loop.offer(session, frame, outputSequence);
+    }
+
+    /**
+     * The formats in which a live session of a feed takes an output of a type, or-ed into those found so far:
+     * {@link #WANTS_JSON} (a traced session's frame is made from the JSON) and {@link #WANTS_SBE}.
+     */
+    private static int wanted(final EgressFeed feed, final int templateId, final int wantedSoFar)
+    {
+        int wanted = wantedSoFar;
+        for (final WebSocketSession session : feed.sessions)
+        {
+            if (!session.closing && session.accepts(templateId))
+            {
+                wanted |= session.sbe ? WANTS_SBE : WANTS_JSON;
+                if ((WANTS_JSON | WANTS_SBE) == wanted)
+                {
+                    break;
+                }
+            }
+        }
+        return wanted;
+    }
+
+    /**
+     * The JSON frame of a retained entry, rendered now from its SBE frame and kept in the entry when no live client
+     * took the output in JSON when it was published.
+     */
+    private ByteBuf retainedJson(final RetainedMessages retained, final int i)
+    {
+        final ByteBuf json = retained.json(i);
+        if (null != json)
+        {
+            return json;
+        }
+        final ByteBuf sbe = retained.sbe(i);
+        final int sbeLength = retained.sbeLength(i);
+        final ExpandableArrayBuffer message = retainedMessage;
+        message.checkLimit(sbeLength);
+        // The SBE message is the frame's payload, behind its header.
+        sbe.getBytes(sbe.readerIndex() + sbe.readableBytes() - sbeLength, message.byteArray(), 0, sbeLength);
+        renderer.renderJson(retained.inputSequence(i), retained.timestampNs(i), retained.pluginId(i),
+            retained.sequence(i), message, 0, sbeLength, jsonPayload.take());
+        final int jsonLength = jsonPayload.buffer.readableBytes();
+        final ByteBuf frame = jsonPayload.text(frames);
+        retained.json(i, frame, jsonLength);
+        return frame;
     }
 
     private static void release(final ByteBuf buffer)
@@ -941,7 +1002,7 @@ public final class WebSocketEgress implements EgressHandler
             {
                 if (session.accepts(retained.templateId(i)))
                 {
-                    final ByteBuf frame = session.sbe ? retained.sbe(i) : retained.json(i);
+                    final ByteBuf frame = session.sbe ? retained.sbe(i) : retainedJson(retained, i);
                     channel.write(frame.retainedDuplicate(), channel.voidPromise());
                     sent++;
                     bytes += session.sbe ? retained.sbeLength(i) : retained.jsonLength(i);
@@ -961,14 +1022,6 @@ public final class WebSocketEgress implements EgressHandler
             session.direct = null == session.batch && channel instanceof WireChannel wire && wire.transport().broadcasts() ?
                 wire : null;
             feed.add(session);
-            if (session.sbe)
-            {
-                sbeSessions++;
-            }
-            else
-            {
-                jsonSessions++;
-            }
             counters.clients.setRelease(++connectedClients);
             return null;
         }
@@ -1005,14 +1058,6 @@ public final class WebSocketEgress implements EgressHandler
     {
         if (feed.remove(session))
         {
-            if (session.sbe)
-            {
-                sbeSessions--;
-            }
-            else
-            {
-                jsonSessions--;
-            }
             counters.clients.setRelease(--connectedClients);
         }
     }

@@ -168,6 +168,56 @@ class WebSocketResumeTest
     }
 
     @Test
+    void shouldRenderTheJsonOfOutputsNoLiveClientTookInJsonWhenAClientResumes() throws Exception
+    {
+        fixture = new Fixture(dataDir, 0, 8);
+        // Only a binary client while the first three are published: the egress keeps their SBE frames and no JSON.
+        final TestClient sbe = fixture.subscribe(FEED + "&format=sbe");
+        final long startMs = System.currentTimeMillis();
+        final long[] inputs = new long[4];
+        for (int i = 0; i < 3; i++)
+        {
+            inputs[i] = fixture.publishPayment(i + 1);
+        }
+        for (int i = 0; i < 3; i++)
+        {
+            assertThat(sbe.nextBinary()).isNotEmpty();
+        }
+        // One rendered live, for the shape late ones must have.
+        final TestClient live = fixture.subscribe(FEED);
+        inputs[3] = fixture.publishPayment(4);
+        final JsonNode rendered = MAPPER.readTree(live.nextText());
+        final long endMs = System.currentTimeMillis();
+
+        // Output 0 is the first payment: since=0 asks for the second to the fourth.
+        final TestClient first = fixture.connect(FEED + "&since=0");
+        final TestClient second = fixture.connect(FEED + "&since=0");
+
+        final List<String> firstTexts = new ArrayList<>();
+        final List<String> secondTexts = new ArrayList<>();
+        for (int i = 1; i < 4; i++)
+        {
+            firstTexts.add(first.nextText());
+            secondTexts.add(second.nextText());
+        }
+        assertThat(secondTexts).isEqualTo(firstTexts);
+        for (int i = 1; i < 4; i++)
+        {
+            final JsonNode node = MAPPER.readTree(firstTexts.get(i - 1));
+            assertThat(node.properties().stream().map(java.util.Map.Entry::getKey).toList())
+                .isEqualTo(rendered.properties().stream().map(java.util.Map.Entry::getKey).toList());
+            assertThat(node.get("seq").asLong()).isEqualTo(i);
+            assertThat(node.get("amountSats").asLong()).isEqualTo(i + 1);
+            assertThat(node.get("sequence").asLong()).isEqualTo(inputs[i]);
+            assertThat(node.get("plugin").asText()).isEqualTo(rendered.get("plugin").asText());
+            assertThat(java.time.Instant.parse(node.get("timestamp").asText()).toEpochMilli())
+                .isBetween(startMs - 1_000, endMs + 1_000);
+        }
+        // The fourth was rendered live and kept as it was sent.
+        assertThat(firstTexts.get(2)).isEqualTo(MAPPER.writeValueAsString(rendered));
+    }
+
+    @Test
     void shouldCloseWith1008ForInvalidOrFutureSince() throws Exception
     {
         fixture = new Fixture(dataDir, 0, 8);
