@@ -22,6 +22,8 @@ import java.util.Map;
  */
 final class HttpResponses
 {
+    private static final byte[] RECEIPT_PREFIX = "{\"receipt\":".getBytes(StandardCharsets.US_ASCII);
+
     /** Shared mapper for JSON bodies; thread safe once configured. */
     // Responses are rendered on virtual threads (REST) as well as event loops: Jackson's default buffer pool is one
     // per thread, which a virtual thread per request would allocate afresh each time; a shared pool reuses them.
@@ -64,7 +66,33 @@ final class HttpResponses
      */
     static FullHttpResponse receipt(final long receipt)
     {
-        return bytes(HttpResponseStatus.ACCEPTED, JSON, ("{\"receipt\":" + receipt + '}').getBytes(StandardCharsets.US_ASCII));
+        return bytes(HttpResponseStatus.ACCEPTED, JSON, receiptBody(receipt));
+    }
+
+    /**
+     * {@code {"receipt":N}} in ASCII, the digits written straight into the body's array.
+     */
+    static byte[] receiptBody(final long receipt)
+    {
+        if (receipt < 0)
+        {
+            return ("{\"receipt\":" + receipt + '}').getBytes(StandardCharsets.US_ASCII);
+        }
+        int digits = 1;
+        for (long rest = receipt / 10; rest > 0; rest /= 10)
+        {
+            digits++;
+        }
+        final byte[] body = new byte[RECEIPT_PREFIX.length + digits + 1];
+        System.arraycopy(RECEIPT_PREFIX, 0, body, 0, RECEIPT_PREFIX.length);
+        long rest = receipt;
+        for (int i = RECEIPT_PREFIX.length + digits - 1; i >= RECEIPT_PREFIX.length; i--)
+        {
+            body[i] = (byte)('0' + (int)(rest % 10));
+            rest /= 10;
+        }
+        body[body.length - 1] = '}';
+        return body;
     }
 
     /**
