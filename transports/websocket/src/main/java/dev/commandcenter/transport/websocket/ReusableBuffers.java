@@ -17,9 +17,13 @@ import java.util.Arrays;
  * <p>
  * Buffers are scanned round robin from where the last one was found, so with users that release roughly in the
  * order they took (frames written, retained messages evicted) the next one is free at once. When none of the next
- * few is free, a new one is added at that point of the round, so the round stays in the order the buffers were
- * taken; up to a limit, past which the caller gets an ordinary buffer of the
- * allocator.
+ * few is free a new one is added, up to a limit; past it the caller gets an ordinary buffer of the allocator.
+ * <p>
+ * New buffers are appended, out of the round's order, so when users hold buffers for long (the egress's retained
+ * rings) the pool grows to its limit within seconds and the allocator serves what the round cannot: its thread
+ * cache hands back the memory freed last, still in the processor's caches. A pool kept in the order taken (new
+ * buffers inserted at the cursor) stayed at what the rings hold, but every frame then went into the buffer freed
+ * longest ago, and a saturated post at 1 client cost more (perf/README.md, 2026-12-03 16:40).
  * <p>
  * <b>Note:</b> taking and {@link #close()} are for one thread at a time (the egress hands the pool between threads
  * under its lock); users may release from any thread (the release
@@ -83,21 +87,14 @@ final class ReusableBuffers
         {
             return allocator.directBuffer(capacity);
         }
-        // New buffers go in at the cursor, before the busy ones just scanned, so the array stays in the order the
-        // buffers were taken and the next take after a full pass comes to the one taken longest ago. Appended at the
-        // end instead, a new buffer would be taken out of that order, and each pass would find the buffers around
-        // it still busy and add more, up to the limit.
+        final ByteBuf fresh = KEPT.directBuffer(Math.max(capacity, minCapacity));
         if (count == buffers.length)
         {
             this.buffers = Arrays.copyOf(buffers, count * 2);
         }
-        final ByteBuf[] grown = this.buffers;
-        final int at = cursor;
-        System.arraycopy(grown, at, grown, at + 1, count - at);
-        grown[at] = KEPT.directBuffer(Math.max(capacity, minCapacity));
+        this.buffers[count] = fresh;
         this.count = count + 1;
-        this.cursor = at + 1 == count + 1 ? 0 : at + 1;
-        return grown[at].retain();
+        return fresh.retain();
     }
 
     /**
