@@ -69,6 +69,7 @@ final class WireBridge implements ServerBackend, WireListener
     private final EventLoopGroup httpGroup;
     private final EventLoopGroup fanoutGroup;
     private final ChannelGroup channels = new DefaultChannelGroup("cc-web-wire", GlobalEventExecutor.INSTANCE);
+    /** By {@link #key(long)} of the connection's id. */
     private final Map<Long, WireChannel> connections = new ConcurrentHashMap<>();
     private final Map<Long, Boolean> refused = new ConcurrentHashMap<>();
     private final InetSocketAddress localAddress;
@@ -155,6 +156,20 @@ final class WireBridge implements ServerBackend, WireListener
         }
     }
 
+    /**
+     * The map key of a connection id. The native transport's ids are a generation in the high half and a slot in the
+     * low half, so a {@link Long}'s own hash (the halves xor-ed) of connections opened in turn takes few values
+     * (generation g in slot g - 1 gives 1, 3, 1, 7, ...), and the maps' bins turn into trees searched by comparison.
+     * Multiplying by an odd constant is one-to-one on 64 bits and spreads the ids over both halves.
+     *
+     * @param connection id given by the transport.
+     * @return the key for the maps of connections.
+     */
+    static Long key(final long connection)
+    {
+        return connection * 0x9E3779B97F4A7C15L;
+    }
+
     // ---------------------------------------------------------------------------------------------------------------
     // WireListener: the transport's thread.
     // ---------------------------------------------------------------------------------------------------------------
@@ -179,7 +194,7 @@ final class WireBridge implements ServerBackend, WireListener
 
     public void onMessage(final long connection, final boolean binary, final DirectBuffer buffer, final int offset, final int length)
     {
-        final WireChannel channel = connections.get(connection);
+        final WireChannel channel = connections.get(key(connection));
         if (null == channel)
         {
             return;
@@ -195,7 +210,7 @@ final class WireBridge implements ServerBackend, WireListener
 
     public void onPong(final long connection)
     {
-        final WireChannel channel = connections.get(connection);
+        final WireChannel channel = connections.get(key(connection));
         if (null != channel)
         {
             channel.deliverFrame(new PongWebSocketFrame());
@@ -204,7 +219,7 @@ final class WireBridge implements ServerBackend, WireListener
 
     public void onWritabilityChanged(final long connection, final boolean writable)
     {
-        final WireChannel channel = connections.get(connection);
+        final WireChannel channel = connections.get(key(connection));
         if (null != channel)
         {
             channel.deliverWritability(writable);
@@ -213,8 +228,8 @@ final class WireBridge implements ServerBackend, WireListener
 
     public void onClosed(final long connection, final int code, final String reason)
     {
-        refused.remove(connection);
-        final WireChannel channel = connections.remove(connection);
+        refused.remove(key(connection));
+        final WireChannel channel = connections.remove(key(connection));
         if (null != channel)
         {
             channel.deliverClosed();
@@ -229,12 +244,12 @@ final class WireBridge implements ServerBackend, WireListener
      */
     private WireChannel channel(final long connection, final WireRequest request)
     {
-        final WireChannel existing = connections.get(connection);
+        final WireChannel existing = connections.get(key(connection));
         if (null != existing)
         {
             return existing;
         }
-        if (closed || refused.containsKey(connection))
+        if (closed || refused.containsKey(key(connection)))
         {
             return null;
         }
@@ -244,7 +259,7 @@ final class WireBridge implements ServerBackend, WireListener
         final WebLimits.Limit refusedBy = limits.acquire(address);
         if (null != refusedBy)
         {
-            refused.put(connection, Boolean.TRUE);
+            refused.put(key(connection), Boolean.TRUE);
             limits.trip(refusedBy, remote, WebLimits.Limit.MAX_CONNECTIONS == refusedBy ?
                 "refused: " + limits.maxConnections + " connections open" :
                 "refused: " + limits.maxConnectionsPerAddress + " connections open from its address");
@@ -262,7 +277,7 @@ final class WireBridge implements ServerBackend, WireListener
             .addLast("http-handler", new HttpRequestHandler(endpoints));
         channel.closeFuture().addListener((ignore) -> limits.release(address));
         channels.add(channel);
-        connections.put(connection, channel);
+        connections.put(key(connection), channel);
         httpGroup.next().register(channel).addListener((registered) ->
         {
             if (!registered.isSuccess())

@@ -505,4 +505,24 @@ class WireBridgeTest
         }
         return -1;
     }
+
+    @Test
+    void shouldSpreadTheNativeTransportsConnectionIdsOverTheMapsHashes()
+    {
+        // The native transport's ids: generation << 32 | slot; connections opened in turn take slot g - 1.
+        final java.util.Set<Integer> plain = new java.util.HashSet<>();
+        final java.util.Set<Integer> spread = new java.util.HashSet<>();
+        final java.util.Set<Long> keys = new java.util.HashSet<>();
+        for (long generation = 1; generation <= 1_000; generation++)
+        {
+            final long id = generation << 32 | (generation - 1);
+            plain.add(Long.hashCode(id));
+            spread.add(WireBridge.key(id).hashCode());
+            keys.add(WireBridge.key(id));
+        }
+
+        assertThat(plain).hasSizeLessThan(16);
+        assertThat(keys).hasSize(1_000);
+        assertThat(spread).hasSizeGreaterThan(990);
+    }
 }
