@@ -11,7 +11,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.local.LocalIoHandler;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -103,7 +103,7 @@ final class WireBridge implements ServerBackend, WireListener
         waterMark = new WriteBufferWaterMark(ctx.writeBufferLowWaterMark(), ctx.writeBufferHighWaterMark());
         // The connections' pipelines run on these loops, as the Netty backend's do; with the engine's cycle lent, the
         // first of them also runs the engine, so a post is read, published and processed on one Java thread.
-        httpGroup = EngineLoop.httpGroup(ctx, NioIoHandler.newFactory());
+        httpGroup = EngineLoop.httpGroup(ctx, LocalIoHandler.newFactory());
         final WireSettings settings = settings(ctx);
         try
         {
