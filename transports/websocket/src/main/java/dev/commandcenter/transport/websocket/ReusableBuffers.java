@@ -23,7 +23,8 @@ import java.util.Arrays;
  * rings) the pool grows to its limit within seconds and the allocator serves what the round cannot: its thread
  * cache hands back the memory freed last, still in the processor's caches. A pool kept in the order taken (new
  * buffers inserted at the cursor) stayed at what the rings hold, but every frame then went into the buffer freed
- * longest ago, and a saturated post at 1 client cost more (perf/README.md, 2026-12-03 16:40).
+ * longest ago, and a saturated post at 1 client cost more (perf/README.md, "JSON rendered only for live clients, the frame
+ * pool's order, ...").
  * <p>
  * <b>Note:</b> taking and {@link #close()} are for one thread at a time (the egress hands the pool between threads
  * under its lock); users may release from any thread (the release

@@ -27,8 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Fans the engine's output ring out to WebSocket clients. On the egress thread each output is
  * rendered once, as JSON text (while a live client of its feed takes its type in JSON) and as raw SBE bytes (plus
- * a JSON variant with the stage stamps, only while a {@code ?trace=1} client takes it), and each rendering is encoded once into a pooled buffer
- * holding the whole WebSocket frame by Netty's frame encoder ({@link FrameEncoder}),
+ * a JSON variant with the stage stamps, only while a {@code ?trace=1} client takes it), and each rendering is
+ * encoded once into a pooled buffer holding the whole WebSocket frame by Netty's frame encoder ({@link FrameEncoder}),
  * kept in the retained ring of its plugin's feed and of the {@value #ALL_FEED} feed, and queued for every
  * subscribed channel in the ring of the channel's event loop ({@link FanoutLoop}). At the end of each batch
  * each event loop with queued writes gets ONE task that writes a duplicate of the shared frame to each of its
