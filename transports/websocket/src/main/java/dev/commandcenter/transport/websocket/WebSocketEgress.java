@@ -607,7 +607,9 @@ public final class WebSocketEgress implements EgressHandler
         }
         final boolean retain = allFeed.retained.capacity() > 0 || feed.retained.capacity() > 0;
         final int templateId = event.templateId();
-        final int wanted = wanted(allFeed, templateId, wanted(feed, templateId, 0));
+        // With a retained ring the SBE frame is made anyway: only a JSON taker is then worth looking for.
+        final int enough = retain ? WANTS_JSON : WANTS_JSON | WANTS_SBE;
+        final int wanted = wanted(allFeed, templateId, enough, wanted(feed, templateId, enough, 0));
         if (!retain && 0 == wanted)
         {
             return;
@@ -731,20 +733,19 @@ public final class WebSocketEgress implements EgressHandler
 
     /**
      * The formats in which a live session of a feed takes an output of a type, or-ed into those found so far:
-     * {@link #WANTS_JSON} (a traced session's frame is made from the JSON) and {@link #WANTS_SBE}.
+     * {@link #WANTS_JSON} (a traced session's frame is made from the JSON) and {@link #WANTS_SBE}. The sessions are
+     * looked at only until every format in {@code enough} is found.
      */
-    private static int wanted(final EgressFeed feed, final int templateId, final int wantedSoFar)
+    private static int wanted(final EgressFeed feed, final int templateId, final int enough, final int wantedSoFar)
     {
         int wanted = wantedSoFar;
-        for (final WebSocketSession session : feed.sessions)
+        final WebSocketSession[] sessions = feed.sessions;
+        for (int i = 0, length = sessions.length; i < length && (wanted & enough) != enough; i++)
         {
+            final WebSocketSession session = sessions[i];
             if (!session.closing && session.accepts(templateId))
             {
                 wanted |= session.sbe ? WANTS_SBE : WANTS_JSON;
-                if ((WANTS_JSON | WANTS_SBE) == wanted)
-                {
-                    break;
-                }
             }
         }
         return wanted;
