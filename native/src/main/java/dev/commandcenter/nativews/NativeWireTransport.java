@@ -1,5 +1,6 @@
 package dev.commandcenter.nativews;
 
+import dev.commandcenter.transport.websocket.wire.WireEvents;
 import dev.commandcenter.transport.websocket.wire.WireListener;
 import dev.commandcenter.transport.websocket.wire.WireRequest;
 import dev.commandcenter.transport.websocket.wire.WireSettings;
@@ -29,7 +30,9 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 import static dev.commandcenter.nativews.NativeProtocol.CMD_ABORT;
 import static dev.commandcenter.nativews.NativeProtocol.CMD_BROADCAST;
@@ -84,10 +87,12 @@ import static dev.commandcenter.nativews.NativeProtocol.SLOT_QUEUED_OFFSET;
  * producer wake the service thread only when it waits in poll. The other way, the poller spins and yields briefly
  * when the event ring is empty, then says so in a second flag and waits on an eventfd that the service thread writes
  * once after its next event ({@link PollerIdleStrategy}): an event reaches Java in one thread wake-up, not after a
- * park of up to a millisecond.
+ * park of up to a millisecond. When the server asks for the events ({@link #hostEvents()}), there is no poller
+ * thread: the server's event loop reads the ring and waits on the same eventfd ({@link HostedEvents}), so a request
+ * goes from the service thread to the loop that answers it in one wake-up.
  * <p>
  * <b>Note:</b> {@link #start} and {@link #close()} are called by one thread; the other methods are thread safe and
- * never block. The listener is called on the poller thread.
+ * never block. The listener is called on the poller thread, or in {@link WireEvents#poll()}.
  */
 public final class NativeWireTransport implements WireTransport
 {
@@ -117,6 +122,7 @@ public final class NativeWireTransport implements WireTransport
     private ManyToOneRingBuffer commands;
     private AgentRunner pollerRunner;
     private PollerIdleStrategy pollerIdle;
+    private HostedEvents hosted;
     private int slots;
     private long maxQueuedBytes;
     private boolean closed;
@@ -236,11 +242,20 @@ public final class NativeWireTransport implements WireTransport
             }
 
             handle = shim;
-            running = true;
-            pollerIdle = null == idleStrategy ? new PollerIdleStrategy(library, events, control) : null;
-            pollerRunner = new AgentRunner(
-                null == idleStrategy ? pollerIdle : idleStrategy, errorHandler, null, new EventPoller(events, listener));
-            AgentRunner.startOnThread(pollerRunner);
+            if (null != hosted)
+            {
+                hosted.start(new EventPoller(events, listener), events);
+                running = true;
+            }
+            else
+            {
+                running = true;
+                pollerIdle = null == idleStrategy ? new PollerIdleStrategy(library, events, control) : null;
+                pollerRunner = new AgentRunner(
+                    null == idleStrategy ? pollerIdle : idleStrategy, errorHandler, null,
+                    new EventPoller(events, listener));
+                AgentRunner.startOnThread(pollerRunner);
+            }
             started = true;
             return new InetSocketAddress(settings.bindAddress(), boundPort.get(ValueLayout.JAVA_INT, 0));
         }
@@ -252,6 +267,28 @@ public final class NativeWireTransport implements WireTransport
                 arena = null;
             }
         }
+    }
+
+    /**
+     * {@inheritDoc}
+     * <p>
+     * The events are then read by the caller's thread, which waits on the shim's eventfd as the poller thread would;
+     * a listener's exception goes to the error handler and the next event is read.
+     *
+     * @throws IllegalStateException when the transport has started already.
+     */
+    @Override
+    public WireEvents hostEvents()
+    {
+        if (null != handle || closed)
+        {
+            throw new IllegalStateException("hostEvents: expected before start, the transport has started");
+        }
+        if (null == hosted)
+        {
+            hosted = new HostedEvents();
+        }
+        return hosted;
     }
 
     private static int ringCapacity(final long wanted, final int minimum, final String what)
@@ -712,6 +749,11 @@ public final class NativeWireTransport implements WireTransport
         }
         closed = true;
         running = false;
+        if (null != hosted && null != handle)
+        {
+            // a loop waiting on the eventfd holds a call open: let it return before the eventfd closes
+            library.pollerKick(control.getIntVolatile(CONTROL_POLLER_FD_OFFSET));
+        }
         while (activeCalls.get() != 0)
         {
             Thread.onSpinWait();
@@ -851,6 +893,107 @@ public final class NativeWireTransport implements WireTransport
             end--;
         }
         return Arrays.copyOf(bytes, end);
+    }
+
+    /**
+     * The events read by a thread of the server's: {@link #poll()} reads up to a batch of the ring; {@link #await}
+     * says so in the shared "poller sleeping" flag, fences, checks the ring and the caller's own work once more and
+     * waits on the shim's eventfd, which the service thread writes once after its next event, and {@link #wake()}
+     * writes once when it finds the flag set (each side clears the flag before it writes, so a wait takes one
+     * write). Every call holds the transport open ({@code enter}), so {@link #close()} waits for it and the rings and
+     * the eventfd are never used after they are freed.
+     */
+    final class HostedEvents implements WireEvents
+    {
+        private volatile EventPoller poller;
+        private RingBuffer ring;
+        private int fd;
+
+        void start(final EventPoller poller, final RingBuffer ring)
+        {
+            this.ring = ring;
+            this.fd = control.getIntVolatile(CONTROL_POLLER_FD_OFFSET);
+            this.poller = poller;
+        }
+
+        /**
+         * {@inheritDoc}
+         */
+        @Override
+        public int poll()
+        {
+            final EventPoller poller = this.poller;
+            if (null == poller || !enter())
+            {
+                return -1;
+            }
+            try
+            {
+                return poller.doWork();
+            }
+            catch (final Throwable ex)
+            {
+                errorHandler.onError(ex);
+                return 1;
+            }
+            finally
+            {
+                exit();
+            }
+        }
+
+        /**
+         * {@inheritDoc}
+         */
+        @Override
+        public void await(final long timeoutNs, final BooleanSupplier idle)
+        {
+            if (timeoutNs <= 0 || null == poller || !enter())
+            {
+                return;
+            }
+            try
+            {
+                control.putIntVolatile(CONTROL_POLLER_SLEEPING_OFFSET, 1);
+                VarHandle.fullFence();
+                if (ring.producerPosition() == ring.consumerPosition() && idle.getAsBoolean())
+                {
+                    final long timeoutMs = TimeUnit.NANOSECONDS.toMillis(timeoutNs) + (0 == timeoutNs % 1_000_000L ? 0 : 1);
+                    library.pollerWait(fd, (int)Math.min(Integer.MAX_VALUE, timeoutMs));
+                }
+                control.putIntVolatile(CONTROL_POLLER_SLEEPING_OFFSET, 0);
+            }
+            finally
+            {
+                exit();
+            }
+        }
+
+        /**
+         * {@inheritDoc}
+         */
+        @Override
+        public void wake()
+        {
+            if (null == poller || !enter())
+            {
+                return;
+            }
+            try
+            {
+                // pairs with the waiter's fence between its flag and its last look at its work
+                VarHandle.fullFence();
+                if (1 == control.getIntVolatile(CONTROL_POLLER_SLEEPING_OFFSET) &&
+                    control.compareAndSetInt(CONTROL_POLLER_SLEEPING_OFFSET, 1, 0))
+                {
+                    library.pollerKick(fd);
+                }
+            }
+            finally
+            {
+                exit();
+            }
+        }
     }
 
     /**

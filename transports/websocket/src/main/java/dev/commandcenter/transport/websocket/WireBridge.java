@@ -1,5 +1,6 @@
 package dev.commandcenter.transport.websocket;
 
+import dev.commandcenter.transport.websocket.wire.WireEvents;
 import dev.commandcenter.transport.websocket.wire.WireListener;
 import dev.commandcenter.transport.websocket.wire.WireRequest;
 import dev.commandcenter.transport.websocket.wire.WireSettings;
@@ -50,8 +51,11 @@ import java.util.concurrent.TimeUnit;
  * connection limits by address are taken here, on the first event of a connection, with the same counters and log
  * lines as at a Netty accept.
  * <p>
- * <b>Note:</b> the listener methods are called by the transport's thread and never block it: they hand their work to
- * the connection's event loop. Built, closed and stopped by one thread.
+ * When the transport gives its events to the server ({@link WireTransport#hostEvents()}), the first HTTP loop reads them
+ * ({@link WireEventsLoop}), so a request on a connection of that loop is answered by the thread that read it.
+ * <p>
+ * <b>Note:</b> the listener methods are called by the transport's thread (or the first HTTP loop) and never block it:
+ * they hand their work to the connection's event loop. Built, closed and stopped by one thread.
  */
 final class WireBridge implements ServerBackend, WireListener
 {
@@ -103,11 +107,20 @@ final class WireBridge implements ServerBackend, WireListener
         waterMark = new WriteBufferWaterMark(ctx.writeBufferLowWaterMark(), ctx.writeBufferHighWaterMark());
         // The connections' pipelines run on these loops, as the Netty backend's do; with the engine's cycle lent, the
         // first of them also runs the engine, so a post is read, published and processed on one Java thread.
-        httpGroup = EngineLoop.httpGroup(ctx, LocalIoHandler.newFactory());
+        // With the transport's events given to it, the first loop reads them too: a request reaches the loop that
+        // answers it in one wake-up.
+        final WireEvents events = transport.hostEvents();
+        httpGroup = EngineLoop.httpGroup(ctx, null == events ?
+            LocalIoHandler.newFactory() : new WireEventsLoop(LocalIoHandler.newFactory(), events));
         final WireSettings settings = settings(ctx);
         try
         {
             localAddress = transport.start(settings, this);
+            if (null != events)
+            {
+                // the first loop may wait as before the start, parked until a task: this one makes it read the events
+                httpGroup.iterator().next().execute(() -> {});
+            }
         }
         catch (final IOException ex)
         {

@@ -45,7 +45,8 @@ public interface WireTransport extends AutoCloseable
     String version();
 
     /**
-     * Bind and start serving; from now on the listener is called from the transport's own thread.
+     * Bind and start serving; from now on the listener is called from the transport's own thread, or inside
+     * {@link WireEvents#poll()} when {@link #hostEvents()} gave the events to the server.
      *
      * @param settings what to bind and the limits to apply.
      * @param listener told of requests, messages and connection events.
@@ -53,6 +54,21 @@ public interface WireTransport extends AutoCloseable
      * @throws IOException when the address cannot be bound; the message names the address.
      */
     InetSocketAddress start(WireSettings settings, WireListener listener) throws IOException;
+
+    /**
+     * Ask to read the transport's events on a thread of the server's choosing: called before
+     * {@link #start(WireSettings, WireListener)}, it makes the transport start no thread of its own for them, and the
+     * listener is then called inside {@link WireEvents#poll()}. A transport that cannot do so answers null and keeps
+     * calling the listener from its own thread.
+     * <p>
+     * The default answers null.
+     *
+     * @return the events to read, or null.
+     */
+    default WireEvents hostEvents()
+    {
+        return null;
+    }
 
     /**
      * Answer an HTTP request given to {@link WireListener#onRequest(long, WireRequest)}, once.
