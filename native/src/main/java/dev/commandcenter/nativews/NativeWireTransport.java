@@ -897,8 +897,10 @@ public final class NativeWireTransport implements WireTransport
 
     /**
      * The events read by a thread of the server's: {@link #poll()} reads up to a batch of the ring; {@link #await}
-     * says so in the shared "poller sleeping" flag, fences, checks the ring and the caller's own work once more and
-     * waits on the shim's eventfd, which the service thread writes once after its next event, and {@link #wake()}
+     * looks at the ring and the caller's work while it spins and yields briefly, as the poller thread does (at 1
+     * client, waiting at once cost the service thread and the loop more per request), then says so in the
+     * shared "poller sleeping" flag, fences, checks the ring and the caller's own work once more and waits on the
+     * shim's eventfd, which the service thread writes once after its next event, and {@link #wake()}
      * writes once when it finds the flag set (each side clears the flag before it writes, so a wait takes one
      * write). Every call holds the transport open ({@code enter}), so {@link #close()} waits for it and the rings and
      * the eventfd are never used after they are freed.
@@ -954,6 +956,22 @@ public final class NativeWireTransport implements WireTransport
             }
             try
             {
+                // as the poller thread does: an event that follows soon is read without a wait on the eventfd
+                for (int i = 0; i < PollerIdleStrategy.SPINS + PollerIdleStrategy.YIELDS; i++)
+                {
+                    if (ring.producerPosition() != ring.consumerPosition() || !idle.getAsBoolean())
+                    {
+                        return;
+                    }
+                    if (i < PollerIdleStrategy.SPINS)
+                    {
+                        Thread.onSpinWait();
+                    }
+                    else
+                    {
+                        Thread.yield();
+                    }
+                }
                 control.putIntVolatile(CONTROL_POLLER_SLEEPING_OFFSET, 1);
                 VarHandle.fullFence();
                 if (ring.producerPosition() == ring.consumerPosition() && idle.getAsBoolean())

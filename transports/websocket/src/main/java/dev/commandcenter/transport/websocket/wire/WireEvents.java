@@ -20,13 +20,15 @@ public interface WireEvents
     int poll();
 
     /**
-     * Wait until an event may be waiting, {@link #wake()} is called, or the time is up. The transport first records
-     * that this thread waits, then asks {@code idle} (the caller's own work: say, tasks queued for it); it returns at
-     * once when an event is waiting or {@code idle} answers false. A {@link #wake()} after that record ends the
-     * wait, so work queued for the thread just before it waits is never left until the timeout.
+     * Wait until an event may be waiting, {@link #wake()} is called, or the time is up. The transport may first look
+     * for an event a few times without blocking; then it records that this thread waits and asks {@code idle} (the
+     * caller's own work: say, tasks queued for it) once more. It returns at once when an event is waiting or
+     * {@code idle} answers false. A {@link #wake()} after that record ends the wait, so work queued for the thread
+     * just before it waits is never left until the timeout.
      *
      * @param timeoutNs longest wait, rounded up to a millisecond; 0 or less returns at once.
-     * @param idle      whether the caller has nothing else to do; asked once, on this thread.
+     * @param idle      whether the caller has nothing else to do; asked on this thread, the last time after the
+     *                  wait is recorded.
      */
     void await(long timeoutNs, BooleanSupplier idle);
 
