@@ -275,14 +275,14 @@ public final class NativeWireTransport implements WireTransport
      * The events are then read by the caller's thread, which waits on the shim's eventfd as the poller thread would;
      * a listener's exception goes to the error handler and the next event is read.
      *
-     * @throws IllegalStateException when the transport has started already.
+     * @throws IllegalStateException when the transport has started or closed already.
      */
     @Override
     public WireEvents hostEvents()
     {
         if (null != handle || closed)
         {
-            throw new IllegalStateException("hostEvents: expected before start, the transport has started");
+            throw new IllegalStateException("hostEvents: expected before start, the transport has started or closed");
         }
         if (null == hosted)
         {

@@ -60,7 +60,7 @@ class NativeHostedEventsTest
         assertThat(events.poll()).as("started, nothing yet").isZero();
         assertThatThrownBy(transport::hostEvents)
             .isInstanceOf(IllegalStateException.class)
-            .hasMessage("hostEvents: expected before start, the transport has started");
+            .hasMessage("hostEvents: expected before start, the transport has started or closed");
     }
 
     @Test

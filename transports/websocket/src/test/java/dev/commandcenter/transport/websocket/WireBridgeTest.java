@@ -194,6 +194,40 @@ class WireBridgeTest
     }
 
     @Test
+    void shouldReadTheEventsOfATransportThatGivesThemOnTheFirstHttpLoop() throws Exception
+    {
+        // Without the engine's cycle nothing else starts the first loop: only the wake after the transport's start.
+        transport.hosting = true;
+        launch((ctx) -> {});
+        final TestClient overlay = fixture.subscribe(FEED);
+
+        postAndReceive(overlay);
+        assertThat(transport.queued.pollThreads).singleElement().satisfies((name) -> assertThat(name).startsWith("cc-web-http"));
+        assertThat(transport.commands).anyMatch((command) -> command.startsWith("respond ") && command.endsWith(" 202"));
+        assertThat(fixture.errors).isEmpty();
+    }
+
+    @Test
+    void shouldReadTheEventsOfATransportThatGivesThemOnTheLoopThatRunsTheEngine() throws Exception
+    {
+        // The loop's safety tick is an hour: it waits on the transport, so only the transport's wakes and the
+        // engine's bring it back.
+        transport.hosting = true;
+        fixture = new Fixture(dataDir, new WebSocketEgress(0),
+            (ctx) -> ctx.threadingMode(ThreadingMode.SHARED).waitStrategy("blocking"),
+            (engine, ctx) -> ctx.wireTransport(transport).engineCycle(engine.lendableCycle(), TimeUnit.HOURS.toNanos(1)));
+        final TestClient overlay = fixture.subscribe(FEED);
+
+        postAndReceive(overlay);
+        final long sequence = fixture.publishPayment(6000);
+        assertThat(MAPPER.readTree(overlay.nextText()).get("sequence").asLong()).isEqualTo(sequence);
+        assertThat(transport.queued.pollThreads).singleElement().satisfies((name) -> assertThat(name).startsWith("cc-web-http"));
+        assertThat(fixture.plugin.threads).as("the engine ran on the loop that read the events")
+            .hasSize(2).allMatch(transport.queued.pollThreads::contains);
+        assertThat(fixture.errors).isEmpty();
+    }
+
+    @Test
     void shouldAnswerARefusedPostAndCloseTheConnectionAfterIt() throws Exception
     {
         launch((ctx) -> {});
