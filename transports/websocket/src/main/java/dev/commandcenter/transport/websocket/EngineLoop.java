@@ -175,34 +175,13 @@ final class EngineLoop implements IoHandlerFactory
     }
 
     /** The loop's context, blocking only when the cycle has no work either. */
-    private final class Context implements IoHandlerContext
+    private final class Context extends LoopContext
     {
-        IoHandlerContext loopContext;
         boolean busy;
 
         public boolean canBlock()
         {
             return !busy && loopContext.canBlock() && !cycle.hasWork();
-        }
-
-        public long delayNanos(final long currentTimeNanos)
-        {
-            return loopContext.delayNanos(currentTimeNanos);
-        }
-
-        public long deadlineNanos()
-        {
-            return loopContext.deadlineNanos();
-        }
-
-        public void reportActiveIoTime(final long activeNanos)
-        {
-            loopContext.reportActiveIoTime(activeNanos);
-        }
-
-        public boolean shouldReportActiveIoTime()
-        {
-            return loopContext.shouldReportActiveIoTime();
         }
     }
 }

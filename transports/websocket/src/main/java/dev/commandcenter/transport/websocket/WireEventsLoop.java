@@ -128,33 +128,11 @@ final class WireEventsLoop implements IoHandlerFactory
     }
 
     /** The loop's context for its own handler, which must not block: the loop waits on the transport. */
-    private static final class NonBlocking implements IoHandlerContext
+    private static final class NonBlocking extends LoopContext
     {
-        IoHandlerContext loopContext;
-
         public boolean canBlock()
         {
             return false;
-        }
-
-        public long delayNanos(final long currentTimeNanos)
-        {
-            return loopContext.delayNanos(currentTimeNanos);
-        }
-
-        public long deadlineNanos()
-        {
-            return loopContext.deadlineNanos();
-        }
-
-        public void reportActiveIoTime(final long activeNanos)
-        {
-            loopContext.reportActiveIoTime(activeNanos);
-        }
-
-        public boolean shouldReportActiveIoTime()
-        {
-            return loopContext.shouldReportActiveIoTime();
         }
     }
 }

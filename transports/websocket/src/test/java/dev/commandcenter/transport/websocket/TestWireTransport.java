@@ -108,7 +108,7 @@ final class TestWireTransport implements WireTransport
     /** Whether it gives its events to the server ({@link #hostEvents()}): they are then queued and told in a poll. */
     volatile boolean hosting;
     /** The events given to the server when {@link #hosting}. */
-    final QueuedEvents queued = new QueuedEvents();
+    final QueuedWireEvents queued = new QueuedWireEvents();
 
     public WireEvents hostEvents()
     {
@@ -277,123 +277,6 @@ final class TestWireTransport implements WireTransport
         }
         group.shutdownGracefully(0, 1000, TimeUnit.MILLISECONDS).awaitUninterruptibly(2000);
         group = null;
-    }
-
-    /**
-     * Events kept in a queue by the transport's threads and told to the listener by the thread that polls, which
-     * waits on a condition the transport and {@link #wake()} signal.
-     */
-    static final class QueuedEvents implements WireEvents
-    {
-        /** Names of the threads that told the listener of an event. */
-        final java.util.Set<String> pollThreads = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        volatile boolean running;
-        private final java.util.Queue<Runnable> events = new java.util.concurrent.ConcurrentLinkedQueue<>();
-        private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
-        private final java.util.concurrent.locks.Condition changed = lock.newCondition();
-        private boolean woken;
-
-        WireListener queueing(final WireListener listener)
-        {
-            running = true;
-            return new WireListener()
-            {
-                public void onRequest(final long connection, final WireRequest request)
-                {
-                    add(() -> listener.onRequest(connection, request));
-                }
-
-                public void onOpen(final long connection, final WireRequest request, final String subprotocol)
-                {
-                    add(() -> listener.onOpen(connection, request, subprotocol));
-                }
-
-                public void onMessage(
-                    final long connection, final boolean binary, final DirectBuffer buffer, final int offset,
-                    final int length)
-                {
-                    add(() -> listener.onMessage(connection, binary, buffer, offset, length));
-                }
-
-                public void onPong(final long connection)
-                {
-                    add(() -> listener.onPong(connection));
-                }
-
-                public void onWritabilityChanged(final long connection, final boolean writable)
-                {
-                    add(() -> listener.onWritabilityChanged(connection, writable));
-                }
-
-                public void onClosed(final long connection, final int code, final String reason)
-                {
-                    add(() -> listener.onClosed(connection, code, reason));
-                }
-            };
-        }
-
-        private void add(final Runnable event)
-        {
-            events.add(event);
-            wake();
-        }
-
-        public int poll()
-        {
-            if (!running)
-            {
-                return -1;
-            }
-            int read = 0;
-            Runnable event;
-            while (read < 64 && null != (event = events.poll()))
-            {
-                pollThreads.add(Thread.currentThread().getName());
-                event.run();
-                read++;
-            }
-            return read;
-        }
-
-        public void await(final long timeoutNs, final java.util.function.BooleanSupplier idle)
-        {
-            lock.lock();
-            try
-            {
-                woken = false;
-                if (!running || !events.isEmpty() || !idle.getAsBoolean())
-                {
-                    return;
-                }
-                long left = timeoutNs;
-                while (!woken && events.isEmpty() && left > 0)
-                {
-                    left = changed.awaitNanos(left);
-                }
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-            }
-            finally
-            {
-                lock.unlock();
-            }
-        }
-
-        public void wake()
-        {
-            lock.lock();
-            try
-            {
-                woken = true;
-                changed.signalAll();
-            }
-            finally
-            {
-                lock.unlock();
-            }
-        }
     }
 
     /**

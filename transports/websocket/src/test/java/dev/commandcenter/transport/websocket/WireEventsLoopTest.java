@@ -1,6 +1,5 @@
 package dev.commandcenter.transport.websocket;
 
-import dev.commandcenter.transport.websocket.wire.WireEvents;
 import io.netty.channel.IoHandler;
 import io.netty.channel.IoHandlerContext;
 import io.netty.channel.local.LocalIoHandler;
@@ -15,11 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,7 +28,7 @@ class WireEventsLoopTest
     private static final long HOUR_NS = TimeUnit.HOURS.toNanos(1);
 
     private final ExecutorService loop = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-loop"));
-    private final ScriptedEvents events = new ScriptedEvents();
+    private final QueuedWireEvents events = new QueuedWireEvents();
     private final LoopContext context = new LoopContext();
     private IoHandler reading;
     private IoHandler second;
@@ -46,6 +41,7 @@ class WireEventsLoopTest
 
     private void newHandlers()
     {
+        events.running = true;
         final WireEventsLoop factory = new WireEventsLoop(LocalIoHandler.newFactory(), events);
         final ThreadAwareExecutor executor = new ThreadAwareExecutor()
         {
@@ -75,7 +71,7 @@ class WireEventsLoopTest
     void shouldReadWaitingEventsWithoutBlocking() throws Exception
     {
         newHandlers();
-        events.waiting.set(3);
+        events.arrive(3);
         assertThat(loop.submit(() -> reading.run(context)).get(20, TimeUnit.SECONDS)).isEqualTo(3);
         assertThat(events.awaits).as("events were waiting: no wait").hasValue(0);
     }
@@ -116,7 +112,7 @@ class WireEventsLoopTest
     void shouldWaitAsItsOwnHandlerWhileTheTransportIsNotRunningAndWakeOnATask() throws Exception
     {
         newHandlers();
-        events.running.set(false);
+        events.running = false;
         final Future<Integer> run = loop.submit(() -> reading.run(context));
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> loopParked());
         reading.wakeup();
@@ -161,97 +157,6 @@ class WireEventsLoopTest
         public long deadlineNanos()
         {
             return System.nanoTime() + HOUR_NS;
-        }
-    }
-
-    /** Events a test makes arrive; a wait ends on an arrival or a wake, as the transport's does. */
-    private static final class ScriptedEvents implements WireEvents
-    {
-        final AtomicBoolean running = new AtomicBoolean(true);
-        final AtomicInteger waiting = new AtomicInteger();
-        final AtomicInteger awaits = new AtomicInteger();
-        final AtomicInteger blocked = new AtomicInteger();
-        private final ReentrantLock lock = new ReentrantLock();
-        private final Condition changed = lock.newCondition();
-        private boolean recorded;
-        private boolean woken;
-        volatile long lastTimeoutNs;
-
-        public int poll()
-        {
-            return running.get() ? waiting.getAndSet(0) : -1;
-        }
-
-        public void await(final long timeoutNs, final BooleanSupplier idle)
-        {
-            awaits.incrementAndGet();
-            lastTimeoutNs = timeoutNs;
-            lock.lock();
-            try
-            {
-                recorded = true;
-                woken = false;
-                if (waiting.get() > 0 || !idle.getAsBoolean())
-                {
-                    return;
-                }
-                blocked.incrementAndGet();
-                long left = timeoutNs;
-                while (!woken && waiting.get() == 0 && left > 0)
-                {
-                    left = changed.awaitNanos(left);
-                }
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-            }
-            finally
-            {
-                recorded = false;
-                lock.unlock();
-            }
-        }
-
-        public void wake()
-        {
-            lock.lock();
-            try
-            {
-                woken = true;
-                changed.signalAll();
-            }
-            finally
-            {
-                lock.unlock();
-            }
-        }
-
-        void arrive(final int count)
-        {
-            lock.lock();
-            try
-            {
-                waiting.addAndGet(count);
-                changed.signalAll();
-            }
-            finally
-            {
-                lock.unlock();
-            }
-        }
-
-        boolean isWaiting()
-        {
-            lock.lock();
-            try
-            {
-                return recorded;
-            }
-            finally
-            {
-                lock.unlock();
-            }
         }
     }
 }
