@@ -121,6 +121,32 @@ final class AlertSink
     }
 
     /**
+     * A client received a frame from a feed asked for plain frames (no trace stamps): the txid is read where the
+     * client's previous frame had it, without a parser and without scanning for stamps; a frame that does not
+     * have it there takes {@link #onFrame}'s path.
+     *
+     * @param view  the frame (read only during the call).
+     * @param nowNs receive time on the schedule's clock.
+     * @param trace reused stamps of the receiving thread.
+     */
+    void onPlainFrame(final WebSocketClients.AsciiView view, final long nowNs, final TraceStamps trace)
+    {
+        final LatencyRecorder recorder = current;
+        if (null == recorder)
+        {
+            return;
+        }
+        final long index = view.txidIndex(TXID_FIELD, recorder.tag());
+        if (PaymentIds.NOT_OURS != index)
+        {
+            recorder.onFrameBytes(view.length());
+            recorder.onReceived(index, nowNs, null);
+            return;
+        }
+        onFrame(view, nowNs, 0, trace);
+    }
+
+    /**
      * Where a field name first occurs in a frame, without making a string of the frame.
      *
      * @param text   the frame.

@@ -165,7 +165,7 @@ final class BenchRun implements AutoCloseable
                 final URI feed = URI.create(nodes.get(i).toString().replaceFirst("^http", "ws") + FEED_PATH +
                     "?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8) + (settings.trace() ? "&trace=1" : ""));
                 final int count = settings.clients() / nodes.size() + (i < settings.clients() % nodes.size() ? 1 : 0);
-                clients.add(feed, count, sink, clock, epochClock, CONNECT_TIMEOUT);
+                clients.add(feed, count, sink, clock, settings.trace() ? epochClock : null, CONNECT_TIMEOUT);
             }
         }
     }

@@ -27,6 +27,11 @@ final class PaymentIds
     /** Returned when a txid is not one of this run's. */
     static final long NOT_OURS = -1;
 
+    /** Hex digits of the tag, at the start of a txid. */
+    static final int TAG_HEX_LENGTH = 16;
+    /** Hex digits of the index, at the end of a txid. */
+    static final int INDEX_HEX_LENGTH = 16;
+
     private static final int INDEX_OFFSET = 24;
     private static final int INDEX_HEX_OFFSET = 48;
 

@@ -77,7 +77,8 @@ final class WebSocketClients implements AutoCloseable
      * @param clients    how many.
      * @param sink       where frames go.
      * @param clock      the schedule's clock.
-     * @param epochClock the clock of the trace stamps.
+     * @param epochClock the clock of the trace stamps, or null when the feed sends plain frames (no trace asked):
+     *                   then a frame is read on the sink's path for plain frames and no epoch time is taken.
      * @param timeout    longest wait for a batch to connect.
      * @throws IllegalStateException naming the URL when a client cannot connect (every client is then closed).
      */
@@ -255,8 +256,14 @@ final class WebSocketClients implements AutoCloseable
         protected void channelRead0(final ChannelHandlerContext ctx, final TextWebSocketFrame frame)
         {
             final long nowNs = clock.nanoTime();
-            final long receivedNs = epochClock.nanoTime();
-            sink.onFrame(view.wrap(frame.content()), nowNs, receivedNs, trace);
+            if (null == epochClock)
+            {
+                sink.onPlainFrame(view.wrap(frame.content()), nowNs, trace);
+            }
+            else
+            {
+                sink.onFrame(view.wrap(frame.content()), nowNs, epochClock.nanoTime(), trace);
+            }
         }
 
         public void channelInactive(final ChannelHandlerContext ctx) throws Exception
@@ -278,8 +285,26 @@ final class WebSocketClients implements AutoCloseable
      */
     static final class AsciiView implements CharSequence
     {
+        private static final byte[] HEX_VALUES = new byte[256];
+
+        static
+        {
+            java.util.Arrays.fill(HEX_VALUES, (byte)-1);
+            for (int i = 0; i < 10; i++)
+            {
+                HEX_VALUES['0' + i] = (byte)i;
+            }
+            for (int i = 0; i < 6; i++)
+            {
+                HEX_VALUES['a' + i] = (byte)(10 + i);
+                HEX_VALUES['A' + i] = (byte)(10 + i);
+            }
+        }
+
         private byte[] bytes = new byte[1024];
         private int length;
+        /** Where the last frame's txid value started: a client's frames share their layout up to it. */
+        private int txidAt = -1;
 
         AsciiView wrap(final ByteBuf buffer)
         {
@@ -325,6 +350,76 @@ final class WebSocketClients implements AutoCloseable
                 }
             }
             return -1;
+        }
+
+        /**
+         * The index of the payment named by the frame's txid, looked for first where the previous frame of this
+         * view had it (frames of one feed share their layout up to it), else at the first {@code "txid":"} field.
+         *
+         * @param field the field's name and opening quote, such as {@code "txid":"}.
+         * @param tag   of the run.
+         * @return the index, or {@link PaymentIds#NOT_OURS} when there is no such field, it is not a txid of
+         *         the run, or it is not followed by its closing quote.
+         */
+        long txidIndex(final String field, final long tag)
+        {
+            int at = txidAt;
+            if (at < field.length() || !regionMatches(at - field.length(), field))
+            {
+                final int found = indexOf(field);
+                if (found < 0)
+                {
+                    return PaymentIds.NOT_OURS;
+                }
+                at = found + field.length();
+                txidAt = at;
+            }
+            final int end = at + PaymentIds.TXID_HEX_LENGTH;
+            if (end >= length || '"' != bytes[end] ||
+                hex(at, PaymentIds.TAG_HEX_LENGTH) != tag || !isHex(at, PaymentIds.TAG_HEX_LENGTH))
+            {
+                return PaymentIds.NOT_OURS;
+            }
+            final int indexAt = end - PaymentIds.INDEX_HEX_LENGTH;
+            return isHex(indexAt, PaymentIds.INDEX_HEX_LENGTH) ? hex(indexAt, PaymentIds.INDEX_HEX_LENGTH) :
+                PaymentIds.NOT_OURS;
+        }
+
+        private boolean regionMatches(final int offset, final String text)
+        {
+            final int count = text.length();
+            if (offset + count > length)
+            {
+                return false;
+            }
+            for (int i = 0; i < count; i++)
+            {
+                if (bytes[offset + i] != (byte)text.charAt(i))
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private long hex(final int offset, final int digits)
+        {
+            long value = 0;
+            for (int i = offset, end = offset + digits; i < end; i++)
+            {
+                value = (value << 4) | HEX_VALUES[bytes[i] & 0xFF];
+            }
+            return value;
+        }
+
+        private boolean isHex(final int offset, final int digits)
+        {
+            int invalid = 0;
+            for (int i = offset, end = offset + digits; i < end; i++)
+            {
+                invalid |= HEX_VALUES[bytes[i] & 0xFF];
+            }
+            return invalid >= 0;
         }
 
         public char charAt(final int index)

@@ -98,6 +98,60 @@ class AlertSinkTest
     }
 
     @Test
+    void shouldReadPlainFramesWhereverTheTxidMovesAndRefuseWhatIsNotATxidOfTheRun()
+    {
+        sink.current(recorder);
+        final WebSocketClients.AsciiView view = new WebSocketClients.AsciiView();
+        final String longerTitle = alert(PaymentIds.hex(TAG, 2), "").replace("New tip!", "A much longer title!");
+        final String upperCase = alert(PaymentIds.hex(TAG, 3).toUpperCase(java.util.Locale.ROOT), "");
+        final String nestedFirst = "{\"nested\":{\"txid\":\"" + PaymentIds.hex(TAG + 2, 1) + "\"},\"txid\":\"" +
+            PaymentIds.hex(TAG, 4) + "\"}";
+        final String badDigit = alert(PaymentIds.hex(TAG, 5).substring(0, 63) + "g", "");
+        final String badTagDigit = alert("g" + PaymentIds.hex(TAG, 6).substring(1), "");
+        final String unclosed = alert(PaymentIds.hex(TAG, 7) + "0", "");
+        final String truncated = "{\"type\":\"OverlayAlert\",\"txid\":\"" + PaymentIds.hex(TAG, 8).substring(0, 40);
+
+        sink.onPlainFrame(view.wrap(bytes(alert(PaymentIds.hex(TAG, 1), ""))), schedule.intendedNs(1) + 1_000, trace);
+        sink.onPlainFrame(view.wrap(bytes(longerTitle)), schedule.intendedNs(2) + 2_000, trace);
+        sink.onPlainFrame(view.wrap(bytes(upperCase)), schedule.intendedNs(3) + 3_000, trace);
+        sink.onPlainFrame(view.wrap(bytes(nestedFirst)), schedule.intendedNs(4) + 4_000, trace);
+        sink.onPlainFrame(view.wrap(bytes(alert(PaymentIds.hex(TAG + 1, 9), ""))), 10, trace);
+        sink.onPlainFrame(view.wrap(bytes(badDigit)), 10, trace);
+        sink.onPlainFrame(view.wrap(bytes(badTagDigit)), 10, trace);
+        sink.onPlainFrame(view.wrap(bytes(unclosed)), 10, trace);
+        sink.onPlainFrame(view.wrap(bytes(truncated)), 10, trace);
+        sink.onPlainFrame(view.wrap(bytes("{\"type\":\"gap\",\"missed\":3,\"from\":9}")), 10, trace);
+
+        assertThat(recorder.received()).isEqualTo(4);
+        assertThat(recorder.frameBytes()).isEqualTo(alert(PaymentIds.hex(TAG, 1), "").length() +
+            longerTitle.length() + upperCase.length() + nestedFirst.length());
+        assertThat(recorder.sampleInterval(null).getMaxValue()).isCloseTo(4_000L, withinPercentage(0.2));
+        for (final Stage stage : Stage.values())
+        {
+            assertThat(recorder.stage(stage).getTotalCount()).isZero();
+        }
+    }
+
+    @Test
+    void shouldReadTheTxidWhereTheViewsPreviousFrameHadItBeforeScanning()
+    {
+        final WebSocketClients.AsciiView view = new WebSocketClients.AsciiView();
+        final String field = "\"txid\":\"";
+        final String prefix = "{\"a\":\"" + "x".repeat(67) + "\",";
+        final String ours = prefix + "\"txid\":\"" + PaymentIds.hex(TAG, 11) + "\"}";
+        // The same layout with another txid earlier in the frame: only a view that looks where the last frame
+        // had it first finds this run's txid; a scan stops at the first field.
+        final String earlierOther = "{\"txid\":\"" + PaymentIds.hex(TAG + 1, 1) + "\"," +
+            "\"txid\":\"" + PaymentIds.hex(TAG, 12) + "\"}";
+
+        assertThat(view.wrap(bytes(ours)).txidIndex(field, TAG)).isEqualTo(11);
+        assertThat(view.wrap(bytes(earlierOther)).txidIndex(field, TAG)).isEqualTo(12);
+        assertThat(new WebSocketClients.AsciiView().wrap(bytes(earlierOther)).txidIndex(field, TAG))
+            .isEqualTo(PaymentIds.NOT_OURS);
+        assertThat(view.wrap(bytes("{}")).txidIndex(field, TAG)).isEqualTo(PaymentIds.NOT_OURS);
+    }
+
+    @Test
     void shouldCarryTheTagAndIndexThroughBothTxidForms()
     {
         final org.agrona.concurrent.UnsafeBuffer buffer = new org.agrona.concurrent.UnsafeBuffer(new byte[40]);
