@@ -93,7 +93,8 @@ final class WireEventsLoop implements IoHandlerFactory
         }
 
         /**
-         * Whether the loop still has nothing to do, asked by the transport after it recorded that the loop waits.
+         * Whether the loop still has nothing to do: asked by the transport while it spins and yields before a wait,
+         * and once more after it recorded that the loop waits.
          */
         public boolean getAsBoolean()
         {
