@@ -34,7 +34,7 @@ class FixedRateScheduleTest
         final FixedRateSchedule schedule = new FixedRateSchedule(1_000, RATE, 5);
         final List<Long> sentAt = new ArrayList<>();
 
-        final long sent = schedule.run(0, 1, clock, advancing(1_000), (index, intendedNs) ->
+        final long sent = schedule.run(0, 1, clock, advancing(1_000), parking(), (index, intendedNs) ->
         {
             assertThat(intendedNs).isEqualTo(schedule.intendedNs(index));
             sentAt.add((Long)clock.nanoTime());
@@ -52,9 +52,9 @@ class FixedRateScheduleTest
         final FixedRateSchedule schedule = new FixedRateSchedule(0, RATE, 10);
         final List<Long> indices = new ArrayList<>();
 
-        schedule.run(0, 3, clock, advancing(PERIOD_NS), (index, intendedNs) -> indices.add(index));
-        schedule.run(1, 3, clock, advancing(PERIOD_NS), (index, intendedNs) -> indices.add(index));
-        schedule.run(2, 3, clock, advancing(PERIOD_NS), (index, intendedNs) -> indices.add(index));
+        schedule.run(0, 3, clock, advancing(PERIOD_NS), parking(), (index, intendedNs) -> indices.add(index));
+        schedule.run(1, 3, clock, advancing(PERIOD_NS), parking(), (index, intendedNs) -> indices.add(index));
+        schedule.run(2, 3, clock, advancing(PERIOD_NS), parking(), (index, intendedNs) -> indices.add(index));
 
         assertThat(indices).containsExactlyInAnyOrder(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
     }
@@ -67,7 +67,7 @@ class FixedRateScheduleTest
 
         // A request-response receiver: each send returns with the answer, at once, except one that stalls for
         // STALL_NS, holding the sender (and every event due meanwhile) back.
-        schedule.run(0, 1, clock, advancing(PERIOD_NS / 10), (index, intendedNs) ->
+        schedule.run(0, 1, clock, advancing(PERIOD_NS / 10), parking(), (index, intendedNs) ->
         {
             recorder.onSent();
             if (STALLED_INDEX == index)
@@ -85,6 +85,33 @@ class FixedRateScheduleTest
         assertThat(latency.getCountBetweenValues(STALL_NS / 2, Long.MAX_VALUE)).isGreaterThanOrEqualTo(queuedBehind / 2 - 1);
         assertThat(latency.getValueAtPercentile(96.0)).isGreaterThanOrEqualTo(STALL_NS / 2);
         assertThat(latency.getValueAtPercentile(50.0)).isLessThan(PERIOD_NS);
+    }
+
+    @Test
+    void shouldParkALongWaitInOneGoAndLeaveTheLastMarginToTheIdleStrategy()
+    {
+        final long periodNs = TimeUnit.MILLISECONDS.toNanos(2);
+        final FixedRateSchedule schedule = new FixedRateSchedule(0, TimeUnit.SECONDS.toNanos(1) / periodNs, 3);
+        final List<Long> parks = new ArrayList<>();
+        final List<Long> sentAt = new ArrayList<>();
+        final long idleStepNs = 10_000;
+
+        schedule.run(0, 1, clock, advancing(idleStepNs), nanos ->
+        {
+            parks.add(nanos);
+            clock.advance(nanos);
+        }, (index, intendedNs) -> sentAt.add(clock.nanoTime()));
+
+        // Event 0 is due at once; each later one 2 ms after its predecessor: one park of 2 ms less the margin,
+        // then idle steps until due, never after it.
+        assertThat(parks).containsExactly(periodNs - FixedRateSchedule.PARK_MARGIN_NS,
+            periodNs - FixedRateSchedule.PARK_MARGIN_NS);
+        assertThat(sentAt).containsExactly(0L, periodNs, 2 * periodNs);
+    }
+
+    private FixedRateSchedule.Parker parking()
+    {
+        return clock::advance;
     }
 
     private IdleStrategy advancing(final long stepNs)
