@@ -4,6 +4,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
@@ -27,13 +28,26 @@ final class PaymentIds
     /** Returned when a txid is not one of this run's. */
     static final long NOT_OURS = -1;
 
-    /** Hex digits of the tag, at the start of a txid. */
-    static final int TAG_HEX_LENGTH = 16;
-    /** Hex digits of the index, at the end of a txid. */
-    static final int INDEX_HEX_LENGTH = 16;
-
     private static final int INDEX_OFFSET = 24;
     private static final int INDEX_HEX_OFFSET = 48;
+    /** Hex digits of the tag and of the index. */
+    private static final int LONG_HEX_LENGTH = 16;
+    /** The value of each ASCII hex digit, -1 for any other byte. */
+    private static final byte[] HEX_VALUES = new byte[256];
+
+    static
+    {
+        Arrays.fill(HEX_VALUES, (byte)-1);
+        for (int i = 0; i < 10; i++)
+        {
+            HEX_VALUES['0' + i] = (byte)i;
+        }
+        for (int i = 0; i < 6; i++)
+        {
+            HEX_VALUES['a' + i] = (byte)(10 + i);
+            HEX_VALUES['A' + i] = (byte)(10 + i);
+        }
+    }
 
     private PaymentIds()
     {
@@ -111,6 +125,50 @@ final class PaymentIds
         {
             return NOT_OURS;
         }
+    }
+
+    /**
+     * The index of the event named by a hex txid in ASCII bytes (a JSON frame), followed by its closing quote: the
+     * digits are read from the bytes, with no string or {@link CharSequence} between.
+     *
+     * @param bytes  the frame.
+     * @param offset of the txid's first hex digit.
+     * @param limit  where the frame's bytes end.
+     * @param tag    of the run.
+     * @return the index, or {@link #NOT_OURS}.
+     */
+    static long index(final byte[] bytes, final int offset, final int limit, final long tag)
+    {
+        final int end = offset + TXID_HEX_LENGTH;
+        if (offset < 0 || end >= limit || '"' != bytes[end])
+        {
+            return NOT_OURS;
+        }
+        if (!isHex(bytes, offset, TXID_HEX_LENGTH) || hex(bytes, offset) != tag)
+        {
+            return NOT_OURS;
+        }
+        return hex(bytes, offset + INDEX_HEX_OFFSET);
+    }
+
+    private static boolean isHex(final byte[] bytes, final int offset, final int digits)
+    {
+        int invalid = 0;
+        for (int i = offset, end = offset + digits; i < end; i++)
+        {
+            invalid |= HEX_VALUES[bytes[i] & 0xFF];
+        }
+        return invalid >= 0;
+    }
+
+    private static long hex(final byte[] bytes, final int offset)
+    {
+        long value = 0;
+        for (int i = offset, end = offset + LONG_HEX_LENGTH; i < end; i++)
+        {
+            value = (value << 4) | HEX_VALUES[bytes[i] & 0xFF];
+        }
+        return value;
     }
 
     /**

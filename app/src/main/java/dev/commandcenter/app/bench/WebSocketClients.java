@@ -285,22 +285,6 @@ final class WebSocketClients implements AutoCloseable
      */
     static final class AsciiView implements CharSequence
     {
-        private static final byte[] HEX_VALUES = new byte[256];
-
-        static
-        {
-            java.util.Arrays.fill(HEX_VALUES, (byte)-1);
-            for (int i = 0; i < 10; i++)
-            {
-                HEX_VALUES['0' + i] = (byte)i;
-            }
-            for (int i = 0; i < 6; i++)
-            {
-                HEX_VALUES['a' + i] = (byte)(10 + i);
-                HEX_VALUES['A' + i] = (byte)(10 + i);
-            }
-        }
-
         private byte[] bytes = new byte[1024];
         private int length;
         /** Where the last frame's txid value started: a client's frames share their layout up to it. */
@@ -374,15 +358,7 @@ final class WebSocketClients implements AutoCloseable
                 at = found + field.length();
                 txidAt = at;
             }
-            final int end = at + PaymentIds.TXID_HEX_LENGTH;
-            if (end >= length || '"' != bytes[end] ||
-                hex(at, PaymentIds.TAG_HEX_LENGTH) != tag || !isHex(at, PaymentIds.TAG_HEX_LENGTH))
-            {
-                return PaymentIds.NOT_OURS;
-            }
-            final int indexAt = end - PaymentIds.INDEX_HEX_LENGTH;
-            return isHex(indexAt, PaymentIds.INDEX_HEX_LENGTH) ? hex(indexAt, PaymentIds.INDEX_HEX_LENGTH) :
-                PaymentIds.NOT_OURS;
+            return PaymentIds.index(bytes, at, length, tag);
         }
 
         private boolean regionMatches(final int offset, final String text)
@@ -400,26 +376,6 @@ final class WebSocketClients implements AutoCloseable
                 }
             }
             return true;
-        }
-
-        private long hex(final int offset, final int digits)
-        {
-            long value = 0;
-            for (int i = offset, end = offset + digits; i < end; i++)
-            {
-                value = (value << 4) | HEX_VALUES[bytes[i] & 0xFF];
-            }
-            return value;
-        }
-
-        private boolean isHex(final int offset, final int digits)
-        {
-            int invalid = 0;
-            for (int i = offset, end = offset + digits; i < end; i++)
-            {
-                invalid |= HEX_VALUES[bytes[i] & 0xFF];
-            }
-            return invalid >= 0;
         }
 
         public char charAt(final int index)
