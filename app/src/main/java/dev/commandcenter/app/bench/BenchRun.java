@@ -151,15 +151,21 @@ final class BenchRun implements AutoCloseable
             token = settings.token();
             result.target = base + (settings.feeds().isEmpty() ? "" : ", clients on " + settings.feeds());
         }
+        if (transport.usesWebSocketClients())
+        {
+            clients = new WebSocketClients(settings.clientThreads());
+        }
         if (Transport.REST == transport)
         {
-            rest = new RestConnections(URI.create(base + EVENTS_PATH), token, clock, settings.timeout(), CONNECT_TIMEOUT);
+            // Saturating, the posts go out from an event loop of the clients (LoopPump): with one client thread, a
+            // frame that completes an event and the next post are one pass of one loop.
+            rest = new RestConnections(URI.create(base + EVENTS_PATH), token, clock, settings.timeout(), CONNECT_TIMEOUT,
+                pumpsOnLoop() ? clients.loop() : null);
         }
         if (transport.usesWebSocketClients())
         {
             // The clients are spread evenly over the feeds (edge nodes of the engine), else all on the engine.
             final List<URI> nodes = settings.feeds().isEmpty() ? List.of(base) : settings.feeds();
-            clients = new WebSocketClients(settings.clientThreads());
             for (int i = 0; i < nodes.size(); i++)
             {
                 final URI feed = URI.create(nodes.get(i).toString().replaceFirst("^http", "ws") + FEED_PATH +
@@ -247,7 +253,16 @@ final class BenchRun implements AutoCloseable
         final Schedule schedule = recorder.schedule();
         final List<Thread> senders = new ArrayList<>();
         final long[] lastSentNs = new long[settings.threads()];
-        for (int t = 0; t < settings.threads(); t++)
+        if (pumpsOnLoop() && schedule instanceof WindowedSchedule windowed)
+        {
+            final LoopPump pump = new LoopPump(windowed, rest, recorder, clock);
+            senders.add(Thread.ofPlatform().name("cc-bench-sender-0").daemon().start(() ->
+            {
+                pump.run();
+                lastSentNs[0] = clock.nanoTime();
+            }));
+        }
+        for (int t = 0; t < settings.threads() && senders.isEmpty(); t++)
         {
             final int thread = t;
             final FixedRateSchedule.Sender sender = sender(recorder);
@@ -321,6 +336,17 @@ final class BenchRun implements AutoCloseable
                 result.generatorCpu = CpuTimes.of(List.of(ProcessHandle.current().pid())).since(generatorBefore);
             }
         }
+    }
+
+    /**
+     * Whether a saturating phase's posts go out from an event loop of the WebSocket clients ({@link LoopPump})
+     * instead of sender threads.
+     *
+     * @return true for saturation over REST.
+     */
+    private boolean pumpsOnLoop()
+    {
+        return settings.saturate() && Transport.REST == settings.transport() && settings.transport().usesWebSocketClients();
     }
 
     private static long expectedLost(final LatencyRecorder recorder)

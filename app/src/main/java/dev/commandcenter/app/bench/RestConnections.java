@@ -9,6 +9,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -109,6 +110,8 @@ final class RestConnections implements AutoCloseable
     private final NanoClock clock;
     private final long timeoutNs;
     private final EventLoopGroup group;
+    /** Whether {@link #group} is this client's own, to stop on close, or lent by another (see the constructor). */
+    private final boolean ownGroup;
     private final Bootstrap bootstrap;
     private final Connection[] connections = new Connection[CONNECTIONS];
     private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
@@ -124,6 +127,22 @@ final class RestConnections implements AutoCloseable
     RestConnections(
         final URI events, final String token, final NanoClock clock, final Duration timeout, final Duration connectTimeout)
     {
+        this(events, token, clock, timeout, connectTimeout, null);
+    }
+
+    /**
+     * @param events         the {@code /api/events} URL (http only).
+     * @param token          the access token, sent as a bearer token.
+     * @param clock          the schedule's clock.
+     * @param timeout        longest wait for an answer.
+     * @param connectTimeout longest wait for a connection.
+     * @param loop           the event loop to carry the connections on, lent by its owner and not stopped by
+     *                       {@link #close} (of the transport {@link Epoll#isAvailable()} says), or null for a loop of
+     *                       this client's own.
+     */
+    RestConnections(final URI events, final String token, final NanoClock clock, final Duration timeout,
+        final Duration connectTimeout, final EventLoop loop)
+    {
         if (!"http".equals(events.getScheme()))
         {
             throw new IllegalArgumentException("cannot post to " + events + ": only http:// is supported by the load " +
@@ -138,7 +157,8 @@ final class RestConnections implements AutoCloseable
         this.timeoutNs = timeout.toNanos();
         final boolean epoll = Epoll.isAvailable();
         final IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("cc-bench-rest", true), io);
+        ownGroup = null == loop;
+        group = ownGroup ? new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("cc-bench-rest", true), io) : loop;
         bootstrap = new Bootstrap()
             .group(group)
             .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
@@ -171,6 +191,52 @@ final class RestConnections implements AutoCloseable
             Thread.currentThread().interrupt();
             return false;
         }
+        take().send(index, body, outcome, true);
+        return true;
+    }
+
+    /**
+     * Post one event if a connection is free, without waiting for anything: a connection to open is opened in the
+     * background and the request written once it is. For the event loop that carries the connections (see
+     * {@link LoopPump}), which must never wait on itself.
+     *
+     * @param index   of the event, given back to the outcome.
+     * @param body    the JSON body.
+     * @param outcome told of the answer, on the client's event loop, or of the failure.
+     * @return false when {@value #MAX_IN_FLIGHT} posts await their answer (nothing was sent), else true.
+     */
+    boolean tryPost(final long index, final String body, final Outcome outcome)
+    {
+        if (!inFlight.tryAcquire())
+        {
+            return false;
+        }
+        take().send(index, body, outcome, false);
+        return true;
+    }
+
+    /**
+     * Whether a post would find a free connection now.
+     *
+     * @return true when fewer than {@value #MAX_IN_FLIGHT} posts await their answer.
+     */
+    boolean hasFreeConnection()
+    {
+        return inFlight.availablePermits() > 0;
+    }
+
+    /**
+     * The event loop the connections are carried on.
+     *
+     * @return the loop.
+     */
+    EventLoop loop()
+    {
+        return group.next();
+    }
+
+    private Connection take()
+    {
         final Connection connection;
         synchronized (this)
         {
@@ -184,8 +250,7 @@ final class RestConnections implements AutoCloseable
             connection = connections[i];
             connection.busy = true;
         }
-        connection.send(index, body, outcome);
-        return true;
+        return connection;
     }
 
     private FullHttpRequest request(final String body)
@@ -236,7 +301,10 @@ final class RestConnections implements AutoCloseable
         {
             connection.close();
         }
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        if (ownGroup)
+        {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
     }
 
     /**
@@ -257,7 +325,7 @@ final class RestConnections implements AutoCloseable
         /** When the connection last sent or was answered; guarded by this connection's monitor. */
         private long usedNs;
 
-        void send(final long index, final String body, final Outcome outcome)
+        void send(final long index, final String body, final Outcome outcome, final boolean wait)
         {
             Channel channel;
             synchronized (this)
@@ -276,12 +344,23 @@ final class RestConnections implements AutoCloseable
                             new HttpObjectAggregator(MAX_RESPONSE_LENGTH),
                             Connection.this);
                     }
-                }).connect(host, port).awaitUninterruptibly();
-                if (!connect.isSuccess())
+                }).connect(host, port);
+                if (!wait)
+                {
+                    // The request is this connection's from now on, so a timeout fails it even before the connection
+                    // is open; once open, the request is written unless it has failed meanwhile.
+                    synchronized (this)
+                    {
+                        this.channel = null;
+                        awaitAnswer(index, outcome);
+                    }
+                    connect.addListener((ChannelFuture done) -> connected(done, index, outcome, body));
+                    return;
+                }
+                if (!connect.awaitUninterruptibly().isSuccess())
                 {
                     release();
-                    outcome.failed(index, "cannot connect to " + host + ":" + port + ": " +
-                        WebSocketClients.reason(connect.cause()));
+                    outcome.failed(index, cannotConnect(connect));
                     return;
                 }
                 channel = connect.channel();
@@ -289,12 +368,41 @@ final class RestConnections implements AutoCloseable
             synchronized (this)
             {
                 this.channel = channel;
-                this.index = index;
-                this.sentNs = clock.nanoTime();
-                this.usedNs = sentNs;
-                this.outcome = outcome;
+                awaitAnswer(index, outcome);
                 channel.writeAndFlush(request(body), channel.voidPromise());
             }
+        }
+
+        private void awaitAnswer(final long index, final Outcome outcome)
+        {
+            this.index = index;
+            this.sentNs = clock.nanoTime();
+            this.usedNs = sentNs;
+            this.outcome = outcome;
+        }
+
+        private void connected(final ChannelFuture connect, final long index, final Outcome outcome, final String body)
+        {
+            if (!connect.isSuccess())
+            {
+                fail(null, index, cannotConnect(connect));
+                return;
+            }
+            synchronized (this)
+            {
+                if (this.outcome == outcome && this.index == index && null == this.channel)
+                {
+                    channel = connect.channel();
+                    channel.writeAndFlush(request(body), channel.voidPromise());
+                    return;
+                }
+            }
+            connect.channel().close(); // the request failed while the connection opened
+        }
+
+        private String cannotConnect(final ChannelFuture connect)
+        {
+            return "cannot connect to " + host + ":" + port + ": " + WebSocketClients.reason(connect.cause());
         }
 
         public boolean isSharable()
@@ -421,11 +529,20 @@ final class RestConnections implements AutoCloseable
          */
         private void fail(final Channel failed, final String reason)
         {
+            fail(failed, -1, reason);
+        }
+
+        /**
+         * Forget the channel if it is still {@code failed} (whatever it is when {@code failed} is null) and fail
+         * the request awaiting its answer on it, if any and if it is the event {@code expected} (any when negative).
+         */
+        private void fail(final Channel failed, final long expected, final String reason)
+        {
             final Outcome outcome;
             final long index;
             synchronized (this)
             {
-                if (null != failed && failed != channel)
+                if ((null != failed && failed != channel) || (expected >= 0 && (null == this.outcome || expected != this.index)))
                 {
                     return;
                 }

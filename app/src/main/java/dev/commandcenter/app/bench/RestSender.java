@@ -15,6 +15,7 @@ final class RestSender implements FixedRateSchedule.Sender, RestConnections.Outc
 
     private final RestConnections connections;
     private final LatencyRecorder recorder;
+    private final Runnable afterAnswer;
 
     /**
      * @param connections the client.
@@ -22,8 +23,19 @@ final class RestSender implements FixedRateSchedule.Sender, RestConnections.Outc
      */
     RestSender(final RestConnections connections, final LatencyRecorder recorder)
     {
+        this(connections, recorder, null);
+    }
+
+    /**
+     * @param connections the client.
+     * @param recorder    of this phase.
+     * @param afterAnswer run after each answer or failure is recorded (its connection is free again), or null.
+     */
+    RestSender(final RestConnections connections, final LatencyRecorder recorder, final Runnable afterAnswer)
+    {
         this.connections = connections;
         this.recorder = recorder;
+        this.afterAnswer = afterAnswer;
     }
 
     /**
@@ -49,6 +61,25 @@ final class RestSender implements FixedRateSchedule.Sender, RestConnections.Outc
         }
     }
 
+    /**
+     * Send an event without waiting (see {@link RestConnections#tryPost}); when every connection awaits an answer, the
+     * event is not sent and counts as a send error, so no client waits for it.
+     *
+     * @param index of the event.
+     * @return whether it was sent.
+     */
+    boolean offer(final long index)
+    {
+        if (!connections.tryPost(index, body(recorder.tag(), index), this))
+        {
+            recorder.onSendError(index, "POST " + BenchRun.EVENTS_PATH + ": no free connection (" +
+                RestConnections.MAX_IN_FLIGHT + " posts awaiting their answer)");
+            return false;
+        }
+        recorder.onSent();
+        return true;
+    }
+
     public void answered(final long index, final int status, final ByteBuf body, final long nowNs)
     {
         if (202 == status)
@@ -60,10 +91,18 @@ final class RestSender implements FixedRateSchedule.Sender, RestConnections.Outc
             recorder.onSendError(index, "POST " + BenchRun.EVENTS_PATH + " answered " + status + " " +
                 RestConnections.firstLine(body));
         }
+        if (null != afterAnswer)
+        {
+            afterAnswer.run();
+        }
     }
 
     public void failed(final long index, final String reason)
     {
         recorder.onSendError(index, "POST " + BenchRun.EVENTS_PATH + ": " + reason);
+        if (null != afterAnswer)
+        {
+            afterAnswer.run();
+        }
     }
 }

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -186,6 +187,16 @@ final class WebSocketClients implements AutoCloseable
     int size()
     {
         return channels.size();
+    }
+
+    /**
+     * An event loop of the clients, to lend: {@link RestConnections} carries its posts on it when saturating.
+     *
+     * @return the next loop, round robin.
+     */
+    EventLoop loop()
+    {
+        return group.next();
     }
 
     /**

@@ -19,6 +19,11 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 final class WindowedSchedule implements Schedule
 {
+    /** {@link #claim}: the window is full. */
+    static final long WINDOW_FULL = -1;
+    /** {@link #claim}: every event has been sent. */
+    static final long NO_MORE = -2;
+
     private final long startNs;
     private final long endNs;
     private final int window;
@@ -29,6 +34,8 @@ final class WindowedSchedule implements Schedule
     private final AtomicLong complete = new AtomicLong();
     private volatile boolean stalled;
     private volatile int receivers = 1;
+    /** Told when an event completes or is refused (the window may have moved), or null. */
+    private volatile Runnable onMove;
 
     /**
      * @param startNs        when the first event may go out.
@@ -68,12 +75,76 @@ final class WindowedSchedule implements Schedule
 
     public void received(final long index)
     {
-        deliveries.incrementAndGet((int)index);
+        if (deliveries.incrementAndGet((int)index) >= receivers)
+        {
+            moved();
+        }
     }
 
     public void refused(final long index)
     {
         deliveries.set((int)index, Integer.MAX_VALUE);
+        moved();
+    }
+
+    private void moved()
+    {
+        final Runnable onMove = this.onMove;
+        if (null != onMove)
+        {
+            onMove.run();
+        }
+    }
+
+    /**
+     * Who to tell, on the thread that saw it, each time an event is complete (every client received it) or refused:
+     * the window may have moved. For {@link LoopPump}, which sends instead of {@link #run}.
+     *
+     * @param onMove the listener, or null for none.
+     */
+    void onMove(final Runnable onMove)
+    {
+        this.onMove = onMove;
+    }
+
+    /**
+     * Take the next event to send now, when the window has room: {@link #run}'s step, for {@link LoopPump}.
+     *
+     * @param nowNs now, its send time.
+     * @return the event's index, {@link #WINDOW_FULL} when the window is full, or {@link #NO_MORE} when every event
+     *         has been sent.
+     */
+    long claim(final long nowNs)
+    {
+        if (inFlight() >= window)
+        {
+            return WINDOW_FULL;
+        }
+        final long index = next.getAndIncrement();
+        if (index >= sentNs.length())
+        {
+            return NO_MORE;
+        }
+        sentNs.setRelease((int)index, nowNs);
+        return index;
+    }
+
+    /**
+     * Sending ends because the window stopped moving, for {@link LoopPump}: {@link #stalled()} says so.
+     */
+    void stall()
+    {
+        stalled = true;
+    }
+
+    /**
+     * The longest wait for the window to move before sending ends.
+     *
+     * @return ns.
+     */
+    long stallTimeoutNs()
+    {
+        return stallTimeoutNs;
     }
 
     public long intendedNs(final long index)
