@@ -20,6 +20,8 @@ final class EgressFeed
     WebSocketSession[] sessions = NO_SESSIONS;
     /** Subscribed sessions that asked for traced JSON frames. */
     int tracedSessions;
+    /** Subscribed sessions that take SBE frames. */
+    int sbeSessions;
 
     /**
      * @param name   of the feed.
@@ -45,6 +47,10 @@ final class EgressFeed
         {
             tracedSessions++;
         }
+        if (session.sbe)
+        {
+            sbeSessions++;
+        }
     }
 
     /**
@@ -66,6 +72,10 @@ final class EgressFeed
                 if (session.trace)
                 {
                     tracedSessions--;
+                }
+                if (session.sbe)
+                {
+                    sbeSessions--;
                 }
                 return true;
             }

@@ -1,18 +1,24 @@
 package dev.commandcenter.transport.websocket;
 
 import io.netty.buffer.ByteBuf;
+import org.agrona.DirectBuffer;
 
 /**
- * The last N messages of one feed, oldest first, each with its output sequence, its SBE frame and, once a client has
- * taken it in JSON, its JSON frame, with their payload lengths. An output no live client takes in JSON is kept
- * without one; the entry keeps what its JSON needs besides the SBE message (input sequence, timestamp, plugin), so
- * a client that resumes or subscribes later gets it rendered then, once per entry.
- * The ring holds one reference to each buffer and releases it when the entry is overwritten.
+ * The last N messages of one feed, oldest first, each with its output sequence, its SBE message (copied into an array
+ * of the entry's own, reused by the entries that later take its place) and, once a client has taken it in JSON, its
+ * JSON frame, with its payload length. An output no live client takes in JSON is kept without one; the entry keeps
+ * what its JSON needs besides the SBE message (input sequence, timestamp, plugin), so a client that resumes or
+ * subscribes later gets it rendered then, once per entry. No SBE frame is made for the ring: a client that takes
+ * SBE and resumes or subscribes later gets its frames made then.
+ * The ring holds one reference to each JSON frame and releases it when the entry is overwritten.
  * <p>
  * <b>Note:</b> not thread safe; guarded by the egress lock.
  */
 final class RetainedMessages
 {
+    /** Smallest array an entry's SBE message is copied into. */
+    static final int MIN_MESSAGE_ARRAY = 512;
+
     private final int capacity;
     private final int[] templateIds;
     private final long[] sequences;
@@ -20,7 +26,8 @@ final class RetainedMessages
     private final long[] timestamps;
     private final String[] pluginIds;
     private final ByteBuf[] json;
-    private final ByteBuf[] sbe;
+    /** Each entry's SBE message, from index 0; grown when a longer one takes the entry. */
+    private final byte[][] sbe;
     private final int[] jsonLengths;
     private final int[] sbeLengths;
     private int head;
@@ -36,13 +43,14 @@ final class RetainedMessages
         this.timestamps = new long[capacity];
         this.pluginIds = new String[capacity];
         this.json = new ByteBuf[capacity];
-        this.sbe = new ByteBuf[capacity];
+        this.sbe = new byte[capacity][];
         this.jsonLengths = new int[capacity];
         this.sbeLengths = new int[capacity];
     }
 
     /**
-     * Keep a message, evicting the oldest when full; takes a new reference to each buffer.
+     * Keep a message, evicting the oldest when full; takes a new reference to the JSON frame and copies the SBE
+     * message.
      *
      * @param sequence      output sequence.
      * @param inputSequence of the input the output answers, for its JSON.
@@ -51,15 +59,21 @@ final class RetainedMessages
      * @param templateId    of the SBE message.
      * @param jsonBuffer    the JSON frame, or null when no client has taken it yet.
      * @param jsonLength    its payload length, 0 with no frame.
-     * @param sbeBuffer     the SBE frame.
-     * @param sbeLength     its payload length, the SBE message's.
+     * @param message       holding the SBE message.
+     * @param offset        of the SBE message in it.
+     * @param sbeLength     length of the SBE message.
      */
     void add(
         final long sequence,
         final long inputSequence,
         final long timestampNs,
         final String pluginId,
-        final int templateId, final ByteBuf jsonBuffer, final int jsonLength, final ByteBuf sbeBuffer, final int sbeLength)
+        final int templateId,
+        final ByteBuf jsonBuffer,
+        final int jsonLength,
+        final DirectBuffer message,
+        final int offset,
+        final int sbeLength)
     {
         if (0 == capacity)
         {
@@ -82,7 +96,13 @@ final class RetainedMessages
         timestamps[index] = timestampNs;
         pluginIds[index] = pluginId;
         json[index] = null == jsonBuffer ? null : jsonBuffer.retain();
-        sbe[index] = sbeBuffer.retain();
+        byte[] bytes = sbe[index];
+        if (null == bytes || bytes.length < sbeLength)
+        {
+            bytes = new byte[Math.max(sbeLength, MIN_MESSAGE_ARRAY)];
+            sbe[index] = bytes;
+        }
+        message.getBytes(offset, bytes, 0, sbeLength);
         jsonLengths[index] = jsonLength;
         sbeLengths[index] = sbeLength;
         head = index + 1 == capacity ? 0 : index + 1;
@@ -157,7 +177,10 @@ final class RetainedMessages
         jsonLengths[index] = length;
     }
 
-    ByteBuf sbe(final int i)
+    /**
+     * The SBE message of the i-th oldest entry, from index 0, {@link #sbeLength} bytes of it.
+     */
+    byte[] sbe(final int i)
     {
         return sbe[slot(i)];
     }
@@ -192,9 +215,7 @@ final class RetainedMessages
         {
             json[index].release();
         }
-        sbe[index].release();
         pluginIds[index] = null;
         json[index] = null;
-        sbe[index] = null;
     }
 }

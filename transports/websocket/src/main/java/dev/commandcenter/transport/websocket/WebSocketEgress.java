@@ -11,6 +11,7 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.SystemEpochNanoClock;
@@ -607,8 +608,8 @@ public final class WebSocketEgress implements EgressHandler
         }
         final boolean retain = allFeed.retained.capacity() > 0 || feed.retained.capacity() > 0;
         final int templateId = event.templateId();
-        // With a retained ring the SBE frame is made anyway: only a JSON taker is then worth looking for.
-        final int enough = retain ? WANTS_JSON : WANTS_JSON | WANTS_SBE;
+        // With no client taking SBE subscribed, only a JSON taker is worth looking for.
+        final int enough = feed.sbeSessions > 0 || allFeed.sbeSessions > 0 ? WANTS_JSON | WANTS_SBE : WANTS_JSON;
         final int wanted = wanted(allFeed, templateId, enough, wanted(feed, templateId, enough, 0));
         if (!retain && 0 == wanted)
         {
@@ -635,7 +636,8 @@ public final class WebSocketEgress implements EgressHandler
                 renderer.renderTraced(jsonPayload.buffer, event, clock.nanoTime(), tracedPayload.take());
                 tracedLength = tracedPayload.buffer.readableBytes();
             }
-            if (retain || 0 != (wanted & WANTS_SBE))
+            // The retained ring copies the SBE message itself: a frame is made only for live clients taking SBE.
+            if (0 != (wanted & WANTS_SBE))
             {
                 JsonRenderer.copySbe(event, sbePayload.take());
                 sbeLength = sbePayload.buffer.readableBytes();
@@ -657,10 +659,13 @@ public final class WebSocketEgress implements EgressHandler
                 final long inputSequence = event.inputSequence();
                 final long timestampNs = event.timestampNs();
                 final String pluginId = event.pluginId();
-                feed.retained.add(
-                    outputSequence, inputSequence, timestampNs, pluginId, templateId, json, jsonLength, sbe, sbeLength);
-                allFeed.retained.add(
-                    outputSequence, inputSequence, timestampNs, pluginId, templateId, json, jsonLength, sbe, sbeLength);
+                final DirectBuffer message = event.buffer();
+                final int offset = event.offset();
+                final int length = event.length();
+                feed.retained.add(outputSequence, inputSequence, timestampNs, pluginId, templateId, json, jsonLength,
+                    message, offset, length);
+                allFeed.retained.add(outputSequence, inputSequence, timestampNs, pluginId, templateId, json, jsonLength,
+                    message, offset, length);
             }
             jsonEntries = 0;
             tracedEntries = 0;
@@ -752,7 +757,18 @@ public final class WebSocketEgress implements EgressHandler
     }
 
     /**
-     * The JSON frame of a retained entry, rendered now from its SBE frame and kept in the entry when no live client
+     * The SBE frame of a retained entry, made now for a client that takes SBE and resumes or subscribes.
+     */
+    private ByteBuf retainedSbe(final RetainedMessages retained, final int i)
+    {
+        final int sbeLength = retained.sbeLength(i);
+        final ByteBuf payload = allocator.buffer(sbeLength);
+        payload.writeBytes(retained.sbe(i), 0, sbeLength);
+        return frames.binary(payload);
+    }
+
+    /**
+     * The JSON frame of a retained entry, rendered now from its SBE message and kept in the entry when no live client
      * took the output in JSON when it was published.
      */
     private ByteBuf retainedJson(final RetainedMessages retained, final int i)
@@ -762,12 +778,9 @@ public final class WebSocketEgress implements EgressHandler
         {
             return json;
         }
-        final ByteBuf sbe = retained.sbe(i);
         final int sbeLength = retained.sbeLength(i);
         final ExpandableArrayBuffer message = retainedMessage;
-        message.checkLimit(sbeLength);
-        // The SBE message is the frame's payload, behind its header.
-        sbe.getBytes(sbe.readerIndex() + sbe.readableBytes() - sbeLength, message.byteArray(), 0, sbeLength);
+        message.putBytes(0, retained.sbe(i), 0, sbeLength);
         renderer.renderJson(retained.inputSequence(i), retained.timestampNs(i), retained.pluginId(i),
             retained.sequence(i), message, 0, sbeLength, jsonPayload.take());
         final int jsonLength = jsonPayload.buffer.readableBytes();
@@ -1003,8 +1016,8 @@ public final class WebSocketEgress implements EgressHandler
             {
                 if (session.accepts(retained.templateId(i)))
                 {
-                    final ByteBuf frame = session.sbe ? retained.sbe(i) : retainedJson(retained, i);
-                    channel.write(frame.retainedDuplicate(), channel.voidPromise());
+                    final ByteBuf frame = session.sbe ? retainedSbe(retained, i) : retainedJson(retained, i).retainedDuplicate();
+                    channel.write(frame, channel.voidPromise());
                     sent++;
                     bytes += session.sbe ? retained.sbeLength(i) : retained.jsonLength(i);
                 }
