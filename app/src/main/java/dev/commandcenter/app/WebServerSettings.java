@@ -32,6 +32,7 @@ public final class WebServerSettings
             .acceptWalletEventsOverRest(websocket.acceptWalletEventsOverRest)
             .httpThreads(websocket.httpThreads)
             .fanoutThreads(websocket.fanoutThreads)
+            .httpLoopClients(websocket.httpLoopClients)
             .maxConnections(websocket.maxConnections)
             .maxConnectionsPerAddress(websocket.maxConnectionsPerAddress)
             .maxQueuedBytesPerConnection(websocket.maxQueuedBytesPerConnection)

@@ -43,7 +43,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The load generator's HTTP/1.1 client for {@code POST /api/events}: up to {@value #CONNECTIONS} keep-alive
- * connections, opened as needed, on one event loop of their own (native epoll where available), each carrying one
+ * connections, opened as needed, on one event loop of their own (native epoll where available) or on a loop lent by
+ * the WebSocket clients (a saturating phase, {@link LoopPump}), each carrying one
  * request at a time, so at most {@value #MAX_IN_FLIGHT} posts await their answer at once. The poster that finds them
  * all taken waits for a free one: a server falling behind then delays the schedule, which the latency shows (it is
  * measured from the intended send time), instead of being buried under new connections.

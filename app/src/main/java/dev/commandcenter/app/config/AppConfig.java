@@ -235,6 +235,11 @@ public final class AppConfig
         public int httpThreads = 1;
         /** Event loop threads carrying upgraded WebSocket connections and their fan-out writes. */
         public int fanoutThreads = 1;
+        /**
+         * Upgraded WebSocket clients that stay on the HTTP loop instead of moving to a fan-out loop, the first N at any
+         * time; -1 (the default): 4 when {@code engine.runOn} is {@code http-loop}, else 0.
+         */
+        public int httpLoopClients = -1;
         /** Open connections in all; more are closed at accept. 0: 4096, or 3/4 of the open file limit when lower. */
         public int maxConnections = 0;
         /** Open connections from one remote address; more are closed at accept. */

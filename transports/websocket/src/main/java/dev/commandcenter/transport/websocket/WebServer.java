@@ -439,6 +439,12 @@ public final class WebServer implements AutoCloseable
         public static final int HTTP_THREADS_DEFAULT = 1;
         /** Default number of fan-out event loop threads carrying the upgraded WebSocket connections. */
         public static final int FANOUT_THREADS_DEFAULT = 1;
+        /** {@link #httpLoopClients(int)}: as many as {@link #HTTP_LOOP_CLIENTS_WITH_ENGINE} when the engine's cycle runs
+         * on the HTTP loop, else none. */
+        public static final int HTTP_LOOP_CLIENTS_AUTO = -1;
+        /** Upgraded WebSocket clients that stay on the HTTP loop, with {@link #HTTP_LOOP_CLIENTS_AUTO}, when the engine's
+         * cycle runs there: an overlay or two, a dashboard and a chat page. */
+        public static final int HTTP_LOOP_CLIENTS_WITH_ENGINE = 4;
         /** Default time to wait for a client's close frame, and for shutdown steps. */
         public static final long CLOSE_TIMEOUT_MS_DEFAULT = 2000;
         /** Default time sessions authenticated with a rotated-out token stay open: time to reload the overlay. */
@@ -502,6 +508,7 @@ public final class WebServer implements AutoCloseable
         private int slowConsumerDropLimit = SLOW_CONSUMER_DROP_LIMIT_DEFAULT;
         private int httpThreads = HTTP_THREADS_DEFAULT;
         private int fanoutThreads = FANOUT_THREADS_DEFAULT;
+        private int httpLoopClients = HTTP_LOOP_CLIENTS_AUTO;
         private long closeTimeoutMs = CLOSE_TIMEOUT_MS_DEFAULT;
         private int socketSendBufferLength = SOCKET_SEND_BUFFER_LENGTH_DEFAULT;
         private String transport = System.getProperty(TRANSPORT_PROP_NAME, TRANSPORT_DEFAULT);
@@ -594,6 +601,11 @@ public final class WebServer implements AutoCloseable
             requireAtLeast("websocket.slowConsumerDropLimit", slowConsumerDropLimit, 0);
             requireAtLeast("websocket.httpThreads", httpThreads, 1);
             requireAtLeast("websocket.fanoutThreads", fanoutThreads, 0);
+            if (httpLoopClients < HTTP_LOOP_CLIENTS_AUTO)
+            {
+                throw new IllegalArgumentException("websocket.httpLoopClients: expected 0 or more, or -1 for auto (" +
+                    HTTP_LOOP_CLIENTS_WITH_ENGINE + " when engine.runOn is http-loop, else 0), got " + httpLoopClients);
+            }
             requireAtLeast("websocket.socketSendBufferLength", socketSendBufferLength, 0);
             final String transportProblem = NettyTransport.problem(transport);
             if (null != transportProblem)
@@ -1168,6 +1180,48 @@ public final class WebServer implements AutoCloseable
         public int fanoutThreads()
         {
             return fanoutThreads;
+        }
+
+        /**
+         * Upgraded WebSocket clients that stay on the HTTP loop that upgraded them instead of moving to a fan-out loop
+         * (Netty backend), the first N connected at any time; a seat is free again when its client goes. With the
+         * engine's cycle on that loop ({@link #engineCycle}) a posted event is then read, handled and written to those
+         * clients by one thread, with no fan-out loop to wake, while the clients past N keep REST from waiting behind
+         * their writes. {@link #HTTP_LOOP_CLIENTS_AUTO} (the default) takes {@link #HTTP_LOOP_CLIENTS_WITH_ENGINE}
+         * when the engine's cycle runs on the HTTP loop, else 0. With {@link #fanoutThreads(int)} 0 every client
+         * stays.
+         *
+         * @param clients 0 or more, or {@link #HTTP_LOOP_CLIENTS_AUTO}.
+         * @return this.
+         */
+        public Context httpLoopClients(final int clients)
+        {
+            this.httpLoopClients = clients;
+            return this;
+        }
+
+        /**
+         * Upgraded WebSocket clients that stay on the HTTP loop, as set.
+         *
+         * @return count, or {@link #HTTP_LOOP_CLIENTS_AUTO}.
+         */
+        public int httpLoopClients()
+        {
+            return httpLoopClients;
+        }
+
+        /**
+         * Upgraded WebSocket clients that stay on the HTTP loop, auto resolved.
+         *
+         * @return count.
+         */
+        int httpLoopSeats()
+        {
+            if (HTTP_LOOP_CLIENTS_AUTO != httpLoopClients)
+            {
+                return httpLoopClients;
+            }
+            return null != engineCycle ? HTTP_LOOP_CLIENTS_WITH_ENGINE : 0;
         }
 
         /**

@@ -83,6 +83,10 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
     private final WebSocketEgress egress;
     private final ErrorHandler errorHandler;
     private final EventLoopGroup fanoutGroup;
+    /** Seats on the HTTP loop, of which this session may take one instead of moving, or null. */
+    private final HttpLoopSeats seats;
+    /** Event loop: this session holds a seat on the HTTP loop, given back when its connection closes. */
+    private boolean seated;
     private Channel channel;
     private boolean subscribed;
     private boolean closeSent;
@@ -175,6 +179,41 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
         final ErrorHandler errorHandler,
         final EventLoopGroup fanoutGroup)
     {
+        this(feed, sbe, trace, types, rejection, rejectionCode, since, dropLimit, closeTimeoutMs, egress, errorHandler,
+            fanoutGroup, null);
+    }
+
+    /**
+     * @param feed           feed name.
+     * @param sbe            binary SBE frames rather than JSON text.
+     * @param trace          JSON frames carry the stage stamps (ignored for SBE).
+     * @param types          template ids to deliver, or null for all.
+     * @param rejection      close reason when the request is refused, null to subscribe.
+     * @param rejectionCode  close status sent with the rejection.
+     * @param since          output sequence the client resumes after, or -1 when it does not resume.
+     * @param dropLimit      unwritable messages in a row before closing with 1013.
+     * @param closeTimeoutMs how long to wait for the client's close frame before closing the connection.
+     * @param egress         the fan-out to subscribe to.
+     * @param errorHandler   the server's error path: counts client disconnects, reports anything else.
+     * @param fanoutGroup    event loops the connection moves to before subscribing, or null to stay where it is.
+     * @param seats          seats on the HTTP loop: the connection stays there when it takes one; or null.
+     */
+    WebSocketSession(
+        final String feed,
+        final boolean sbe,
+        final boolean trace,
+        final BitSet types,
+        final String rejection,
+        final int rejectionCode,
+        final long since,
+        final int dropLimit,
+        final long closeTimeoutMs,
+        final WebSocketEgress egress,
+        final ErrorHandler errorHandler,
+        final EventLoopGroup fanoutGroup,
+        final HttpLoopSeats seats)
+    {
+        this.seats = seats;
         this.rejectionCode = rejectionCode;
         this.since = since;
         this.fanoutGroup = fanoutGroup;
@@ -226,6 +265,11 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
         {
             if (null == fanoutGroup)
             {
+                subscribe();
+            }
+            else if (null != seats && seats.take())
+            {
+                seated = true;
                 subscribe();
             }
             else
@@ -405,6 +449,11 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
     public void channelInactive(final ChannelHandlerContext ctx) throws Exception
     {
         closing = true;
+        if (seated)
+        {
+            seated = false;
+            seats.give();
+        }
         if (null != forceClose)
         {
             forceClose.cancel(false);

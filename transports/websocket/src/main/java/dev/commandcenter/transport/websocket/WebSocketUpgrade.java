@@ -53,6 +53,8 @@ final class WebSocketUpgrade
     private final ResponseSender sender;
     private final WebSocketDecoderConfig decoderConfig;
     private final EventLoopGroup fanoutGroup;
+    /** Seats on the HTTP loop for upgraded clients (with fan-out loops; the Netty backend's only), or null. */
+    private final HttpLoopSeats seats;
     private final Refusals refusals;
     private final TokenSessions tokenSessions;
 
@@ -77,6 +79,7 @@ final class WebSocketUpgrade
         final TokenSessions tokenSessions)
     {
         this.fanoutGroup = fanoutGroup;
+        this.seats = null == fanoutGroup || 0 == ctx.httpLoopSeats() ? null : new HttpLoopSeats(ctx.httpLoopSeats());
         this.refusals = refusals;
         this.tokenSessions = tokenSessions;
         this.ctx = ctx;
@@ -241,7 +244,8 @@ final class WebSocketUpgrade
         }
 
         final WebSocketSession session = new WebSocketSession(feed, "sbe".equals(format), "1".equals(traceParameter), types, rejection,
-            rejectionCode, since, ctx.slowConsumerDropLimit(), ctx.closeTimeoutMs(), ctx.egress(), errorPath::onError, fanoutGroup);
+            rejectionCode, since, ctx.slowConsumerDropLimit(), ctx.closeTimeoutMs(), ctx.egress(), errorPath::onError, fanoutGroup,
+            null == wire ? seats : null);
         session.batchMs = batch;
         final ChannelFuture handshake;
         try

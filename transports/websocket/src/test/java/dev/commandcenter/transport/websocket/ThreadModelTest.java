@@ -72,6 +72,38 @@ class ThreadModelTest
     }
 
     @Test
+    void shouldKeepTheFirstClientsOnTheHttpLoopMoveTheRestAndGiveASeatBackWhenItsClientGoes() throws Exception
+    {
+        fixture = new Fixture(dataDir, 0, (ctx) -> {}, (ctx) -> ctx.httpThreads(1).fanoutThreads(1).httpLoopClients(2));
+        final List<TestClient> clients = new ArrayList<>();
+        for (int i = 0; i < 3; i++)
+        {
+            clients.add(fixture.subscribe("/ws/all?token=" + Fixture.TOKEN));
+        }
+        final WebSocketSession[] sessions = fixture.egress.sessions(WebSocketEgress.ALL_FEED);
+        assertThat(sessions).hasSize(3);
+        assertThat(isIn(sessions[0].channel().eventLoop(), fixture.server.httpGroup())).isTrue();
+        assertThat(isIn(sessions[1].channel().eventLoop(), fixture.server.httpGroup())).isTrue();
+        assertThat(isIn(sessions[2].channel().eventLoop(), fixture.server.fanoutGroup())).as("no seat left").isTrue();
+        final long sequence = fixture.publishPayment(7000);
+        for (final TestClient client : clients)
+        {
+            assertThat(MAPPER.readTree(client.nextText()).get("sequence").asLong()).isEqualTo(sequence);
+        }
+
+        clients.getFirst().webSocket.abort();
+        await().atMost(Duration.ofSeconds(10)).until(() -> fixture.egress.connectedClients() == 2);
+        final TestClient fourth = fixture.subscribe("/ws/all?token=" + Fixture.TOKEN);
+        final WebSocketSession[] after = fixture.egress.sessions(WebSocketEgress.ALL_FEED);
+        assertThat(after).hasSize(3);
+        assertThat(isIn(after[2].channel().eventLoop(), fixture.server.httpGroup())).as("the seat given back").isTrue();
+        final long next = fixture.publishPayment(7001);
+        assertThat(MAPPER.readTree(fourth.nextText()).get("sequence").asLong()).isEqualTo(next);
+        assertThat(MAPPER.readTree(clients.get(2).nextText()).get("sequence").asLong()).isEqualTo(next);
+        assertThat(fixture.egress.drops()).isZero();
+    }
+
+    @Test
     void shouldAnswerPostWhileFanoutIsFloodedAndItsEventLoopIsBusy() throws Exception
     {
         fixture = new Fixture(dataDir, 0, (ctx) -> {}, (ctx) -> ctx
@@ -116,6 +148,8 @@ class ThreadModelTest
         final EngineCycle cycle = fixture.engine.lendableCycle();
         await().atMost(Duration.ofSeconds(10)).until(cycle::isLent);
         final TestClient client = fixture.subscribe("/ws/all?token=" + Fixture.TOKEN);
+        assertThat(isIn(fixture.egress.sessions(WebSocketEgress.ALL_FEED)[0].channel().eventLoop(),
+            fixture.server.httpGroup())).as("a few clients stay on the loop that runs the engine").isTrue();
 
         final HttpResponse<String> posted = fixture.http.send(HttpRequest.newBuilder(
             fixture.http("/api/events?token=" + Fixture.TOKEN))

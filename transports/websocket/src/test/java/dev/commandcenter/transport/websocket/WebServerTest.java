@@ -306,6 +306,8 @@ class WebServerTest
             .hasMessage("websocket.httpThreads: expected 1 or more, got 0");
         assertThatThrownBy(() -> new TestCounters().apply(new WebServer.Context()).token(Fixture.OVERLAY_TOKEN).adminToken(Fixture.TOKEN).fanoutThreads(-1).conclude())
             .hasMessage("websocket.fanoutThreads: expected 0 or more, got -1");
+        assertThatThrownBy(() -> new TestCounters().apply(new WebServer.Context()).token(Fixture.OVERLAY_TOKEN).adminToken(Fixture.TOKEN).httpLoopClients(-2).conclude())
+            .hasMessage("websocket.httpLoopClients: expected 0 or more, or -1 for auto (4 when engine.runOn is http-loop, else 0), got -2");
         assertThat(new WebServer.Context().token("do-not-print").toString()).doesNotContain("do-not-print");
     }
 
