@@ -148,38 +148,6 @@ final class WebSocketSession extends SimpleChannelInboundHandler<WebSocketFrame>
         final EventLoopGroup fanoutGroup)
     {
         this(feed, sbe, trace, types, rejection, POLICY_VIOLATION, -1, dropLimit, closeTimeoutMs, egress, errorHandler,
-            fanoutGroup);
-    }
-
-    /**
-     * @param feed           feed name.
-     * @param sbe            binary SBE frames rather than JSON text.
-     * @param trace          JSON frames carry the stage stamps (ignored for SBE).
-     * @param types          template ids to deliver, or null for all.
-     * @param rejection      close reason when the request is refused, null to subscribe.
-     * @param rejectionCode  close status sent with the rejection.
-     * @param since          output sequence the client resumes after, or -1 when it does not resume.
-     * @param dropLimit      unwritable messages in a row before closing with 1013.
-     * @param closeTimeoutMs how long to wait for the client's close frame before closing the connection.
-     * @param egress         the fan-out to subscribe to.
-     * @param errorHandler   the server's error path: counts client disconnects, reports anything else.
-     * @param fanoutGroup    event loops the connection moves to before subscribing, or null to stay where it is.
-     */
-    WebSocketSession(
-        final String feed,
-        final boolean sbe,
-        final boolean trace,
-        final BitSet types,
-        final String rejection,
-        final int rejectionCode,
-        final long since,
-        final int dropLimit,
-        final long closeTimeoutMs,
-        final WebSocketEgress egress,
-        final ErrorHandler errorHandler,
-        final EventLoopGroup fanoutGroup)
-    {
-        this(feed, sbe, trace, types, rejection, rejectionCode, since, dropLimit, closeTimeoutMs, egress, errorHandler,
             fanoutGroup, null);
     }
 
