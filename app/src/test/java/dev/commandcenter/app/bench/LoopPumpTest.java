@@ -1,33 +1,18 @@
 package dev.commandcenter.app.bench;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpVersion;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -61,7 +46,7 @@ class LoopPumpTest
     private final Queue<ChannelHandlerContext> held = new ConcurrentLinkedQueue<>();
     private final EventLoopGroup clientLoop = new MultiThreadIoEventLoopGroup(1,
         Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-    private EventLoopGroup serverGroup;
+    private LoopbackHttpServer server;
     private RestConnections rest;
     private int port;
 
@@ -73,9 +58,9 @@ class LoopPumpTest
             rest.close();
         }
         clientLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-        if (null != serverGroup)
+        if (null != server)
         {
-            serverGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+            server.close();
         }
     }
 
@@ -125,13 +110,13 @@ class LoopPumpTest
             .until(() -> arrivals.get() == RestConnections.MAX_IN_FLIGHT);
         assertThat(recorder.sendErrors()).as("no post refused for want of a connection").isZero();
 
-        serverGroup.next().execute(() ->
+        server.group.next().execute(() ->
         {
             hold = false;
             ChannelHandlerContext ctx;
             while (null != (ctx = held.poll()))
             {
-                ctx.writeAndFlush(response(HttpResponseStatus.ACCEPTED));
+                ctx.writeAndFlush(LoopbackHttpServer.response(HttpResponseStatus.ACCEPTED, ""));
             }
         });
         assertThat(sent.get(30, TimeUnit.SECONDS)).isEqualTo(events);
@@ -194,50 +179,28 @@ class LoopPumpTest
         return sent;
     }
 
-    private static FullHttpResponse response(final HttpResponseStatus status)
-    {
-        final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.EMPTY_BUFFER);
-        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
-        return response;
-    }
-
     private void startServer() throws InterruptedException
     {
-        serverGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        final Channel server = new ServerBootstrap()
-            .group(serverGroup)
-            .channel(NioServerSocketChannel.class)
-            .childHandler(new ChannelInitializer<SocketChannel>()
+        server = new LoopbackHttpServer((channel) -> {}, (ctx, request) ->
+        {
+            final String body = request.content().toString(StandardCharsets.UTF_8);
+            final int at = body.indexOf("\"txid\":\"") + 8;
+            final long index = PaymentIds.index(body.substring(at, at + 64), TAG);
+            arrivals.incrementAndGet();
+            if (hold)
             {
-                protected void initChannel(final SocketChannel channel)
-                {
-                    channel.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024),
-                        new SimpleChannelInboundHandler<FullHttpRequest>()
-                        {
-                            protected void channelRead0(final ChannelHandlerContext ctx, final FullHttpRequest request)
-                            {
-                                final String body = request.content().toString(StandardCharsets.UTF_8);
-                                final int at = body.indexOf("\"txid\":\"") + 8;
-                                final long index = PaymentIds.index(body.substring(at, at + 64), TAG);
-                                arrivals.incrementAndGet();
-                                if (hold)
-                                {
-                                    held.add(ctx);
-                                }
-                                else
-                                {
-                                    ctx.writeAndFlush(response(HttpResponseStatus.ACCEPTED));
-                                }
-                                final LatencyRecorder recorder = completeOnArrival;
-                                if (null != recorder)
-                                {
-                                    recorder.onReceived(index, CLOCK.nanoTime(), null);
-                                }
-                            }
-                        });
-                }
-            })
-            .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
-        port = ((InetSocketAddress)server.localAddress()).getPort();
+                held.add(ctx);
+            }
+            else
+            {
+                ctx.writeAndFlush(LoopbackHttpServer.response(HttpResponseStatus.ACCEPTED, ""));
+            }
+            final LatencyRecorder recorder = completeOnArrival;
+            if (null != recorder)
+            {
+                recorder.onReceived(index, CLOCK.nanoTime(), null);
+            }
+        });
+        port = server.port;
     }
 }

@@ -1,31 +1,16 @@
 package dev.commandcenter.app.bench;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpVersion;
 import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -63,7 +48,7 @@ class RestSenderTest
     private final AtomicInteger requests = new AtomicInteger();
     private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
     private final List<String> bodies = new CopyOnWriteArrayList<>();
-    private EventLoopGroup serverGroup;
+    private LoopbackHttpServer server;
     private RestConnections rest;
     private int port;
 
@@ -78,9 +63,9 @@ class RestSenderTest
         {
             rest.close();
         }
-        if (null != serverGroup)
+        if (null != server)
         {
-            serverGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+            server.close();
         }
     }
 
@@ -112,7 +97,7 @@ class RestSenderTest
         assertThat(bodies.getFirst()).contains("\"txid\":\"" + PaymentIds.hex(7, 0) + "\"");
 
         // On the server's one event loop, so no request is answered before one held ahead of it on its connection.
-        serverGroup.next().execute(() ->
+        server.group.next().execute(() ->
         {
             mode = Mode.ANSWER_202;
             answerHeld(HttpResponseStatus.ACCEPTED);
@@ -140,7 +125,7 @@ class RestSenderTest
             sender.send(i, 0);
         }
         await().atMost(30, TimeUnit.SECONDS).until(() -> requests.get() == 3);
-        serverGroup.next().execute(() ->
+        server.group.next().execute(() ->
         {
             mode = Mode.ANSWER_202;
             answerHeld(HttpResponseStatus.ACCEPTED);
@@ -282,49 +267,28 @@ class RestSenderTest
         }
     }
 
-    private static FullHttpResponse response(final HttpResponseStatus status, final String body)
-    {
-        final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-            Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
-        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
-        return response;
-    }
-
     private void startServer() throws InterruptedException
     {
-        serverGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        final Channel server = new ServerBootstrap()
-            .group(serverGroup)
-            .channel(NioServerSocketChannel.class)
-            .childHandler(new ChannelInitializer<SocketChannel>()
+        server = new LoopbackHttpServer(connections::add, (ctx, request) ->
+        {
+            requests.incrementAndGet();
+            assertThat(request.headers().get(HttpHeaderNames.AUTHORIZATION)).isEqualTo("Bearer secret-token");
+            bodies.add(request.content().toString(StandardCharsets.UTF_8));
+            switch (mode)
             {
-                protected void initChannel(final SocketChannel channel)
-                {
-                    connections.add(channel);
-                    channel.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024),
-                        new SimpleChannelInboundHandler<FullHttpRequest>()
-                        {
-                            protected void channelRead0(final ChannelHandlerContext ctx, final FullHttpRequest request)
-                            {
-                                requests.incrementAndGet();
-                                assertThat(request.headers().get(HttpHeaderNames.AUTHORIZATION))
-                                    .isEqualTo("Bearer secret-token");
-                                bodies.add(request.content().toString(StandardCharsets.UTF_8));
-                                switch (mode)
-                                {
-                                    case HOLD -> held.add(new Held(ctx));
-                                    case ANSWER_202 -> ctx.writeAndFlush(response(HttpResponseStatus.ACCEPTED, ""));
-                                    case ANSWER_401 -> ctx.writeAndFlush(
-                                        response(HttpResponseStatus.UNAUTHORIZED, "{\"error\":\"bad token\"}\nmore"));
-                                    case ANSWER_HUGE -> ctx.writeAndFlush(
-                                        response(HttpResponseStatus.ACCEPTED, "x".repeat(1024 * 1024)));
-                                    case CLOSE -> ctx.close();
-                                }
-                            }
-                        });
-                }
-            })
-            .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
-        port = ((InetSocketAddress)server.localAddress()).getPort();
+                case HOLD -> held.add(new Held(ctx));
+                case ANSWER_202 -> ctx.writeAndFlush(response(HttpResponseStatus.ACCEPTED, ""));
+                case ANSWER_401 -> ctx.writeAndFlush(
+                    response(HttpResponseStatus.UNAUTHORIZED, "{\"error\":\"bad token\"}\nmore"));
+                case ANSWER_HUGE -> ctx.writeAndFlush(response(HttpResponseStatus.ACCEPTED, "x".repeat(1024 * 1024)));
+                case CLOSE -> ctx.close();
+            }
+        });
+        port = server.port;
+    }
+
+    private static FullHttpResponse response(final HttpResponseStatus status, final String body)
+    {
+        return LoopbackHttpServer.response(status, body);
     }
 }

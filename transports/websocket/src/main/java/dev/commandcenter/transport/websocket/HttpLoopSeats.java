@@ -53,14 +53,4 @@ final class HttpLoopSeats
     {
         taken.decrementAndGet();
     }
-
-    /**
-     * Seats taken now.
-     *
-     * @return count.
-     */
-    int taken()
-    {
-        return taken.get();
-    }
 }
