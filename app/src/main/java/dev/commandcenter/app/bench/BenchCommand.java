@@ -51,6 +51,12 @@ public final class BenchCommand implements Callable<Integer>
             "Default: ${DEFAULT-VALUE}")
     int window;
 
+    @Option(names = "--pipeline", paramLabel = "N", defaultValue = "1",
+        description = "With --rate max over REST: most posts awaiting their answer on one keep-alive connection " +
+            "(HTTP/1.1 pipelining; 1, 2, 4, 8 or 16), the --window shared by fewer connections. Default: " +
+            "${DEFAULT-VALUE} (one post at a time per connection)")
+    int pipeline;
+
     @Option(names = "--no-trace",
         description = "Receive plain frames, without the trace stamps (per-stage latency) asked for by default.")
     boolean noTrace;
@@ -159,6 +165,14 @@ public final class BenchCommand implements Callable<Integer>
     private BenchSettings settings()
     {
         final long parsedRate = rate(rate);
+        if (pipeline < 1 || pipeline > RestConnections.MAX_DEPTH || RestConnections.MAX_IN_FLIGHT % pipeline != 0)
+        {
+            throw usage("--pipeline must be 1, 2, 4, 8 or 16 posts per connection, got " + pipeline);
+        }
+        if (pipeline > 1 && !"max".equals(null == rate ? "" : rate.trim()))
+        {
+            throw usage("--pipeline needs --rate max (a paced run sends one post at a time), got --rate " + rate);
+        }
         if (window < 1)
         {
             throw usage("--window must be 1 or more events in flight, got " + window);
@@ -237,7 +251,7 @@ public final class BenchCommand implements Callable<Integer>
             Path.of(RESULTS_DIR, LocalDateTime.now().format(STAMP));
         return new BenchSettings(parsedRate, runFor, duration("--warmup", warmup), clients, parsedTransport, base, token,
             parsedProfile, parsedFormat, threads, duration("--timeout", timeout), report, window, !noTrace,
-            pids, feeds, clientThreads);
+            pids, feeds, clientThreads, pipeline);
     }
 
     private long rate(final String text)

@@ -137,7 +137,8 @@ final class BenchReport
 
     private static String rateLabel(final BenchSettings settings)
     {
-        return settings.saturate() ? "as fast as accepted, at most " + settings.window() + " events in flight" :
+        return settings.saturate() ? "as fast as accepted, at most " + settings.window() + " events in flight" +
+            (settings.pipeline() > 1 ? " (posts pipelined, up to " + settings.pipeline() + " per connection)" : "") :
             settings.rate() + " events/s";
     }
 

@@ -160,7 +160,7 @@ final class BenchRun implements AutoCloseable
             // Saturating, the posts go out from an event loop of the clients (LoopPump): with one client thread, a
             // frame that completes an event and the next post are one pass of one loop.
             rest = new RestConnections(URI.create(base + EVENTS_PATH), token, clock, settings.timeout(), CONNECT_TIMEOUT,
-                pumpsOnLoop() ? clients.loop() : null);
+                pumpsOnLoop() ? clients.loop() : null, settings.saturate() ? settings.pipeline() : 1);
         }
         if (transport.usesWebSocketClients())
         {

@@ -25,6 +25,7 @@ import java.util.List;
  * @param serverPids processes of the server whose CPU time is measured (summed) over the run; empty for none.
  * @param feeds     base URLs the clients' feeds are spread over (such as edge nodes); empty: {@code url}.
  * @param clientThreads event loops the WebSocket clients share.
+ * @param pipeline  REST posts awaiting their answer on one connection at most when saturating (1: no pipelining).
  */
 record BenchSettings(
     long rate,
@@ -43,7 +44,8 @@ record BenchSettings(
     boolean trace,
     List<Long> serverPids,
     List<URI> feeds,
-    int clientThreads)
+    int clientThreads,
+    int pipeline)
 {
     /**
      * Whether events go out as fast as the server takes them rather than at a fixed rate.

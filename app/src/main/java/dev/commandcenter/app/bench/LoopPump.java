@@ -145,6 +145,7 @@ final class LoopPump
                 pumpOnce();
             }
             while (again && !done);
+            connections.flush();
         }
         finally
         {

@@ -45,7 +45,10 @@ import java.util.concurrent.TimeUnit;
  * The load generator's HTTP/1.1 client for {@code POST /api/events}: up to {@value #CONNECTIONS} keep-alive
  * connections, opened as needed, on one event loop of their own (native epoll where available) or on a loop lent by
  * the WebSocket clients (a saturating phase, {@link LoopPump}), each carrying one
- * request at a time, so at most {@value #MAX_IN_FLIGHT} posts await their answer at once. The poster that finds them
+ * request at a time, so at most {@value #MAX_IN_FLIGHT} posts await their answer at once. Asked to pipeline
+ * ({@code bench --pipeline N}, saturating only), up to N requests await their answer on each of
+ * {@value #MAX_IN_FLIGHT} / N connections: the posts the loop makes in one pass are written and then sent with one
+ * flush per connection ({@link #flush}), and the server may read them in one read and answer them in one write. The poster that finds them
  * all taken waits for a free one: a server falling behind then delays the schedule, which the latency shows (it is
  * measured from the intended send time), instead of being buried under new connections.
  * <p>
@@ -65,12 +68,16 @@ import java.util.concurrent.TimeUnit;
 final class RestConnections implements AutoCloseable
 {
     /**
-     * Keep-alive connections to the server, each carrying one request at a time: a POST is not idempotent and a
-     * client should not pipeline after it (RFC 9112 9.3.2); a server may drop a connection that does.
+     * Keep-alive connections to the server, each carrying one request at a time unless asked to pipeline: a POST is
+     * not idempotent and a client should not pipeline after it (RFC 9112 9.3.2) unless it can tell what took effect
+     * (the load generator can: every payment has a txid of its own and each answer is matched to its post); a server
+     * may drop a connection that does (the engine's native backend does, see native/README.md).
      */
     static final int CONNECTIONS = 128;
     /** Posts awaiting their answer at most. */
     static final int MAX_IN_FLIGHT = CONNECTIONS;
+    /** Most requests pipelined on one connection (the engine's default {@code websocket.maxPipelinedRequests}). */
+    static final int MAX_DEPTH = 16;
 
     /** A connection unused this long is closed, ms. */
     static final long IDLE_CLOSE_MS = 5_000;
@@ -114,7 +121,9 @@ final class RestConnections implements AutoCloseable
     /** Whether {@link #group} is this client's own, to stop on close, or lent by another (see the constructor). */
     private final boolean ownGroup;
     private final Bootstrap bootstrap;
-    private final Connection[] connections = new Connection[CONNECTIONS];
+    /** Requests awaiting their answer on one connection at most: 1, or more to pipeline (see the class comment). */
+    private final int depth;
+    private final Connection[] connections;
     private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
     private final ScheduledFuture<?> timeoutCheck;
 
@@ -128,7 +137,7 @@ final class RestConnections implements AutoCloseable
     RestConnections(
         final URI events, final String token, final NanoClock clock, final Duration timeout, final Duration connectTimeout)
     {
-        this(events, token, clock, timeout, connectTimeout, null);
+        this(events, token, clock, timeout, connectTimeout, null, 1);
     }
 
     /**
@@ -140,10 +149,17 @@ final class RestConnections implements AutoCloseable
      * @param loop           the event loop to carry the connections on, lent by its owner and not stopped by
      *                       {@link #close} (of the transport {@link Epoll#isAvailable()} says), or null for a loop of
      *                       this client's own.
+     * @param depth          requests awaiting their answer on one connection at most: 1 (no pipelining), or a
+     *                       divisor of {@value #MAX_IN_FLIGHT} up to {@value #MAX_DEPTH} to pipeline.
      */
     RestConnections(final URI events, final String token, final NanoClock clock, final Duration timeout,
-        final Duration connectTimeout, final EventLoop loop)
+        final Duration connectTimeout, final EventLoop loop, final int depth)
     {
+        if (depth < 1 || depth > MAX_DEPTH || MAX_IN_FLIGHT % depth != 0)
+        {
+            throw new IllegalArgumentException("cannot pipeline " + depth + " requests per connection (expected 1, 2, " +
+                "4, 8 or 16)");
+        }
         if (!"http".equals(events.getScheme()))
         {
             throw new IllegalArgumentException("cannot post to " + events + ": only http:// is supported by the load " +
@@ -165,7 +181,9 @@ final class RestConnections implements AutoCloseable
             .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
-        for (int i = 0; i < CONNECTIONS; i++)
+        this.depth = depth;
+        connections = new Connection[MAX_IN_FLIGHT / depth];
+        for (int i = 0; i < connections.length; i++)
         {
             connections[i] = new Connection();
         }
@@ -241,17 +259,33 @@ final class RestConnections implements AutoCloseable
         final Connection connection;
         synchronized (this)
         {
-            // A free connection exists: the semaphore counts the busy ones. The first free one is taken, so no more
-            // connections are opened than posts were in flight at once.
+            // A free place exists: the semaphore counts the taken ones. The first connection with a free place is
+            // taken, so no more connections are opened than posts were in flight at once, and the posts of one pass
+            // of the loop share as few connections as they can.
             int i = 0;
-            while (connections[i].busy)
+            while (connections[i].taken == depth)
             {
                 i++;
             }
             connection = connections[i];
-            connection.busy = true;
+            connection.taken++;
         }
         return connection;
+    }
+
+    /**
+     * Send the requests written on the event loop since the last flush, one write per connection (pipelining, see the
+     * class comment); the loop that posted calls it after each pass of posts.
+     */
+    void flush()
+    {
+        if (depth > 1)
+        {
+            for (final Connection connection : connections)
+            {
+                connection.flush();
+            }
+        }
     }
 
     private FullHttpRequest request(final String body)
@@ -309,22 +343,31 @@ final class RestConnections implements AutoCloseable
     }
 
     /**
-     * One keep-alive connection and the request it carries. A poster takes the connection ({@link #busy}, under the
-     * pool's monitor) before sending and it is given back with the answer or the failure, so one request at most
-     * awaits its answer on it. The request is guarded by the connection's monitor: the poster sets it, the event loop
-     * takes it.
+     * One keep-alive connection and the requests it carries, oldest first. A poster takes a place on the connection
+     * ({@link #taken}, under the pool's monitor) before sending, and the place is given back with the answer or the
+     * failure, so at most {@link #depth} requests await their answer on it. The requests are guarded by the
+     * connection's monitor: the poster adds one, the event loop takes the oldest with each answer (HTTP/1.1 answers
+     * come in the order of the requests).
      */
     private final class Connection extends SimpleChannelInboundHandler<FullHttpResponse>
     {
-        /** Taken by a poster, guarded by the pool's monitor: a request is being sent or awaits its answer. */
-        boolean busy;
+        /** Places taken by posters, guarded by the pool's monitor: requests being sent or awaiting their answer. */
+        int taken;
         private Channel channel;
-        /** Of the request awaiting its answer; null when none does. */
-        private Outcome outcome;
-        private long index;
-        private long sentNs;
+        /** Whether {@link #channel} is being opened (requests queue in {@link #bodies} until it is). */
+        private boolean opening;
+        private final long[] indices = new long[depth];
+        private final Outcome[] outcomes = new Outcome[depth];
+        private final long[] sentNs = new long[depth];
+        /** Bodies of the requests not yet written, while the connection opens. */
+        private final String[] bodies = new String[depth];
+        /** Position of the oldest request awaiting its answer, and how many do. */
+        private int head;
+        private int count;
         /** When the connection last sent or was answered; guarded by this connection's monitor. */
         private long usedNs;
+        /** Whether requests were written on the event loop and not yet flushed ({@link #flush}). */
+        private boolean flushPending;
 
         void send(final long index, final String body, final Outcome outcome, final boolean wait)
         {
@@ -332,9 +375,20 @@ final class RestConnections implements AutoCloseable
             synchronized (this)
             {
                 channel = this.channel;
+                if (opening)
+                {
+                    add(index, outcome, body);
+                    return;
+                }
             }
             if (null == channel || !channel.isActive())
             {
+                if (null != channel)
+                {
+                    // Closed before its inactivity was handled: what awaits an answer on it fails now, not with the
+                    // requests sent on the next connection.
+                    fail(channel, "the server closed the connection before answering");
+                }
                 // Connecting waits for the event loop, which takes this connection's monitor: it is not held meanwhile.
                 final ChannelFuture connect = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>()
                 {
@@ -349,13 +403,14 @@ final class RestConnections implements AutoCloseable
                 if (!wait)
                 {
                     // The request is this connection's from now on, so a timeout fails it even before the connection
-                    // is open; once open, the request is written unless it has failed meanwhile.
+                    // is open; once open, the requests queued meanwhile are written unless they failed meanwhile.
                     synchronized (this)
                     {
                         this.channel = null;
-                        awaitAnswer(index, outcome);
+                        opening = true;
+                        add(index, outcome, body);
                     }
-                    connect.addListener((ChannelFuture done) -> connected(done, index, outcome, body));
+                    connect.addListener((ChannelFuture done) -> connected(done));
                     return;
                 }
                 if (!connect.awaitUninterruptibly().isSuccess())
@@ -369,36 +424,83 @@ final class RestConnections implements AutoCloseable
             synchronized (this)
             {
                 this.channel = channel;
-                awaitAnswer(index, outcome);
-                channel.writeAndFlush(request(body), channel.voidPromise());
+                add(index, outcome, null);
+                if (depth > 1 && channel.eventLoop().inEventLoop())
+                {
+                    // Written now, sent with the others of this pass of the loop (see #flush). From another thread
+                    // each post is sent as written: a write and a flush handed over apart may run out of order.
+                    channel.write(request(body), channel.voidPromise());
+                    flushPending = true;
+                }
+                else
+                {
+                    channel.writeAndFlush(request(body), channel.voidPromise());
+                }
             }
         }
 
-        private void awaitAnswer(final long index, final Outcome outcome)
+        /**
+         * Send what was written since the last flush.
+         */
+        void flush()
         {
-            this.index = index;
-            this.sentNs = clock.nanoTime();
-            this.usedNs = sentNs;
-            this.outcome = outcome;
+            final Channel channel;
+            synchronized (this)
+            {
+                if (!flushPending)
+                {
+                    return;
+                }
+                flushPending = false;
+                channel = this.channel;
+            }
+            if (null != channel)
+            {
+                channel.flush();
+            }
         }
 
-        private void connected(final ChannelFuture connect, final long index, final Outcome outcome, final String body)
+        private void add(final long index, final Outcome outcome, final String body)
+        {
+            final int at = (head + count) % depth;
+            indices[at] = index;
+            outcomes[at] = outcome;
+            bodies[at] = body;
+            sentNs[at] = clock.nanoTime();
+            usedNs = sentNs[at];
+            count++;
+        }
+
+        private void connected(final ChannelFuture connect)
         {
             if (!connect.isSuccess())
             {
-                fail(null, index, cannotConnect(connect));
+                synchronized (this)
+                {
+                    opening = false;
+                }
+                fail(null, cannotConnect(connect));
                 return;
             }
+            final Channel opened = connect.channel();
             synchronized (this)
             {
-                if (this.outcome == outcome && this.index == index && null == this.channel)
+                opening = false;
+                if (count > 0)
                 {
-                    channel = connect.channel();
-                    channel.writeAndFlush(request(body), channel.voidPromise());
+                    channel = opened;
+                    for (int i = 0; i < count; i++)
+                    {
+                        final int at = (head + i) % depth;
+                        final String body = bodies[at];
+                        bodies[at] = null;
+                        opened.write(request(body), opened.voidPromise());
+                    }
+                    opened.flush();
                     return;
                 }
             }
-            connect.channel().close(); // the request failed while the connection opened
+            opened.close(); // the requests failed while the connection opened
         }
 
         private String cannotConnect(final ChannelFuture connect)
@@ -417,13 +519,15 @@ final class RestConnections implements AutoCloseable
             final long index;
             synchronized (this)
             {
-                outcome = this.outcome;
-                index = this.index;
-                if (null == outcome || ctx.channel() != channel)
+                if (0 == count || ctx.channel() != channel)
                 {
                     return; // an answer to nothing asked: the request it could belong to has already failed
                 }
-                this.outcome = null;
+                outcome = outcomes[head];
+                index = indices[head];
+                outcomes[head] = null;
+                head = (head + 1) % depth;
+                count--;
                 usedNs = clock.nanoTime();
             }
             release();
@@ -448,7 +552,7 @@ final class RestConnections implements AutoCloseable
             final Channel channel;
             synchronized (this)
             {
-                if (null == outcome || nowNs - sentNs < timeoutNs)
+                if (0 == count || nowNs - sentNs[head] < timeoutNs)
                 {
                     return;
                 }
@@ -462,8 +566,8 @@ final class RestConnections implements AutoCloseable
         }
 
         /**
-         * Close the connection when it has been unused for {@value #IDLE_CLOSE_MS} ms. It is taken first, as a poster
-         * takes it (a slot, then the connection), so no post is sent on it while it closes.
+         * Close the connection when it has been unused for {@value #IDLE_CLOSE_MS} ms. Every place on it is taken
+         * first, as a poster takes one (a slot, then the connection), so no post is sent on it while it closes.
          */
         void closeIfIdle(final long nowNs)
         {
@@ -475,11 +579,11 @@ final class RestConnections implements AutoCloseable
             {
                 synchronized (RestConnections.this)
                 {
-                    if (busy)
+                    if (taken > 0)
                     {
                         return;
                     }
-                    busy = true;
+                    taken = depth;
                 }
                 final Channel idle;
                 synchronized (this)
@@ -496,7 +600,7 @@ final class RestConnections implements AutoCloseable
                 }
                 synchronized (RestConnections.this)
                 {
-                    busy = false;
+                    taken = 0;
                 }
             }
             finally
@@ -526,36 +630,36 @@ final class RestConnections implements AutoCloseable
 
         /**
          * Forget the channel if it is still {@code failed} (whatever it is when {@code failed} is null) and fail
-         * the request awaiting its answer on it, if any.
+         * every request awaiting its answer on it.
          */
         private void fail(final Channel failed, final String reason)
         {
-            fail(failed, -1, reason);
-        }
-
-        /**
-         * Forget the channel if it is still {@code failed} (whatever it is when {@code failed} is null) and fail
-         * the request awaiting its answer on it, if any and if it is the event {@code expected} (any when negative).
-         */
-        private void fail(final Channel failed, final long expected, final String reason)
-        {
-            final Outcome outcome;
-            final long index;
+            final int failing;
+            final long[] index = new long[depth];
+            final Outcome[] outcome = new Outcome[depth];
             synchronized (this)
             {
-                if ((null != failed && failed != channel) || (expected >= 0 && (null == this.outcome || expected != this.index)))
+                if (null != failed && failed != channel)
                 {
                     return;
                 }
                 channel = null;
-                outcome = this.outcome;
-                index = this.index;
-                this.outcome = null;
+                failing = count;
+                for (int i = 0; i < failing; i++)
+                {
+                    final int at = (head + i) % depth;
+                    index[i] = indices[at];
+                    outcome[i] = outcomes[at];
+                    outcomes[at] = null;
+                    bodies[at] = null;
+                }
+                head = 0;
+                count = 0;
             }
-            if (null != outcome)
+            for (int i = 0; i < failing; i++)
             {
                 release();
-                outcome.failed(index, reason);
+                outcome[i].failed(index[i], reason);
             }
         }
 
@@ -563,7 +667,7 @@ final class RestConnections implements AutoCloseable
         {
             synchronized (RestConnections.this)
             {
-                busy = false;
+                taken--;
             }
             inFlight.release();
         }

@@ -136,6 +136,34 @@ class BenchCommandTest
     }
 
     @Test
+    void shouldSaturateWithPipelinedPostsLosingNothing() throws Exception
+    {
+        final AppConfig config = new AppConfig();
+        config.wallet.source = "none";
+        config.websocket.port = 0;
+        config.websocket.acceptWalletEventsOverRest = true;
+        // A line of 1 ms alerts as long as the plugin allows: the default (10,000) would drop the alerts past it.
+        config.plugins = PluginsSettings.of(Map.of("stream-bridge", Map.of("alertDurationMs", 1,
+            "maxQueuedAlerts", 1_000_000, "acceptPaymentsFrom", List.of("wallet", "rest"))));
+        try (CommandCenterNode node = CommandCenterNode.start(config, dir.resolve("data"), null))
+        {
+            final Result result = bench("bench", "--url", node.webServer().baseUrl(), "--token", node.adminToken(),
+                "--clients", "1", "--rate", "max", "--window", "64", "--pipeline", "16", "--duration", "1s",
+                "--warmup", "200ms", "--no-trace", "--out", dir.resolve("pipelined").toString());
+
+            assertThat(result.code).as(result.err).isZero();
+            assertThat(result.out).contains("at most 64 events in flight (posts pipelined, up to 16 per connection)")
+                .doesNotContain("stalled");
+            final Matcher received = Pattern.compile("received   ([\\d,]+) of ([\\d,]+) alerts \\(([\\d.]+) alerts/s\\), " +
+                "0 timeouts").matcher(result.out);
+            assertThat(received.find()).as(result.out).isTrue();
+            assertThat(received.group(1)).isEqualTo(received.group(2));
+            assertThat(Long.parseLong(received.group(1).replace(",", ""))).isGreaterThan(64);
+            assertThat(result.out).contains(", 0 send errors");
+        }
+    }
+
+    @Test
     void shouldSpreadClientsOverFeedUrlsAndSumTheCpuOfEveryServerPid() throws Exception
     {
         final AppConfig config = new AppConfig();
@@ -225,6 +253,12 @@ class BenchCommandTest
             "--rate 'fast' is not a rate, expected events per second (such as 500) or max");
         assertOneLineError(bench("bench", "--rate", "max", "--window", "0"),
             "--window must be 1 or more events in flight, got 0");
+        assertOneLineError(bench("bench", "--rate", "max", "--pipeline", "3"),
+            "--pipeline must be 1, 2, 4, 8 or 16 posts per connection, got 3");
+        assertOneLineError(bench("bench", "--rate", "max", "--pipeline", "32"),
+            "--pipeline must be 1, 2, 4, 8 or 16 posts per connection, got 32");
+        assertOneLineError(bench("bench", "--rate", "500", "--pipeline", "4"),
+            "--pipeline needs --rate max (a paced run sends one post at a time), got --rate 500");
         assertOneLineError(bench("bench", "--client-threads", "0"), "--client-threads must be 1 to 64, got 0");
         assertOneLineError(bench("bench", "--client-threads", "65"), "--client-threads must be 1 to 64, got 65");
         assertOneLineError(bench("bench", "--server-pid", "42"),

@@ -43,6 +43,7 @@ class LoopPumpTest
     /** When set, the server marks each posted event received by every client as it reads it. */
     private volatile LatencyRecorder completeOnArrival;
     private final AtomicInteger arrivals = new AtomicInteger();
+    private final AtomicInteger accepted = new AtomicInteger();
     private final Queue<ChannelHandlerContext> held = new ConcurrentLinkedQueue<>();
     private final EventLoopGroup clientLoop = new MultiThreadIoEventLoopGroup(1,
         Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
@@ -126,6 +127,40 @@ class LoopPumpTest
     }
 
     @Test
+    void shouldPipelinePostsOnAsFewConnectionsAsTheDepthAllowsAndSendEachPassOfPosts() throws Exception
+    {
+        hold = true;
+        startServer();
+        final int depth = 16;
+        final int events = RestConnections.MAX_IN_FLIGHT * 3 + 5;
+        final WindowedSchedule schedule = schedule(1_000, events, Duration.ofHours(1));
+        final LatencyRecorder recorder = new LatencyRecorder(TAG, schedule, 1);
+        completeOnArrival = recorder;
+        final CompletableFuture<Long> sent = run(schedule, recorder, HOUR_MS, depth);
+
+        await().atMost(30, TimeUnit.SECONDS).until(() -> arrivals.get() == RestConnections.MAX_IN_FLIGHT);
+        await().during(Duration.ofMillis(200)).atMost(30, TimeUnit.SECONDS)
+            .until(() -> arrivals.get() == RestConnections.MAX_IN_FLIGHT);
+        assertThat(accepted.get()).as("connections opened").isEqualTo(RestConnections.MAX_IN_FLIGHT / depth);
+
+        // The posts that answers free are written on open connections by the loop and sent when its pass ends.
+        server.group.next().execute(() ->
+        {
+            hold = false;
+            ChannelHandlerContext ctx;
+            while (null != (ctx = held.poll()))
+            {
+                ctx.writeAndFlush(LoopbackHttpServer.response(HttpResponseStatus.ACCEPTED, ""));
+            }
+        });
+        assertThat(sent.get(30, TimeUnit.SECONDS)).isEqualTo(events);
+        await().atMost(30, TimeUnit.SECONDS).until(() -> recorder.accepted().getTotalCount() == events);
+        assertThat(arrivals.get()).isEqualTo(events);
+        assertThat(recorder.sendErrors()).isZero();
+        assertThat(accepted.get()).as("connections opened").isEqualTo(RestConnections.MAX_IN_FLIGHT / depth);
+    }
+
+    @Test
     void shouldEndWithAStallWhenTheWindowStopsMoving() throws Exception
     {
         startServer();
@@ -171,8 +206,14 @@ class LoopPumpTest
 
     private CompletableFuture<Long> run(final WindowedSchedule schedule, final LatencyRecorder recorder, final long tickMs)
     {
+        return run(schedule, recorder, tickMs, 1);
+    }
+
+    private CompletableFuture<Long> run(
+        final WindowedSchedule schedule, final LatencyRecorder recorder, final long tickMs, final int depth)
+    {
         rest = new RestConnections(URI.create("http://127.0.0.1:" + port + BenchRun.EVENTS_PATH), "secret-token", CLOCK,
-            Duration.ofSeconds(30), Duration.ofSeconds(10), clientLoop.next());
+            Duration.ofSeconds(30), Duration.ofSeconds(10), clientLoop.next(), depth);
         final LoopPump pump = new LoopPump(schedule, rest, recorder, CLOCK, tickMs);
         final CompletableFuture<Long> sent = new CompletableFuture<>();
         Thread.ofPlatform().daemon().start(() -> sent.complete(pump.run()));
@@ -181,7 +222,7 @@ class LoopPumpTest
 
     private void startServer() throws InterruptedException
     {
-        server = new LoopbackHttpServer((channel) -> {}, (ctx, request) ->
+        server = new LoopbackHttpServer((channel) -> accepted.incrementAndGet(), (ctx, request) ->
         {
             final String body = request.content().toString(StandardCharsets.UTF_8);
             final int at = body.indexOf("\"txid\":\"") + 8;

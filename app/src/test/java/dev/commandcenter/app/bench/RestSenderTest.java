@@ -112,6 +112,41 @@ class RestSenderTest
     }
 
     @Test
+    void shouldPipelinePostsUpToTheDepthAndFailEveryPostOnAConnectionTheServerCloses() throws Exception
+    {
+        startServer();
+        final int depth = 4;
+        rest = new RestConnections(URI.create("http://127.0.0.1:" + port + BenchRun.EVENTS_PATH), "secret-token",
+            SystemNanoClock.INSTANCE, Duration.ofSeconds(30), Duration.ofSeconds(10), null, depth);
+        final LatencyRecorder recorder = recorder(2 * depth);
+        final RestSender sender = new RestSender(rest, recorder);
+        // Posted from this thread, not the connections' loop: each written post is sent without a pass of posts.
+        for (int i = 0; i < 2 * depth; i++)
+        {
+            sender.send(i, 0);
+        }
+        await().atMost(30, TimeUnit.SECONDS).until(() -> requests.get() == 2 * depth);
+        assertThat(connections).as("connections opened").hasSize(2);
+        assertThat(rest.hasFreeConnection()).isTrue();
+
+        // The first connection's posts were read first: closing it fails all of them, and only them.
+        final Channel first = held.peek().ctx().channel();
+        server.group.next().execute(() ->
+        {
+            held.removeIf((next) -> next.ctx().channel() == first);
+            first.close();
+            answerHeld(HttpResponseStatus.ACCEPTED);
+        });
+        await().atMost(30, TimeUnit.SECONDS).until(() ->
+            recorder.sendErrors() + recorder.accepted().getTotalCount() == 2 * depth);
+        assertThat(recorder.sendErrors()).isEqualTo(depth);
+        assertThat(recorder.accepted().getTotalCount()).isEqualTo(depth);
+        assertThat(recorder.firstError()).isEqualTo(
+            "POST /api/events: the server closed the connection before answering");
+        assertThat(rest.openConnections()).isEqualTo(1);
+    }
+
+    @Test
     void shouldCloseConnectionsUnusedForTheIdleTimeAndOpenANewOneForTheNextPost() throws Exception
     {
         startServer();

@@ -37,6 +37,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class HttpFlowGuard extends ChannelDuplexHandler implements Runnable
 {
+    /**
+     * Name of the handler that holds the flushes of the answers written while a read is handled until the read is
+     * done, so the answers to pipelined requests read at once leave in one write (removed at an upgrade).
+     */
+    static final String FLUSH_CONSOLIDATION = "http-flush";
+
     private static final int HEADER = 0;
     private static final int BODY = 1;
     private static final int BUSY = 2;
@@ -156,6 +162,11 @@ final class HttpFlowGuard extends ChannelDuplexHandler implements Runnable
             {
                 ctx.write(msg, promise);
                 connection.resume(ConnectionGuard.PIPELINE_FULL);
+                if (null != ctx.pipeline().get(FLUSH_CONSOLIDATION))
+                {
+                    // A WebSocket session's frames are flushed as written (see NettyServer).
+                    ctx.pipeline().remove(FLUSH_CONSOLIDATION);
+                }
                 ctx.pipeline().remove(this);
                 return;
             }

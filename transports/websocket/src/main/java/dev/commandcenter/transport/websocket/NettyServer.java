@@ -12,6 +12,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -99,8 +100,11 @@ final class NettyServer implements ServerBackend
                 {
                     channels.add(channel);
                     final ConnectionGuard guard = new ConnectionGuard(limits);
+                    // The answers to the requests of one read leave in one write (pipelined requests, HTTP/1.1).
                     channel.pipeline()
                         .addLast("conn-guard", guard)
+                        .addLast(HttpFlowGuard.FLUSH_CONSOLIDATION, new FlushConsolidationHandler(
+                            FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, false))
                         .addLast("http-codec", new HttpServerCodec())
                         .addLast("http-flow", new HttpFlowGuard(limits, guard))
                         .addLast("http-status", httpStatusCounters)
