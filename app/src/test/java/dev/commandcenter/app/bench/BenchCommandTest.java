@@ -90,13 +90,7 @@ class BenchCommandTest
     @Test
     void shouldSaturateARunningEngineWithABoundedWindowLosingNothingAndReportTheServersCpu() throws Exception
     {
-        final AppConfig config = new AppConfig();
-        config.wallet.source = "none";
-        config.websocket.port = 0;
-        config.websocket.acceptWalletEventsOverRest = true;
-        config.plugins = PluginsSettings.of(Map.of("stream-bridge", Map.of("alertDurationMs", 1,
-            "acceptPaymentsFrom", List.of("wallet", "rest"))));
-        try (CommandCenterNode node = CommandCenterNode.start(config, dir.resolve("data"), null))
+        try (CommandCenterNode node = CommandCenterNode.start(saturable(), dir.resolve("data"), null))
         {
             final Path out = dir.resolve("saturated");
 
@@ -138,14 +132,7 @@ class BenchCommandTest
     @Test
     void shouldSaturateWithPipelinedPostsLosingNothing() throws Exception
     {
-        final AppConfig config = new AppConfig();
-        config.wallet.source = "none";
-        config.websocket.port = 0;
-        config.websocket.acceptWalletEventsOverRest = true;
-        // A line of 1 ms alerts as long as the plugin allows: the default (10,000) would drop the alerts past it.
-        config.plugins = PluginsSettings.of(Map.of("stream-bridge", Map.of("alertDurationMs", 1,
-            "maxQueuedAlerts", 1_000_000, "acceptPaymentsFrom", List.of("wallet", "rest"))));
-        try (CommandCenterNode node = CommandCenterNode.start(config, dir.resolve("data"), null))
+        try (CommandCenterNode node = CommandCenterNode.start(saturable(), dir.resolve("data"), null))
         {
             final Result result = bench("bench", "--url", node.webServer().baseUrl(), "--token", node.adminToken(),
                 "--clients", "1", "--rate", "max", "--window", "64", "--pipeline", "16", "--duration", "1s",
@@ -278,6 +265,22 @@ class BenchCommandTest
         final Result unreachable = bench("bench", "--url", "http://127.0.0.1:" + closedPort, "--token", "t",
             "--out", dir.resolve("unreachable").toString());
         assertOneLineError(unreachable, "cannot connect to ws://127.0.0.1:" + closedPort + "/ws/stream-bridge?token=...");
+    }
+
+    /**
+     * An engine on a free port that takes payments over REST, with the stream bridge's alerts following each other
+     * without waiting (1 ms each) and its line of alerts as long as the plugin allows: the default (10,000) would drop
+     * the alerts of a saturating run past it.
+     */
+    private static AppConfig saturable()
+    {
+        final AppConfig config = new AppConfig();
+        config.wallet.source = "none";
+        config.websocket.port = 0;
+        config.websocket.acceptWalletEventsOverRest = true;
+        config.plugins = PluginsSettings.of(Map.of("stream-bridge", Map.of("alertDurationMs", 1,
+            "maxQueuedAlerts", 1_000_000, "acceptPaymentsFrom", List.of("wallet", "rest"))));
+        return config;
     }
 
     private static void assertOneLineError(final Result result, final String expected)

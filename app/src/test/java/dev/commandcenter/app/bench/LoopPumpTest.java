@@ -111,15 +111,7 @@ class LoopPumpTest
             .until(() -> arrivals.get() == RestConnections.MAX_IN_FLIGHT);
         assertThat(recorder.sendErrors()).as("no post refused for want of a connection").isZero();
 
-        server.group.next().execute(() ->
-        {
-            hold = false;
-            ChannelHandlerContext ctx;
-            while (null != (ctx = held.poll()))
-            {
-                ctx.writeAndFlush(LoopbackHttpServer.response(HttpResponseStatus.ACCEPTED, ""));
-            }
-        });
+        answerHeldAndStopHolding();
         assertThat(sent.get(30, TimeUnit.SECONDS)).isEqualTo(events);
         await().atMost(30, TimeUnit.SECONDS).until(() -> recorder.accepted().getTotalCount() == events);
         assertThat(arrivals.get()).isEqualTo(events);
@@ -144,15 +136,7 @@ class LoopPumpTest
         assertThat(accepted.get()).as("connections opened").isEqualTo(RestConnections.MAX_IN_FLIGHT / depth);
 
         // The posts that answers free are written on open connections by the loop and sent when its pass ends.
-        server.group.next().execute(() ->
-        {
-            hold = false;
-            ChannelHandlerContext ctx;
-            while (null != (ctx = held.poll()))
-            {
-                ctx.writeAndFlush(LoopbackHttpServer.response(HttpResponseStatus.ACCEPTED, ""));
-            }
-        });
+        answerHeldAndStopHolding();
         assertThat(sent.get(30, TimeUnit.SECONDS)).isEqualTo(events);
         await().atMost(30, TimeUnit.SECONDS).until(() -> recorder.accepted().getTotalCount() == events);
         assertThat(arrivals.get()).isEqualTo(events);
@@ -218,6 +202,23 @@ class LoopPumpTest
         final CompletableFuture<Long> sent = new CompletableFuture<>();
         Thread.ofPlatform().daemon().start(() -> sent.complete(pump.run()));
         return sent;
+    }
+
+    /**
+     * On the server's event loop: answer 202 to every post held, in the order they came, and answer the next ones as
+     * they come.
+     */
+    private void answerHeldAndStopHolding()
+    {
+        server.group.next().execute(() ->
+        {
+            hold = false;
+            ChannelHandlerContext ctx;
+            while (null != (ctx = held.poll()))
+            {
+                ctx.writeAndFlush(LoopbackHttpServer.response(HttpResponseStatus.ACCEPTED, ""));
+            }
+        });
     }
 
     private void startServer() throws InterruptedException

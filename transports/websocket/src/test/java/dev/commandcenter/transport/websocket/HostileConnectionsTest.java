@@ -78,7 +78,7 @@ class HostileConnectionsTest
             final byte[] one = ("GET /plugins/pages/overlay.js HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII);
             final Thread writer = Thread.ofVirtual().start(() -> writeQuietly(attacker, one, requests));
-            final Channel channel = serverSide(server, attacker);
+            final Channel channel = ServerChannels.serverSide(server, attacker, BOUND);
 
             await().atMost(BOUND).until(() -> !channel.isOpen() || !channel.config().isAutoRead());
             assertThat(pendingBytes(channel)).isLessThanOrEqualTo(1024 * 1024);
@@ -102,7 +102,7 @@ class HostileConnectionsTest
         {
             attacker.setReceiveBufferSize(4096);
             attacker.connect(new InetSocketAddress("127.0.0.1", server.port()), 5000);
-            final Channel channel = serverSide(server, attacker);
+            final Channel channel = ServerChannels.serverSide(server, attacker, BOUND);
             final OutputStream out = attacker.getOutputStream();
             out.write(("GET /plugins/pages/big.js HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").repeat(50)
                 .getBytes(StandardCharsets.US_ASCII));
@@ -126,7 +126,7 @@ class HostileConnectionsTest
             final TestClient other = TestClient.connect(
                 http, URI.create("ws://127.0.0.1:" + server.port() + "/ws/all?token=" + Fixture.TOKEN), null);
             SlowConsumerTest.connectWithoutReading(attacker, server.port());
-            final Channel channel = serverSide(server, attacker);
+            final Channel channel = ServerChannels.serverSide(server, attacker, BOUND);
             final ByteArrayOutputStream flood = new ByteArrayOutputStream();
             for (int i = 0; i < 2_000; i++)
             {
@@ -158,7 +158,7 @@ class HostileConnectionsTest
             Socket attacker = new Socket())
         {
             SlowConsumerTest.connectWithoutReading(attacker, server.port());
-            final Channel channel = serverSide(server, attacker);
+            final Channel channel = ServerChannels.serverSide(server, attacker, BOUND);
             final byte[] ping = maskedFrame(0x9, new byte[100]);
             final ByteArrayOutputStream flood = new ByteArrayOutputStream();
             for (int i = 0; i < 20_000; i++)
@@ -187,7 +187,7 @@ class HostileConnectionsTest
         {
             SlowConsumerTest.connectWithoutReading(slow, server.port());
             await().atMost(BOUND).until(() -> egress.connectedClients() == 1);
-            final Channel channel = serverSide(server, slow);
+            final Channel channel = ServerChannels.serverSide(server, slow, BOUND);
 
             final SlowConsumerTest.Output output = new SlowConsumerTest.Output();
             for (int i = 0; i < 2_000 && channel.isOpen(); i++)
@@ -517,28 +517,6 @@ class HostileConnectionsTest
         socket.getOutputStream().write(("POST /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" +
             "Authorization: Bearer " + Fixture.TOKEN + "\r\nContent-Length: " + contentLength + "\r\n\r\n")
             .getBytes(StandardCharsets.US_ASCII));
-    }
-
-    /**
-     * The server's side of a client socket, found by the client's port.
-     */
-    private static Channel serverSide(final WebServer server, final Socket client)
-    {
-        final int port = client.getLocalPort();
-        final Channel[] found = new Channel[1];
-        await().atMost(BOUND).until(() ->
-        {
-            for (final Channel channel : server.channels())
-            {
-                if (channel.remoteAddress() instanceof InetSocketAddress remote && remote.getPort() == port)
-                {
-                    found[0] = channel;
-                    return true;
-                }
-            }
-            return false;
-        });
-        return found[0];
     }
 
     private static long pendingBytes(final Channel channel) throws Exception

@@ -79,7 +79,7 @@ class PipelinedAnswersTest
             Socket client = new Socket())
         {
             client.connect(new InetSocketAddress("127.0.0.1", server.port()), 5000);
-            final Channel beforeUpgrade = serverSide(server, client);
+            final Channel beforeUpgrade = ServerChannels.serverSide(server, client, BOUND);
             assertThat(beforeUpgrade.pipeline().get(HttpFlowGuard.FLUSH_CONSOLIDATION)).isNotNull();
 
             client.getOutputStream().write(("GET /ws/all?token=" + Fixture.TOKEN + " HTTP/1.1\r\nHost: 127.0.0.1:" +
@@ -91,7 +91,7 @@ class PipelinedAnswersTest
             assertThat(client.getInputStream().readNBytes(head, 0, head.length)).isEqualTo(head.length);
             assertThat(new String(head, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 101");
 
-            final Channel session = serverSide(server, client);
+            final Channel session = ServerChannels.serverSide(server, client, BOUND);
             await().atMost(BOUND).until(() -> null == session.pipeline().get(HttpFlowGuard.FLUSH_CONSOLIDATION));
         }
     }
@@ -118,25 +118,6 @@ class PipelinedAnswersTest
             received.write(chunk, 0, n);
         }
         return received.toString(StandardCharsets.US_ASCII);
-    }
-
-    private static Channel serverSide(final WebServer server, final Socket client)
-    {
-        final int port = client.getLocalPort();
-        final Channel[] found = new Channel[1];
-        await().atMost(BOUND).until(() ->
-        {
-            for (final Channel channel : server.channels())
-            {
-                if (channel.remoteAddress() instanceof InetSocketAddress remote && remote.getPort() == port)
-                {
-                    found[0] = channel;
-                    return true;
-                }
-            }
-            return false;
-        });
-        return found[0];
     }
 
     /**
