@@ -165,7 +165,7 @@ public final class BenchCommand implements Callable<Integer>
     private BenchSettings settings()
     {
         final long parsedRate = rate(rate);
-        if (pipeline < 1 || pipeline > RestConnections.MAX_DEPTH || RestConnections.MAX_IN_FLIGHT % pipeline != 0)
+        if (!RestConnections.isDepth(pipeline))
         {
             throw usage("--pipeline must be 1, 2, 4, 8 or 16 posts per connection, got " + pipeline);
         }

@@ -155,7 +155,7 @@ final class RestConnections implements AutoCloseable
     RestConnections(final URI events, final String token, final NanoClock clock, final Duration timeout,
         final Duration connectTimeout, final EventLoop loop, final int depth)
     {
-        if (depth < 1 || depth > MAX_DEPTH || MAX_IN_FLIGHT % depth != 0)
+        if (!isDepth(depth))
         {
             throw new IllegalArgumentException("cannot pipeline " + depth + " requests per connection (expected 1, 2, " +
                 "4, 8 or 16)");
@@ -189,6 +189,17 @@ final class RestConnections implements AutoCloseable
         }
         timeoutCheck = group.next().scheduleAtFixedRate(
             this::checkConnections, TIMEOUT_CHECK_MS, TIMEOUT_CHECK_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Whether a connection may carry this many requests awaiting their answer.
+     *
+     * @param depth requests per connection.
+     * @return true for 1 and for a divisor of {@value #MAX_IN_FLIGHT} up to {@value #MAX_DEPTH}.
+     */
+    static boolean isDepth(final int depth)
+    {
+        return depth >= 1 && depth <= MAX_DEPTH && MAX_IN_FLIGHT % depth == 0;
     }
 
     /**
