@@ -61,6 +61,7 @@ public final class JsonView
     private final Int2ObjectHashMap<List<Token>> messagesById = new Int2ObjectHashMap<>();
     private final Map<String, List<Token>> messagesByName = new HashMap<>();
     private final Map<String, SerializableString> names = new HashMap<>();
+    private final FlatJsonEncoder flat;
 
     /**
      * Create a view over the schema's IR.
@@ -85,6 +86,7 @@ public final class JsonView
                 names.putIfAbsent(token.name(), name);
             }
         }
+        flat = new FlatJsonEncoder(ir.messages());
     }
 
     /**
@@ -252,10 +254,69 @@ public final class JsonView
      */
     public int fromJson(final String json, final MutableDirectBuffer buffer, final int offset)
     {
-        final JsonNode node;
+        final int length = encodeFlat(json, null, 0, 0, buffer, offset);
+        return FlatJsonEncoder.DECLINED != length ? length : fromJson(readTree(json), buffer, offset);
+    }
+
+    /**
+     * Encode a JSON object given as UTF-8 bytes (a request body) into SBE, header included: the same result as
+     * {@link #fromJson(String, MutableDirectBuffer, int)} of those bytes decoded as UTF-8 with replacement, and for
+     * the common shape of a message (see {@code FlatJsonEncoder}) read straight from the bytes with no garbage.
+     *
+     * @param json       the bytes of one message's JSON.
+     * @param jsonOffset of the first byte.
+     * @param jsonLength of the JSON, in bytes.
+     * @param buffer     to encode into.
+     * @param offset     at which the message header starts.
+     * @return the encoded length, header included.
+     * @throws IllegalArgumentException naming the field that is wrong and what was expected.
+     */
+    public int fromJson(
+        final byte[] json, final int jsonOffset, final int jsonLength, final MutableDirectBuffer buffer, final int offset)
+    {
+        final int length = encodeFlat(null, json, jsonOffset, jsonLength, buffer, offset);
+        return FlatJsonEncoder.DECLINED != length ? length :
+            fromJson(readTree(new String(json, jsonOffset, jsonLength, StandardCharsets.UTF_8)), buffer, offset);
+    }
+
+    /**
+     * The tree's encoding alone, without the flat encoder's fast path: what the fast path must match.
+     */
+    int fromJsonTree(final String json, final MutableDirectBuffer buffer, final int offset)
+    {
+        return fromJson(readTree(json), buffer, offset);
+    }
+
+    /**
+     * The flat encoder's fast path alone.
+     *
+     * @return the encoded length, or {@link FlatJsonEncoder#DECLINED}.
+     */
+    int encodeFlat(
+        final String text,
+        final byte[] bytes,
+        final int bytesOffset,
+        final int bytesLength,
+        final MutableDirectBuffer buffer,
+        final int offset)
+    {
+        try (com.fasterxml.jackson.core.JsonParser parser = null != text ? JSON_FACTORY.createParser(text) :
+            JSON_FACTORY.createParser(bytes, bytesOffset, bytesLength))
+        {
+            return flat.encode(parser, buffer, offset, headerDecoder.encodedLength(), ir.id(), ir.version(),
+                ir.byteOrder());
+        }
+        catch (final IOException ex)
+        {
+            return FlatJsonEncoder.DECLINED;
+        }
+    }
+
+    private static JsonNode readTree(final String json)
+    {
         try
         {
-            node = MAPPER.readTree(json);
+            return MAPPER.readTree(json);
         }
         catch (final com.fasterxml.jackson.core.JsonProcessingException ex)
         {
@@ -265,7 +326,6 @@ public final class JsonView
         {
             throw new UncheckedIOException(ex);
         }
-        return fromJson(node, buffer, offset);
     }
 
     /**

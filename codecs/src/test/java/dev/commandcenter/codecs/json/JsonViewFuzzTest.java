@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.fail;
  * Fuzzes both directions of the JSON view: the parse path of {@code POST /api/events} (JSON text to SBE) and the
  * rendering of arbitrary bytes (SBE to JSON, as the journal dump and the egress do).
  * <p>
- * Invariants: a JSON text is either encoded into a message that passes {@link MessageSchema#validate} and renders
+ * Invariants: the encoding of a JSON text (as text and as UTF-8 bytes) is the tree's encoding, fast path or not
+ * ({@link FlatJsonEncoderTest#assertSameAsTree}); a JSON text is either encoded into a message that passes {@link MessageSchema#validate} and renders
  * back to JSON that encodes to the same bytes, or rejected with an {@link IllegalArgumentException} whose message
  * is one non-empty line. Arbitrary bytes either render to a well-formed JSON object or fail with a one-line
  * {@link IllegalArgumentException}, {@link IndexOutOfBoundsException} or {@link IllegalStateException} (from the
@@ -103,6 +104,7 @@ class JsonViewFuzzTest
 
     private static void encodeOrReject(final String json)
     {
+        FlatJsonEncoderTest.assertSameAsTree(json);
         final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(512);
         final int length;
         try

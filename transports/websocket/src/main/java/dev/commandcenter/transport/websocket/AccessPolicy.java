@@ -46,6 +46,7 @@ final class AccessPolicy
      */
     static final class LastCheck
     {
+        private String authorization;
         private String candidate;
         private Digests digests;
         private Scope scope;
@@ -237,12 +238,19 @@ final class AccessPolicy
      */
     Scope scopeOf(final QueryStringDecoder query, final HttpHeaders headers, final LastCheck last)
     {
+        final Digests current = digests;
+        final List<String> values = query.parameters().get(TOKEN_PARAM);
+        final String authorization = null == values || values.isEmpty() ? headers.get(HttpHeaderNames.AUTHORIZATION) : null;
+        // The same Authorization header as this connection's last request: the same token, not cut out again.
+        if (null != authorization && current == last.digests && authorization.equals(last.authorization))
+        {
+            return last.scope;
+        }
         final String candidate = candidate(query, headers);
         if (null == candidate)
         {
             return null;
         }
-        final Digests current = digests;
         // Compared with what this same connection presented before, never with a token of the server's.
         if (current != last.digests || !candidate.equals(last.candidate))
         {
@@ -250,6 +258,7 @@ final class AccessPolicy
             last.candidate = candidate;
             last.digests = current;
         }
+        last.authorization = authorization;
         return last.scope;
     }
 

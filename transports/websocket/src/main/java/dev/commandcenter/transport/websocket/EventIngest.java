@@ -9,15 +9,16 @@ import dev.commandcenter.codecs.sbe.TransactionReorgedDecoder;
 import dev.commandcenter.codecs.sbe.WalletBalanceDecoder;
 import dev.commandcenter.engine.EventPublisher;
 import dev.commandcenter.engine.Sources;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.Attribute;
 import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.FastThreadLocal;
 import org.agrona.ExpandableArrayBuffer;
 
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.LongSupplier;
@@ -37,6 +38,20 @@ final class EventIngest
 {
     /** Set while a request of the connection waits on the executor for room in the ring. */
     private static final AttributeKey<Boolean> WAITING = AttributeKey.valueOf("cc.ingest.waiting");
+    private static final FastThreadLocal<byte[]> BODY = new FastThreadLocal<>()
+    {
+        protected byte[] initialValue()
+        {
+            return new byte[1024];
+        }
+    };
+    private static final FastThreadLocal<ExpandableArrayBuffer> ENCODED = new FastThreadLocal<>()
+    {
+        protected ExpandableArrayBuffer initialValue()
+        {
+            return new ExpandableArrayBuffer(512);
+        }
+    };
 
     private final EventPublisher publisher;
     private final Executor publishExecutor;
@@ -70,6 +85,21 @@ final class EventIngest
     }
 
     /**
+     * This thread's copy of a posted body that is not on the heap (bodies are bounded by the server's request limit).
+     */
+    private static byte[] bodyScratch(final int length)
+    {
+        final byte[] scratch = BODY.get();
+        if (scratch.length >= length)
+        {
+            return scratch;
+        }
+        final byte[] grown = new byte[Math.max(length, 2 * scratch.length)];
+        BODY.set(grown);
+        return grown;
+    }
+
+    /**
      * Decode the posted event and publish it, answering on the channel when done.
      *
      * @param channel    of the request.
@@ -85,12 +115,28 @@ final class EventIngest
                 "no engine attached: events cannot be published"), keepAlive, corsOrigin);
             return;
         }
-        final String json = request.content().toString(StandardCharsets.UTF_8);
-        final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(512);
+        final ByteBuf content = request.content();
+        final int bodyLength = content.readableBytes();
+        final byte[] body;
+        final int bodyOffset;
+        if (content.hasArray())
+        {
+            body = content.array();
+            bodyOffset = content.arrayOffset() + content.readerIndex();
+        }
+        else
+        {
+            body = bodyScratch(bodyLength);
+            bodyOffset = 0;
+            content.getBytes(content.readerIndex(), body, 0, bodyLength);
+        }
+        // This thread's buffer: the event is copied into the ring before post returns, or into a buffer of its own
+        // when it must wait for room.
+        final ExpandableArrayBuffer buffer = ENCODED.get();
         final int length;
         try
         {
-            length = JsonView.instance().fromJson(json, buffer, 0);
+            length = JsonView.instance().fromJson(body, bodyOffset, bodyLength, buffer, 0);
         }
         catch (final IllegalArgumentException ex)
         {
@@ -135,9 +181,11 @@ final class EventIngest
         // Stop reading this connection until the event is published, so responses keep request order.
         waiting.set(Boolean.TRUE);
         ConnectionGuard.pause(channel, ConnectionGuard.AWAITING_RESPONSE);
+        final ExpandableArrayBuffer held = new ExpandableArrayBuffer(length);
+        held.putBytes(0, buffer, 0, length);
         try
         {
-            publishExecutor.execute(() -> publish(channel, buffer, length, keepAlive, corsOrigin));
+            publishExecutor.execute(() -> publish(channel, held, length, keepAlive, corsOrigin));
         }
         catch (final RejectedExecutionException ex)
         {

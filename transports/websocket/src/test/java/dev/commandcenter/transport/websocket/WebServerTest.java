@@ -251,7 +251,8 @@ class WebServerTest
             waiting.add(fixture.http.sendAsync(HttpRequest.newBuilder(fixture.http("/api/events"))
                 .header("Authorization", "Bearer " + Fixture.TOKEN)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"TransactionReceived\",\"amountSats\":1}")).build(),
+                .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"TransactionReceived\",\"amountSats\":" + (11 + i) + "}"))
+                .build(),
                 HttpResponse.BodyHandlers.ofString()));
         }
         // Two slots: the held event and one more; the other posts wait for room, and not on the one HTTP event loop.
@@ -266,6 +267,16 @@ class WebServerTest
             assertThat(response.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(202);
         }
         assertThat(fixture.engine.readCounter(CounterType.EVENTS_REJECTED, "")).isZero();
+        // Each waiting post publishes its own event, not the bytes of a post read after it on the same loop.
+        await().atMost(Duration.ofSeconds(10)).until(() -> paymentsSeen().size() == 4);
+        assertThat(paymentsSeen())
+            .containsExactlyInAnyOrder((long)AlertPlugin.BLOCKING_AMOUNT, 11L, 12L, 13L);
+    }
+
+    private List<Long> paymentsSeen()
+    {
+        return fixture.plugin.seen.stream().filter((node) -> "TransactionReceived".equals(node.get("type").asText()))
+            .map((node) -> node.get("amountSats").asLong()).toList();
     }
 
     @Test
