@@ -154,6 +154,12 @@ public enum CounterType
     /** Messages not sent to a client because its outbound buffer was full. */
     WS_DROPS(33, "websocket drops",
         Kind.COUNTER, "commandcenter_websocket_drops_total", null),
+    /**
+     * Outputs the WebSocket egress held on the output ring because a fan-out event loop had no room left for a frame
+     * to each client: the output waited for the loop to catch up instead of being dropped.
+     */
+    WS_FANOUT_WAITS(90, "websocket fan-out waits",
+        Kind.COUNTER, "commandcenter_websocket_fanout_waits_total", null),
     /** Clients closed with 1013 because they could not keep up. */
     WS_SLOW_CLOSES(34, "websocket slow-client closes",
         Kind.COUNTER, "commandcenter_websocket_slow_client_closes_total", null),

@@ -15,6 +15,10 @@ import org.agrona.ErrorHandler;
  * agent group after the plugin slots ({@code shared} mode) or with the other egress agents on the
  * {@code cc-egress} thread.
  * <p>
+ * An output the handler is not {@link EgressHandler#ready} for stops the run there: it and the ones after it stay
+ * on the ring, and {@link #hasWork()} says so until a duty cycle gets past it, so the hosting thread keeps polling
+ * (back-pressure, never a loss).
+ * <p>
  * A throw from the handler goes to the error handler and costs only that output: the egress keeps its place
  * and carries on, and so do the others. {@link EgressHandler#onStart()} and {@link EgressHandler#onShutdown()}
  * run on the hosting thread when the agent starts and closes; a throw from either is reported too.
@@ -31,6 +35,7 @@ public final class EgressAgent implements WakeableAgent
     private final ErrorHandler errorHandler;
     private final Sequence sequence = new Sequence(RingBuffer.INITIAL_CURSOR_VALUE);
     private final String roleName;
+    private boolean held;
 
     /**
      * An egress agent that has taken nothing yet; add its {@link #sequence()} to the ring's gating sequences.
@@ -107,15 +112,25 @@ public final class EgressAgent implements WakeableAgent
         final long available = PublishedRun.lastOf(ring, first);
         if (available < first)
         {
+            held = false;
             return 0;
         }
 
         boolean unended = false;
+        long passed = available;
+        held = false;
         for (long position = first; position <= available; position++)
         {
             final OutputSlot slot = ring.get(position);
             if (0 != slot.length)
             {
+                if (!isReady(slot))
+                {
+                    // Held for a later duty cycle: this output and the ones after it stay on the ring.
+                    held = true;
+                    passed = position - 1;
+                    break;
+                }
                 final boolean endOfBatch = position == available;
                 unended = !endOfBatch;
                 try
@@ -130,7 +145,7 @@ public final class EgressAgent implements WakeableAgent
         }
         if (unended)
         {
-            // The run ended on an empty slot: the handler was never told its batch ended.
+            // The run ended on an empty slot, or on an output held: the handler was never told its batch ended.
             try
             {
                 handler.onBatchEnd();
@@ -140,8 +155,21 @@ public final class EgressAgent implements WakeableAgent
                 errorHandler.onError(ex);
             }
         }
-        sequence.set(available);
-        return (int)Math.min(Integer.MAX_VALUE, available - first + 1);
+        sequence.set(passed);
+        return (int)Math.min(Integer.MAX_VALUE, passed - first + 1);
+    }
+
+    private boolean isReady(final OutputSlot slot)
+    {
+        try
+        {
+            return handler.ready(slot);
+        }
+        catch (final Throwable ex)
+        {
+            errorHandler.onError(ex);
+            return true;
+        }
     }
 
     /**
@@ -149,7 +177,7 @@ public final class EgressAgent implements WakeableAgent
      */
     public boolean hasWork()
     {
-        return ring.getCursor() > sequence.get();
+        return held || ring.getCursor() > sequence.get();
     }
 
     /**

@@ -520,6 +520,11 @@ public final class RingPipeline
             }
         }
 
+        public boolean ready(final OutputEvent event)
+        {
+            return !permissions.test(event.pluginId(), name) || delegate.ready(event);
+        }
+
         public void onStart()
         {
             delegate.onStart();

@@ -109,6 +109,41 @@ class EgressAgentTest
         assertThat(permitted.taken).containsExactly("0:10:false", "end", "0:10:true");
     }
 
+    @Test
+    void shouldHoldAnOutputTheHandlerIsNotReadyForAndEverythingAfterIt()
+    {
+        publish(10, 11, 12, 13);
+        handler.notReadyFor = 12;
+
+        assertThat(agent.doWork()).isEqualTo(2);
+        assertThat(handler.taken).containsExactly("0:10:false", "1:11:false", "end");
+        assertThat(agent.sequence().get()).isEqualTo(1);
+        assertThat(agent.hasWork()).isTrue();
+        assertThat(agent.doWork()).isZero();
+        assertThat(agent.hasWork()).isTrue();
+
+        handler.notReadyFor = -1;
+        assertThat(agent.doWork()).isEqualTo(2);
+        assertThat(handler.taken).containsExactly("0:10:false", "1:11:false", "end", "2:12:false", "3:13:true");
+        assertThat(agent.hasWork()).isFalse();
+    }
+
+    @Test
+    void shouldAskOnlyThePermittedEgressWhetherItIsReady()
+    {
+        final Recording permitted = new Recording();
+        permitted.notReadyFor = 10;
+        final EgressHandler filtered = new RingPipeline.PermittedOutputs(
+            "websocket", permitted, (pluginId, egress) -> "shown".equals(pluginId));
+        final OutputSlot slot = new OutputSlot();
+        slot.length = 10;
+
+        slot.pluginId = "hidden";
+        assertThat(filtered.ready(slot)).isTrue();
+        slot.pluginId = "shown";
+        assertThat(filtered.ready(slot)).isFalse();
+    }
+
     private void publish(final int... lengths)
     {
         for (final int length : lengths)
@@ -131,6 +166,12 @@ class EgressAgentTest
     {
         final List<String> taken = new ArrayList<>();
         int failOn = -1;
+        int notReadyFor = -1;
+
+        public boolean ready(final OutputEvent event)
+        {
+            return event.length() != notReadyFor;
+        }
 
         public void onOutput(final OutputEvent event, final boolean endOfBatch)
         {

@@ -10,13 +10,13 @@ import java.nio.ByteBuffer;
 
 /**
  * The counters of a {@link WebSocketEgress}: clients, frames and bytes sent, drops, 1013 closes, resumes, gaps,
- * batch frames sent and the messages they carried.
+ * batch frames sent and the messages they carried, and outputs held for a fan-out loop to catch up.
  * Either allocated in the engine's counters file ({@link CounterType#WS_CLIENTS} ...
- * {@link CounterType#WS_SLOW_CLOSES}) or detached, in a small buffer of their own, for when no counters file
+ * {@link CounterType#WS_SLOW_CLOSES}, {@link CounterType#WS_FANOUT_WAITS}) or detached, in a small buffer of their own, for when no counters file
  * is there to count into.
  * <p>
- * <b>Note:</b> the egress swaps a whole set under its lock and reads the reference once per output. Clients, resumes
- * and gaps are written under the egress lock; frames, bytes, drops, 1013 closes and the batch counters are also
+ * <b>Note:</b> the egress swaps a whole set under its lock and reads the reference once per output. Clients, resumes,
+ * gaps and fan-out waits are written under the egress lock; frames, bytes, drops, 1013 closes and the batch counters are also
  * written by the event loops that close batches, so those are only ever added to atomically. Any counter may be
  * read from any thread.
  */
@@ -31,6 +31,7 @@ final class EgressCounters
     final AtomicCounter gaps;
     final AtomicCounter batchesSent;
     final AtomicCounter messagesBatched;
+    final AtomicCounter fanoutWaits;
 
     private EgressCounters(
         final AtomicCounter clients,
@@ -41,7 +42,8 @@ final class EgressCounters
         final AtomicCounter resumes,
         final AtomicCounter gaps,
         final AtomicCounter batchesSent,
-        final AtomicCounter messagesBatched)
+        final AtomicCounter messagesBatched,
+        final AtomicCounter fanoutWaits)
     {
         this.clients = clients;
         this.framesSent = framesSent;
@@ -52,6 +54,7 @@ final class EgressCounters
         this.gaps = gaps;
         this.batchesSent = batchesSent;
         this.messagesBatched = messagesBatched;
+        this.fanoutWaits = fanoutWaits;
     }
 
     /**
@@ -68,7 +71,8 @@ final class EgressCounters
             allocator.allocate(CounterType.WS_RESUMES, ""),
             allocator.allocate(CounterType.WS_GAPS, ""),
             allocator.allocate(CounterType.WS_BATCHES_SENT, ""),
-            allocator.allocate(CounterType.WS_MESSAGES_BATCHED, ""));
+            allocator.allocate(CounterType.WS_MESSAGES_BATCHED, ""),
+            allocator.allocate(CounterType.WS_FANOUT_WAITS, ""));
     }
 
     /**
@@ -76,13 +80,13 @@ final class EgressCounters
      */
     static EgressCounters detached(
         final long clients, final long framesSent, final long bytesSent, final long drops, final long slowCloses,
-        final long resumes, final long gaps, final long batchesSent, final long messagesBatched)
+        final long resumes, final long gaps, final long batchesSent, final long messagesBatched, final long fanoutWaits)
     {
-        final UnsafeBuffer values = new UnsafeBuffer(ByteBuffer.allocateDirect(9 * CountersReader.COUNTER_LENGTH));
+        final UnsafeBuffer values = new UnsafeBuffer(ByteBuffer.allocateDirect(10 * CountersReader.COUNTER_LENGTH));
         final EgressCounters counters = new EgressCounters(new AtomicCounter(values, 0), new AtomicCounter(values, 1),
             new AtomicCounter(values, 2), new AtomicCounter(values, 3), new AtomicCounter(values, 4),
             new AtomicCounter(values, 5), new AtomicCounter(values, 6), new AtomicCounter(values, 7),
-            new AtomicCounter(values, 8));
+            new AtomicCounter(values, 8), new AtomicCounter(values, 9));
         counters.clients.set(clients);
         counters.framesSent.set(framesSent);
         counters.bytesSent.set(bytesSent);
@@ -92,6 +96,7 @@ final class EgressCounters
         counters.gaps.set(gaps);
         counters.batchesSent.set(batchesSent);
         counters.messagesBatched.set(messagesBatched);
+        counters.fanoutWaits.set(fanoutWaits);
         return counters;
     }
 
@@ -101,7 +106,7 @@ final class EgressCounters
     EgressCounters detachedCopy()
     {
         return detached(clients.get(), framesSent.get(), bytesSent.get(), drops.get(), slowCloses.get(), resumes.get(),
-            gaps.get(), batchesSent.get(), messagesBatched.get());
+            gaps.get(), batchesSent.get(), messagesBatched.get(), fanoutWaits.get());
     }
 
     /**
@@ -118,6 +123,7 @@ final class EgressCounters
         gaps.setRelease(other.gaps.get());
         batchesSent.setRelease(other.batchesSent.get());
         messagesBatched.setRelease(other.messagesBatched.get());
+        fanoutWaits.setRelease(other.fanoutWaits.get());
     }
 
     /**
@@ -134,5 +140,6 @@ final class EgressCounters
         gaps.close();
         batchesSent.close();
         messagesBatched.close();
+        fanoutWaits.close();
     }
 }

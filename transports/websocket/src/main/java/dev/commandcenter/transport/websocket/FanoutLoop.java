@@ -100,6 +100,23 @@ final class FanoutLoop implements Runnable
     }
 
     /**
+     * Whether the ring has room for this many more entries now (the producer's view: entries offered and not yet
+     * published count as taken).
+     *
+     * @param entries to queue.
+     * @return true when they fit.
+     */
+    boolean hasRoom(final int entries)
+    {
+        if (tail - headCache + entries <= CAPACITY)
+        {
+            return true;
+        }
+        headCache = consumedHead.getAcquire();
+        return tail - headCache + entries <= CAPACITY;
+    }
+
+    /**
      * Queue a frame of an output for a session; the caller has already taken the reference the entry will own.
      *
      * @param seq output sequence of the frame's message, which a batching session's batch frame carries.

@@ -117,8 +117,9 @@ public final class WebSocketEgress implements EgressHandler
     private final Map<String, Integer> batchWindows = new HashMap<>();
     private final Map<String, Integer> retainOverrides = new HashMap<>();
     private int connectedClients;
+    private boolean waiting;
     private final AtomicLong outputs = new AtomicLong();
-    private volatile EgressCounters counters = EgressCounters.detached(0, 0, 0, 0, 0, 0, 0, 0, 0);
+    private volatile EgressCounters counters = EgressCounters.detached(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     private boolean bound;
 
     /**
@@ -544,6 +545,50 @@ public final class WebSocketEgress implements EgressHandler
                 }
             }
         }
+    }
+
+    /**
+     * Ready for an output when every fan-out loop on another thread has room in its ring for a frame to each client
+     * (at most the ring's capacity): else the queued frames are handed to the loops now and the output waits on the
+     * engine's output ring until they have drained, where before the frames that did not fit were dropped. A loop
+     * on the calling thread is drained in place when full ({@code drainAndOffer}).
+     *
+     * @param event the output about to be given.
+     * @return whether it can be fanned out now.
+     */
+    public boolean ready(final OutputEvent event)
+    {
+        synchronized (lock)
+        {
+            final int entries = Math.min(connectedClients, FanoutLoop.CAPACITY);
+            // A wait is counted once however many duty cycles it spans.
+            for (int i = 0; i < loopCount; i++)
+            {
+                final FanoutLoop loop = loops[i];
+                if (!loop.hasRoom(entries) && !loop.eventLoop.inEventLoop())
+                {
+                    publishLoops();
+                    if (!waiting)
+                    {
+                        waiting = true;
+                        counters.fanoutWaits.increment();
+                    }
+                    return false;
+                }
+            }
+            waiting = false;
+            return true;
+        }
+    }
+
+    /**
+     * Outputs held on the engine's output ring until a fan-out loop had room for a frame to each client.
+     *
+     * @return the count.
+     */
+    public long fanoutWaits()
+    {
+        return counters.fanoutWaits.get();
     }
 
     /**
