@@ -30,8 +30,8 @@ class FanoutOptionsTest
         assertThat(options.saturationWarmup()).isEqualTo(Duration.ofSeconds(15));
         assertThat(options.window(1)).isEqualTo(128);
         assertThat(options.window(100)).isEqualTo(128);
-        assertThat(options.window(1000)).isEqualTo(16);
-        assertThat(options.window(10_000)).isEqualTo(4);
+        assertThat(options.window(1000)).isEqualTo(64);
+        assertThat(options.window(10_000)).isEqualTo(6);
         assertThat(options.pacedRate(100)).isEqualTo(500);
         assertThat(options.pacedRate(1000)).isEqualTo(100);
         assertThat(options.out()).isEqualTo(ROOT.resolve("perf/target/fanout/20261201-220000"));
