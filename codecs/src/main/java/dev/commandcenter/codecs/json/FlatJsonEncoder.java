@@ -340,7 +340,10 @@ final class FlatJsonEncoder
         }
     }
 
-    private static void putRaw(
+    /**
+     * A number in the buffer as the primitive type encodes it (floats from the integer value).
+     */
+    static void putRaw(
         final MutableDirectBuffer buffer, final ByteOrder order, final PrimitiveType type, final int offset, final long raw)
     {
         switch (type)

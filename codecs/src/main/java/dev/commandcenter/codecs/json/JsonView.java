@@ -640,15 +640,7 @@ public final class JsonView
 
         private void putRaw(final PrimitiveType type, final int offset, final long raw)
         {
-            switch (type)
-            {
-                case CHAR, INT8, UINT8 -> buffer.putByte(offset, (byte)raw);
-                case INT16, UINT16 -> buffer.putShort(offset, (short)raw, order);
-                case INT32, UINT32 -> buffer.putInt(offset, (int)raw, order);
-                case INT64, UINT64 -> buffer.putLong(offset, raw, order);
-                case FLOAT -> buffer.putFloat(offset, raw, order);
-                case DOUBLE -> buffer.putDouble(offset, raw, order);
-            }
+            FlatJsonEncoder.putRaw(buffer, order, type, offset, raw);
         }
     }
 

@@ -12,13 +12,13 @@ import java.nio.ByteBuffer;
  * The counters of a {@link WebSocketEgress}: clients, frames and bytes sent, drops, 1013 closes, resumes, gaps,
  * batch frames sent and the messages they carried, and outputs held for a fan-out loop to catch up.
  * Either allocated in the engine's counters file ({@link CounterType#WS_CLIENTS} ...
- * {@link CounterType#WS_SLOW_CLOSES}, {@link CounterType#WS_FANOUT_WAITS}) or detached, in a small buffer of their own, for when no counters file
- * is there to count into.
+ * {@link CounterType#WS_SLOW_CLOSES}, {@link CounterType#WS_FANOUT_WAITS}) or detached, in a small buffer of
+ * their own, for when no counters file is there to count into.
  * <p>
  * <b>Note:</b> the egress swaps a whole set under its lock and reads the reference once per output. Clients, resumes,
- * gaps and fan-out waits are written under the egress lock; frames, bytes, drops, 1013 closes and the batch counters are also
- * written by the event loops that close batches, so those are only ever added to atomically. Any counter may be
- * read from any thread.
+ * gaps and fan-out waits are written under the egress lock; frames, bytes, drops, 1013 closes and the batch
+ * counters are also written by the event loops that close batches, so those are only ever added to atomically. Any
+ * counter may be read from any thread.
  */
 final class EgressCounters
 {
