@@ -157,16 +157,6 @@ final class FlatJsonEncoder
         return position - offset;
     }
 
-    /**
-     * Messages this encoder has a plan for (those without groups, composites or sets).
-     *
-     * @return how many.
-     */
-    int plannedMessages()
-    {
-        return plans.length;
-    }
-
     private Plan find(final char[] chars, final int start, final int length)
     {
         for (final Plan plan : plans)
@@ -194,7 +184,7 @@ final class FlatJsonEncoder
             token = parser.nextToken();
             if (null == index)
             {
-                if (!Plan.isEnvelope(name) || !token.isScalarValue())
+                if (!JsonView.isEnvelopeField(name) || !token.isScalarValue())
                 {
                     return false;
                 }
@@ -479,7 +469,7 @@ final class FlatJsonEncoder
                         continue;
                     }
                 }
-                if (null == field || JsonView.TYPE_FIELD.equals(token.name()) || isEnvelope(token.name()) ||
+                if (null == field || JsonView.TYPE_FIELD.equals(token.name()) || JsonView.isEnvelopeField(token.name()) ||
                     null != indexByName.put(token.name(), fields.size()))
                 {
                     return null;
@@ -488,12 +478,6 @@ final class FlatJsonEncoder
                 i += token.componentTokenCount();
             }
             return new Plan(begin.name(), begin.id(), begin.encodedLength(), fields.toArray(new Field[0]), indexByName);
-        }
-
-        static boolean isEnvelope(final String name)
-        {
-            return "sequence".equals(name) || "timestamp".equals(name) || "timestampNs".equals(name) ||
-                "source".equals(name) || "plugin".equals(name);
         }
 
         private static Field field(final List<Token> tokens, final int index, final Token begin)
@@ -505,7 +489,7 @@ final class FlatJsonEncoder
             {
                 if (typeToken.arrayLength() > 1)
                 {
-                    final boolean hex = "hex".equals(encoding.semanticType());
+                    final boolean hex = JsonView.isHex(typeToken);
                     return new Field(hex ? HEX : CHARS, type, begin.offset(), typeToken.arrayLength(), 0, 0, 0,
                         null, null);
                 }

@@ -392,7 +392,17 @@ public final class JsonView
             .toString();
     }
 
-    private static boolean isHex(final Token typeToken)
+    /**
+     * Whether a root field is one of the envelope's (sequence, times, source, plugin), which the JSON of an event
+     * may carry and encoding ignores.
+     */
+    static boolean isEnvelopeField(final String name)
+    {
+        return "sequence".equals(name) || "timestamp".equals(name) || "timestampNs".equals(name) ||
+            "source".equals(name) || "plugin".equals(name);
+    }
+
+    static boolean isHex(final Token typeToken)
     {
         return "hex".equals(typeToken.encoding().semanticType());
     }
@@ -454,19 +464,13 @@ public final class JsonView
             for (final Iterator<String> names = node.fieldNames(); names.hasNext(); )
             {
                 final String name = names.next();
-                if (!known.contains(name) && !(from == 1 && isEnvelopeField(name)))
+                if (!known.contains(name) && !(from == 1 && JsonView.isEnvelopeField(name)))
                 {
                     throw new IllegalArgumentException(
                         path + ": unknown field " + quote(name) + ", expected one of " + known);
                 }
             }
             return position;
-        }
-
-        private static boolean isEnvelopeField(final String name)
-        {
-            return "sequence".equals(name) || "timestamp".equals(name) || "timestampNs".equals(name) ||
-                "source".equals(name) || "plugin".equals(name);
         }
 
         private void encodeField(

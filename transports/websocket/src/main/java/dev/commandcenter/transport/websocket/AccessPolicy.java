@@ -204,17 +204,20 @@ final class AccessPolicy
      */
     static String candidate(final QueryStringDecoder query, final HttpHeaders headers)
     {
+        final String fromQuery = queryToken(query);
+        return null != fromQuery ? fromQuery : bearer(headers.get(HttpHeaderNames.AUTHORIZATION));
+    }
+
+    private static String queryToken(final QueryStringDecoder query)
+    {
         final List<String> values = query.parameters().get(TOKEN_PARAM);
-        String candidate = null == values || values.isEmpty() ? null : values.get(0);
-        if (null == candidate)
-        {
-            final String authorization = headers.get(HttpHeaderNames.AUTHORIZATION);
-            if (null != authorization && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length()))
-            {
-                candidate = authorization.substring(BEARER.length()).trim();
-            }
-        }
-        return candidate;
+        return null == values || values.isEmpty() ? null : values.get(0);
+    }
+
+    private static String bearer(final String authorization)
+    {
+        return null != authorization && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length()) ?
+            authorization.substring(BEARER.length()).trim() : null;
     }
 
     /**
@@ -239,14 +242,14 @@ final class AccessPolicy
     Scope scopeOf(final QueryStringDecoder query, final HttpHeaders headers, final LastCheck last)
     {
         final Digests current = digests;
-        final List<String> values = query.parameters().get(TOKEN_PARAM);
-        final String authorization = null == values || values.isEmpty() ? headers.get(HttpHeaderNames.AUTHORIZATION) : null;
+        final String fromQuery = queryToken(query);
+        final String authorization = null == fromQuery ? headers.get(HttpHeaderNames.AUTHORIZATION) : null;
         // The same Authorization header as this connection's last request: the same token, not cut out again.
         if (null != authorization && current == last.digests && authorization.equals(last.authorization))
         {
             return last.scope;
         }
-        final String candidate = candidate(query, headers);
+        final String candidate = null != fromQuery ? fromQuery : bearer(authorization);
         if (null == candidate)
         {
             return null;
