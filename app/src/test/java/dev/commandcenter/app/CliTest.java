@@ -4,6 +4,7 @@ import dev.commandcenter.app.main.CommandCenter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -12,6 +13,8 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,6 +45,36 @@ class CliTest
         assertThat(result.code()).isEqualTo(2);
         assertThat(result.err().strip()).doesNotContain("\n").startsWith("commandcenter: Unknown option").contains("--prot")
             .contains("commandcenter demo --help");
+    }
+
+    @Test
+    void shouldPrintTheHelpOfEveryCommandThatAUsageErrorPointsTo()
+    {
+        final List<String> commands = new ArrayList<>();
+        collect(new CommandLine(new CommandCenter()), "", commands);
+        assertThat(commands).contains("bench", "bench compare", "plugins list", "demo", "tail");
+
+        for (final String command : commands)
+        {
+            final String[] args = (command + " --help").split(" ");
+            final Result result = run(args);
+
+            assertThat(result.code()).as(command).isZero();
+            assertThat(result.out()).as(command).startsWith("Usage: commandcenter " + command);
+            assertThat(result.err()).as(command).isEmpty();
+        }
+    }
+
+    private static void collect(final CommandLine commandLine, final String prefix, final List<String> commands)
+    {
+        commandLine.getSubcommands().forEach((name, sub) ->
+        {
+            if (!(sub.getCommand() instanceof CommandLine.HelpCommand))
+            {
+                commands.add(prefix + name);
+                collect(sub, prefix + name + " ", commands);
+            }
+        });
     }
 
     @Test

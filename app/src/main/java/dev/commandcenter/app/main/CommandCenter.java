@@ -71,6 +71,7 @@ public final class CommandCenter implements Runnable
         final PrintWriter out = new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true);
         final PrintWriter err = new PrintWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8), true);
         final CommandLine commandLine = new CommandLine(new CommandCenter());
+        addHelpOption(commandLine);
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setParameterExceptionHandler((ex, arguments) ->
@@ -100,6 +101,28 @@ public final class CommandCenter implements Runnable
     public void run()
     {
         spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /**
+     * Give {@code -h, --help} to every command under the top one that has no help option of its own, so that the
+     * {@code (see '... --help')} of a usage error works for each of them.
+     */
+    static void addHelpOption(final CommandLine commandLine)
+    {
+        for (final CommandLine sub : commandLine.getSubcommands().values())
+        {
+            final CommandLine.Model.CommandSpec spec = sub.getCommandSpec();
+            if (null == spec.findOption("--help") && !(sub.getCommand() instanceof CommandLine.HelpCommand))
+            {
+                final String[] names = null == spec.findOption("-h") ? new String[] { "-h", "--help" } :
+                    new String[] { "--help" };
+                spec.addOption(CommandLine.Model.OptionSpec.builder(names)
+                    .usageHelp(true)
+                    .description("Show this help and exit.")
+                    .build());
+            }
+            addHelpOption(sub);
+        }
     }
 
     private static boolean anyVerbose(final CommandLine.ParseResult parseResult)
