@@ -78,6 +78,34 @@ class CliTest
     }
 
     @Test
+    void shouldRefuseAPortOutOfRangeBeforeAnythingStarts()
+    {
+        for (final String[] args : new String[][] {
+            { "demo", "--port", "-1", "--data-dir", dir.resolve("demo").toString() },
+            { "demo", "--port", "65536", "--data-dir", dir.resolve("demo").toString() },
+            { "edge", "--engine", "aeron:udp?control=127.0.0.1:40456", "--port", "70000" } })
+        {
+            final Result result = run(args);
+
+            assertThat(result.code()).as(args[0]).isEqualTo(2);
+            assertThat(result.err().strip()).as(args[0]).doesNotContain("\n")
+                .isEqualTo("commandcenter: --port must be 0..65535 (0 picks a free port), got " + args[args[0].equals("demo") ? 2 : 4] +
+                    " (see 'commandcenter " + args[0] + " --help')");
+        }
+        assertThat(dir.resolve("demo")).doesNotExist();
+    }
+
+    @Test
+    void shouldSayThereIsNoTelemetryInOneLine()
+    {
+        final Result result = run("telemetry", "--data-dir", dir.resolve("none").toString());
+
+        assertThat(result.code()).isEqualTo(1);
+        assertThat(result.err().strip()).isEqualTo("commandcenter: no telemetry at " + dir.resolve("none/telemetry") +
+            " (expected a data dir written by demo or run with telemetry enabled)");
+    }
+
+    @Test
     void shouldRejectAnUnknownCommand()
     {
         final Result result = run("demoo");

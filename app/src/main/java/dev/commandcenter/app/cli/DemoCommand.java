@@ -47,6 +47,7 @@ public final class DemoCommand implements Callable<Integer>
 
     public Integer call()
     {
+        CommonOptions.checkPort(spec.commandLine(), port);
         final AppConfig config = demoConfig(port, seed);
         // The example rules react to the simulated payments on the overlay (and switch OBS scenes when obs.url is set).
         config.automation.rules = DemoRules.install(common.dataDir).toString();

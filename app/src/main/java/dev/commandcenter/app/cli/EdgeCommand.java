@@ -60,6 +60,7 @@ public final class EdgeCommand implements Callable<Integer>
 
     public Integer call()
     {
+        CommonOptions.checkPort(spec.commandLine(), port);
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
         final AppConfig appConfig = null == config ? new AppConfig() : ConfigLoader.load(config);

@@ -8,6 +8,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /**
@@ -27,7 +29,14 @@ public final class TelemetryCommand implements Callable<Integer>
 
     public Integer call()
     {
-        return TelemetryHistory.print(common.dataDir.resolve(TelemetryRecorder.Context.TELEMETRY_DIR_NAME),
+        final Path telemetryDir = common.dataDir.resolve(TelemetryRecorder.Context.TELEMETRY_DIR_NAME);
+        if (!Files.isDirectory(telemetryDir))
+        {
+            Console.err().println("commandcenter: no telemetry at " + telemetryDir +
+                " (expected a data dir written by demo or run with telemetry enabled)");
+            return 1;
+        }
+        return TelemetryHistory.print(telemetryDir,
             TimeArgs.range(null, null, since, SystemEpochClock.INSTANCE), metric, Console.out(), Console.err());
     }
 }
