@@ -243,6 +243,15 @@ class ConfigLoaderTest
     }
 
     @Test
+    void shouldReportADirectoryGivenAsTheFile() throws Exception
+    {
+        final Path folder = Files.createDirectory(dir.resolve("config.yaml"));
+
+        assertThatThrownBy(() -> ConfigLoader.load(folder))
+            .hasMessage("config file " + folder + " is a directory (expected a YAML file)");
+    }
+
+    @Test
     void shouldMessagesBeOneLine() throws Exception
     {
         final Path file = write("engine:\n  inputRingSzie: 1\n");

@@ -28,7 +28,8 @@ public final class ConfigLoader
     {
         if (!Files.isRegularFile(file))
         {
-            throw new ConfigException("config file " + file + " not found (expected a YAML file)");
+            throw new ConfigException("config file " + file + (Files.isDirectory(file) ? " is a directory" :
+                " not found") + " (expected a YAML file)");
         }
         final String text;
         try
