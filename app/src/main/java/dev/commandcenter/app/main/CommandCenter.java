@@ -106,17 +106,19 @@ public final class CommandCenter implements Runnable
     /**
      * Give {@code -h, --help} to every command under the top one that has no help option of its own, so that the
      * {@code (see '... --help')} of a usage error works for each of them.
+     *
+     * @param commandLine the command whose sub-commands get it, and theirs in turn.
      */
     static void addHelpOption(final CommandLine commandLine)
     {
         for (final CommandLine sub : commandLine.getSubcommands().values())
         {
-            final CommandLine.Model.CommandSpec spec = sub.getCommandSpec();
-            if (null == spec.findOption("--help") && !(sub.getCommand() instanceof CommandLine.HelpCommand))
+            final CommandLine.Model.CommandSpec subSpec = sub.getCommandSpec();
+            if (null == subSpec.findOption("--help") && !(sub.getCommand() instanceof CommandLine.HelpCommand))
             {
-                final String[] names = null == spec.findOption("-h") ? new String[] { "-h", "--help" } :
+                final String[] names = null == subSpec.findOption("-h") ? new String[] { "-h", "--help" } :
                     new String[] { "--help" };
-                spec.addOption(CommandLine.Model.OptionSpec.builder(names)
+                subSpec.addOption(CommandLine.Model.OptionSpec.builder(names)
                     .usageHelp(true)
                     .description("Show this help and exit.")
                     .build());
